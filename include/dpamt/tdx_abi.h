@@ -1,0 +1,278 @@
+/*
+ * tdx_abi.h - the TDX module's host-facing ABI as dpamt models it.
+ *
+ * Leaf numbers, status classes, operand ids, PAMT page types and global
+ * metadata field ids, plus small inline helpers to pick a status apart.
+ * Facts only (public numbers and names); no policy lives here.  This header
+ * is freestanding: the host core (src/host/) includes it.
+ */
+#ifndef DPAMT_TDX_ABI_H
+#define DPAMT_TDX_ABI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- Registers of one SEAMCALL (RAX = leaf in, status out) ------------ */
+struct tdx_regs {
+	uint64_t rax, rcx, rdx, r8, r9, r10, r11, r12, r13;
+};
+
+/* ---- Leaf numbers ------------------------------------------------------ */
+#define TDX_LEAVES(X)                                                        \
+	X(TDH_MNG_ADDCX, 1, "MNG.ADDCX")                                     \
+	X(TDH_MEM_PAGE_ADD, 2, "MEM.PAGE.ADD")                               \
+	X(TDH_MEM_SEPT_ADD, 3, "MEM.SEPT.ADD")                               \
+	X(TDH_VP_ADDCX, 4, "VP.ADDCX")                                       \
+	X(TDH_MEM_PAGE_AUG, 6, "MEM.PAGE.AUG")                               \
+	X(TDH_MEM_RANGE_BLOCK, 7, "MEM.RANGE.BLOCK")                         \
+	X(TDH_MNG_KEY_CONFIG, 8, "MNG.KEY.CONFIG")                           \
+	X(TDH_MNG_CREATE, 9, "MNG.CREATE")                                   \
+	X(TDH_VP_CREATE, 10, "VP.CREATE")                                    \
+	X(TDH_MEM_PAGE_DEMOTE, 15, "MEM.PAGE.DEMOTE")                        \
+	X(TDH_MNG_VPFLUSHDONE, 19, "MNG.VPFLUSHDONE")                        \
+	X(TDH_MNG_KEY_FREEID, 20, "MNG.KEY.FREEID")                          \
+	X(TDH_MNG_INIT, 21, "MNG.INIT")                                      \
+	X(TDH_VP_INIT, 22, "VP.INIT")                                        \
+	X(TDH_MEM_PAGE_PROMOTE, 23, "MEM.PAGE.PROMOTE")                      \
+	X(TDH_PHYMEM_PAGE_RECLAIM, 28, "PHYMEM.PAGE.RECLAIM")                \
+	X(TDH_MEM_PAGE_REMOVE, 29, "MEM.PAGE.REMOVE")                        \
+	X(TDH_MEM_SEPT_REMOVE, 30, "MEM.SEPT.REMOVE")                        \
+	X(TDH_SYS_RD, 34, "SYS.RD")                                          \
+	X(TDH_SYS_TDMR_INIT, 36, "SYS.TDMR.INIT")                            \
+	X(TDH_MEM_TRACK, 38, "MEM.TRACK")                                    \
+	X(TDH_SYS_CONFIG, 45, "SYS.CONFIG")                                  \
+	X(TDH_PHYMEM_PAMT_ADD, 58, "PHYMEM.PAMT.ADD")                        \
+	X(TDH_PHYMEM_PAMT_REMOVE, 59, "PHYMEM.PAMT.REMOVE")
+
+enum tdx_leaf {
+#define TDX_LEAF_ENUM(sym, num, name) sym = num,
+	TDX_LEAVES(TDX_LEAF_ENUM)
+#undef TDX_LEAF_ENUM
+	TDX_LEAF_MAX = 64 /* every leaf number is below this */
+};
+
+/* ---- Status ------------------------------------------------------------ */
+#define TDX_STATUS_ERROR_BIT (1ULL << 63)
+#define TDX_STATUS_NONRECOVERABLE_BIT (1ULL << 62)
+/* On an otherwise successful status: the 2 MiB range's page_count hit 0. */
+#define TDX_STATUS_REMOVAL_HINT_BIT (1ULL << 62)
+#define TDX_STATUS_CLASS_MASK 0xFFFFFFFF00000000ULL
+#define TDX_STATUS_OPERAND_MASK 0x00000000FFFFFFFFULL
+
+#define TDX_SUCCESS 0x0000000000000000ULL
+#define TDX_OPERAND_INVALID 0xC000010000000000ULL
+#define TDX_OPERAND_ADDR_RANGE_ERROR 0xC000010100000000ULL
+#define TDX_OPERAND_BUSY 0x8000020000000000ULL
+#define TDX_OPERAND_BUSY_HOST_PRIORITY 0x8000020400000000ULL
+#define TDX_PAGE_METADATA_INCORRECT 0xC000030000000000ULL
+#define TDX_PAGE_ALREADY_FREE 0x0000030100000000ULL
+#define TDX_PAGE_NOT_FREE 0xC000030300000000ULL
+#define TDX_HPA_RANGE_NOT_FREE 0xC000030400000000ULL
+#define TDX_NO_PAMT_PAGE_PAIR 0xC000030500000000ULL
+#define TDX_PAMT_PAGE_NOT_EMPTY 0xC000030600000000ULL
+#define TDX_INTERRUPTED_PAMT 0x8000030700000000ULL
+#define TDX_MISSING_PAMT_PAGE_PAIR 0x8000030800000000ULL
+#define TDX_TD_ASSOCIATED_PAGES_EXIST 0xC000040000000000ULL
+#define TDX_EPT_WALK_FAILED 0xC0000B0000000000ULL
+#define TDX_EPT_ENTRY_STATE_INCORRECT 0xC0000B0D00000000ULL
+#define TDX_SYS_SHUTDOWN 0xC0000B0C00000000ULL
+#define TDX_OPERAND_PAGE_METADATA_INCORRECT 0xC000030200000000ULL
+#define TDX_TD_NOT_INITIALIZED 0xC000060800000000ULL
+#define TDX_TD_FATAL 0xE000060400000000ULL
+#define TDX_LIFECYCLE_STATE_INCORRECT 0xC000060500000000ULL
+#define TDX_SYS_BUSY 0x8000020200000000ULL
+#define TDX_SYS_NOT_READY 0xC000090100000000ULL
+#define TDX_SYS_STATE_INCORRECT 0xC000090200000000ULL
+#define TDX_KEY_CONFIGURED 0x0000081500000000ULL
+#define TDX_INVALID_LEAF 0xC000080000000000ULL
+#define TDX_METADATA_FIELD_ID_INCORRECT 0xC0000C0000000000ULL
+#define TDX_MODEL_FATAL 0xC0000FF000000000ULL
+
+/* Name table: X(symbol-without-TDX_) for every class above. */
+#define TDX_STATUSES(X) \
+	X(SUCCESS) \
+	X(OPERAND_INVALID) \
+	X(OPERAND_ADDR_RANGE_ERROR) \
+	X(OPERAND_BUSY) \
+	X(OPERAND_BUSY_HOST_PRIORITY) \
+	X(PAGE_METADATA_INCORRECT) \
+	X(PAGE_ALREADY_FREE) \
+	X(PAGE_NOT_FREE) \
+	X(HPA_RANGE_NOT_FREE) \
+	X(NO_PAMT_PAGE_PAIR) \
+	X(PAMT_PAGE_NOT_EMPTY) \
+	X(INTERRUPTED_PAMT) \
+	X(MISSING_PAMT_PAGE_PAIR) \
+	X(TD_ASSOCIATED_PAGES_EXIST) \
+	X(EPT_WALK_FAILED) \
+	X(EPT_ENTRY_STATE_INCORRECT) \
+	X(SYS_SHUTDOWN) \
+	X(OPERAND_PAGE_METADATA_INCORRECT) \
+	X(TD_NOT_INITIALIZED) \
+	X(TD_FATAL) \
+	X(LIFECYCLE_STATE_INCORRECT) \
+	X(SYS_BUSY) \
+	X(SYS_NOT_READY) \
+	X(SYS_STATE_INCORRECT) \
+	X(KEY_CONFIGURED) \
+	X(INVALID_LEAF) \
+	X(METADATA_FIELD_ID_INCORRECT) \
+	X(MODEL_FATAL)
+
+/* ---- Operand ids (low 32 bits of an error status) ---------------------- */
+#define TDX_OPERANDS(X)                                                      \
+	X(TDX_OPERAND_ID_RAX, 0x00, "RAX")                                   \
+	X(TDX_OPERAND_ID_RCX, 0x01, "RCX")                                   \
+	X(TDX_OPERAND_ID_RDX, 0x02, "RDX")                                   \
+	X(TDX_OPERAND_ID_R8, 0x08, "R8")                                     \
+	X(TDX_OPERAND_ID_R9, 0x09, "R9")                                     \
+	X(TDX_OPERAND_ID_R10, 0x0A, "R10")                                   \
+	X(TDX_OPERAND_ID_R11, 0x0B, "R11")                                   \
+	X(TDX_OPERAND_ID_R12, 0x0C, "R12")                                   \
+	X(TDX_OPERAND_ID_R13, 0x0D, "R13")                                   \
+	X(TDX_OPERAND_ID_TDR, 0x80, "TDR")                                   \
+	X(TDX_OPERAND_ID_TDCS, 0x81, "TDCS")                                 \
+	X(TDX_OPERAND_ID_TDVPR, 0x90, "TDVPR")                               \
+	X(TDX_OPERAND_ID_SEPT, 0x92, "SEPT")                                 \
+	X(TDX_OPERAND_ID_TD_EPOCH, 0xA9, "TD_EPOCH")
+
+enum tdx_operand_id {
+#define TDX_OPERAND_ENUM(sym, val, name) sym = val,
+	TDX_OPERANDS(TDX_OPERAND_ENUM)
+#undef TDX_OPERAND_ENUM
+};
+
+/* ---- PAMT page types and sizes ----------------------------------------- */
+enum tdx_page_type {
+	PT_NDA = 0,   /* free: not assigned */
+	PT_RSVD = 1,  /* reserved */
+	PT_REG = 3,   /* TD private page */
+	PT_TDR = 4,
+	PT_TDCX = 5,  /* TDCS page or TDCX page */
+	PT_TDVPR = 6,
+	PT_EPT = 8,   /* S-EPT page */
+	PT_PAMT = 15, /* 2M entry: the range's 4K entries live in a pair */
+};
+
+enum tdx_page_level { TDX_PS_4K = 0, TDX_PS_2M = 1, TDX_PS_1G = 2 };
+
+#define TDX_PAGE_SIZE 4096ULL
+#define TDX_2M_SIZE (2ULL << 20)
+#define TDX_1G_SIZE (1ULL << 30)
+#define TDX_LEVEL_MASK 0x7ULL
+
+/* SYS.CONFIG R8 bit that turns Dynamic PAMT on. */
+#define TDX_SYS_CONFIG_DPAMT_BIT (1ULL << 16)
+/* TDX_FEATURES0 bit: Dynamic PAMT supported. */
+#define TDX_FEATURES0_DPAMT_BIT (1ULL << 36)
+
+/* ---- Global metadata field ids (TDH.SYS.RD RDX in, R8 out) ------------- */
+#define TDX_MD_FEATURES0 0x0A00000300000008ULL
+#define TDX_MD_PAMT_4K_ENTRY_SIZE 0x9100000100000010ULL
+#define TDX_MD_PAMT_2M_ENTRY_SIZE 0x9100000100000011ULL
+#define TDX_MD_PAMT_1G_ENTRY_SIZE 0x9100000100000012ULL
+#define TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS 0x9100000100000013ULL
+#define TDX_MD_PAMT_PAGES_PER_2M 0x9100000100000014ULL /* model-chosen id */
+#define TDX_MD_NUM_TDCS_PAGES 0x9800000100000003ULL
+#define TDX_MD_NUM_TDCX_PAGES 0x9800000100000004ULL /* model-chosen id */
+#define TDX_MD_MAX_TDMRS 0x9100000100000008ULL
+#define TDX_MD_MAX_RESERVED_PER_TDMR 0x9100000100000009ULL
+
+
+/* ---- TDMR_INFO: one per TDMR, in the array TDH.SYS.CONFIG points at ---- */
+#define TDX_MAX_RESERVED_PER_TDMR 16
+#define TDX_TDMR_INFO_ALIGN 512
+
+struct tdx_tdmr_info {
+	uint64_t base;        /* 1 GiB aligned */
+	uint64_t size;        /* multiple of 1 GiB */
+	uint64_t pamt_1g_base, pamt_1g_size;
+	uint64_t pamt_2m_base, pamt_2m_size;
+	uint64_t pamt_4k_base, pamt_4k_size; /* bitmap in dynamic mode */
+	struct {
+		uint64_t offset, size;
+	} reserved[TDX_MAX_RESERVED_PER_TDMR];
+	uint8_t pad[TDX_TDMR_INFO_ALIGN - 64 - 16 * TDX_MAX_RESERVED_PER_TDMR];
+};
+
+_Static_assert(sizeof(struct tdx_tdmr_info) == TDX_TDMR_INFO_ALIGN,
+	       "TDMR_INFO is 512 bytes");
+
+/*
+ * TDH.SYS.CONFIG: RCX = PA of an array of struct tdx_tdmr_info (512-byte
+ * aligned, contiguous), RDX = number of TDMRs, R8 = global private HKID in
+ * bits 15:0 | TDX_SYS_CONFIG_DPAMT_BIT.  TDH.SYS.TDMR.INIT: RCX = TDMR base.
+ * TDH.SYS.RD: RDX = field id in, R8 = value out.
+ */
+
+/* ---- Helpers ----------------------------------------------------------- */
+static inline uint64_t tdx_status_class(uint64_t status)
+{
+	return status & TDX_STATUS_CLASS_MASK;
+}
+
+static inline uint32_t tdx_status_operand(uint64_t status)
+{
+	return (uint32_t)(status & TDX_STATUS_OPERAND_MASK);
+}
+
+static inline bool tdx_is_error(uint64_t status)
+{
+	return (status & TDX_STATUS_ERROR_BIT) != 0;
+}
+
+static inline bool tdx_is_busy(uint64_t status)
+{
+	uint64_t c = tdx_status_class(status);
+
+	return c == TDX_OPERAND_BUSY || c == TDX_OPERAND_BUSY_HOST_PRIORITY;
+}
+
+/* Success with the removal hint: page_count of the 2 MiB range is now 0. */
+static inline bool tdx_removal_hint(uint64_t status)
+{
+	return !tdx_is_error(status) && (status & TDX_STATUS_REMOVAL_HINT_BIT);
+}
+
+/* Success, with or without the removal hint (which lives in the class). */
+static inline bool tdx_is_success(uint64_t status)
+{
+	return (status & ~TDX_STATUS_REMOVAL_HINT_BIT) == TDX_SUCCESS;
+}
+
+static inline uint64_t tdx_status_make(uint64_t cls, uint32_t operand)
+{
+	return cls | operand;
+}
+
+/* Level bits of a GPA/HPA operand (RCX bits 2:0). */
+static inline unsigned tdx_operand_level(uint64_t op)
+{
+	return (unsigned)(op & TDX_LEVEL_MASK);
+}
+
+_Static_assert(sizeof(struct tdx_regs) == 9 * 8, "tdx_regs is 9 registers");
+_Static_assert((TDX_MODEL_FATAL & TDX_STATUS_ERROR_BIT) != 0,
+	       "model fatal is an error");
+_Static_assert((TDX_OPERAND_BUSY & TDX_STATUS_ERROR_BIT) != 0 &&
+		       (TDX_OPERAND_BUSY & TDX_STATUS_NONRECOVERABLE_BIT) == 0,
+	       "BUSY is a recoverable error");
+_Static_assert(TDH_PHYMEM_PAMT_REMOVE < TDX_LEAF_MAX, "leaf table size");
+
+/*
+ * Non-inline helpers (src/common/tdx_abi.c, hosted and freestanding safe):
+ * names for leaves, status classes and operand ids.  Unknown values give
+ * NULL.  tdx_status_name() formats "CLASS" or "CLASS|OPERAND" into buf
+ * (e.g. "HPA_RANGE_NOT_FREE|RCX"; an unnamed operand prints as hex) and
+ * returns buf; a successful status with the removal hint prints
+ * "SUCCESS|REMOVAL_HINT".
+ */
+const char *tdx_leaf_name(unsigned leaf);             /* "PHYMEM.PAMT.ADD" */
+int tdx_leaf_from_name(const char *name);             /* -1 if unknown */
+const char *tdx_class_name(uint64_t status);          /* "OPERAND_BUSY" */
+int tdx_class_from_name(const char *name, uint64_t *cls); /* 0 ok, -1 */
+const char *tdx_operand_name(uint32_t id);            /* "RCX" */
+int tdx_operand_from_name(const char *name, uint32_t *id);
+char *tdx_status_name(uint64_t status, char *buf, unsigned len);
+
+#endif /* DPAMT_TDX_ABI_H */

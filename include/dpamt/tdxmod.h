@@ -1,0 +1,141 @@
+/*
+ * tdxmod.h - public API of the executable TDX-module model.
+ *
+ * The model is the module side of Dynamic PAMT: TDMRs, the static 1G/2M
+ * PAMT arrays, the 4K array (classic) or the page bitmap (dynamic), pairs
+ * installed by PHYMEM.PAMT.ADD, per-entry try-locks that answer BUSY, TDs,
+ * vCPUs and S-EPT as far as PAMT cares.  One entry point, tdxmod_seamcall(),
+ * safe to call from many threads at once (like many logical CPUs).  Every
+ * other function is an introspection or set-up helper and says what may run
+ * concurrently with it.
+ *
+ * All state hangs off the handle; many models can live in one process.
+ */
+#ifndef DPAMT_TDXMOD_H
+#define DPAMT_TDXMOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpamt/tdx_abi.h"
+
+struct tdxmod;
+
+#define TDXMOD_MAX_CMRS 32
+#define TDXMOD_MAX_TDMRS 64
+
+struct tdxmod_range {
+	uint64_t base; /* 1 GiB aligned */
+	uint64_t size; /* multiple of 1 GiB */
+};
+
+struct tdxmod_config {
+	uint64_t mem_bytes;            /* simulated memory: PA 0..mem_bytes */
+	/*
+	 * Convertible memory ranges: where memory exists.  0: one CMR
+	 * [0, mem_bytes).  A sparse host lists its ranges here (1 GiB
+	 * aligned).  The host chooses its TDMRs inside the CMRs and passes
+	 * them with TDH.SYS.CONFIG, as on hardware.
+	 */
+	unsigned n_cmrs;
+	struct tdxmod_range cmrs[TDXMOD_MAX_CMRS];
+	bool dpamt_supported;          /* TDX_FEATURES0 bit 36 */
+	unsigned pamt_entry_size_4k;   /* bytes, default 16 */
+	unsigned pamt_entry_size_2m;   /* bytes, default 16 */
+	unsigned pamt_entry_size_1g;   /* bytes, default 16 */
+	unsigned bitmap_entry_bits;    /* default 1 */
+	unsigned pages_per_pair;       /* default 2; must = 512*size_4k/4096 */
+	unsigned num_tdcs_pages;       /* TDCS pages per TD, default 4 */
+	unsigned num_tdcx_pages;       /* TDCX pages per vCPU, default 6 */
+	unsigned hkid_min, hkid_max;   /* private HKIDs, default 1..63 */
+	unsigned max_pa_bits;          /* default 52 */
+	unsigned hkid_shift;           /* key-id bits start here, default 46 */
+	/* Optional fault injection and cost model. */
+	double busy_inject_prob;       /* 0..1: injected OPERAND_BUSY rate */
+	uint64_t busy_inject_seed;
+	uint64_t leaf_latency_ns[TDX_LEAF_MAX]; /* busy-wait per leaf */
+};
+
+/* Fill *cfg with defaults for mem_bytes of memory (a multiple of 1 GiB). */
+void tdxmod_config_default(struct tdxmod_config *cfg, uint64_t mem_bytes);
+
+/*
+ * Create a model in the "not configured" state: TDH.SYS.RD works, then the
+ * host must call TDH.SYS.CONFIG and TDH.SYS.TDMR.INIT for every TDMR.
+ * Returns NULL and writes a message into err on a bad configuration.
+ */
+struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
+			     size_t errlen);
+void tdxmod_destroy(struct tdxmod *m);
+
+/* The SEAMCALL instruction: regs->rax is the leaf in, the status out. */
+void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs);
+
+/* Same, for callers holding only a void * (ops structs). */
+void tdxmod_seamcall_ops(void *m, struct tdx_regs *regs);
+
+/* ---- Fatal state --------------------------------------------------------
+ * A broken internal invariant puts the model in a fatal state: the call
+ * that found it returns TDX_MODEL_FATAL, every later call returns it too.
+ * Concurrency: any time. */
+bool tdxmod_is_fatal(const struct tdxmod *m);
+const char *tdxmod_fatal_reason(const struct tdxmod *m); /* "" if none */
+
+/* ---- Introspection (for invariant checkers and tests) -------------------
+ * Concurrency: these read racy snapshots while calls run; exact only at
+ * quiescence (no seamcall in flight). */
+struct tdxmod_page_info {
+	bool in_tdmr;
+	unsigned type;        /* enum tdx_page_type of the 4K entry, or of
+				 the 2M/1G entry covering it when mapped large */
+	unsigned level;       /* level the page is tracked at */
+	uint64_t owner;       /* TDR PA >> 12, 0 if none */
+	bool bitmap_bit;      /* dynamic mode: page is a pair page */
+	bool locked;          /* any lock bit set on its entry */
+};
+int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
+		     struct tdxmod_page_info *out);
+
+struct tdxmod_range_info {
+	bool in_tdmr;
+	unsigned type_2m;     /* PT_NDA, PT_PAMT (pair installed), PT_REG... */
+	bool has_pair;
+	uint64_t pair[2];     /* pair pages when has_pair (pages_per_pair) */
+	unsigned page_count;  /* 4K pages of the range in module use */
+};
+int tdxmod_range_info(struct tdxmod *m, uint64_t pa_2m,
+		      struct tdxmod_range_info *out);
+
+/* Count of 2 MiB ranges with a pair installed now. */
+uint64_t tdxmod_pairs_installed(const struct tdxmod *m);
+
+/*
+ * Whole-model consistency check at quiescence: bitmap bit set <=> page is a
+ * pair page of an installed range; page_count = used 4K entries of each
+ * range; no lock held; every owner is a live TDR.  Returns the number of
+ * violations; the first few are written into err.
+ */
+unsigned tdxmod_check(struct tdxmod *m, char *err, size_t errlen);
+
+/* Per-leaf counters. Concurrency: any time (relaxed reads). */
+struct tdxmod_leaf_stats {
+	uint64_t calls, busy, errors;
+};
+void tdxmod_leaf_stats(const struct tdxmod *m, unsigned leaf,
+		       struct tdxmod_leaf_stats *out);
+
+/* Bytes of host memory the model itself holds (sparse storage, tables). */
+uint64_t tdxmod_footprint_bytes(const struct tdxmod *m);
+
+/*
+ * Simulated physical memory: the host may write to pages it owns, as real
+ * software would.  Writing to a page that is a live pair page corrupts the
+ * PAMT entries stored there, exactly as on hardware; the model's checks
+ * then notice.  Concurrency: like a plain store to memory.
+ */
+void tdxmod_phys_write(struct tdxmod *m, uint64_t pa, const void *src,
+		       size_t len);
+void tdxmod_phys_read(struct tdxmod *m, uint64_t pa, void *dst, size_t len);
+
+#endif /* DPAMT_TDXMOD_H */

@@ -1,0 +1,29 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages the build and tests need,
+# only those missing.  Runs `apt-get update` once, and only if something
+# must be installed.
+set -eu
+
+PKGS="cmake make gcc pkg-config libcmocka-dev libjson-c-dev gnuplot-nox"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all present ($PKGS)"
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO="sudo"
+fi
+echo "install-deps: installing:$missing"
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing

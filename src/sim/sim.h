@@ -1,0 +1,116 @@
+/*
+ * sim.h - the boundary between the simulation engine and its front end.
+ *
+ * The front end (src/sim/scenario_*.c, src/sim/report_*.c, tools/cmd_sim.c)
+ * parses flags or a JSON scenario into struct sim_scenario, calls
+ * sim_run(), and renders struct sim_report as JSON, a human summary, a
+ * timeline CSV and a plot.  The engine (src/vmm/, src/sim/engine.c) builds
+ * the module model, the host manager and the VMM, runs the TDs on vCPU
+ * threads and fills the report.  Hosted code (libc, pthreads).
+ */
+#ifndef DPAMT_SIM_H
+#define DPAMT_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpamt/dpamt.h"
+#include "dpamt/tdx_abi.h"
+
+#define SIM_MAX_GUESTS 256
+#define SIM_MAX_ERRORS 32
+
+struct sim_guest_spec {
+	bool legacy;        /* --vm: a non-TD VM, never any PAMT traffic */
+	uint64_t size;      /* private memory bytes (2 MiB multiple) */
+	unsigned vcpus;     /* default 4 */
+	unsigned huge_pct;  /* share of memory mapped at 2M, default 0 */
+	unsigned touch_pct; /* share of memory faulted in, default 100 */
+	unsigned convert_pct; /* share converted private->shared->private */
+};
+
+struct sim_scenario {
+	uint64_t host_mem;            /* 0: sized to fit the guests */
+	unsigned n_guests;
+	struct sim_guest_spec guests[SIM_MAX_GUESTS];
+	unsigned cycles;              /* default 1 */
+	enum dpamt_mode mode;         /* AUTO = dynamic */
+	enum dpamt_strategy strategy; /* default global-lock */
+	unsigned threads;             /* 0: one per vCPU; N: at most N */
+	uint64_t seed;
+	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
+	double busy_inject;           /* module BUSY injection rate, 0..1 */
+	bool quiet;
+	bool progress;                /* draw a progress bar on stderr */
+};
+
+/* Defaults: seed experiment (10 TDs x 16 GiB, 4 vCPUs), PAMT ADD/REMOVE
+ * latency 3000 ns, seed 1, global-lock, dynamic. */
+void sim_scenario_default(struct sim_scenario *sc);
+/* Same but with no guests (for front ends that add their own). */
+void sim_scenario_empty(struct sim_scenario *sc);
+
+/* One point on the timeline, emitted at every phase change and quiescent
+ * point (and periodically while vCPUs run). */
+struct sim_event {
+	uint64_t t_ns;          /* since start */
+	const char *what;       /* "td_boot", "td_booted", "td_destroyed"... */
+	int guest;              /* index or -1 */
+	uint64_t pairs;         /* installed now */
+	uint64_t dynamic_bytes;
+	uint64_t busy;          /* BUSY answers so far (all leaves) */
+	uint64_t contentions;   /* host lock contentions so far */
+};
+
+struct sim_callbacks {
+	void *arg;
+	void (*event)(void *arg, const struct sim_event *ev);      /* may be NULL */
+	void (*progress)(void *arg, uint64_t done, uint64_t total); /* may be NULL */
+};
+
+struct sim_guest_report {
+	struct sim_guest_spec spec;
+	uint64_t pages_4k;      /* private pages mapped at 4K (peak) */
+	uint64_t pages_2m;      /* private 2M mappings (peak) */
+	uint64_t sept_pages;    /* S-EPT pages (peak) */
+	uint64_t control_pages; /* TDR + TDCS + TDVPR + TDCX */
+	uint64_t pairs_peak;    /* pairs for ranges this guest used (peak) */
+	uint64_t demotes, promotes, conversions;
+};
+
+struct sim_leaf_report {
+	uint64_t calls, busy, errors;
+};
+
+struct sim_report {
+	enum dpamt_mode mode;       /* resolved: DYNAMIC or STATIC */
+	enum dpamt_strategy strategy;
+	uint64_t seed;
+	uint64_t host_mem;
+	struct dpamt_stats pamt;    /* manager stats at the end (bytes too) */
+	struct sim_leaf_report leaves[TDX_LEAF_MAX];
+	uint64_t invariant_checks, invariant_violations;
+	uint64_t leaked_pages;
+	uint64_t busy_retries_vmm;  /* BUSY retries of the VMM's own calls */
+	unsigned n_guests;
+	struct sim_guest_report guests[SIM_MAX_GUESTS];
+	unsigned n_errors;
+	char errors[SIM_MAX_ERRORS][160];
+	uint64_t wall_ns;
+};
+
+/*
+ * Validate a scenario without running it: 0, or -1 with a one-line
+ * message (what is wrong and how to fix it) in msg.
+ */
+int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len);
+
+/*
+ * Run the scenario.  Returns 0 if it ran clean, 1 if any invariant was
+ * violated or anything leaked (report filled either way), 2 if the
+ * scenario is invalid (msg in report->errors[0], nothing ran).
+ */
+int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
+	    struct sim_report *report);
+
+#endif /* DPAMT_SIM_H */

@@ -1,0 +1,96 @@
+/*
+ * test_abi.c - the ABI helpers: status classes, operand ids, names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpamt/tdx_abi.h"
+
+static void test_class_and_operand(void **state)
+{
+	uint64_t st = tdx_status_make(TDX_HPA_RANGE_NOT_FREE,
+				      TDX_OPERAND_ID_RCX);
+
+	(void)state;
+	assert_int_equal(tdx_status_class(st), TDX_HPA_RANGE_NOT_FREE);
+	assert_int_equal(tdx_status_operand(st), TDX_OPERAND_ID_RCX);
+	assert_true(tdx_is_error(st));
+	assert_false(tdx_is_busy(st));
+	assert_true(tdx_is_busy(TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX));
+	assert_true(tdx_is_busy(TDX_OPERAND_BUSY_HOST_PRIORITY));
+	assert_false(tdx_is_busy(TDX_SUCCESS));
+	assert_true(tdx_is_error(TDX_MISSING_PAMT_PAGE_PAIR));
+}
+
+static void test_removal_hint(void **state)
+{
+	(void)state;
+	assert_true(tdx_removal_hint(TDX_STATUS_REMOVAL_HINT_BIT));
+	assert_true(tdx_is_success(TDX_STATUS_REMOVAL_HINT_BIT));
+	assert_false(tdx_removal_hint(TDX_SUCCESS));
+	/* bit 62 on an error is "non-recoverable", not a hint */
+	assert_false(tdx_removal_hint(TDX_OPERAND_INVALID));
+	assert_false(tdx_is_success(TDX_OPERAND_BUSY));
+}
+
+static void test_names(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(
+		tdx_status_name(TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX,
+				buf, sizeof(buf)),
+		"HPA_RANGE_NOT_FREE|RCX");
+	assert_string_equal(tdx_status_name(TDX_SUCCESS, buf, sizeof(buf)),
+			    "SUCCESS");
+	assert_string_equal(tdx_status_name(TDX_OPERAND_INVALID, buf,
+					    sizeof(buf)),
+			    "OPERAND_INVALID|RAX");
+	assert_string_equal(tdx_status_name(TDX_STATUS_REMOVAL_HINT_BIT, buf,
+					    sizeof(buf)),
+			    "SUCCESS|REMOVAL_HINT");
+	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x77, buf,
+					    sizeof(buf)),
+			    "OPERAND_BUSY|0x77");
+	/* truncation keeps the string terminated */
+	tdx_status_name(TDX_HPA_RANGE_NOT_FREE, buf, 5);
+	assert_int_equal(strlen(buf), 4);
+}
+
+static void test_name_round_trip(void **state)
+{
+	uint64_t cls;
+	uint32_t op;
+
+	(void)state;
+	assert_int_equal(tdx_leaf_from_name("phymem.pamt.add"),
+			 TDH_PHYMEM_PAMT_ADD);
+	assert_int_equal(tdx_leaf_from_name("TDH.MNG.CREATE"), TDH_MNG_CREATE);
+	assert_int_equal(tdx_leaf_from_name("PHYMEM.PAMT"), -1);
+	assert_string_equal(tdx_leaf_name(TDH_PHYMEM_PAMT_REMOVE),
+			    "PHYMEM.PAMT.REMOVE");
+	assert_null(tdx_leaf_name(63));
+	assert_int_equal(tdx_class_from_name("missing_pamt_page_pair", &cls), 0);
+	assert_int_equal(cls, TDX_MISSING_PAMT_PAGE_PAIR);
+	assert_int_equal(tdx_class_from_name("NOPE", &cls), -1);
+	assert_int_equal(tdx_operand_from_name("r8", &op), 0);
+	assert_int_equal(op, TDX_OPERAND_ID_R8);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_class_and_operand),
+		cmocka_unit_test(test_removal_hint),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_name_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
