@@ -69,6 +69,19 @@ struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
 			     size_t errlen);
 void tdxmod_destroy(struct tdxmod *m);
 
+/*
+ * Configure the model as a simple host would, through SEAMCALLs only:
+ * TDH.SYS.RD the metadata, TDMRs = the CMRs (one per CMR, split into at
+ * most TDXMOD_MAX_TDMRS), PAMT areas (1G, 2M, and 4K array or bitmap)
+ * placed contiguously from area_base upward, TDMR_INFO array written there
+ * too, TDH.SYS.CONFIG (Dynamic PAMT on if dpamt and supported), then
+ * TDH.SYS.TDMR.INIT for each TDMR.  On success *area_end is the first byte
+ * after everything placed.  0, or -1 with a message in err.
+ * For dpamt replay and tests; the host manager does its own set-up.
+ */
+int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
+			uint64_t *area_end, char *err, size_t errlen);
+
 /* The SEAMCALL instruction: regs->rax is the leaf in, the status out. */
 void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs);
 

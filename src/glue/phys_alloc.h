@@ -1,0 +1,56 @@
+/*
+ * phys_alloc.h - the host's physical page allocator over simulated memory.
+ *
+ * Hands out physical addresses (no backing storage: the module model keeps
+ * what it needs in its own sparse memory).  4 KiB pages, 2 MiB-aligned
+ * blocks for huge pages, and contiguous runs for static PAMT areas.  Fast
+ * enough for 40+ million page allocations in a sim run: a bitmap per 2 MiB
+ * block with a free count, split into arenas with their own locks so vCPU
+ * threads rarely meet.  Thread-safe: every function may run concurrently
+ * with every other, except create/destroy.
+ */
+#ifndef DPAMT_GLUE_PHYS_ALLOC_H
+#define DPAMT_GLUE_PHYS_ALLOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct phys_alloc;
+
+struct phys_range {
+	uint64_t base, size; /* 2 MiB aligned */
+};
+
+/* Memory that exists (all free at first).  NULL on bad input/ENOMEM. */
+struct phys_alloc *phys_alloc_create(const struct phys_range *ranges,
+				     unsigned n);
+void phys_alloc_destroy(struct phys_alloc *a);
+
+/* Take [pa, pa+bytes) out of circulation (e.g. the replay's top 1 GiB).
+ * 0, or -1 if any of it is not free. */
+int phys_alloc_reserve(struct phys_alloc *a, uint64_t pa, uint64_t bytes);
+
+/* One 4 KiB page; hint picks the arena (e.g. a vCPU index).  0 or -1. */
+int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa);
+void phys_free_page(struct phys_alloc *a, uint64_t pa);
+
+/* bytes rounded up to 4 KiB, aligned to align (a power of two >= 4 KiB).
+ * 0 or -1. */
+int phys_alloc_contig(struct phys_alloc *a, uint64_t bytes, uint64_t align,
+		      uint64_t *pa);
+void phys_free_contig(struct phys_alloc *a, uint64_t pa, uint64_t bytes);
+
+/* A whole free 2 MiB block (for a 2M TD page).  0 or -1. */
+int phys_alloc_2m(struct phys_alloc *a, unsigned hint, uint64_t *pa);
+void phys_free_2m(struct phys_alloc *a, uint64_t pa);
+
+/* Fault injection for tests: the k-th allocation from now (1-based,
+ * counting every alloc function) fails; 0 turns it off. */
+void phys_alloc_fail_nth(struct phys_alloc *a, uint64_t k);
+
+bool phys_is_free(const struct phys_alloc *a, uint64_t pa);
+uint64_t phys_free_bytes(const struct phys_alloc *a);
+uint64_t phys_used_bytes(const struct phys_alloc *a);
+uint64_t phys_total_bytes(const struct phys_alloc *a);
+
+#endif /* DPAMT_GLUE_PHYS_ALLOC_H */
