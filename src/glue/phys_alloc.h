@@ -52,5 +52,8 @@ bool phys_is_free(const struct phys_alloc *a, uint64_t pa);
 uint64_t phys_free_bytes(const struct phys_alloc *a);
 uint64_t phys_used_bytes(const struct phys_alloc *a);
 uint64_t phys_total_bytes(const struct phys_alloc *a);
+/* Frees of pages that were already free or not in any range (each one is
+ * a caller bug; counted rather than crashing so checkers can report it). */
+uint64_t phys_bad_frees(const struct phys_alloc *a);
 
 #endif /* DPAMT_GLUE_PHYS_ALLOC_H */
