@@ -1,0 +1,304 @@
+/*
+ * replay_parse.c - the line syntax of replay traces: the optional config
+ * item, call lines (leaf, reg=value..., expect=...), comments and blank
+ * lines.  Everything is validated here, before anything runs.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "replay/replay.h"
+
+#define SPACES " \t\r\v\f"
+#define MAX_MEM_BYTES (1ULL << 46) /* model's key-id bits start at 46 */
+
+void replay_trace_init(struct replay_trace *t, const char *file)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->file, sizeof(t->file), "%s", file);
+	t->config.mem_bytes = REPLAY_DEFAULT_MEM;
+	t->config.dpamt = true;
+	t->config.seed = 1;
+}
+
+void replay_trace_free(struct replay_trace *t)
+{
+	free(t->calls);
+	t->calls = NULL;
+	t->n_calls = t->cap_calls = 0;
+}
+
+/* Split "key=value" in place; -1 with a message when there is no '='. */
+static int split_kv(char *tok, char **key, char **val, char *err,
+		    size_t errlen)
+{
+	char *eq = strchr(tok, '=');
+
+	if (!eq || eq == tok) {
+		snprintf(err, errlen, "expected key=value, got '%s'", tok);
+		return -1;
+	}
+	*eq = '\0';
+	*key = tok;
+	*val = eq + 1;
+	if (!**val) {
+		snprintf(err, errlen, "missing value after '%s='", tok);
+		return -1;
+	}
+	return 0;
+}
+
+static int find_reg(const char *name)
+{
+	for (int r = 0; r < RR_COUNT; r++)
+		if (!strcasecmp(name, replay_reg_name((enum replay_reg)r)))
+			return r;
+	return -1;
+}
+
+static int parse_mem(const char *val, uint64_t *mem, char *err,
+		     size_t errlen)
+{
+	int rc = replay_parse_size(val, mem);
+
+	if (rc == -1) {
+		snprintf(err, errlen, "bad mem size '%s'", val);
+		return -1;
+	}
+	if (rc == -2 || *mem > MAX_MEM_BYTES) {
+		snprintf(err, errlen, "mem=%s is too large (at most 64T)",
+			 val);
+		return -1;
+	}
+	if (*mem % TDX_1G_SIZE) {
+		snprintf(err, errlen, "mem=%s is not a multiple of 1 GiB",
+			 val);
+		return -1;
+	}
+	if (*mem <= REPLAY_RESERVED_TOP) {
+		snprintf(err, errlen,
+			 "mem=%s must be more than 1G (the top 1 GiB holds "
+			 "replay's PAMT areas)", val);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_prob(const char *val, double *p, char *err, size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	*p = strtod(val, &end);
+	if (*end || errno || !isfinite(*p) || *p < 0.0 || *p > 1.0) {
+		snprintf(err, errlen, "bad busy probability '%s' (0 to 1)",
+			 val);
+		return -1;
+	}
+	return 0;
+}
+
+static int config_option(struct replay_config *c, const char *key,
+			 const char *val, char *err, size_t errlen)
+{
+	if (!strcasecmp(key, "mem"))
+		return parse_mem(val, &c->mem_bytes, err, errlen);
+	if (!strcasecmp(key, "dpamt")) {
+		if (!strcasecmp(val, "on") || !strcasecmp(val, "off")) {
+			c->dpamt = !strcasecmp(val, "on");
+			return 0;
+		}
+		snprintf(err, errlen, "bad dpamt value '%s' (on or off)", val);
+		return -1;
+	}
+	if (!strcasecmp(key, "busy"))
+		return parse_prob(val, &c->busy_prob, err, errlen);
+	if (!strcasecmp(key, "seed")) {
+		if (replay_parse_u64(val, &c->seed) == 0)
+			return 0;
+		snprintf(err, errlen, "bad seed '%s'", val);
+		return -1;
+	}
+	snprintf(err, errlen,
+		 "unknown config option '%s' (mem, dpamt, busy, seed)", key);
+	return -1;
+}
+
+static const char *const config_keys[] = {"mem", "dpamt", "busy", "seed"};
+
+static int config_line(struct replay_trace *t, char **save, unsigned lineno,
+		       char *err, size_t errlen)
+{
+	struct replay_config c = t->config;
+	unsigned seen = 0;
+	char *tok, *key, *val;
+
+	if (t->config.line) {
+		snprintf(err, errlen, "second config line (first at line %u)",
+			 t->config.line);
+		return -1;
+	}
+	if (t->n_calls) {
+		snprintf(err, errlen, "config after the first call (line %u)",
+			 t->calls[0].line);
+		return -1;
+	}
+	while ((tok = strtok_r(NULL, SPACES, save))) {
+		if (split_kv(tok, &key, &val, err, errlen))
+			return -1;
+		for (unsigned k = 0; k < 4; k++) {
+			if (strcasecmp(key, config_keys[k]))
+				continue;
+			if (seen & (1u << k)) {
+				snprintf(err, errlen,
+					 "duplicate config option '%s'", key);
+				return -1;
+			}
+			seen |= 1u << k;
+		}
+		if (config_option(&c, key, val, err, errlen))
+			return -1;
+	}
+	c.line = lineno;
+	t->config = c;
+	return 0;
+}
+
+static int set_reg(struct replay_call *c, const char *key, const char *val,
+		   char *err, size_t errlen)
+{
+	int r = find_reg(key);
+	int rc;
+
+	if (r < 0) {
+		snprintf(err, errlen,
+			 "unknown register '%s' (rcx rdx r8 r9 r10 r11 r12 "
+			 "r13)", key);
+		return -1;
+	}
+	if (c->reg_set & (1u << r)) {
+		snprintf(err, errlen, "duplicate register '%s'", key);
+		return -1;
+	}
+	rc = replay_parse_u64(val, &c->reg[r]);
+	if (rc) {
+		snprintf(err, errlen,
+			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
+				  : "bad number '%s' for %s", val, key);
+		return -1;
+	}
+	c->reg_set |= 1u << r;
+	return 0;
+}
+
+static int call_operand(struct replay_call *c, char *tok, char *err,
+			size_t errlen)
+{
+	char *key, *val;
+
+	if (split_kv(tok, &key, &val, err, errlen))
+		return -1;
+	if (strcasecmp(key, "expect"))
+		return set_reg(c, key, val, err, errlen);
+	if (c->expect.kind != RX_NONE) {
+		snprintf(err, errlen, "duplicate expect=");
+		return -1;
+	}
+	return replay_parse_expect(val, &c->expect, err, errlen);
+}
+
+static int push_call(struct replay_trace *t, const struct replay_call *c,
+		     char *err, size_t errlen)
+{
+	if (t->n_calls == t->cap_calls) {
+		size_t cap = t->cap_calls ? 2 * t->cap_calls : 64;
+		struct replay_call *p = realloc(t->calls, cap * sizeof(*p));
+
+		if (!p) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		t->calls = p;
+		t->cap_calls = cap;
+	}
+	t->calls[t->n_calls++] = *c;
+	return 0;
+}
+
+static int call_line(struct replay_trace *t, const char *leaf_name,
+		     char **save, unsigned lineno, char *err, size_t errlen)
+{
+	struct replay_call c;
+	int leaf = tdx_leaf_from_name(leaf_name);
+	char *tok;
+
+	if (leaf < 0) {
+		snprintf(err, errlen, "unknown leaf '%s'", leaf_name);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.line = lineno;
+	c.leaf = (unsigned)leaf;
+	while ((tok = strtok_r(NULL, SPACES, save)))
+		if (call_operand(&c, tok, err, errlen))
+			return -1;
+	if (t->require_expect && c.expect.kind == RX_NONE) {
+		snprintf(err, errlen, "call without expect= (--require-expect)");
+		return -1;
+	}
+	return push_call(t, &c, err, errlen);
+}
+
+int replay_parse_line(struct replay_trace *t, const char *line,
+		      unsigned lineno, char *err, size_t errlen)
+{
+	char *buf = strdup(line), *hash, *save = NULL, *first;
+	int rc = 0;
+
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	first = strtok_r(buf, SPACES, &save);
+	if (first && !strcasecmp(first, "config"))
+		rc = config_line(t, &save, lineno, err, errlen);
+	else if (first)
+		rc = call_line(t, first, &save, lineno, err, errlen);
+	free(buf);
+	return rc;
+}
+
+int replay_parse_stream(struct replay_trace *t, FILE *in, FILE *errf)
+{
+	char *line = NULL, err[512];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	int bad = 0;
+
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (strlen(line) != (size_t)n) {
+			snprintf(err, sizeof(err), "NUL byte in line");
+		} else if (!replay_parse_line(t, line, lineno, err,
+					      sizeof(err))) {
+			continue;
+		}
+		fprintf(errf, "%s:%u: %s\n", t->file, lineno, err);
+		bad++;
+	}
+	free(line);
+	if (ferror(in)) {
+		fprintf(errf, "%s: read error: %s\n", t->file,
+			strerror(errno));
+		return -1;
+	}
+	return bad;
+}

@@ -1,0 +1,44 @@
+/*
+ * replay_regs.c - register names of call lines and the one table of which
+ * output registers `dpamt replay` prints after each leaf's status.
+ *
+ * The table follows what the module model (src/tdxmod/, docs/model.md)
+ * writes back; a leaf not listed returns nothing but its status.
+ */
+#include "replay/replay.h"
+
+static const char *const reg_names[RR_COUNT] = {
+	[RR_RCX] = "rcx", [RR_RDX] = "rdx", [RR_R8] = "r8",
+	[RR_R9] = "r9",   [RR_R10] = "r10", [RR_R11] = "r11",
+	[RR_R12] = "r12", [RR_R13] = "r13",
+};
+
+const char *replay_reg_name(enum replay_reg r)
+{
+	return (unsigned)r < RR_COUNT ? reg_names[r] : "?";
+}
+
+#define OUT(r) (1u << (r))
+
+struct leaf_out {
+	unsigned leaf;
+	unsigned regs;
+};
+
+static const struct leaf_out leaf_out_table[] = {
+	/* R8 = value of the field id given in RDX */
+	{TDH_SYS_RD, OUT(RR_R8)},
+	/* RDX/R8 = the pair pages handed back to the host */
+	{TDH_PHYMEM_PAMT_REMOVE, OUT(RR_RDX) | OUT(RR_R8)},
+	/* R12/R13 = the pair the 2 MiB mapping no longer needs */
+	{TDH_MEM_PAGE_PROMOTE, OUT(RR_R12) | OUT(RR_R13)},
+};
+
+unsigned replay_leaf_out_regs(unsigned leaf)
+{
+	for (unsigned i = 0;
+	     i < sizeof(leaf_out_table) / sizeof(leaf_out_table[0]); i++)
+		if (leaf_out_table[i].leaf == leaf)
+			return leaf_out_table[i].regs;
+	return 0;
+}

@@ -1,0 +1,139 @@
+/*
+ * replay_run.c - run a parsed trace against the TDX-module model: set the
+ * model up as a simple host would (PAMT areas in the top 1 GiB), issue the
+ * calls in order on one logical CPU, print each answer, check expects.
+ */
+#include <string.h>
+
+#include "dpamt/tdxmod.h"
+#include "replay/replay.h"
+
+static uint64_t *reg_slot(struct tdx_regs *regs, enum replay_reg r)
+{
+	switch (r) {
+	case RR_RCX: return &regs->rcx;
+	case RR_RDX: return &regs->rdx;
+	case RR_R8: return &regs->r8;
+	case RR_R9: return &regs->r9;
+	case RR_R10: return &regs->r10;
+	case RR_R11: return &regs->r11;
+	case RR_R12: return &regs->r12;
+	default: return &regs->r13;
+	}
+}
+
+/* "file:line: " of the config item, or "file: " without one. */
+static void config_where(const struct replay_trace *t, FILE *errf)
+{
+	if (t->config.line)
+		fprintf(errf, "%s:%u: ", t->file, t->config.line);
+	else
+		fprintf(errf, "%s: ", t->file);
+}
+
+static struct tdxmod *setup_model(const struct replay_trace *t, FILE *errf)
+{
+	const struct replay_config *rc = &t->config;
+	struct tdxmod_config cfg;
+	struct tdxmod *m;
+	uint64_t area_base = rc->mem_bytes - REPLAY_RESERVED_TOP, end = 0;
+	char err[256] = "";
+
+	tdxmod_config_default(&cfg, rc->mem_bytes);
+	cfg.dpamt_supported = rc->dpamt;
+	cfg.busy_inject_prob = rc->busy_prob;
+	cfg.busy_inject_seed = rc->seed;
+	m = tdxmod_create(&cfg, err, sizeof(err));
+	if (!m) {
+		config_where(t, errf);
+		fprintf(errf, "cannot create the model: %s\n", err);
+		return NULL;
+	}
+	if (tdxmod_setup_simple(m, rc->dpamt, area_base, &end, err,
+				sizeof(err))) {
+		config_where(t, errf);
+		fprintf(errf, "model set-up failed: %s\n", err);
+	} else if (end > rc->mem_bytes) {
+		config_where(t, errf);
+		fprintf(errf, "PAMT areas need %llu MiB, more than the top "
+			"1 GiB\n", (unsigned long long)((end - area_base) >> 20));
+	} else {
+		return m;
+	}
+	tdxmod_destroy(m);
+	return NULL;
+}
+
+static void print_call(const struct replay_call *c,
+		       const struct tdx_regs *regs, FILE *out)
+{
+	unsigned outmask = replay_leaf_out_regs(c->leaf);
+	struct tdx_regs copy = *regs;
+	char name[64];
+
+	fprintf(out, "%u: %s status=0x%016llx %s", c->line,
+		tdx_leaf_name(c->leaf), (unsigned long long)regs->rax,
+		tdx_status_name(regs->rax, name, sizeof(name)));
+	for (int r = 0; r < RR_COUNT; r++)
+		if (outmask & (1u << r))
+			fprintf(out, " %s=0x%llx",
+				replay_reg_name((enum replay_reg)r),
+				(unsigned long long)*reg_slot(&copy,
+					(enum replay_reg)r));
+	fputc('\n', out);
+}
+
+/* Issue one call; 0 ok, 1 its expect failed, -1 the model went fatal. */
+static int run_call(const struct replay_trace *t, struct tdxmod *m,
+		    const struct replay_call *c, FILE *out, FILE *errf)
+{
+	struct tdx_regs regs;
+	char want[96], got[64];
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rax = c->leaf;
+	for (int r = 0; r < RR_COUNT; r++)
+		*reg_slot(&regs, (enum replay_reg)r) = c->reg[r];
+	tdxmod_seamcall(m, &regs);
+	print_call(c, &regs, out);
+	fflush(out);
+	if (tdxmod_is_fatal(m)) {
+		fprintf(errf, "%s:%u: the model went fatal: %s\n", t->file,
+			c->line, tdxmod_fatal_reason(m));
+		return -1;
+	}
+	if (replay_expect_holds(&c->expect, regs.rax))
+		return 0;
+	fprintf(errf, "%s:%u: expect failed: expected %s, got 0x%016llx %s\n",
+		t->file, c->line, replay_expect_str(&c->expect, want,
+						    sizeof(want)),
+		(unsigned long long)regs.rax,
+		tdx_status_name(regs.rax, got, sizeof(got)));
+	return 1;
+}
+
+int replay_run(const struct replay_trace *t, FILE *out, FILE *errf)
+{
+	struct tdxmod *m = setup_model(t, errf);
+	unsigned failed = 0, violations;
+	char err[512] = "";
+	int rc;
+
+	if (!m)
+		return REPLAY_EXIT_BADINPUT;
+	for (size_t i = 0; i < t->n_calls; i++) {
+		rc = run_call(t, m, &t->calls[i], out, errf);
+		if (rc < 0) {
+			tdxmod_destroy(m);
+			return REPLAY_EXIT_FAILED;
+		}
+		failed += (unsigned)rc;
+	}
+	violations = tdxmod_check(m, err, sizeof(err));
+	if (violations)
+		fprintf(errf, "%s: model consistency check failed after the "
+			"last call (%u violations): %s\n", t->file,
+			violations, err);
+	tdxmod_destroy(m);
+	return failed || violations ? REPLAY_EXIT_FAILED : REPLAY_EXIT_OK;
+}

@@ -1,0 +1,396 @@
+/*
+ * test_replay_parse.c - the replay trace parser: values, call lines, the
+ * config item, and the exact message of every kind of malformed line.
+ * Needs no module model.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "replay/replay.h"
+
+/* Parse one line into a fresh trace; return its result, message in err. */
+static int parse1(struct replay_trace *t, const char *line, char *err,
+		  size_t len)
+{
+	replay_trace_init(t, "x.trace");
+	err[0] = '\0';
+	return replay_parse_line(t, line, 7, err, len);
+}
+
+/* The line must be rejected with exactly msg, and add no call. */
+static void bad_line(const char *line, const char *msg)
+{
+	struct replay_trace t;
+	char err[512];
+
+	assert_int_equal(parse1(&t, line, err, sizeof(err)), -1);
+	assert_string_equal(err, msg);
+	assert_int_equal(t.n_calls, 0);
+	replay_trace_free(&t);
+}
+
+static void test_u64(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(replay_parse_u64("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(replay_parse_u64("18446744073709551615", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(replay_parse_u64("18446744073709551616", &v), -2);
+	assert_int_equal(replay_parse_u64("0xffffffffffffffff", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(replay_parse_u64("0x00000000000000000001", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(replay_parse_u64("0x10000000000000000", &v), -2);
+	assert_int_equal(replay_parse_u64("0X40000001", &v), 0);
+	assert_int_equal(v, 0x40000001);
+	assert_int_equal(replay_parse_u64("0x", &v), -1);
+	assert_int_equal(replay_parse_u64("", &v), -1);
+	assert_int_equal(replay_parse_u64("12a", &v), -1);
+	assert_int_equal(replay_parse_u64("-1", &v), -1);
+	assert_int_equal(replay_parse_u64("+1", &v), -1);
+	assert_int_equal(replay_parse_u64("0xg", &v), -1);
+	assert_int_equal(replay_parse_u64(" 1", &v), -1);
+}
+
+static void test_size(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(replay_parse_size("4G", &v), 0);
+	assert_true(v == 4ULL << 30);
+	assert_int_equal(replay_parse_size("2048m", &v), 0);
+	assert_true(v == 2ULL << 30);
+	assert_int_equal(replay_parse_size("1T", &v), 0);
+	assert_true(v == 1ULL << 40);
+	assert_int_equal(replay_parse_size("8k", &v), 0);
+	assert_int_equal(v, 8192);
+	assert_int_equal(replay_parse_size("4294967296", &v), 0);
+	assert_true(v == 4ULL << 30);
+	assert_int_equal(replay_parse_size("0x100000000", &v), 0);
+	assert_true(v == 4ULL << 30);
+	assert_int_equal(replay_parse_size("16777216T", &v), -2);
+	assert_int_equal(replay_parse_size("16777215T", &v), 0);
+	assert_int_equal(replay_parse_size("G", &v), -1);
+	assert_int_equal(replay_parse_size("4GB", &v), -1);
+	assert_int_equal(replay_parse_size("1.5G", &v), -1);
+	assert_int_equal(replay_parse_size("", &v), -1);
+}
+
+static void expect_ok(const char *s, enum replay_expect_kind kind,
+		      uint64_t value)
+{
+	struct replay_expect x = {RX_NONE, 0};
+	char err[256] = "";
+
+	assert_int_equal(replay_parse_expect(s, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.kind, kind);
+	assert_true(x.value == value);
+}
+
+static void test_expect_values(void **state)
+{
+	(void)state;
+	expect_ok("SUCCESS", RX_CLASS, TDX_SUCCESS);
+	expect_ok("hpa_range_not_free", RX_CLASS, TDX_HPA_RANGE_NOT_FREE);
+	expect_ok("TDX_OPERAND_BUSY", RX_CLASS, TDX_OPERAND_BUSY);
+	expect_ok("HPA_RANGE_NOT_FREE|RCX", RX_STATUS,
+		  TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX);
+	expect_ok("OPERAND_INVALID|rax", RX_STATUS, TDX_OPERAND_INVALID);
+	expect_ok("MISSING_PAMT_PAGE_PAIR|TDR", RX_STATUS,
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_TDR);
+	expect_ok("PAMT_PAGE_NOT_EMPTY|1", RX_STATUS,
+		  TDX_PAMT_PAGE_NOT_EMPTY | 1);
+	expect_ok("PAGE_NOT_FREE|0x92", RX_STATUS, TDX_PAGE_NOT_FREE | 0x92);
+	expect_ok("SUCCESS|REMOVAL_HINT", RX_STATUS,
+		  TDX_STATUS_REMOVAL_HINT_BIT);
+	expect_ok("success|hint", RX_STATUS, TDX_STATUS_REMOVAL_HINT_BIT);
+	expect_ok("HINT", RX_STATUS, TDX_STATUS_REMOVAL_HINT_BIT);
+	expect_ok("0xc000030400000001", RX_STATUS,
+		  TDX_HPA_RANGE_NOT_FREE | 1);
+	expect_ok("0", RX_STATUS, 0);
+}
+
+static void test_expect_holds(void **state)
+{
+	struct replay_expect cls = {RX_CLASS, TDX_HPA_RANGE_NOT_FREE};
+	struct replay_expect full = {RX_STATUS,
+				     TDX_HPA_RANGE_NOT_FREE | 1};
+	struct replay_expect ok = {RX_CLASS, TDX_SUCCESS};
+	struct replay_expect hint = {RX_STATUS, TDX_STATUS_REMOVAL_HINT_BIT};
+	struct replay_expect none = {RX_NONE, 0};
+	char buf[128];
+
+	(void)state;
+	assert_true(replay_expect_holds(&cls, TDX_HPA_RANGE_NOT_FREE | 1));
+	assert_true(replay_expect_holds(&cls, TDX_HPA_RANGE_NOT_FREE | 2));
+	assert_false(replay_expect_holds(&cls, TDX_PAGE_NOT_FREE | 1));
+	assert_true(replay_expect_holds(&full, TDX_HPA_RANGE_NOT_FREE | 1));
+	assert_false(replay_expect_holds(&full, TDX_HPA_RANGE_NOT_FREE | 2));
+	/* SUCCESS is exact: the removal hint is part of the class */
+	assert_true(replay_expect_holds(&ok, TDX_SUCCESS));
+	assert_false(replay_expect_holds(&ok, TDX_STATUS_REMOVAL_HINT_BIT));
+	assert_true(replay_expect_holds(&hint, TDX_STATUS_REMOVAL_HINT_BIT));
+	assert_false(replay_expect_holds(&hint, TDX_SUCCESS));
+	assert_true(replay_expect_holds(&none, TDX_OPERAND_BUSY));
+	assert_string_equal(replay_expect_str(&cls, buf, sizeof(buf)),
+			    "HPA_RANGE_NOT_FREE");
+	assert_string_equal(replay_expect_str(&full, buf, sizeof(buf)),
+			    "0xc000030400000001 HPA_RANGE_NOT_FREE|RCX");
+	assert_string_equal(replay_expect_str(&hint, buf, sizeof(buf)),
+			    "0x4000000000000000 SUCCESS|REMOVAL_HINT");
+}
+
+static void test_call_line(void **state)
+{
+	struct replay_trace t;
+	char err[256];
+	const struct replay_call *c;
+
+	(void)state;
+	assert_int_equal(parse1(&t, "  tdh.phymem.pamt.add RCX=0x40000001 "
+				"rdx=2147483648\tr8=0x80001000 r13=0 "
+				"expect=SUCCESS # add a pair\r",
+				err, sizeof(err)), 0);
+	assert_int_equal(t.n_calls, 1);
+	c = &t.calls[0];
+	assert_int_equal(c->line, 7);
+	assert_int_equal(c->leaf, TDH_PHYMEM_PAMT_ADD);
+	assert_true(c->reg[RR_RCX] == 0x40000001);
+	assert_true(c->reg[RR_RDX] == 0x80000000);
+	assert_true(c->reg[RR_R8] == 0x80001000);
+	assert_int_equal(c->reg_set, (1u << RR_RCX) | (1u << RR_RDX) |
+				     (1u << RR_R8) | (1u << RR_R13));
+	assert_int_equal(c->expect.kind, RX_CLASS);
+	assert_true(c->expect.value == TDX_SUCCESS);
+	assert_int_equal(replay_parse_line(&t, "MNG.CREATE rcx=0x1000 rdx=1",
+					   8, err, sizeof(err)), 0);
+	assert_int_equal(t.n_calls, 2);
+	assert_int_equal(t.calls[1].leaf, TDH_MNG_CREATE);
+	assert_int_equal(t.calls[1].expect.kind, RX_NONE);
+	replay_trace_free(&t);
+}
+
+static void test_blank_and_comment(void **state)
+{
+	struct replay_trace t;
+	char err[64];
+
+	(void)state;
+	assert_int_equal(parse1(&t, "", err, sizeof(err)), 0);
+	assert_int_equal(replay_parse_line(&t, "   \t ", 2, err, 64), 0);
+	assert_int_equal(replay_parse_line(&t, "# MNG.CREATE", 3, err, 64), 0);
+	assert_int_equal(replay_parse_line(&t, "#config mem=x", 4, err, 64),
+			 0);
+	assert_int_equal(t.n_calls, 0);
+	assert_int_equal(t.config.line, 0);
+	replay_trace_free(&t);
+}
+
+static void test_bad_call_lines(void **state)
+{
+	(void)state;
+	bad_line("PHYMEM.PAMT.ADDX rcx=1", "unknown leaf 'PHYMEM.PAMT.ADDX'");
+	bad_line("TDH.FOO", "unknown leaf 'TDH.FOO'");
+	bad_line("MNG.CREATE rbx=1",
+		 "unknown register 'rbx' (rcx rdx r8 r9 r10 r11 r12 r13)");
+	bad_line("MNG.CREATE rax=9",
+		 "unknown register 'rax' (rcx rdx r8 r9 r10 r11 r12 r13)");
+	bad_line("MNG.CREATE rcx=0x1000z", "bad number '0x1000z' for rcx");
+	bad_line("MNG.CREATE rcx=-1", "bad number '-1' for rcx");
+	bad_line("MNG.CREATE rdx=0x10000000000000000",
+		 "number '0x10000000000000000' for rdx exceeds 64 bits");
+	bad_line("MNG.CREATE r8=18446744073709551616",
+		 "number '18446744073709551616' for r8 exceeds 64 bits");
+	bad_line("MNG.CREATE rcx=1 RCX=2", "duplicate register 'RCX'");
+	bad_line("MNG.CREATE rcx=", "missing value after 'rcx='");
+	bad_line("MNG.CREATE rcx 1", "expected key=value, got 'rcx'");
+	bad_line("MNG.CREATE =1", "expected key=value, got '=1'");
+	bad_line("MNG.CREATE expect=FOO",
+		 "bad expect 'FOO': unknown status 'FOO'");
+	bad_line("MNG.CREATE expect=PAGE_NOT_FREE|RBX",
+		 "bad expect 'PAGE_NOT_FREE|RBX': unknown operand 'RBX'");
+	bad_line("MNG.CREATE expect=PAGE_NOT_FREE|0x100000000",
+		 "bad expect 'PAGE_NOT_FREE|0x100000000': unknown operand "
+		 "'0x100000000'");
+	bad_line("MNG.CREATE expect=|RCX",
+		 "bad expect '|RCX': no status name");
+	bad_line("MNG.CREATE expect=0x1ffffffffffffffff",
+		 "bad expect '0x1ffffffffffffffff': status exceeds 64 bits");
+	bad_line("MNG.CREATE expect=0xzz", "bad expect '0xzz': bad number");
+	bad_line("MNG.CREATE expect=SUCCESS expect=SUCCESS",
+		 "duplicate expect=");
+}
+
+static void test_config(void **state)
+{
+	struct replay_trace t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse1(&t, "CONFIG mem=8G dpamt=OFF busy=0.25 "
+				"seed=0x2a", err, sizeof(err)), 0);
+	assert_true(t.config.mem_bytes == 8ULL << 30);
+	assert_false(t.config.dpamt);
+	assert_true(t.config.busy_prob == 0.25);
+	assert_int_equal(t.config.seed, 42);
+	assert_int_equal(t.config.line, 7);
+	assert_int_equal(replay_parse_line(&t, "config mem=4G", 9, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "second config line (first at line 7)");
+	replay_trace_free(&t);
+
+	replay_trace_init(&t, "y");
+	assert_true(t.config.mem_bytes == 4ULL << 30);
+	assert_true(t.config.dpamt);
+	assert_int_equal(replay_parse_line(&t, "config", 1, err, 64), 0);
+	assert_true(t.config.mem_bytes == 4ULL << 30);
+	assert_int_equal(replay_parse_line(&t, "SYS.RD rdx=1", 2, err, 64), 0);
+	assert_int_equal(replay_parse_line(&t, "config mem=8G", 3, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "second config line (first at line 1)");
+	replay_trace_free(&t);
+
+	replay_trace_init(&t, "z");
+	assert_int_equal(replay_parse_line(&t, "SYS.RD rdx=1", 4, err, 64), 0);
+	assert_int_equal(replay_parse_line(&t, "config mem=8G", 5, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "config after the first call (line 4)");
+	assert_true(t.config.mem_bytes == 4ULL << 30);
+	replay_trace_free(&t);
+}
+
+static void test_bad_config(void **state)
+{
+	(void)state;
+	bad_line("config mem=lots", "bad mem size 'lots'");
+	bad_line("config mem=3000M", "mem=3000M is not a multiple of 1 GiB");
+	bad_line("config mem=1G", "mem=1G must be more than 1G (the top 1 "
+		 "GiB holds replay's PAMT areas)");
+	bad_line("config mem=0", "mem=0 must be more than 1G (the top 1 "
+		 "GiB holds replay's PAMT areas)");
+	bad_line("config mem=128T", "mem=128T is too large (at most 64T)");
+	bad_line("config mem=99999999999T",
+		 "mem=99999999999T is too large (at most 64T)");
+	bad_line("config dpamt=maybe", "bad dpamt value 'maybe' (on or off)");
+	bad_line("config busy=2", "bad busy probability '2' (0 to 1)");
+	bad_line("config busy=nan", "bad busy probability 'nan' (0 to 1)");
+	bad_line("config seed=x", "bad seed 'x'");
+	bad_line("config colour=blue",
+		 "unknown config option 'colour' (mem, dpamt, busy, seed)");
+	bad_line("config mem=4G MEM=8G", "duplicate config option 'MEM'");
+	bad_line("config mem", "expected key=value, got 'mem'");
+}
+
+static void test_require_expect(void **state)
+{
+	struct replay_trace t;
+	char err[128];
+
+	(void)state;
+	replay_trace_init(&t, "r");
+	t.require_expect = true;
+	assert_int_equal(replay_parse_line(&t, "SYS.RD rdx=1", 1, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "call without expect= (--require-expect)");
+	assert_int_equal(replay_parse_line(&t, "SYS.RD rdx=1 expect=SUCCESS",
+					   2, err, sizeof(err)), 0);
+	assert_int_equal(t.n_calls, 1);
+	replay_trace_free(&t);
+}
+
+/* The stream parser: every malformed line reported with file:line. */
+static void test_stream(void **state)
+{
+	static const char text[] =
+		"# a trace\n"
+		"config mem=8G\n"
+		"\n"
+		"PHYMEM.PAMT.ADD rcx=0x1 expect=SUCCESS\n"
+		"NOPE\n"
+		"MNG.CREATE rcx=zz\n"
+		"MNG.CREATE rcx=0x1000 rdx=1"; /* no final newline */
+	struct replay_trace t;
+	char *errs = NULL;
+	size_t errlen = 0;
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	FILE *ef = open_memstream(&errs, &errlen);
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(ef);
+	replay_trace_init(&t, "s.trace");
+	assert_int_equal(replay_parse_stream(&t, in, ef), 2);
+	fclose(ef);
+	fclose(in);
+	assert_string_equal(errs, "s.trace:5: unknown leaf 'NOPE'\n"
+				  "s.trace:6: bad number 'zz' for rcx\n");
+	assert_int_equal(t.n_calls, 2);
+	assert_int_equal(t.calls[0].line, 4);
+	assert_int_equal(t.calls[1].line, 7);
+	assert_true(t.config.mem_bytes == 8ULL << 30);
+	free(errs);
+	replay_trace_free(&t);
+}
+
+static void test_stream_nul(void **state)
+{
+	static const char text[] = "SYS.RD rdx=1\nSYS.RD\0 rdx=1\n";
+	struct replay_trace t;
+	char *errs = NULL;
+	size_t errlen = 0;
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	FILE *ef = open_memstream(&errs, &errlen);
+
+	(void)state;
+	replay_trace_init(&t, "<stdin>");
+	assert_int_equal(replay_parse_stream(&t, in, ef), 1);
+	fclose(ef);
+	fclose(in);
+	assert_string_equal(errs, "<stdin>:2: NUL byte in line\n");
+	assert_int_equal(t.n_calls, 1);
+	free(errs);
+	replay_trace_free(&t);
+}
+
+static void test_out_regs(void **state)
+{
+	(void)state;
+	assert_string_equal(replay_reg_name(RR_RCX), "rcx");
+	assert_string_equal(replay_reg_name(RR_R13), "r13");
+	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAMT_REMOVE),
+			 (1u << RR_RDX) | (1u << RR_R8));
+	assert_int_equal(replay_leaf_out_regs(TDH_SYS_RD), 1u << RR_R8);
+	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAMT_ADD), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_expect_values),
+		cmocka_unit_test(test_expect_holds),
+		cmocka_unit_test(test_call_line),
+		cmocka_unit_test(test_blank_and_comment),
+		cmocka_unit_test(test_bad_call_lines),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_require_expect),
+		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_stream_nul),
+		cmocka_unit_test(test_out_regs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
