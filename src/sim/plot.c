@@ -1,0 +1,118 @@
+/*
+ * plot.c - timeline SVG through gnuplot, spawned with posix_spawnp (no
+ * shell); the script goes down a pipe, the file names as ARG1/ARG2.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/plot.h"
+
+extern char **environ;
+
+static const char plot_script[] =
+"set terminal svg size 1000,560 dynamic background rgb 'white'\n"
+"set output ARG2\n"
+"set datafile separator ','\n"
+"set title 'dpamt sim: Dynamic PAMT over time'\n"
+"set xlabel 'time (ms)'\n"
+"set ylabel 'dynamic PAMT (KiB), pairs installed'\n"
+"set y2label 'BUSY answers, lock contentions (so far)'\n"
+"set ytics nomirror\n"
+"set y2tics\n"
+"set key top left\n"
+"set grid\n"
+"plot ARG1 using ($1/1e6):($5/1024) skip 1 with steps lw 2 "
+"title 'dynamic PAMT KiB', \\\n"
+"     ARG1 using ($1/1e6):4 skip 1 with steps title 'pairs', \\\n"
+"     ARG1 using ($1/1e6):6 skip 1 axes x1y2 with lines dt 2 "
+"title 'BUSY', \\\n"
+"     ARG1 using ($1/1e6):7 skip 1 axes x1y2 with lines dt 3 "
+"title 'contentions'\n";
+
+/* Write all of buf to fd (the child may exit early: EPIPE ignored). */
+static void write_all(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+static int wait_child(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* Spawn gnuplot with its stdin on the read end of p, stdout to null. */
+static int spawn_gnuplot(const char *csv, const char *svg, int p[2],
+			 pid_t *pid)
+{
+	char *argv[] = {"gnuplot", "-c", "/dev/stdin", (char *)csv,
+			(char *)svg, NULL};
+	posix_spawn_file_actions_t fa;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[0], STDIN_FILENO);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	posix_spawn_file_actions_addclose(&fa, p[1]);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
+					 O_WRONLY, 0);
+	rc = posix_spawnp(pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+enum sim_plot_result sim_plot_svg(const char *csv_path, const char *svg_path,
+				  char *msg, unsigned len)
+{
+	void (*old_pipe)(int);
+	int p[2], rc, status = 0;
+	pid_t pid;
+
+	if (pipe(p)) {
+		snprintf(msg, len, "--plot: pipe: %s", strerror(errno));
+		return SIM_PLOT_FAILED;
+	}
+	rc = spawn_gnuplot(csv_path, svg_path, p, &pid);
+	close(p[0]);
+	if (rc) {
+		close(p[1]);
+		if (rc == ENOENT) {
+			snprintf(msg, len, "--plot: gnuplot not found on PATH; "
+				 "install it (apt-get install gnuplot-nox) to "
+				 "get %s; the timeline CSV was written",
+				 svg_path);
+			return SIM_PLOT_NO_GNUPLOT;
+		}
+		snprintf(msg, len, "--plot: cannot run gnuplot: %s",
+			 strerror(rc));
+		return SIM_PLOT_FAILED;
+	}
+	old_pipe = signal(SIGPIPE, SIG_IGN);
+	write_all(p[1], plot_script, sizeof(plot_script) - 1);
+	close(p[1]);
+	signal(SIGPIPE, old_pipe);
+	if (wait_child(pid, &status) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		snprintf(msg, len, "--plot: gnuplot failed to draw %s from "
+			 "%s (see its message above)", svg_path, csv_path);
+		return SIM_PLOT_FAILED;
+	}
+	return SIM_PLOT_OK;
+}

@@ -1,0 +1,135 @@
+/*
+ * report_text.c - the human summary of a `dpamt sim` run: a short table
+ * and, last, the meminfo-like lines "DPAMT now: N kB", "DPAMT peak: N kB"
+ * and the saving against classic PAMT.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/report.h"
+#include "sim/scenario_parse.h"
+
+uint64_t sim_report_total_busy(const struct sim_report *r)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < TDX_LEAF_MAX; i++)
+		n += r->leaves[i].busy;
+	return n;
+}
+
+double sim_report_saving_pct(const struct sim_report *r)
+{
+	double classic = (double)r->pamt.classic_bytes;
+	double dyn = (double)r->pamt.static_bytes +
+		(double)r->pamt.dynamic_bytes_peak;
+
+	if (r->pamt.classic_bytes == 0)
+		return 0.0;
+	return 100.0 * (classic - dyn) / classic;
+}
+
+/* "812 ns", "3.250 us", "4.012 ms", "12.345 s". */
+static const char *fmt_ns(uint64_t ns, char *buf, unsigned len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3f us", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.3f s", (double)ns / 1e9);
+	return buf;
+}
+
+struct totals {
+	unsigned tds, vms, vcpus;
+	uint64_t td_bytes, vm_bytes;
+	uint64_t p4k, p2m, sept, control;
+	uint64_t demotes, promotes, conversions;
+};
+
+static void sum_guests(const struct sim_report *r, struct totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < r->n_guests && i < SIM_MAX_GUESTS; i++) {
+		const struct sim_guest_report *g = &r->guests[i];
+
+		if (g->spec.legacy) {
+			t->vms++;
+			t->vm_bytes += g->spec.size;
+			continue;
+		}
+		t->tds++;
+		t->vcpus += g->spec.vcpus;
+		t->td_bytes += g->spec.size;
+		t->p4k += g->pages_4k;
+		t->p2m += g->pages_2m;
+		t->sept += g->sept_pages;
+		t->control += g->control_pages;
+		t->demotes += g->demotes;
+		t->promotes += g->promotes;
+		t->conversions += g->conversions;
+	}
+}
+
+static void print_table(const struct sim_report *r, const struct totals *t,
+			FILE *f)
+{
+	char a[32], b[32];
+
+	fprintf(f, "dpamt sim: %s PAMT, strategy %s, seed %" PRIu64
+		", host %s\n", sim_mode_name(r->mode),
+		dpamt_strategy_name(r->strategy) ?
+		dpamt_strategy_name(r->strategy) : "?", r->seed,
+		sim_format_size(r->host_mem, a, sizeof(a)));
+	fprintf(f, "  guests       %u TDs (%s, %u vCPUs), %u legacy VMs (%s)\n",
+		t->tds, sim_format_size(t->td_bytes, a, sizeof(a)), t->vcpus,
+		t->vms, sim_format_size(t->vm_bytes, b, sizeof(b)));
+	fprintf(f, "  TD pages     4K %" PRIu64 " | 2M %" PRIu64 " | S-EPT %"
+		PRIu64 " | control %" PRIu64 "\n", t->p4k, t->p2m, t->sept,
+		t->control);
+	fprintf(f, "  huge/convert demotes %" PRIu64 " | promotes %" PRIu64
+		" | conversions %" PRIu64 "\n", t->demotes, t->promotes,
+		t->conversions);
+	fprintf(f, "  SEAMCALLs    PAMT.ADD %" PRIu64 " | PAMT.REMOVE %" PRIu64
+		" | BUSY %" PRIu64 " | VMM retries %" PRIu64 "\n",
+		r->leaves[TDH_PHYMEM_PAMT_ADD].calls,
+		r->leaves[TDH_PHYMEM_PAMT_REMOVE].calls,
+		sim_report_total_busy(r), r->busy_retries_vmm);
+	fprintf(f, "  lock         acquisitions %" PRIu64 " | contentions %"
+		PRIu64 " | wait %s\n", r->pamt.lock_acquisitions,
+		r->pamt.lock_contentions,
+		fmt_ns(r->pamt.lock_wait_ns, a, sizeof(a)));
+	fprintf(f, "  invariants   checks %" PRIu64 " | violations %" PRIu64
+		"\n", r->invariant_checks, r->invariant_violations);
+	fprintf(f, "  leaks        %" PRIu64 " pages\n", r->leaked_pages);
+	fprintf(f, "  wall time    %s\n", fmt_ns(r->wall_ns, a, sizeof(a)));
+}
+
+void sim_report_print_summary(const struct sim_report *r, FILE *f)
+{
+	struct totals t;
+	unsigned n_err = r->n_errors < SIM_MAX_ERRORS ? r->n_errors :
+		SIM_MAX_ERRORS;
+
+	sum_guests(r, &t);
+	print_table(r, &t, f);
+	for (unsigned i = 0; i < n_err; i++)
+		fprintf(f, "  error: %.*s\n", (int)sizeof(r->errors[i]),
+			r->errors[i]);
+	if (r->n_errors > n_err)
+		fprintf(f, "  (%u more errors not kept)\n",
+			r->n_errors - n_err);
+	fprintf(f, "DPAMT now: %" PRIu64 " kB\n",
+		r->pamt.dynamic_bytes_now / 1024);
+	fprintf(f, "DPAMT peak: %" PRIu64 " kB\n",
+		r->pamt.dynamic_bytes_peak / 1024);
+	fprintf(f, "classic PAMT would be %" PRIu64 " kB; dynamic "
+		"(static+peak) is %" PRIu64 " kB: %.1f%% saved\n",
+		r->pamt.classic_bytes / 1024,
+		(r->pamt.static_bytes + r->pamt.dynamic_bytes_peak) / 1024,
+		sim_report_saving_pct(r));
+}

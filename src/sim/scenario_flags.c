@@ -1,0 +1,291 @@
+/*
+ * scenario_flags.c - the `dpamt sim` command line: one table of options,
+ * each with a handler that parses its value into struct sim_cli.
+ * Accepts "--opt VALUE" and "--opt=VALUE".  Pure: nothing is opened except
+ * a --scenario file, which is read.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/scenario_parse.h"
+
+struct opt {
+	const char *name;
+	bool has_arg;
+	const char *example; /* shown when the value is missing */
+	int (*fn)(struct sim_cli *cli, const char *v, char *msg,
+		  unsigned len);
+};
+
+static int bad_number(const char *opt, const char *v, const char *what,
+		      char *msg, unsigned len)
+{
+	snprintf(msg, len, "%s: '%s' is not %s", opt, v, what);
+	return -1;
+}
+
+static int opt_host_mem(struct sim_cli *cli, const char *v, char *msg,
+			unsigned len)
+{
+	uint64_t size;
+
+	if (sim_parse_size(v, &size) || size == 0)
+		return bad_number("--host-mem", v, "a size (bytes or K/M/G/T, "
+				  "e.g. 64G)", msg, len);
+	cli->sc.host_mem = size;
+	return 0;
+}
+
+static int add_guest(struct sim_cli *cli, const char *v, bool legacy,
+		     char *msg, unsigned len)
+{
+	struct sim_guest_spec g;
+
+	memset(&g, 0, sizeof(g));
+	g.legacy = legacy;
+	if (sim_parse_td_spec(v, &g, msg, len))
+		return -1;
+	if (!cli->guests_replaced) {
+		cli->sc.n_guests = 0;
+		cli->guests_replaced = true;
+	}
+	if (cli->sc.n_guests >= SIM_MAX_GUESTS) {
+		snprintf(msg, len, "too many guests (at most %d --td/--vm)",
+			 SIM_MAX_GUESTS);
+		return -1;
+	}
+	cli->sc.guests[cli->sc.n_guests++] = g;
+	return 0;
+}
+
+static int opt_td(struct sim_cli *cli, const char *v, char *msg, unsigned len)
+{
+	return add_guest(cli, v, false, msg, len);
+}
+
+static int opt_vm(struct sim_cli *cli, const char *v, char *msg, unsigned len)
+{
+	return add_guest(cli, v, true, msg, len);
+}
+
+static int opt_cycles(struct sim_cli *cli, const char *v, char *msg,
+		      unsigned len)
+{
+	uint64_t n;
+
+	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_CYCLES) {
+		snprintf(msg, len, "--cycles: '%s' is not a cycle count "
+			 "(1..%u)", v, SIM_MAX_CYCLES);
+		return -1;
+	}
+	cli->sc.cycles = (unsigned)n;
+	return 0;
+}
+
+static int opt_pamt(struct sim_cli *cli, const char *v, char *msg,
+		    unsigned len)
+{
+	if (!strcmp(v, "dynamic")) {
+		cli->sc.mode = DPAMT_MODE_DYNAMIC;
+	} else if (!strcmp(v, "static")) {
+		cli->sc.mode = DPAMT_MODE_STATIC;
+	} else {
+		snprintf(msg, len, "--pamt: '%s' is not a PAMT mode "
+			 "(use dynamic or static)", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int opt_strategy(struct sim_cli *cli, const char *v, char *msg,
+			unsigned len)
+{
+	return sim_parse_strategy(v, &cli->sc.strategy, msg, len);
+}
+
+static int opt_threads(struct sim_cli *cli, const char *v, char *msg,
+		       unsigned len)
+{
+	uint64_t n;
+
+	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_THREADS) {
+		snprintf(msg, len, "--threads: '%s' is not a thread count "
+			 "(1..%u; omit it for one thread per vCPU)", v,
+			 SIM_MAX_THREADS);
+		return -1;
+	}
+	cli->sc.threads = (unsigned)n;
+	return 0;
+}
+
+static int opt_seed(struct sim_cli *cli, const char *v, char *msg,
+		    unsigned len)
+{
+	if (sim_parse_u64(v, &cli->sc.seed))
+		return bad_number("--seed", v, "a seed (an unsigned 64-bit "
+				  "integer)", msg, len);
+	return 0;
+}
+
+static int opt_seamcall_ns(struct sim_cli *cli, const char *v, char *msg,
+			   unsigned len)
+{
+	return sim_parse_seamcall_ns(v, cli->sc.seamcall_ns, msg, len);
+}
+
+static int opt_busy_inject(struct sim_cli *cli, const char *v, char *msg,
+			   unsigned len)
+{
+	char *end;
+	double p = strtod(v, &end);
+
+	if (end == v || *end != '\0' || !isfinite(p) || p < 0.0 || p > 1.0)
+		return bad_number("--busy-inject", v, "a probability "
+				  "(0..1, e.g. 0.01)", msg, len);
+	cli->sc.busy_inject = p;
+	return 0;
+}
+
+static int opt_scenario(struct sim_cli *cli, const char *v, char *msg,
+			unsigned len)
+{
+	bool had_guests = false;
+
+	if (cli->scenario_path) {
+		snprintf(msg, len, "--scenario given twice (give one file)");
+		return -1;
+	}
+	cli->scenario_path = v;
+	if (sim_scenario_load_json(&cli->sc, v, &had_guests, msg, len))
+		return -1;
+	if (had_guests)
+		cli->guests_replaced = false;
+	return 0;
+}
+
+/* An output path: non-empty; "-" (stdout) only where allow_dash. */
+static int out_path(const char *opt, const char *v, bool allow_dash,
+		    const char **out, char *msg, unsigned len)
+{
+	if (!*v || (!allow_dash && !strcmp(v, "-"))) {
+		snprintf(msg, len, "%s: '%s' is not a file name%s", opt, v,
+			 allow_dash ? " (use - for stdout)" : "");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int opt_json(struct sim_cli *cli, const char *v, char *msg,
+		    unsigned len)
+{
+	return out_path("--json", v, true, &cli->json_path, msg, len);
+}
+
+static int opt_timeline(struct sim_cli *cli, const char *v, char *msg,
+			unsigned len)
+{
+	return out_path("--timeline", v, false, &cli->timeline_path, msg, len);
+}
+
+static int opt_plot(struct sim_cli *cli, const char *v, char *msg,
+		    unsigned len)
+{
+	return out_path("--plot", v, false, &cli->plot_path, msg, len);
+}
+
+static int opt_quiet(struct sim_cli *cli, const char *v, char *msg,
+		     unsigned len)
+{
+	cli->quiet = true;
+	cli->sc.quiet = true;
+	return 0;
+}
+
+static int opt_help(struct sim_cli *cli, const char *v, char *msg,
+		    unsigned len)
+{
+	cli->help = true;
+	return 0;
+}
+
+static const struct opt opts[] = {
+	{"--host-mem", true, "64G", opt_host_mem},
+	{"--td", true, "1G,vcpus=2,huge=50", opt_td},
+	{"--vm", true, "512M", opt_vm},
+	{"--cycles", true, "3", opt_cycles},
+	{"--pamt", true, "static", opt_pamt},
+	{"--strategy", true, "global-lock", opt_strategy},
+	{"--threads", true, "2", opt_threads},
+	{"--seed", true, "7", opt_seed},
+	{"--seamcall-ns", true, "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
+	{"--busy-inject", true, "0.01", opt_busy_inject},
+	{"--scenario", true, "run.json", opt_scenario},
+	{"--json", true, "report.json", opt_json},
+	{"--timeline", true, "timeline.csv", opt_timeline},
+	{"--plot", true, "timeline.svg", opt_plot},
+	{"--quiet", false, NULL, opt_quiet},
+	{"--help", false, NULL, opt_help},
+	{"-h", false, NULL, opt_help},
+};
+
+/* The option named by arg (up to '=' if any), or NULL. */
+static const struct opt *find_opt(const char *arg, const char **inline_val)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	*inline_val = eq ? eq + 1 : NULL;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strlen(opts[i].name) == n && !strncmp(arg, opts[i].name, n))
+			return &opts[i];
+	return NULL;
+}
+
+/* Handle argv[*i]; advances *i past a separate value. */
+static int parse_one(struct sim_cli *cli, int argc, char **argv, int *i,
+		     char *msg, unsigned len)
+{
+	const char *arg = argv[*i], *val;
+	const struct opt *o = find_opt(arg, &val);
+
+	if (!o) {
+		if (arg[0] == '-')
+			snprintf(msg, len, "unknown option '%s' (see dpamt sim "
+				 "--help)", arg);
+		else
+			snprintf(msg, len, "unexpected argument '%s' (options "
+				 "start with --; see dpamt sim --help)", arg);
+		return -1;
+	}
+	if (!o->has_arg) {
+		if (val) {
+			snprintf(msg, len, "%s takes no value", o->name);
+			return -1;
+		}
+		return o->fn(cli, NULL, msg, len);
+	}
+	if (!val) {
+		if (*i + 1 >= argc || !strncmp(argv[*i + 1], "--", 2)) {
+			snprintf(msg, len, "%s needs a value (e.g. %s %s)",
+				 o->name, o->name, o->example);
+			return -1;
+		}
+		val = argv[++*i];
+	}
+	return o->fn(cli, val, msg, len);
+}
+
+int sim_cli_parse(struct sim_cli *cli, int argc, char **argv, char *msg,
+		  unsigned len)
+{
+	for (int i = 1; i < argc; i++) {
+		if (parse_one(cli, argc, argv, &i, msg, len))
+			return -1;
+		if (cli->help)
+			return 0;
+	}
+	return 0;
+}

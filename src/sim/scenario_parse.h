@@ -1,0 +1,91 @@
+/*
+ * scenario_parse.h - turning `dpamt sim` flags and JSON scenario files into
+ * a struct sim_scenario plus the front end's output options.
+ *
+ * Everything here is pure parsing: no file is written, nothing runs, and
+ * nothing of the engine is called (the caller seeds the scenario with
+ * sim_scenario_default() and checks the result with sim_validate()).
+ * Errors come back as -1 with one line in msg saying what is wrong and how
+ * to fix it.  Concurrency: no shared state; any thread, any number at once.
+ */
+#ifndef DPAMT_SIM_SCENARIO_PARSE_H
+#define DPAMT_SIM_SCENARIO_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/sim.h"
+
+/* Longest message a parse error produces (truncated beyond). */
+#define SIM_MSG_LEN 256
+
+/* Upper bounds the front end enforces before the engine sees a value. */
+#define SIM_MAX_VCPUS 1024
+#define SIM_MAX_CYCLES 1000000u
+#define SIM_MAX_THREADS 4096u
+#define SIM_MAX_SEAMCALL_NS 1000000000ULL /* 1 s per call */
+
+/* What `dpamt sim` was asked to do besides the scenario itself. */
+struct sim_cli {
+	struct sim_scenario sc;
+	const char *scenario_path; /* --scenario, NULL if none */
+	const char *json_path;     /* --json, "-" = stdout, NULL = none */
+	const char *timeline_path; /* --timeline, NULL = none */
+	const char *plot_path;     /* --plot, NULL = none */
+	bool quiet;
+	bool help;                 /* --help seen: print usage, exit 0 */
+	bool guests_replaced;      /* a --td/--vm already reset the list */
+};
+
+/*
+ * "4096", "512K", "2M", "16G", "1T" (binary suffixes, case-insensitive,
+ * optionally followed by "iB" or "B").  0, or -1 if not a size or too big.
+ */
+int sim_parse_size(const char *s, uint64_t *out);
+/* Plain unsigned decimal (or 0x hex) without sign or spaces. 0 or -1. */
+int sim_parse_u64(const char *s, uint64_t *out);
+/* A guest with the defaults: 4 vCPUs, huge 0%, touch 100%, convert 0%. */
+void sim_guest_default(struct sim_guest_spec *g, uint64_t size, bool legacy);
+/* Size as "16 GiB", "512 MiB", "4 KiB" or "N B" (exact units only). */
+const char *sim_format_size(uint64_t bytes, char *buf, unsigned len);
+
+/*
+ * Parse argv (argv[0] is the subcommand name, skipped) into cli.  cli->sc
+ * must hold the starting scenario (normally sim_scenario_default()); the
+ * first --td/--vm replaces its guest list, later ones append.  --scenario
+ * loads the file at that point (flags after it override it).  0, or -1
+ * with msg set.  --help stops parsing and sets cli->help.
+ */
+int sim_cli_parse(struct sim_cli *cli, int argc, char **argv, char *msg,
+		  unsigned len);
+
+/* One --td spec "SIZE[,vcpus=N][,huge=PCT][,touch=PCT][,convert=PCT]"
+ * (g->legacy set by the caller first: a --vm takes only SIZE[,vcpus=N]). */
+int sim_parse_td_spec(const char *spec, struct sim_guest_spec *g, char *msg,
+		      unsigned len);
+
+/*
+ * Apply a JSON scenario document (text) to sc: keys present override,
+ * "guests" replaces the guest list.  'origin' names the source in
+ * messages (a file name).  Unknown or duplicate keys, wrong types and bad
+ * values are errors naming the key path ("guests[1].huge").  *had_guests
+ * (may be NULL) says whether the document set the guest list.  0 or -1.
+ */
+int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
+			    const char *origin, bool *had_guests, char *msg,
+			    unsigned len);
+/* Same, reading the document from a file. */
+int sim_scenario_load_json(struct sim_scenario *sc, const char *path,
+			   bool *had_guests, char *msg, unsigned len);
+
+/* Resolve a strategy name; -1 with msg naming the available ones. */
+int sim_parse_strategy(const char *name, enum dpamt_strategy *out, char *msg,
+		       unsigned len);
+/* "PHYMEM.PAMT.ADD=3000" or "all=0" into lat[]; -1 with msg. */
+int sim_parse_seamcall_ns(const char *spec, uint64_t *lat, char *msg,
+			  unsigned len);
+
+/* Usage text of `dpamt sim --help`. */
+const char *sim_cli_usage(void);
+
+#endif /* DPAMT_SIM_SCENARIO_PARSE_H */
