@@ -246,6 +246,14 @@ int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
  * Racy while calls run; exact at quiescence. */
 uint32_t dpamt_refcount(const struct dpamt *m, uint64_t pa);
 bool dpamt_range_installed(const struct dpamt *m, uint64_t pa);
+/* The range holds a pair at refcount 0 after a REMOVE stayed BUSY (or
+ * failed); dpamt_retry_deferred() retries it, a get reuses it. */
+bool dpamt_range_idle(const struct dpamt *m, uint64_t pa);
+/* Number of idle ranges (bounded by the covered ranges). */
+uint64_t dpamt_idle_ranges(const struct dpamt *m);
+/* Copy up to max TDMRs into out; returns how many the manager has. */
+unsigned dpamt_tdmrs(const struct dpamt *m, struct dpamt_range *out,
+		     unsigned max);
 /* Call fn for every covered 2 MiB range with refcount > 0 or a pair. */
 void dpamt_for_each_range(const struct dpamt *m,
 			  void (*fn)(void *arg, uint64_t pa_2m, uint32_t refs,

@@ -1,0 +1,68 @@
+/*
+ * model_ops.h - a struct dpamt_ops backed by the TDX-module model and the
+ * physical page allocator: what tests, the VMM model and the CLI hand to
+ * dpamt_create().  Hosted (libc, pthreads).
+ *
+ * seamcall -> tdxmod_seamcall (through an optional test filter), pages and
+ * contiguous areas -> phys_alloc, manager tables -> calloc/free (bytes
+ * tracked), clock -> CLOCK_MONOTONIC, locks -> pthread mutexes (or the
+ * core's spin lock), relax -> pause then sched_yield, yield -> an optional
+ * test hook.  Hooks may be set or changed after dpamt_create() (the ops
+ * read them at call time), but not while calls run.
+ */
+#ifndef DPAMT_GLUE_MODEL_OPS_H
+#define DPAMT_GLUE_MODEL_OPS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpamt/dpamt.h"
+#include "dpamt/tdxmod.h"
+#include "glue/phys_alloc.h"
+
+struct model_ops {
+	struct dpamt_ops ops;  /* pass &mo->ops to dpamt_create */
+	struct tdxmod *mod;
+	struct phys_alloc *alloc;
+	/* Test hook at the manager's yield points (NULL: none). */
+	void (*yield_hook)(void *arg, enum dpamt_yield_point where,
+			   uint64_t pa);
+	void *yield_arg;
+	/* SEAMCALL filter: return true if it answered regs itself (fault
+	 * injection); false passes the call to the model.  NULL: none. */
+	bool (*seamcall_filter)(void *arg, struct tdx_regs *regs);
+	void *filter_arg;
+	/* Bytes the manager holds from mem_alloc now (leak checks). */
+	_Atomic uint64_t mem_bytes;
+	/* Page allocations through page_alloc that failed. */
+	_Atomic uint64_t page_alloc_failures;
+};
+
+/*
+ * Fill mo for a model and an allocator.  core_lock: leave the lock_* ops
+ * NULL so the manager uses its own spin lock; otherwise pthread mutexes.
+ * Concurrency: before the ops are used; mo must outlive the manager.
+ */
+void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
+		    struct phys_alloc *alloc, bool core_lock);
+
+/*
+ * A whole test host in one call: model of mem_bytes (default config, then
+ * adjusted by tweak if non-NULL), allocator over all of it, ops, and a
+ * manager with the model's memory as one TDMR.  0, or -1 with msg.
+ * model_host_destroy tears it all down (manager, model, allocator).
+ */
+struct model_host {
+	struct tdxmod *mod;
+	struct phys_alloc *alloc;
+	struct model_ops mo;
+	struct dpamt *dp;
+};
+int model_host_create(struct model_host *h, uint64_t mem_bytes,
+		      const struct dpamt_config *cfg,
+		      void (*tweak)(struct tdxmod_config *mc, void *arg),
+		      void *arg, char *msg, size_t len);
+void model_host_destroy(struct model_host *h);
+
+#endif /* DPAMT_GLUE_MODEL_OPS_H */

@@ -1,0 +1,135 @@
+/*
+ * areas.c - the static PAMT areas of every TDMR (1G and 2M arrays, and the
+ * 4K array in static mode or the page bitmap in dynamic mode), the
+ * TDMR_INFO array describing them, and handing them to the module with
+ * TDH.SYS.CONFIG and TDH.SYS.TDMR.INIT.
+ */
+#include "host/strategy.h"
+
+static uint64_t dp_page_round(uint64_t b)
+{
+	return (b + TDX_PAGE_SIZE - 1) & ~(TDX_PAGE_SIZE - 1);
+}
+
+/* Area sizes of one TDMR; adds the classic total to *classic. */
+static void dp_size_tdmr(struct dpamt *m, struct dp_tdmr *t,
+			 uint64_t *classic)
+{
+	const struct dpamt_metadata *md = &m->md;
+	uint64_t n4k = t->size / TDX_PAGE_SIZE;
+	uint64_t sz_4k_classic = dp_page_round(n4k * md->entry_size_4k);
+
+	t->sz_1g = dp_page_round((t->size / TDX_1G_SIZE) * md->entry_size_1g);
+	t->sz_2m = dp_page_round((t->size / TDX_2M_SIZE) * md->entry_size_2m);
+	if (m->dynamic)
+		t->sz_4k = dp_page_round((n4k * md->bitmap_entry_bits + 7) / 8);
+	else
+		t->sz_4k = sz_4k_classic;
+	*classic += t->sz_1g + t->sz_2m + sz_4k_classic;
+}
+
+static int dp_contig(struct dpamt *m, uint64_t bytes, uint64_t *pa)
+{
+	if (m->ops.contig_alloc(m->ops.ctx, bytes, pa) != 0) {
+		*pa = 0;
+		dp_stat_inc(m, DP_ST_enomem);
+		return DPAMT_ENOMEM;
+	}
+	return DPAMT_OK;
+}
+
+static void dp_contig_put(struct dpamt *m, uint64_t *pa, uint64_t bytes)
+{
+	if (*pa && bytes)
+		m->ops.contig_free(m->ops.ctx, *pa, bytes);
+	*pa = 0;
+}
+
+/* Free every area (only valid while the module does not reference them). */
+void dp_areas_free(struct dpamt *m)
+{
+	for (unsigned i = 0; i < m->n_tdmrs; i++) {
+		struct dp_tdmr *t = &m->tdmrs[i];
+
+		dp_contig_put(m, &t->pa_1g, t->sz_1g);
+		dp_contig_put(m, &t->pa_2m, t->sz_2m);
+		dp_contig_put(m, &t->pa_4k, t->sz_4k);
+	}
+	dp_contig_put(m, &m->info_pa, m->info_bytes);
+}
+
+static void dp_info_write(struct dpamt *m, unsigned i)
+{
+	const struct dp_tdmr *t = &m->tdmrs[i];
+	struct tdx_tdmr_info info = { 0 };
+
+	info.base = t->base;
+	info.size = t->size;
+	info.pamt_1g_base = t->pa_1g;
+	info.pamt_1g_size = t->sz_1g;
+	info.pamt_2m_base = t->pa_2m;
+	info.pamt_2m_size = t->sz_2m;
+	info.pamt_4k_base = t->pa_4k;
+	info.pamt_4k_size = t->sz_4k;
+	m->ops.phys_write(m->ops.ctx, m->info_pa + (uint64_t)i * sizeof(info),
+			  &info, sizeof(info));
+}
+
+/* Size and allocate every area and write the TDMR_INFO array. */
+int dp_areas_alloc(struct dpamt *m)
+{
+	uint64_t classic = 0, stat = 0;
+	int err = DPAMT_OK;
+
+	for (unsigned i = 0; i < m->n_tdmrs && !err; i++) {
+		struct dp_tdmr *t = &m->tdmrs[i];
+
+		dp_size_tdmr(m, t, &classic);
+		stat += t->sz_1g + t->sz_2m + t->sz_4k;
+		err = dp_contig(m, t->sz_1g, &t->pa_1g);
+		if (!err)
+			err = dp_contig(m, t->sz_2m, &t->pa_2m);
+		if (!err)
+			err = dp_contig(m, t->sz_4k, &t->pa_4k);
+	}
+	m->info_bytes = dp_page_round((uint64_t)m->n_tdmrs *
+				      sizeof(struct tdx_tdmr_info));
+	if (!err)
+		err = dp_contig(m, m->info_bytes, &m->info_pa);
+	if (err) {
+		dp_areas_free(m);
+		return err;
+	}
+	for (unsigned i = 0; i < m->n_tdmrs; i++)
+		dp_info_write(m, i);
+	dp_stat_add(m, DP_ST_static_bytes, stat);
+	dp_stat_add(m, DP_ST_classic_bytes, classic);
+	return DPAMT_OK;
+}
+
+/* TDH.SYS.CONFIG, then TDH.SYS.TDMR.INIT for every TDMR. */
+int dp_module_config(struct dpamt *m)
+{
+	struct tdx_regs r = { 0 };
+	uint64_t st;
+
+	r.rax = TDH_SYS_CONFIG;
+	r.rcx = m->info_pa;
+	r.rdx = m->n_tdmrs;
+	r.r8 = (m->cfg.global_hkid & 0xFFFFu) |
+	       (m->dynamic ? TDX_SYS_CONFIG_DPAMT_BIT : 0);
+	st = dp_seamcall_retry(m, &r, 0);
+	if (!tdx_is_success(st))
+		return dp_status_to_err(st);
+	m->module_configured = true;
+	for (unsigned i = 0; i < m->n_tdmrs; i++) {
+		struct tdx_regs t = { 0 };
+
+		t.rax = TDH_SYS_TDMR_INIT;
+		t.rcx = m->tdmrs[i].base;
+		st = dp_seamcall_retry(m, &t, 0);
+		if (!tdx_is_success(st))
+			return dp_status_to_err(st);
+	}
+	return DPAMT_OK;
+}

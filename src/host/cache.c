@@ -1,0 +1,62 @@
+/*
+ * cache.c - the per-thread page cache: topped up where sleeping is
+ * allowed, consumed by get inside non-sleeping sections.  A get takes
+ * pages_per_pair pages (module metadata), never a fixed number.
+ */
+#include "host/dp_internal.h"
+
+/* Concurrency: pure read of creation-time state. */
+unsigned dpamt_pages_per_get(const struct dpamt *m)
+{
+	return m->dynamic ? m->md.pages_per_pair : 0;
+}
+
+/* Concurrency: the cache's owner only; may call page_alloc (may sleep). */
+int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
+{
+	if (n > DPAMT_CACHE_MAX)
+		return DPAMT_EINVAL;
+	while (c->n < n) {
+		uint64_t pa;
+
+		if (m->ops.page_alloc(m->ops.ctx, &pa) != 0) {
+			dp_stat_inc(m, DP_ST_enomem);
+			return DPAMT_ENOMEM;
+		}
+		c->pa[c->n++] = pa;
+	}
+	return DPAMT_OK;
+}
+
+/* Concurrency: the cache's owner only; calls page_free. */
+void dpamt_cache_drain(struct dpamt *m, struct dpamt_cache *c)
+{
+	while (c->n > 0)
+		m->ops.page_free(m->ops.ctx, c->pa[--c->n]);
+	dpamt_cache_flush_stats(m, c);
+}
+
+int dp_cache_take_pair(struct dpamt *m, struct dpamt_cache *c,
+		       uint64_t *pages)
+{
+	unsigned k = m->md.pages_per_pair;
+
+	if (c->n < k) {
+		dp_stat_inc(m, DP_ST_enomem);
+		return DPAMT_ENOMEM;
+	}
+	for (unsigned i = 0; i < k; i++)
+		pages[i] = c->pa[--c->n];
+	return DPAMT_OK;
+}
+
+void dp_cache_give_pair(struct dpamt *m, struct dpamt_cache *c,
+			const uint64_t *pages)
+{
+	for (unsigned i = 0; i < m->md.pages_per_pair; i++) {
+		if (c && c->n < DPAMT_CACHE_MAX)
+			c->pa[c->n++] = pages[i];
+		else
+			m->ops.page_free(m->ops.ctx, pages[i]);
+	}
+}

@@ -1,0 +1,166 @@
+/*
+ * dp_internal.h - the manager's private state and the helpers the core's
+ * files share.  Freestanding; never included outside src/host/.
+ */
+#ifndef DPAMT_HOST_DP_INTERNAL_H
+#define DPAMT_HOST_DP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpamt/dpamt.h"
+#include "dpamt/tdx_abi.h"
+#include "host/dp_atomic.h"
+
+struct dp_strategy;
+
+/* ---- Statistics: one atomic per cache line ---------------------------- */
+enum dp_stat_id {
+#define DP_STAT_ID(n) DP_ST_##n,
+	DPAMT_STATS(DP_STAT_ID)
+#undef DP_STAT_ID
+	DP_ST_COUNT
+};
+
+#define DP_CACHE_LINE 64
+
+struct dp_stat_cell {
+	dp_atomic64_t v;
+	char pad[DP_CACHE_LINE - sizeof(dp_atomic64_t)];
+};
+
+/* ---- Locks ------------------------------------------------------------- */
+struct dp_lock {
+	void *ext;          /* ops->lock_new result, or NULL: spin below */
+	dp_atomic32_t spin; /* core spin lock word: 0 free, 1 held */
+};
+
+/* ---- One TDMR as the manager tracks it -------------------------------- */
+struct dp_tdmr {
+	uint64_t base, size;
+	uint64_t first_range;        /* index of its first 2 MiB range */
+	uint64_t pa_1g, sz_1g;       /* static areas (contig_alloc) */
+	uint64_t pa_2m, sz_2m;
+	uint64_t pa_4k, sz_4k;       /* 4K array or bitmap */
+};
+
+struct dpamt {
+	/* Stats first: the struct is placed on a cache-line boundary. */
+	struct dp_stat_cell st[DP_ST_COUNT];
+
+	struct dpamt_ops ops;
+	struct dpamt_config cfg;
+	struct dpamt_metadata md;
+	bool dynamic;
+	unsigned busy_budget;
+	const struct dp_strategy *strat;
+	void *strat_priv;             /* strategy-owned state, may be NULL */
+
+	unsigned n_tdmrs;
+	struct dp_tdmr tdmrs[DPAMT_MAX_TDMRS];
+	uint64_t info_pa, info_bytes; /* TDMR_INFO array */
+	bool module_configured;       /* SYS.CONFIG accepted our areas */
+
+	/* Refcounts: one word per covered 2 MiB range; idle bitmap. */
+	uint64_t n_ranges;
+	dp_atomic32_t *refs;
+	size_t refs_bytes;
+	dp_atomic64_t *idle;          /* range has a pair and refcount 0 */
+	size_t idle_bytes;
+	dp_atomic64_t n_idle;
+
+	struct dp_lock lock;          /* the install/remove lock */
+
+	void *raw;                    /* what mem_alloc returned */
+	size_t raw_bytes;
+};
+
+/* 4K pages per 2 MiB range (a refcount after DEMOTE). */
+#define DP_PAGES_PER_2M ((uint32_t)(TDX_2M_SIZE / TDX_PAGE_SIZE))
+
+/* ---- stats.c ----------------------------------------------------------- */
+static inline void dp_stat_add(struct dpamt *m, enum dp_stat_id id,
+			       uint64_t v)
+{
+	dp_fetch_add_relaxed64(&m->st[id].v, v);
+}
+
+static inline void dp_stat_inc(struct dpamt *m, enum dp_stat_id id)
+{
+	dp_stat_add(m, id, 1);
+}
+
+void dp_stat_pair_installed(struct dpamt *m);
+void dp_stat_pair_removed(struct dpamt *m);
+
+/* ---- refcount.c -------------------------------------------------------- */
+/* Range index of pa, or -1 if pa lies in no TDMR.  O(log #TDMRs). */
+int64_t dp_range_index(const struct dpamt *m, uint64_t pa);
+uint64_t dp_range_pa(const struct dpamt *m, uint64_t idx);
+int dp_refs_alloc(struct dpamt *m);
+void dp_refs_free(struct dpamt *m);
+bool dp_idle_test(const struct dpamt *m, uint64_t idx);
+void dp_idle_set(struct dpamt *m, uint64_t idx);
+void dp_idle_clear(struct dpamt *m, uint64_t idx);
+
+/* ---- areas.c ----------------------------------------------------------- */
+int dp_areas_alloc(struct dpamt *m);
+void dp_areas_free(struct dpamt *m);
+int dp_module_config(struct dpamt *m);
+
+/* ---- lock.c ------------------------------------------------------------ */
+int dp_lock_init(struct dpamt *m, struct dp_lock *l);
+void dp_lock_fini(struct dpamt *m, struct dp_lock *l);
+void dp_lock_acquire(struct dpamt *m, struct dp_lock *l);
+void dp_lock_release(struct dpamt *m, struct dp_lock *l);
+
+/* ---- seamcall_retry.c -------------------------------------------------- */
+/*
+ * Issue one SEAMCALL, retrying BUSY up to the budget with ops->relax
+ * backoff; counts the calls of PAMT leaves and every retry.  regs is the
+ * input; on return it holds the last answer.  Returns the status.
+ */
+uint64_t dp_seamcall_retry(struct dpamt *m, struct tdx_regs *regs,
+			   uint64_t yield_pa);
+uint64_t dp_seamcall_once(struct dpamt *m, struct tdx_regs *regs);
+void dp_relax(struct dpamt *m, unsigned attempt);
+int dp_status_to_err(uint64_t status);
+
+static inline void dp_yield(struct dpamt *m, enum dpamt_yield_point where,
+			    uint64_t pa)
+{
+	if (m->ops.yield)
+		m->ops.yield(m->ops.ctx, where, pa);
+}
+
+/* ---- cache.c ----------------------------------------------------------- */
+/* Move pages_per_pair pages out of c into pages[]; DPAMT_ENOMEM if short. */
+int dp_cache_take_pair(struct dpamt *m, struct dpamt_cache *c,
+		       uint64_t *pages);
+/* Give pair pages back: into c while it has room, else page_free. */
+void dp_cache_give_pair(struct dpamt *m, struct dpamt_cache *c,
+			const uint64_t *pages);
+void dp_cache_count(struct dpamt *m, struct dpamt_cache *c, bool put,
+		    bool fast);
+
+/* ---- pair.c: the two SEAMCALLs every strategy issues ------------------- */
+enum dp_add_result {
+	DP_ADD_DONE,      /* PAMT.ADD installed our pages */
+	DP_ADD_NOT_FREE,  /* HPA_RANGE_NOT_FREE: a pair is already there */
+	DP_ADD_FAILED,    /* error in *err; pages given back */
+};
+enum dp_add_result dp_pair_add(struct dpamt *m, uint64_t idx,
+			       struct dpamt_cache *c, int *err);
+
+enum dp_remove_result {
+	DP_REMOVE_DONE,     /* pair removed, pages freed/cached */
+	DP_REMOVE_BUSY,     /* still BUSY after the budget: still installed */
+	DP_REMOVE_NO_PAIR,  /* NO_PAMT_PAGE_PAIR: nothing was installed */
+	DP_REMOVE_NOT_EMPTY,/* PAMT_PAGE_NOT_EMPTY: module still uses it */
+	DP_REMOVE_FAILED,   /* other error: still installed */
+};
+enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
+				     struct dpamt_cache *c);
+
+#endif /* DPAMT_HOST_DP_INTERNAL_H */

@@ -1,0 +1,65 @@
+/*
+ * huge.c - the pair that travels with DEMOTE (host supplies it in
+ * R12/R13) and PROMOTE (module returns it), and the refcount of the range
+ * moving between 0 and the 512 4K pages the TD now holds in it.
+ */
+#include "host/strategy.h"
+
+/* Concurrency: c is the caller's; may call page_alloc when c is NULL. */
+int dpamt_demote_prepare(struct dpamt *m, struct dpamt_cache *c,
+			 uint64_t pair[2])
+{
+	struct dpamt_cache tmp, *use;
+	int err;
+
+	pair[0] = pair[1] = 0;
+	if (!m->dynamic)
+		return DPAMT_OK;
+	use = dp_tmp_cache_begin(m, c, &tmp, &err);
+	if (err)
+		return err;
+	err = dp_cache_take_pair(m, use, pair);
+	dp_tmp_cache_end(m, c, &tmp);
+	return err;
+}
+
+void dpamt_demote_abort(struct dpamt *m, struct dpamt_cache *c,
+			const uint64_t pair[2])
+{
+	if (m->dynamic)
+		dp_cache_give_pair(m, c, pair);
+}
+
+/* The range is one TD page: no get/put on it may run concurrently. */
+int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
+			const uint64_t pair[2])
+{
+	int64_t idx = dp_range_index(m, pa_2m);
+
+	(void)pair; /* now the module's */
+	if (idx < 0)
+		return DPAMT_EINVAL;
+	if (!m->dynamic) {
+		dp_fetch_add_acq_rel32(&m->refs[idx], DP_PAGES_PER_2M);
+		return DPAMT_OK;
+	}
+	return m->strat->adopt(m, (uint64_t)idx, DP_PAGES_PER_2M);
+}
+
+int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
+			 const uint64_t pair[2])
+{
+	int64_t idx = dp_range_index(m, pa_2m);
+	int err;
+
+	if (idx < 0)
+		return DPAMT_EINVAL;
+	if (!m->dynamic) {
+		dp_fetch_sub_acq_rel32(&m->refs[idx], DP_PAGES_PER_2M);
+		return DPAMT_OK;
+	}
+	err = m->strat->release(m, (uint64_t)idx, DP_PAGES_PER_2M);
+	if (!err)
+		dp_cache_give_pair(m, 0, pair); /* back to the allocator */
+	return err;
+}

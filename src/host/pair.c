@@ -1,0 +1,77 @@
+/*
+ * pair.c - PAMT.ADD and PAMT.REMOVE of one range's pair, with BUSY retry,
+ * statistics and page bookkeeping.  Strategies decide *when* to call
+ * these; these decide nothing but how to read the module's answer.
+ * Pair pages travel in RDX (and R8 when pages_per_pair is 2).
+ */
+#include "host/dp_internal.h"
+
+#define DP_MAX_PAIR_PAGES 2
+
+static uint64_t dp_range_operand(const struct dpamt *m, uint64_t idx)
+{
+	return dp_range_pa(m, idx) | TDX_PS_2M;
+}
+
+/*
+ * Install idx's pair with pages from c.  On anything but DP_ADD_DONE the
+ * pages are back in c and *err says why (0 for DP_ADD_NOT_FREE).
+ */
+enum dp_add_result dp_pair_add(struct dpamt *m, uint64_t idx,
+			       struct dpamt_cache *c, int *err)
+{
+	uint64_t pages[DP_MAX_PAIR_PAGES] = { 0, 0 };
+	struct tdx_regs r = { 0 };
+	uint64_t st;
+
+	*err = dp_cache_take_pair(m, c, pages);
+	if (*err)
+		return DP_ADD_FAILED;
+	r.rax = TDH_PHYMEM_PAMT_ADD;
+	r.rcx = dp_range_operand(m, idx);
+	r.rdx = pages[0];
+	r.r8 = m->md.pages_per_pair > 1 ? pages[1] : 0;
+	st = dp_seamcall_retry(m, &r, dp_range_pa(m, idx));
+	if (tdx_is_success(st)) {
+		dp_stat_inc(m, DP_ST_pamt_add_ok);
+		dp_stat_pair_installed(m);
+		return DP_ADD_DONE;
+	}
+	dp_cache_give_pair(m, c, pages);
+	if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE) {
+		dp_stat_inc(m, DP_ST_add_not_free);
+		*err = DPAMT_OK;
+		return DP_ADD_NOT_FREE;
+	}
+	*err = dp_status_to_err(st);
+	return DP_ADD_FAILED;
+}
+
+/* Remove idx's pair; its pages go to c (when it has room) or page_free. */
+enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
+				     struct dpamt_cache *c)
+{
+	uint64_t pages[DP_MAX_PAIR_PAGES];
+	struct tdx_regs r = { 0 };
+	uint64_t st;
+
+	r.rax = TDH_PHYMEM_PAMT_REMOVE;
+	r.rcx = dp_range_operand(m, idx);
+	st = dp_seamcall_retry(m, &r, dp_range_pa(m, idx));
+	if (tdx_is_success(st)) {
+		pages[0] = r.rdx;
+		pages[1] = r.r8;
+		dp_stat_inc(m, DP_ST_pamt_remove_ok);
+		dp_stat_pair_removed(m);
+		dp_cache_give_pair(m, c, pages);
+		return DP_REMOVE_DONE;
+	}
+	if (tdx_is_busy(st))
+		return DP_REMOVE_BUSY;
+	if (tdx_status_class(st) == TDX_PAMT_PAGE_NOT_EMPTY)
+		return DP_REMOVE_NOT_EMPTY; /* caller decides if it is bad */
+	dp_stat_inc(m, DP_ST_remove_errors);
+	if (tdx_status_class(st) == TDX_NO_PAMT_PAGE_PAIR)
+		return DP_REMOVE_NO_PAIR;
+	return DP_REMOVE_FAILED;
+}

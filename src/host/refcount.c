@@ -1,0 +1,158 @@
+/*
+ * refcount.c - the sparse refcount table: one 32-bit word per 2 MiB range
+ * covered by a TDMR (nothing for holes between TDMRs), the idle bitmap
+ * (ranges whose pair stays installed at refcount 0 after a BUSY REMOVE),
+ * the physical address -> range index map (binary search over the sorted
+ * TDMRs: O(log #TDMRs)), and the introspection calls built on them.
+ */
+#include "host/strategy.h"
+
+int64_t dp_range_index(const struct dpamt *m, uint64_t pa)
+{
+	unsigned lo = 0, hi = m->n_tdmrs;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		const struct dp_tdmr *t = &m->tdmrs[mid];
+
+		if (pa < t->base)
+			hi = mid;
+		else if (pa - t->base >= t->size)
+			lo = mid + 1;
+		else
+			return (int64_t)(t->first_range +
+					 (pa - t->base) / TDX_2M_SIZE);
+	}
+	return -1;
+}
+
+uint64_t dp_range_pa(const struct dpamt *m, uint64_t idx)
+{
+	unsigned lo = 0, hi = m->n_tdmrs;
+
+	while (hi - lo > 1) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (m->tdmrs[mid].first_range <= idx)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return m->tdmrs[lo].base +
+	       (idx - m->tdmrs[lo].first_range) * TDX_2M_SIZE;
+}
+
+int dp_refs_alloc(struct dpamt *m)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < m->n_tdmrs; i++) {
+		m->tdmrs[i].first_range = n;
+		n += m->tdmrs[i].size / TDX_2M_SIZE;
+	}
+	m->n_ranges = n;
+	m->refs_bytes = (size_t)n * sizeof(dp_atomic32_t);
+	m->idle_bytes = (size_t)((n + 63) / 64) * sizeof(dp_atomic64_t);
+	m->refs = m->ops.mem_alloc(m->ops.ctx, m->refs_bytes);
+	m->idle = m->ops.mem_alloc(m->ops.ctx, m->idle_bytes);
+	if (!m->refs || !m->idle) {
+		dp_refs_free(m);
+		return DPAMT_ENOMEM;
+	}
+	dp_stat_add(m, DP_ST_refcount_bytes, m->refs_bytes + m->idle_bytes);
+	return DPAMT_OK;
+}
+
+void dp_refs_free(struct dpamt *m)
+{
+	if (m->refs)
+		m->ops.mem_free(m->ops.ctx, m->refs, m->refs_bytes);
+	if (m->idle)
+		m->ops.mem_free(m->ops.ctx, m->idle, m->idle_bytes);
+	m->refs = 0;
+	m->idle = 0;
+}
+
+bool dp_idle_test(const struct dpamt *m, uint64_t idx)
+{
+	return (dp_load_acquire64(&m->idle[idx / 64]) >> (idx % 64)) & 1;
+}
+
+void dp_idle_set(struct dpamt *m, uint64_t idx)
+{
+	uint64_t bit = 1ULL << (idx % 64);
+
+	if (!(dp_fetch_or_acq_rel64(&m->idle[idx / 64], bit) & bit))
+		dp_fetch_add_relaxed64(&m->n_idle, 1);
+}
+
+void dp_idle_clear(struct dpamt *m, uint64_t idx)
+{
+	uint64_t bit = 1ULL << (idx % 64);
+
+	if (dp_fetch_and_acq_rel64(&m->idle[idx / 64], ~bit) & bit)
+		dp_fetch_sub_relaxed64(&m->n_idle, 1);
+}
+
+static uint32_t dp_count_at(const struct dpamt *m, uint64_t idx)
+{
+	return m->strat->count(dp_load_acquire32(&m->refs[idx]));
+}
+
+/* Concurrency: racy snapshot while calls run; exact at quiescence. */
+uint32_t dpamt_refcount(const struct dpamt *m, uint64_t pa)
+{
+	int64_t idx = dp_range_index(m, pa);
+
+	return idx < 0 ? 0 : dp_count_at(m, (uint64_t)idx);
+}
+
+/* Dynamic mode: the range holds a pair (referenced or idle). */
+bool dpamt_range_installed(const struct dpamt *m, uint64_t pa)
+{
+	int64_t idx = dp_range_index(m, pa);
+
+	if (idx < 0 || !m->dynamic)
+		return false;
+	return dp_count_at(m, (uint64_t)idx) > 0 ||
+	       dp_idle_test(m, (uint64_t)idx);
+}
+
+bool dpamt_range_idle(const struct dpamt *m, uint64_t pa)
+{
+	int64_t idx = dp_range_index(m, pa);
+
+	return idx >= 0 && m->dynamic && dp_idle_test(m, (uint64_t)idx);
+}
+
+void dpamt_for_each_range(const struct dpamt *m,
+			  void (*fn)(void *arg, uint64_t pa_2m, uint32_t refs,
+				     bool installed),
+			  void *arg)
+{
+	for (uint64_t i = 0; i < m->n_ranges; i++) {
+		uint32_t refs = dp_count_at(m, i);
+		bool idle = m->dynamic && dp_idle_test(m, i);
+
+		if (refs || idle)
+			fn(arg, dp_range_pa(m, i), refs,
+			   m->dynamic && (refs > 0 || idle));
+	}
+}
+
+uint64_t dpamt_idle_ranges(const struct dpamt *m)
+{
+	return dp_load_relaxed64(&m->n_idle);
+}
+
+unsigned dpamt_tdmrs(const struct dpamt *m, struct dpamt_range *out,
+		     unsigned max)
+{
+	unsigned n = m->n_tdmrs < max ? m->n_tdmrs : max;
+
+	for (unsigned i = 0; i < n; i++) {
+		out[i].base = m->tdmrs[i].base;
+		out[i].size = m->tdmrs[i].size;
+	}
+	return m->n_tdmrs;
+}

@@ -1,0 +1,59 @@
+/*
+ * seamcall_retry.c - issuing SEAMCALLs: counting the PAMT leaves, retrying
+ * BUSY a bounded number of times with backoff (every retry counted), and
+ * mapping a final status to an enum dpamt_err.
+ */
+#include "host/dp_internal.h"
+
+/* Spin a little, growing with attempt, when the caller gave no relax. */
+void dp_relax(struct dpamt *m, unsigned attempt)
+{
+	unsigned spins;
+
+	if (m->ops.relax) {
+		m->ops.relax(m->ops.ctx, attempt);
+		return;
+	}
+	spins = 16u << (attempt < 10 ? attempt : 10);
+	for (unsigned i = 0; i < spins; i++)
+		dp_compiler_barrier();
+}
+
+uint64_t dp_seamcall_once(struct dpamt *m, struct tdx_regs *regs)
+{
+	if (regs->rax == TDH_PHYMEM_PAMT_ADD)
+		dp_stat_inc(m, DP_ST_pamt_add_calls);
+	else if (regs->rax == TDH_PHYMEM_PAMT_REMOVE)
+		dp_stat_inc(m, DP_ST_pamt_remove_calls);
+	m->ops.seamcall(m->ops.ctx, regs);
+	return regs->rax;
+}
+
+/* Concurrency: any thread; touches only regs and atomic counters. */
+uint64_t dp_seamcall_retry(struct dpamt *m, struct tdx_regs *regs,
+			   uint64_t yield_pa)
+{
+	struct tdx_regs in = *regs;
+	uint64_t st;
+
+	for (unsigned attempt = 0;; attempt++) {
+		*regs = in;
+		st = dp_seamcall_once(m, regs);
+		if (!tdx_is_busy(st) || attempt >= m->busy_budget)
+			return st;
+		dp_stat_inc(m, DP_ST_busy_retries);
+		dp_yield(m, DPAMT_YP_BUSY_RETRY, yield_pa);
+		dp_relax(m, attempt);
+	}
+}
+
+int dp_status_to_err(uint64_t status)
+{
+	if (tdx_is_success(status))
+		return DPAMT_OK;
+	if (tdx_is_busy(status))
+		return DPAMT_EBUSY;
+	if (tdx_status_class(status) == TDX_MODEL_FATAL)
+		return DPAMT_EFATAL;
+	return DPAMT_EIO;
+}

@@ -1,0 +1,70 @@
+/*
+ * stats.c - statistics: snapshots of the per-cache-line atomic counters,
+ * pair/byte gauges with their peaks, and folding a cache's local
+ * fast-path counters (which cost the fast path no atomic RMW).
+ */
+#include "host/dp_internal.h"
+
+static uint64_t dp_pair_bytes(const struct dpamt *m)
+{
+	return (uint64_t)m->md.pages_per_pair * TDX_PAGE_SIZE;
+}
+
+/* Called after a successful PAMT.ADD or a DEMOTE that brought a pair. */
+void dp_stat_pair_installed(struct dpamt *m)
+{
+	uint64_t now = dp_fetch_add_relaxed64(&m->st[DP_ST_pairs_now].v, 1) + 1;
+
+	dp_max_relaxed64(&m->st[DP_ST_pairs_peak].v, now);
+	now = dp_fetch_add_relaxed64(&m->st[DP_ST_dynamic_bytes_now].v,
+				     dp_pair_bytes(m)) + dp_pair_bytes(m);
+	dp_max_relaxed64(&m->st[DP_ST_dynamic_bytes_peak].v, now);
+}
+
+/* Called after a successful PAMT.REMOVE or a PROMOTE that took a pair. */
+void dp_stat_pair_removed(struct dpamt *m)
+{
+	dp_fetch_sub_relaxed64(&m->st[DP_ST_pairs_now].v, 1);
+	dp_fetch_sub_relaxed64(&m->st[DP_ST_dynamic_bytes_now].v,
+			       dp_pair_bytes(m));
+}
+
+/* Concurrency: any time; relaxed reads, exact at quiescence. */
+void dpamt_stats(const struct dpamt *m, struct dpamt_stats *out)
+{
+#define DP_STAT_COPY(n) out->n = dp_load_relaxed64(&m->st[DP_ST_##n].v);
+	DPAMT_STATS(DP_STAT_COPY)
+#undef DP_STAT_COPY
+}
+
+/* Concurrency: the cache's owner only; any other call may run. */
+void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c)
+{
+	dp_stat_add(m, DP_ST_gets, c->local_gets);
+	dp_stat_add(m, DP_ST_puts, c->local_puts);
+	dp_stat_add(m, DP_ST_fast_gets, c->local_fast_gets);
+	dp_stat_add(m, DP_ST_fast_puts, c->local_fast_puts);
+	c->local_gets = 0;
+	c->local_puts = 0;
+	c->local_fast_gets = 0;
+	c->local_fast_puts = 0;
+}
+
+/* Count one get/put: in the cache when there is one, else atomically. */
+void dp_cache_count(struct dpamt *m, struct dpamt_cache *c, bool put,
+		    bool fast)
+{
+	if (c) {
+		if (put) {
+			c->local_puts++;
+			c->local_fast_puts += fast;
+		} else {
+			c->local_gets++;
+			c->local_fast_gets += fast;
+		}
+		return;
+	}
+	dp_stat_inc(m, put ? DP_ST_puts : DP_ST_gets);
+	if (fast)
+		dp_stat_inc(m, put ? DP_ST_fast_puts : DP_ST_fast_gets);
+}

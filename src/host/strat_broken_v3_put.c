@@ -1,0 +1,89 @@
+/*
+ * strat_broken_v3_put.c - TEST ONLY.  The seed's v3 put: the last
+ * reference is dropped outside the lock and re-checked under it.  Between
+ * the two, a get can see 0 under the lock, meet HPA_RANGE_NOT_FREE from
+ * PAMT.ADD and set 1, and a second put can drop to 0 again: both puts then
+ * find 0 under the lock and both call PAMT.REMOVE, the second one getting
+ * NO_PAMT_PAGE_PAIR (DESIGN.md section 1).  Kept so the verification can
+ * show it catches this.  get is the plain seed get (no idle reuse).
+ */
+#include "host/strategy.h"
+
+static int v3_get(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast)
+{
+	struct dpamt_cache tmp, *use;
+	int err;
+
+	if (dp_inc_not_zero(&m->refs[idx])) {
+		*fast = true;
+		return DPAMT_OK;
+	}
+	dp_yield(m, DPAMT_YP_GET_FAST_MISS, pa);
+	use = dp_tmp_cache_begin(m, c, &tmp, &err);
+	if (err)
+		return err;
+	dp_lock_acquire(m, &m->lock);
+	if (!dp_inc_not_zero(&m->refs[idx])) {
+		dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
+		switch (dp_pair_add(m, idx, use, &err)) {
+		case DP_ADD_DONE:
+			dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
+			/* fallthrough */
+		case DP_ADD_NOT_FREE:
+			dp_fetch_add_acq_rel32(&m->refs[idx], 1);
+			err = DPAMT_OK;
+			break;
+		default:
+			break;
+		}
+	}
+	dp_lock_release(m, &m->lock);
+	dp_tmp_cache_end(m, c, &tmp);
+	return err;
+}
+
+static int v3_put(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast)
+{
+	uint32_t old = dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
+	int err = DPAMT_OK;
+
+	if (old == 0) {
+		dp_fetch_add_acq_rel32(&m->refs[idx], 1);
+		return DPAMT_EINVAL;
+	}
+	if (old > 1) {
+		*fast = true;
+		return DPAMT_OK;
+	}
+	dp_yield(m, DPAMT_YP_PUT_FAST_MISS, pa);
+	dp_lock_acquire(m, &m->lock);
+	if (dp_load_acquire32(&m->refs[idx]) == 0) {
+		dp_yield(m, DPAMT_YP_PUT_LOCKED, pa);
+		switch (dp_pair_remove(m, idx, c)) {
+		case DP_REMOVE_DONE:
+			dp_yield(m, DPAMT_YP_PUT_AFTER_REMOVE, pa);
+			break;
+		case DP_REMOVE_BUSY:
+			dp_stat_inc(m, DP_ST_remove_deferred);
+			dp_idle_set(m, idx);
+			break;
+		default:
+			err = DPAMT_EIO; /* e.g. the double REMOVE */
+			break;
+		}
+	}
+	dp_lock_release(m, &m->lock);
+	return err;
+}
+
+const struct dp_strategy dp_strat_broken_v3_put = {
+	.name = "broken-v3-put",
+	.get = v3_get,
+	.put = v3_put,
+	.retry_deferred = dp_retry_deferred_locked,
+	.count = dp_count_plain,
+	.adopt = dp_adopt_plain,
+	.release = dp_release_plain,
+};

@@ -1,0 +1,57 @@
+/*
+ * strategy.h - the interface every install/remove synchronisation strategy
+ * implements, and the registry of the ones built into this library.
+ *
+ * A strategy owns the meaning of the refcount words and decides when to
+ * issue PAMT.ADD / PAMT.REMOVE.  The core calls it only in dynamic mode,
+ * after it has mapped pa to a range index.  To add one: write
+ * strat_<name>.c defining a const struct dp_strategy, declare it below and
+ * add its one line to the table in strategy.c.
+ */
+#ifndef DPAMT_HOST_STRATEGY_H
+#define DPAMT_HOST_STRATEGY_H
+
+#include "host/dp_internal.h"
+
+struct dp_strategy {
+	const char *name;
+	/* Optional set-up/tear-down of m->strat_priv (NULL: none). */
+	int (*init)(struct dpamt *m);
+	void (*fini)(struct dpamt *m);
+	/* get/put of one page in range idx (dynamic mode only). */
+	/* Both set *fast when no install/remove section was entered. */
+	int (*get)(struct dpamt *m, uint64_t idx, uint64_t pa,
+		   struct dpamt_cache *c, bool *fast);
+	int (*put)(struct dpamt *m, uint64_t idx, uint64_t pa,
+		   struct dpamt_cache *c, bool *fast);
+	/* Retry deferred removals; returns how many are still pending. */
+	unsigned (*retry_deferred)(struct dpamt *m);
+	/* Reference count held in a refcount word. */
+	uint32_t (*count)(uint32_t word);
+	/* DEMOTE put a pair in with n references / PROMOTE took it out. */
+	int (*adopt)(struct dpamt *m, uint64_t idx, uint32_t n);
+	int (*release)(struct dpamt *m, uint64_t idx, uint32_t n);
+};
+
+extern const struct dp_strategy dp_strat_global_lock;
+extern const struct dp_strategy dp_strat_broken_v3_put;
+extern const struct dp_strategy dp_strat_broken_hint;
+
+const struct dp_strategy *dp_strategy_lookup(enum dpamt_strategy s);
+
+/* Shared building blocks of count-word strategies (strat_common.c). */
+bool dp_inc_not_zero(dp_atomic32_t *w);
+bool dp_dec_not_one(dp_atomic32_t *w, uint32_t *seen);
+uint32_t dp_count_plain(uint32_t word);
+int dp_adopt_plain(struct dpamt *m, uint64_t idx, uint32_t n);
+int dp_release_plain(struct dpamt *m, uint64_t idx, uint32_t n);
+unsigned dp_retry_idle_locked(struct dpamt *m);
+unsigned dp_retry_deferred_locked(struct dpamt *m);
+/* A cache for a get called with none: filled here, drained by end. */
+struct dpamt_cache *dp_tmp_cache_begin(struct dpamt *m,
+				       struct dpamt_cache *given,
+				       struct dpamt_cache *tmp, int *err);
+void dp_tmp_cache_end(struct dpamt *m, struct dpamt_cache *given,
+		      struct dpamt_cache *tmp);
+
+#endif /* DPAMT_HOST_STRATEGY_H */
