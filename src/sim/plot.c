@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,8 @@ static const char plot_script[] =
 "set xlabel 'time (ms)'\n"
 "set ylabel 'dynamic PAMT (KiB), pairs installed'\n"
 "set y2label 'BUSY answers, lock contentions (so far)'\n"
+"set yrange [0:1<*]\n"
+"set y2range [0:1<*]\n"
 "set ytics nomirror\n"
 "set y2tics\n"
 "set key top left\n"
@@ -58,9 +61,10 @@ static int wait_child(pid_t pid, int *status)
 	return 0;
 }
 
-/* Spawn gnuplot with its stdin on the read end of p, stdout to null. */
+/* Spawn gnuplot with its stdin on the read end of p, stdout to null,
+ * stderr to errfd (shown only if it fails: its warnings are noise). */
 static int spawn_gnuplot(const char *csv, const char *svg, int p[2],
-			 pid_t *pid)
+			 int errfd, pid_t *pid)
 {
 	char *argv[] = {"gnuplot", "-c", "/dev/stdin", (char *)csv,
 			(char *)svg, NULL};
@@ -73,30 +77,58 @@ static int spawn_gnuplot(const char *csv, const char *svg, int p[2],
 	posix_spawn_file_actions_addclose(&fa, p[1]);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
 					 O_WRONLY, 0);
+	if (errfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
 	rc = posix_spawnp(pid, "gnuplot", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	return rc;
+}
+
+/* Copy what gnuplot said (in the unlinked temp file fd) to stderr. */
+static void show_output(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stderr);
+}
+
+/* An anonymous temp file for gnuplot's stderr, or -1. */
+static int temp_fd(void)
+{
+	char path[] = "/tmp/dpamt-gnuplot-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd >= 0)
+		unlink(path);
+	return fd;
 }
 
 enum sim_plot_result sim_plot_svg(const char *csv_path, const char *svg_path,
 				  char *msg, unsigned len)
 {
 	void (*old_pipe)(int);
-	int p[2], rc, status = 0;
+	int p[2], rc, status = 0, errfd;
 	pid_t pid;
 
 	if (pipe(p)) {
 		snprintf(msg, len, "--plot: pipe: %s", strerror(errno));
 		return SIM_PLOT_FAILED;
 	}
-	rc = spawn_gnuplot(csv_path, svg_path, p, &pid);
+	errfd = temp_fd();
+	rc = spawn_gnuplot(csv_path, svg_path, p, errfd, &pid);
 	close(p[0]);
 	if (rc) {
+		if (errfd >= 0)
+			close(errfd);
 		close(p[1]);
 		if (rc == ENOENT) {
 			snprintf(msg, len, "--plot: gnuplot not found on PATH; "
 				 "install it (apt-get install gnuplot-nox) to "
-				 "get %s; the timeline CSV was written",
+				 "get %s",
 				 svg_path);
 			return SIM_PLOT_NO_GNUPLOT;
 		}
@@ -108,11 +140,14 @@ enum sim_plot_result sim_plot_svg(const char *csv_path, const char *svg_path,
 	write_all(p[1], plot_script, sizeof(plot_script) - 1);
 	close(p[1]);
 	signal(SIGPIPE, old_pipe);
-	if (wait_child(pid, &status) || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
+	rc = wait_child(pid, &status) || !WIFEXITED(status) ||
+		WEXITSTATUS(status) != 0;
+	if (rc) {
+		show_output(errfd);
 		snprintf(msg, len, "--plot: gnuplot failed to draw %s from "
 			 "%s (see its message above)", svg_path, csv_path);
-		return SIM_PLOT_FAILED;
 	}
-	return SIM_PLOT_OK;
+	if (errfd >= 0)
+		close(errfd);
+	return rc ? SIM_PLOT_FAILED : SIM_PLOT_OK;
 }

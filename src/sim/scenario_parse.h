@@ -20,10 +20,10 @@
 #define SIM_MSG_LEN 256
 
 /* Upper bounds the front end enforces before the engine sees a value. */
-#define SIM_MAX_VCPUS 1024
-#define SIM_MAX_CYCLES 1000000u
-#define SIM_MAX_THREADS 4096u
-#define SIM_MAX_SEAMCALL_NS 1000000000ULL /* 1 s per call */
+#define SIM_MAX_VCPUS 64
+#define SIM_MAX_CYCLES 100000u
+#define SIM_MAX_THREADS 1024u
+#define SIM_MAX_SEAMCALL_NS 10000000ULL /* 10 ms per call */
 
 /* What `dpamt sim` was asked to do besides the scenario itself. */
 struct sim_cli {

@@ -18,7 +18,7 @@ static const char usage_text[] =
 "  --td SIZE[,vcpus=N][,huge=PCT][,touch=PCT][,convert=PCT]\n"
 "                        add a TD (repeatable; the first --td/--vm replaces\n"
 "                        the default guests).  SIZE: a multiple of 2M.\n"
-"                        vcpus 1..1024 (default 4); huge: share mapped at 2M\n"
+"                        vcpus 1..64 (default 4); huge: share mapped at 2M\n"
 "                        (default 0); touch: share faulted in (default 100);\n"
 "                        convert: share converted private->shared->private\n"
 "                        (default 0)\n"
