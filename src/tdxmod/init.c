@@ -1,0 +1,456 @@
+/*
+ * init.c - creating the model and the module's initialisation leaves.
+ *
+ * tdxmod_create() checks the configuration; then, as on hardware, the
+ * host reads metadata with TDH.SYS.RD, hands its TDMRs and PAMT areas to
+ * TDH.SYS.CONFIG (an array of TDMR_INFO in simulated memory) and runs
+ * TDH.SYS.TDMR.INIT once per TDMR.  When every TDMR is initialised the
+ * module is ready for the other leaves.  tdxmod_setup_simple() is a small
+ * host doing exactly that.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdxmod/model.h"
+
+void tdxmod_config_default(struct tdxmod_config *cfg, uint64_t mem_bytes)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mem_bytes = mem_bytes;
+	cfg->dpamt_supported = true;
+	cfg->pamt_entry_size_4k = 16;
+	cfg->pamt_entry_size_2m = 16;
+	cfg->pamt_entry_size_1g = 16;
+	cfg->bitmap_entry_bits = 1;
+	cfg->pages_per_pair = 2;
+	cfg->num_tdcs_pages = 4;
+	cfg->num_tdcx_pages = 6;
+	cfg->hkid_min = 1;
+	cfg->hkid_max = 63;
+	cfg->max_pa_bits = 52;
+	cfg->hkid_shift = 46;
+}
+
+static int cfg_error(char *err, size_t len, const char *msg)
+{
+	if (err && len)
+		snprintf(err, len, "%s", msg);
+	return -1;
+}
+
+static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
+{
+	if (!c->mem_bytes || c->mem_bytes % TDX_1G_SIZE)
+		return cfg_error(err, n, "mem_bytes must be a multiple of 1 GiB");
+	if (c->mem_bytes > MAX_MEM_BYTES ||
+	    c->hkid_shift > c->max_pa_bits || c->hkid_shift < 32 ||
+	    c->max_pa_bits > 52 || c->mem_bytes > (1ULL << c->hkid_shift))
+		return cfg_error(err, n, "memory beyond 16 TiB or the key-id "
+				 "bits (hkid_shift <= max_pa_bits <= 52)");
+	if (c->pamt_entry_size_4k != 16 || c->pamt_entry_size_2m != 16 ||
+	    c->pamt_entry_size_1g != 16 || c->bitmap_entry_bits != 1 ||
+	    c->pages_per_pair != 2)
+		return cfg_error(err, n, "the model's PAMT entries are 16 "
+				 "bytes, 1 bitmap bit, 2 pages per pair");
+	if (!c->num_tdcs_pages || c->num_tdcs_pages > MAX_TDCS_PAGES ||
+	    c->num_tdcx_pages > MAX_TDCX_PAGES)
+		return cfg_error(err, n, "num_tdcs_pages 1..16, "
+				 "num_tdcx_pages 0..16");
+	if (c->hkid_min == 0 || c->hkid_min > c->hkid_max ||
+	    c->hkid_max > 0xFFFF)
+		return cfg_error(err, n, "HKID range must be 1 <= min <= max "
+				 "<= 65535");
+	if (c->n_cmrs > TDXMOD_MAX_CMRS)
+		return cfg_error(err, n, "too many CMRs");
+	for (unsigned i = 0; i < c->n_cmrs; i++) {
+		const struct tdxmod_range *r = &c->cmrs[i];
+
+		if (r->base % TDX_1G_SIZE || !r->size || r->size % TDX_1G_SIZE ||
+		    r->base + r->size > c->mem_bytes ||
+		    (i && r->base < c->cmrs[i - 1].base + c->cmrs[i - 1].size))
+			return cfg_error(err, n, "CMRs must be 1 GiB aligned, "
+					 "sorted, disjoint, inside memory");
+	}
+	if (!(c->busy_inject_prob >= 0.0 && c->busy_inject_prob <= 1.0))
+		return cfg_error(err, n, "busy_inject_prob must be in 0..1");
+	return 0;
+}
+
+struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
+			     size_t errlen)
+{
+	struct tdxmod *m;
+
+	if (cfg_validate(cfg, err, errlen))
+		return NULL;
+	m = aligned_alloc(64, sizeof(*m));
+	if (!m) {
+		cfg_error(err, errlen, "out of memory");
+		return NULL;
+	}
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	if (!m->cfg.n_cmrs) {
+		m->cfg.n_cmrs = 1;
+		m->cfg.cmrs[0].base = 0;
+		m->cfg.cmrs[0].size = cfg->mem_bytes;
+	}
+	m->n_gib = cfg->mem_bytes >> 30;
+	m->top = calloc(m->n_gib, sizeof(*m->top));
+	m->gib_tdmr = malloc(m->n_gib);
+	m->hkid_used = calloc(cfg->hkid_max / 64 + 1, sizeof(uint64_t));
+	if (!m->top || !m->gib_tdmr || !m->hkid_used) {
+		free(m->top);
+		free(m->gib_tdmr);
+		free((void *)m->hkid_used);
+		free(m);
+		cfg_error(err, errlen, "out of memory");
+		return NULL;
+	}
+	memset(m->gib_tdmr, 0xFF, m->n_gib);
+	if (cfg->busy_inject_prob >= 1.0)
+		m->busy_thresh = UINT64_MAX;
+	else
+		m->busy_thresh = (uint64_t)(cfg->busy_inject_prob *
+					    18446744073709551616.0);
+	mem_init(m);
+	pthread_mutex_init(&m->cfg_lock, NULL);
+	return m;
+}
+
+void tdxmod_destroy(struct tdxmod *m)
+{
+	if (!m)
+		return;
+	mem_fini(m);
+	pthread_mutex_destroy(&m->cfg_lock);
+	free(m->top);
+	free(m->gib_tdmr);
+	free((void *)m->hkid_used);
+	free(m);
+}
+
+/* ---- TDH.SYS.RD: RDX = field id, R8 = value --------------------------- */
+uint64_t leaf_sys_rd(struct call *c)
+{
+	const struct tdxmod_config *g = &c->m->cfg;
+	uint64_t v;
+
+	switch (c->r->rdx) {
+	case TDX_MD_FEATURES0:
+		v = g->dpamt_supported ? TDX_FEATURES0_DPAMT_BIT : 0;
+		break;
+	case TDX_MD_PAMT_4K_ENTRY_SIZE: v = g->pamt_entry_size_4k; break;
+	case TDX_MD_PAMT_2M_ENTRY_SIZE: v = g->pamt_entry_size_2m; break;
+	case TDX_MD_PAMT_1G_ENTRY_SIZE: v = g->pamt_entry_size_1g; break;
+	case TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS: v = g->bitmap_entry_bits;
+		break;
+	case TDX_MD_PAMT_PAGES_PER_2M: v = g->pages_per_pair; break;
+	case TDX_MD_NUM_TDCS_PAGES: v = g->num_tdcs_pages; break;
+	case TDX_MD_NUM_TDCX_PAGES: v = g->num_tdcx_pages; break;
+	case TDX_MD_MAX_TDMRS: v = TDXMOD_MAX_TDMRS; break;
+	case TDX_MD_MAX_RESERVED_PER_TDMR: v = TDX_MAX_RESERVED_PER_TDMR;
+		break;
+	default:
+		return st_err(TDX_METADATA_FIELD_ID_INCORRECT,
+			      TDX_OPERAND_ID_RDX);
+	}
+	c->r->r8 = v;
+	return TDX_SUCCESS;
+}
+
+/* ---- TDH.SYS.CONFIG ------------------------------------------------------ */
+static uint64_t round_4k(uint64_t b)
+{
+	return (b + TDX_PAGE_SIZE - 1) & ~(TDX_PAGE_SIZE - 1);
+}
+
+static bool in_cmrs(const struct tdxmod *m, uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size;
+
+	if (end < base)
+		return false;
+	while (base < end) { /* CMRs are sorted: walk adjacent ones */
+		unsigned i;
+
+		for (i = 0; i < m->cfg.n_cmrs; i++) {
+			const struct tdxmod_range *r = &m->cfg.cmrs[i];
+
+			if (base >= r->base && base < r->base + r->size) {
+				base = r->base + r->size;
+				break;
+			}
+		}
+		if (i == m->cfg.n_cmrs)
+			return false;
+	}
+	return true;
+}
+
+static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+/* Check one TDMR_INFO against the ones before it; fill *t. 0 if fine. */
+static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
+			   struct tdmr *t, unsigned idx, bool dyn)
+{
+	const uint64_t inv = st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	const uint64_t rng = st_err(TDX_OPERAND_ADDR_RANGE_ERROR,
+				    TDX_OPERAND_ID_RCX);
+	uint64_t a[3], s[3], want[3];
+
+	if (ti->base % TDX_1G_SIZE || !ti->size || ti->size % TDX_1G_SIZE ||
+	    ti->base + ti->size < ti->base ||
+	    ti->base + ti->size > (1ULL << m->cfg.hkid_shift))
+		return inv;
+	if (idx && ti->base < m->tdmr[idx - 1].end)
+		return inv; /* not sorted or overlapping */
+	if (!in_cmrs(m, ti->base, ti->size))
+		return rng;
+	memset(t, 0, sizeof(*t));
+	t->base = ti->base;
+	t->end = ti->base + ti->size;
+	for (unsigned i = 0; i < TDX_MAX_RESERVED_PER_TDMR; i++) {
+		uint64_t o = ti->reserved[i].offset, z = ti->reserved[i].size;
+
+		if (!z)
+			break;
+		if (o % TDX_PAGE_SIZE || z % TDX_PAGE_SIZE || o + z < o ||
+		    o + z > ti->size ||
+		    (i && o < ti->reserved[i - 1].offset +
+				      ti->reserved[i - 1].size))
+			return inv;
+		t->rsvd[i].base = t->base + o;
+		t->rsvd[i].end = t->base + o + z;
+		t->n_rsvd = i + 1;
+	}
+	a[0] = ti->pamt_1g_base, s[0] = ti->pamt_1g_size;
+	a[1] = ti->pamt_2m_base, s[1] = ti->pamt_2m_size;
+	a[2] = ti->pamt_4k_base, s[2] = ti->pamt_4k_size;
+	want[0] = round_4k((ti->size >> 30) * 16);
+	want[1] = round_4k((ti->size >> 21) * 16);
+	want[2] = round_4k(dyn ? (ti->size >> 12) / 8 : (ti->size >> 12) * 16);
+	for (unsigned i = 0; i < 3; i++) {
+		if (s[i] != want[i] || a[i] % TDX_PAGE_SIZE ||
+		    (a[i] >> m->cfg.hkid_shift))
+			return inv;
+		if (!in_cmrs(m, a[i], s[i]))
+			return rng;
+	}
+	for (unsigned i = 0; i < 3; i++)
+		for (unsigned j = i + 1; j < 3; j++)
+			if (overlap(a[i], s[i], a[j], s[j]))
+				return inv;
+	for (unsigned k = 0; k < idx; k++) {
+		const struct tdmr *o = &m->tdmr[k];
+		uint64_t oa[3] = {o->pamt_1g, o->pamt_2m, o->pamt_4k};
+		uint64_t os[3] = {o->sz_1g, o->sz_2m, o->sz_4k};
+
+		for (unsigned i = 0; i < 3; i++)
+			for (unsigned j = 0; j < 3; j++)
+				if (overlap(a[i], s[i], oa[j], os[j]))
+					return inv;
+	}
+	t->pamt_1g = a[0], t->sz_1g = s[0];
+	t->pamt_2m = a[1], t->sz_2m = s[1];
+	t->pamt_4k = a[2], t->sz_4k = s[2];
+	return 0;
+}
+
+static uint64_t sys_config_locked(struct call *c)
+{
+	struct tdxmod *m = c->m;
+	const struct tdx_regs *r = c->r;
+	uint64_t hkid = r->r8 & 0xFFFF, st;
+	bool dyn = (r->r8 & TDX_SYS_CONFIG_DPAMT_BIT) != 0;
+	struct tdx_tdmr_info ti;
+
+	if (atomic_load_explicit(&m->sys_state, memory_order_acquire) !=
+	    SYS_FRESH)
+		return TDX_SYS_STATE_INCORRECT;
+	if (r->rdx == 0 || r->rdx > TDXMOD_MAX_TDMRS)
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
+	if (r->rcx % TDX_TDMR_INFO_ALIGN || r->rcx >= m->cfg.mem_bytes ||
+	    r->rdx * sizeof(ti) > m->cfg.mem_bytes - r->rcx)
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	if ((r->r8 & ~(0xFFFFULL | TDX_SYS_CONFIG_DPAMT_BIT)) ||
+	    (dyn && !m->cfg.dpamt_supported) || hkid < m->cfg.hkid_min ||
+	    hkid > m->cfg.hkid_max)
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
+	for (unsigned i = 0; i < r->rdx; i++) {
+		tdxmod_phys_read(m, r->rcx + i * sizeof(ti), &ti, sizeof(ti));
+		st = tdmr_check(m, &ti, &m->tdmr[i], i, dyn);
+		if (st) {
+			memset(m->tdmr, 0, sizeof(m->tdmr));
+			return st;
+		}
+	}
+	m->n_tdmr = (unsigned)r->rdx;
+	for (unsigned i = 0; i < m->n_tdmr; i++)
+		for (uint64_t g = m->tdmr[i].base >> 30;
+		     g < m->tdmr[i].end >> 30; g++)
+			m->gib_tdmr[g] = (uint8_t)i;
+	m->dpamt = dyn;
+	m->global_hkid = (unsigned)hkid;
+	atomic_fetch_or_explicit(&m->hkid_used[hkid / 64], 1ULL << (hkid % 64),
+				 memory_order_relaxed);
+	atomic_store_explicit(&m->sys_state, SYS_CONFIGURED,
+			      memory_order_release);
+	return TDX_SUCCESS;
+}
+
+uint64_t leaf_sys_config(struct call *c)
+{
+	uint64_t st;
+
+	pthread_mutex_lock(&c->m->cfg_lock);
+	st = sys_config_locked(c);
+	pthread_mutex_unlock(&c->m->cfg_lock);
+	return st;
+}
+
+/* ---- TDH.SYS.TDMR.INIT: RCX = TDMR base; RDX out = next address ------- */
+static void drop_area(struct tdxmod *m, uint64_t base, uint64_t size)
+{
+	for (uint64_t pa = base; pa < base + size; pa += TDX_PAGE_SIZE)
+		mem_drop(m, pa);
+}
+
+/* Static PAMT pages inside TDMR t are module pages: bitmap bit set
+ * (dynamic) or 4K entry of type PAMT (classic). */
+static void mark_area(struct tdxmod *m, struct tdmr *t, uint64_t base,
+		      uint64_t size)
+{
+	for (uint64_t pa = base; pa < base + size; pa += TDX_PAGE_SIZE) {
+		if (pa < t->base || pa >= t->end || tdmr_of(m, pa) != t)
+			continue;
+		if (m->dpamt) {
+			bitmap_test_and_set(m, pa);
+		} else {
+			struct pamt_entry *e = pe_get(m, pe_addr_4k(m, t, pa, 0));
+
+			if (e)
+				atomic_store_explicit(
+					&e->hdr,
+					(uint64_t)PT_PAMT << PE_TYPE_SHIFT,
+					memory_order_relaxed);
+		}
+	}
+}
+
+static uint64_t tdmr_init_locked(struct call *c)
+{
+	struct tdxmod *m = c->m;
+	struct tdmr *t = NULL;
+	bool all = true;
+
+	if (atomic_load_explicit(&m->sys_state, memory_order_acquire) !=
+	    SYS_CONFIGURED)
+		return TDX_SYS_STATE_INCORRECT;
+	for (unsigned i = 0; i < m->n_tdmr; i++)
+		if (m->tdmr[i].base == c->r->rcx)
+			t = &m->tdmr[i];
+	if (!t || t->initialized)
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	drop_area(m, t->pamt_1g, t->sz_1g);
+	drop_area(m, t->pamt_2m, t->sz_2m);
+	drop_area(m, t->pamt_4k, t->sz_4k);
+	for (unsigned i = 0; i < m->n_tdmr; i++) {
+		struct tdmr *o = &m->tdmr[i];
+
+		mark_area(m, t, o->pamt_1g, o->sz_1g);
+		mark_area(m, t, o->pamt_2m, o->sz_2m);
+		mark_area(m, t, o->pamt_4k, o->sz_4k);
+	}
+	t->initialized = true;
+	c->r->rdx = t->end;
+	for (unsigned i = 0; i < m->n_tdmr; i++)
+		all = all && m->tdmr[i].initialized;
+	if (all)
+		atomic_store_explicit(&m->sys_state, SYS_READY,
+				      memory_order_release);
+	return TDX_SUCCESS;
+}
+
+uint64_t leaf_sys_tdmr_init(struct call *c)
+{
+	uint64_t st;
+
+	pthread_mutex_lock(&c->m->cfg_lock);
+	st = tdmr_init_locked(c);
+	pthread_mutex_unlock(&c->m->cfg_lock);
+	return st;
+}
+
+/* ---- A minimal host set-up through SEAMCALLs ---------------------------- */
+static int sys_rd(struct tdxmod *m, uint64_t field, uint64_t *v)
+{
+	struct tdx_regs r = {.rax = TDH_SYS_RD, .rdx = field};
+
+	tdxmod_seamcall(m, &r);
+	*v = r.r8;
+	return r.rax == TDX_SUCCESS ? 0 : -1;
+}
+
+int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
+			uint64_t *area_end, char *err, size_t errlen)
+{
+	uint64_t feat, e4k, bits, pa, n = m->cfg.n_cmrs;
+	struct tdx_tdmr_info ti;
+	struct tdx_regs r;
+	char sbuf[64];
+
+	if (sys_rd(m, TDX_MD_FEATURES0, &feat) ||
+	    sys_rd(m, TDX_MD_PAMT_4K_ENTRY_SIZE, &e4k) ||
+	    sys_rd(m, TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, &bits))
+		return cfg_error(err, errlen, "TDH.SYS.RD failed");
+	dpamt = dpamt && (feat & TDX_FEATURES0_DPAMT_BIT);
+	pa = round_4k(area_base);
+	uint64_t arr = pa;
+
+	pa = round_4k(pa + n * sizeof(ti));
+	for (unsigned i = 0; i < n; i++) {
+		const struct tdxmod_range *cr = &m->cfg.cmrs[i];
+
+		memset(&ti, 0, sizeof(ti));
+		ti.base = cr->base;
+		ti.size = cr->size;
+		ti.pamt_1g_base = pa;
+		ti.pamt_1g_size = round_4k((cr->size >> 30) * 16);
+		pa += ti.pamt_1g_size;
+		ti.pamt_2m_base = pa;
+		ti.pamt_2m_size = round_4k((cr->size >> 21) * 16);
+		pa += ti.pamt_2m_size;
+		ti.pamt_4k_base = pa;
+		ti.pamt_4k_size = round_4k(dpamt ?
+			(cr->size >> 12) * bits / 8 : (cr->size >> 12) * e4k);
+		pa += ti.pamt_4k_size;
+		tdxmod_phys_write(m, arr + i * sizeof(ti), &ti, sizeof(ti));
+	}
+	r = (struct tdx_regs){.rax = TDH_SYS_CONFIG, .rcx = arr, .rdx = n,
+			      .r8 = m->cfg.hkid_max |
+				    (dpamt ? TDX_SYS_CONFIG_DPAMT_BIT : 0)};
+	tdxmod_seamcall(m, &r);
+	if (r.rax != TDX_SUCCESS) {
+		snprintf(err, errlen, "TDH.SYS.CONFIG: %s",
+			 tdx_status_name(r.rax, sbuf, sizeof(sbuf)));
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		r = (struct tdx_regs){.rax = TDH_SYS_TDMR_INIT,
+				      .rcx = m->cfg.cmrs[i].base};
+		tdxmod_seamcall(m, &r);
+		if (r.rax != TDX_SUCCESS) {
+			snprintf(err, errlen, "TDH.SYS.TDMR.INIT: %s",
+				 tdx_status_name(r.rax, sbuf, sizeof(sbuf)));
+			return -1;
+		}
+	}
+	if (area_end)
+		*area_end = pa;
+	return 0;
+}

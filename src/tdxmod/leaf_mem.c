@@ -1,0 +1,344 @@
+/*
+ * leaf_mem.c - the Secure EPT and private pages: MEM.SEPT.ADD/REMOVE,
+ * MEM.PAGE.AUG/ADD/REMOVE and MEM.RANGE.BLOCK.
+ *
+ * S-EPT entries (8 bytes, layout in model.h) live in the S-EPT pages'
+ * storage; the root table (level-3 entries, 4-level EPT, 48-bit GPA) is
+ * the TD's first TDCS page.  Entry level follows the module's numbering:
+ * level 0 maps 4K pages, 1 maps 2M pages or points to a table of level-0
+ * entries, and so on.  A leaf that changes the level-L entry holds the
+ * level-(L+1) entry above it shared and the target entry exclusive; both
+ * are try-locks answering OPERAND_BUSY|SEPT.  Walk failures answer
+ * EPT_WALK_FAILED|RCX, a target in the wrong state
+ * EPT_ENTRY_STATE_INCORRECT|RCX.
+ */
+#include "tdxmod/model.h"
+
+static uint64_t gpa_check(uint64_t rcx, unsigned lo, unsigned hi)
+{
+	unsigned lvl = tdx_operand_level(rcx);
+	uint64_t gpa = rcx & ~0xFFFULL;
+
+	if (lvl < lo || lvl > hi || (rcx & 0xFF8ULL) ||
+	    (gpa & ((1ULL << (12 + 9 * lvl)) - 1)) || (gpa >> GPA_BITS))
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	return 0;
+}
+
+struct sept_pos {
+	_Atomic uint64_t *target;
+	uint64_t val; /* target's value once locked */
+};
+
+static unsigned sept_idx(uint64_t gpa, unsigned lvl)
+{
+	return (unsigned)((gpa >> (12 + 9 * lvl)) & 511);
+}
+
+/*
+ * Walk the TD's S-EPT to the level-lvl entry of gpa; lock its parent
+ * entry shared and the entry exclusive.
+ */
+static uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw,
+			  uint64_t gpa, unsigned lvl, struct sept_pos *p)
+{
+	struct tdxmod *m = c->m;
+	uint64_t table = atomic_load_explicit(&tdw[TDW_TDCS0],
+					      memory_order_acquire);
+	_Atomic uint64_t *parent = NULL;
+	uint64_t v;
+
+	for (unsigned l = 3; l > lvl; l--) {
+		parent = mem_word(m, table + sept_idx(gpa, l) * 8, true);
+		if (!parent)
+			return TDX_MODEL_FATAL;
+		v = atomic_load_explicit(parent, memory_order_acquire);
+		if (!(v & SE_PRESENT) || (v & SE_LEAF))
+			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
+		table = v & SE_PA_MASK;
+	}
+	if (parent) {
+		if (!se_try_shared(c, parent))
+			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+		v = atomic_load_explicit(parent, memory_order_acquire);
+		if (!(v & SE_PRESENT) || (v & SE_LEAF) ||
+		    (v & SE_PA_MASK) != table)
+			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
+	}
+	p->target = mem_word(m, table + sept_idx(gpa, lvl) * 8, true);
+	if (!p->target)
+		return TDX_MODEL_FATAL;
+	if (!se_try_excl(c, p->target))
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+	p->val = atomic_load_explicit(p->target, memory_order_acquire) &
+		 ~SE_LOCKMASK;
+	return 0;
+}
+
+/* Under the exclusive lock: replace the entry's value, keep lock bits. */
+static void se_set(_Atomic uint64_t *e, uint64_t val)
+{
+	uint64_t v = atomic_load_explicit(e, memory_order_relaxed);
+
+	while (!atomic_compare_exchange_weak_explicit(
+		e, &v, (v & SE_LOCKMASK) | val, memory_order_release,
+		memory_order_relaxed))
+		;
+}
+
+/* Walk for assigning a 2M TD page at pa: 1G shared, 2M exclusive, the
+ * range free of pairs, of pair pages (bitmap) and of 4K pages. */
+static uint64_t walk_assign_2m(struct call *c, uint64_t pa, uint32_t op,
+			       struct pamt_entry **e2)
+{
+	struct tdxmod *m = c->m;
+	struct tdmr *t = tdmr_of(m, pa);
+	struct pamt_entry *e1 = pe_get(m, pe_addr_1g(t, pa));
+
+	if (!e1 || !pe_try_shared(c, e1))
+		return st_err(TDX_OPERAND_BUSY, op);
+	if (pe_type(atomic_load_explicit(&e1->hdr, memory_order_relaxed)))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	*e2 = pe_get(m, pe_addr_2m(t, pa));
+	if (!*e2 || !pe_try_excl(c, *e2))
+		return st_err(TDX_OPERAND_BUSY, op);
+	if (pe_type(atomic_load_explicit(&(*e2)->hdr, memory_order_acquire)))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	if (m->dpamt && bitmap_any_in_2m(m, pa))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	if (!m->dpamt)
+		for (unsigned i = 0; i < PAGES_PER_2M; i++)
+			if (mem_load(m, pe_addr_4k(m, t, pa + i * TDX_PAGE_SIZE,
+						   0)))
+				return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	return 0;
+}
+
+static uint64_t td_ready(struct call *c, uint64_t tdr, bool teardown_ok,
+			 _Atomic uint64_t **tdw)
+{
+	uint64_t st = td_lock(c, tdr, TDX_OPERAND_ID_RDX, false, tdw), s;
+
+	if (st)
+		return st;
+	s = atomic_load_explicit(&(*tdw)[TDW_STATE], memory_order_acquire);
+	if (s == TD_INITIALIZED || (teardown_ok && s == TD_TEARDOWN))
+		return 0;
+	return st_err(s == TD_CREATED ? TDX_TD_NOT_INITIALIZED
+				      : TDX_LIFECYCLE_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RDX);
+}
+
+static void children_add(_Atomic uint64_t *tdw, int64_t d)
+{
+	atomic_fetch_add_explicit(&tdw[TDW_CHILDREN], (uint64_t)d,
+				  memory_order_acq_rel);
+}
+
+/* TDH.MEM.SEPT.ADD: RCX = GPA|level (1..3), RDX = TDR, R8 = new page. */
+uint64_t leaf_sept_add(struct call *c)
+{
+	struct tdx_regs *r = c->r;
+	unsigned lvl = tdx_operand_level(r->rcx);
+	_Atomic uint64_t *tdw;
+	struct walk4k w;
+	struct sept_pos p;
+	uint64_t st;
+
+	if ((st = gpa_check(r->rcx, 1, 3)) ||
+	    (st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
+	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
+		return st;
+	if (p.val & SE_PRESENT)
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	mem_drop(c->m, r->r8);
+	se_set(p.target, r->r8 | SE_PRESENT);
+	children_add(tdw, 1);
+	assign_commit_4k(c, &w, PT_EPT, r->rdx);
+	return TDX_SUCCESS;
+}
+
+/* A page mapped in the S-EPT must be tracked by PAMT as the TD's. */
+static bool pamt_agrees(struct call *c, uint64_t hdr, uint64_t ref,
+			unsigned type, uint64_t tdr, uint64_t pa)
+{
+	if (pe_type(hdr) == type && ref == tdr >> PAGE_SHIFT)
+		return true;
+	model_fatal(c->m, "S-EPT maps 0x%llx but its PAMT entry says type %u "
+		    "owner 0x%llx", (unsigned long long)pa, pe_type(hdr),
+		    (unsigned long long)(ref << PAGE_SHIFT));
+	return false;
+}
+
+/* TDH.MEM.SEPT.REMOVE: RCX = GPA|level (1..3), RDX = TDR. */
+uint64_t leaf_sept_remove(struct call *c)
+{
+	struct tdx_regs *r = c->r;
+	_Atomic uint64_t *tdw;
+	struct walk4k w;
+	struct sept_pos p;
+	uint64_t st, table;
+
+	if ((st = gpa_check(r->rcx, 1, 3)) ||
+	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
+			    tdx_operand_level(r->rcx), &p)))
+		return st;
+	if (!(p.val & SE_PRESENT) || (p.val & SE_LEAF))
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	table = p.val & SE_PA_MASK;
+	for (unsigned i = 0; i < 512; i++)
+		if (mem_load(c->m, table + i * 8))
+			return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+				      TDX_OPERAND_ID_RCX);
+	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, &w)))
+		return st;
+	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
+						 memory_order_acquire),
+			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
+			 PT_EPT, r->rdx, table))
+		return TDX_MODEL_FATAL;
+	se_set(p.target, 0);
+	children_add(tdw, -1);
+	mem_drop(c->m, table);
+	return release_commit_4k(c, table, &w) ? TDX_STATUS_REMOVAL_HINT_BIT
+						: TDX_SUCCESS;
+}
+
+/* Shared part of AUG and ADD after the operand checks. */
+static uint64_t map_page(struct call *c, unsigned lvl, uint64_t src)
+{
+	struct tdxmod *m = c->m;
+	struct tdx_regs *r = c->r;
+	_Atomic uint64_t *tdw;
+	struct walk4k w;
+	struct pamt_entry *e2 = NULL;
+	struct sept_pos p;
+	uint64_t st;
+
+	if ((st = td_ready(c, r->rdx, false, &tdw)))
+		return st;
+	st = lvl ? walk_assign_2m(c, r->r8, TDX_OPERAND_ID_R8, &e2)
+		 : walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w);
+	if (st || (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
+		return st;
+	if (p.val & SE_PRESENT)
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	for (unsigned i = 0; i < (lvl ? PAGES_PER_2M : 1u); i++)
+		mem_drop(m, r->r8 + i * TDX_PAGE_SIZE);
+	if (src != UINT64_MAX) { /* PAGE.ADD: copy the source page */
+		struct mem_page *s = mem_page_get(m, src, false), *d;
+
+		if (s && (d = mem_page_get(m, r->r8, true)))
+			for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
+				atomic_store_explicit(
+					&d->w[i],
+					atomic_load_explicit(
+						&s->w[i], memory_order_relaxed),
+					memory_order_relaxed);
+	}
+	se_set(p.target, r->r8 | SE_PRESENT | SE_LEAF);
+	children_add(tdw, 1);
+	if (lvl) {
+		atomic_store_explicit(&e2->ref, r->rdx >> PAGE_SHIFT,
+				      memory_order_relaxed);
+		pe_set_type(e2, PT_REG);
+	} else {
+		assign_commit_4k(c, &w, PT_REG, r->rdx);
+	}
+	return TDX_SUCCESS;
+}
+
+/* TDH.MEM.PAGE.AUG: RCX = GPA|level (0 or 1), RDX = TDR, R8 = page. */
+uint64_t leaf_page_aug(struct call *c)
+{
+	struct tdx_regs *r = c->r;
+	unsigned lvl = tdx_operand_level(r->rcx);
+	uint64_t st;
+
+	if ((st = gpa_check(r->rcx, 0, 1)) ||
+	    (st = hpa_check(c->m, r->r8, lvl ? TDX_2M_SIZE : TDX_PAGE_SIZE,
+			    TDX_OPERAND_ID_R8)))
+		return st;
+	return map_page(c, lvl, UINT64_MAX);
+}
+
+/* TDH.MEM.PAGE.ADD: RCX = GPA|0, RDX = TDR, R8 = page, R9 = source. */
+uint64_t leaf_page_add(struct call *c)
+{
+	struct tdx_regs *r = c->r;
+	uint64_t st;
+
+	if ((st = gpa_check(r->rcx, 0, 0)) ||
+	    (st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)))
+		return st;
+	if ((r->r9 >> c->m->cfg.hkid_shift) || (r->r9 & (TDX_PAGE_SIZE - 1)))
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R9);
+	if (r->r9 >= c->m->cfg.mem_bytes)
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R9);
+	return map_page(c, 0, r->r9);
+}
+
+/* TDH.MEM.PAGE.REMOVE: RCX = GPA|level (0 or 1), RDX = TDR. */
+uint64_t leaf_page_remove(struct call *c)
+{
+	struct tdx_regs *r = c->r;
+	unsigned lvl = tdx_operand_level(r->rcx);
+	_Atomic uint64_t *tdw;
+	struct walk4k w;
+	struct sept_pos p;
+	uint64_t st, pa;
+	bool hint = false;
+
+	if ((st = gpa_check(r->rcx, 0, 1)) ||
+	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
+		return st;
+	if (!(p.val & SE_PRESENT) || !(p.val & SE_LEAF))
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	pa = p.val & SE_PA_MASK;
+	if (lvl) {
+		w.e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, pa), pa));
+		if (!w.e2 || !pe_try_excl(c, w.e2))
+			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+		w.e4 = w.e2;
+	} else if ((st = walk_leaf_4k(c, pa, TDX_OPERAND_ID_RCX, &w))) {
+		return st;
+	}
+	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
+						 memory_order_acquire),
+			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
+			 PT_REG, r->rdx, pa))
+		return TDX_MODEL_FATAL;
+	se_set(p.target, 0);
+	children_add(tdw, -1);
+	if (lvl) {
+		atomic_store_explicit(&w.e2->ref, 0, memory_order_relaxed);
+		pe_set_type(w.e2, PT_NDA);
+	} else {
+		hint = release_commit_4k(c, pa, &w);
+	}
+	return hint ? TDX_STATUS_REMOVAL_HINT_BIT : TDX_SUCCESS;
+}
+
+/* TDH.MEM.RANGE.BLOCK: RCX = GPA|level (0..1), RDX = TDR.  Marks the
+ * mapping blocked; nothing else in the model depends on it. */
+uint64_t leaf_range_block(struct call *c)
+{
+	struct tdx_regs *r = c->r;
+	_Atomic uint64_t *tdw;
+	struct sept_pos p;
+	uint64_t st;
+
+	if ((st = gpa_check(r->rcx, 0, 1)) ||
+	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
+			    tdx_operand_level(r->rcx), &p)))
+		return st;
+	if (!(p.val & SE_PRESENT) || (p.val & SE_BLOCKED))
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	se_set(p.target, p.val | SE_BLOCKED);
+	return TDX_SUCCESS;
+}

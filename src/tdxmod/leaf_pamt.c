@@ -1,0 +1,179 @@
+/*
+ * leaf_pamt.c - TDH.PHYMEM.PAMT.ADD and TDH.PHYMEM.PAMT.REMOVE.
+ *
+ * Each leaf is one validation ladder in the order of DESIGN §2 with a
+ * single exit (the caller releases the locks).  ADD locks the target's 2M
+ * entry exclusively and, for each pair page in another 2 MiB range, that
+ * page's entry shared (its 4K entry if its range has a pair, else its 2M
+ * entry).  REMOVE locks the target's 2M entry only.
+ */
+#include "tdxmod/model.h"
+
+/* RCX of PAMT.ADD/REMOVE: 2 MiB-aligned PA with level 2M in bits 2:0. */
+static uint64_t pamt_rcx_check(struct tdxmod *m, uint64_t rcx)
+{
+	if (tdx_operand_level(rcx) != TDX_PS_2M ||
+	    (rcx & (TDX_2M_SIZE - 1) & ~TDX_LEVEL_MASK) ||
+	    (rcx >> m->cfg.hkid_shift))
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	return 0;
+}
+
+/*
+ * Shared walk of a would-be pair page lying outside the target range:
+ * BUSY|op on contention, PAGE_NOT_FREE|op if the module uses it.
+ */
+uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
+			 uint32_t op)
+{
+	struct tdxmod *m = c->m;
+	struct tdmr *t;
+	struct pamt_entry *e2, *e4;
+	uint64_t h2;
+
+	if ((hpa & ~(TDX_2M_SIZE - 1)) == target2m)
+		return 0;
+	t = tdmr_of(m, hpa);
+	e2 = pe_get(m, pe_addr_2m(t, hpa));
+	if (!e2 || !pe_try_shared(c, e2))
+		return st_err(TDX_OPERAND_BUSY, op);
+	h2 = atomic_load_explicit(&e2->hdr, memory_order_acquire);
+	if (pe_type(h2) == PT_NDA)
+		return 0;
+	if (pe_type(h2) != PT_PAMT)
+		return st_err(TDX_PAGE_NOT_FREE, op);
+	e4 = pe_get(m, pe_addr_4k(m, t, hpa, atomic_load_explicit(
+					&e2->ref, memory_order_relaxed)));
+	if (!e4 || !pe_try_shared(c, e4))
+		return st_err(TDX_OPERAND_BUSY, op);
+	if (pe_type(atomic_load_explicit(&e4->hdr, memory_order_acquire)) !=
+	    PT_NDA)
+		return st_err(TDX_PAGE_NOT_FREE, op);
+	return 0;
+}
+
+static void pair_install(struct call *c, struct pamt_entry *e2,
+			 uint64_t hpa0, uint64_t hpa1)
+{
+	uint64_t h;
+
+	mem_drop(c->m, hpa0);
+	mem_drop(c->m, hpa1);
+	atomic_store_explicit(&e2->ref,
+			      (hpa0 >> PAGE_SHIFT) |
+				      ((hpa1 >> PAGE_SHIFT) << 32),
+			      memory_order_relaxed);
+	h = atomic_load_explicit(&e2->hdr, memory_order_relaxed);
+	if (pe_count(h) != 0)
+		model_fatal(c->m, "free 2M entry with page_count %u",
+			    pe_count(h));
+	pe_set_type(e2, PT_PAMT);
+	atomic_fetch_add_explicit(&c->m->pairs, 1, memory_order_relaxed);
+}
+
+uint64_t leaf_pamt_add(struct call *c)
+{
+	struct tdxmod *m = c->m;
+	struct tdx_regs *r = c->r;
+	uint64_t base = r->rcx & ~TDX_LEVEL_MASK, st;
+	struct pamt_entry *e2;
+
+	if (!m->dpamt)
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
+	if ((st = pamt_rcx_check(m, r->rcx)) ||
+	    (st = hpa_check(m, r->rdx, TDX_PAGE_SIZE, TDX_OPERAND_ID_RDX)) ||
+	    (st = hpa_check(m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)))
+		return st;
+	if (!tdmr_of(m, base))
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_RCX);
+	e2 = pe_get(m, pe_addr_2m(tdmr_of(m, base), base));
+	if (!e2 || !pe_try_excl(c, e2))
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+	if (pe_type(atomic_load_explicit(&e2->hdr, memory_order_acquire)) !=
+	    PT_NDA)
+		return st_err(TDX_HPA_RANGE_NOT_FREE, TDX_OPERAND_ID_RCX);
+	if ((st = pair_page_claim(c, r->rdx, base, TDX_OPERAND_ID_RDX)) ||
+	    (st = pair_page_claim(c, r->r8, base, TDX_OPERAND_ID_R8)))
+		return st;
+	if (bitmap_test_and_set(m, r->rdx))
+		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_RDX);
+	if (bitmap_test_and_set(m, r->r8)) {
+		bitmap_clear(m, r->rdx);
+		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R8);
+	}
+	pair_install(c, e2, r->rdx, r->r8);
+	return TDX_SUCCESS;
+}
+
+/* Scan the 512 4K entries of a range about to lose its pair.  0, or
+ * PAMT_PAGE_NOT_EMPTY with the index of the pair page holding a busy
+ * entry; a corrupted entry is fatal. */
+static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
+{
+	for (unsigned half = 0; half < 2; half++) {
+		uint64_t pfn = half ? ref >> 32 : ref & 0xFFFFFFFFULL;
+		uint64_t pg = pfn << PAGE_SHIFT;
+
+		for (unsigned i = 0; i < ENTRIES_PER_PAGE; i++) {
+			uint64_t h = mem_load(c->m, pg + i * 16);
+
+			if (h & PE_RESERVED) {
+				model_fatal(c->m, "corrupted PAMT entry at "
+					    "0x%llx (hdr 0x%llx)",
+					    (unsigned long long)(pg + i * 16),
+					    (unsigned long long)h);
+				return TDX_MODEL_FATAL;
+			}
+			if ((h & PE_LOCKMASK) || pe_type(h) != PT_NDA)
+				return st_err(TDX_PAMT_PAGE_NOT_EMPTY, half);
+		}
+	}
+	return 0;
+}
+
+uint64_t leaf_pamt_remove(struct call *c)
+{
+	struct tdxmod *m = c->m;
+	struct tdx_regs *r = c->r;
+	uint64_t base = r->rcx & ~TDX_LEVEL_MASK, st, h, ref, p0, p1;
+	struct pamt_entry *e2;
+
+	if (!m->dpamt)
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
+	if ((st = pamt_rcx_check(m, r->rcx)))
+		return st;
+	if (!tdmr_of(m, base))
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_RCX);
+	e2 = pe_get(m, pe_addr_2m(tdmr_of(m, base), base));
+	if (!e2 || !pe_try_excl(c, e2))
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
+	if (pe_type(h) != PT_PAMT)
+		return st_err(TDX_NO_PAMT_PAGE_PAIR, TDX_OPERAND_ID_RCX);
+	ref = atomic_load_explicit(&e2->ref, memory_order_relaxed);
+	if ((st = pair_scan_empty(c, ref)))
+		return st;
+	if (pe_count(h) != 0) {
+		model_fatal(m, "PAMT.REMOVE of 0x%llx: all 4K entries free "
+			    "but page_count is %u", (unsigned long long)base,
+			    pe_count(h));
+		return TDX_MODEL_FATAL;
+	}
+	p0 = (ref & 0xFFFFFFFFULL) << PAGE_SHIFT;
+	p1 = (ref >> 32) << PAGE_SHIFT;
+	if (!bitmap_test(m, p0) || !bitmap_test(m, p1)) {
+		model_fatal(m, "pair page of 0x%llx not marked in the bitmap",
+			    (unsigned long long)base);
+		return TDX_MODEL_FATAL;
+	}
+	bitmap_clear(m, p0);
+	bitmap_clear(m, p1);
+	mem_drop(m, p0);
+	mem_drop(m, p1);
+	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
+	pe_set_type(e2, PT_NDA);
+	atomic_fetch_sub_explicit(&m->pairs, 1, memory_order_relaxed);
+	r->rdx = p0;
+	r->r8 = p1;
+	return TDX_SUCCESS;
+}

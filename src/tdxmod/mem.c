@@ -1,0 +1,243 @@
+/*
+ * mem.c - the model's sparse simulated physical memory.
+ *
+ * Storage exists only for pages somebody wrote (the host through
+ * tdxmod_phys_write, or the model for PAMT arrays, the bitmap, pair pages,
+ * S-EPT pages and TD control pages).  Lookups are three dependent loads;
+ * nodes and page buffers are installed with a CAS on first touch, so any
+ * number of threads may read and write at once without a lock.  Dropping a
+ * page (the module zeroes it) returns its buffer to a pool that later
+ * allocations reuse; nothing is freed before tdxmod_destroy.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdxmod/model.h"
+
+static void *node_alloc(struct tdxmod *m, size_t bytes)
+{
+	void *p = calloc(1, bytes);
+
+	if (p)
+		atomic_fetch_add_explicit(&m->footprint, bytes,
+					  memory_order_relaxed);
+	return p;
+}
+
+/* A zeroed page buffer: from the pool when one is there. */
+static struct mem_page *page_alloc(struct tdxmod *m)
+{
+	struct mem_page *pg = NULL;
+
+	pthread_mutex_lock(&m->pool_lock);
+	if (m->pool_n)
+		pg = m->pool[--m->pool_n];
+	pthread_mutex_unlock(&m->pool_lock);
+	if (!pg)
+		return node_alloc(m, sizeof(struct mem_page));
+	for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
+		atomic_store_explicit(&pg->w[i], 0, memory_order_relaxed);
+	return pg;
+}
+
+static void page_pool_put(struct tdxmod *m, struct mem_page *pg)
+{
+	pthread_mutex_lock(&m->pool_lock);
+	if (m->pool_n == m->pool_cap) {
+		size_t cap = m->pool_cap ? m->pool_cap * 2 : 256;
+		struct mem_page **np = realloc(m->pool, cap * sizeof(*np));
+
+		if (!np) {
+			/* Cannot grow: leak rather than free under readers. */
+			pthread_mutex_unlock(&m->pool_lock);
+			return;
+		}
+		m->pool = np;
+		m->pool_cap = cap;
+	}
+	m->pool[m->pool_n++] = pg;
+	pthread_mutex_unlock(&m->pool_lock);
+}
+
+/* Install *slot from NULL to a new node, or return the winner's. */
+#define SLOT_GET(m, slot, type, alloc_expr, alloc)                           \
+	({                                                                   \
+		type *cur_ = atomic_load_explicit((slot),                    \
+						  memory_order_acquire);     \
+		if (!cur_ && (alloc)) {                                      \
+			type *new_ = (alloc_expr);                           \
+			if (new_ && !atomic_compare_exchange_strong_explicit( \
+					    (slot), &cur_, new_,             \
+					    memory_order_acq_rel,            \
+					    memory_order_acquire))           \
+				free_node_(m, new_, sizeof(type));           \
+			else if (new_)                                       \
+				cur_ = new_;                                 \
+		}                                                            \
+		cur_;                                                        \
+	})
+
+static void free_node_(struct tdxmod *m, void *p, size_t bytes)
+{
+	if (bytes == sizeof(struct mem_page)) {
+		page_pool_put(m, p);
+		return;
+	}
+	free(p);
+	atomic_fetch_sub_explicit(&m->footprint, bytes, memory_order_relaxed);
+}
+
+struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa, bool alloc)
+{
+	uint64_t gib = pa >> 30;
+	struct mem_mid *mid;
+	struct mem_leaf *leaf;
+
+	if (gib >= m->n_gib)
+		return NULL;
+	mid = SLOT_GET(m, &m->top[gib], struct mem_mid,
+		       node_alloc(m, sizeof(struct mem_mid)), alloc);
+	if (!mid)
+		return NULL;
+	leaf = SLOT_GET(m, &mid->l[(pa >> 21) & 511], struct mem_leaf,
+			node_alloc(m, sizeof(struct mem_leaf)), alloc);
+	if (!leaf)
+		return NULL;
+	return SLOT_GET(m, &leaf->p[(pa >> 12) & 511], struct mem_page,
+			page_alloc(m), alloc);
+}
+
+_Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa, bool alloc)
+{
+	struct mem_page *pg = mem_page_get(m, pa, alloc);
+
+	if (!pg && alloc)
+		model_fatal(m, "out of host memory for page 0x%llx",
+			    (unsigned long long)pa);
+	return pg ? &pg->w[(pa & 4095) >> 3] : NULL;
+}
+
+uint64_t mem_load(struct tdxmod *m, uint64_t pa)
+{
+	_Atomic uint64_t *w = mem_word(m, pa, false);
+
+	return w ? atomic_load_explicit(w, memory_order_acquire) : 0;
+}
+
+/* The module zeroes the page: forget its storage. */
+void mem_drop(struct tdxmod *m, uint64_t pa)
+{
+	uint64_t gib = pa >> 30;
+	struct mem_mid *mid;
+	struct mem_leaf *leaf;
+	struct mem_page *pg;
+
+	if (gib >= m->n_gib)
+		return;
+	mid = atomic_load_explicit(&m->top[gib], memory_order_acquire);
+	if (!mid)
+		return;
+	leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
+				    memory_order_acquire);
+	if (!leaf)
+		return;
+	pg = atomic_exchange_explicit(&leaf->p[(pa >> 12) & 511], NULL,
+				      memory_order_acq_rel);
+	if (pg)
+		page_pool_put(m, pg);
+}
+
+void mem_init(struct tdxmod *m)
+{
+	pthread_mutex_init(&m->pool_lock, NULL);
+}
+
+void mem_fini(struct tdxmod *m)
+{
+	for (uint64_t g = 0; g < m->n_gib; g++) {
+		struct mem_mid *mid = atomic_load_explicit(
+			&m->top[g], memory_order_relaxed);
+
+		if (!mid)
+			continue;
+		for (unsigned i = 0; i < 512; i++) {
+			struct mem_leaf *lf = atomic_load_explicit(
+				&mid->l[i], memory_order_relaxed);
+
+			if (!lf)
+				continue;
+			for (unsigned j = 0; j < PAGES_PER_2M; j++)
+				free(atomic_load_explicit(
+					&lf->p[j], memory_order_relaxed));
+			free(lf);
+		}
+		free(mid);
+	}
+	for (size_t i = 0; i < m->pool_n; i++)
+		free(m->pool[i]);
+	free(m->pool);
+	pthread_mutex_destroy(&m->pool_lock);
+}
+
+/* Store len bytes at pa, word by word (CAS for partial words). */
+void tdxmod_phys_write(struct tdxmod *m, uint64_t pa, const void *src,
+		       size_t len)
+{
+	const uint8_t *s = src;
+
+	while (len) {
+		uint64_t off = pa & 7, n = 8 - off;
+		_Atomic uint64_t *w;
+
+		if (n > len)
+			n = len;
+		if (pa >= m->cfg.mem_bytes)
+			return; /* no memory there: the store goes nowhere */
+		w = mem_word(m, pa & ~7ULL, true);
+		if (!w)
+			return;
+		if (n == 8) {
+			uint64_t v;
+
+			memcpy(&v, s, 8);
+			atomic_store_explicit(w, v, memory_order_release);
+		} else {
+			uint64_t old = atomic_load_explicit(
+				w, memory_order_relaxed), nv;
+
+			do {
+				nv = old;
+				memcpy((uint8_t *)&nv + off, s, n);
+			} while (!atomic_compare_exchange_weak_explicit(
+				w, &old, nv, memory_order_release,
+				memory_order_relaxed));
+		}
+		pa += n;
+		s += n;
+		len -= n;
+	}
+}
+
+void tdxmod_phys_read(struct tdxmod *m, uint64_t pa, void *dst, size_t len)
+{
+	uint8_t *d = dst;
+
+	while (len) {
+		uint64_t off = pa & 7, n = 8 - off, v = 0;
+
+		if (n > len)
+			n = len;
+		if (pa < m->cfg.mem_bytes)
+			v = mem_load(m, pa & ~7ULL);
+		memcpy(d, (uint8_t *)&v + off, n);
+		pa += n;
+		d += n;
+		len -= n;
+	}
+}
+
+uint64_t tdxmod_footprint_bytes(const struct tdxmod *m)
+{
+	return sizeof(*m) + m->n_gib * (sizeof(void *) + 1) +
+	       atomic_load_explicit(&m->footprint, memory_order_relaxed);
+}

@@ -1,0 +1,258 @@
+/*
+ * model.h - internals of the TDX-module model shared by the src/tdxmod files.
+ *
+ * The handle (struct tdxmod), the sparse simulated physical memory, the
+ * 16-byte PAMT entry layout and its try-locks, the per-call context that
+ * collects held locks so every leaf has a single exit path, and the
+ * prototypes of the leaf functions.  Not a public header.
+ */
+#ifndef DPAMT_TDXMOD_MODEL_H
+#define DPAMT_TDXMOD_MODEL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpamt/tdxmod.h"
+
+#define PAGE_SHIFT 12
+#define WORDS_PER_PAGE 512 /* 4 KiB of 8-byte words */
+#define ENTRIES_PER_PAGE 256 /* 16-byte PAMT entries in 4 KiB */
+#define PAGES_PER_2M 512
+#define GPA_BITS 48       /* 4-level S-EPT */
+#define MAX_TDCS_PAGES 16
+#define MAX_TDCX_PAGES 16
+#define MAX_MEM_BYTES (1ULL << 44) /* pfns fit 32 bits in entries */
+
+/* ---- Sparse simulated physical memory ---------------------------------
+ * Three levels: 1 GiB slot -> 2 MiB node (512 slots) -> 4 KiB leaf node
+ * (512 page pointers) -> page buffer (512 words).  Nodes and buffers are
+ * installed atomically on first touch; a page whose buffer is absent
+ * reads as zero.  Dropped buffers go to a pool and are reused, never freed
+ * while the model lives, so racy introspection stays memory safe. */
+struct mem_page {
+	_Atomic uint64_t w[WORDS_PER_PAGE];
+};
+struct mem_leaf {
+	_Atomic(struct mem_page *) p[PAGES_PER_2M];
+};
+struct mem_mid {
+	_Atomic(struct mem_leaf *) l[512];
+};
+
+/* ---- PAMT entry: 16 bytes, two atomic words ---------------------------
+ * hdr: [13:0] reader count, [14] host priority, [15] exclusive,
+ *      [19:16] page type, [31:20] reserved (0),
+ *      [41:32] page_count (2M entries: 4K pages of the range in use),
+ *      [63:42] reserved (0).
+ * ref: 4K entry / 2M or 1G TD page: owner = TDR PA >> 12;
+ *      2M entry of type PAMT: [31:0] pfn of pair page 0, [63:32] page 1. */
+struct pamt_entry {
+	_Atomic uint64_t hdr;
+	_Atomic uint64_t ref;
+};
+_Static_assert(sizeof(struct pamt_entry) == 16, "PAMT entry is 16 bytes");
+_Static_assert(_Alignof(struct pamt_entry) == 8, "entry word aligned");
+
+#define PE_READERS 0x3FFFULL
+#define PE_HOSTPRIO (1ULL << 14)
+#define PE_EXCL (1ULL << 15)
+#define PE_LOCKMASK 0xFFFFULL
+#define PE_TYPE_SHIFT 16
+#define PE_TYPE_MASK (0xFULL << PE_TYPE_SHIFT)
+#define PE_COUNT_SHIFT 32
+#define PE_COUNT_MASK (0x3FFULL << PE_COUNT_SHIFT)
+#define PE_COUNT_ONE (1ULL << PE_COUNT_SHIFT)
+#define PE_RESERVED (~(PE_LOCKMASK | PE_TYPE_MASK | PE_COUNT_MASK))
+_Static_assert((PE_LOCKMASK & PE_TYPE_MASK) == 0, "fields disjoint");
+_Static_assert((PE_TYPE_MASK & PE_COUNT_MASK) == 0, "fields disjoint");
+_Static_assert((PE_COUNT_MASK >> PE_COUNT_SHIFT) >= PAGES_PER_2M,
+	       "page_count holds 512");
+
+static inline unsigned pe_type(uint64_t hdr)
+{
+	return (unsigned)((hdr & PE_TYPE_MASK) >> PE_TYPE_SHIFT);
+}
+
+static inline unsigned pe_count(uint64_t hdr)
+{
+	return (unsigned)((hdr & PE_COUNT_MASK) >> PE_COUNT_SHIFT);
+}
+
+/* ---- S-EPT entry (one word in an S-EPT page) -------------------------
+ * [0] present, [1] leaf (maps a page, not a table), [2] blocked,
+ * [51:12] PA, [61:52] reader count, [62] reserved, [63] exclusive. */
+#define SE_PRESENT 1ULL
+#define SE_LEAF 2ULL
+#define SE_BLOCKED 4ULL
+#define SE_PA_MASK 0x000FFFFFFFFFF000ULL
+#define SE_READER_ONE (1ULL << 52)
+#define SE_READERS (0x3FFULL << 52)
+#define SE_EXCL (1ULL << 63)
+#define SE_LOCKMASK (SE_READERS | SE_EXCL)
+
+/* ---- TD state kept in the TDR page, vCPU state in the TDVPR page ----- */
+enum td_word {
+	TDW_STATE = 0,
+	TDW_HKID,
+	TDW_NTDCS,
+	TDW_CHILDREN, /* pages (or 2M pages) owned besides the TDR */
+	TDW_EPOCH,
+	TDW_FLUSHED,
+	TDW_NVCPU,
+	TDW_TDCS0, /* MAX_TDCS_PAGES words of TDCS page PAs */
+};
+enum td_state { TD_NONE = 0, TD_CREATED, TD_INITIALIZED, TD_TEARDOWN };
+enum vp_word { VPW_TDR = 0, VPW_NTDCX, VPW_STATE, VPW_TDCX0 };
+enum vp_state { VP_NONE = 0, VP_CREATED, VP_INITIALIZED };
+
+/* ---- TDMRs -------------------------------------------------------------- */
+struct tdmr {
+	uint64_t base, end;
+	uint64_t pamt_1g, pamt_2m, pamt_4k; /* 4k: bitmap in dynamic mode */
+	uint64_t sz_1g, sz_2m, sz_4k;
+	unsigned n_rsvd;
+	struct {
+		uint64_t base, end;
+	} rsvd[TDX_MAX_RESERVED_PER_TDMR];
+	bool initialized; /* under cfg_lock */
+};
+
+enum sys_state { SYS_FRESH = 0, SYS_CONFIGURED, SYS_READY };
+
+#define STAT_STRIPES 8
+struct leaf_ctr {
+	_Atomic uint64_t calls, busy, errors;
+};
+struct stat_stripe {
+	_Alignas(64) struct leaf_ctr leaf[TDX_LEAF_MAX];
+};
+
+struct tdxmod {
+	struct tdxmod_config cfg;
+	uint64_t n_gib;          /* mem_bytes >> 30 */
+	_Atomic(struct mem_mid *) *top; /* n_gib slots */
+	pthread_mutex_t pool_lock;
+	struct mem_page **pool;
+	size_t pool_n, pool_cap;
+	_Atomic uint64_t footprint;
+
+	pthread_mutex_t cfg_lock; /* SYS.CONFIG / SYS.TDMR.INIT */
+	_Atomic unsigned sys_state;
+	bool dpamt;               /* set by SYS.CONFIG, read after READY */
+	unsigned n_tdmr;
+	struct tdmr tdmr[TDXMOD_MAX_TDMRS];
+	uint8_t *gib_tdmr;        /* n_gib bytes: TDMR index or 0xFF */
+	unsigned global_hkid;
+	_Atomic uint64_t *hkid_used; /* bitmap over 0..hkid_max */
+
+	_Atomic uint64_t pairs;
+	uint64_t busy_thresh;     /* busy_inject_prob * 2^64 */
+	_Atomic uint64_t busy_ctr;
+
+	_Atomic int fatal;        /* 0, 1 = being recorded, 2 = recorded */
+	char fatal_reason[256];
+
+	struct stat_stripe stats[STAT_STRIPES];
+};
+
+/* ---- Per-call context --------------------------------------------------- */
+#define CALL_MAX_LOCKS 540
+struct held_lock {
+	_Atomic uint64_t *word;
+	uint64_t release; /* fetch_sub amount (shared) or 0 = exclusive */
+	uint64_t excl_bit;
+};
+struct call {
+	struct tdxmod *m;
+	struct tdx_regs *r;
+	unsigned leaf;
+	uint64_t t0;
+	unsigned nlocks;
+	struct held_lock locks[CALL_MAX_LOCKS];
+};
+
+/* mem.c */
+struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa, bool alloc);
+_Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa, bool alloc);
+uint64_t mem_load(struct tdxmod *m, uint64_t pa);
+void mem_drop(struct tdxmod *m, uint64_t pa);
+void mem_init(struct tdxmod *m);
+void mem_fini(struct tdxmod *m);
+
+/* pamt.c */
+struct tdmr *tdmr_of(struct tdxmod *m, uint64_t pa);
+uint64_t pe_addr_1g(const struct tdmr *t, uint64_t pa);
+uint64_t pe_addr_2m(const struct tdmr *t, uint64_t pa);
+uint64_t pe_addr_4k(struct tdxmod *m, const struct tdmr *t, uint64_t pa,
+		    uint64_t ref2m);
+struct pamt_entry *pe_get(struct tdxmod *m, uint64_t epa);
+void pe_peek(struct tdxmod *m, uint64_t epa, uint64_t *hdr, uint64_t *ref);
+bool inject_busy(struct call *c);
+bool pe_try_shared(struct call *c, struct pamt_entry *e);
+bool pe_try_excl(struct call *c, struct pamt_entry *e);
+bool se_try_shared(struct call *c, _Atomic uint64_t *e);
+bool se_try_excl(struct call *c, _Atomic uint64_t *e);
+void call_release_all(struct call *c);
+void pe_set_type(struct pamt_entry *e, unsigned type);
+bool bitmap_test(struct tdxmod *m, uint64_t pa);
+bool bitmap_test_and_set(struct tdxmod *m, uint64_t pa);
+void bitmap_clear(struct tdxmod *m, uint64_t pa);
+bool bitmap_any_in_2m(struct tdxmod *m, uint64_t pa2m);
+void model_fatal(struct tdxmod *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+uint64_t st_err(uint64_t cls, uint32_t op);
+uint64_t hpa_check(struct tdxmod *m, uint64_t pa, uint64_t align,
+		   uint32_t op);
+
+/* Result of a walk to a page's 4K entry (page-assigning leaves). */
+struct walk4k {
+	struct pamt_entry *e2, *e4;
+};
+uint64_t walk_assign_4k(struct call *c, uint64_t pa, uint32_t op,
+			struct walk4k *w);
+void assign_commit_4k(struct call *c, struct walk4k *w, unsigned type,
+		      uint64_t owner_pa);
+uint64_t walk_leaf_4k(struct call *c, uint64_t pa, uint32_t op,
+		      struct walk4k *w);
+bool release_commit_4k(struct call *c, uint64_t pa, struct walk4k *w);
+
+/* init.c: system leaves */
+uint64_t leaf_sys_rd(struct call *c);
+uint64_t leaf_sys_config(struct call *c);
+uint64_t leaf_sys_tdmr_init(struct call *c);
+
+/* leaf_pamt.c */
+uint64_t leaf_pamt_add(struct call *c);
+uint64_t leaf_pamt_remove(struct call *c);
+uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
+			 uint32_t op);
+
+/* leaf_td.c */
+uint64_t td_lock(struct call *c, uint64_t tdr, uint32_t op, bool excl,
+		 _Atomic uint64_t **tdw);
+uint64_t leaf_mng_create(struct call *c);
+uint64_t leaf_mng_addcx(struct call *c);
+uint64_t leaf_mng_init(struct call *c);
+uint64_t leaf_vp_create(struct call *c);
+uint64_t leaf_vp_addcx(struct call *c);
+uint64_t leaf_vp_init(struct call *c);
+uint64_t leaf_mng_vpflushdone(struct call *c);
+uint64_t leaf_mng_key_freeid(struct call *c);
+uint64_t leaf_mem_track(struct call *c);
+uint64_t leaf_page_reclaim(struct call *c);
+
+/* leaf_mem.c */
+uint64_t leaf_sept_add(struct call *c);
+uint64_t leaf_sept_remove(struct call *c);
+uint64_t leaf_page_aug(struct call *c);
+uint64_t leaf_page_add(struct call *c);
+uint64_t leaf_page_remove(struct call *c);
+uint64_t leaf_range_block(struct call *c);
+
+/* leaf_huge.c */
+uint64_t leaf_page_demote(struct call *c);
+uint64_t leaf_page_promote(struct call *c);
+
+#endif /* DPAMT_TDXMOD_MODEL_H */

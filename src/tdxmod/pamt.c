@@ -1,0 +1,395 @@
+/*
+ * pamt.c - PAMT entries, their try-locks, the page bitmap, and the walks
+ * every leaf shares.
+ *
+ * An entry's address is computed from its TDMR's static areas (1G, 2M,
+ * classic 4K) or, in dynamic mode, from the pair pages recorded in the
+ * range's 2M entry: the 4K entries of page i of a range live at
+ * pair[i / 256] + (i % 256) * 16.  Locks are never waited on: a failed
+ * try-lock makes the leaf answer OPERAND_BUSY with the operand's id.  Every
+ * lock taken is recorded in the call context and released on the leaf's
+ * single exit path (after the configured latency).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tdxmod/model.h"
+
+uint64_t st_err(uint64_t cls, uint32_t op)
+{
+	return tdx_status_make(cls, op);
+}
+
+void model_fatal(struct tdxmod *m, const char *fmt, ...)
+{
+	int expect = 0;
+	va_list ap;
+
+	if (!atomic_compare_exchange_strong_explicit(&m->fatal, &expect, 1,
+						     memory_order_acq_rel,
+						     memory_order_acquire))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->fatal_reason, sizeof(m->fatal_reason), fmt, ap);
+	va_end(ap);
+	atomic_store_explicit(&m->fatal, 2, memory_order_release);
+}
+
+bool tdxmod_is_fatal(const struct tdxmod *m)
+{
+	return atomic_load_explicit(&m->fatal, memory_order_acquire) != 0;
+}
+
+const char *tdxmod_fatal_reason(const struct tdxmod *m)
+{
+	int f = atomic_load_explicit(&m->fatal, memory_order_acquire);
+
+	if (f == 0)
+		return "";
+	return f == 2 ? m->fatal_reason : "fatal (reason being recorded)";
+}
+
+/* The TDMR covering pa outside its reserved areas, or NULL. */
+struct tdmr *tdmr_of(struct tdxmod *m, uint64_t pa)
+{
+	uint64_t gib = pa >> 30;
+	struct tdmr *t;
+
+	if (gib >= m->n_gib || !m->gib_tdmr || m->gib_tdmr[gib] == 0xFF)
+		return NULL;
+	t = &m->tdmr[m->gib_tdmr[gib]];
+	for (unsigned i = 0; i < t->n_rsvd; i++)
+		if (pa >= t->rsvd[i].base && pa < t->rsvd[i].end)
+			return NULL;
+	return t;
+}
+
+/*
+ * Validate a host physical address operand: key-id bits or bits beyond
+ * the max PA set, or misaligned -> OPERAND_INVALID; in no TDMR ->
+ * OPERAND_ADDR_RANGE_ERROR.  0 if fine.
+ */
+uint64_t hpa_check(struct tdxmod *m, uint64_t pa, uint64_t align,
+		   uint32_t op)
+{
+	if ((pa >> m->cfg.hkid_shift) != 0 || (pa & (align - 1)) != 0)
+		return st_err(TDX_OPERAND_INVALID, op);
+	if (!tdmr_of(m, pa))
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, op);
+	return 0;
+}
+
+uint64_t pe_addr_1g(const struct tdmr *t, uint64_t pa)
+{
+	return t->pamt_1g + ((pa - t->base) >> 30) * 16;
+}
+
+uint64_t pe_addr_2m(const struct tdmr *t, uint64_t pa)
+{
+	return t->pamt_2m + ((pa - t->base) >> 21) * 16;
+}
+
+/* Address of pa's 4K entry: static array (classic) or in the pair whose
+ * pfns are in ref2m (dynamic). */
+uint64_t pe_addr_4k(struct tdxmod *m, const struct tdmr *t, uint64_t pa,
+		    uint64_t ref2m)
+{
+	uint64_t idx = (pa >> PAGE_SHIFT) & (PAGES_PER_2M - 1);
+	uint64_t pfn;
+
+	if (!m->dpamt)
+		return t->pamt_4k + ((pa - t->base) >> PAGE_SHIFT) * 16;
+	pfn = idx < ENTRIES_PER_PAGE ? (ref2m & 0xFFFFFFFFULL) : ref2m >> 32;
+	return (pfn << PAGE_SHIFT) + (idx % ENTRIES_PER_PAGE) * 16;
+}
+
+struct pamt_entry *pe_get(struct tdxmod *m, uint64_t epa)
+{
+	return (struct pamt_entry *)mem_word(m, epa, true);
+}
+
+/* Racy read of an entry without creating storage. */
+void pe_peek(struct tdxmod *m, uint64_t epa, uint64_t *hdr, uint64_t *ref)
+{
+	*hdr = mem_load(m, epa);
+	*ref = mem_load(m, epa + 8);
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+/* Configured fault injection: this lock attempt fails as if contended. */
+bool inject_busy(struct call *c)
+{
+	uint64_t n;
+
+	if (!c->m->busy_thresh)
+		return false;
+	n = atomic_fetch_add_explicit(&c->m->busy_ctr, 1,
+				      memory_order_relaxed);
+	return mix64(c->m->cfg.busy_inject_seed ^ mix64(n)) <
+	       c->m->busy_thresh;
+}
+
+static bool push_lock(struct call *c, _Atomic uint64_t *w, uint64_t rel,
+		      uint64_t excl)
+{
+	struct held_lock *h;
+
+	if (c->nlocks == CALL_MAX_LOCKS) {
+		model_fatal(c->m, "lock stack overflow in leaf %u", c->leaf);
+		return false;
+	}
+	h = &c->locks[c->nlocks++];
+	h->word = w;
+	h->release = rel;
+	h->excl_bit = excl;
+	return true;
+}
+
+static bool try_shared(struct call *c, _Atomic uint64_t *w, uint64_t excl,
+		       uint64_t readers, uint64_t one)
+{
+	uint64_t v;
+
+	if (inject_busy(c))
+		return false;
+	v = atomic_load_explicit(w, memory_order_relaxed);
+	do {
+		if ((v & excl) || (v & readers) == readers)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(
+		w, &v, v + one, memory_order_acquire, memory_order_relaxed));
+	if (!push_lock(c, w, one, 0)) {
+		atomic_fetch_sub_explicit(w, one, memory_order_release);
+		return false;
+	}
+	return true;
+}
+
+static bool try_excl(struct call *c, _Atomic uint64_t *w, uint64_t lockmask,
+		     uint64_t excl)
+{
+	uint64_t v;
+
+	if (inject_busy(c))
+		return false;
+	v = atomic_load_explicit(w, memory_order_relaxed);
+	do {
+		if (v & lockmask)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(
+		w, &v, v | excl, memory_order_acquire, memory_order_relaxed));
+	if (!push_lock(c, w, 0, excl)) {
+		atomic_fetch_and_explicit(w, ~excl, memory_order_release);
+		return false;
+	}
+	return true;
+}
+
+bool pe_try_shared(struct call *c, struct pamt_entry *e)
+{
+	return try_shared(c, &e->hdr, PE_EXCL, PE_READERS, 1);
+}
+
+bool pe_try_excl(struct call *c, struct pamt_entry *e)
+{
+	return try_excl(c, &e->hdr, PE_LOCKMASK, PE_EXCL);
+}
+
+bool se_try_shared(struct call *c, _Atomic uint64_t *e)
+{
+	return try_shared(c, e, SE_EXCL, SE_READERS, SE_READER_ONE);
+}
+
+bool se_try_excl(struct call *c, _Atomic uint64_t *e)
+{
+	return try_excl(c, e, SE_LOCKMASK, SE_EXCL);
+}
+
+/* Release in reverse order of acquisition. */
+void call_release_all(struct call *c)
+{
+	while (c->nlocks) {
+		struct held_lock *h = &c->locks[--c->nlocks];
+
+		if (h->release)
+			atomic_fetch_sub_explicit(h->word, h->release,
+						  memory_order_release);
+		else
+			atomic_fetch_and_explicit(h->word, ~h->excl_bit,
+						  memory_order_release);
+	}
+}
+
+/* Under the entry's exclusive lock: replace the type, keep the rest. */
+void pe_set_type(struct pamt_entry *e, unsigned type)
+{
+	uint64_t v = atomic_load_explicit(&e->hdr, memory_order_relaxed);
+
+	while (!atomic_compare_exchange_weak_explicit(
+		&e->hdr, &v,
+		(v & ~PE_TYPE_MASK) | ((uint64_t)type << PE_TYPE_SHIFT),
+		memory_order_release, memory_order_relaxed))
+		;
+}
+
+/* ---- Page bitmap (dynamic mode): 1 bit per 4 KiB page of a TDMR -------- */
+static uint64_t bitmap_word_pa(struct tdxmod *m, uint64_t pa, uint64_t *bit)
+{
+	struct tdmr *t = &m->tdmr[m->gib_tdmr[pa >> 30]];
+	uint64_t idx = (pa - t->base) >> PAGE_SHIFT;
+
+	*bit = 1ULL << (idx & 63);
+	return t->pamt_4k + (idx >> 6) * 8;
+}
+
+bool bitmap_test(struct tdxmod *m, uint64_t pa)
+{
+	uint64_t bit, wpa = bitmap_word_pa(m, pa, &bit);
+
+	return (mem_load(m, wpa) & bit) != 0;
+}
+
+bool bitmap_test_and_set(struct tdxmod *m, uint64_t pa)
+{
+	uint64_t bit, wpa = bitmap_word_pa(m, pa, &bit);
+	_Atomic uint64_t *w = mem_word(m, wpa, true);
+
+	if (!w)
+		return true;
+	return (atomic_fetch_or_explicit(w, bit, memory_order_acq_rel) &
+		bit) != 0;
+}
+
+void bitmap_clear(struct tdxmod *m, uint64_t pa)
+{
+	uint64_t bit, wpa = bitmap_word_pa(m, pa, &bit);
+	_Atomic uint64_t *w = mem_word(m, wpa, true);
+
+	if (w)
+		atomic_fetch_and_explicit(w, ~bit, memory_order_acq_rel);
+}
+
+/* Any page of the 2 MiB range at pa2m marked in the bitmap? */
+bool bitmap_any_in_2m(struct tdxmod *m, uint64_t pa2m)
+{
+	uint64_t bit, wpa = bitmap_word_pa(m, pa2m, &bit);
+
+	for (unsigned i = 0; i < PAGES_PER_2M / 64; i++)
+		if (mem_load(m, wpa + i * 8))
+			return true;
+	return false;
+}
+
+/*
+ * Walk to the 4K entry of pa for assigning the page: 1G shared, 2M
+ * shared, 4K exclusive.  Dynamic: a 2M entry without pair ->
+ * MISSING_PAMT_PAGE_PAIR; classic: the static 4K entry.  Any 2M/1G type
+ * other than free/PAMT, a 4K entry not free, or a free entry whose bitmap
+ * bit marks a PAMT page -> PAGE_METADATA_INCORRECT.  pa was validated.
+ */
+uint64_t walk_assign_4k(struct call *c, uint64_t pa, uint32_t op,
+			struct walk4k *w)
+{
+	struct tdxmod *m = c->m;
+	struct tdmr *t = tdmr_of(m, pa);
+	struct pamt_entry *e1 = pe_get(m, pe_addr_1g(t, pa));
+	uint64_t h2, h4;
+
+	if (!e1 || !pe_try_shared(c, e1))
+		return st_err(TDX_OPERAND_BUSY, op);
+	if (pe_type(atomic_load_explicit(&e1->hdr, memory_order_relaxed)))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	w->e2 = pe_get(m, pe_addr_2m(t, pa));
+	if (!w->e2 || !pe_try_shared(c, w->e2))
+		return st_err(TDX_OPERAND_BUSY, op);
+	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
+	if (m->dpamt && pe_type(h2) == PT_NDA)
+		return st_err(TDX_MISSING_PAMT_PAGE_PAIR, op);
+	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, atomic_load_explicit(
+					&w->e2->ref, memory_order_relaxed)));
+	if (!w->e4 || !pe_try_excl(c, w->e4))
+		return st_err(TDX_OPERAND_BUSY, op);
+	h4 = atomic_load_explicit(&w->e4->hdr, memory_order_acquire);
+	if (pe_type(h4) != PT_NDA || (m->dpamt && bitmap_test(m, pa)))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	return TDX_SUCCESS;
+}
+
+/* Success path of a page-assigning leaf: the entry takes type and owner,
+ * the range's page_count goes up (2M is held shared: atomic add). */
+void assign_commit_4k(struct call *c, struct walk4k *w, unsigned type,
+		      uint64_t owner_pa)
+{
+	uint64_t old;
+
+	atomic_store_explicit(&w->e4->ref, owner_pa >> PAGE_SHIFT,
+			      memory_order_relaxed);
+	pe_set_type(w->e4, type);
+	old = atomic_fetch_add_explicit(&w->e2->hdr, PE_COUNT_ONE,
+					memory_order_acq_rel);
+	if (pe_count(old) >= PAGES_PER_2M)
+		model_fatal(c->m, "page_count overflow in range of entry %p",
+			    (void *)w->e2);
+}
+
+/*
+ * Walk to the 4K entry of a page in use, locking only that entry
+ * exclusively (removal leaves).  Returns BUSY|op on contention,
+ * PAGE_METADATA_INCORRECT|op when the page is not tracked at 4K (free
+ * range, or part of a 2M page).  w->e2 is the unlocked 2M entry.
+ */
+uint64_t walk_leaf_4k(struct call *c, uint64_t pa, uint32_t op,
+		      struct walk4k *w)
+{
+	struct tdxmod *m = c->m;
+	struct tdmr *t = tdmr_of(m, pa);
+	uint64_t h2, ref;
+
+	w->e2 = pe_get(m, pe_addr_2m(t, pa));
+	if (!w->e2)
+		return st_err(TDX_OPERAND_BUSY, op);
+	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
+	ref = atomic_load_explicit(&w->e2->ref, memory_order_acquire);
+	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA))
+		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, ref));
+	if (!w->e4 || !pe_try_excl(c, w->e4))
+		return st_err(TDX_OPERAND_BUSY, op);
+	/* The pair cannot go while one of its entries is in use; re-check
+	 * that it is still the one we walked through. */
+	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
+	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA) ||
+	    atomic_load_explicit(&w->e2->ref, memory_order_acquire) != ref)
+		return st_err(TDX_OPERAND_BUSY, op);
+	return TDX_SUCCESS;
+}
+
+/*
+ * Success path of a removal: the 4K entry (held exclusive) becomes free,
+ * page_count goes down.  True when it reached 0 (the removal hint, given
+ * in dynamic mode only).
+ */
+bool release_commit_4k(struct call *c, uint64_t pa, struct walk4k *w)
+{
+	uint64_t old;
+
+	atomic_store_explicit(&w->e4->ref, 0, memory_order_relaxed);
+	pe_set_type(w->e4, PT_NDA);
+	old = atomic_fetch_sub_explicit(&w->e2->hdr, PE_COUNT_ONE,
+					memory_order_acq_rel);
+	if (pe_count(old) == 0) {
+		model_fatal(c->m, "page_count underflow in the range of 0x%llx",
+			    (unsigned long long)pa);
+		return false;
+	}
+	return c->m->dpamt && pe_count(old) == 1;
+}

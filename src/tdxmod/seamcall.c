@@ -1,0 +1,142 @@
+/*
+ * seamcall.c - the SEAMCALL entry point: dispatch, fatal state, per-leaf
+ * statistics, configured latency, and the single exit path that releases
+ * every lock a leaf took.
+ *
+ * Concurrency: tdxmod_seamcall() may run on any number of threads at once
+ * (each is a logical CPU).  No lock is held between calls and none is ever
+ * waited for inside one.
+ */
+#include <time.h>
+
+#include "tdxmod/model.h"
+
+typedef uint64_t (*leaf_fn)(struct call *c);
+
+static const leaf_fn leaf_table[TDX_LEAF_MAX] = {
+	[TDH_MNG_ADDCX] = leaf_mng_addcx,
+	[TDH_MEM_PAGE_ADD] = leaf_page_add,
+	[TDH_MEM_SEPT_ADD] = leaf_sept_add,
+	[TDH_VP_ADDCX] = leaf_vp_addcx,
+	[TDH_MEM_PAGE_AUG] = leaf_page_aug,
+	[TDH_MEM_RANGE_BLOCK] = leaf_range_block,
+	[TDH_MNG_CREATE] = leaf_mng_create,
+	[TDH_VP_CREATE] = leaf_vp_create,
+	[TDH_MEM_PAGE_DEMOTE] = leaf_page_demote,
+	[TDH_MNG_VPFLUSHDONE] = leaf_mng_vpflushdone,
+	[TDH_MNG_KEY_FREEID] = leaf_mng_key_freeid,
+	[TDH_MNG_INIT] = leaf_mng_init,
+	[TDH_VP_INIT] = leaf_vp_init,
+	[TDH_MEM_PAGE_PROMOTE] = leaf_page_promote,
+	[TDH_PHYMEM_PAGE_RECLAIM] = leaf_page_reclaim,
+	[TDH_MEM_PAGE_REMOVE] = leaf_page_remove,
+	[TDH_MEM_SEPT_REMOVE] = leaf_sept_remove,
+	[TDH_SYS_RD] = leaf_sys_rd,
+	[TDH_SYS_TDMR_INIT] = leaf_sys_tdmr_init,
+	[TDH_MEM_TRACK] = leaf_mem_track,
+	[TDH_SYS_CONFIG] = leaf_sys_config,
+	[TDH_PHYMEM_PAMT_ADD] = leaf_pamt_add,
+	[TDH_PHYMEM_PAMT_REMOVE] = leaf_pamt_remove,
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Busy-wait until the leaf's configured latency has passed since t0. */
+static void hold_latency(struct call *c)
+{
+	uint64_t ns = c->m->cfg.leaf_latency_ns[c->leaf];
+
+	if (!ns)
+		return;
+	while (now_ns() - c->t0 < ns)
+		;
+}
+
+static unsigned stripe_of(void)
+{
+	int local;
+	uintptr_t s = (uintptr_t)&local >> 16; /* differs per thread stack */
+
+	return (unsigned)((s ^ (s >> 7)) % STAT_STRIPES);
+}
+
+static void count(struct tdxmod *m, unsigned leaf, uint64_t st)
+{
+	struct leaf_ctr *lc = &m->stats[stripe_of()].leaf[leaf];
+
+	atomic_fetch_add_explicit(&lc->calls, 1, memory_order_relaxed);
+	if (tdx_is_busy(st))
+		atomic_fetch_add_explicit(&lc->busy, 1, memory_order_relaxed);
+	else if (tdx_is_error(st))
+		atomic_fetch_add_explicit(&lc->errors, 1,
+					  memory_order_relaxed);
+}
+
+static uint64_t dispatch(struct call *c, unsigned leaf)
+{
+	struct tdxmod *m = c->m;
+	unsigned st;
+
+	if (leaf >= TDX_LEAF_MAX || !leaf_table[leaf])
+		return TDX_INVALID_LEAF;
+	if (leaf == TDH_SYS_RD || leaf == TDH_SYS_CONFIG ||
+	    leaf == TDH_SYS_TDMR_INIT)
+		return leaf_table[leaf](c);
+	st = atomic_load_explicit(&m->sys_state, memory_order_acquire);
+	if (st != SYS_READY)
+		return TDX_SYS_NOT_READY;
+	return leaf_table[leaf](c);
+}
+
+void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
+{
+	struct call c;
+	uint64_t leaf = regs->rax, st;
+
+	if (tdxmod_is_fatal(m)) {
+		regs->rax = TDX_MODEL_FATAL;
+		return;
+	}
+	c.m = m;
+	c.r = regs;
+	c.leaf = leaf < TDX_LEAF_MAX ? (unsigned)leaf : 0;
+	c.nlocks = 0;
+	c.t0 = m->cfg.leaf_latency_ns[c.leaf] ? now_ns() : 0;
+	st = dispatch(&c, leaf < TDX_LEAF_MAX ? (unsigned)leaf : TDX_LEAF_MAX);
+	hold_latency(&c);
+	call_release_all(&c);
+	if (tdxmod_is_fatal(m))
+		st = TDX_MODEL_FATAL;
+	if (leaf < TDX_LEAF_MAX)
+		count(m, (unsigned)leaf, st);
+	regs->rax = st;
+}
+
+void tdxmod_seamcall_ops(void *m, struct tdx_regs *regs)
+{
+	tdxmod_seamcall(m, regs);
+}
+
+void tdxmod_leaf_stats(const struct tdxmod *m, unsigned leaf,
+		       struct tdxmod_leaf_stats *out)
+{
+	out->calls = out->busy = out->errors = 0;
+	if (leaf >= TDX_LEAF_MAX)
+		return;
+	for (unsigned s = 0; s < STAT_STRIPES; s++) {
+		const struct leaf_ctr *lc = &m->stats[s].leaf[leaf];
+
+		out->calls += atomic_load_explicit(&lc->calls,
+						   memory_order_relaxed);
+		out->busy += atomic_load_explicit(&lc->busy,
+						  memory_order_relaxed);
+		out->errors += atomic_load_explicit(&lc->errors,
+						    memory_order_relaxed);
+	}
+}

@@ -1,0 +1,469 @@
+/*
+ * test_tdxmod_td.c - TD life in the model: the page-assigning leaves'
+ * PAMT walk (MISSING_PAMT_PAGE_PAIR, PAGE_METADATA_INCORRECT, page_count),
+ * the S-EPT ladders, removal hints, 2M pages, demote/promote, teardown and
+ * reclaim order.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "tm_util.h"
+
+#define CTL 0x10000000ULL  /* control pages of the TD */
+#define POOL 0x20000000ULL /* pair pages */
+#define DATA 0x40000000ULL /* TD private pages */
+#define HUGE 0x48000000ULL /* 2M-aligned blocks for 2M pages */
+
+struct fx {
+	struct tdxmod *m;
+	struct tm_td td;
+	uint64_t pool;
+};
+
+static uint64_t next_pair(struct fx *f)
+{
+	uint64_t p = f->pool;
+
+	f->pool += 2 * PG;
+	return p;
+}
+
+static uint64_t add_pair(struct fx *f, uint64_t range)
+{
+	uint64_t p = next_pair(f);
+
+	return tm_pamt_add(f->m, range, p, p + PG);
+}
+
+static int setup_dyn(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	f->m = tm_model(4 * GiB, true);
+	f->pool = POOL;
+	tm_td_build(f->m, &f->td, CTL, next_pair(f), 5);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	tdxmod_destroy(f->m);
+	free(f);
+	return 0;
+}
+
+static uint64_t aug(struct fx *f, uint64_t gpa, unsigned lvl, uint64_t pa)
+{
+	return tm_sc(f->m, TDH_MEM_PAGE_AUG, gpa | lvl, f->td.tdr, pa, NULL);
+}
+
+/* The TD's control pages are tracked at 4K with owner and page_count. */
+static void test_build_counts(void **state)
+{
+	struct fx *f = *state;
+	struct tdxmod_range_info ri;
+	struct tdxmod_page_info pi;
+	unsigned n = 1 + f->td.ntdcs + 1 + f->td.ntdcx + 3;
+
+	assert_int_equal(tdxmod_range_info(f->m, CTL, &ri), 0);
+	assert_true(ri.has_pair);
+	assert_int_equal(ri.type_2m, PT_PAMT);
+	assert_int_equal(ri.page_count, n);
+	assert_int_equal(ri.pair[0], POOL);
+	assert_int_equal(tdxmod_page_info(f->m, f->td.tdr, &pi), 0);
+	assert_int_equal(pi.type, PT_TDR);
+	assert_int_equal(pi.owner, f->td.tdr >> 12);
+	tdxmod_page_info(f->m, f->td.sept[0], &pi);
+	assert_int_equal(pi.type, PT_EPT);
+	tdxmod_page_info(f->m, f->td.tdcx[0], &pi);
+	assert_int_equal(pi.type, PT_TDCX);
+	tdxmod_page_info(f->m, POOL, &pi);
+	assert_true(pi.bitmap_bit);
+	tm_check_ok(f->m);
+}
+
+/* AUG 4K: operand ladder, MISSING_PAMT_PAGE_PAIR, metadata, S-EPT. */
+static void test_aug_4k_ladder(void **state)
+{
+	struct fx *f = *state;
+	uint64_t pa = DATA, snap_pa[3] = {DATA, CTL, POOL};
+	struct tm_snap s;
+	struct tdxmod_range_info ri;
+
+	tm_snap_take(f->m, &s, 3, snap_pa);
+	TM_EXPECT(aug(f, 0x1000 | 0x8, 0, pa) & ~0ULL,
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, 0x1000, 2, pa),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, 1ULL << 48, 0, pa),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, 0x1000, 0, pa + 8),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(aug(f, 0x1000, 0, pa | (1ULL << 46)),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(aug(f, 0x1000, 0, 8 * GiB),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x1000, f->td.tdcs[0], pa,
+			NULL),
+		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(aug(f, 0x1000, 0, pa),
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
+	tm_snap_same(f->m, &s);
+	/* the pool range has no pair: the walk stops at its 2M entry */
+	TM_EXPECT(aug(f, 0x1000, 0, POOL),
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
+	/* a pair page in a range with a pair: free entry, bitmap bit set */
+	TM_EXPECT(tm_pamt_add(f->m, DATA + 2 * MiB, CTL + 0x100000,
+			      CTL + 0x101000), TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x1000, 0, CTL + 0x101000),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+	snap_pa[2] = CTL + 0x101000;
+	tm_snap_take(f->m, &s, 3, snap_pa);
+	TM_EXPECT(add_pair(f, DATA),
+		  TDX_SUCCESS);
+	tm_snap_take(f->m, &s, 3, snap_pa);
+	/* GPA beyond the level-1 table: walk fails */
+	TM_EXPECT(aug(f, 4 * MiB, 0, pa),
+		  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
+	/* a page in use */
+	TM_EXPECT(aug(f, 0x1000, 0, f->td.tdcs[1]),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+	tm_snap_same(f->m, &s);
+	TM_EXPECT(aug(f, 0x1000, 0, pa), TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x1000, 0, pa + PG),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, 0x2000, 0, pa),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+	tdxmod_range_info(f->m, DATA, &ri);
+	assert_int_equal(ri.page_count, 1);
+	tm_check_ok(f->m);
+}
+
+/* PAGE.REMOVE gives the removal hint when the range's count drops to 0;
+ * AUG never does. */
+static void test_remove_hint(void **state)
+{
+	struct fx *f = *state;
+	uint64_t st;
+
+	TM_EXPECT(add_pair(f, DATA),
+		  TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x1000, 0, DATA), TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x2000, 0, DATA + PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, f->td.tdr, 0,
+			NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x1000, f->td.tdr, 0, NULL);
+	TM_EXPECT(st, TDX_SUCCESS);
+	assert_false(tdx_removal_hint(st));
+	TM_EXPECT(tm_pamt_remove(f->m, DATA, NULL, NULL),
+		  TDX_PAMT_PAGE_NOT_EMPTY | 0);
+	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x2000, f->td.tdr, 0, NULL);
+	assert_true(tdx_is_success(st));
+	assert_true(tdx_removal_hint(st));
+	TM_EXPECT(tm_pamt_remove(f->m, DATA, NULL, NULL), TDX_SUCCESS);
+	tm_check_ok(f->m);
+}
+
+/* PAGE.ADD copies the source page into the target. */
+static void test_page_add_copies(void **state)
+{
+	struct fx *f = *state;
+	struct tdx_regs r = {.rcx = 0x5000, .rdx = f->td.tdr, .r8 = DATA,
+			     .r9 = 0x30000000};
+	char buf[16] = "measured page!", out[16] = {0};
+
+	tdxmod_phys_write(f->m, 0x30000000, buf, sizeof(buf));
+	TM_EXPECT(add_pair(f, DATA),
+		  TDX_SUCCESS);
+	r.r9 = 0x30000001;
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9);
+	r = (struct tdx_regs){.rcx = 0x5000, .rdx = f->td.tdr, .r8 = DATA,
+			      .r9 = 64 * GiB};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R9);
+	r = (struct tdx_regs){.rcx = 0x5000, .rdx = f->td.tdr, .r8 = DATA,
+			      .r9 = 0x30000000};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r), TDX_SUCCESS);
+	tdxmod_phys_read(f->m, DATA, out, sizeof(out));
+	assert_memory_equal(out, buf, sizeof(buf));
+	tm_check_ok(f->m);
+}
+
+/* SEPT.ADD / SEPT.REMOVE ladders. */
+static void test_sept_ladder(void **state)
+{
+	struct fx *f = *state;
+	uint64_t tdr = f->td.tdr, st, pg = CTL + 0x100000;
+
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 0, tdr, pg, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x201000 | 1, tdr, pg, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 1, tdr, pg + 1,
+			NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 1, tdr, DATA,
+			NULL),
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
+	/* parent (level-2 table for GPA 1 GiB) missing */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, GiB | 1, tdr, pg, NULL),
+		  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
+	/* already present */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0 | 1, tdr, pg, NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 1, tdr, pg, NULL),
+		  TDX_SUCCESS);
+	/* remove a table that still has children */
+	TM_EXPECT(add_pair(f, DATA),
+		  TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x200000, 0, DATA), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
+			NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x200000, tdr, 0, NULL),
+		  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x400000 | 1, tdr, 0,
+			NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	st = tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0, NULL);
+	TM_EXPECT(st, TDX_SUCCESS);
+	tm_check_ok(f->m);
+}
+
+/* 2M AUG: needs a free, pair-less range with no pair page in it. */
+static void test_aug_2m(void **state)
+{
+	struct fx *f = *state;
+	struct tdxmod_page_info pi;
+	uint64_t gpa = 0x400000, st;
+
+	TM_EXPECT(aug(f, gpa, 1, HUGE + PG),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(aug(f, gpa + PG, 1, HUGE),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	/* the pair pool range holds pair pages: not mappable at 2M */
+	TM_EXPECT(aug(f, gpa, 1, POOL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+	/* a range with a pair installed */
+	TM_EXPECT(aug(f, gpa, 1, CTL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+	/* GPA 0 is a table (4K mappings) */
+	TM_EXPECT(aug(f, 0, 1, HUGE),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, gpa, 1, HUGE), TDX_SUCCESS);
+	tdxmod_page_info(f->m, HUGE + 5 * PG, &pi);
+	assert_int_equal(pi.type, PT_REG);
+	assert_int_equal(pi.level, TDX_PS_2M);
+	TM_EXPECT(add_pair(f, HUGE),
+		  TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, gpa | 1, f->td.tdr,
+			CTL + 0x100000, NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_check_ok(f->m);
+	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, gpa | 1, f->td.tdr, 0, NULL);
+	TM_EXPECT(st, TDX_SUCCESS);
+	tdxmod_page_info(f->m, HUGE, &pi);
+	assert_int_equal(pi.type, PT_NDA);
+	tm_check_ok(f->m);
+}
+
+/* Demote a 2M page with a new pair, then promote it back. */
+static void test_demote_promote(void **state)
+{
+	struct fx *f = *state;
+	struct tdx_regs r = {0};
+	struct tdxmod_range_info ri;
+	uint64_t gpa = 0x600000, sept = CTL + 0x100000, pair;
+
+	TM_EXPECT(aug(f, gpa, 1, HUGE), TDX_SUCCESS);
+	pair = next_pair(f);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
+			      .r12 = pair, .r13 = HUGE + PG};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
+		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_R13);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
+			      .r12 = sept, .r13 = pair};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R12);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
+			      .r12 = POOL, .r13 = pair};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
+		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_R12);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
+			      .r12 = pair, .r13 = pair + PG};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r), TDX_SUCCESS);
+	tdxmod_range_info(f->m, HUGE, &ri);
+	assert_true(ri.has_pair);
+	assert_int_equal(ri.page_count, 512);
+	assert_int_equal(ri.pair[0], pair);
+	tm_check_ok(f->m);
+	/* one 4K page out and back: promote needs all 512 */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, gpa + 7 * PG, f->td.tdr, 0,
+			NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
+			NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, gpa + 7 * PG, 0, HUGE + 7 * PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
+			&r),
+		  TDX_SUCCESS);
+	assert_int_equal(r.r12, pair);
+	assert_int_equal(r.r13, pair + PG);
+	assert_int_equal(r.rdx, sept);
+	tdxmod_range_info(f->m, HUGE, &ri);
+	assert_false(ri.has_pair);
+	assert_int_equal(ri.type_2m, PT_REG);
+	tm_check_ok(f->m);
+}
+
+/* Teardown: reclaim needs FREEID; the TDR goes last. */
+static void test_teardown_reclaim(void **state)
+{
+	struct fx *f = *state;
+	struct tm_td *td = &f->td;
+	struct tdx_regs r;
+	uint64_t st;
+	unsigned hints = 0;
+
+	TM_EXPECT(add_pair(f, DATA),
+		  TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x1000, 0, DATA), TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x400000, 1, HUGE), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_td_freeid(f->m, td);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x2000, td->tdr, DATA + PG,
+			NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdr, 0, 0, NULL),
+		  TDX_TD_ASSOCIATED_PAGES_EXIST | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA + PG, 0, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	st = tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, &r);
+	TM_EXPECT(st, TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	assert_int_equal(r.rcx, PT_REG);
+	assert_int_equal(r.rdx, td->tdr);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, HUGE, 0, 0, &r),
+		  TDX_SUCCESS);
+	assert_int_equal(r.r8, TDX_PS_2M);
+	for (unsigned i = 0; i < 3; i++)
+		hints += tdx_removal_hint(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM,
+						td->sept[i], 0, 0, NULL));
+	for (unsigned i = 0; i < td->ntdcx; i++)
+		TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdcx[i], 0,
+				0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdvpr, 0, 0, NULL),
+		  TDX_SUCCESS);
+	for (unsigned i = 0; i < td->ntdcs; i++)
+		TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdcs[i], 0,
+				0, NULL), TDX_SUCCESS);
+	assert_int_equal(hints, 0);
+	st = tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdr, 0, 0, &r);
+	TM_EXPECT(st, TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	assert_int_equal(r.rcx, PT_TDR);
+	TM_EXPECT(tm_pamt_remove(f->m, CTL, NULL, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_remove(f->m, DATA, NULL, NULL), TDX_SUCCESS);
+	assert_int_equal(tdxmod_pairs_installed(f->m), 0);
+	/* HKID is free again */
+	TM_EXPECT(add_pair(f, CTL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, CTL, 5, 0, NULL), TDX_SUCCESS);
+	tm_check_ok(f->m);
+}
+
+/* TD life-cycle ladders: CREATE, ADDCX, INIT, VP.*. */
+static void test_lifecycle_ladder(void **state)
+{
+	struct fx *f = *state;
+	uint64_t t2 = CTL + 0x80000, s;
+
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2 + 1, 6, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, 8 * GiB, 6, 0, NULL),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 0, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 64, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, DATA, 6, 0, NULL),
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, f->td.tdr, 6, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	/* HKID 5 is taken by the fixture's TD, 63 by the global key */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 5, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 63, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 6, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, t2 + PG, t2, 0, NULL),
+		  TDX_TD_NOT_INITIALIZED | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, t2, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + PG, t2 + PG, 0, NULL),
+		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+	for (unsigned i = 0; i < f->td.ntdcs; i++)
+		TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + (i + 1) * PG, t2, 0,
+				NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + 9 * PG, t2, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, t2, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + 9 * PG, t2, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+	s = t2 + 10 * PG;
+	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, s, t2, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, s, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, s + PG, t2, 0, NULL),
+		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, DATA, s, 0, NULL),
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX);
+	for (unsigned i = 0; i < f->td.ntdcx; i++)
+		TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, s + (i + 1) * PG, s, 0,
+				NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, s + 20 * PG, s, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, s, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, t2, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x1000, t2, 0, NULL),
+		  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
+	tm_check_ok(f->m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_build_counts, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_aug_4k_ladder, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_remove_hint, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_page_add_copies,
+						setup_dyn, teardown),
+		cmocka_unit_test_setup_teardown(test_sept_ladder, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_aug_2m, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_demote_promote,
+						setup_dyn, teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_reclaim,
+						setup_dyn, teardown),
+		cmocka_unit_test_setup_teardown(test_lifecycle_ladder,
+						setup_dyn, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

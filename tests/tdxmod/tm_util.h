@@ -1,0 +1,69 @@
+/*
+ * tm_util.h - helpers shared by the module-model tests: a configured
+ * model, one-line SEAMCALL wrappers, a TD built through SEAMCALLs, and
+ * snapshots of page/range info to prove failed calls change nothing.
+ */
+#ifndef TM_UTIL_H
+#define TM_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpamt/tdxmod.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define PG 4096ULL
+
+/* Model with mem bytes, set up by tdxmod_setup_simple with its areas in
+ * the top 1 GiB.  Asserts success. */
+struct tdxmod *tm_model(uint64_t mem, bool dpamt);
+struct tdxmod *tm_model_cfg(const struct tdxmod_config *cfg, bool dpamt);
+
+/* One SEAMCALL; returns the status; *out (may be NULL) gets the regs. */
+uint64_t tm_sc(struct tdxmod *m, unsigned leaf, uint64_t rcx, uint64_t rdx,
+	       uint64_t r8, struct tdx_regs *out);
+uint64_t tm_sc_regs(struct tdxmod *m, unsigned leaf, struct tdx_regs *r);
+
+uint64_t tm_pamt_add(struct tdxmod *m, uint64_t range, uint64_t p0,
+		     uint64_t p1);
+uint64_t tm_pamt_remove(struct tdxmod *m, uint64_t range, uint64_t *p0,
+			uint64_t *p1);
+
+/* Assert a status equals want, printing both names on failure. */
+#define TM_EXPECT(st, want) tm_expect((st), (want), __FILE__, __LINE__)
+void tm_expect(uint64_t st, uint64_t want, const char *file, int line);
+
+/* A TD with its control pages in range ctl (which gets a pair from
+ * pairs/pairs+4K), one vCPU, and S-EPT tables so GPA 0..2 MiB maps at 4K
+ * and GPA 2 MiB..1 GiB at 2M. */
+struct tm_td {
+	uint64_t tdr, tdcs[16], tdvpr, tdcx[16], sept[3];
+	unsigned ntdcs, ntdcx;
+};
+void tm_td_build(struct tdxmod *m, struct tm_td *td, uint64_t ctl,
+		 uint64_t pairs, unsigned hkid);
+/* Tear the TD down: VPFLUSHDONE, KEY.FREEID, then RECLAIM every page
+ * given (TDR last is the caller's job). */
+void tm_td_freeid(struct tdxmod *m, const struct tm_td *td);
+
+/* Snapshot of the model state around an address set, for "unchanged". */
+struct tm_snap {
+	unsigned n;
+	uint64_t pa[16];
+	struct tdxmod_page_info pi[16];
+	struct tdxmod_range_info ri[16];
+	uint64_t pairs;
+};
+void tm_snap_take(struct tdxmod *m, struct tm_snap *s, unsigned n,
+		  const uint64_t *pa);
+void tm_snap_same(struct tdxmod *m, const struct tm_snap *s);
+
+/* Model consistency check passes (prints the reason otherwise). */
+void tm_check_ok(struct tdxmod *m);
+
+/* Seed from DPAMT_SEED or the default; printed as seed=N. */
+uint64_t tm_seed(uint64_t dflt);
+uint64_t tm_rand(uint64_t *s);
+
+#endif
