@@ -42,6 +42,9 @@ struct sim_scenario {
 	double busy_inject;           /* module BUSY injection rate, 0..1 */
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
+	/* Test hook: the k-th host page allocation after the host is set
+	 * up fails (phys_alloc_fail_nth); 0: off.  Not a CLI flag. */
+	uint64_t alloc_fail_nth;
 };
 
 /* Defaults: seed experiment (10 TDs x 16 GiB, 4 vCPUs), PAMT ADD/REMOVE
@@ -49,6 +52,9 @@ struct sim_scenario {
 void sim_scenario_default(struct sim_scenario *sc);
 /* Same but with no guests (for front ends that add their own). */
 void sim_scenario_empty(struct sim_scenario *sc);
+/* Host memory a scenario needs (guests, S-EPT and control pages, PAMT,
+ * headroom), rounded up to 1 GiB: what host_mem 0 resolves to. */
+uint64_t sim_host_mem_needed(const struct sim_scenario *sc);
 
 /* One point on the timeline, emitted at every phase change and quiescent
  * point (and periodically while vCPUs run). */
@@ -92,6 +98,7 @@ struct sim_report {
 	uint64_t invariant_checks, invariant_violations;
 	uint64_t leaked_pages;
 	uint64_t busy_retries_vmm;  /* BUSY retries of the VMM's own calls */
+	uint64_t fault_retries_vmm; /* faults retried after a failure */
 	unsigned n_guests;
 	struct sim_guest_report guests[SIM_MAX_GUESTS];
 	unsigned n_errors;

@@ -1,0 +1,237 @@
+/*
+ * engine.c - sim_run: build the module model, the allocator and the host
+ * manager, then run the scenario's cycles: create every guest, boot them
+ * all at once on vCPU threads, check, shut them down one by one with a
+ * check after each, and at the end check that nothing is left anywhere.
+ */
+#include "sim/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t engine_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void engine_error(void *arg, const char *msg)
+{
+	struct engine *e = arg;
+	struct sim_report *r = e->rep;
+
+	pthread_mutex_lock(&e->err_lock);
+	e->errors_total++;
+	if (r->n_errors < SIM_MAX_ERRORS) {
+		snprintf(r->errors[r->n_errors++], sizeof(r->errors[0]), "%s",
+			 msg);
+	} else {
+		snprintf(r->errors[SIM_MAX_ERRORS - 1], sizeof(r->errors[0]),
+			 "... and %llu more errors",
+			 (unsigned long long)(e->errors_total - SIM_MAX_ERRORS +
+					      1));
+	}
+	pthread_mutex_unlock(&e->err_lock);
+}
+
+static void model_tweak(struct tdxmod_config *mc, void *arg)
+{
+	const struct sim_scenario *sc = arg;
+
+	for (unsigned l = 0; l < TDX_LEAF_MAX; l++)
+		mc->leaf_latency_ns[l] = sc->seamcall_ns[l];
+	mc->busy_inject_prob = sc->busy_inject;
+	mc->busy_inject_seed = sc->seed;
+}
+
+static int host_up(struct engine *e)
+{
+	const struct sim_scenario *sc = e->sc;
+	struct dpamt_config cfg;
+	char msg[160];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.mode = sc->mode;
+	cfg.strategy = sc->strategy;
+	cfg.n_tdmrs = 1;
+	cfg.tdmrs[0].base = 0;
+	cfg.tdmrs[0].size = e->rep->host_mem;
+	if (model_host_create(&e->mh, e->rep->host_mem, &cfg, model_tweak,
+			      (void *)sc, msg, sizeof(msg))) {
+		engine_error(e, msg);
+		return -1;
+	}
+	e->have_host = true;
+	if (vmm_host_init(&e->vh, e->mh.dp, e->mh.alloc, e->rep->host_mem,
+			  tdxmod_seamcall_ops, e->mh.mod)) {
+		engine_error(e, "cannot set up the VMM host");
+		return -1;
+	}
+	e->have_vmm = true;
+	e->vh.error = engine_error;
+	e->vh.error_arg = e;
+	/* Frame 0 means "none" in the VMM's arrays: keep page 0 out. */
+	if (phys_is_free(e->mh.alloc, 0))
+		phys_alloc_reserve(e->mh.alloc, 0, 4096);
+	e->baseline_used = phys_used_bytes(e->mh.alloc);
+	e->rep->mode = dpamt_is_dynamic(e->mh.dp) ? DPAMT_MODE_DYNAMIC :
+						      DPAMT_MODE_STATIC;
+	return 0;
+}
+
+static int guests_alloc(struct engine *e, unsigned cycle)
+{
+	const struct sim_scenario *sc = e->sc;
+	unsigned hint = 0;
+
+	for (unsigned i = 0; i < sc->n_guests; i++) {
+		const struct sim_guest_spec *g = &sc->guests[i];
+		struct vmm_td_spec s = {
+			.legacy = g->legacy, .size = g->size,
+			.vcpus = g->vcpus, .huge_pct = g->huge_pct,
+			.touch_pct = g->touch_pct,
+			.convert_pct = g->convert_pct,
+			.seed = sc->seed ^ ((uint64_t)cycle << 32) ^ i,
+		};
+
+		if (vmm_td_alloc(&e->tds[i], &e->vh, (int)i, &s, hint)) {
+			engine_error(e, "out of memory for the guests' "
+				     "bookkeeping");
+			return -1;
+		}
+		e->live[i] = true;
+		hint += g->vcpus;
+	}
+	return 0;
+}
+
+static void boot_all(struct engine *e)
+{
+	const struct sim_scenario *sc = e->sc;
+	struct vmm_vcpu **v;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < sc->n_guests; i++)
+		n += sc->guests[i].vcpus;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		engine_error(e, "out of memory for the vCPU list");
+		return;
+	}
+	n = 0;
+	if (sc->alloc_fail_nth)
+		phys_alloc_fail_nth(e->mh.alloc, sc->alloc_fail_nth);
+	for (unsigned i = 0; i < sc->n_guests; i++) {
+		struct vmm_td *td = &e->tds[i];
+
+		engine_event(e, "td_boot", (int)i);
+		e->booted_ev[i] = false;
+		if (vmm_td_create(td))
+			continue; /* reported; its teardown still runs */
+		for (unsigned k = 0; k < td->spec.vcpus; k++)
+			v[n++] = &td->vcpu[k];
+	}
+	engine_run_jobs(e, v, n, ENGINE_BOOT);
+	phys_alloc_fail_nth(e->mh.alloc, 0);
+	free(v);
+}
+
+static void shutdown_one(struct engine *e, unsigned i)
+{
+	struct vmm_td *td = &e->tds[i];
+	struct vmm_vcpu **v = calloc(td->spec.vcpus, sizeof(*v));
+	unsigned n = 0;
+
+	engine_event(e, "td_shutdown", (int)i);
+	vmm_td_teardown_begin(td);
+	for (unsigned k = 0; k < td->spec.vcpus && v; k++)
+		v[n++] = &td->vcpu[k];
+	if (v)
+		engine_run_jobs(e, v, n, ENGINE_RECLAIM);
+	free(v);
+	vmm_td_destroy(td);
+	engine_guest_report(e, i);
+	vmm_td_free(td);
+	e->live[i] = false;
+	engine_check(e, false);
+	engine_event(e, "td_destroyed", (int)i);
+}
+
+static void run_cycles(struct engine *e)
+{
+	const struct sim_scenario *sc = e->sc;
+
+	for (unsigned c = 0; c < sc->cycles; c++) {
+		engine_event(e, "cycle_start", -1);
+		if (guests_alloc(e, c))
+			break;
+		boot_all(e);
+		engine_event(e, "booted", -1);
+		engine_check(e, false);
+		for (unsigned i = 0; i < sc->n_guests; i++)
+			shutdown_one(e, i);
+		engine_check(e, true);
+		engine_event(e, "cycle_end", -1);
+	}
+}
+
+static void engine_fini(struct engine *e)
+{
+	if (e->tds) {
+		for (unsigned i = 0; i < e->sc->n_guests; i++) {
+			if (e->live[i])
+				vmm_td_free(&e->tds[i]);
+		}
+	}
+	if (e->have_vmm)
+		vmm_host_fini(&e->vh);
+	if (e->have_host)
+		model_host_destroy(&e->mh);
+	free(e->tds);
+	free(e->live);
+	free(e->booted_ev);
+	pthread_mutex_destroy(&e->err_lock);
+}
+
+int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
+	    struct sim_report *report)
+{
+	static const struct sim_callbacks none;
+	struct engine e;
+
+	memset(report, 0, sizeof(*report));
+	report->seed = sc->seed;
+	report->strategy = sc->strategy;
+	report->mode = sc->mode;
+	if (sim_validate(sc, report->errors[0], sizeof(report->errors[0]))) {
+		report->n_errors = 1;
+		return 2;
+	}
+	memset(&e, 0, sizeof(e));
+	e.sc = sc;
+	e.cb = cb ? cb : &none;
+	e.rep = report;
+	e.t0 = engine_now_ns();
+	pthread_mutex_init(&e.err_lock, NULL);
+	report->host_mem = sc->host_mem ? sc->host_mem :
+					  sim_host_mem_needed(sc);
+	report->n_guests = sc->n_guests;
+	e.tds = calloc(sc->n_guests, sizeof(*e.tds));
+	e.live = calloc(sc->n_guests, sizeof(*e.live));
+	e.booted_ev = calloc(sc->n_guests, sizeof(*e.booted_ev));
+	if (!e.tds || !e.live || !e.booted_ev)
+		engine_error(&e, "out of memory");
+	else if (host_up(&e) == 0)
+		run_cycles(&e);
+	report->leaked_pages = e.have_host ? engine_leaked_pages(&e) : 0;
+	if (e.have_host)
+		engine_final_report(&e);
+	engine_fini(&e);
+	report->wall_ns = engine_now_ns() - e.t0;
+	return report->invariant_violations || report->leaked_pages ||
+	       e.errors_total ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * engine.h - internals of the simulation engine (sim_run): the run's
+ * state, the vCPU thread pool with its sampler, the invariant checks and
+ * the report.  Everything here is driven by one engine thread; only the
+ * jobs run on worker threads.
+ */
+#ifndef DPAMT_SIM_ENGINE_H
+#define DPAMT_SIM_ENGINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "glue/model_ops.h"
+#include "sim/sim.h"
+#include "vmm/vmm.h"
+
+struct engine {
+	const struct sim_scenario *sc;
+	const struct sim_callbacks *cb;
+	struct sim_report *rep;
+	struct model_host mh;
+	bool have_host, have_vmm;
+	struct vmm_host vh;
+	struct vmm_td *tds;       /* sc->n_guests */
+	bool *live;               /* TD i exists now */
+	bool *booted_ev;          /* td_booted emitted this cycle */
+	uint64_t baseline_used;   /* allocator bytes in use with no guest */
+	uint64_t t0;
+	pthread_mutex_t err_lock;
+	uint64_t errors_total;
+};
+
+uint64_t engine_now_ns(void);
+void engine_error(void *arg, const char *msg);
+void engine_event(struct engine *e, const char *what, int guest);
+
+/* Run fn on every vCPU in vcpus[0..n) on worker threads (sc->threads cap;
+ * 0 = one per job), sampling the timeline and progress while they run. */
+enum engine_job { ENGINE_BOOT, ENGINE_RECLAIM };
+void engine_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
+		     enum engine_job job);
+
+/* One invariant check at a quiescent point (counted in the report). */
+void engine_check(struct engine *e, bool all_gone);
+/* Pages of the allocator in use beyond the baseline. */
+uint64_t engine_leaked_pages(struct engine *e);
+
+/* Fold a destroyed TD's figures into the report's guest entry. */
+void engine_guest_report(struct engine *e, unsigned i);
+/* Leaf stats, manager stats, VMM counters, wall time. */
+void engine_final_report(struct engine *e);
+
+#endif /* DPAMT_SIM_ENGINE_H */

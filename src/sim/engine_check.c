@@ -1,0 +1,137 @@
+/*
+ * engine_check.c - the invariant checks at quiescent points: the host
+ * manager's checker (refcounts vs the module's PAMT vs the allocator,
+ * DESIGN section 7, including the model's own tdxmod_check), plus the
+ * VMM's view: every page a live guest holds is in use in the allocator
+ * and, sampled, owned by the module the way the VMM thinks.
+ */
+#include "sim/engine.h"
+
+#include "glue/dpamt_check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Every 64th private page is also checked against the module's PAMT. */
+#define OWNER_SAMPLE 64u
+
+/* The 4K module pages all live TDs hold in a 2 MiB range. */
+static uint32_t held(void *arg, uint64_t pa_2m)
+{
+	struct engine *e = arg;
+	uint64_t r = pa_2m / VMM_2M;
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < e->sc->n_guests; i++) {
+		if (e->live[i] && e->tds[i].range_refs && r < e->vh.n_ranges)
+			n += atomic_load_explicit(&e->tds[i].range_refs[r],
+						  memory_order_relaxed);
+	}
+	return n;
+}
+
+static unsigned violation(struct engine *e, const char *fmt,
+			  unsigned long long a, unsigned long long b)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	engine_error(e, msg);
+	return 1;
+}
+
+static unsigned check_private(struct engine *e, struct vmm_td *td)
+{
+	struct phys_alloc *pa = e->mh.alloc;
+	unsigned bad = 0;
+
+	for (uint64_t p = 0; p < td->n_pages && bad < 4; p++) {
+		struct tdxmod_page_info pi;
+		uint64_t a = vmm_pfn_pa(td->pfn[p]);
+
+		if (!td->pfn[p])
+			continue;
+		if (phys_is_free(pa, a))
+			bad += violation(e, "invariant: guest page 0x%llx "
+					 "(gpa page %llu) is free in the "
+					 "allocator", a, p);
+		if (td->spec.legacy || p % OWNER_SAMPLE)
+			continue;
+		if (tdxmod_page_info(e->mh.mod, a, &pi) == 0 &&
+		    (pi.type != PT_REG || pi.owner != td->tdr / VMM_PAGE))
+			bad += violation(e, "invariant: private page 0x%llx "
+					 "has PAMT type %llu, not the TD's",
+					 a, pi.type);
+	}
+	for (uint64_t c = 0; c < td->n_chunks && bad < 4; c++) {
+		if (td->chunk_pfn[c] &&
+		    phys_is_free(pa, vmm_pfn_pa(td->chunk_pfn[c])))
+			bad += violation(e, "invariant: 2M block 0x%llx of "
+					 "chunk %llu is free in the allocator",
+					 vmm_pfn_pa(td->chunk_pfn[c]), c);
+		if (td->sept1 && td->sept1[c] &&
+		    phys_is_free(pa, vmm_pfn_pa(td->sept1[c])))
+			bad += violation(e, "invariant: S-EPT page 0x%llx of "
+					 "chunk %llu is free in the allocator",
+					 vmm_pfn_pa(td->sept1[c]), c);
+	}
+	if (!td->spec.legacy && td->tdr && phys_is_free(pa, td->tdr))
+		bad += violation(e, "invariant: TDR 0x%llx of td %llu is "
+				 "free in the allocator", td->tdr,
+				 (unsigned long long)td->index);
+	return bad;
+}
+
+/* Give deferred removals a chance; what stays pending is allowed idle. */
+static uint64_t settle(struct engine *e)
+{
+	unsigned left = dpamt_retry_deferred(e->mh.dp);
+
+	for (unsigned i = 0; i < 100 && left; i++)
+		left = dpamt_retry_deferred(e->mh.dp);
+	return left;
+}
+
+void engine_check(struct engine *e, bool all_gone)
+{
+	struct dpamt_check_opts o;
+	char msg[1024];
+	unsigned bad;
+
+	memset(&o, 0, sizeof(o));
+	o.held = held;
+	o.held_arg = e;
+	o.max_idle = settle(e);
+	o.exact_page_count = true;
+	o.all_gone = all_gone;
+	msg[0] = '\0';
+	bad = dpamt_check(e->mh.dp, e->mh.mod, e->mh.alloc, &o, msg,
+			  sizeof(msg));
+	if (bad) {
+		char *line = strtok(msg, "\n");
+
+		for (unsigned i = 0; line && i < 4; i++) {
+			engine_error(e, line);
+			line = strtok(NULL, "\n");
+		}
+	}
+	for (unsigned i = 0; i < e->sc->n_guests; i++) {
+		if (e->live[i])
+			bad += check_private(e, &e->tds[i]);
+	}
+	if (all_gone && engine_leaked_pages(e))
+		bad += violation(e, "invariant: %llu pages still in use after "
+				 "every guest is gone (%llu bytes)",
+				 engine_leaked_pages(e),
+				 engine_leaked_pages(e) * VMM_PAGE);
+	e->rep->invariant_checks++;
+	e->rep->invariant_violations += bad;
+}
+
+uint64_t engine_leaked_pages(struct engine *e)
+{
+	uint64_t used = phys_used_bytes(e->mh.alloc);
+
+	return used > e->baseline_used ?
+		       (used - e->baseline_used) / VMM_PAGE : 0;
+}

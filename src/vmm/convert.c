@@ -1,0 +1,134 @@
+/*
+ * convert.c - private<->shared conversion of part of a chunk.
+ *
+ * Converting to shared removes the first n private pages of the chunk from
+ * the TD (PAGE.REMOVE, dpamt_put); pages of a chunk backed by its own 4K
+ * pages go back to the allocator, pages of a split 2 MiB block stay with
+ * the block (as a huge guest_memfd folio would).  A 2M mapping is split
+ * first (DEMOTE) unless the whole chunk converts, in which case the 2M page
+ * is removed as one.  Converting back faults the pages in again, and a
+ * split chunk whose 512 pages are all back is merged (PROMOTE).
+ */
+#include "vmm/vmm.h"
+
+#include <sched.h>
+
+static int remove_page(struct vmm_vcpu *v, uint64_t page, unsigned level)
+{
+	struct vmm_td *td = v->td;
+	struct vmm_host *h = td->h;
+	struct tdx_regs r = { 0 };
+
+	r.rax = TDH_MEM_PAGE_REMOVE;
+	r.rcx = page * VMM_PAGE | level;
+	r.rdx = td->tdr;
+	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+		vmm_error(h, "td %d: PAGE.REMOVE gpa 0x%llx level %u: status "
+			  "0x%llx", td->index,
+			  (unsigned long long)(page * VMM_PAGE), level,
+			  (unsigned long long)r.rax);
+		return DPAMT_EIO;
+	}
+	return 0;
+}
+
+/* Remove one 4K page of a 4K or split chunk. */
+static int unmap_4k(struct vmm_vcpu *v, uint64_t page)
+{
+	struct vmm_td *td = v->td;
+	uint64_t c = page / VMM_PAGES_PER_2M, pa = vmm_pfn_pa(td->pfn[page]);
+	int err = remove_page(v, page, TDX_PS_4K);
+
+	if (err)
+		return err;
+	dpamt_put(td->h->dp, pa, &v->cache);
+	vmm_td_ref(td, pa, -1);
+	td->pfn[page] = 0;
+	td->chunk_mapped[c]--;
+	v->pages_4k--;
+	if (td->chunk_state[c] == VMM_CH_4K)
+		phys_free_page(td->h->pa, pa);
+	return 0;
+}
+
+/* The whole 2M page goes shared and comes back as a 2M page. */
+static int convert_whole_2m(struct vmm_vcpu *v, uint64_t chunk)
+{
+	struct vmm_td *td = v->td;
+	uint64_t block = vmm_pfn_pa(td->chunk_pfn[chunk]);
+	int err = remove_page(v, chunk * VMM_PAGES_PER_2M, TDX_PS_2M);
+
+	if (err)
+		return err;
+	phys_free_2m(td->h->pa, block);
+	td->chunk_pfn[chunk] = 0;
+	td->chunk_state[chunk] = VMM_CH_NONE;
+	v->pages_2m--;
+	v->conversions += VMM_PAGES_PER_2M;
+	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
+		err = vmm_map_2m(v, chunk);
+		if (err <= 0)
+			break;
+	}
+	if (err > 0) { /* no 2 MiB block left: back at 4K */
+		for (unsigned i = 0; i < VMM_PAGES_PER_2M && !err; i++)
+			err = vmm_fault_4k(v, chunk * VMM_PAGES_PER_2M + i);
+	}
+	return err;
+}
+
+static int fault_retry(struct vmm_vcpu *v, uint64_t page)
+{
+	int err = 0;
+
+	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
+		err = vmm_fault_4k(v, page);
+		if (!err)
+			break;
+		atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
+					  memory_order_relaxed);
+		sched_yield();
+	}
+	return err;
+}
+
+int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
+{
+	struct vmm_td *td = v->td;
+	uint64_t first = chunk * VMM_PAGES_PER_2M, was[VMM_PAGES_PER_2M / 64];
+	int err = 0;
+
+	if (!n || td->chunk_state[chunk] == VMM_CH_NONE)
+		return 0;
+	if (td->chunk_state[chunk] == VMM_CH_2M) {
+		if (n >= VMM_PAGES_PER_2M)
+			return convert_whole_2m(v, chunk);
+		err = vmm_demote(v, chunk);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M / 64; i++)
+		was[i] = 0;
+	for (unsigned i = 0; i < n && !err; i++) {
+		if (!td->pfn[first + i])
+			continue;
+		err = unmap_4k(v, first + i);
+		if (!err) {
+			was[i / 64] |= 1ull << (i % 64);
+			v->conversions++;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int e = 0;
+
+		if (was[i / 64] & (1ull << (i % 64)))
+			e = fault_retry(v, first + i);
+		if (e && !err)
+			err = e;
+	}
+	if (!err && td->chunk_state[chunk] == VMM_CH_SPLIT &&
+	    td->chunk_mapped[chunk] == VMM_PAGES_PER_2M &&
+	    vmm_promote(v, chunk) < 0)
+		err = DPAMT_EIO;
+	return err;
+}

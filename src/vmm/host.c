@@ -1,0 +1,118 @@
+/*
+ * host.c - what the TDs of one VMM host share: the manager, the allocator,
+ * the SEAMCALL entry with bounded BUSY retry, the HKID pool and the error
+ * sink.
+ */
+#include "vmm/vmm.h"
+
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
+		  struct phys_alloc *pa, uint64_t mem_bytes,
+		  void (*seamcall)(void *ctx, struct tdx_regs *regs),
+		  void *seamcall_ctx)
+{
+	const struct dpamt_metadata *md = dpamt_metadata(dp);
+
+	memset(h, 0, sizeof(*h));
+	h->seamcall = seamcall;
+	h->seamcall_ctx = seamcall_ctx;
+	h->dp = dp;
+	h->pa = pa;
+	h->dynamic = dpamt_is_dynamic(dp);
+	h->tdcs_pages = md->num_tdcs_pages;
+	h->tdcx_pages = md->num_tdcx_pages;
+	h->pages_per_get = dpamt_pages_per_get(dp);
+	h->mem_bytes = mem_bytes;
+	h->n_ranges = (mem_bytes + VMM_2M - 1) / VMM_2M;
+	/* The model's default private HKIDs; a real VMM reads them from
+	 * the platform.  Bounded by the pool's 256 bits. */
+	h->hkid_min = 1;
+	h->hkid_max = 63;
+	atomic_init(&h->busy_retries, 0);
+	atomic_init(&h->fault_retries, 0);
+	atomic_init(&h->seamcall_errors, 0);
+	if (pthread_mutex_init(&h->hkid_lock, NULL))
+		return -1;
+	return 0;
+}
+
+void vmm_host_fini(struct vmm_host *h)
+{
+	pthread_mutex_destroy(&h->hkid_lock);
+}
+
+void vmm_error(struct vmm_host *h, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (h->error)
+		h->error(h->error_arg, msg);
+}
+
+static void busy_relax(unsigned attempt)
+{
+	if (attempt < 8) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		return;
+	}
+	sched_yield();
+}
+
+uint64_t vmm_seamcall(struct vmm_host *h, struct tdx_regs *regs)
+{
+	return vmm_seamcall_n(h, regs, VMM_BUSY_RETRIES);
+}
+
+uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
+			unsigned retries)
+{
+	struct tdx_regs in = *regs;
+
+	for (unsigned attempt = 0;; attempt++) {
+		h->seamcall(h->seamcall_ctx, regs);
+		if (!tdx_is_busy(regs->rax) || attempt >= retries)
+			break;
+		atomic_fetch_add_explicit(&h->busy_retries, 1,
+					  memory_order_relaxed);
+		busy_relax(attempt);
+		*regs = in;
+	}
+	if (!tdx_is_success(regs->rax) && !tdx_is_busy(regs->rax))
+		atomic_fetch_add_explicit(&h->seamcall_errors, 1,
+					  memory_order_relaxed);
+	return regs->rax;
+}
+
+int vmm_hkid_get(struct vmm_host *h, unsigned *hkid)
+{
+	int ret = -1;
+
+	pthread_mutex_lock(&h->hkid_lock);
+	for (unsigned k = h->hkid_min; k <= h->hkid_max && k < 256; k++) {
+		if (!(h->hkid_used[k / 64] & (1ull << (k % 64)))) {
+			h->hkid_used[k / 64] |= 1ull << (k % 64);
+			*hkid = k;
+			ret = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&h->hkid_lock);
+	return ret;
+}
+
+void vmm_hkid_put(struct vmm_host *h, unsigned hkid)
+{
+	pthread_mutex_lock(&h->hkid_lock);
+	h->hkid_used[hkid / 64] &= ~(1ull << (hkid % 64));
+	pthread_mutex_unlock(&h->hkid_lock);
+}

@@ -1,0 +1,91 @@
+/*
+ * td_create.c - building a TD's control structures: TDR (MNG.CREATE with an
+ * HKID from the host's pool), TDCS pages (MNG.ADDCX), MNG.INIT, and per
+ * vCPU the TDVPR (VP.CREATE), TDCX pages (VP.ADDCX) and VP.INIT.  Every
+ * page comes from dpamt_alloc_page (allocator + DPAMT get); a page the
+ * module refused goes straight back with dpamt_free_page.  Counts come
+ * from the module's metadata, read by the manager.
+ */
+#include "vmm/vmm.h"
+
+/* Allocate a control page and hand it over with one SEAMCALL whose RCX
+ * is the page and RDX is 'parent'.  0, or an error (page freed). */
+static int give_page(struct vmm_td *td, unsigned leaf, uint64_t parent,
+		     uint64_t *out)
+{
+	struct vmm_host *h = td->h;
+	struct tdx_regs r = { 0 };
+	uint64_t pa;
+	int err = dpamt_alloc_page(h->dp, NULL, &pa);
+
+	if (err) {
+		vmm_error(h, "td %d: no page for %s: %s", td->index,
+			  tdx_leaf_name(leaf), dpamt_strerror(err));
+		return err;
+	}
+	r.rax = leaf;
+	r.rcx = pa;
+	r.rdx = parent;
+	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+		vmm_error(h, "td %d: %s: status 0x%llx", td->index,
+			  tdx_leaf_name(leaf), (unsigned long long)r.rax);
+		dpamt_free_page(h->dp, pa, NULL);
+		return DPAMT_EIO;
+	}
+	vmm_td_ref(td, pa, 1);
+	td->control_pages++;
+	*out = pa;
+	return 0;
+}
+
+static int simple_call(struct vmm_td *td, unsigned leaf, uint64_t rcx)
+{
+	struct tdx_regs r = { 0 };
+
+	r.rax = leaf;
+	r.rcx = rcx;
+	if (!tdx_is_success(vmm_seamcall(td->h, &r))) {
+		vmm_error(td->h, "td %d: %s: status 0x%llx", td->index,
+			  tdx_leaf_name(leaf), (unsigned long long)r.rax);
+		return DPAMT_EIO;
+	}
+	return 0;
+}
+
+static int vcpu_create(struct vmm_td *td, struct vmm_vcpu *v)
+{
+	int err = give_page(td, TDH_VP_CREATE, td->tdr, &v->tdvpr);
+
+	for (unsigned i = 0; i < td->h->tdcx_pages && !err; i++)
+		err = give_page(td, TDH_VP_ADDCX, v->tdvpr, &v->tdcx[i]);
+	if (!err)
+		err = simple_call(td, TDH_VP_INIT, v->tdvpr);
+	return err;
+}
+
+int vmm_td_create(struct vmm_td *td)
+{
+	struct vmm_host *h = td->h;
+	int err;
+
+	if (td->spec.legacy)
+		return 0;
+	if (vmm_hkid_get(h, &td->hkid)) {
+		vmm_error(h, "td %d: no free HKID", td->index);
+		return DPAMT_EINVAL;
+	}
+	td->keyed = true;
+	err = give_page(td, TDH_MNG_CREATE, td->hkid, &td->tdr);
+	if (err)
+		return err;
+	td->created = true;
+	for (unsigned i = 0; i < h->tdcs_pages && !err; i++)
+		err = give_page(td, TDH_MNG_ADDCX, td->tdr, &td->tdcs[i]);
+	if (!err)
+		err = simple_call(td, TDH_MNG_INIT, td->tdr);
+	for (unsigned i = 0; i < td->spec.vcpus && !err; i++) {
+		err = vcpu_create(td, &td->vcpu[i]);
+		td->n_vcpus = i + 1;
+	}
+	return err;
+}

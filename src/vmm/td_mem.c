@@ -1,0 +1,159 @@
+/*
+ * td_mem.c - a TD's flat bookkeeping arrays, its per-range page counts
+ * (for the pairs it causes) and the deterministic choice of which chunks
+ * are huge, which pages are touched and how many are converted.
+ */
+#include "vmm/vmm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void vcpu_share(struct vmm_td *td, struct vmm_vcpu *v, unsigned i)
+{
+	uint64_t n = td->n_chunks, k = td->spec.vcpus;
+
+	v->td = td;
+	v->index = i;
+	v->chunk_first = n * i / k;
+	v->chunk_count = n * (i + 1) / k - v->chunk_first;
+	v->rng = td->spec.seed * 0x9E3779B97F4A7C15ull + i * 7919 + 1;
+	atomic_init(&v->faults, 0);
+	atomic_init(&v->work_total, 0);
+}
+
+static int td_arrays(struct vmm_td *td)
+{
+	struct vmm_host *h = td->h;
+
+	td->pfn = calloc(td->n_pages, sizeof(*td->pfn));
+	td->chunk_pfn = calloc(td->n_chunks, sizeof(*td->chunk_pfn));
+	td->chunk_state = calloc(td->n_chunks, 1);
+	td->chunk_mapped = calloc(td->n_chunks, sizeof(*td->chunk_mapped));
+	if (!td->pfn || !td->chunk_pfn || !td->chunk_state ||
+	    !td->chunk_mapped)
+		return -1;
+	if (td->spec.legacy)
+		return 0;
+	td->n_sept2 = (td->spec.size + VMM_1G - 1) / VMM_1G;
+	td->n_sept3 = (td->spec.size + VMM_512G - 1) / VMM_512G;
+	td->sept1 = calloc(td->n_chunks, sizeof(*td->sept1));
+	td->sept2 = calloc(td->n_sept2, sizeof(*td->sept2));
+	td->sept3 = calloc(td->n_sept3, sizeof(*td->sept3));
+	td->tdcs = calloc(h->tdcs_pages ? h->tdcs_pages : 1, 8);
+	td->range_refs = calloc(h->n_ranges, sizeof(*td->range_refs));
+	if (!td->sept1 || !td->sept2 || !td->sept3 || !td->tdcs ||
+	    !td->range_refs)
+		return -1;
+	for (unsigned i = 0; i < td->spec.vcpus; i++) {
+		td->vcpu[i].tdcx = calloc(h->tdcx_pages ? h->tdcx_pages : 1, 8);
+		if (!td->vcpu[i].tdcx)
+			return -1;
+	}
+	return 0;
+}
+
+int vmm_td_alloc(struct vmm_td *td, struct vmm_host *h, int index,
+		 const struct vmm_td_spec *spec, unsigned first_hint)
+{
+	memset(td, 0, sizeof(*td));
+	td->h = h;
+	td->index = index;
+	td->spec = *spec;
+	td->n_chunks = spec->size / VMM_2M;
+	td->n_pages = spec->size / VMM_PAGE;
+	atomic_init(&td->pairs_now, 0);
+	atomic_init(&td->pairs_peak, 0);
+	if (pthread_mutex_init(&td->mmu_lock, NULL))
+		return -1;
+	td->vcpu = calloc(spec->vcpus, sizeof(*td->vcpu));
+	if (!td->vcpu)
+		goto fail;
+	for (unsigned i = 0; i < spec->vcpus; i++) {
+		vcpu_share(td, &td->vcpu[i], i);
+		td->vcpu[i].hint = first_hint + i;
+	}
+	if (td_arrays(td))
+		goto fail;
+	return 0;
+fail:
+	vmm_td_free(td);
+	return -1;
+}
+
+void vmm_td_free(struct vmm_td *td)
+{
+	if (td->vcpu) {
+		for (unsigned i = 0; i < td->spec.vcpus; i++)
+			free(td->vcpu[i].tdcx);
+	}
+	free(td->vcpu);
+	free(td->pfn);
+	free(td->chunk_pfn);
+	free(td->chunk_state);
+	free(td->chunk_mapped);
+	free(td->sept1);
+	free(td->sept2);
+	free(td->sept3);
+	free(td->tdcs);
+	free(td->range_refs);
+	pthread_mutex_destroy(&td->mmu_lock);
+	memset(td, 0, sizeof(*td));
+}
+
+static void pairs_peak_update(struct vmm_td *td, uint64_t now)
+{
+	uint64_t peak = atomic_load_explicit(&td->pairs_peak,
+					     memory_order_relaxed);
+
+	while (now > peak &&
+	       !atomic_compare_exchange_weak_explicit(
+		       &td->pairs_peak, &peak, now, memory_order_relaxed,
+		       memory_order_relaxed))
+		;
+}
+
+void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta)
+{
+	uint64_t r = pa / VMM_2M;
+	uint32_t old;
+
+	if (!td->range_refs || r >= td->h->n_ranges)
+		return;
+	if (delta > 0) {
+		old = atomic_fetch_add_explicit(&td->range_refs[r],
+						(uint32_t)delta,
+						memory_order_relaxed);
+		if (old == 0)
+			pairs_peak_update(td, atomic_fetch_add_explicit(
+				&td->pairs_now, 1, memory_order_relaxed) + 1);
+	} else {
+		old = atomic_fetch_sub_explicit(&td->range_refs[r],
+						(uint32_t)-delta,
+						memory_order_relaxed);
+		if (old == (uint32_t)-delta)
+			atomic_fetch_sub_explicit(&td->pairs_now, 1,
+						  memory_order_relaxed);
+	}
+}
+
+/* Spread a percentage evenly: item i is selected when the running share
+ * crosses an integer. */
+static bool pct_pick(uint64_t i, unsigned pct)
+{
+	return (i + 1) * pct / 100 != i * pct / 100;
+}
+
+bool vmm_chunk_is_huge(const struct vmm_td *td, uint64_t c)
+{
+	return pct_pick(c, td->spec.huge_pct);
+}
+
+bool vmm_page_touched(const struct vmm_td *td, uint64_t page)
+{
+	return pct_pick(page % VMM_PAGES_PER_2M, td->spec.touch_pct);
+}
+
+unsigned vmm_convert_count(const struct vmm_td *td)
+{
+	return VMM_PAGES_PER_2M * td->spec.convert_pct / 100;
+}

@@ -1,0 +1,228 @@
+/*
+ * vcpu.c - what a vCPU thread does: boot (fault in its share of the TD's
+ * memory, at 2M where the huge share says so, then convert part of it to
+ * shared and back) and, at teardown, reclaim its share's private pages and
+ * level-1 S-EPT pages.
+ */
+#include "vmm/vmm.h"
+
+#include <sched.h>
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static unsigned touched_per_chunk(const struct vmm_td *td)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++)
+		n += vmm_page_touched(td, i);
+	return n;
+}
+
+uint64_t vmm_vcpu_work(const struct vmm_vcpu *v)
+{
+	const struct vmm_td *td = v->td;
+	uint64_t n = 0, t = touched_per_chunk(td);
+
+	for (uint64_t c = v->chunk_first; c < v->chunk_first + v->chunk_count;
+	     c++)
+		n += !td->spec.legacy && vmm_chunk_is_huge(td, c) ? 1 : t;
+	return n;
+}
+
+/* Fault one page in, retrying a failed fault like a guest re-faulting. */
+static int fault_page(struct vmm_vcpu *v, uint64_t page)
+{
+	int err = 0;
+
+	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
+		err = vmm_fault_4k(v, page);
+		if (!err)
+			return 0;
+		atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
+					  memory_order_relaxed);
+		sched_yield();
+	}
+	vmm_error(v->td->h, "td %d vcpu %u: fault at gpa 0x%llx failed: %s",
+		  v->td->index, v->index,
+		  (unsigned long long)(page * VMM_PAGE), dpamt_strerror(err));
+	return err;
+}
+
+static int boot_chunk_4k(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
+{
+	for (uint64_t p = c * VMM_PAGES_PER_2M;
+	     p < (c + 1) * VMM_PAGES_PER_2M; p++) {
+		if (!vmm_page_touched(v->td, p))
+			continue;
+		if (fault_page(v, p))
+			return -1;
+		atomic_store_explicit(&v->faults, ++*done,
+				      memory_order_relaxed);
+	}
+	return 0;
+}
+
+static int boot_chunk_2m(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
+{
+	int err = 1;
+
+	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
+		err = vmm_map_2m(v, c);
+		if (err >= 0)
+			break;
+		atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
+					  memory_order_relaxed);
+		sched_yield();
+	}
+	if (err < 0) {
+		vmm_error(v->td->h, "td %d vcpu %u: 2M mapping at gpa 0x%llx "
+			  "failed: %s", v->td->index, v->index,
+			  (unsigned long long)(c * VMM_2M), dpamt_strerror(err));
+		return -1;
+	}
+	if (err > 0) { /* no free 2 MiB block: map it at 4K instead */
+		uint64_t skip = 0;
+
+		if (boot_chunk_4k(v, c, &skip))
+			return -1;
+	}
+	atomic_store_explicit(&v->faults, ++*done, memory_order_relaxed);
+	return 0;
+}
+
+void vmm_vcpu_boot(struct vmm_vcpu *v)
+{
+	struct vmm_td *td = v->td;
+	uint64_t n = v->chunk_count, start, done = 0;
+	unsigned conv = vmm_convert_count(td);
+
+	if (td->spec.legacy) {
+		vmm_legacy_boot(v);
+		return;
+	}
+	start = n ? rng_next(&v->rng) % n : 0;
+	for (uint64_t k = 0; k < n && !v->stopped; k++) {
+		uint64_t c = v->chunk_first + (start + k) % n;
+
+		if (vmm_chunk_is_huge(td, c) ? boot_chunk_2m(v, c, &done) :
+					       boot_chunk_4k(v, c, &done))
+			v->stopped = true;
+	}
+	for (uint64_t k = 0; k < n && conv && !v->stopped; k++) {
+		uint64_t c = v->chunk_first + k;
+		int err = vmm_convert_chunk(v, c, conv);
+
+		if (err) {
+			vmm_error(td->h, "td %d vcpu %u: conversion of gpa "
+				  "0x%llx failed: %s", td->index, v->index,
+				  (unsigned long long)(c * VMM_2M),
+				  dpamt_strerror(err));
+			v->stopped = true;
+		}
+	}
+	if (v->stopped)
+		v->errors++;
+}
+
+/* Reclaim a 4K page the TD holds: RECLAIM + put, then back to the
+ * allocator unless it belongs to a split block.  False if the module
+ * kept it. */
+static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, bool free_it)
+{
+	struct vmm_td *td = v->td;
+	uint64_t pa = vmm_pfn_pa(td->pfn[page]);
+	int err = dpamt_reclaim_page(td->h->dp, pa, &v->cache);
+
+	if (err) {
+		vmm_error(td->h, "td %d: reclaim of private page 0x%llx "
+			  "failed: %s", td->index, (unsigned long long)pa,
+			  dpamt_strerror(err));
+		return false;
+	}
+	vmm_td_ref(td, pa, -1);
+	td->pfn[page] = 0;
+	td->chunk_mapped[page / VMM_PAGES_PER_2M]--;
+	v->pages_4k--;
+	if (free_it)
+		phys_free_page(td->h->pa, pa);
+	return true;
+}
+
+static void reclaim_2m(struct vmm_vcpu *v, uint64_t c)
+{
+	struct vmm_td *td = v->td;
+	uint64_t pa = vmm_pfn_pa(td->chunk_pfn[c]);
+	struct tdx_regs r = { 0 };
+
+	r.rax = TDH_PHYMEM_PAGE_RECLAIM;
+	r.rcx = pa;
+	if (!tdx_is_success(vmm_seamcall(td->h, &r))) {
+		vmm_error(td->h, "td %d: reclaim of 2M page 0x%llx: status "
+			  "0x%llx", td->index, (unsigned long long)pa,
+			  (unsigned long long)r.rax);
+		return;
+	}
+	phys_free_2m(td->h->pa, pa);
+	td->chunk_pfn[c] = 0;
+	td->chunk_state[c] = VMM_CH_NONE;
+	v->pages_2m--;
+}
+
+static void reclaim_chunk(struct vmm_vcpu *v, uint64_t c)
+{
+	struct vmm_td *td = v->td;
+	uint8_t st = td->chunk_state[c];
+	bool all = true;
+
+	if (st == VMM_CH_2M) {
+		reclaim_2m(v, c);
+		return;
+	}
+	for (uint64_t p = c * VMM_PAGES_PER_2M;
+	     p < (c + 1) * VMM_PAGES_PER_2M && td->chunk_mapped[c]; p++) {
+		if (td->pfn[p] && !reclaim_4k(v, p, st == VMM_CH_4K))
+			all = false;
+	}
+	if (st == VMM_CH_SPLIT && all) {
+		phys_free_2m(td->h->pa, vmm_pfn_pa(td->chunk_pfn[c]));
+		td->chunk_pfn[c] = 0;
+	}
+	if (all)
+		td->chunk_state[c] = VMM_CH_NONE;
+}
+
+void vmm_vcpu_reclaim(struct vmm_vcpu *v)
+{
+	struct vmm_td *td = v->td;
+
+	if (td->spec.legacy) {
+		vmm_legacy_reclaim(v);
+		return;
+	}
+	for (uint64_t c = v->chunk_first; c < v->chunk_first + v->chunk_count;
+	     c++) {
+		uint64_t sept = vmm_pfn_pa(td->sept1[c]);
+
+		reclaim_chunk(v, c);
+		if (!sept)
+			continue;
+		if (dpamt_reclaim_page(td->h->dp, sept, &v->cache)) {
+			vmm_error(td->h, "td %d: reclaim of S-EPT page 0x%llx "
+				  "failed", td->index,
+				  (unsigned long long)sept);
+			continue;
+		}
+		vmm_td_ref(td, sept, -1);
+		td->sept1[c] = 0;
+		v->sept_pages--;
+		phys_free_page(td->h->pa, sept);
+	}
+	vmm_vcpu_release(v);
+}

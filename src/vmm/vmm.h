@@ -1,0 +1,221 @@
+/*
+ * vmm.h - a minimal VMM that runs TDs on the host DPAMT manager.
+ *
+ * What KVM does for a TD, as far as PAMT cares: control structures (TDR,
+ * TDCS pages, TDVPR and TDCX pages per vCPU), private memory mapped at 4K
+ * or 2M through PAGE.AUG, S-EPT pages added as the tree grows, a fault path
+ * that tops up a per-vCPU page cache before its non-sleeping section,
+ * huge-page split/merge (DEMOTE/PROMOTE), private<->shared conversion and
+ * teardown with reclaim.  Legacy (non-TD) VMs take pages from the allocator
+ * and never touch PAMT.
+ *
+ * Memory bookkeeping is flat arrays sized by the TD (no per-page malloc):
+ * a 32-bit host frame number per 4 KiB GPA page, a state and count per
+ * 2 MiB GPA chunk, S-EPT pages per chunk / GiB / 512 GiB.
+ *
+ * Concurrency: each vCPU works only on its own share of the TD's chunks
+ * (a contiguous run of 2 MiB GPA chunks), so chunk state, the level-1
+ * S-EPT slots and the frame array need no lock.  The level-2/3 S-EPT slots
+ * are shared by the vCPUs of a TD: read with acquire loads, added under the
+ * TD's mmu_lock.  TD create/destroy are single-threaded per TD; different
+ * TDs run fully concurrently.  Hosted code (libc, pthreads).
+ */
+#ifndef DPAMT_VMM_H
+#define DPAMT_VMM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpamt/dpamt.h"
+#include "dpamt/tdx_abi.h"
+#include "glue/phys_alloc.h"
+
+#define VMM_PAGE 4096ull
+#define VMM_2M (2ull << 20)
+#define VMM_1G (1ull << 30)
+#define VMM_512G (512ull << 30)
+#define VMM_PAGES_PER_2M 512u
+#define VMM_MAX_VCPUS 64u
+/* A fault that fails this often in a row gives up (the vCPU stops). */
+#define VMM_FAULT_ATTEMPTS 16u
+/* BUSY answers to one SEAMCALL before the VMM gives up on it. */
+#define VMM_BUSY_RETRIES 100000u
+/* PROMOTE is optional (the chunk may stay split): fewer BUSY retries. */
+#define VMM_PROMOTE_RETRIES 64u
+/* Pages the vCPU keeps for S-EPT pages: one per level a fault may add. */
+#define VMM_SEPT_STASH 4u
+
+/* Everything the TDs of one host share. */
+struct vmm_host {
+	void (*seamcall)(void *ctx, struct tdx_regs *regs);
+	void *seamcall_ctx;
+	struct dpamt *dp;
+	struct phys_alloc *pa;
+	bool dynamic;                  /* manager runs Dynamic PAMT */
+	unsigned tdcs_pages, tdcx_pages, pages_per_get;
+	uint64_t mem_bytes;            /* host memory: PA 0..mem_bytes */
+	uint64_t n_ranges;             /* 2 MiB ranges of host memory */
+	pthread_mutex_t hkid_lock;
+	unsigned hkid_min, hkid_max;
+	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
+	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
+	_Atomic uint64_t fault_retries;/* faults retried after a failure */
+	_Atomic uint64_t seamcall_errors;
+	/* Error sink (thread-safe); may be NULL. */
+	void (*error)(void *arg, const char *msg);
+	void *error_arg;
+};
+
+enum vmm_chunk_state {
+	VMM_CH_NONE = 0, /* nothing mapped, no block */
+	VMM_CH_4K,       /* 4K pages from the allocator, one by one */
+	VMM_CH_2M,       /* one 2 MiB block mapped at 2M */
+	VMM_CH_SPLIT,    /* a 2 MiB block mapped as 4K pages (demoted) */
+};
+
+struct vmm_td;
+
+struct vmm_vcpu {
+	struct vmm_td *td;
+	unsigned index;        /* within the TD */
+	unsigned hint;         /* allocator arena (global vCPU number) */
+	uint64_t tdvpr;
+	uint64_t *tdcx;        /* tdcx_pages entries */
+	struct dpamt_cache cache;
+	uint64_t stash[VMM_SEPT_STASH]; /* pre-allocated S-EPT pages */
+	unsigned n_stash;
+	uint64_t target;       /* pre-allocated private page, 0 if none */
+	uint64_t chunk_first, chunk_count; /* this vCPU's share */
+	uint64_t rng;
+	/* Owner writes (relaxed atomics: the sampler reads them). */
+	_Atomic uint64_t faults;        /* 4K faults + 2M mappings done */
+	_Atomic uint64_t work_total;    /* faults this vCPU will do */
+	uint64_t pages_4k, pages_4k_peak, pages_2m, pages_2m_peak;
+	uint64_t sept_pages, sept_peak, demotes, promotes, conversions;
+	uint64_t promote_busy; /* merges given up after BUSY (stay split) */
+	uint64_t errors;
+	bool stopped;          /* gave up after a failed fault */
+};
+
+struct vmm_td_spec {
+	bool legacy;
+	uint64_t size;         /* bytes, 2 MiB multiple */
+	unsigned vcpus;
+	unsigned huge_pct, touch_pct, convert_pct;
+	uint64_t seed;
+};
+
+struct vmm_td {
+	struct vmm_host *h;
+	int index;
+	struct vmm_td_spec spec;
+	uint64_t n_chunks, n_pages;
+	bool created;          /* MNG.CREATE done: teardown must run */
+	bool keyed;            /* HKID taken */
+	uint64_t tdr;
+	unsigned hkid;
+	uint64_t *tdcs;        /* tdcs_pages entries, 0 = none */
+	unsigned n_vcpus;      /* vCPUs created */
+	struct vmm_vcpu *vcpu; /* spec.vcpus entries */
+	uint32_t *pfn;         /* per GPA page: host frame if mapped at 4K */
+	uint32_t *chunk_pfn;   /* per chunk: base frame of its 2 MiB block */
+	uint8_t *chunk_state;  /* enum vmm_chunk_state */
+	uint16_t *chunk_mapped;/* 4K pages of the chunk mapped now */
+	uint32_t *sept1;       /* per chunk: level-1 S-EPT page frame */
+	_Atomic uint32_t *sept2; /* per GiB */
+	_Atomic uint32_t *sept3; /* per 512 GiB */
+	uint64_t n_sept2, n_sept3;
+	pthread_mutex_t mmu_lock; /* adds of level-2/3 S-EPT pages */
+	/* Host 2 MiB ranges this TD holds 4K module pages in. */
+	_Atomic uint32_t *range_refs; /* per host range, NULL for legacy */
+	_Atomic uint64_t pairs_now, pairs_peak;
+	uint64_t control_pages;
+};
+
+/* ---- host ---------------------------------------------------------------
+ * vmm_host_init: fill the host from a manager and an allocator (reads the
+ * manager's metadata).  Single-threaded.  0 or -1. */
+int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
+		  struct phys_alloc *pa, uint64_t mem_bytes,
+		  void (*seamcall)(void *ctx, struct tdx_regs *regs),
+		  void *seamcall_ctx);
+void vmm_host_fini(struct vmm_host *h);
+void vmm_error(struct vmm_host *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* One SEAMCALL with BUSY retried (bounded, counted).  Returns the final
+ * status; regs hold the outputs.  Any thread. */
+uint64_t vmm_seamcall(struct vmm_host *h, struct tdx_regs *regs);
+/* Same with a caller-chosen retry budget (for optional operations). */
+uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
+			unsigned retries);
+
+/* HKID pool: 0 and a free HKID, or -1 when all are in use.  Any thread. */
+int vmm_hkid_get(struct vmm_host *h, unsigned *hkid);
+void vmm_hkid_put(struct vmm_host *h, unsigned hkid);
+
+/* ---- TD memory bookkeeping (td_mem.c) ------------------------------------
+ * Allocate / free the flat arrays of a TD.  Single-threaded. */
+int vmm_td_alloc(struct vmm_td *td, struct vmm_host *h, int index,
+		 const struct vmm_td_spec *spec, unsigned first_hint);
+void vmm_td_free(struct vmm_td *td);
+/* Note that this TD took (+1) or dropped (-1) a 4K module page at pa, or
+ * n of them.  Any vCPU of the TD. */
+void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta);
+/* Is the chunk c of the TD backed at 2M under the huge_pct share? */
+bool vmm_chunk_is_huge(const struct vmm_td *td, uint64_t c);
+/* Pages of chunk c the TD touches at boot (touch_pct), as a bitmap test. */
+bool vmm_page_touched(const struct vmm_td *td, uint64_t page);
+/* Pages of chunk c converted private->shared->private (convert_pct). */
+unsigned vmm_convert_count(const struct vmm_td *td);
+
+/* ---- TD life (td_create.c, td_teardown.c) --------------------------------
+ * vmm_td_create: TDR, MNG.CREATE, TDCS pages, MNG.INIT, every vCPU's
+ * TDVPR/TDCX, VP.CREATE/ADDCX/INIT.  On failure whatever was made is left
+ * for vmm_td_destroy.  vmm_td_destroy: VPFLUSHDONE, KEY.FREEID, reclaim
+ * every page.  The private pages are reclaimed by vmm_vcpu_reclaim (run it
+ * for every vCPU first, concurrently if wanted), then vmm_td_destroy does
+ * S-EPT, TDCX, TDVPR, TDCS, TDR.  Legacy VMs skip all module calls. */
+int vmm_td_create(struct vmm_td *td);
+int vmm_td_teardown_begin(struct vmm_td *td);
+void vmm_vcpu_reclaim(struct vmm_vcpu *v);
+void vmm_td_destroy(struct vmm_td *td);
+
+/* ---- vCPU work (fault.c, huge.c, convert.c) -------------------------------
+ * vmm_vcpu_boot: fault in the vCPU's share (touch_pct, huge_pct), then
+ * convert convert_pct of it to shared and back.  Runs on the vCPU's own
+ * thread; vCPUs of one TD and of different TDs run concurrently. */
+void vmm_vcpu_boot(struct vmm_vcpu *v);
+/* Work units vmm_vcpu_boot will count in v->faults. */
+uint64_t vmm_vcpu_work(const struct vmm_vcpu *v);
+int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page);
+int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk);
+int vmm_demote(struct vmm_vcpu *v, uint64_t chunk);
+/* 0 merged, 1 left split (module stayed BUSY), or an error. */
+int vmm_promote(struct vmm_vcpu *v, uint64_t chunk);
+int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n);
+/* S-EPT: make sure the tables above gpa down to level 'lowest' exist
+ * (called inside the fault section: pages come from v->stash). */
+int vmm_sept_ensure(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest);
+/* Outside the section: stash pages and cache for a fault at gpa. */
+int vmm_fault_prepare(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest,
+		      bool need_target_pair);
+void vmm_vcpu_release(struct vmm_vcpu *v); /* stash, target, cache back */
+
+/* Legacy VM pages (legacy.c). */
+void vmm_legacy_boot(struct vmm_vcpu *v);
+void vmm_legacy_reclaim(struct vmm_vcpu *v);
+
+static inline uint64_t vmm_pfn_pa(uint32_t pfn)
+{
+	return (uint64_t)pfn * VMM_PAGE;
+}
+
+static inline uint32_t vmm_pa_pfn(uint64_t pa)
+{
+	return (uint32_t)(pa / VMM_PAGE);
+}
+
+#endif /* DPAMT_VMM_H */
