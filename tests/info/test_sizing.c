@@ -317,7 +317,8 @@ static void test_random_layouts(void **state)
 				 one_g + cov / (2 * MiB) * 16 + cov / 32768);
 		assert_int_equal(s.refcount_bytes, cov / (2 * MiB) * 4);
 		assert_int_equal(s.dynamic_max_bytes,
-				 s.dynamic_static_bytes + cov / (2 * MiB) * 8192);
+				 s.dynamic_static_bytes +
+					 cov / (2 * MiB) * 8192);
 	}
 }
 

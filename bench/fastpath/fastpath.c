@@ -1,0 +1,435 @@
+/*
+ * fastpath.c - the measurement loops of the get/put benchmark: bare
+ * atomic and CAS pairs, dpamt fast path and slow path, run on 1 or N
+ * threads released together by a barrier, repeated with every variant
+ * interleaved, medians taken at the end.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fastpath.h"
+#include "fp_env.h"
+
+enum fp_kind { FP_K_ATOMIC, FP_K_CAS, FP_K_FAST, FP_K_SLOW };
+
+/* A baseline word alone on its cache line. */
+struct fp_word {
+	_Alignas(64) _Atomic uint32_t v;
+};
+
+struct fp_job {
+	enum fp_kind kind;
+	struct fp_word *word;
+	struct dpamt *m;
+	struct dpamt_cache *cache;
+	uint64_t pa;
+	unsigned ppg;           /* pages per get (slow path top-up) */
+	uint64_t iters;
+	pthread_barrier_t *bar;
+	uint64_t ns, done, errors; /* out */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void loop_atomic(struct fp_job *j)
+{
+	for (uint64_t i = 0; i < j->iters; i++) {
+		atomic_fetch_add_explicit(&j->word->v, 1, memory_order_acq_rel);
+		atomic_fetch_sub_explicit(&j->word->v, 1, memory_order_acq_rel);
+	}
+	j->done = j->iters;
+}
+
+static void loop_cas(struct fp_job *j)
+{
+	for (uint64_t i = 0; i < j->iters; i++) {
+		uint32_t v = atomic_load_explicit(&j->word->v,
+						  memory_order_relaxed);
+
+		while (!atomic_compare_exchange_weak_explicit(
+			&j->word->v, &v, v + 1, memory_order_acq_rel,
+			memory_order_relaxed))
+			;
+		v = atomic_load_explicit(&j->word->v, memory_order_relaxed);
+		while (!atomic_compare_exchange_weak_explicit(
+			&j->word->v, &v, v - 1, memory_order_acq_rel,
+			memory_order_relaxed))
+			;
+	}
+	j->done = j->iters;
+}
+
+static void loop_fast(struct fp_job *j)
+{
+	for (uint64_t i = 0; i < j->iters; i++) {
+		if (dpamt_get(j->m, j->pa, j->cache) ||
+		    dpamt_put(j->m, j->pa, j->cache))
+			j->errors++;
+		else
+			j->done++;
+	}
+}
+
+static void loop_slow(struct fp_job *j)
+{
+	for (uint64_t i = 0; i < j->iters; i++) {
+		if (dpamt_cache_topup(j->m, j->cache, j->ppg) ||
+		    dpamt_get(j->m, j->pa, j->cache)) {
+			j->errors++;
+			continue;
+		}
+		if (dpamt_put(j->m, j->pa, j->cache))
+			j->errors++;
+		else
+			j->done++;
+	}
+}
+
+static void *job_main(void *arg)
+{
+	struct fp_job *j = arg;
+	uint64_t t0;
+
+	if (j->bar)
+		pthread_barrier_wait(j->bar);
+	t0 = now_ns();
+	switch (j->kind) {
+	case FP_K_ATOMIC: loop_atomic(j); break;
+	case FP_K_CAS: loop_cas(j); break;
+	case FP_K_FAST: loop_fast(j); break;
+	case FP_K_SLOW: loop_slow(j); break;
+	}
+	j->ns = now_ns() - t0;
+	return NULL;
+}
+
+/* Run n jobs at once (job 0 on this thread); mean ns per iteration. */
+static int run_jobs(struct fp_job *jobs, unsigned n, double *ns_per_op)
+{
+	pthread_t tid[FP_MAX_THREADS];
+	pthread_barrier_t bar;
+	double sum = 0;
+	unsigned started = 1;
+
+	if (n > 1 && pthread_barrier_init(&bar, NULL, n))
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		jobs[i].bar = n > 1 ? &bar : NULL;
+	for (; started < n; started++)
+		if (pthread_create(&tid[started], NULL, job_main,
+				   &jobs[started]))
+			abort(); /* the barrier would never open */
+	job_main(&jobs[0]);
+	for (unsigned i = 1; i < n; i++)
+		pthread_join(tid[i], NULL);
+	if (n > 1)
+		pthread_barrier_destroy(&bar);
+	for (unsigned i = 0; i < n; i++)
+		sum += (double)jobs[i].ns / (double)(jobs[i].iters ?
+						     jobs[i].iters : 1);
+	*ns_per_op = sum / n;
+	return 0;
+}
+
+static unsigned scen_threads(const struct fp_config *cfg, unsigned scen)
+{
+	return scen == FP_T1 ? 1 : cfg->threads;
+}
+
+bool fp_scen_ran(const struct fp_config *cfg, unsigned scen)
+{
+	return scen == 0 || cfg->threads >= 2;
+}
+
+struct fp_ctx {
+	const struct fp_config *cfg;
+	struct fp_result *res;
+	struct fp_env env[DPAMT_STRATEGY_COUNT];
+	unsigned n_env;
+	struct fp_word words[FP_MAX_THREADS];
+	double *atomic_s[FP_FAST_COUNT], *cas_s[FP_FAST_COUNT];
+	double *fast_s[DPAMT_STRATEGY_COUNT][FP_FAST_COUNT];
+	double *slow_s[DPAMT_STRATEGY_COUNT][FP_SLOW_COUNT];
+};
+
+static void baseline_rep(struct fp_ctx *c, enum fp_kind k, unsigned scen,
+			 double *out)
+{
+	struct fp_job jobs[FP_MAX_THREADS];
+	unsigned n = scen_threads(c->cfg, scen);
+
+	for (unsigned i = 0; i < n; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].kind = k;
+		jobs[i].iters = c->cfg->iters;
+		jobs[i].word = &c->words[scen == FP_TN_SHARED ? 0 : i];
+	}
+	run_jobs(jobs, n, out);
+}
+
+static void stats_delta(struct dpamt *m, struct dpamt_stats *before,
+			struct dpamt_stats *delta)
+{
+	struct dpamt_stats now;
+
+	dpamt_stats(m, &now);
+#define FP_DELTA(f) delta->f = now.f - before->f;
+	DPAMT_STATS(FP_DELTA)
+#undef FP_DELTA
+}
+
+/* One timed run of the manager; returns the stats delta in *d. */
+static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
+		      unsigned scen, double *out, struct dpamt_stats *d,
+		      uint64_t *done, uint64_t *errors)
+{
+	struct fp_job jobs[FP_MAX_THREADS];
+	unsigned n = k == FP_K_FAST ? scen_threads(c->cfg, scen) :
+		     (scen == FP_S1 ? 1 : c->cfg->threads);
+	struct dpamt_stats before;
+
+	dpamt_stats(e->m, &before);
+	for (unsigned i = 0; i < n; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].kind = k;
+		jobs[i].m = e->m;
+		jobs[i].cache = &e->cache[i].c;
+		jobs[i].ppg = e->pages_per_get;
+		if (k == FP_K_FAST) {
+			jobs[i].iters = c->cfg->iters;
+			jobs[i].pa = e->fast_pa[scen == FP_TN_SHARED ? 0 : i];
+		} else {
+			jobs[i].iters = c->cfg->slow_iters;
+			jobs[i].pa = scen == FP_SN_NEIGHBOUR ? e->near_pa[i] :
+							       e->far_pa[i];
+		}
+	}
+	run_jobs(jobs, n, out);
+	for (unsigned i = 0; i < n; i++) {
+		dpamt_cache_flush_stats(e->m, &e->cache[i].c);
+		*done += jobs[i].done;
+		*errors += jobs[i].errors;
+	}
+	stats_delta(e->m, &before, d);
+}
+
+static void fast_rep(struct fp_ctx *c, unsigned si, unsigned scen,
+		     unsigned rep)
+{
+	struct fp_strategy_result *r = &c->res->strat[si];
+	struct dpamt_stats d;
+
+	dpamt_rep(c, &c->env[si], FP_K_FAST, scen, &c->fast_s[si][scen][rep],
+		  &d, &r->fast_ops, &r->fast_errors);
+	r->fast_hits += d.fast_gets + d.fast_puts;
+	r->fast_lock_acquisitions += d.lock_acquisitions;
+	r->fast_seamcalls += d.pamt_add_calls + d.pamt_remove_calls;
+}
+
+static void slow_rep(struct fp_ctx *c, unsigned si, unsigned scen,
+		     unsigned rep)
+{
+	struct fp_slow *s = &c->res->strat[si].slow[scen];
+	struct dpamt_stats d;
+
+	dpamt_rep(c, &c->env[si], FP_K_SLOW, scen, &c->slow_s[si][scen][rep],
+		  &d, &s->cycles, &s->errors);
+	s->add_calls += d.pamt_add_calls;
+	s->remove_calls += d.pamt_remove_calls;
+	s->busy_retries += d.busy_retries;
+	s->lock_acquisitions += d.lock_acquisitions;
+	s->lock_contentions += d.lock_contentions;
+	s->lock_wait_ns += d.lock_wait_ns;
+}
+
+/* One repetition: every variant of every scenario once, interleaved. */
+static void one_rep(struct fp_ctx *c, unsigned rep)
+{
+	for (unsigned scen = 0; scen < FP_FAST_COUNT; scen++) {
+		if (!fp_scen_ran(c->cfg, scen))
+			continue;
+		baseline_rep(c, FP_K_ATOMIC, scen, &c->atomic_s[scen][rep]);
+		baseline_rep(c, FP_K_CAS, scen, &c->cas_s[scen][rep]);
+		for (unsigned si = 0; si < c->n_env; si++)
+			fast_rep(c, si, scen, rep);
+	}
+	for (unsigned scen = 0; scen < FP_SLOW_COUNT; scen++) {
+		if (!fp_scen_ran(c->cfg, scen) || c->cfg->slow_iters == 0)
+			continue;
+		for (unsigned si = 0; si < c->n_env; si++)
+			slow_rep(c, si, scen, rep);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of n samples (sorts them). */
+static double median(double *s, unsigned n)
+{
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+void fp_config_default(struct fp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->strategies[DPAMT_STRATEGY_GLOBAL_LOCK] = true;
+	cfg->threads = 2;
+	cfg->iters = 200000;
+	cfg->slow_iters = 2000;
+	cfg->reps = 9;
+}
+
+const char *fp_fast_name(const struct fp_config *cfg, enum fp_fast_scen s,
+			 char *buf, size_t len)
+{
+	if (s == FP_T1)
+		snprintf(buf, len, "t1");
+	else
+		snprintf(buf, len, "t%u_%s", cfg->threads,
+			 s == FP_TN_SHARED ? "shared" : "distinct");
+	return buf;
+}
+
+const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
+			 char *buf, size_t len)
+{
+	if (s == FP_S1)
+		snprintf(buf, len, "t1");
+	else
+		snprintf(buf, len, "t%u_%s", cfg->threads,
+			 s == FP_SN_NEIGHBOUR ? "neighbour" : "distinct");
+	return buf;
+}
+
+/* One block of samples: [variant][scenario][rep]. */
+static int alloc_samples(struct fp_ctx *c)
+{
+	unsigned r = c->cfg->reps, per = FP_FAST_COUNT + FP_SLOW_COUNT;
+	double *p = calloc((size_t)(2 * FP_FAST_COUNT + c->n_env * per) * r,
+			   sizeof(double));
+
+	if (!p)
+		return -1;
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++) {
+		c->atomic_s[s] = p, p += r;
+		c->cas_s[s] = p, p += r;
+	}
+	for (unsigned i = 0; i < c->n_env; i++) {
+		for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+			c->fast_s[i][s] = p, p += r;
+		for (unsigned s = 0; s < FP_SLOW_COUNT; s++)
+			c->slow_s[i][s] = p, p += r;
+	}
+	return 0;
+}
+
+static void take_medians(struct fp_ctx *c)
+{
+	unsigned r = c->cfg->reps;
+
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++) {
+		if (!fp_scen_ran(c->cfg, s))
+			continue;
+		c->res->atomic_ns[s] = median(c->atomic_s[s], r);
+		c->res->cas_ns[s] = median(c->cas_s[s], r);
+		for (unsigned i = 0; i < c->n_env; i++)
+			c->res->strat[i].fast_ns[s] =
+				median(c->fast_s[i][s], r);
+	}
+	for (unsigned s = 0; s < FP_SLOW_COUNT; s++) {
+		if (!fp_scen_ran(c->cfg, s) || c->cfg->slow_iters == 0)
+			continue;
+		for (unsigned i = 0; i < c->n_env; i++)
+			c->res->strat[i].slow[s].ns_per_cycle =
+				median(c->slow_s[i][s], r);
+	}
+}
+
+static int check_config(const struct fp_config *cfg, char *err,
+			size_t errlen)
+{
+	if (cfg->threads < 1 || cfg->threads > FP_MAX_THREADS) {
+		snprintf(err, errlen, "threads must be 1..%d", FP_MAX_THREADS);
+		return -1;
+	}
+	if (cfg->reps < 1 || cfg->iters < 1) {
+		snprintf(err, errlen, "iters and reps must be at least 1");
+		return -1;
+	}
+	for (unsigned s = 0; s < DPAMT_STRATEGY_COUNT; s++)
+		if (cfg->strategies[s] && !dpamt_strategy_available(s)) {
+			snprintf(err, errlen, "strategy %s is not built",
+				 dpamt_strategy_name(s));
+			return -1;
+		}
+	return 0;
+}
+
+static int make_envs(struct fp_ctx *c, char *err, size_t errlen)
+{
+	for (unsigned s = 0; s < DPAMT_STRATEGY_COUNT; s++) {
+		if (!c->cfg->strategies[s])
+			continue;
+		if (fp_env_create(&c->env[c->n_env], s, c->cfg->threads, err,
+				  errlen))
+			return -1;
+		c->res->strat[c->n_env].strategy = s;
+		c->n_env++;
+	}
+	c->res->n_strategies = c->n_env;
+	return 0;
+}
+
+int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
+	   size_t errlen)
+{
+	/* over-aligned members (words, caches): no plain calloc */
+	size_t sz = (sizeof(struct fp_ctx) + 127) / 128 * 128;
+	struct fp_ctx *c = aligned_alloc(128, sz);
+	uint64_t t0 = now_ns();
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (c)
+		memset(c, 0, sz);
+	if (!c || check_config(cfg, err, errlen))
+		goto out;
+	c->cfg = cfg;
+	c->res = res;
+	for (unsigned i = 0; i < FP_MAX_THREADS; i++)
+		atomic_init(&c->words[i].v, 1); /* like a held reference */
+	if (make_envs(c, err, errlen))
+		goto out;
+	if (alloc_samples(c)) {
+		snprintf(err, errlen, "out of memory for samples");
+		goto out;
+	}
+	for (unsigned rep = 0; rep < cfg->reps; rep++)
+		one_rep(c, rep);
+	take_medians(c);
+	res->wall_ns = now_ns() - t0;
+	rc = 0;
+out:
+	if (c) {
+		for (unsigned i = 0; i < c->n_env; i++)
+			fp_env_destroy(&c->env[i]);
+		free(c->atomic_s[0]);
+	}
+	free(c);
+	return rc;
+}

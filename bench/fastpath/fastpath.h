@@ -1,0 +1,96 @@
+/*
+ * fastpath.h - the get/put benchmark behind `dpamt bench` and the
+ * standalone dpamt-bench-fastpath binary.
+ *
+ * Fast path: dpamt_get + dpamt_put on a range whose pair is installed and
+ * which holds one extra reference (refcount 1 <-> 2, never a SEAMCALL),
+ * against a bare atomic fetch_add + fetch_sub pair and a CAS-loop pair on
+ * one word; 1 thread, N threads on distinct ranges/words, N threads on one
+ * range/word.  Slow path: get + put cycling a range 0 -> 1 -> 0 (one
+ * PAMT.ADD and one PAMT.REMOVE per cycle) with 1 thread, N threads on
+ * distinct ranges and N threads on neighbouring 2 MiB ranges, with the
+ * manager's BUSY retries and lock contentions.  Every variant of every
+ * scenario runs once per repetition, interleaved, and the figure is the
+ * median over repetitions.  The module model charges no latency.
+ * Hosted code (pthreads, clock_gettime).  Not thread-safe itself.
+ */
+#ifndef DPAMT_BENCH_FASTPATH_H
+#define DPAMT_BENCH_FASTPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "dpamt/dpamt.h"
+
+#define FP_MAX_THREADS 16
+
+/* Fast-path scenarios: one thread; N threads, own range each; N threads,
+ * one shared range. */
+enum fp_fast_scen { FP_T1, FP_TN_DISTINCT, FP_TN_SHARED, FP_FAST_COUNT };
+/* Slow-path scenarios: one thread; N threads on ranges 1 GiB apart; N
+ * threads on adjacent 2 MiB ranges. */
+enum fp_slow_scen { FP_S1, FP_SN_DISTINCT, FP_SN_NEIGHBOUR, FP_SLOW_COUNT };
+
+struct fp_config {
+	bool strategies[DPAMT_STRATEGY_COUNT]; /* which to bench */
+	unsigned threads;     /* N for the multi-thread scenarios; 1: none */
+	uint64_t iters;       /* fast-path get+put pairs per thread per rep */
+	uint64_t slow_iters;  /* slow-path cycles per thread per rep */
+	unsigned reps;        /* repetitions (median taken), >= 1 */
+};
+
+/* Defaults: global-lock, 2 threads, 200000 iters, 2000 cycles, 9 reps. */
+void fp_config_default(struct fp_config *cfg);
+
+struct fp_slow {
+	double ns_per_cycle;  /* median over reps, per thread */
+	uint64_t cycles;      /* completed cycles, all reps and threads */
+	uint64_t errors;      /* get/put calls that failed */
+	/* dpamt_stats deltas over all reps of this scenario */
+	uint64_t add_calls, remove_calls, busy_retries;
+	uint64_t lock_acquisitions, lock_contentions, lock_wait_ns;
+};
+
+struct fp_strategy_result {
+	enum dpamt_strategy strategy;
+	double fast_ns[FP_FAST_COUNT];      /* median ns per get+put pair */
+	uint64_t fast_ops;                  /* get+put pairs timed */
+	uint64_t fast_hits;                 /* gets+puts on the fast path */
+	uint64_t fast_lock_acquisitions;    /* should be 0 */
+	uint64_t fast_seamcalls;            /* ADD + REMOVE: should be 0 */
+	uint64_t fast_errors;
+	struct fp_slow slow[FP_SLOW_COUNT];
+};
+
+struct fp_result {
+	double atomic_ns[FP_FAST_COUNT];    /* median ns per add+sub pair */
+	double cas_ns[FP_FAST_COUNT];       /* median ns per CAS-loop pair */
+	unsigned n_strategies;
+	struct fp_strategy_result strat[DPAMT_STRATEGY_COUNT];
+	uint64_t wall_ns;
+};
+
+/* Run everything cfg asks for.  0, or -1 with a message in err. */
+int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
+	   size_t errlen);
+
+/* Scenario names as used in the table and as JSON keys ("t1",
+ * "t2_distinct"...; N is cfg->threads). */
+const char *fp_fast_name(const struct fp_config *cfg, enum fp_fast_scen s,
+			 char *buf, size_t len);
+const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
+			 char *buf, size_t len);
+/* True if the scenario ran (multi-thread ones need threads >= 2). */
+bool fp_scen_ran(const struct fp_config *cfg, unsigned scen);
+
+void fp_print(FILE *f, const struct fp_config *cfg,
+	      const struct fp_result *res);
+/* New JSON object (caller puts it); keys in docs/bench.md. */
+json_object *fp_json(const struct fp_config *cfg,
+		     const struct fp_result *res);
+
+#endif /* DPAMT_BENCH_FASTPATH_H */

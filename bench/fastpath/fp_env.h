@@ -1,0 +1,41 @@
+/*
+ * fp_env.h - one benchmark host: a module model (no latency), the
+ * physical allocator, model-backed ops and a manager with one strategy,
+ * with the benchmark's target ranges reserved so pair pages never land in
+ * them.  Internal to bench/fastpath.
+ */
+#ifndef DPAMT_BENCH_FP_ENV_H
+#define DPAMT_BENCH_FP_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpamt/dpamt.h"
+#include "fastpath.h"
+
+struct fp_env_priv;
+
+/* A thread's cache on its own cache lines (no false sharing between the
+ * threads' fast-path counters). */
+struct fp_cache_slot {
+	_Alignas(128) struct dpamt_cache c;
+};
+
+struct fp_env {
+	enum dpamt_strategy strategy;
+	struct dpamt *m;
+	unsigned pages_per_get;
+	struct fp_cache_slot cache[FP_MAX_THREADS];  /* one per thread slot */
+	uint64_t fast_pa[FP_MAX_THREADS];  /* installed, 1 extra reference */
+	uint64_t far_pa[FP_MAX_THREADS];   /* idle ranges 1 GiB apart */
+	uint64_t near_pa[FP_MAX_THREADS];  /* idle adjacent 2 MiB ranges */
+	struct fp_env_priv *priv;
+};
+
+/* 0, or -1 with a message in err (and nothing left allocated). */
+int fp_env_create(struct fp_env *e, enum dpamt_strategy s, unsigned threads,
+		  char *err, size_t errlen);
+/* Drops the extra references, retries deferred removals, frees all. */
+void fp_env_destroy(struct fp_env *e);
+
+#endif /* DPAMT_BENCH_FP_ENV_H */

@@ -1,0 +1,212 @@
+/*
+ * fp_report.c - render the benchmark's results: a human table and a JSON
+ * object (key names documented in docs/bench.md).
+ */
+#include <stdio.h>
+
+#include "fastpath.h"
+
+#define FP_TARGET_RATIO 2.0
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static void print_fast_row(FILE *f, const struct fp_config *cfg,
+			   const char *label, const double *ns)
+{
+	fprintf(f, "  %-22s", label);
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+		if (fp_scen_ran(cfg, s))
+			fprintf(f, " %14.2f", ns[s]);
+	fprintf(f, "\n");
+}
+
+static void print_ratio_row(FILE *f, const struct fp_config *cfg,
+			    const char *label, const double *ns,
+			    const double *base)
+{
+	fprintf(f, "  %-22s", label);
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+		if (fp_scen_ran(cfg, s))
+			fprintf(f, " %13.2fx", ratio(ns[s], base[s]));
+	fprintf(f, "\n");
+}
+
+static void print_fast(FILE *f, const struct fp_config *cfg,
+		       const struct fp_result *res)
+{
+	char name[32];
+
+	fprintf(f, "fast path: get+put on an installed range holding one "
+		   "extra reference\n(ns per pair, median of %u reps x %llu "
+		   "pairs per thread; target ratio <= %.1fx)\n\n",
+		cfg->reps, (unsigned long long)cfg->iters, FP_TARGET_RATIO);
+	fprintf(f, "  %-22s", "");
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+		if (fp_scen_ran(cfg, s))
+			fprintf(f, " %14s", fp_fast_name(cfg, s, name, 32));
+	fprintf(f, "\n");
+	print_fast_row(f, cfg, "atomic add+sub", res->atomic_ns);
+	print_fast_row(f, cfg, "CAS-loop pair", res->cas_ns);
+	for (unsigned i = 0; i < res->n_strategies; i++) {
+		const struct fp_strategy_result *r = &res->strat[i];
+
+		print_fast_row(f, cfg, dpamt_strategy_name(r->strategy),
+			       r->fast_ns);
+		print_ratio_row(f, cfg, "  / atomic", r->fast_ns,
+				res->atomic_ns);
+		print_ratio_row(f, cfg, "  / CAS", r->fast_ns, res->cas_ns);
+		fprintf(f, "  %-22s fast-path hits %llu of %llu calls, lock "
+			   "acquisitions %llu, PAMT SEAMCALLs %llu, errors "
+			   "%llu\n", "",
+			(unsigned long long)r->fast_hits,
+			(unsigned long long)(2 * r->fast_ops),
+			(unsigned long long)r->fast_lock_acquisitions,
+			(unsigned long long)r->fast_seamcalls,
+			(unsigned long long)r->fast_errors);
+	}
+}
+
+static void print_slow(FILE *f, const struct fp_config *cfg,
+		       const struct fp_result *res)
+{
+	char name[32];
+
+	fprintf(f, "\nslow path: get+put cycling a range 0->1->0 (one "
+		   "PAMT.ADD + one PAMT.REMOVE per cycle;\nns per cycle, "
+		   "median of %u reps x %llu cycles per thread; model latency "
+		   "0)\n\n", cfg->reps, (unsigned long long)cfg->slow_iters);
+	fprintf(f, "  %-12s %-14s %10s %9s %9s %9s %8s %9s %11s %12s %6s\n",
+		"strategy", "scenario", "ns/cycle", "cycles", "ADD",
+		"REMOVE", "BUSY", "lock acq", "contentions", "lock wait ns",
+		"errors");
+	for (unsigned i = 0; i < res->n_strategies; i++)
+		for (unsigned s = 0; s < FP_SLOW_COUNT; s++) {
+			const struct fp_slow *w = &res->strat[i].slow[s];
+
+			if (!fp_scen_ran(cfg, s))
+				continue;
+			fprintf(f, "  %-12s %-14s %10.1f %9llu %9llu %9llu "
+				   "%8llu %9llu %11llu %12llu %6llu\n",
+				dpamt_strategy_name(res->strat[i].strategy),
+				fp_slow_name(cfg, s, name, 32), w->ns_per_cycle,
+				(unsigned long long)w->cycles,
+				(unsigned long long)w->add_calls,
+				(unsigned long long)w->remove_calls,
+				(unsigned long long)w->busy_retries,
+				(unsigned long long)w->lock_acquisitions,
+				(unsigned long long)w->lock_contentions,
+				(unsigned long long)w->lock_wait_ns,
+				(unsigned long long)w->errors);
+		}
+}
+
+void fp_print(FILE *f, const struct fp_config *cfg,
+	      const struct fp_result *res)
+{
+	print_fast(f, cfg, res);
+	if (cfg->slow_iters)
+		print_slow(f, cfg, res);
+	fprintf(f, "\nwall time %.2f s\n", (double)res->wall_ns / 1e9);
+}
+
+static json_object *u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static json_object *dbl(double v)
+{
+	return json_object_new_double(v);
+}
+
+/* {"t1": v, "t2_distinct": v, ...} over the fast scenarios that ran. */
+static json_object *fast_map(const struct fp_config *cfg, const double *v,
+			     const double *base)
+{
+	json_object *o = json_object_new_object();
+	char name[32];
+
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+		if (fp_scen_ran(cfg, s))
+			json_object_object_add(o, fp_fast_name(cfg, s, name,
+							       32),
+					       dbl(base ? ratio(v[s], base[s]) :
+						   v[s]));
+	return o;
+}
+
+static json_object *slow_json(const struct fp_slow *w)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ns_per_cycle", dbl(w->ns_per_cycle));
+	json_object_object_add(o, "cycles", u64(w->cycles));
+	json_object_object_add(o, "errors", u64(w->errors));
+	json_object_object_add(o, "pamt_add_calls", u64(w->add_calls));
+	json_object_object_add(o, "pamt_remove_calls", u64(w->remove_calls));
+	json_object_object_add(o, "busy_retries", u64(w->busy_retries));
+	json_object_object_add(o, "lock_acquisitions",
+			       u64(w->lock_acquisitions));
+	json_object_object_add(o, "lock_contentions",
+			       u64(w->lock_contentions));
+	json_object_object_add(o, "lock_wait_ns", u64(w->lock_wait_ns));
+	return o;
+}
+
+static json_object *strat_json(const struct fp_config *cfg,
+			       const struct fp_result *res,
+			       const struct fp_strategy_result *r)
+{
+	json_object *o = json_object_new_object();
+	json_object *slow = json_object_new_object();
+	char name[32];
+
+	json_object_object_add(o, "strategy", json_object_new_string(
+		dpamt_strategy_name(r->strategy)));
+	json_object_object_add(o, "fast_ns", fast_map(cfg, r->fast_ns, NULL));
+	json_object_object_add(o, "ratio_vs_atomic",
+			       fast_map(cfg, r->fast_ns, res->atomic_ns));
+	json_object_object_add(o, "ratio_vs_cas",
+			       fast_map(cfg, r->fast_ns, res->cas_ns));
+	json_object_object_add(o, "fast_ops", u64(r->fast_ops));
+	json_object_object_add(o, "fast_path_hits", u64(r->fast_hits));
+	json_object_object_add(o, "fast_lock_acquisitions",
+			       u64(r->fast_lock_acquisitions));
+	json_object_object_add(o, "fast_pamt_seamcalls",
+			       u64(r->fast_seamcalls));
+	json_object_object_add(o, "fast_errors", u64(r->fast_errors));
+	for (unsigned s = 0; s < FP_SLOW_COUNT && cfg->slow_iters; s++)
+		if (fp_scen_ran(cfg, s))
+			json_object_object_add(slow, fp_slow_name(cfg, s, name,
+								  32),
+					       slow_json(&r->slow[s]));
+	json_object_object_add(o, "slow", slow);
+	return o;
+}
+
+json_object *fp_json(const struct fp_config *cfg,
+		     const struct fp_result *res)
+{
+	json_object *o = json_object_new_object();
+	json_object *list = json_object_new_array();
+
+	json_object_object_add(o, "version", u64(1));
+	json_object_object_add(o, "threads", u64(cfg->threads));
+	json_object_object_add(o, "iters", u64(cfg->iters));
+	json_object_object_add(o, "slow_iters", u64(cfg->slow_iters));
+	json_object_object_add(o, "reps", u64(cfg->reps));
+	json_object_object_add(o, "target_ratio", dbl(FP_TARGET_RATIO));
+	json_object_object_add(o, "atomic_pair_ns",
+			       fast_map(cfg, res->atomic_ns, NULL));
+	json_object_object_add(o, "cas_pair_ns",
+			       fast_map(cfg, res->cas_ns, NULL));
+	for (unsigned i = 0; i < res->n_strategies; i++)
+		json_object_array_add(list, strat_json(cfg, res,
+						       &res->strat[i]));
+	json_object_object_add(o, "strategies", list);
+	json_object_object_add(o, "wall_ns", u64(res->wall_ns));
+	return o;
+}

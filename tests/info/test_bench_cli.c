@@ -1,0 +1,175 @@
+/*
+ * test_bench_cli.c - `dpamt bench` smoke run: exits 0 and prints JSON
+ * with the documented keys; the counts that are exact by construction
+ * (fast path takes no lock and no SEAMCALL; a lone 0->1->0 cycle is one
+ * ADD and one REMOVE) are checked.  No timing is asserted, only that
+ * timings are present and positive.  Bad usage exits 2.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "run_cli.h"
+
+static json_object *key(json_object *o, const char *k)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		fail_msg("JSON lacks key '%s'", k);
+	return v;
+}
+
+static uint64_t ukey(json_object *o, const char *k)
+{
+	json_object *v = key(o, k);
+
+	assert_true(json_object_is_type(v, json_type_int));
+	return json_object_get_uint64(v);
+}
+
+static void positive(json_object *o, const char *k)
+{
+	json_object *v = key(o, k);
+
+	if (!(json_object_get_double(v) > 0))
+		fail_msg("'%s' is %f, want > 0", k, json_object_get_double(v));
+}
+
+static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
+{
+	json_object *sl, *t1, *tn;
+
+	positive(key(s, "fast_ns"), "t1");
+	positive(key(s, "fast_ns"), "t2_distinct");
+	positive(key(s, "fast_ns"), "t2_shared");
+	positive(key(s, "ratio_vs_atomic"), "t1");
+	positive(key(s, "ratio_vs_cas"), "t2_shared");
+	/* 1000 pairs x 9 reps x (1 + 2 + 2 threads) */
+	assert_int_equal(ukey(s, "fast_ops"), 1000 * reps * 5);
+	assert_int_equal(ukey(s, "fast_errors"), 0);
+	assert_int_equal(ukey(s, "fast_path_hits"), 2 * ukey(s, "fast_ops"));
+	assert_int_equal(ukey(s, "fast_lock_acquisitions"), 0);
+	assert_int_equal(ukey(s, "fast_pamt_seamcalls"), 0);
+	sl = key(s, "slow");
+	t1 = key(sl, "t1");
+	positive(t1, "ns_per_cycle");
+	assert_int_equal(ukey(t1, "cycles"), slow * reps);
+	assert_int_equal(ukey(t1, "errors"), 0);
+	assert_int_equal(ukey(t1, "pamt_add_calls"), slow * reps);
+	assert_int_equal(ukey(t1, "pamt_remove_calls"), slow * reps);
+	assert_int_equal(ukey(t1, "busy_retries"), 0);
+	assert_int_equal(ukey(t1, "lock_contentions"), 0);
+	for (int i = 0; i < 2; i++) {
+		tn = key(sl, i ? "t2_neighbour" : "t2_distinct");
+		positive(tn, "ns_per_cycle");
+		/* every completed cycle issued its ADD and REMOVE */
+		assert_true(ukey(tn, "pamt_add_calls") >= ukey(tn, "cycles"));
+		assert_true(ukey(tn, "pamt_remove_calls") >=
+			    ukey(tn, "cycles"));
+		assert_true(ukey(tn, "cycles") + ukey(tn, "errors") ==
+			    2 * slow * reps);
+		(void)ukey(tn, "lock_wait_ns");
+		(void)ukey(tn, "lock_acquisitions");
+	}
+}
+
+static void test_smoke_json(void **state)
+{
+	const char *args[] = {"bench", "--iters", "1000", "--json", "-",
+			      NULL};
+	struct cli_result r;
+	json_object *j, *list;
+	uint64_t reps, slow;
+
+	(void)state;
+	run_cli(args, &r);
+	if (r.status != 0)
+		fail_msg("exit %d, stderr: %s", r.status, r.err);
+	j = json_tokener_parse(r.out);
+	if (!j)
+		fail_msg("stdout is not JSON:\n%s", r.out);
+	assert_int_equal(ukey(j, "version"), 1);
+	assert_int_equal(ukey(j, "iters"), 1000);
+	assert_int_equal(ukey(j, "threads"), 2);
+	reps = ukey(j, "reps");
+	slow = ukey(j, "slow_iters");
+	assert_int_equal(slow, 10); /* iters / 100, at least 10 */
+	positive(j, "target_ratio");
+	positive(key(j, "atomic_pair_ns"), "t1");
+	positive(key(j, "atomic_pair_ns"), "t2_shared");
+	positive(key(j, "cas_pair_ns"), "t2_distinct");
+	list = key(j, "strategies");
+	assert_true(json_object_array_length(list) >= 1);
+	assert_string_equal(json_object_get_string(key(
+		json_object_array_get_idx(list, 0), "strategy")),
+			    "global-lock");
+	for (size_t i = 0; i < json_object_array_length(list); i++)
+		check_strategy(json_object_array_get_idx(list, i), reps, slow);
+	json_object_put(j);
+	cli_result_free(&r);
+}
+
+static void test_table(void **state)
+{
+	const char *args[] = {"bench", "--iters", "200", "--reps", "1",
+			      "--threads", "1", "--strategy", "all", NULL};
+	struct cli_result r;
+
+	(void)state;
+	run_cli(args, &r);
+	if (r.status != 0)
+		fail_msg("exit %d, stderr: %s", r.status, r.err);
+	assert_non_null(strstr(r.out, "atomic add+sub"));
+	assert_non_null(strstr(r.out, "CAS-loop pair"));
+	assert_non_null(strstr(r.out, "global-lock"));
+	assert_non_null(strstr(r.out, "slow path"));
+	assert_null(strstr(r.out, "t1_distinct")); /* 1 thread: no multi */
+	assert_null(strstr(r.out, "broken-"));      /* test-only excluded */
+	cli_result_free(&r);
+}
+
+static void test_bad_usage(void **state)
+{
+	static const char *const cases[][4] = {
+		{"bench", "--threads", "0", NULL},
+		{"bench", "--threads", "17", NULL},
+		{"bench", "--iters", "1k", NULL},
+		{"bench", "--iters", "-5", NULL},
+		{"bench", "--reps", NULL, NULL},
+		{"bench", "--strategy", "fastest", NULL},
+		{"bench", "--turbo", NULL, NULL},
+	};
+	static const char *const msgs[] = {
+		"out of range", "out of range", "trailing", "negative",
+		"needs a value", "unknown strategy", "unknown option",
+	};
+	struct cli_result r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		run_cli(cases[i], &r);
+		if (r.status != 2 || !strstr(r.err, msgs[i]))
+			fail_msg("case %zu: exit %d, stderr '%s', want 2 and "
+				 "'%s'", i, r.status, r.err, msgs[i]);
+		cli_result_free(&r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smoke_json),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_bad_usage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
