@@ -1,0 +1,497 @@
+/*
+ * test_sim_e2e.c - end-to-end runs of the built `dpamt sim` on small
+ * scenarios, asserting on the JSON report: nothing leaked, no invariant
+ * violated, every PAMT.ADD matched by a PAMT.REMOVE after teardown,
+ * dynamic bytes > 0 while TDs lived and 0 at the end; legacy VMs and
+ * static mode cause no PAMT traffic; --threads 1 is deterministic; the
+ * summary, --json -, the timeline CSV and the plot.
+ * The seed is printed and taken from DPAMT_SEED when set.
+ */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "sim_cli_run.h"
+
+static char seed_arg[32];
+
+static json_object *jget(json_object *o, const char *path)
+{
+	char buf[160], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok && o;
+	     tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, tok, &o))
+			o = NULL;
+	if (!o)
+		print_error("report has no %s\n", path);
+	return o;
+}
+
+static uint64_t u64(json_object *o, const char *path)
+{
+	json_object *v = jget(o, path);
+
+	assert_non_null(v);
+	assert_true(json_object_is_type(v, json_type_int));
+	return json_object_get_uint64(v);
+}
+
+/* Run with args + --seed + --json FILE --quiet; expect status; parse. */
+static json_object *run_report(const char *const *args, int want_status)
+{
+	char path[] = "/tmp/dpamt-sim-e2e-XXXXXX";
+	const char *argv[48];
+	struct sim_cli_result r;
+	json_object *root;
+	int fd = mkstemp(path), n = 0;
+	char *text;
+
+	assert_true(fd >= 0);
+	close(fd);
+	argv[n++] = "--seed";
+	argv[n++] = seed_arg;
+	while (*args && n < 40)
+		argv[n++] = *args++;
+	argv[n++] = "--json";
+	argv[n++] = path;
+	argv[n++] = "--quiet";
+	argv[n] = NULL;
+	sim_cli_run(argv, NULL, &r);
+	if (r.status != want_status)
+		print_error("status %d, stderr: %s\n", r.status, r.err);
+	assert_int_equal(r.status, want_status);
+	sim_cli_result_free(&r);
+	text = sim_cli_slurp(path);
+	unlink(path);
+	assert_non_null(text);
+	root = json_tokener_parse(text);
+	free(text);
+	assert_non_null(root);
+	return root;
+}
+
+/* The figures every clean run must show. */
+static void assert_clean(json_object *root)
+{
+	uint64_t add = u64(root, "seamcalls.phymem_pamt_add.calls") -
+		u64(root, "seamcalls.phymem_pamt_add.busy");
+	uint64_t rem = u64(root, "seamcalls.phymem_pamt_remove.calls") -
+		u64(root, "seamcalls.phymem_pamt_remove.busy");
+
+	assert_int_equal(u64(root, "version"), 1);
+	assert_int_equal(u64(root, "leaks.pages"), 0);
+	assert_int_equal(u64(root, "invariants.violations"), 0);
+	assert_true(u64(root, "invariants.checks") > 0);
+	assert_int_equal(json_object_array_length(jget(root, "errors")), 0);
+	assert_int_equal(u64(root, "pamt.dynamic_bytes_now"), 0);
+	assert_int_equal(u64(root, "host_manager.pairs_now"), 0);
+	assert_int_equal(add, rem);
+	assert_int_equal(u64(root, "host_manager.pamt_add_ok"),
+			 u64(root, "host_manager.pamt_remove_ok"));
+	assert_int_equal(u64(root, "seamcalls.phymem_pamt_add.errors"), 0);
+	assert_int_equal(u64(root, "seamcalls.phymem_pamt_remove.errors"), 0);
+}
+
+static void test_default_shaped(void **state)
+{
+	const char *args[] = {"--host-mem", "2G", "--td", "128M,vcpus=2",
+			      "--td", "128M,vcpus=2", "--td", "64M",
+			      "--threads", "2", NULL};
+	json_object *root, *tds;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	assert_string_equal(json_object_get_string(jget(root, "mode")),
+			    "dynamic");
+	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
+	assert_true(u64(root, "seamcalls.phymem_pamt_add.calls") > 0);
+	assert_true(u64(root, "host.mem_bytes") == 2ULL << 30);
+	tds = jget(root, "tds");
+	assert_int_equal(json_object_array_length(tds), 3);
+	for (int i = 0; i < 3; i++) {
+		json_object *td = json_object_array_get_idx(tds, i);
+
+		assert_true(u64(td, "pages_4k") > 0);
+		assert_true(u64(td, "control_pages") > 0);
+		assert_true(u64(td, "sept_pages") > 0);
+		assert_true(u64(td, "pairs_peak") > 0);
+	}
+	json_object_put(root);
+}
+
+static void test_huge_convert_cycles(void **state)
+{
+	const char *args[] = {"--host-mem", "2G",
+			      "--td", "128M,vcpus=2,huge=50,convert=20",
+			      "--td", "64M,vcpus=2,huge=100,touch=50",
+			      "--cycles", "3", "--threads", "2", NULL};
+	json_object *root;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
+	assert_true(u64(json_object_array_get_idx(jget(root, "tds"), 0),
+			"pages_2m") > 0);
+	json_object_put(root);
+}
+
+static void test_legacy_only(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--vm", "256M", "--vm",
+			      "128M", NULL};
+	json_object *root, *vm;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	assert_int_equal(u64(root, "seamcalls.phymem_pamt_add.calls"), 0);
+	assert_int_equal(u64(root, "seamcalls.phymem_pamt_remove.calls"), 0);
+	assert_int_equal(u64(root, "pamt.dynamic_bytes_peak"), 0);
+	vm = json_object_array_get_idx(jget(root, "tds"), 0);
+	assert_true(json_object_get_boolean(jget(vm, "legacy")));
+	json_object_put(root);
+}
+
+static void test_legacy_alongside(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--vm", "128M", "--td",
+			      "64M,vcpus=2", "--vm", "64M", NULL};
+	json_object *root;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
+	json_object_put(root);
+}
+
+static void test_static_mode(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--pamt", "static",
+			      "--td", "128M,vcpus=2,huge=50", NULL};
+	json_object *root;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	assert_string_equal(json_object_get_string(jget(root, "mode")),
+			    "static");
+	assert_int_equal(u64(root, "pamt.dynamic_bytes_peak"), 0);
+	assert_int_equal(u64(root, "seamcalls.phymem_pamt_add.calls"), 0);
+	assert_true(u64(root, "pamt.static_bytes") > 0);
+	json_object_put(root);
+}
+
+static void test_busy_inject(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--td", "64M,vcpus=2",
+			      "--td", "64M,vcpus=2", "--busy-inject", "0.05",
+			      NULL};
+	json_object *root, *calls;
+	uint64_t busy = 0;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	calls = jget(root, "seamcalls");
+	json_object_object_foreach(calls, leaf, v)
+	{
+		(void)leaf;
+		busy += json_object_get_uint64(jget(v, "busy"));
+	}
+	assert_true(busy > 0);
+	json_object_put(root);
+}
+
+/* Remove the fields that measure time. */
+static void strip_times(json_object *root)
+{
+	json_object_object_del(root, "wall_ns");
+	json_object_object_del(jget(root, "lock"), "wait_ns");
+	json_object_object_del(jget(root, "host_manager"), "lock_wait_ns");
+}
+
+/* Print the first path where a and b differ; true if they do. */
+static bool first_diff(json_object *a, json_object *b, const char *path)
+{
+	char sub[256];
+
+	if (json_object_get_type(a) != json_object_get_type(b)) {
+		print_error("reports differ at %s (type)\n", path);
+		return true;
+	}
+	if (json_object_is_type(a, json_type_object)) {
+		json_object_object_foreach(a, k, va)
+		{
+			json_object *vb = NULL;
+
+			snprintf(sub, sizeof(sub), "%s.%s", path, k);
+			if (!json_object_object_get_ex(b, k, &vb) ||
+			    first_diff(va, vb, sub))
+				return true;
+		}
+		return false;
+	}
+	if (json_object_is_type(a, json_type_array)) {
+		size_t n = json_object_array_length(a);
+
+		if (n != json_object_array_length(b)) {
+			print_error("reports differ at %s (length)\n", path);
+			return true;
+		}
+		for (size_t i = 0; i < n; i++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			if (first_diff(json_object_array_get_idx(a, i),
+				       json_object_array_get_idx(b, i), sub))
+				return true;
+		}
+		return false;
+	}
+	if (strcmp(json_object_to_json_string(a),
+		   json_object_to_json_string(b))) {
+		print_error("reports differ at %s: %s vs %s\n", path,
+			    json_object_to_json_string(a),
+			    json_object_to_json_string(b));
+		return true;
+	}
+	return false;
+}
+
+static void test_deterministic(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--td",
+			      "64M,vcpus=2,huge=50,convert=10", "--td", "32M",
+			      "--threads", "1", NULL};
+	json_object *a, *b;
+
+	(void)state;
+	a = run_report(args, 0);
+	b = run_report(args, 0);
+	strip_times(a);
+	strip_times(b);
+	if (first_diff(a, b, "report"))
+		fail();
+	json_object_put(a);
+	json_object_put(b);
+}
+
+/* Every strategy this build has runs clean; the others are refused. */
+static void test_strategies(void **state)
+{
+	static const char *const names[] = {"global-lock", "hashed",
+					    "lockless"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *args[] = {"--host-mem", "1G", "--td",
+				      "64M,vcpus=2,huge=25", "--td",
+				      "64M,vcpus=2", "--threads", "4",
+				      "--strategy", names[i], NULL};
+		const char *probe[] = {"--strategy", names[i], "--help",
+				       NULL};
+		struct sim_cli_result r;
+		json_object *root;
+
+		sim_cli_run(probe, NULL, &r);
+		if (r.status == 2) {
+			assert_non_null(strstr(r.err, "not available"));
+			printf("strategy %s: not in this build\n", names[i]);
+			sim_cli_result_free(&r);
+			continue;
+		}
+		sim_cli_result_free(&r);
+		root = run_report(args, 0);
+		assert_clean(root);
+		assert_string_equal(json_object_get_string(
+					    jget(root, "strategy")), names[i]);
+		json_object_put(root);
+	}
+}
+
+/* A test-only broken strategy may or may not lose its race in a short
+ * run; whatever happens, the exit status must agree with the report. */
+static void test_exit_status_matches_report(void **state)
+{
+	char path[] = "/tmp/dpamt-sim-e2e-XXXXXX";
+	const char *args[] = {"--seed", seed_arg, "--host-mem", "1G",
+			      "--td", "64M,vcpus=4", "--td", "64M,vcpus=4",
+			      "--threads", "4", "--cycles", "2",
+			      "--strategy", "broken-v3-put", "--json", path,
+			      "--quiet", NULL};
+	struct sim_cli_result r;
+	json_object *root;
+	char *text;
+	bool bad;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	sim_cli_run(args, NULL, &r);
+	if (r.status == 2) { /* not built in: the refusal names it */
+		assert_non_null(strstr(r.err, "broken-v3-put"));
+		sim_cli_result_free(&r);
+		unlink(path);
+		skip();
+	}
+	text = sim_cli_slurp(path);
+	unlink(path);
+	assert_non_null(text);
+	root = json_tokener_parse(text);
+	free(text);
+	assert_non_null(root);
+	bad = u64(root, "invariants.violations") || u64(root, "leaks.pages");
+	printf("broken-v3-put: status %d, violations %llu\n", r.status,
+	       (unsigned long long)u64(root, "invariants.violations"));
+	assert_int_equal(r.status, bad ? 1 : 0);
+	if (bad)
+		assert_true(json_object_array_length(jget(root, "errors")) > 0);
+	sim_cli_result_free(&r);
+	json_object_put(root);
+}
+
+/* The last three summary lines. */
+static void assert_summary_tail(const char *text)
+{
+	const char *p = strstr(text, "DPAMT now: ");
+
+	assert_non_null(p);
+	assert_true(p == text || p[-1] == '\n');
+	assert_int_equal(strncmp(p, "DPAMT now: 0 kB\nDPAMT peak: ", 28), 0);
+	p = strstr(p, "\nclassic PAMT would be ");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "% saved\n"));
+	assert_string_equal(strchr(p + 1, '\n'), "\n");
+}
+
+static void test_summary_on_stdout(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--td", "64M", NULL};
+	struct sim_cli_result r;
+
+	(void)state;
+	sim_cli_run(args, NULL, &r);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "SEAMCALLs    PAMT.ADD "));
+	assert_non_null(strstr(r.out, "leaks        0 pages"));
+	assert_summary_tail(r.out);
+	/* stderr is not a terminal here: no progress bar */
+	assert_string_equal(r.err, "");
+	sim_cli_result_free(&r);
+}
+
+/* Check a timeline CSV: header, then rows of 7 fields. */
+static void assert_timeline(const char *path)
+{
+	char *csv = sim_cli_slurp(path), *line, *save = NULL;
+	unsigned rows = 0;
+
+	assert_non_null(csv);
+	line = strtok_r(csv, "\n", &save);
+	assert_non_null(line);
+	assert_string_equal(line, "t_ns,event,guest,pairs,dynamic_bytes,"
+			    "busy,contentions");
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		unsigned commas = 0;
+
+		for (char *c = line; *c; c++)
+			commas += *c == ',';
+		assert_int_equal(commas, 6);
+		rows++;
+	}
+	assert_true(rows >= 2);
+	free(csv);
+}
+
+static void test_json_stdout_timeline_plot(void **state)
+{
+	char csv[] = "/tmp/dpamt-sim-e2e-csv-XXXXXX";
+	char svg[64];
+	const char *args[] = {"--host-mem", "1G", "--td", "64M,vcpus=2",
+			      "--json", "-", "--timeline", csv, "--plot", svg,
+			      NULL};
+	struct sim_cli_result r;
+	json_object *root;
+	int fd = mkstemp(csv);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(svg, sizeof(svg), "%s.svg", csv);
+	sim_cli_run(args, NULL, &r);
+	assert_int_equal(r.status, 0);
+	root = json_tokener_parse(r.out);
+	assert_non_null(root);
+	assert_clean(root);
+	json_object_put(root);
+	assert_summary_tail(r.err);
+	assert_timeline(csv);
+	if (access("/usr/bin/gnuplot", X_OK) == 0 ||
+	    access("/usr/local/bin/gnuplot", X_OK) == 0)
+		assert_int_equal(access(svg, F_OK), 0);
+	sim_cli_result_free(&r);
+	unlink(svg);
+	unlink(csv);
+}
+
+static void test_plot_without_gnuplot(void **state)
+{
+	char csv[] = "/tmp/dpamt-sim-e2e-csv-XXXXXX";
+	char svg[64], empty_dir[] = "/tmp/dpamt-sim-e2e-path-XXXXXX";
+	const char *args[] = {"--host-mem", "1G", "--td", "64M",
+			      "--timeline", csv, "--plot", svg, "--quiet",
+			      NULL};
+	struct sim_cli_result r;
+	int fd = mkstemp(csv);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_non_null(mkdtemp(empty_dir));
+	snprintf(svg, sizeof(svg), "%s.svg", csv);
+	sim_cli_run(args, empty_dir, &r);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "apt-get install gnuplot-nox"));
+	assert_int_equal(sim_cli_lines(r.err), 1);
+	assert_timeline(csv);
+	assert_int_equal(access(svg, F_OK), -1);
+	sim_cli_result_free(&r);
+	unlink(csv);
+	rmdir(empty_dir);
+}
+
+int main(void)
+{
+	const char *env = getenv("DPAMT_SEED");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_shaped),
+		cmocka_unit_test(test_huge_convert_cycles),
+		cmocka_unit_test(test_legacy_only),
+		cmocka_unit_test(test_legacy_alongside),
+		cmocka_unit_test(test_static_mode),
+		cmocka_unit_test(test_busy_inject),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_strategies),
+		cmocka_unit_test(test_exit_status_matches_report),
+		cmocka_unit_test(test_summary_on_stdout),
+		cmocka_unit_test(test_json_stdout_timeline_plot),
+		cmocka_unit_test(test_plot_without_gnuplot),
+	};
+
+	snprintf(seed_arg, sizeof(seed_arg), "%s", env && *env ? env : "7");
+	printf("seed=%s\n", seed_arg);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
