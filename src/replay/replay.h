@@ -22,6 +22,8 @@
 
 #include "dpamt/tdx_abi.h"
 
+struct tdxmod; /* dpamt/tdxmod.h */
+
 /* Exit statuses of `dpamt replay` (and return values of replay_run). */
 #define REPLAY_EXIT_OK 0      /* every call ran, every expect held */
 #define REPLAY_EXIT_FAILED 1  /* an expect failed or the model went fatal */
@@ -53,6 +55,9 @@ struct replay_call {
 	uint64_t reg[RR_COUNT];  /* operand values; 0 when not given */
 	unsigned reg_set;        /* bit RR_x set: the line gave that register */
 	struct replay_expect expect;
+	/* expect.REG=V: output register values required after the call */
+	uint64_t out[RR_COUNT];
+	unsigned out_set;        /* bit RR_x set: expect.<reg> was given */
 };
 
 struct replay_config {
@@ -119,11 +124,21 @@ char *replay_expect_str(const struct replay_expect *x, char *buf,
  * Run a parsed trace: create the model from t->config, set it up with
  * tdxmod_setup_simple() (areas from mem - 1 GiB), then issue every call,
  * printing "<line>: <LEAF> status=0x<16 hex> <NAME>[ reg=0x...]" per call
- * to out.  Failed expects and a fatal model are reported on errf as
- * "file:line: ..."; after a failed expect the run continues, after a fatal
+ * to out (output registers of replay_leaf_out_regs() only after a
+ * successful status; the module defines none on an error).  Failed expects and a fatal model are reported on errf as
+ * "file:line: ..." (the status expect and every expect.REG are checked
+ * separately, one message each); after a failed expect the run continues, after a fatal
  * model it stops.  At the end the model's own consistency check runs.
  * Returns a REPLAY_EXIT_* value (BADINPUT when the set-up fails).
  */
 int replay_run(const struct replay_trace *t, FILE *out, FILE *errf);
+
+/*
+ * The call loop of replay_run() on a model the caller created and set up
+ * (t->config is not used); the model stays the caller's.  For tests that
+ * prepare a model state no trace can reach (e.g. a corrupted pair page).
+ */
+int replay_run_model(const struct replay_trace *t, struct tdxmod *m,
+		     FILE *out, FILE *errf);
 
 #endif /* DPAMT_REPLAY_H */

@@ -193,6 +193,34 @@ static int set_reg(struct replay_call *c, const char *key, const char *val,
 	return 0;
 }
 
+/* expect.REG=V: the value REG must hold after the call. */
+static int set_out(struct replay_call *c, const char *key, const char *val,
+		   char *err, size_t errlen)
+{
+	int r = find_reg(key + 7);
+	int rc;
+
+	if (r < 0) {
+		snprintf(err, errlen,
+			 "unknown register '%s' in '%s=' (rcx rdx r8 r9 r10 "
+			 "r11 r12 r13)", key + 7, key);
+		return -1;
+	}
+	if (c->out_set & (1u << r)) {
+		snprintf(err, errlen, "duplicate '%s='", key);
+		return -1;
+	}
+	rc = replay_parse_u64(val, &c->out[r]);
+	if (rc) {
+		snprintf(err, errlen,
+			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
+				  : "bad number '%s' for %s", val, key);
+		return -1;
+	}
+	c->out_set |= 1u << r;
+	return 0;
+}
+
 static int call_operand(struct replay_call *c, char *tok, char *err,
 			size_t errlen)
 {
@@ -200,6 +228,8 @@ static int call_operand(struct replay_call *c, char *tok, char *err,
 
 	if (split_kv(tok, &key, &val, err, errlen))
 		return -1;
+	if (!strncasecmp(key, "expect.", 7))
+		return set_out(c, key, val, err, errlen);
 	if (strcasecmp(key, "expect"))
 		return set_reg(c, key, val, err, errlen);
 	if (c->expect.kind != RX_NONE) {

@@ -3,7 +3,8 @@
  * output registers `dpamt replay` prints after each leaf's status.
  *
  * The table follows what the module model (src/tdxmod/, docs/model.md)
- * writes back; a leaf not listed returns nothing but its status.
+ * writes back on success; a leaf not listed returns nothing but its
+ * status.
  */
 #include "replay/replay.h"
 
@@ -30,8 +31,13 @@ static const struct leaf_out leaf_out_table[] = {
 	{TDH_SYS_RD, OUT(RR_R8)},
 	/* RDX/R8 = the pair pages handed back to the host */
 	{TDH_PHYMEM_PAMT_REMOVE, OUT(RR_RDX) | OUT(RR_R8)},
-	/* R12/R13 = the pair the 2 MiB mapping no longer needs */
-	{TDH_MEM_PAGE_PROMOTE, OUT(RR_R12) | OUT(RR_R13)},
+	/* RDX = next TDMR to initialise (end of this one) */
+	{TDH_SYS_TDMR_INIT, OUT(RR_RDX)},
+	/* RDX = the freed S-EPT page, R12/R13 = the pair the 2 MiB mapping
+	 * no longer needs */
+	{TDH_MEM_PAGE_PROMOTE, OUT(RR_RDX) | OUT(RR_R12) | OUT(RR_R13)},
+	/* RCX = page type, RDX = owner TDR, R8 = page level */
+	{TDH_PHYMEM_PAGE_RECLAIM, OUT(RR_RCX) | OUT(RR_RDX) | OUT(RR_R8)},
 };
 
 unsigned replay_leaf_out_regs(unsigned leaf)

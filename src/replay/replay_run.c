@@ -74,6 +74,8 @@ static void print_call(const struct replay_call *c,
 	fprintf(out, "%u: %s status=0x%016llx %s", c->line,
 		tdx_leaf_name(c->leaf), (unsigned long long)regs->rax,
 		tdx_status_name(regs->rax, name, sizeof(name)));
+	if (!tdx_is_success(regs->rax))
+		outmask = 0;
 	for (int r = 0; r < RR_COUNT; r++)
 		if (outmask & (1u << r))
 			fprintf(out, " %s=0x%llx",
@@ -83,12 +85,35 @@ static void print_call(const struct replay_call *c,
 	fputc('\n', out);
 }
 
-/* Issue one call; 0 ok, 1 its expect failed, -1 the model went fatal. */
+/* Every expect.REG of c against regs; returns the number that failed. */
+static unsigned check_out_regs(const struct replay_trace *t,
+			       const struct replay_call *c,
+			       struct tdx_regs *regs, FILE *errf)
+{
+	unsigned failed = 0;
+
+	for (int r = 0; r < RR_COUNT; r++) {
+		uint64_t got = *reg_slot(regs, (enum replay_reg)r);
+
+		if (!(c->out_set & (1u << r)) || got == c->out[r])
+			continue;
+		fprintf(errf, "%s:%u: expect failed: %s expected 0x%llx, got "
+			"0x%llx\n", t->file, c->line,
+			replay_reg_name((enum replay_reg)r),
+			(unsigned long long)c->out[r],
+			(unsigned long long)got);
+		failed++;
+	}
+	return failed;
+}
+
+/* Issue one call; 0 ok, 1 an expect failed, -1 the model went fatal. */
 static int run_call(const struct replay_trace *t, struct tdxmod *m,
 		    const struct replay_call *c, FILE *out, FILE *errf)
 {
 	struct tdx_regs regs;
 	char want[96], got[64];
+	unsigned failed;
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rax = c->leaf;
@@ -102,31 +127,30 @@ static int run_call(const struct replay_trace *t, struct tdxmod *m,
 			c->line, tdxmod_fatal_reason(m));
 		return -1;
 	}
-	if (replay_expect_holds(&c->expect, regs.rax))
-		return 0;
-	fprintf(errf, "%s:%u: expect failed: expected %s, got 0x%016llx %s\n",
-		t->file, c->line, replay_expect_str(&c->expect, want,
-						    sizeof(want)),
-		(unsigned long long)regs.rax,
-		tdx_status_name(regs.rax, got, sizeof(got)));
-	return 1;
+	failed = 0;
+	if (!replay_expect_holds(&c->expect, regs.rax)) {
+		fprintf(errf, "%s:%u: expect failed: expected %s, got "
+			"0x%016llx %s\n", t->file, c->line,
+			replay_expect_str(&c->expect, want, sizeof(want)),
+			(unsigned long long)regs.rax,
+			tdx_status_name(regs.rax, got, sizeof(got)));
+		failed++;
+	}
+	failed += check_out_regs(t, c, &regs, errf);
+	return failed ? 1 : 0;
 }
 
-int replay_run(const struct replay_trace *t, FILE *out, FILE *errf)
+int replay_run_model(const struct replay_trace *t, struct tdxmod *m,
+		     FILE *out, FILE *errf)
 {
-	struct tdxmod *m = setup_model(t, errf);
 	unsigned failed = 0, violations;
 	char err[512] = "";
 	int rc;
 
-	if (!m)
-		return REPLAY_EXIT_BADINPUT;
 	for (size_t i = 0; i < t->n_calls; i++) {
 		rc = run_call(t, m, &t->calls[i], out, errf);
-		if (rc < 0) {
-			tdxmod_destroy(m);
+		if (rc < 0)
 			return REPLAY_EXIT_FAILED;
-		}
 		failed += (unsigned)rc;
 	}
 	violations = tdxmod_check(m, err, sizeof(err));
@@ -134,6 +158,17 @@ int replay_run(const struct replay_trace *t, FILE *out, FILE *errf)
 		fprintf(errf, "%s: model consistency check failed after the "
 			"last call (%u violations): %s\n", t->file,
 			violations, err);
-	tdxmod_destroy(m);
 	return failed || violations ? REPLAY_EXIT_FAILED : REPLAY_EXIT_OK;
+}
+
+int replay_run(const struct replay_trace *t, FILE *out, FILE *errf)
+{
+	struct tdxmod *m = setup_model(t, errf);
+	int rc;
+
+	if (!m)
+		return REPLAY_EXIT_BADINPUT;
+	rc = replay_run_model(t, m, out, errf);
+	tdxmod_destroy(m);
+	return rc;
 }
