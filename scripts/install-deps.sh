@@ -4,7 +4,7 @@
 # must be installed.
 set -eu
 
-PKGS="cmake make gcc pkg-config libcmocka-dev libjson-c-dev gnuplot-nox"
+PKGS="cmake make gcc pkg-config libcmocka-dev libjson-c-dev gnuplot-nox spin"
 
 missing=""
 for p in $PKGS; do
