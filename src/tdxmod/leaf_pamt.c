@@ -113,9 +113,11 @@ static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 	for (unsigned half = 0; half < 2; half++) {
 		uint64_t pfn = half ? ref >> 32 : ref & 0xFFFFFFFFULL;
 		uint64_t pg = pfn << PAGE_SHIFT;
+		struct mem_page *mp = mem_page_get(c->m, pg, false);
 
-		for (unsigned i = 0; i < ENTRIES_PER_PAGE; i++) {
-			uint64_t h = mem_load(c->m, pg + i * 16);
+		for (unsigned i = 0; mp && i < ENTRIES_PER_PAGE; i++) {
+			uint64_t h = atomic_load_explicit(&mp->w[2 * i],
+							  memory_order_acquire);
 
 			if (h & PE_RESERVED) {
 				model_fatal(c->m, "corrupted PAMT entry at "

@@ -161,6 +161,24 @@ void tm_snap_same(struct tdxmod *m, const struct tm_snap *s)
 	assert_int_equal(now.pairs, s->pairs);
 }
 
+uint64_t tm_entry_2m_pa(struct tdxmod *m, uint64_t mem, uint64_t pa)
+{
+	struct tdx_tdmr_info ti;
+
+	tdxmod_phys_read(m, mem - GiB, &ti, sizeof(ti));
+	assert_true(pa >= ti.base && pa < ti.base + ti.size);
+	return ti.pamt_2m_base + ((pa - ti.base) >> 21) * 16;
+}
+
+void tm_entry_lock_bit(struct tdxmod *m, uint64_t epa, bool set)
+{
+	uint64_t h;
+
+	tdxmod_phys_read(m, epa, &h, 8);
+	h = set ? h | (1ULL << 15) : h & ~(1ULL << 15);
+	tdxmod_phys_write(m, epa, &h, 8);
+}
+
 void tm_check_ok(struct tdxmod *m)
 {
 	char err[512];

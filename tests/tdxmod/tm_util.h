@@ -59,6 +59,14 @@ void tm_snap_take(struct tdxmod *m, struct tm_snap *s, unsigned n,
 		  const uint64_t *pa);
 void tm_snap_same(struct tdxmod *m, const struct tm_snap *s);
 
+/* White-box: PA of the 2M PAMT entry covering pa, for a model made by
+ * tm_model (one TDMR, TDMR_INFO at mem - 1 GiB). */
+uint64_t tm_entry_2m_pa(struct tdxmod *m, uint64_t mem, uint64_t pa);
+/* Set or clear the exclusive lock bit (bit 15, see src/tdxmod/model.h) of
+ * the PAMT entry at epa by writing simulated memory, as a buggy host could;
+ * used to reach BUSY answers deterministically. */
+void tm_entry_lock_bit(struct tdxmod *m, uint64_t epa, bool set);
+
 /* Model consistency check passes (prints the reason otherwise). */
 void tm_check_ok(struct tdxmod *m);
 

@@ -1,0 +1,303 @@
+/*
+ * test_tdxmod_init.c - model creation and module initialisation: TDH.SYS.RD
+ * metadata, the TDH.SYS.CONFIG ladder (TDMRs and PAMT areas: alignment,
+ * order, overlap, CMRs, exact sizes), TDH.SYS.TDMR.INIT, leaves before
+ * initialisation, sparse CMRs, classic mode and the model's footprint.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tm_util.h"
+
+#define MEM (8 * GiB)
+#define ARR (7 * GiB) /* TDMR_INFO array */
+#define AREA (ARR + 64 * 1024)
+
+static struct tdxmod *fresh(void)
+{
+	struct tdxmod_config cfg;
+	char err[128];
+	struct tdxmod *m;
+
+	tdxmod_config_default(&cfg, MEM);
+	cfg.n_cmrs = 2; /* [0, 4 GiB) and [5 GiB, 8 GiB): a hole at 4 GiB */
+	cfg.cmrs[0] = (struct tdxmod_range){0, 4 * GiB};
+	cfg.cmrs[1] = (struct tdxmod_range){5 * GiB, 3 * GiB};
+	m = tdxmod_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	return m;
+}
+
+/* A valid two-TDMR layout matching fresh()'s CMRs. */
+static void layout(struct tdx_tdmr_info ti[2], bool dyn)
+{
+	uint64_t pa = AREA;
+
+	memset(ti, 0, 2 * sizeof(*ti));
+	ti[0].base = 0, ti[0].size = 4 * GiB;
+	ti[1].base = 5 * GiB, ti[1].size = 3 * GiB;
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t s = ti[i].size;
+
+		ti[i].pamt_1g_base = pa, ti[i].pamt_1g_size = PG;
+		pa += PG;
+		ti[i].pamt_2m_base = pa, ti[i].pamt_2m_size = (s >> 21) * 16;
+		pa += ti[i].pamt_2m_size;
+		ti[i].pamt_4k_base = pa;
+		ti[i].pamt_4k_size = dyn ? (s >> 12) / 8 : (s >> 12) * 16;
+		pa += ti[i].pamt_4k_size;
+	}
+}
+
+static uint64_t config(struct tdxmod *m, struct tdx_tdmr_info ti[2],
+		       unsigned n, uint64_t r8)
+{
+	tdxmod_phys_write(m, ARR, ti, n * sizeof(*ti));
+	return tm_sc(m, TDH_SYS_CONFIG, ARR, n, r8, NULL);
+}
+
+#define DYN (TDX_SYS_CONFIG_DPAMT_BIT | 1)
+#define BAD_TDMR(field, value, want)                                        \
+	do {                                                                \
+		layout(ti, true);                                           \
+		field = value;                                              \
+		TM_EXPECT(config(m, ti, 2, DYN), want);                     \
+	} while (0)
+
+static void test_sys_rd(void **state)
+{
+	struct tdxmod *m = fresh();
+	struct tdx_regs r;
+
+	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, TDX_MD_FEATURES0, 0, &r),
+		  TDX_SUCCESS);
+	assert_true(r.r8 & TDX_FEATURES0_DPAMT_BIT);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_4K_ENTRY_SIZE, 0, &r);
+	assert_int_equal(r.r8, 16);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_2M_ENTRY_SIZE, 0, &r);
+	assert_int_equal(r.r8, 16);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_1G_ENTRY_SIZE, 0, &r);
+	assert_int_equal(r.r8, 16);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, 0, &r);
+	assert_int_equal(r.r8, 1);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_PAGES_PER_2M, 0, &r);
+	assert_int_equal(r.r8, 2);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCS_PAGES, 0, &r);
+	assert_int_equal(r.r8, 4);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCX_PAGES, 0, &r);
+	assert_int_equal(r.r8, 6);
+	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, 0x1234, 0, NULL),
+		  TDX_METADATA_FIELD_ID_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, 5, 0, 0, 0, NULL), TDX_INVALID_LEAF);
+	TM_EXPECT(tm_sc(m, 1000, 0, 0, 0, NULL), TDX_INVALID_LEAF);
+	tdxmod_destroy(m);
+}
+
+static void test_not_ready(void **state)
+{
+	struct tdxmod *m = fresh();
+	struct tdx_tdmr_info ti[2];
+
+	TM_EXPECT(tm_sc(m, TDH_PHYMEM_PAMT_ADD, 1 | 2 * MiB, 0, PG, NULL),
+		  TDX_SYS_NOT_READY);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 0, 1, 0, NULL), TDX_SYS_NOT_READY);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  TDX_SYS_STATE_INCORRECT);
+	layout(ti, true);
+	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
+	TM_EXPECT(config(m, ti, 2, DYN), TDX_SYS_STATE_INCORRECT);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 4 * GiB, 0, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	/* one TDMR still uninitialised */
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 0, 1, 0, NULL), TDX_SYS_NOT_READY);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, 0, 5 * GiB, 5 * GiB + PG), TDX_SUCCESS);
+	/* memory in the CMR hole is in no TDMR */
+	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 4 * GiB, PG),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  TDX_SYS_STATE_INCORRECT);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
+static void test_config_registers(void **state)
+{
+	struct tdxmod *m = fresh();
+	struct tdx_tdmr_info ti[2];
+
+	layout(ti, true);
+	tdxmod_phys_write(m, ARR, ti, sizeof(ti));
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 0, DYN, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, TDXMOD_MAX_TDMRS + 1, DYN,
+			NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR + 8, 2, DYN, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, MEM, 2, DYN, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, MEM - 512, 2, DYN, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, DYN | (1ULL << 17), NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, TDX_SYS_CONFIG_DPAMT_BIT,
+			NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, 64, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	/* still unconfigured after all that */
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  TDX_SYS_STATE_INCORRECT);
+	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
+	tdxmod_destroy(m);
+}
+
+static void test_config_tdmrs(void **state)
+{
+	struct tdxmod *m = fresh();
+	struct tdx_tdmr_info ti[2];
+	const uint64_t inv = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	const uint64_t rng = TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX;
+
+	BAD_TDMR(ti[0].base, 2 * MiB, inv);              /* not 1G aligned */
+	BAD_TDMR(ti[0].size, 0, inv);
+	BAD_TDMR(ti[1].size, GiB + 2 * MiB, inv);
+	BAD_TDMR(ti[1].base, 3 * GiB, inv);              /* overlaps TDMR 0 */
+	BAD_TDMR(ti[1].base, 0, inv);                    /* not sorted */
+	BAD_TDMR(ti[1].size, 4 * GiB, rng);              /* past memory */
+	BAD_TDMR(ti[0].size, 5 * GiB, rng);              /* into the hole */
+	BAD_TDMR(ti[1].base, 4 * GiB, rng);              /* CMR hole */
+	BAD_TDMR(ti[0].pamt_1g_size, 2 * PG, inv);       /* wrong sizes */
+	BAD_TDMR(ti[0].pamt_2m_size, ti[0].pamt_2m_size - PG, inv);
+	BAD_TDMR(ti[1].pamt_4k_size, ti[1].pamt_4k_size * 128, inv);
+	BAD_TDMR(ti[0].pamt_2m_base, ti[0].pamt_2m_base + 8, inv);
+	BAD_TDMR(ti[0].pamt_4k_base, 4 * GiB, rng);      /* in the hole */
+	BAD_TDMR(ti[1].pamt_4k_base, MEM - PG, rng);     /* past memory */
+	BAD_TDMR(ti[0].pamt_2m_base, ti[0].pamt_1g_base, inv); /* overlap */
+	BAD_TDMR(ti[1].pamt_1g_base, ti[0].pamt_4k_base, inv); /* other's */
+	BAD_TDMR(ti[0].reserved[0].size, 100, inv);
+	layout(ti, true);
+	ti[0].reserved[0].offset = 8;
+	ti[0].reserved[0].size = PG;
+	TM_EXPECT(config(m, ti, 2, DYN), inv);
+	layout(ti, true);                                /* not sorted */
+	ti[0].reserved[0].offset = 8 * PG, ti[0].reserved[0].size = PG;
+	ti[0].reserved[1].offset = 4 * PG, ti[0].reserved[1].size = PG;
+	TM_EXPECT(config(m, ti, 2, DYN), inv);
+	layout(ti, true);
+	ti[0].reserved[0].offset = 8 * PG;
+	ti[0].reserved[0].size = 8 * GiB;
+	TM_EXPECT(config(m, ti, 2, DYN), inv);           /* past the TDMR */
+	/* classic sizes with Dynamic PAMT requested, and the reverse */
+	layout(ti, false);
+	TM_EXPECT(config(m, ti, 2, DYN), inv);
+	layout(ti, true);
+	TM_EXPECT(config(m, ti, 2, 1), inv);
+	/* a reserved area is outside the TDMR for every leaf */
+	layout(ti, true);
+	ti[0].reserved[0].offset = 2 * MiB;
+	ti[0].reserved[0].size = 2 * MiB;
+	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, 4 * MiB, 2 * MiB, 2 * MiB + PG),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 0, PG),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
+static void test_create_rejects(void **state)
+{
+	struct tdxmod_config cfg;
+	char err[128];
+
+	tdxmod_config_default(&cfg, GiB + 4096);
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	assert_true(strlen(err) > 0);
+	tdxmod_config_default(&cfg, 4 * GiB);
+	cfg.pamt_entry_size_4k = 8;
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	tdxmod_config_default(&cfg, 4 * GiB);
+	cfg.hkid_min = 10, cfg.hkid_max = 5;
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	tdxmod_config_default(&cfg, 4 * GiB);
+	cfg.n_cmrs = 1;
+	cfg.cmrs[0] = (struct tdxmod_range){GiB, 4 * GiB};
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	tdxmod_config_default(&cfg, 4 * GiB);
+	cfg.busy_inject_prob = 1.5;
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+}
+
+static void test_static_areas_marked(void **state)
+{
+	struct tdxmod *m = tm_model(4 * GiB, true);
+	struct tdxmod_page_info pi;
+	uint64_t end_static = 3 * GiB + 3 * PG; /* array, 1G, 2M areas */
+
+	for (uint64_t pa = 3 * GiB + PG; pa < end_static; pa += PG) {
+		assert_int_equal(tdxmod_page_info(m, pa, &pi), 0);
+		assert_true(pi.bitmap_bit);
+	}
+	tdxmod_page_info(m, 3 * GiB, &pi); /* TDMR_INFO array: host's */
+	assert_false(pi.bitmap_bit);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+
+	m = tm_model(4 * GiB, false);
+	tdxmod_page_info(m, 3 * GiB + 2 * PG, &pi);
+	assert_int_equal(pi.type, PT_PAMT);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 3 * GiB + 2 * PG, 1, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
+/* Memory use: proportional to pages touched, not to memory size. */
+static void test_footprint(void **state)
+{
+	struct tdxmod *m = tm_model(1024 * GiB, true);
+	uint64_t f0 = tdxmod_footprint_bytes(m), f1;
+
+	/* 1 TiB simulated: the model itself holds well under 1% of the
+	 * 4K array a classic PAMT would need (4 GiB) */
+	assert_true(f0 < 8 * MiB);
+	for (unsigned i = 0; i < 64; i++)
+		TM_EXPECT(tm_pamt_add(m, (uint64_t)i * GiB, 900 * GiB + i * 2 * PG,
+				      900 * GiB + i * 2 * PG + PG), TDX_SUCCESS);
+	for (unsigned i = 0; i < 60; i++)
+		TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, (uint64_t)i * GiB, 1 + i,
+				0, NULL), TDX_SUCCESS);
+	f1 = tdxmod_footprint_bytes(m);
+	assert_true(f1 > f0);
+	assert_true(f1 - f0 < 64 * 64 * 1024);
+	tdxmod_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sys_rd),
+		cmocka_unit_test(test_not_ready),
+		cmocka_unit_test(test_config_registers),
+		cmocka_unit_test(test_config_tdmrs),
+		cmocka_unit_test(test_create_rejects),
+		cmocka_unit_test(test_static_areas_marked),
+		cmocka_unit_test(test_footprint),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
