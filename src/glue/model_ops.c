@@ -186,6 +186,7 @@ int model_host_create(struct model_host *h, uint64_t mem_bytes,
 {
 	struct tdxmod_config mc;
 	struct phys_range pr = { 0, mem_bytes };
+	struct dpamt_config c;
 	int err;
 
 	memset(h, 0, sizeof(*h));
@@ -202,7 +203,10 @@ int model_host_create(struct model_host *h, uint64_t mem_bytes,
 		return -1;
 	}
 	model_ops_init(&h->mo, h->mod, h->alloc, false);
-	err = dpamt_create(cfg, &h->mo.ops, &h->dp);
+	c = *cfg;
+	if (!c.global_hkid)
+		c.global_hkid = mc.hkid_max; /* the model wants a private one */
+	err = dpamt_create(&c, &h->mo.ops, &h->dp);
 	if (err) {
 		snprintf(msg, len, "dpamt_create: %s", dpamt_strerror(err));
 		h->dp = NULL;

@@ -49,9 +49,11 @@ void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
 
 /*
  * A whole test host in one call: model of mem_bytes (default config, then
- * adjusted by tweak if non-NULL), allocator over all of it, ops, and a
- * manager with the model's memory as one TDMR.  0, or -1 with msg.
- * model_host_destroy tears it all down (manager, model, allocator).
+ * adjusted by tweak if non-NULL), allocator over [0, mem_bytes), ops, and
+ * a manager created with cfg (its TDMRs must lie in the model's CMRs; a
+ * global_hkid of 0 becomes the model's hkid_max, since the model accepts
+ * only a private HKID).  0, or -1 with msg.  h must not move afterwards
+ * (the ops point into it).  model_host_destroy tears it all down.
  */
 struct model_host {
 	struct tdxmod *mod;

@@ -28,10 +28,23 @@ static void dp_size_tdmr(struct dpamt *m, struct dp_tdmr *t,
 	*classic += t->sz_1g + t->sz_2m + sz_4k_classic;
 }
 
+/* Physical address 0 is a valid page: "none" needs its own value. */
+#define DP_NO_PA UINT64_MAX
+
+void dp_areas_init(struct dpamt *m)
+{
+	for (unsigned i = 0; i < DPAMT_MAX_TDMRS; i++) {
+		m->tdmrs[i].pa_1g = DP_NO_PA;
+		m->tdmrs[i].pa_2m = DP_NO_PA;
+		m->tdmrs[i].pa_4k = DP_NO_PA;
+	}
+	m->info_pa = DP_NO_PA;
+}
+
 static int dp_contig(struct dpamt *m, uint64_t bytes, uint64_t *pa)
 {
 	if (m->ops.contig_alloc(m->ops.ctx, bytes, pa) != 0) {
-		*pa = 0;
+		*pa = DP_NO_PA;
 		dp_stat_inc(m, DP_ST_enomem);
 		return DPAMT_ENOMEM;
 	}
@@ -40,9 +53,9 @@ static int dp_contig(struct dpamt *m, uint64_t bytes, uint64_t *pa)
 
 static void dp_contig_put(struct dpamt *m, uint64_t *pa, uint64_t bytes)
 {
-	if (*pa && bytes)
+	if (*pa != DP_NO_PA && bytes)
 		m->ops.contig_free(m->ops.ctx, *pa, bytes);
-	*pa = 0;
+	*pa = DP_NO_PA;
 }
 
 /* Free every area (only valid while the module does not reference them). */

@@ -197,6 +197,7 @@ int dpamt_create(const struct dpamt_config *cfg, const struct dpamt_ops *ops,
 	m->busy_budget = cfg->busy_retries ? cfg->busy_retries
 					   : DP_DEFAULT_BUSY_RETRIES;
 	m->n_tdmrs = cfg->n_tdmrs;
+	dp_areas_init(m);
 	for (unsigned i = 0; i < cfg->n_tdmrs; i++) {
 		m->tdmrs[i].base = cfg->tdmrs[i].base;
 		m->tdmrs[i].size = cfg->tdmrs[i].size;

@@ -105,6 +105,7 @@ void dp_idle_set(struct dpamt *m, uint64_t idx);
 void dp_idle_clear(struct dpamt *m, uint64_t idx);
 
 /* ---- areas.c ----------------------------------------------------------- */
+void dp_areas_init(struct dpamt *m);
 int dp_areas_alloc(struct dpamt *m);
 void dp_areas_free(struct dpamt *m);
 int dp_module_config(struct dpamt *m);

@@ -1,0 +1,125 @@
+/*
+ * host_test_util.c - see host_test_util.h.
+ */
+#include "host/host_test_util.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+uint64_t ht_seed(const char *test, uint64_t dflt)
+{
+	const char *e = getenv("DPAMT_SEED");
+	uint64_t s = e && *e ? strtoull(e, NULL, 0) : dflt;
+
+	printf("%s: seed=%llu (DPAMT_SEED=%llu to replay)\n", test,
+	       (unsigned long long)s, (unsigned long long)s);
+	fflush(stdout);
+	return s;
+}
+
+void ht_held_init(struct ht_held *h, uint64_t mem_bytes)
+{
+	h->n_ranges = mem_bytes / MiB2;
+	h->refs = calloc(h->n_ranges, sizeof(*h->refs));
+	assert_non_null(h->refs);
+}
+
+void ht_held_fini(struct ht_held *h)
+{
+	free(h->refs);
+	h->refs = NULL;
+}
+
+uint32_t ht_held_cb(void *arg, uint64_t pa_2m)
+{
+	struct ht_held *h = arg;
+	uint64_t i = pa_2m / MiB2;
+
+	return i < h->n_ranges ? atomic_load(&h->refs[i]) : 0;
+}
+
+struct dpamt_config ht_cfg(uint64_t mem, enum dpamt_strategy s)
+{
+	struct dpamt_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.strategy = s;
+	c.n_tdmrs = 1;
+	c.tdmrs[0].size = mem;
+	return c;
+}
+
+void ht_host(struct model_host *h, uint64_t mem, const struct dpamt_config *c,
+	     void (*tweak)(struct tdxmod_config *mc, void *arg), void *arg)
+{
+	char msg[256] = "";
+
+	if (model_host_create(h, mem, c, tweak, arg, msg, sizeof(msg)) != 0)
+		fail_msg("model_host_create: %s", msg);
+}
+
+void ht_host_ex(struct model_host *h, uint64_t mem,
+		const struct dpamt_config *c, const struct ht_tweak *tw)
+{
+	struct tdxmod_config mc;
+	struct phys_range pr = { 0, mem };
+	struct dpamt_config cc = *c;
+	char msg[256] = "";
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	tdxmod_config_default(&mc, mem);
+	mc.busy_inject_prob = tw->busy_prob;
+	mc.busy_inject_seed = tw->seed;
+	mc.dpamt_supported = !tw->no_dpamt;
+	h->mod = tdxmod_create(&mc, msg, sizeof(msg));
+	if (!h->mod)
+		fail_msg("tdxmod_create: %s", msg);
+	h->alloc = phys_alloc_create(&pr, 1);
+	assert_non_null(h->alloc);
+	model_ops_init(&h->mo, h->mod, h->alloc, tw->core_lock);
+	if (!cc.global_hkid)
+		cc.global_hkid = mc.hkid_max;
+	err = dpamt_create(&cc, &h->mo.ops, &h->dp);
+	if (err)
+		fail_msg("dpamt_create: %s", dpamt_strerror(err));
+}
+
+unsigned ht_check(struct model_host *h, const struct dpamt_check_opts *o)
+{
+	char msg[4096];
+	unsigned v = dpamt_check(h->dp, h->mod, h->alloc, o, msg, sizeof(msg));
+
+	if (v)
+		printf("dpamt_check: %u violation(s):\n%s", v, msg);
+	return v;
+}
+
+static struct tdxmod_leaf_stats ht_leaf(struct model_host *h, unsigned leaf)
+{
+	struct tdxmod_leaf_stats s;
+
+	tdxmod_leaf_stats(h->mod, leaf, &s);
+	return s;
+}
+
+uint64_t ht_leaf_calls(struct model_host *h, unsigned leaf)
+{
+	return ht_leaf(h, leaf).calls;
+}
+
+uint64_t ht_leaf_errors(struct model_host *h, unsigned leaf)
+{
+	return ht_leaf(h, leaf).errors;
+}
+
+uint64_t ht_leaf_busy(struct model_host *h, unsigned leaf)
+{
+	return ht_leaf(h, leaf).busy;
+}

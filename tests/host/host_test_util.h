@@ -1,0 +1,65 @@
+/*
+ * host_test_util.h - shared helpers of the model-backed host tests: the
+ * seed (printed, DPAMT_SEED to replay), a small PRNG, per-range "held"
+ * counts for the consistency check, and a set-up that builds a model host.
+ */
+#ifndef DPAMT_TESTS_HOST_TEST_UTIL_H
+#define DPAMT_TESTS_HOST_TEST_UTIL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpamt/dpamt.h"
+#include "dpamt/tdxmod.h"
+#include "glue/dpamt_check.h"
+#include "glue/model_ops.h"
+
+#define GiB (1ULL << 30)
+#define MiB2 (2ULL << 20)
+
+/* DPAMT_SEED from the environment, else dflt; printed as seed=N. */
+uint64_t ht_seed(const char *test, uint64_t dflt);
+
+static inline uint64_t ht_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* References the test believes it holds, per 2 MiB range of [0, mem). */
+struct ht_held {
+	uint64_t n_ranges;
+	_Atomic uint32_t *refs;
+};
+void ht_held_init(struct ht_held *h, uint64_t mem_bytes);
+void ht_held_fini(struct ht_held *h);
+uint32_t ht_held_cb(void *arg, uint64_t pa_2m);
+
+/* Model host over [0, mem) with one TDMR covering it all. */
+struct dpamt_config ht_cfg(uint64_t mem, enum dpamt_strategy s);
+void ht_host(struct model_host *h, uint64_t mem, const struct dpamt_config *c,
+	     void (*tweak)(struct tdxmod_config *mc, void *arg), void *arg);
+
+/* Variations: model BUSY injection, the core's own spin lock. */
+struct ht_tweak {
+	double busy_prob;
+	uint64_t seed;
+	bool core_lock;
+	bool no_dpamt;
+};
+void ht_host_ex(struct model_host *h, uint64_t mem,
+		const struct dpamt_config *c, const struct ht_tweak *tw);
+
+/* dpamt_check with opts; prints the messages and returns the count. */
+unsigned ht_check(struct model_host *h, const struct dpamt_check_opts *o);
+
+/* Model leaf counters. */
+uint64_t ht_leaf_calls(struct model_host *h, unsigned leaf);
+uint64_t ht_leaf_errors(struct model_host *h, unsigned leaf);
+uint64_t ht_leaf_busy(struct model_host *h, unsigned leaf);
+
+#endif

@@ -1,0 +1,323 @@
+/*
+ * test_host_interleave.c - deterministic interleavings forced with the
+ * manager's yield hooks (threads parked at chosen yield points on
+ * semaphores, released in a chosen order), on the module model:
+ *  - DESIGN section 1's double-REMOVE trap: put A drops the last
+ *    reference, a get comes and goes, put B drops it again.  global-lock
+ *    survives (one ADD, one REMOVE, no error); broken-v3-put issues a
+ *    second REMOVE that gets NO_PAMT_PAGE_PAIR.
+ *  - the seed's CPU0/CPU1 race: CPU0's get finds the pair present, CPU1
+ *    puts the range's other page, CPU0 hands its page to the module.
+ *    global-lock keeps the pair (MNG.CREATE succeeds); broken-hint removes
+ *    it and the module answers MISSING_PAMT_PAGE_PAIR.
+ *  - a put dropping to 0 while a get is between its check and its ADD,
+ *    and two gets racing to install one range: one ADD per 0->1.
+ */
+#include <pthread.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host/host_test_util.h"
+
+#define MEM (4 * GiB)
+#define R (500 * MiB2)     /* the contested 2 MiB range */
+#define PY (R + 0x3000)    /* page Y */
+#define PZ (R + 0x7000)    /* page Z */
+
+/* The role of the calling thread in a schedule (test code only). */
+static _Thread_local int role = -1;
+
+struct stop {
+	int role;
+	enum dpamt_yield_point where;
+	bool armed;
+	sem_t reached, go;
+};
+
+struct sched {
+	struct stop stops[4];
+	unsigned n;
+};
+
+static void hook(void *arg, enum dpamt_yield_point where, uint64_t pa)
+{
+	struct sched *s = arg;
+
+	(void)pa;
+	for (unsigned i = 0; i < s->n; i++) {
+		struct stop *st = &s->stops[i];
+
+		if (st->armed && st->role == role && st->where == where) {
+			st->armed = false;
+			sem_post(&st->reached);
+			sem_wait(&st->go);
+		}
+	}
+}
+
+static struct stop *add_stop(struct sched *s, int r,
+			     enum dpamt_yield_point where)
+{
+	struct stop *st = &s->stops[s->n++];
+
+	st->role = r;
+	st->where = where;
+	st->armed = true;
+	sem_init(&st->reached, 0, 0);
+	sem_init(&st->go, 0, 0);
+	return st;
+}
+
+static void sched_fini(struct sched *s)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		sem_destroy(&s->stops[i].reached);
+		sem_destroy(&s->stops[i].go);
+	}
+}
+
+struct op {
+	struct model_host *h;
+	int role;
+	bool put;
+	uint64_t pa;
+	int result;
+	pthread_t t;
+};
+
+static void *op_main(void *arg)
+{
+	struct op *o = arg;
+
+	role = o->role;
+	o->result = o->put ? dpamt_put(o->h->dp, o->pa, NULL)
+			   : dpamt_get(o->h->dp, o->pa, NULL);
+	return NULL;
+}
+
+static void op_start(struct op *o, struct model_host *h, int r, bool put,
+		     uint64_t pa)
+{
+	*o = (struct op){ .h = h, .role = r, .put = put, .pa = pa };
+	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
+}
+
+static void host_with_hook(struct model_host *h, enum dpamt_strategy s,
+			   struct sched *sc)
+{
+	struct dpamt_config c = ht_cfg(MEM, s);
+
+	ht_host(h, MEM, &c, NULL, NULL);
+	h->mo.yield_hook = hook;
+	h->mo.yield_arg = sc;
+}
+
+/* ---- the double-REMOVE trap ------------------------------------------- */
+static void double_remove_schedule(enum dpamt_strategy strat, int *a_result,
+				   struct model_host *h)
+{
+	struct sched sc = { .n = 0 };
+	struct stop *a_stop;
+	struct op a;
+
+	host_with_hook(h, strat, &sc);
+	assert_int_equal(dpamt_get(h->dp, PY, NULL), 0); /* A's reference */
+	a_stop = add_stop(&sc, 1, DPAMT_YP_PUT_FAST_MISS);
+	op_start(&a, h, 1, true, PY);           /* put A: drops the last ref */
+	sem_wait(&a_stop->reached);             /* ...parked before the lock */
+	assert_int_equal(dpamt_get(h->dp, PZ, NULL), 0); /* a get */
+	assert_int_equal(dpamt_put(h->dp, PZ, NULL),     /* put B */
+			 strat == DPAMT_STRATEGY_GLOBAL_LOCK ? 0 : 0);
+	sem_post(&a_stop->go);                  /* A takes the lock now */
+	pthread_join(a.t, NULL);
+	*a_result = a.result;
+	sched_fini(&sc);
+	h->mo.yield_hook = NULL;
+}
+
+static void test_double_remove_global_lock(void **state)
+{
+	struct dpamt_check_opts o = { .all_gone = true };
+	struct model_host h;
+	struct dpamt_stats st;
+	int a_result;
+
+	(void)state;
+	double_remove_schedule(DPAMT_STRATEGY_GLOBAL_LOCK, &a_result, &h);
+	assert_int_equal(a_result, 0);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	dpamt_stats(h.dp, &st);
+	assert_int_equal(st.remove_errors, 0);
+	assert_int_equal(st.add_not_free, 0);
+	assert_int_equal(ht_check(&h, &o), 0);
+	model_host_destroy(&h);
+}
+
+static void test_double_remove_broken_v3_put(void **state)
+{
+	struct model_host h;
+	struct dpamt_stats st;
+	int a_result;
+
+	(void)state;
+	double_remove_schedule(DPAMT_STRATEGY_BROKEN_V3_PUT, &a_result, &h);
+	/* The get met HPA_RANGE_NOT_FREE, both puts issued REMOVE, and the
+	 * second one got NO_PAMT_PAGE_PAIR. */
+	assert_int_equal(a_result, DPAMT_EIO);
+	dpamt_stats(h.dp, &st);
+	assert_int_equal(st.add_not_free, 1);
+	assert_int_equal(st.remove_errors, 1);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 2);
+	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	model_host_destroy(&h);
+}
+
+/* ---- the seed's CPU0/CPU1 race ---------------------------------------- */
+static uint64_t mng_create(struct model_host *h, uint64_t tdr)
+{
+	struct tdx_regs r = { .rax = TDH_MNG_CREATE, .rcx = tdr, .rdx = 1 };
+
+	tdxmod_seamcall(h->mod, &r);
+	return r.rax;
+}
+
+static uint64_t seed_race(struct model_host *h, enum dpamt_strategy strat)
+{
+	struct sched sc = { .n = 0 };
+
+	host_with_hook(h, strat, &sc);
+	/* Page Y of range X is in use (e.g. a private page, reference held). */
+	assert_int_equal(dpamt_get(h->dp, PY, NULL), 0);
+	/* CPU0: about to use page Z of X: get -> ADD says "already there". */
+	assert_int_equal(dpamt_get(h->dp, PZ, NULL), 0);
+	/* CPU1: page Y goes away (its removal hint: count 0): put. */
+	assert_int_equal(dpamt_put(h->dp, PY, NULL), 0);
+	/* CPU0: hands Z to the module. */
+	return mng_create(h, PZ);
+}
+
+static void test_seed_race_global_lock(void **state)
+{
+	struct model_host h;
+	struct ht_held held;
+	struct dpamt_check_opts o = { .held = ht_held_cb, .held_arg = &held,
+				      .exact_page_count = true };
+
+	(void)state;
+	assert_int_equal(seed_race(&h, DPAMT_STRATEGY_GLOBAL_LOCK),
+			 TDX_SUCCESS);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	ht_held_init(&held, MEM);
+	held.refs[R / MiB2] = 1; /* Z, now the module's TDR page */
+	assert_int_equal(ht_check(&h, &o), 0);
+	ht_held_fini(&held);
+	model_host_destroy(&h);
+}
+
+static void test_seed_race_broken_hint(void **state)
+{
+	struct model_host h;
+	uint64_t st;
+
+	(void)state;
+	st = seed_race(&h, DPAMT_STRATEGY_BROKEN_HINT);
+	assert_int_equal(tdx_status_class(st), TDX_MISSING_PAMT_PAGE_PAIR);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 2);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_false(tdxmod_range_info(h.mod, R, &(struct tdxmod_range_info){
+		0 }) != 0);
+	model_host_destroy(&h);
+}
+
+/* ---- put to 0 while a get is between its check and its ADD ------------ */
+static void test_put_during_get_window(void **state)
+{
+	struct sched sc = { .n = 0 };
+	struct dpamt_check_opts o = { 0 };
+	struct model_host h;
+	struct stop *p_stop, *g_stop;
+	struct op p, g;
+
+	(void)state;
+	host_with_hook(&h, DPAMT_STRATEGY_GLOBAL_LOCK, &sc);
+	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
+	p_stop = add_stop(&sc, 1, DPAMT_YP_PUT_LOCKED);
+	g_stop = add_stop(&sc, 2, DPAMT_YP_GET_FAST_MISS);
+	op_start(&p, &h, 1, true, PY);  /* 1 -> 0 under the lock, parked */
+	sem_wait(&p_stop->reached);
+	op_start(&g, &h, 2, false, PZ); /* sees 0: slow path, parked */
+	sem_wait(&g_stop->reached);
+	sem_post(&g_stop->go);          /* get waits for the lock */
+	sem_post(&p_stop->go);          /* put REMOVEs, unlocks */
+	pthread_join(p.t, NULL);
+	pthread_join(g.t, NULL);
+	assert_int_equal(p.result, 0);
+	assert_int_equal(g.result, 0);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 2);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(dpamt_refcount(h.dp, R), 1);
+	assert_int_equal(mng_create(&h, PZ), TDX_SUCCESS);
+	assert_int_equal(ht_check(&h, &o), 0);
+	sched_fini(&sc);
+	model_host_destroy(&h);
+}
+
+/* ---- two gets racing to install the same range ------------------------ */
+static void test_two_gets_one_add(void **state)
+{
+	struct sched sc = { .n = 0 };
+	struct dpamt_check_opts o = { 0 };
+	struct model_host h;
+	struct stop *g1_stop, *g2_stop;
+	struct op g1, g2;
+
+	(void)state;
+	host_with_hook(&h, DPAMT_STRATEGY_GLOBAL_LOCK, &sc);
+	g1_stop = add_stop(&sc, 1, DPAMT_YP_GET_LOCKED);
+	g2_stop = add_stop(&sc, 2, DPAMT_YP_GET_FAST_MISS);
+	op_start(&g1, &h, 1, false, PY); /* holds the lock, before ADD */
+	sem_wait(&g1_stop->reached);
+	op_start(&g2, &h, 2, false, PZ); /* fast path missed too */
+	sem_wait(&g2_stop->reached);
+	sem_post(&g2_stop->go);
+	sem_post(&g1_stop->go);
+	pthread_join(g1.t, NULL);
+	pthread_join(g2.t, NULL);
+	assert_int_equal(g1.result, 0);
+	assert_int_equal(g2.result, 0);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
+	assert_int_equal(dpamt_refcount(h.dp, R), 2);
+	assert_int_equal(ht_check(&h, &o), 0);
+	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);
+	assert_int_equal(dpamt_put(h.dp, PZ, NULL), 0);
+	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	o.all_gone = true;
+	assert_int_equal(ht_check(&h, &o), 0);
+	sched_fini(&sc);
+	model_host_destroy(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_double_remove_global_lock),
+		cmocka_unit_test(test_double_remove_broken_v3_put),
+		cmocka_unit_test(test_seed_race_global_lock),
+		cmocka_unit_test(test_seed_race_broken_hint),
+		cmocka_unit_test(test_put_during_get_window),
+		cmocka_unit_test(test_two_gets_one_add),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
