@@ -100,7 +100,7 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		r->leaves[TDH_PHYMEM_PAMT_REMOVE].calls,
 		sim_report_total_busy(r), r->busy_retries_vmm);
 	fprintf(f, "  lock         acquisitions %" PRIu64 " | contentions %"
-		PRIu64 " | wait %s\n", r->pamt.lock_acquisitions,
+		PRIu64 " | wait %s (all threads)\n", r->pamt.lock_acquisitions,
 		r->pamt.lock_contentions,
 		fmt_ns(r->pamt.lock_wait_ns, a, sizeof(a)));
 	fprintf(f, "  invariants   checks %" PRIu64 " | violations %" PRIu64
@@ -112,6 +112,7 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 void sim_report_print_summary(const struct sim_report *r, FILE *f)
 {
 	struct totals t;
+	double pct;
 	unsigned n_err = r->n_errors < SIM_MAX_ERRORS ? r->n_errors :
 		SIM_MAX_ERRORS;
 
@@ -127,9 +128,10 @@ void sim_report_print_summary(const struct sim_report *r, FILE *f)
 		r->pamt.dynamic_bytes_now / 1024);
 	fprintf(f, "DPAMT peak: %" PRIu64 " kB\n",
 		r->pamt.dynamic_bytes_peak / 1024);
+	pct = sim_report_saving_pct(r);
 	fprintf(f, "classic PAMT would be %" PRIu64 " kB; dynamic "
-		"(static+peak) is %" PRIu64 " kB: %.1f%% saved\n",
+		"(static+peak) is %" PRIu64 " kB: %.1f%% %s\n",
 		r->pamt.classic_bytes / 1024,
 		(r->pamt.static_bytes + r->pamt.dynamic_bytes_peak) / 1024,
-		sim_report_saving_pct(r));
+		pct < 0 ? -pct : pct, pct < 0 ? "more than classic" : "saved");
 }

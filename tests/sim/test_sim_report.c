@@ -233,6 +233,15 @@ static void test_summary(void **state)
 			    "classic PAMT would be 256000 kB; dynamic "
 			    "(static+peak) is 2977 kB: 98.8% saved\n");
 	free(buf);
+
+	/* dynamic cost more than classic: said so, not "-x% saved" */
+	r.pamt.dynamic_bytes_peak = 262144000;
+	buf = NULL;
+	f = open_memstream(&buf, &n);
+	sim_report_print_summary(&r, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "is 257953 kB: 0.8% more than classic\n"));
+	free(buf);
 }
 
 static void test_saving(void **state)
