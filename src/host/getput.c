@@ -30,6 +30,7 @@ int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 	int err;
 
 	if (idx < 0) {
+		dp_cache_count(m, cache, false, false);
 		dp_stat_inc(m, DP_ST_get_failures);
 		return DPAMT_EINVAL;
 	}
@@ -49,8 +50,10 @@ int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 	bool fast = false;
 	int err;
 
-	if (idx < 0)
+	if (idx < 0) {
+		dp_cache_count(m, cache, true, false);
 		return DPAMT_EINVAL;
+	}
 	if (m->dynamic)
 		err = m->strat->put(m, (uint64_t)idx, pa, cache, &fast);
 	else

@@ -25,9 +25,9 @@
 #define MEM (4 * GiB)
 #define THREADS 4
 #ifdef DPAMT_TSAN
-#define OPS 6000
+#define OPS 100000
 #else
-#define OPS 40000
+#define OPS 200000
 #endif
 
 struct stress {
