@@ -204,19 +204,33 @@ void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c);
  * dpamt_get: the caller is about to hand the 4 KiB page at pa to the module
  * at 4K size; make sure its 2 MiB range has a pair.  Pages for the pair come
  * from cache (never allocates when cache != NULL: safe in a non-sleeping
- * section), or from page_alloc when cache is NULL.  On failure nothing
- * changed.  dpamt_put: the module no longer uses the page; on the last
- * reference the pair is removed and its pages freed.  If REMOVE stays BUSY,
- * the range stays installed (idle) and is retried by dpamt_retry_deferred.
- * Concurrency: any number of get/put on any pages at once; cache is the
- * calling thread's own (or NULL).  Static mode: counters only, no SEAMCALL.
+ * section; DPAMT_ENOMEM if it holds fewer than dpamt_pages_per_get()), or
+ * from page_alloc when cache is NULL.  On failure nothing changed (pages
+ * back in the cache).  A PAMT.ADD answered HPA_RANGE_NOT_FREE counts as
+ * "already installed": the caller must not get a page of a range it maps
+ * as one 2M TD page.  DPAMT_EBUSY: the module stayed BUSY past the budget.
+ * dpamt_put: the module no longer uses the page; on the last reference the
+ * pair is removed and its pages go into cache (while it has room) or back
+ * to page_free.  If REMOVE stays BUSY, the range stays installed at
+ * refcount 0 ("idle", the module keeps the pages), put returns 0 and
+ * dpamt_retry_deferred() retries it (a get reuses it without an ADD).  Any
+ * other REMOVE failure: DPAMT_EIO, range kept idle.  A put without a get:
+ * DPAMT_EINVAL, nothing changed.
+ * Concurrency: any number of get/put/retry_deferred on any pages at once;
+ * cache is the calling thread's own (or NULL).  Lock-free when the range
+ * already has other references (global-lock: one CAS); the 0<->1
+ * transitions take the strategy's lock and may spin/sleep in ops.
+ * Static mode: counters only, no SEAMCALL, cache untouched.
  */
 int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache);
 int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache);
-/* Retry removals deferred by BUSY; returns how many are still pending. */
+/* Retry removals deferred by BUSY; returns how many are still pending.
+ * Concurrency: any time; takes the install/remove lock. */
 unsigned dpamt_retry_deferred(struct dpamt *m);
 
-/* Control structures: page_alloc + get / put + page_free. */
+/* Control structures: page_alloc + get / put + page_free.  Concurrency:
+ * as get/put.  dpamt_free_page frees the page even if the put reported a
+ * REMOVE error (the pair, not the page, is what stays behind). */
 int dpamt_alloc_page(struct dpamt *m, struct dpamt_cache *c, uint64_t *pa);
 void dpamt_free_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c);
 /*
@@ -231,7 +245,12 @@ int dpamt_reclaim_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c);
  * it.  The caller issues the SEAMCALL; the manager supplies/takes the pair
  * and moves the range's refcount (0 <-> pages per 2 MiB = 512).
  * Concurrency: no get/put on the same range may run (the range is one TD
- * page), other ranges may.
+ * page), other ranges may.  prepare takes pages_per_pair pages from c (or
+ * page_alloc when c is NULL); abort gives them back to c (or page_free);
+ * commit fails with DPAMT_EINVAL if the range already had references or
+ * a pair; promote_commit fails with DPAMT_EINVAL unless the refcount is
+ * exactly 512, and frees the returned pair pages.  Static mode: no pair
+ * (prepare writes zeros), only the refcount moves.
  */
 int dpamt_demote_prepare(struct dpamt *m, struct dpamt_cache *c,
 			 uint64_t pair[2]);           /* fill R12/R13 */
