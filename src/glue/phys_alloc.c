@@ -269,13 +269,12 @@ static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
 	return UINT64_MAX; /* unreachable when nfree > 0 */
 }
 
-/* A partly used block with a free page, else any block with one. */
-static int arena_page(struct phys_alloc *a, struct pa_arena *ar,
-		      uint64_t *pa)
+/* A partly used block with a free page, else any block with one; arena
+ * lock held.  UINT64_MAX if the arena is full. */
+static uint64_t arena_pick(struct pa_arena *ar)
 {
 	uint64_t words = (ar->count + 63) / 64, i = UINT64_MAX;
 
-	pthread_mutex_lock(&ar->lock);
 	for (uint64_t k = 0; k < words && i == UINT64_MAX; k++) {
 		uint64_t w = (ar->cursor + k) % words;
 		uint64_t partial = ar->nonfull[w] & ~ar->empty[w];
@@ -287,13 +286,50 @@ static int arena_page(struct phys_alloc *a, struct pa_arena *ar,
 	}
 	if (i == UINT64_MAX)
 		i = bm_find(ar->nonfull, words, 0);
-	if (i == UINT64_MAX) {
-		pthread_mutex_unlock(&ar->lock);
-		return -1;
+	return i;
+}
+
+/* Up to n pages from one arena. */
+static unsigned arena_pages(struct phys_alloc *a, struct pa_arena *ar,
+			    unsigned n, uint64_t *pa)
+{
+	unsigned got = 0;
+
+	pthread_mutex_lock(&ar->lock);
+	while (got < n) {
+		uint64_t i = arena_pick(ar);
+
+		if (i == UINT64_MAX)
+			break;
+		while (got < n && a->nfree[ar->first + i])
+			pa[got++] = block_take_page(a, ar, ar->first + i);
 	}
-	*pa = block_take_page(a, ar, ar->first + i);
 	pthread_mutex_unlock(&ar->lock);
-	return 0;
+	return got;
+}
+
+static int arena_page(struct phys_alloc *a, struct pa_arena *ar,
+		      uint64_t *pa)
+{
+	return arena_pages(a, ar, 1, pa) == 1 ? 0 : -1;
+}
+
+unsigned phys_alloc_pages(struct phys_alloc *a, unsigned hint, unsigned n,
+			  uint64_t *pa)
+{
+	unsigned got = 0;
+
+	if (!n || inject_fail(a))
+		return 0;
+	for (unsigned k = 0; k < a->n_arenas && got < n; k++) {
+		struct pa_arena *ar = &a->arenas[(hint + k) % a->n_arenas];
+
+		if (!atomic_load_explicit(&ar->free_pages,
+					  memory_order_relaxed))
+			continue;
+		got += arena_pages(a, ar, n - got, pa + got);
+	}
+	return got;
 }
 
 int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa)
@@ -347,6 +383,36 @@ void phys_free_page(struct phys_alloc *a, uint64_t pa)
 	pthread_mutex_unlock(&ar->lock);
 	if (!ok)
 		atomic_fetch_add_explicit(&a->bad_frees, 1,
+					  memory_order_relaxed);
+}
+
+void phys_free_pages(struct phys_alloc *a, const uint64_t *pa, unsigned n)
+{
+	struct pa_arena *held = NULL;
+	uint64_t bad = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t blk = pa_block(a, pa[i]);
+		struct pa_arena *ar;
+
+		if (blk == UINT64_MAX || pa[i] % PA_PAGE) {
+			bad++;
+			continue;
+		}
+		ar = block_arena(a, blk);
+		if (ar != held) {
+			if (held)
+				pthread_mutex_unlock(&held->lock);
+			pthread_mutex_lock(&ar->lock);
+			held = ar;
+		}
+		if (!page_release(a, ar, blk, pa[i]))
+			bad++;
+	}
+	if (held)
+		pthread_mutex_unlock(&held->lock);
+	if (bad)
+		atomic_fetch_add_explicit(&a->bad_frees, bad,
 					  memory_order_relaxed);
 }
 

@@ -34,6 +34,14 @@ int phys_alloc_reserve(struct phys_alloc *a, uint64_t pa, uint64_t bytes);
 int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa);
 void phys_free_page(struct phys_alloc *a, uint64_t pa);
 
+/* Batches for hot paths (one arena lock per batch): up to n pages into
+ * pa[], returns how many (0 when none or an injected failure; a batch
+ * counts as one allocation for fail_nth).  Frees any pages, grouping
+ * those of one arena under one lock. */
+unsigned phys_alloc_pages(struct phys_alloc *a, unsigned hint, unsigned n,
+			  uint64_t *pa);
+void phys_free_pages(struct phys_alloc *a, const uint64_t *pa, unsigned n);
+
 /* bytes rounded up to 4 KiB, aligned to align (a power of two >= 4 KiB).
  * 0 or -1. */
 int phys_alloc_contig(struct phys_alloc *a, uint64_t bytes, uint64_t align,

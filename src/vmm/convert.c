@@ -47,7 +47,7 @@ static int unmap_4k(struct vmm_vcpu *v, uint64_t page)
 	td->chunk_mapped[c]--;
 	v->pages_4k--;
 	if (td->chunk_state[c] == VMM_CH_4K)
-		phys_free_page(td->h->pa, pa);
+		vmm_page_free(v, pa);
 	return 0;
 }
 

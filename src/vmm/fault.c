@@ -121,7 +121,7 @@ int vmm_fault_prepare(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest,
 	while (v->n_stash < n) {
 		uint64_t page;
 
-		if (phys_alloc_page(h->pa, v->hint, &page))
+		if (vmm_page_alloc(v, &page))
 			return DPAMT_ENOMEM;
 		v->stash[v->n_stash++] = page;
 	}
@@ -178,8 +178,7 @@ int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page)
 		target = vmm_pfn_pa(td->chunk_pfn[c]) +
 			 (page % VMM_PAGES_PER_2M) * VMM_PAGE;
 	} else {
-		if (!v->target &&
-		    phys_alloc_page(td->h->pa, v->hint, &v->target))
+		if (!v->target && vmm_page_alloc(v, &v->target))
 			return DPAMT_ENOMEM;
 		target = v->target;
 	}
@@ -241,9 +240,10 @@ void vmm_vcpu_release(struct vmm_vcpu *v)
 	struct vmm_host *h = v->td->h;
 
 	while (v->n_stash)
-		phys_free_page(h->pa, v->stash[--v->n_stash]);
+		vmm_page_free(v, v->stash[--v->n_stash]);
 	if (v->target)
-		phys_free_page(h->pa, v->target);
+		vmm_page_free(v, v->target);
 	v->target = 0;
+	vmm_pages_flush(v);
 	dpamt_cache_drain(h->dp, &v->cache);
 }

@@ -148,7 +148,7 @@ int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
 	td->sept1[chunk] = 0;
 	dpamt_put(h->dp, sept, &v->cache);
 	vmm_td_ref(td, sept, -1);
-	phys_free_page(h->pa, sept);
+	vmm_page_free(v, sept);
 	v->sept_pages--;
 	v->promotes++;
 	count_pages(v, -(int)VMM_PAGES_PER_2M, 1);

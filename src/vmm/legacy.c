@@ -16,7 +16,7 @@ void vmm_legacy_boot(struct vmm_vcpu *v)
 
 		if (!vmm_page_touched(td, p))
 			continue;
-		if (phys_alloc_page(td->h->pa, v->hint, &pa)) {
+		if (vmm_page_alloc(v, &pa)) {
 			vmm_error(td->h, "vm %d vcpu %u: out of host memory",
 				  td->index, v->index);
 			v->stopped = true;
@@ -39,8 +39,9 @@ void vmm_legacy_reclaim(struct vmm_vcpu *v)
 	     p < (v->chunk_first + v->chunk_count) * VMM_PAGES_PER_2M; p++) {
 		if (!td->pfn[p])
 			continue;
-		phys_free_page(td->h->pa, vmm_pfn_pa(td->pfn[p]));
+		vmm_page_free(v, vmm_pfn_pa(td->pfn[p]));
 		td->pfn[p] = 0;
 		v->pages_4k--;
 	}
+	vmm_pages_flush(v);
 }

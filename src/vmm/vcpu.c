@@ -151,7 +151,7 @@ static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, bool free_it)
 	td->chunk_mapped[page / VMM_PAGES_PER_2M]--;
 	v->pages_4k--;
 	if (free_it)
-		phys_free_page(td->h->pa, pa);
+		vmm_page_free(v, pa);
 	return true;
 }
 
@@ -222,7 +222,7 @@ void vmm_vcpu_reclaim(struct vmm_vcpu *v)
 		vmm_td_ref(td, sept, -1);
 		td->sept1[c] = 0;
 		v->sept_pages--;
-		phys_free_page(td->h->pa, sept);
+		vmm_page_free(v, sept);
 	}
 	vmm_vcpu_release(v);
 }

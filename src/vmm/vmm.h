@@ -46,6 +46,8 @@
 #define VMM_PROMOTE_RETRIES 64u
 /* Pages the vCPU keeps for S-EPT pages: one per level a fault may add. */
 #define VMM_SEPT_STASH 4u
+/* Pages a vCPU takes from / gives back to the allocator in one go. */
+#define VMM_MAG 64u
 
 /* Everything the TDs of one host share. */
 struct vmm_host {
@@ -87,6 +89,10 @@ struct vmm_vcpu {
 	uint64_t stash[VMM_SEPT_STASH]; /* pre-allocated S-EPT pages */
 	unsigned n_stash;
 	uint64_t target;       /* pre-allocated private page, 0 if none */
+	uint64_t mag[VMM_MAG]; /* pages taken from the allocator, unused */
+	unsigned mag_pos, mag_n;
+	uint64_t fbuf[VMM_MAG];/* pages on their way back to the allocator */
+	unsigned n_fbuf;
 	uint64_t chunk_first, chunk_count; /* this vCPU's share */
 	uint64_t rng;
 	/* Owner writes (relaxed atomics: the sampler reads them). */
@@ -203,6 +209,13 @@ int vmm_sept_ensure(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest);
 int vmm_fault_prepare(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest,
 		      bool need_target_pair);
 void vmm_vcpu_release(struct vmm_vcpu *v); /* stash, target, cache back */
+
+/* The vCPU's page magazine (pages.c): one page from it (refilled from
+ * the allocator in batches), or DPAMT_ENOMEM; a page back (batched);
+ * everything held back to the allocator. */
+int vmm_page_alloc(struct vmm_vcpu *v, uint64_t *pa);
+void vmm_page_free(struct vmm_vcpu *v, uint64_t pa);
+void vmm_pages_flush(struct vmm_vcpu *v);
 
 /* Legacy VM pages (legacy.c). */
 void vmm_legacy_boot(struct vmm_vcpu *v);

@@ -220,6 +220,46 @@ static void test_random_shadow(void **state)
 	phys_alloc_destroy(a);
 }
 
+/* Batches: distinct pages, counted as one allocation for fail_nth, and
+ * batch frees that cross arenas and catch bad pages. */
+static void test_batches(void **state)
+{
+	struct phys_alloc *a = make(0, 64 * MiB);
+	uint64_t pa[300], all[600];
+	unsigned n, total = 0;
+
+	(void)state;
+	for (unsigned h = 0; h < 2; h++) {
+		n = phys_alloc_pages(a, h * 7, 300, pa);
+		assert_int_equal(n, 300);
+		memcpy(all + total, pa, n * 8);
+		total += n;
+	}
+	for (unsigned i = 0; i < total; i++) {
+		assert_false(phys_is_free(a, all[i]));
+		for (unsigned j = 0; j < i; j++)
+			assert_true(all[i] != all[j]);
+	}
+	assert_int_equal(phys_used_bytes(a), 600 * 4096);
+	phys_alloc_fail_nth(a, 2);
+	assert_int_equal(phys_alloc_pages(a, 0, 1, pa), 1);
+	assert_int_equal(phys_alloc_pages(a, 0, 50, pa), 0);
+	assert_int_equal(phys_alloc_pages(a, 0, 0, pa), 0);
+	phys_free_page(a, pa[0]);
+	phys_free_pages(a, all, total);
+	assert_int_equal(phys_bad_frees(a), 0);
+	assert_int_equal(phys_used_bytes(a), 0);
+	phys_free_pages(a, all, 2); /* already free */
+	assert_int_equal(phys_bad_frees(a), 2);
+	/* more than exist: everything, then nothing */
+	n = 0;
+	while (phys_alloc_pages(a, 3, 300, pa))
+		n++;
+	assert_int_equal(n, (64 * MiB / 4096 + 299) / 300);
+	assert_int_equal(phys_free_bytes(a), 0);
+	phys_alloc_destroy(a);
+}
+
 struct worker {
 	struct phys_alloc *a;
 	unsigned id;
@@ -238,6 +278,13 @@ static void *worker_main(void *p)
 		if (rnd(&s) % 64 == 0) {
 			if (phys_alloc_2m(w->a, w->id, &pa) == 0)
 				phys_free_2m(w->a, pa);
+			continue;
+		}
+		if (rnd(&s) % 64 == 1) {
+			uint64_t b[16];
+			unsigned n = phys_alloc_pages(w->a, w->id, 16, b);
+
+			phys_free_pages(w->a, b, n);
 			continue;
 		}
 		if (phys_alloc_page(w->a, w->id, &pa))
@@ -302,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_fail_nth),
 		cmocka_unit_test(test_bad_frees),
 		cmocka_unit_test(test_random_shadow),
+		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_threads),
 	};
 

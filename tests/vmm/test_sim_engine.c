@@ -334,7 +334,7 @@ static void test_alloc_failures(void **state)
 		add_td(&sc, 32 * MiB, 2, 25, 100, 25);
 		add_td(&sc, 16 * MiB, 1, 0, 100, 0);
 		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-		sc.alloc_fail_nth = it < 4 ? (uint64_t)it + 1 : 1 + s % 12000;
+		sc.alloc_fail_nth = it < 4 ? (uint64_t)it + 1 : 5 + s % 400;
 		sc.threads = it % 2 ? 1 : 0;
 		rc = run(&sc, &w, r);
 		printf("fail_nth=%llu rc=%d errors=%u fault_retries=%llu\n",
