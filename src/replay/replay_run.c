@@ -52,7 +52,9 @@ static struct tdxmod *setup_model(const struct replay_trace *t, FILE *errf)
 	if (tdxmod_setup_simple(m, rc->dpamt, area_base, &end, err,
 				sizeof(err))) {
 		config_where(t, errf);
-		fprintf(errf, "model set-up failed: %s\n", err);
+		fprintf(errf, "model set-up failed: %s%s\n", err, rc->dpamt ? ""
+			: " (dpamt=off: the classic 4K PAMT array, mem/256, "
+			  "must fit in the top 1 GiB, so mem is at most 255G)");
 	} else if (end > rc->mem_bytes) {
 		config_where(t, errf);
 		fprintf(errf, "PAMT areas need %llu MiB, more than the top "

@@ -11,7 +11,7 @@
 # The case runs in its own directory, so messages name it without a path.
 # usage: replay_case.sh DPAMT_BINARY CASE_FILE
 set -u
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: we cd
 dir=$(dirname "$2")
 name=$(basename "$2")
 cd "$dir" || exit 2

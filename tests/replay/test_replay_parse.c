@@ -230,6 +230,37 @@ static void test_bad_call_lines(void **state)
 	bad_line("MNG.CREATE expect=0xzz", "bad expect '0xzz': bad number");
 	bad_line("MNG.CREATE expect=SUCCESS expect=SUCCESS",
 		 "duplicate expect=");
+	bad_line("PHYMEM.PAMT.REMOVE expect.rbx=1",
+		 "unknown register 'rbx' in 'expect.rbx=' (rcx rdx r8 r9 r10 "
+		 "r11 r12 r13)");
+	bad_line("PHYMEM.PAMT.REMOVE expect.=1",
+		 "unknown register '' in 'expect.=' (rcx rdx r8 r9 r10 r11 "
+		 "r12 r13)");
+	bad_line("PHYMEM.PAMT.REMOVE expect.rdx=1 EXPECT.RDX=2",
+		 "duplicate 'EXPECT.RDX='");
+	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x1g",
+		 "bad number '0x1g' for expect.r8");
+	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x11112222333344445",
+		 "number '0x11112222333344445' for expect.r8 exceeds 64 bits");
+}
+
+static void test_expect_regs(void **state)
+{
+	struct replay_trace t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse1(&t, "PHYMEM.PAMT.REMOVE rcx=0x40000001 "
+				"expect.rdx=0x80000000 Expect.R8=0x80001000 "
+				"expect=SUCCESS", err, sizeof(err)), 0);
+	assert_int_equal(t.n_calls, 1);
+	assert_int_equal(t.calls[0].out_set, (1u << RR_RDX) | (1u << RR_R8));
+	assert_true(t.calls[0].out[RR_RDX] == 0x80000000);
+	assert_true(t.calls[0].out[RR_R8] == 0x80001000);
+	/* an output expectation is no input register */
+	assert_int_equal(t.calls[0].reg_set, 1u << RR_RCX);
+	assert_int_equal(t.calls[0].expect.kind, RX_CLASS);
+	replay_trace_free(&t);
 }
 
 static void test_config(void **state)
@@ -372,6 +403,8 @@ static void test_out_regs(void **state)
 			 (1u << RR_RDX) | (1u << RR_R8));
 	assert_int_equal(replay_leaf_out_regs(TDH_SYS_RD), 1u << RR_R8);
 	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAGE_RECLAIM),
+			 (1u << RR_RCX) | (1u << RR_RDX) | (1u << RR_R8));
 }
 
 int main(void)
@@ -384,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_call_line),
 		cmocka_unit_test(test_blank_and_comment),
 		cmocka_unit_test(test_bad_call_lines),
+		cmocka_unit_test(test_expect_regs),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_require_expect),
