@@ -137,14 +137,33 @@ static void test_huge_convert_cycles(void **state)
 			      "--td", "128M,vcpus=2,huge=50,convert=20",
 			      "--td", "64M,vcpus=2,huge=100,touch=50",
 			      "--cycles", "3", "--threads", "2", NULL};
-	json_object *root;
+	json_object *root, *td;
 
 	(void)state;
 	root = run_report(args, 0);
 	assert_clean(root);
 	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
-	assert_true(u64(json_object_array_get_idx(jget(root, "tds"), 0),
-			"pages_2m") > 0);
+	td = json_object_array_get_idx(jget(root, "tds"), 0);
+	assert_true(u64(td, "pages_2m") > 0);
+	assert_true(u64(td, "demotes") > 0);
+	assert_int_equal(u64(td, "demotes"), u64(td, "promotes"));
+	assert_true(u64(td, "conversions") > 0);
+	json_object_put(root);
+}
+
+static void test_many_cycles(void **state)
+{
+	const char *args[] = {"--host-mem", "1G", "--td", "16M,vcpus=2",
+			      "--td", "8M,vcpus=1,convert=50", "--vm", "8M",
+			      "--cycles", "12", "--threads", "3", NULL};
+	json_object *root;
+
+	(void)state;
+	root = run_report(args, 0);
+	assert_clean(root);
+	/* a check after each boot and each destroy, per cycle */
+	assert_true(u64(root, "invariants.checks") >= 12 * 3);
+	assert_true(u64(root, "seamcalls.mng_create.calls") >= 12 * 2);
 	json_object_put(root);
 }
 
@@ -480,6 +499,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_shaped),
 		cmocka_unit_test(test_huge_convert_cycles),
+		cmocka_unit_test(test_many_cycles),
 		cmocka_unit_test(test_legacy_only),
 		cmocka_unit_test(test_legacy_alongside),
 		cmocka_unit_test(test_static_mode),
