@@ -38,12 +38,12 @@ static void bench_usage(FILE *f)
 		"  --threads N          threads of the multi-thread scenarios, "
 		"1..%d (default 2)\n"
 		"  --iters N            fast-path pairs per thread per rep "
-		"(default 200000)\n"
+		"(default 50000)\n"
 		"  --slow-iters N       slow-path cycles per thread per rep "
 		"(default iters/100,\n"
 		"                       at least 10; 0 skips the slow path)\n"
 		"  --reps N             repetitions, median reported "
-		"(default 9)\n"
+		"(default 31)\n"
 		"  --json FILE|-        also write JSON to FILE; '-': JSON "
 		"only, on stdout\n",
 		FP_MAX_THREADS);

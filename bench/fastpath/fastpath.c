@@ -28,8 +28,9 @@ struct fp_job {
 	uint64_t pa;
 	unsigned ppg;           /* pages per get (slow path top-up) */
 	uint64_t iters;
-	pthread_barrier_t *bar;
-	uint64_t ns, done, errors; /* out */
+	_Atomic unsigned *gate; /* spinning start gate, NULL: go at once */
+	unsigned n_threads;
+	uint64_t start, ns, done, errors; /* out */
 };
 
 static uint64_t now_ns(void)
@@ -99,9 +100,16 @@ static void *job_main(void *arg)
 	struct fp_job *j = arg;
 	uint64_t t0;
 
-	if (j->bar)
-		pthread_barrier_wait(j->bar);
+	/* Spin rather than block, so every thread is on a CPU when the
+	 * last one arrives and the timed loops start together. */
+	if (j->gate) {
+		atomic_fetch_add_explicit(j->gate, 1, memory_order_acq_rel);
+		while (atomic_load_explicit(j->gate, memory_order_acquire) <
+		       j->n_threads)
+			;
+	}
 	t0 = now_ns();
+	j->start = t0;
 	switch (j->kind) {
 	case FP_K_ATOMIC: loop_atomic(j); break;
 	case FP_K_CAS: loop_cas(j); break;
@@ -112,31 +120,53 @@ static void *job_main(void *arg)
 	return NULL;
 }
 
+/* Share of the run during which all n threads were inside their loops:
+ * (latest start .. earliest end) over (earliest start .. latest end).
+ * Near 1: they really ran together; near 0: the scheduler ran them one
+ * after the other and the figure is not a concurrent one. */
+static double overlap(const struct fp_job *jobs, unsigned n)
+{
+	uint64_t s_min = UINT64_MAX, s_max = 0, e_min = UINT64_MAX, e_max = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t s = jobs[i].start, e = s + jobs[i].ns;
+
+		s_min = s < s_min ? s : s_min;
+		s_max = s > s_max ? s : s_max;
+		e_min = e < e_min ? e : e_min;
+		e_max = e > e_max ? e : e_max;
+	}
+	if (e_min <= s_max || e_max == s_min)
+		return 0;
+	return (double)(e_min - s_max) / (double)(e_max - s_min);
+}
+
 /* Run n jobs at once (job 0 on this thread); mean ns per iteration. */
-static int run_jobs(struct fp_job *jobs, unsigned n, double *ns_per_op)
+static int run_jobs(struct fp_job *jobs, unsigned n, double *ns_per_op,
+		    double *ovl)
 {
 	pthread_t tid[FP_MAX_THREADS];
-	pthread_barrier_t bar;
+	_Atomic unsigned gate;
 	double sum = 0;
 	unsigned started = 1;
 
-	if (n > 1 && pthread_barrier_init(&bar, NULL, n))
-		return -1;
-	for (unsigned i = 0; i < n; i++)
-		jobs[i].bar = n > 1 ? &bar : NULL;
+	atomic_init(&gate, 0);
+	for (unsigned i = 0; i < n; i++) {
+		jobs[i].gate = n > 1 ? &gate : NULL;
+		jobs[i].n_threads = n;
+	}
 	for (; started < n; started++)
 		if (pthread_create(&tid[started], NULL, job_main,
 				   &jobs[started]))
-			abort(); /* the barrier would never open */
+			abort(); /* the gate would never open */
 	job_main(&jobs[0]);
 	for (unsigned i = 1; i < n; i++)
 		pthread_join(tid[i], NULL);
-	if (n > 1)
-		pthread_barrier_destroy(&bar);
 	for (unsigned i = 0; i < n; i++)
 		sum += (double)jobs[i].ns / (double)(jobs[i].iters ?
 						     jobs[i].iters : 1);
 	*ns_per_op = sum / n;
+	*ovl = overlap(jobs, n);
 	return 0;
 }
 
@@ -159,11 +189,17 @@ struct fp_ctx {
 	double *atomic_s[FP_FAST_COUNT], *cas_s[FP_FAST_COUNT];
 	double *fast_s[DPAMT_STRATEGY_COUNT][FP_FAST_COUNT];
 	double *slow_s[DPAMT_STRATEGY_COUNT][FP_SLOW_COUNT];
+	/* thread overlap of every run: [scen][rep * variants + variant] */
+	double *fast_ovl[FP_FAST_COUNT], *slow_ovl[FP_SLOW_COUNT];
 };
 
 static void baseline_rep(struct fp_ctx *c, enum fp_kind k, unsigned scen,
-			 double *out)
+			 unsigned rep)
 {
+	double *out = k == FP_K_ATOMIC ? &c->atomic_s[scen][rep] :
+					 &c->cas_s[scen][rep];
+	double *ovl = &c->fast_ovl[scen][rep * (2 + c->n_env) +
+					 (k == FP_K_ATOMIC ? 0 : 1)];
 	struct fp_job jobs[FP_MAX_THREADS];
 	unsigned n = scen_threads(c->cfg, scen);
 
@@ -173,7 +209,7 @@ static void baseline_rep(struct fp_ctx *c, enum fp_kind k, unsigned scen,
 		jobs[i].iters = c->cfg->iters;
 		jobs[i].word = &c->words[scen == FP_TN_SHARED ? 0 : i];
 	}
-	run_jobs(jobs, n, out);
+	run_jobs(jobs, n, out, ovl);
 }
 
 static void stats_delta(struct dpamt *m, struct dpamt_stats *before,
@@ -189,8 +225,8 @@ static void stats_delta(struct dpamt *m, struct dpamt_stats *before,
 
 /* One timed run of the manager; returns the stats delta in *d. */
 static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
-		      unsigned scen, double *out, struct dpamt_stats *d,
-		      uint64_t *done, uint64_t *errors)
+		      unsigned scen, double *out, double *ovl,
+		      struct dpamt_stats *d, uint64_t *done, uint64_t *errors)
 {
 	struct fp_job jobs[FP_MAX_THREADS];
 	unsigned n = k == FP_K_FAST ? scen_threads(c->cfg, scen) :
@@ -213,7 +249,7 @@ static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
 							       e->far_pa[i];
 		}
 	}
-	run_jobs(jobs, n, out);
+	run_jobs(jobs, n, out, ovl);
 	for (unsigned i = 0; i < n; i++) {
 		dpamt_cache_flush_stats(e->m, &e->cache[i].c);
 		*done += jobs[i].done;
@@ -229,7 +265,8 @@ static void fast_rep(struct fp_ctx *c, unsigned si, unsigned scen,
 	struct dpamt_stats d;
 
 	dpamt_rep(c, &c->env[si], FP_K_FAST, scen, &c->fast_s[si][scen][rep],
-		  &d, &r->fast_ops, &r->fast_errors);
+		  &c->fast_ovl[scen][rep * (2 + c->n_env) + 2 + si], &d,
+		  &r->fast_ops, &r->fast_errors);
 	r->fast_hits += d.fast_gets + d.fast_puts;
 	r->fast_lock_acquisitions += d.lock_acquisitions;
 	r->fast_seamcalls += d.pamt_add_calls + d.pamt_remove_calls;
@@ -242,7 +279,8 @@ static void slow_rep(struct fp_ctx *c, unsigned si, unsigned scen,
 	struct dpamt_stats d;
 
 	dpamt_rep(c, &c->env[si], FP_K_SLOW, scen, &c->slow_s[si][scen][rep],
-		  &d, &s->cycles, &s->errors);
+		  &c->slow_ovl[scen][rep * c->n_env + si], &d, &s->cycles,
+		  &s->errors);
 	s->add_calls += d.pamt_add_calls;
 	s->remove_calls += d.pamt_remove_calls;
 	s->busy_retries += d.busy_retries;
@@ -257,8 +295,8 @@ static void one_rep(struct fp_ctx *c, unsigned rep)
 	for (unsigned scen = 0; scen < FP_FAST_COUNT; scen++) {
 		if (!fp_scen_ran(c->cfg, scen))
 			continue;
-		baseline_rep(c, FP_K_ATOMIC, scen, &c->atomic_s[scen][rep]);
-		baseline_rep(c, FP_K_CAS, scen, &c->cas_s[scen][rep]);
+		baseline_rep(c, FP_K_ATOMIC, scen, rep);
+		baseline_rep(c, FP_K_CAS, scen, rep);
 		for (unsigned si = 0; si < c->n_env; si++)
 			fast_rep(c, si, scen, rep);
 	}
@@ -289,9 +327,9 @@ void fp_config_default(struct fp_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->strategies[DPAMT_STRATEGY_GLOBAL_LOCK] = true;
 	cfg->threads = 2;
-	cfg->iters = 200000;
-	cfg->slow_iters = 2000;
-	cfg->reps = 9;
+	cfg->iters = 50000;
+	cfg->slow_iters = 500;
+	cfg->reps = 31;
 }
 
 const char *fp_fast_name(const struct fp_config *cfg, enum fp_fast_scen s,
@@ -320,8 +358,10 @@ const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
 static int alloc_samples(struct fp_ctx *c)
 {
 	unsigned r = c->cfg->reps, per = FP_FAST_COUNT + FP_SLOW_COUNT;
-	double *p = calloc((size_t)(2 * FP_FAST_COUNT + c->n_env * per) * r,
-			   sizeof(double));
+	size_t ovl = (size_t)FP_FAST_COUNT * (2 + c->n_env) +
+		     (size_t)FP_SLOW_COUNT * c->n_env;
+	double *p = calloc(((size_t)(2 * FP_FAST_COUNT + c->n_env * per) +
+			    ovl) * r, sizeof(double));
 
 	if (!p)
 		return -1;
@@ -335,6 +375,10 @@ static int alloc_samples(struct fp_ctx *c)
 		for (unsigned s = 0; s < FP_SLOW_COUNT; s++)
 			c->slow_s[i][s] = p, p += r;
 	}
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+		c->fast_ovl[s] = p, p += (size_t)r * (2 + c->n_env);
+	for (unsigned s = 0; s < FP_SLOW_COUNT; s++)
+		c->slow_ovl[s] = p, p += (size_t)r * c->n_env;
 	return 0;
 }
 
@@ -347,13 +391,18 @@ static void take_medians(struct fp_ctx *c)
 			continue;
 		c->res->atomic_ns[s] = median(c->atomic_s[s], r);
 		c->res->cas_ns[s] = median(c->cas_s[s], r);
+		c->res->fast_overlap[s] = median(c->fast_ovl[s],
+						 r * (2 + c->n_env));
 		for (unsigned i = 0; i < c->n_env; i++)
 			c->res->strat[i].fast_ns[s] =
 				median(c->fast_s[i][s], r);
 	}
 	for (unsigned s = 0; s < FP_SLOW_COUNT; s++) {
-		if (!fp_scen_ran(c->cfg, s) || c->cfg->slow_iters == 0)
+		if (!fp_scen_ran(c->cfg, s) || c->cfg->slow_iters == 0 ||
+		    c->n_env == 0)
 			continue;
+		c->res->slow_overlap[s] = median(c->slow_ovl[s],
+						 r * c->n_env);
 		for (unsigned i = 0; i < c->n_env; i++)
 			c->res->strat[i].slow[s].ns_per_cycle =
 				median(c->slow_s[i][s], r);

@@ -43,7 +43,7 @@ struct fp_config {
 	unsigned reps;        /* repetitions (median taken), >= 1 */
 };
 
-/* Defaults: global-lock, 2 threads, 200000 iters, 2000 cycles, 9 reps. */
+/* Defaults: global-lock, 2 threads, 50000 iters, 500 cycles, 31 reps. */
 void fp_config_default(struct fp_config *cfg);
 
 struct fp_slow {
@@ -69,6 +69,11 @@ struct fp_strategy_result {
 struct fp_result {
 	double atomic_ns[FP_FAST_COUNT];    /* median ns per add+sub pair */
 	double cas_ns[FP_FAST_COUNT];       /* median ns per CAS-loop pair */
+	/* Median share of each multi-thread run during which all threads
+	 * were running (1: fully concurrent; ~0: the scheduler serialised
+	 * them, e.g. on a loaded machine).  1 for single-thread runs. */
+	double fast_overlap[FP_FAST_COUNT];
+	double slow_overlap[FP_SLOW_COUNT];
 	unsigned n_strategies;
 	struct fp_strategy_result strat[DPAMT_STRATEGY_COUNT];
 	uint64_t wall_ns;

@@ -48,6 +48,11 @@ static void print_fast(FILE *f, const struct fp_config *cfg,
 		if (fp_scen_ran(cfg, s))
 			fprintf(f, " %14s", fp_fast_name(cfg, s, name, 32));
 	fprintf(f, "\n");
+	fprintf(f, "  %-22s", "threads overlap");
+	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
+		if (fp_scen_ran(cfg, s))
+			fprintf(f, " %13.0f%%", 100 * res->fast_overlap[s]);
+	fprintf(f, "\n");
 	print_fast_row(f, cfg, "atomic add+sub", res->atomic_ns);
 	print_fast_row(f, cfg, "CAS-loop pair", res->cas_ns);
 	for (unsigned i = 0; i < res->n_strategies; i++) {
@@ -78,6 +83,12 @@ static void print_slow(FILE *f, const struct fp_config *cfg,
 		   "PAMT.ADD + one PAMT.REMOVE per cycle;\nns per cycle, "
 		   "median of %u reps x %llu cycles per thread; model latency "
 		   "0)\n\n", cfg->reps, (unsigned long long)cfg->slow_iters);
+	fprintf(f, "  threads overlap:");
+	for (unsigned s = 0; s < FP_SLOW_COUNT; s++)
+		if (fp_scen_ran(cfg, s))
+			fprintf(f, " %s %.0f%%", fp_slow_name(cfg, s, name, 32),
+				100 * res->slow_overlap[s]);
+	fprintf(f, "\n\n");
 	fprintf(f, "  %-12s %-14s %10s %9s %9s %9s %8s %9s %11s %12s %6s\n",
 		"strategy", "scenario", "ns/cycle", "cycles", "ADD",
 		"REMOVE", "BUSY", "lock acq", "contentions", "lock wait ns",
@@ -135,6 +146,20 @@ static json_object *fast_map(const struct fp_config *cfg, const double *v,
 							       32),
 					       dbl(base ? ratio(v[s], base[s]) :
 						   v[s]));
+	return o;
+}
+
+static json_object *slow_map(const struct fp_config *cfg,
+			     const struct fp_result *res)
+{
+	json_object *o = json_object_new_object();
+	char name[32];
+
+	for (unsigned s = 0; s < FP_SLOW_COUNT && cfg->slow_iters; s++)
+		if (fp_scen_ran(cfg, s))
+			json_object_object_add(o, fp_slow_name(cfg, s, name,
+							       32),
+					       dbl(res->slow_overlap[s]));
 	return o;
 }
 
@@ -203,6 +228,9 @@ json_object *fp_json(const struct fp_config *cfg,
 			       fast_map(cfg, res->atomic_ns, NULL));
 	json_object_object_add(o, "cas_pair_ns",
 			       fast_map(cfg, res->cas_ns, NULL));
+	json_object_object_add(o, "fast_overlap",
+			       fast_map(cfg, res->fast_overlap, NULL));
+	json_object_object_add(o, "slow_overlap", slow_map(cfg, res));
 	for (unsigned i = 0; i < res->n_strategies; i++)
 		json_object_array_add(list, strat_json(cfg, res,
 						       &res->strat[i]));

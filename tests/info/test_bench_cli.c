@@ -43,6 +43,14 @@ static void positive(json_object *o, const char *k)
 		fail_msg("'%s' is %f, want > 0", k, json_object_get_double(v));
 }
 
+static void in_unit(json_object *v)
+{
+	double d = json_object_get_double(v);
+
+	if (!(d >= 0 && d <= 1))
+		fail_msg("overlap %f is not within [0, 1]", d);
+}
+
 static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
 {
 	json_object *sl, *t1, *tn;
@@ -106,6 +114,11 @@ static void test_smoke_json(void **state)
 	positive(key(j, "atomic_pair_ns"), "t1");
 	positive(key(j, "atomic_pair_ns"), "t2_shared");
 	positive(key(j, "cas_pair_ns"), "t2_distinct");
+	/* overlap is a share: 1 for one thread, 0..1 for two */
+	assert_true(json_object_get_double(key(key(j, "fast_overlap"),
+					       "t1")) == 1.0);
+	in_unit(key(key(j, "fast_overlap"), "t2_shared"));
+	in_unit(key(key(j, "slow_overlap"), "t2_neighbour"));
 	list = key(j, "strategies");
 	assert_true(json_object_array_length(list) >= 1);
 	assert_string_equal(json_object_get_string(key(
