@@ -14,24 +14,29 @@
 
 static void replay_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: dpamt replay [--require-expect] TRACE|-\n\n"
-		"Replay a plain-text SEAMCALL trace (\"-\" reads stdin) against "
-		"the TDX-module\nmodel and print the status of every call.  "
-		"One item per line, '#' comments:\n"
-		"  config mem=SIZE dpamt=on|off [busy=PROB] [seed=N]   "
-		"(optional, first)\n"
-		"  LEAF [rcx=V] [rdx=V] [r8=V] ... [r13=V] [expect=STATUS]\n"
-		"e.g.  PHYMEM.PAMT.ADD rcx=0x40000001 rdx=0x80000000 "
-		"r8=0x80001000 expect=SUCCESS\n"
-		"LEAF: a SEAMCALL name without TDH. (any case).  V: decimal or "
-		"0x-hex.\nSTATUS: NAME (the class only, e.g. "
-		"HPA_RANGE_NOT_FREE), NAME|OPERAND (e.g.\nHPA_RANGE_NOT_FREE|RCX),"
-		" SUCCESS|REMOVAL_HINT (or HINT), or a full 0x-status.\n\n"
-		"  --require-expect  a call line without expect= is an error\n\n"
-		"exit: 0 ok, 1 an expect failed or the model went fatal, "
-		"2 malformed input\n"
-		"(see docs/replay.md)\n");
+	fputs("usage: dpamt replay [--require-expect] TRACE|-\n"
+	      "\n"
+	      "Replay a plain-text SEAMCALL trace (\"-\": stdin) against the "
+	      "TDX-module model\n"
+	      "and print the status of every call.  One item per line, '#' "
+	      "comments:\n"
+	      "  config mem=SIZE dpamt=on|off [busy=PROB] [seed=N]  "
+	      "(optional, first)\n"
+	      "  LEAF [REG=V]... [expect=STATUS] [expect.REG=V]...\n"
+	      "e.g.\n"
+	      "  PHYMEM.PAMT.ADD rcx=0x40000001 rdx=0x80000000 r8=0x80001000"
+	      " expect=SUCCESS\n"
+	      "LEAF    a SEAMCALL name without TDH. (any case)\n"
+	      "REG     rcx rdx r8 r9 r10 r11 r12 r13;  V: decimal or 0x-hex\n"
+	      "STATUS  NAME (class only), NAME|OPERAND, SUCCESS|REMOVAL_HINT"
+	      " (or HINT),\n"
+	      "        or a full 64-bit status\n"
+	      "\n"
+	      "  --require-expect  a call line without expect= is an error\n"
+	      "\n"
+	      "exit: 0 ok, 1 an expect failed or the model went fatal, "
+	      "2 malformed input\n"
+	      "(nothing runs then).  See docs/replay.md.\n", f);
 }
 
 /* Options and the one operand; returns the path or NULL (exit 2/0). */

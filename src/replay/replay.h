@@ -125,10 +125,11 @@ char *replay_expect_str(const struct replay_expect *x, char *buf,
  * tdxmod_setup_simple() (areas from mem - 1 GiB), then issue every call,
  * printing "<line>: <LEAF> status=0x<16 hex> <NAME>[ reg=0x...]" per call
  * to out (output registers of replay_leaf_out_regs() only after a
- * successful status; the module defines none on an error).  Failed expects and a fatal model are reported on errf as
- * "file:line: ..." (the status expect and every expect.REG are checked
- * separately, one message each); after a failed expect the run continues, after a fatal
- * model it stops.  At the end the model's own consistency check runs.
+ * successful status; the module defines none on an error).  Failed
+ * expects and a fatal model are reported on errf as "file:line: ..." (the
+ * status expect and every expect.REG are checked separately, one message
+ * each); after a failed expect the run continues, after a fatal model it
+ * stops.  At the end the model's own consistency check runs.
  * Returns a REPLAY_EXIT_* value (BADINPUT when the set-up fails).
  */
 int replay_run(const struct replay_trace *t, FILE *out, FILE *errf);

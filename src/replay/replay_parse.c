@@ -275,7 +275,8 @@ static int call_line(struct replay_trace *t, const char *leaf_name,
 		if (call_operand(&c, tok, err, errlen))
 			return -1;
 	if (t->require_expect && c.expect.kind == RX_NONE) {
-		snprintf(err, errlen, "call without expect= (--require-expect)");
+		snprintf(err, errlen,
+			 "call without expect= (--require-expect)");
 		return -1;
 	}
 	return push_call(t, &c, err, errlen);

@@ -58,7 +58,8 @@ static struct tdxmod *setup_model(const struct replay_trace *t, FILE *errf)
 	} else if (end > rc->mem_bytes) {
 		config_where(t, errf);
 		fprintf(errf, "PAMT areas need %llu MiB, more than the top "
-			"1 GiB\n", (unsigned long long)((end - area_base) >> 20));
+			"1 GiB\n",
+			(unsigned long long)((end - area_base) >> 20));
 	} else {
 		return m;
 	}

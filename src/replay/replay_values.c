@@ -125,6 +125,21 @@ static bool is_hint_name(const char *s)
 	return !strcasecmp(s, "HINT") || !strcasecmp(s, "REMOVAL_HINT");
 }
 
+/* expect=0x... or a decimal: the whole status. */
+static int expect_number(const char *s, struct replay_expect *x, char *err,
+			 size_t errlen)
+{
+	int rc = replay_parse_u64(s, &x->value);
+
+	if (rc) {
+		snprintf(err, errlen, "bad expect '%s': %s", s,
+			 rc == -2 ? "status exceeds 64 bits" : "bad number");
+		return -1;
+	}
+	x->kind = RX_STATUS;
+	return 0;
+}
+
 int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 			size_t errlen)
 {
@@ -133,19 +148,9 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 	size_t n = bar ? (size_t)(bar - s) : strlen(s);
 	uint64_t cls;
 	uint32_t op;
-	int rc;
 
-	if (s[0] >= '0' && s[0] <= '9') {
-		rc = replay_parse_u64(s, &x->value);
-		if (rc) {
-			snprintf(err, errlen, "bad expect '%s': %s", s,
-				 rc == -2 ? "status exceeds 64 bits"
-					  : "bad number");
-			return -1;
-		}
-		x->kind = RX_STATUS;
-		return 0;
-	}
+	if (s[0] >= '0' && s[0] <= '9')
+		return expect_number(s, x, err, errlen);
 	if (is_hint_name(s)) {
 		x->kind = RX_STATUS;
 		x->value = TDX_STATUS_REMOVAL_HINT_BIT;

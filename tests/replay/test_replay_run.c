@@ -121,8 +121,8 @@ static void test_failed_expects(void **state)
 		"SUCCESS|REMOVAL_HINT, got 0xc000030500000001 "
 		"NO_PAMT_PAGE_PAIR|RCX\n");
 	/* all five calls ran, the last one succeeded */
-	assert_non_null(strstr(r.out, "5: PHYMEM.PAMT.ADD status=0x0000000000000000"
-				      " SUCCESS\n"));
+	assert_non_null(strstr(r.out, "5: PHYMEM.PAMT.ADD "
+				      "status=0x0000000000000000 SUCCESS\n"));
 	run_free(&r);
 }
 
