@@ -155,6 +155,9 @@ uint64_t leaf_pamt_remove(struct call *c)
 	ref = atomic_load_explicit(&e2->ref, memory_order_relaxed);
 	if ((st = pair_scan_empty(c, ref)))
 		return st;
+	/* Removal leaves lock only the 4K entry: they may have finished
+	 * since h was read; their count drop is visible now. */
+	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
 	if (pe_count(h) != 0) {
 		model_fatal(m, "PAMT.REMOVE of 0x%llx: all 4K entries free "
 			    "but page_count is %u", (unsigned long long)base,

@@ -221,13 +221,9 @@ void call_release_all(struct call *c)
 		if (h->release)
 			atomic_fetch_sub_explicit(h->word, h->release,
 						  memory_order_release);
-		else /* nobody else changes a word held exclusively */
-			atomic_store_explicit(
-				h->word,
-				atomic_load_explicit(h->word,
-						     memory_order_relaxed) &
-					~h->excl_bit,
-				memory_order_release);
+		else /* RMW: page_count may change under a held 2M lock */
+			atomic_fetch_and_explicit(h->word, ~h->excl_bit,
+						  memory_order_release);
 	}
 }
 

@@ -1,0 +1,165 @@
+/*
+ * test_tdxmod_fatal.c - broken invariants put the model in its fatal
+ * state (host corruption of live pair pages, page_count that disagrees
+ * with the entries, S-EPT and PAMT that disagree), the consistency check
+ * notices corruption, and hostile operands never reach memory out of
+ * bounds (run under ASan).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tm_util.h"
+
+#define MEM (4 * GiB)
+#define R1 0x40000000ULL
+#define P 0x20000000ULL
+
+static void assert_fatal_sticks(struct tdxmod *m)
+{
+	struct tdx_regs r = {.rdx = TDX_MD_FEATURES0};
+
+	assert_true(tdxmod_is_fatal(m));
+	assert_true(strlen(tdxmod_fatal_reason(m)) > 0);
+	TM_EXPECT(tm_sc_regs(m, TDH_SYS_RD, &r), TDX_MODEL_FATAL);
+	TM_EXPECT(tm_pamt_add(m, R1 + 2 * MiB, P + 8 * PG, P + 9 * PG),
+		  TDX_MODEL_FATAL);
+	assert_true(tdxmod_check(m, NULL, 0) > 0);
+}
+
+/* Garbage written over a live pair page: REMOVE finds a corrupt entry. */
+static void test_garbage_in_pair(void **state)
+{
+	struct tdxmod *m = tm_model(MEM, true);
+	uint8_t junk[64];
+
+	assert_false(tdxmod_is_fatal(m));
+	assert_string_equal(tdxmod_fatal_reason(m), "");
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, R1 + 2 * PG, 1, 0, NULL),
+		  TDX_SUCCESS);
+	memset(junk, 0xA7, sizeof(junk));
+	tdxmod_phys_write(m, P + 2 * 16, junk, sizeof(junk));
+	assert_true(tdxmod_check(m, NULL, 0) > 0);
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), TDX_MODEL_FATAL);
+	assert_non_null(strstr(tdxmod_fatal_reason(m), "corrupt"));
+	assert_fatal_sticks(m);
+	tdxmod_destroy(m);
+}
+
+/* The host zeroes a live pair page: every 4K entry reads free but the
+ * range's page_count is 1 -> REMOVE is fatal. */
+static void test_page_count_mismatch(void **state)
+{
+	struct tdxmod *m = tm_model(MEM, true);
+	uint8_t zero[4096] = {0};
+
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, R1 + 2 * PG, 1, 0, NULL),
+		  TDX_SUCCESS);
+	tdxmod_phys_write(m, P, zero, sizeof(zero));
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), TDX_MODEL_FATAL);
+	assert_non_null(strstr(tdxmod_fatal_reason(m), "page_count"));
+	assert_fatal_sticks(m);
+	tdxmod_destroy(m);
+}
+
+/* A page the S-EPT maps whose PAMT entry was wiped: PAGE.REMOVE is
+ * fatal (S-EPT and PAMT disagree). */
+static void test_sept_pamt_disagree(void **state)
+{
+	struct tdxmod *m = tm_model(MEM, true);
+	struct tm_td td;
+	uint8_t zero[4096] = {0};
+
+	tm_td_build(m, &td, 0x10000000, P, 3);
+	TM_EXPECT(tm_pamt_add(m, R1, P + 2 * PG, P + 3 * PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x3000, td.tdr, R1 + 5 * PG,
+			NULL), TDX_SUCCESS);
+	tm_check_ok(m);
+	tdxmod_phys_write(m, P + 2 * PG, zero, sizeof(zero));
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_REMOVE, 0x3000, td.tdr, 0, NULL),
+		  TDX_MODEL_FATAL);
+	assert_fatal_sticks(m);
+	tdxmod_destroy(m);
+}
+
+/* A stray bitmap bit is a violation the check reports. */
+static void test_check_sees_bitmap(void **state)
+{
+	struct tdxmod *m = tm_model(MEM, true);
+	struct tdx_tdmr_info ti;
+	uint64_t w;
+	char err[256];
+
+	tdxmod_phys_read(m, MEM - GiB, &ti, sizeof(ti));
+	tdxmod_phys_read(m, ti.pamt_4k_base + 64, &w, 8);
+	w |= 1;
+	tdxmod_phys_write(m, ti.pamt_4k_base + 64, &w, 8);
+	assert_int_equal(tdxmod_check(m, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "bitmap"));
+	assert_false(tdxmod_is_fatal(m));
+	tdxmod_destroy(m);
+}
+
+/* Every leaf with hostile values in every register: errors, never a
+ * crash or an out-of-bounds access (ASan). */
+static void test_hostile_operands(void **state)
+{
+	const uint64_t vals[] = {
+		0, 1, PG - 1, MEM - PG, MEM, MEM + PG, MEM - GiB, MEM - 8,
+		1ULL << 46, (1ULL << 46) | R1, (1ULL << 52) - PG, 1ULL << 52,
+		UINT64_MAX, UINT64_MAX & ~0xFFFULL, R1 | 1, R1 | 2, R1 | 7,
+		P, 0x8000000000000000ULL, 0x10000000ULL | 3,
+	};
+	const unsigned n = sizeof(vals) / sizeof(vals[0]);
+	uint64_t seed = tm_seed(7);
+	struct tdxmod *m = tm_model(MEM, true);
+	struct tm_td td;
+	uint8_t buf[32];
+
+	tm_td_build(m, &td, 0x10000000, P, 3);
+	for (unsigned leaf = 0; leaf < 70; leaf++) {
+		if (leaf == TDH_SYS_CONFIG || leaf == TDH_SYS_TDMR_INIT)
+			continue;
+		for (unsigned k = 0; k < 300; k++) {
+			struct tdx_regs r = {
+				.rcx = vals[tm_rand(&seed) % n],
+				.rdx = vals[tm_rand(&seed) % n],
+				.r8 = vals[tm_rand(&seed) % n],
+				.r9 = vals[tm_rand(&seed) % n],
+				.r12 = vals[tm_rand(&seed) % n],
+				.r13 = vals[tm_rand(&seed) % n],
+			};
+
+			tm_sc_regs(m, leaf, &r);
+			assert_int_not_equal(r.rax, TDX_MODEL_FATAL);
+		}
+	}
+	/* out-of-memory physical accesses are dropped / read as zero */
+	memset(buf, 0xEE, sizeof(buf));
+	tdxmod_phys_write(m, MEM - 16, buf, sizeof(buf));
+	tdxmod_phys_write(m, UINT64_MAX - 8, buf, 8);
+	tdxmod_phys_read(m, MEM - 16, buf, sizeof(buf));
+	for (unsigned i = 16; i < 32; i++)
+		assert_int_equal(buf[i], 0);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_garbage_in_pair),
+		cmocka_unit_test(test_page_count_mismatch),
+		cmocka_unit_test(test_sept_pamt_disagree),
+		cmocka_unit_test(test_check_sees_bitmap),
+		cmocka_unit_test(test_hostile_operands),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

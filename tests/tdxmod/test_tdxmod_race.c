@@ -1,0 +1,405 @@
+/*
+ * test_tdxmod_race.c - the model under concurrent SEAMCALLs (run it in the
+ * TSan build): two PAMT.ADDs of one range, AUG/REMOVE racing PAMT.REMOVE
+ * in one range, neighbours whose pair pages lie in each other's range,
+ * and injected BUSY; the consistency check passes after each.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "tm_util.h"
+
+#define MEM (4 * GiB)
+#define R1 0x40000000ULL
+#define R2 0x40200000ULL
+#define P 0x20000000ULL
+#define CTL 0x10000000ULL
+
+#ifdef DPAMT_TSAN
+#define ROUNDS 300
+#else
+#define ROUNDS 3000
+#endif
+
+struct shared {
+	struct tdxmod *m;
+	pthread_barrier_t bar;
+	struct tm_td td;
+	uint64_t seed;
+	uint64_t st[2];
+	unsigned long long busy[2], ok[2];
+	_Atomic int failed_line;
+	_Atomic uint64_t failed_status;
+};
+
+/* cmocka's asserts must not run off the main thread: record the first
+ * failure and let the main thread report it. */
+#define T_CHECK(s, cond, st)                                                \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			int z_ = 0;                                          \
+			if (atomic_compare_exchange_strong(&(s)->failed_line,\
+							   &z_, __LINE__))   \
+				atomic_store(&(s)->failed_status, (st));     \
+			return NULL;                                         \
+		}                                                            \
+	} while (0)
+
+static void no_thread_failure(struct shared *s)
+{
+	int line = atomic_load(&s->failed_line);
+	char b[64];
+
+	if (line)
+		fail_msg("worker failed at line %d with %s", line,
+			 tdx_status_name(atomic_load(&s->failed_status), b,
+					 sizeof(b)));
+}
+
+/* A model whose hot leaves hold their locks for a while, so threads
+ * really overlap. */
+static struct tdxmod *racy_model(double busy, uint64_t seed)
+{
+	struct tdxmod_config cfg;
+
+	tdxmod_config_default(&cfg, MEM);
+	cfg.busy_inject_prob = busy;
+	cfg.busy_inject_seed = seed;
+	cfg.leaf_latency_ns[TDH_PHYMEM_PAMT_ADD] = 1500;
+	cfg.leaf_latency_ns[TDH_PHYMEM_PAMT_REMOVE] = 1500;
+	cfg.leaf_latency_ns[TDH_MEM_PAGE_AUG] = 500;
+	cfg.leaf_latency_ns[TDH_MEM_PAGE_REMOVE] = 500;
+	cfg.leaf_latency_ns[TDH_MNG_CREATE] = 500;
+	cfg.leaf_latency_ns[TDH_PHYMEM_PAGE_RECLAIM] = 500;
+	return tm_model_cfg(&cfg, true);
+}
+
+/* ---- two PAMT.ADDs of the same range ------------------------------------ */
+struct add_arg {
+	struct shared *s;
+	unsigned id;
+};
+
+static void *add_same(void *p)
+{
+	struct add_arg *a = p;
+	struct shared *s = a->s;
+
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		uint64_t pp = P + a->id * 2 * MiB + (i % 64) * 2 * PG;
+
+		pthread_barrier_wait(&s->bar);
+		s->st[a->id] = tm_pamt_add(s->m, R1, pp, pp + PG);
+		pthread_barrier_wait(&s->bar);
+		pthread_barrier_wait(&s->bar); /* main checks and removes */
+	}
+	return NULL;
+}
+
+static void test_two_adds_one_range(void **state)
+{
+	struct shared s = {0};
+	struct add_arg a[2] = {{&s, 0}, {&s, 1}};
+	pthread_t t[2];
+	unsigned both_busy = 0, ok_total = 0;
+
+	s.m = racy_model(0, 0);
+
+	pthread_barrier_init(&s.bar, NULL, 3);
+	for (unsigned i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, add_same, &a[i]);
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		unsigned ok = 0;
+
+		pthread_barrier_wait(&s.bar);
+		pthread_barrier_wait(&s.bar);
+		for (unsigned k = 0; k < 2; k++) {
+			uint64_t c = tdx_status_class(s.st[k]);
+
+			ok += s.st[k] == TDX_SUCCESS;
+			assert_true(s.st[k] == TDX_SUCCESS ||
+				    s.st[k] == (TDX_OPERAND_BUSY | 1) ||
+				    s.st[k] == (TDX_HPA_RANGE_NOT_FREE | 1) ||
+				    c == TDX_OPERAND_BUSY);
+		}
+		/* the pair pages lie outside R1 and apart, so the first to
+		 * lock R1 wins: exactly one SUCCESS every round */
+		assert_int_equal(ok, 1);
+		both_busy += tdx_is_busy(s.st[0]) || tdx_is_busy(s.st[1]);
+		ok_total += ok;
+		TM_EXPECT(tm_pamt_remove(s.m, R1, NULL, NULL), TDX_SUCCESS);
+		pthread_barrier_wait(&s.bar);
+	}
+	for (unsigned i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	printf("two adds: %u rounds, %u won, %u lost with BUSY\n", ROUNDS,
+	       ok_total, both_busy);
+	tm_check_ok(s.m);
+	pthread_barrier_destroy(&s.bar);
+	tdxmod_destroy(s.m);
+}
+
+/* ---- AUG/REMOVE of pages racing PAMT.REMOVE/ADD of their range ------- */
+static void *aug_loop(void *p)
+{
+	struct shared *s = p;
+	uint64_t seed = s->seed;
+
+	pthread_barrier_wait(&s->bar);
+	for (unsigned i = 0; i < ROUNDS * 4; i++) {
+		unsigned k = (unsigned)(tm_rand(&seed) % 8);
+		uint64_t gpa = 0x1000 * (k + 1), pa = R1 + (k + 16) * PG;
+		uint64_t st = tm_sc(s->m, TDH_MEM_PAGE_AUG, gpa, s->td.tdr, pa,
+				    NULL);
+
+		if (st == TDX_SUCCESS) {
+			s->ok[0]++;
+			do
+				st = tm_sc(s->m, TDH_MEM_PAGE_REMOVE, gpa,
+					   s->td.tdr, 0, NULL);
+			while (tdx_is_busy(st));
+			T_CHECK(s, tdx_is_success(st), st);
+		} else {
+			uint64_t c = tdx_status_class(st);
+
+			s->busy[0] += tdx_is_busy(st);
+			T_CHECK(s, c == TDX_OPERAND_BUSY ||
+				   c == TDX_MISSING_PAMT_PAGE_PAIR, st);
+		}
+	}
+	return NULL;
+}
+
+/* Let the other thread in between two pair cycles. */
+static void pause_us(unsigned us)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec <
+	       (long)us * 1000);
+}
+
+static void *pamt_loop(void *p)
+{
+	struct shared *s = p;
+
+	pthread_barrier_wait(&s->bar);
+	for (unsigned i = 0; i < ROUNDS * 4; i++) {
+		uint64_t st = tm_pamt_remove(s->m, R1, NULL, NULL), c;
+
+		c = tdx_status_class(st);
+		pause_us(4);
+		if (st == TDX_SUCCESS) {
+			s->ok[1]++;
+			do
+				st = tm_pamt_add(s->m, R1, P + 16 * PG,
+						 P + 17 * PG);
+			while (tdx_is_busy(st));
+			T_CHECK(s, st == TDX_SUCCESS, st);
+			pause_us(20); /* the pair stays a while */
+		} else {
+			s->busy[1] += tdx_is_busy(st);
+			T_CHECK(s, c == TDX_OPERAND_BUSY ||
+				   c == TDX_PAMT_PAGE_NOT_EMPTY, st);
+		}
+	}
+	return NULL;
+}
+
+static void test_aug_vs_pamt_remove(void **state)
+{
+	struct shared s = {.m = racy_model(0, 0), .seed = tm_seed(11)};
+	pthread_t a, b;
+
+	tm_td_build(s.m, &s.td, CTL, P, 3);
+	TM_EXPECT(tm_pamt_add(s.m, R1, P + 16 * PG, P + 17 * PG), TDX_SUCCESS);
+	pthread_barrier_init(&s.bar, NULL, 2);
+	pthread_create(&a, NULL, aug_loop, &s);
+	pthread_create(&b, NULL, pamt_loop, &s);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	if (tdxmod_is_fatal(s.m))
+		printf("fatal: %s\n", tdxmod_fatal_reason(s.m));
+	no_thread_failure(&s);
+	printf("aug vs remove: %llu augs, %llu pair removals, busy %llu/%llu\n",
+	       s.ok[0], s.ok[1], s.busy[0], s.busy[1]);
+	assert_false(tdxmod_is_fatal(s.m));
+	tm_check_ok(s.m);
+	tdxmod_destroy(s.m);
+}
+
+/* ---- neighbours whose pair pages lie in each other's range ----------- */
+struct nb_arg {
+	struct shared *s;
+	unsigned id;
+};
+
+static void *neighbour_loop(void *p)
+{
+	struct nb_arg *a = p;
+	struct shared *s = a->s;
+	uint64_t mine = a->id ? R2 : R1, other = a->id ? R1 : R2, st;
+
+	pthread_barrier_wait(&s->bar);
+	for (unsigned i = 0; i < ROUNDS * 2; i++) {
+		uint64_t pp = other + (100 + a->id * 8) * PG;
+
+		while (tdx_is_busy(st = tm_pamt_add(s->m, mine, pp, pp + PG)))
+			s->busy[a->id]++;
+		T_CHECK(s, st == TDX_SUCCESS, st);
+		/* use a page in the range, as the host would */
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_CREATE,
+					      mine + 10 * PG, 10 + a->id, 0,
+					      NULL)))
+			s->busy[a->id]++;
+		T_CHECK(s, st == TDX_SUCCESS, st);
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_VPFLUSHDONE,
+					      mine + 10 * PG, 0, 0, NULL)))
+			s->busy[a->id]++;
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_KEY_FREEID,
+					      mine + 10 * PG, 0, 0, NULL)))
+			s->busy[a->id]++;
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_PHYMEM_PAGE_RECLAIM,
+					      mine + 10 * PG, 0, 0, NULL)))
+			s->busy[a->id]++;
+		T_CHECK(s, tdx_removal_hint(st), st);
+		while (tdx_is_busy(st = tm_pamt_remove(s->m, mine, NULL,
+							NULL)))
+			s->busy[a->id]++;
+		T_CHECK(s, st == TDX_SUCCESS, st);
+		s->ok[a->id]++;
+	}
+	return NULL;
+}
+
+static void test_neighbours(void **state)
+{
+	struct shared s = {.m = racy_model(0, 0)};
+	struct nb_arg a[2] = {{&s, 0}, {&s, 1}};
+	pthread_t t[2];
+
+	pthread_barrier_init(&s.bar, NULL, 2);
+	for (unsigned i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, neighbour_loop, &a[i]);
+	for (unsigned i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	no_thread_failure(&s);
+	printf("neighbours: %llu + %llu cycles, busy %llu + %llu\n", s.ok[0],
+	       s.ok[1], s.busy[0], s.busy[1]);
+	assert_int_equal(s.ok[0], ROUNDS * 2);
+	assert_int_equal(s.ok[1], ROUNDS * 2);
+	assert_int_equal(tdxmod_pairs_installed(s.m), 0);
+	tm_check_ok(s.m);
+	tdxmod_destroy(s.m);
+}
+
+/* ---- injected BUSY with several threads -------------------------------- */
+struct inj_arg {
+	struct shared *s;
+	unsigned id;
+};
+
+static void *inj_loop(void *p)
+{
+	struct inj_arg *a = p;
+	struct shared *s = a->s;
+	uint64_t range = R1 + (a->id + 4) * 2 * MiB, st;
+	uint64_t pp = P + (a->id + 8) * 2 * PG;
+
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		while (tdx_is_busy(st = tm_pamt_add(s->m, range, pp, pp + PG)))
+			s->busy[a->id]++;
+		T_CHECK(s, st == TDX_SUCCESS, st);
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_MEM_PAGE_AUG,
+					      0x1000 * (a->id + 1), s->td.tdr,
+					      range + PG, NULL)))
+			s->busy[a->id]++;
+		T_CHECK(s, st == TDX_SUCCESS, st);
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_MEM_PAGE_REMOVE,
+					      0x1000 * (a->id + 1), s->td.tdr,
+					      0, NULL)))
+			s->busy[a->id]++;
+		T_CHECK(s, tdx_removal_hint(st), st);
+		while (tdx_is_busy(st = tm_pamt_remove(s->m, range, NULL,
+							NULL)))
+			s->busy[a->id]++;
+		T_CHECK(s, st == TDX_SUCCESS, st);
+	}
+	return NULL;
+}
+
+static void test_injected_busy_threads(void **state)
+{
+	struct tdxmod_config cfg;
+	struct shared s = {0};
+	struct inj_arg a[2] = {{&s, 0}, {&s, 1}};
+	pthread_t t[2];
+
+	(void)cfg;
+	s.m = racy_model(0.05, tm_seed(3));
+	/* build the TD with retries: injection hits set-up too */
+	{
+		uint64_t st;
+
+		while (tdx_is_busy(st = tm_pamt_add(s.m, CTL, P, P + PG)))
+			;
+		TM_EXPECT(st, TDX_SUCCESS);
+		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_CREATE, CTL, 3, 0,
+					      NULL)))
+			;
+		TM_EXPECT(st, TDX_SUCCESS);
+		for (unsigned i = 1; i <= 4; i++) {
+			while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_ADDCX,
+						      CTL + i * PG, CTL, 0,
+						      NULL)))
+				;
+			TM_EXPECT(st, TDX_SUCCESS);
+		}
+		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_INIT, CTL, 0, 0,
+					      NULL)))
+			;
+		TM_EXPECT(st, TDX_SUCCESS);
+		for (unsigned l = 3; l >= 1; l--) {
+			while (tdx_is_busy(st = tm_sc(s.m, TDH_MEM_SEPT_ADD, l,
+						      CTL, CTL + (9 - l) * PG,
+						      NULL)))
+				;
+			TM_EXPECT(st, TDX_SUCCESS);
+		}
+		s.td.tdr = CTL;
+	}
+	for (unsigned i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, inj_loop, &a[i]);
+	for (unsigned i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	no_thread_failure(&s);
+	printf("injected: busy %llu + %llu\n", s.busy[0], s.busy[1]);
+	assert_true(s.busy[0] + s.busy[1] > 0);
+	tm_check_ok(s.m);
+	tdxmod_destroy(s.m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_adds_one_range),
+		cmocka_unit_test(test_aug_vs_pamt_remove),
+		cmocka_unit_test(test_neighbours),
+		cmocka_unit_test(test_injected_busy_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
