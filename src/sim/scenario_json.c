@@ -314,6 +314,7 @@ static json_object *parse_text(const struct jctx *c, const char *text)
 	size_t n = strlen(text);
 	json_object *root;
 	enum json_tokener_error e;
+	long quote;
 
 	if (!tok) {
 		snprintf(c->msg, c->len, "%s: out of memory", c->origin);
@@ -322,10 +323,11 @@ static json_object *parse_text(const struct jctx *c, const char *text)
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, text, (int)n + 1);
 	e = json_tokener_get_error(tok);
-	if (root && e == json_tokener_success && single_quote_at(text) >= 0) {
+	quote = single_quote_at(text);
+	if (root && e == json_tokener_success && quote >= 0) {
 		snprintf(c->msg, c->len, "%s:%u: malformed JSON: strings take "
 			 "double quotes (see docs/sim.md for the schema)",
-			 c->origin, line_of(text, (size_t)single_quote_at(text)));
+			 c->origin, line_of(text, (size_t)quote));
 		json_object_put(root);
 		root = NULL;
 	} else if (!root || e != json_tokener_success) {
