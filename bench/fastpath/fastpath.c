@@ -5,6 +5,7 @@
  * interleaved, medians taken at the end.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,13 @@
 
 enum fp_kind { FP_K_ATOMIC, FP_K_CAS, FP_K_FAST, FP_K_SLOW };
 
-/* A baseline word alone on its cache line. */
+/* A baseline word alone in its 128-byte block (line + prefetch pair). */
 struct fp_word {
-	_Alignas(64) _Atomic uint32_t v;
+	_Alignas(128) _Atomic uint32_t v;
 };
 
 struct fp_job {
-	enum fp_kind kind;
+	_Alignas(128) enum fp_kind kind; /* one job per 128-byte block */
 	struct fp_word *word;
 	struct dpamt *m;
 	struct dpamt_cache *cache;
@@ -30,6 +31,7 @@ struct fp_job {
 	uint64_t iters;
 	_Atomic unsigned *gate; /* spinning start gate, NULL: go at once */
 	unsigned n_threads;
+	unsigned index;         /* thread slot: picks the CPU to pin to */
 	uint64_t start, ns, done, errors; /* out */
 };
 
@@ -69,29 +71,68 @@ static void loop_cas(struct fp_job *j)
 	j->done = j->iters;
 }
 
+/* Counters stay in locals until the end: the jobs of one run sit next
+ * to each other in memory and must not share written cache lines. */
 static void loop_fast(struct fp_job *j)
 {
+	struct dpamt *m = j->m;
+	struct dpamt_cache *c = j->cache;
+	uint64_t pa = j->pa, done = 0, errors = 0;
+
 	for (uint64_t i = 0; i < j->iters; i++) {
-		if (dpamt_get(j->m, j->pa, j->cache) ||
-		    dpamt_put(j->m, j->pa, j->cache))
-			j->errors++;
+		if (dpamt_get(m, pa, c) || dpamt_put(m, pa, c))
+			errors++;
 		else
-			j->done++;
+			done++;
 	}
+	j->done = done;
+	j->errors = errors;
 }
 
 static void loop_slow(struct fp_job *j)
 {
+	struct dpamt *m = j->m;
+	struct dpamt_cache *c = j->cache;
+	uint64_t pa = j->pa, done = 0, errors = 0;
+
 	for (uint64_t i = 0; i < j->iters; i++) {
-		if (dpamt_cache_topup(j->m, j->cache, j->ppg) ||
-		    dpamt_get(j->m, j->pa, j->cache)) {
-			j->errors++;
+		if (dpamt_cache_topup(m, c, j->ppg) ||
+		    dpamt_get(m, pa, c)) {
+			errors++;
 			continue;
 		}
-		if (dpamt_put(j->m, j->pa, j->cache))
-			j->errors++;
+		if (dpamt_put(m, pa, c))
+			errors++;
 		else
-			j->done++;
+			done++;
+	}
+	j->done = done;
+	j->errors = errors;
+}
+
+/*
+ * Pin thread 'index' of a multi-thread run to the index-th CPU this
+ * process may use (wrapping), so the threads of one run sit on different
+ * CPUs: a freshly created thread otherwise starts on its creator's CPU
+ * and, on a busy machine, often runs only after its sibling is done.
+ */
+static void pin_to_cpu(unsigned index)
+{
+	cpu_set_t allowed, one;
+	unsigned k = 0, n;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return;
+	n = (unsigned)CPU_COUNT(&allowed);
+	if (n < 2)
+		return;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed) || k++ != index % n)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+		return;
 	}
 }
 
@@ -103,6 +144,7 @@ static void *job_main(void *arg)
 	/* Spin rather than block, so every thread is on a CPU when the
 	 * last one arrives and the timed loops start together. */
 	if (j->gate) {
+		pin_to_cpu(j->index);
 		atomic_fetch_add_explicit(j->gate, 1, memory_order_acq_rel);
 		while (atomic_load_explicit(j->gate, memory_order_acquire) <
 		       j->n_threads)
@@ -141,33 +183,35 @@ static double overlap(const struct fp_job *jobs, unsigned n)
 	return (double)(e_min - s_max) / (double)(e_max - s_min);
 }
 
-/* Run n jobs at once (job 0 on this thread); mean ns per iteration. */
-static int run_jobs(struct fp_job *jobs, unsigned n, double *ns_per_op,
-		    double *ovl)
+/* Run n jobs at once: one on this thread, or n pinned threads of their
+ * own (this thread's affinity stays untouched); mean ns per iteration. */
+static void run_jobs(struct fp_job *jobs, unsigned n, double *ns_per_op,
+		     double *ovl)
 {
 	pthread_t tid[FP_MAX_THREADS];
 	_Atomic unsigned gate;
 	double sum = 0;
-	unsigned started = 1;
 
 	atomic_init(&gate, 0);
 	for (unsigned i = 0; i < n; i++) {
 		jobs[i].gate = n > 1 ? &gate : NULL;
 		jobs[i].n_threads = n;
+		jobs[i].index = i;
 	}
-	for (; started < n; started++)
-		if (pthread_create(&tid[started], NULL, job_main,
-				   &jobs[started]))
-			abort(); /* the gate would never open */
-	job_main(&jobs[0]);
-	for (unsigned i = 1; i < n; i++)
-		pthread_join(tid[i], NULL);
+	if (n == 1) {
+		job_main(&jobs[0]);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			if (pthread_create(&tid[i], NULL, job_main, &jobs[i]))
+				abort(); /* the gate would never open */
+		for (unsigned i = 0; i < n; i++)
+			pthread_join(tid[i], NULL);
+	}
 	for (unsigned i = 0; i < n; i++)
 		sum += (double)jobs[i].ns / (double)(jobs[i].iters ?
 						     jobs[i].iters : 1);
 	*ns_per_op = sum / n;
 	*ovl = overlap(jobs, n);
-	return 0;
 }
 
 static unsigned scen_threads(const struct fp_config *cfg, unsigned scen)
