@@ -114,6 +114,7 @@ static void boot_all(struct engine *e)
 	const struct sim_scenario *sc = e->sc;
 	struct vmm_vcpu **v;
 	unsigned n = 0;
+	uint64_t t;
 
 	for (unsigned i = 0; i < sc->n_guests; i++)
 		n += sc->guests[i].vcpus;
@@ -123,6 +124,7 @@ static void boot_all(struct engine *e)
 		return;
 	}
 	n = 0;
+	t = engine_now_ns();
 	if (sc->alloc_fail_nth)
 		phys_alloc_fail_nth(e->mh.alloc, sc->alloc_fail_nth);
 	for (unsigned i = 0; i < sc->n_guests; i++) {
@@ -138,6 +140,7 @@ static void boot_all(struct engine *e)
 	engine_run_jobs(e, v, n, ENGINE_BOOT);
 	phys_alloc_fail_nth(e->mh.alloc, 0);
 	free(v);
+	e->rep->boot_ns += engine_now_ns() - t;
 }
 
 static void shutdown_one(struct engine *e, unsigned i)
@@ -145,6 +148,7 @@ static void shutdown_one(struct engine *e, unsigned i)
 	struct vmm_td *td = &e->tds[i];
 	struct vmm_vcpu **v = calloc(td->spec.vcpus, sizeof(*v));
 	unsigned n = 0;
+	uint64_t t = engine_now_ns();
 
 	engine_event(e, "td_shutdown", (int)i);
 	vmm_td_teardown_begin(td);
@@ -157,6 +161,7 @@ static void shutdown_one(struct engine *e, unsigned i)
 	engine_guest_report(e, i);
 	vmm_td_free(td);
 	e->live[i] = false;
+	e->rep->shutdown_ns += engine_now_ns() - t;
 	engine_check(e, false);
 	engine_event(e, "td_destroyed", (int)i);
 }

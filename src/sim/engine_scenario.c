@@ -170,8 +170,8 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 			   "use 0 <= rate < 1", sc->busy_inject);
 	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
 		if (sc->seamcall_ns[l] > SIM_MAX_SEAMCALL_NS)
-			return bad(msg, len, "SEAMCALL latency %llu ns for leaf "
-				   "%u is above 10 ms; lower --seamcall-ns",
+			return bad(msg, len, "SEAMCALL latency %llu ns for "
+				   "leaf %u is above 10 ms; lower --seamcall-ns",
 				   (unsigned long long)sc->seamcall_ns[l], l);
 	}
 	return 0;

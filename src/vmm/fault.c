@@ -77,8 +77,9 @@ static int sept_add(struct vmm_vcpu *v, uint64_t gpa, unsigned level)
 	r.rdx = td->tdr;
 	r.r8 = page;
 	if (!tdx_is_success(vmm_seamcall(h, &r))) {
-		vmm_error(h, "td %d: SEPT.ADD level %u gpa 0x%llx: status 0x%llx",
-			  td->index, level, (unsigned long long)gpa,
+		vmm_error(h, "td %d: SEPT.ADD level %u gpa 0x%llx: "
+			  "status 0x%llx", td->index, level,
+			  (unsigned long long)gpa,
 			  (unsigned long long)r.rax);
 		dpamt_put(h->dp, page, &v->cache);
 		v->stash[v->n_stash++] = page;

@@ -100,36 +100,20 @@ int vmm_demote(struct vmm_vcpu *v, uint64_t chunk)
 	return 0;
 }
 
-int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
+/* After a successful PROMOTE: the pair goes back to the manager, the
+ * chunk is one 2M page again and the freed level-1 S-EPT page (RDX) is
+ * the host's: put it and free it. */
+static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
+			   const struct tdx_regs *r)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
-	uint64_t block = vmm_pfn_pa(td->chunk_pfn[chunk]), pair[2], sept;
+	uint64_t block = vmm_pfn_pa(td->chunk_pfn[chunk]);
 	uint64_t first = chunk * VMM_PAGES_PER_2M;
-	struct tdx_regs r = { 0 };
-	int err;
+	uint64_t pair[2] = { r->r12, r->r13 };
+	uint64_t sept = vmm_pfn_pa(td->sept1[chunk]);
+	int err = dpamt_promote_commit(h->dp, block, pair);
 
-	if (td->chunk_state[chunk] != VMM_CH_SPLIT ||
-	    td->chunk_mapped[chunk] != VMM_PAGES_PER_2M)
-		return DPAMT_EINVAL;
-	r.rax = TDH_MEM_PAGE_PROMOTE;
-	r.rcx = chunk * VMM_2M | TDX_PS_2M;
-	r.rdx = td->tdr;
-	vmm_seamcall_n(h, &r, VMM_PROMOTE_RETRIES);
-	if (tdx_is_busy(r.rax)) { /* 512 entries to lock: stay split */
-		v->promote_busy++;
-		return 1;
-	}
-	if (!tdx_is_success(r.rax)) {
-		vmm_error(h, "td %d: PAGE.PROMOTE gpa 0x%llx: status 0x%llx",
-			  td->index, (unsigned long long)(chunk * VMM_2M),
-			  (unsigned long long)r.rax);
-		return DPAMT_EIO;
-	}
-	pair[0] = r.r12;
-	pair[1] = r.r13;
-	sept = r.rdx;
-	err = dpamt_promote_commit(h->dp, block, pair);
 	if (err)
 		vmm_error(h, "td %d: promote commit of 0x%llx: %s", td->index,
 			  (unsigned long long)block, dpamt_strerror(err));
@@ -138,13 +122,10 @@ int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
 		td->pfn[first + i] = 0;
 	td->chunk_mapped[chunk] = 0;
 	td->chunk_state[chunk] = VMM_CH_2M;
-	/* The module freed the level-1 S-EPT page: drop its reference. */
-	if (sept != vmm_pfn_pa(td->sept1[chunk]))
+	if (r->rdx != sept)
 		vmm_error(h, "td %d: PROMOTE returned S-EPT page 0x%llx, "
 			  "expected 0x%llx", td->index,
-			  (unsigned long long)sept,
-			  (unsigned long long)vmm_pfn_pa(td->sept1[chunk]));
-	sept = vmm_pfn_pa(td->sept1[chunk]);
+			  (unsigned long long)r->rdx, (unsigned long long)sept);
 	td->sept1[chunk] = 0;
 	dpamt_put(h->dp, sept, &v->cache);
 	vmm_td_ref(td, sept, -1);
@@ -152,5 +133,31 @@ int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
 	v->sept_pages--;
 	v->promotes++;
 	count_pages(v, -(int)VMM_PAGES_PER_2M, 1);
+}
+
+int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
+{
+	struct vmm_td *td = v->td;
+	struct tdx_regs r = { 0 };
+
+	if (td->chunk_state[chunk] != VMM_CH_SPLIT ||
+	    td->chunk_mapped[chunk] != VMM_PAGES_PER_2M)
+		return DPAMT_EINVAL;
+	r.rax = TDH_MEM_PAGE_PROMOTE;
+	r.rcx = chunk * VMM_2M | TDX_PS_2M;
+	r.rdx = td->tdr;
+	vmm_seamcall_n(td->h, &r, VMM_PROMOTE_RETRIES);
+	if (tdx_is_busy(r.rax)) { /* 512 entries to lock: stay split */
+		v->promote_busy++;
+		return 1;
+	}
+	if (!tdx_is_success(r.rax)) {
+		vmm_error(td->h, "td %d: PAGE.PROMOTE gpa 0x%llx: status "
+			  "0x%llx", td->index,
+			  (unsigned long long)(chunk * VMM_2M),
+			  (unsigned long long)r.rax);
+		return DPAMT_EIO;
+	}
+	promote_finish(v, chunk, &r);
 	return 0;
 }

@@ -84,7 +84,8 @@ static int boot_chunk_2m(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 	if (err < 0) {
 		vmm_error(v->td->h, "td %d vcpu %u: 2M mapping at gpa 0x%llx "
 			  "failed: %s", v->td->index, v->index,
-			  (unsigned long long)(c * VMM_2M), dpamt_strerror(err));
+			  (unsigned long long)(c * VMM_2M),
+			  dpamt_strerror(err));
 		return -1;
 	}
 	if (err > 0) { /* no free 2 MiB block: map it at 4K instead */
