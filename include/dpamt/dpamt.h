@@ -41,7 +41,8 @@ const char *dpamt_strerror(int err);
 	X(PUT_FAST_MISS)      /* put: fast path failed, slow path next */    \
 	X(PUT_LOCKED)         /* put: remove section entered, before REMOVE*/\
 	X(PUT_AFTER_REMOVE)   /* put: REMOVE done, before publishing */      \
-	X(BUSY_RETRY)         /* about to retry a SEAMCALL after BUSY */
+	X(BUSY_RETRY)         /* about to retry a SEAMCALL after BUSY */     \
+	X(WAIT_TRANSITION)    /* lockless: range in transition, waiting */
 
 enum dpamt_yield_point {
 #define DPAMT_YP_ENUM(n) DPAMT_YP_##n,

@@ -10,8 +10,8 @@ dp_strategy_table[DPAMT_STRATEGY_COUNT] = {
 	[DPAMT_STRATEGY_GLOBAL_LOCK] = &dp_strat_global_lock,
 	[DPAMT_STRATEGY_BROKEN_V3_PUT] = &dp_strat_broken_v3_put,
 	[DPAMT_STRATEGY_BROKEN_HINT] = &dp_strat_broken_hint,
-	/* [DPAMT_STRATEGY_HASHED] = &dp_strat_hashed, when built */
-	/* [DPAMT_STRATEGY_LOCKLESS] = &dp_strat_lockless, when built */
+	[DPAMT_STRATEGY_HASHED] = &dp_strat_hashed,
+	[DPAMT_STRATEGY_LOCKLESS] = &dp_strat_lockless,
 };
 
 static const char *const dp_strategy_names[DPAMT_STRATEGY_COUNT] = {

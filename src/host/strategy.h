@@ -31,11 +31,20 @@ struct dp_strategy {
 	/* DEMOTE put a pair in with n references / PROMOTE took it out. */
 	int (*adopt)(struct dpamt *m, uint64_t idx, uint32_t n);
 	int (*release)(struct dpamt *m, uint64_t idx, uint32_t n);
+	/*
+	 * True if the word is a plain count and "take a reference when it
+	 * is not 0 / drop one when it is not the last" is always a correct
+	 * fast path: the core then runs it inline before calling get/put
+	 * (which must still cope with being called after it failed).
+	 */
+	bool plain_fast;
 };
 
 extern const struct dp_strategy dp_strat_global_lock;
 extern const struct dp_strategy dp_strat_broken_v3_put;
 extern const struct dp_strategy dp_strat_broken_hint;
+extern const struct dp_strategy dp_strat_hashed;
+extern const struct dp_strategy dp_strat_lockless;
 
 const struct dp_strategy *dp_strategy_lookup(enum dpamt_strategy s);
 
