@@ -277,6 +277,8 @@ static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
 		     (scen == FP_S1 ? 1 : c->cfg->threads);
 	struct dpamt_stats before;
 
+	if (k == FP_K_SLOW && scen == FP_SN_CROSSED)
+		fp_env_cross_prepare(e, n);
 	dpamt_stats(e->m, &before);
 	for (unsigned i = 0; i < n; i++) {
 		memset(&jobs[i], 0, sizeof(jobs[i]));
@@ -290,7 +292,8 @@ static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
 		} else {
 			jobs[i].iters = c->cfg->slow_iters;
 			jobs[i].pa = scen == FP_SN_NEIGHBOUR ? e->near_pa[i] :
-							       e->far_pa[i];
+				     scen == FP_SN_CROSSED ? e->cross_pa[i] :
+							     e->far_pa[i];
 		}
 	}
 	run_jobs(jobs, n, out, ovl);
@@ -300,6 +303,8 @@ static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
 		*errors += jobs[i].errors;
 	}
 	stats_delta(e->m, &before, d);
+	if (k == FP_K_SLOW && scen == FP_SN_CROSSED)
+		fp_env_cross_finish(e, n);
 }
 
 static void fast_rep(struct fp_ctx *c, unsigned si, unsigned scen,
@@ -394,7 +399,8 @@ const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
 		snprintf(buf, len, "t1");
 	else
 		snprintf(buf, len, "t%u_%s", cfg->threads,
-			 s == FP_SN_NEIGHBOUR ? "neighbour" : "distinct");
+			 s == FP_SN_NEIGHBOUR ? "neighbour" :
+			 s == FP_SN_CROSSED ? "crossed" : "distinct");
 	return buf;
 }
 

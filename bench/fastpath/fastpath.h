@@ -8,7 +8,8 @@
  * one word; 1 thread, N threads on distinct ranges/words, N threads on one
  * range/word.  Slow path: get + put cycling a range 0 -> 1 -> 0 (one
  * PAMT.ADD and one PAMT.REMOVE per cycle) with 1 thread, N threads on
- * distinct ranges and N threads on neighbouring 2 MiB ranges, with the
+ * distinct ranges, N threads on neighbouring 2 MiB ranges, and N on
+ * neighbouring ranges holding each other's pair pages, with the
  * manager's BUSY retries and lock contentions.  Every variant of every
  * scenario runs once per repetition, interleaved, and the figure is the
  * median over repetitions.  The module model charges no latency.
@@ -32,8 +33,14 @@
  * one shared range. */
 enum fp_fast_scen { FP_T1, FP_TN_DISTINCT, FP_TN_SHARED, FP_FAST_COUNT };
 /* Slow-path scenarios: one thread; N threads on ranges 1 GiB apart; N
- * threads on adjacent 2 MiB ranges. */
-enum fp_slow_scen { FP_S1, FP_SN_DISTINCT, FP_SN_NEIGHBOUR, FP_SLOW_COUNT };
+ * threads on adjacent 2 MiB ranges (pair pages from the allocator, far
+ * away); N threads on adjacent ranges whose pair pages lie in each
+ * other's range (thread i's pair in range i+1 mod N): PAMT.ADD's shared
+ * lock on the pair pages' range meets the neighbour's exclusive ADD or
+ * REMOVE there, the BUSY case raised in review. */
+enum fp_slow_scen {
+	FP_S1, FP_SN_DISTINCT, FP_SN_NEIGHBOUR, FP_SN_CROSSED, FP_SLOW_COUNT
+};
 
 struct fp_config {
 	bool strategies[DPAMT_STRATEGY_COUNT]; /* which to bench */

@@ -18,9 +18,11 @@
 #define MIB (1ULL << 20)
 
 /* Layout: fast targets 1 GiB + i * 64 MiB, neighbours 2 GiB + i * 2 MiB,
- * far targets (3 + i) GiB; memory ends 1 GiB after the last far one. */
+ * crossed neighbours 2 GiB + 64 MiB + i * 2 MiB, far targets (3 + i) GiB;
+ * memory ends 1 GiB after the last far one. */
 #define FP_FAST_BASE (1 * GIB)
 #define FP_NEAR_BASE (2 * GIB)
+#define FP_CROSS_BASE (2 * GIB + 64 * MIB)
 #define FP_FAR_BASE (3 * GIB)
 
 struct fp_env_priv {
@@ -37,6 +39,7 @@ static void place_targets(struct fp_env *e, unsigned threads)
 	for (unsigned i = 0; i < threads; i++) {
 		e->fast_pa[i] = FP_FAST_BASE + i * 64 * MIB;
 		e->near_pa[i] = FP_NEAR_BASE + i * 2 * MIB;
+		e->cross_pa[i] = FP_CROSS_BASE + i * 2 * MIB;
 		e->far_pa[i] = FP_FAR_BASE + i * GIB;
 	}
 }
@@ -48,6 +51,7 @@ static int reserve_targets(struct fp_env *e, unsigned threads)
 	for (unsigned i = 0; i < threads; i++)
 		if (phys_alloc_reserve(a, e->fast_pa[i], 2 * MIB) ||
 		    phys_alloc_reserve(a, e->near_pa[i], 2 * MIB) ||
+		    phys_alloc_reserve(a, e->cross_pa[i], 2 * MIB) ||
 		    phys_alloc_reserve(a, e->far_pa[i], 2 * MIB))
 			return -1;
 	return 0;
@@ -146,6 +150,44 @@ fail:
 	return -1;
 }
 
+static bool in_cross(const struct fp_env *e, uint64_t pa)
+{
+	for (unsigned i = 0; i < e->priv->threads; i++)
+		if (pa - e->cross_pa[i] < 2 * MIB)
+			return true;
+	return false;
+}
+
+/* Take the crossed scenario's reserved pages out of a cache. */
+static void strip_cross(struct fp_env *e, struct dpamt_cache *c)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < c->n; i++)
+		if (!in_cross(e, c->pa[i]))
+			c->pa[k++] = c->pa[i];
+	c->n = k;
+}
+
+void fp_env_cross_prepare(struct fp_env *e, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct dpamt_cache *c = &e->cache[i].c;
+		uint64_t src = e->cross_pa[(i + 1) % n];
+
+		strip_cross(e, c);
+		dpamt_cache_drain(e->m, c);
+		for (unsigned k = 0; k < e->pages_per_get; k++)
+			c->pa[c->n++] = src + (k + 1) * 4096;
+	}
+}
+
+void fp_env_cross_finish(struct fp_env *e, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		strip_cross(e, &e->cache[i].c);
+}
+
 void fp_env_destroy(struct fp_env *e)
 {
 	struct fp_env_priv *p = e->priv;
@@ -158,8 +200,10 @@ void fp_env_destroy(struct fp_env *e)
 		for (int tries = 0; tries < 1000; tries++)
 			if (dpamt_retry_deferred(e->m) == 0)
 				break;
-		for (unsigned i = 0; i < FP_MAX_THREADS; i++)
+		for (unsigned i = 0; i < FP_MAX_THREADS; i++) {
+			strip_cross(e, &e->cache[i].c);
 			dpamt_cache_drain(e->m, &e->cache[i].c);
+		}
 		dpamt_destroy(e->m);
 	}
 	if (p->mod)

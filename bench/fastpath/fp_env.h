@@ -29,12 +29,24 @@ struct fp_env {
 	uint64_t fast_pa[FP_MAX_THREADS];  /* installed, 1 extra reference */
 	uint64_t far_pa[FP_MAX_THREADS];   /* idle ranges 1 GiB apart */
 	uint64_t near_pa[FP_MAX_THREADS];  /* idle adjacent 2 MiB ranges */
+	uint64_t cross_pa[FP_MAX_THREADS]; /* adjacent, hold each other's
+					      pair pages (crossed) */
 	struct fp_env_priv *priv;
 };
 
 /* 0, or -1 with a message in err (and nothing left allocated). */
 int fp_env_create(struct fp_env *e, enum dpamt_strategy s, unsigned threads,
 		  char *err, size_t errlen);
+/*
+ * Crossed scenario: empty caches 0..n-1 (allocator pages go back) and put
+ * in cache i the pages_per_get pages after the first page of range
+ * cross_pa[(i + 1) % n].  Put returns a removed pair to the cache, so the
+ * same pages cycle.  finish takes those pages out of the caches again
+ * (they are reserved memory, never the allocator's).
+ */
+void fp_env_cross_prepare(struct fp_env *e, unsigned n);
+void fp_env_cross_finish(struct fp_env *e, unsigned n);
+
 /* Drops the extra references, retries deferred removals, frees all. */
 void fp_env_destroy(struct fp_env *e);
 

@@ -49,8 +49,31 @@ extern const struct dp_strategy dp_strat_lockless;
 const struct dp_strategy *dp_strategy_lookup(enum dpamt_strategy s);
 
 /* Shared building blocks of count-word strategies (strat_common.c). */
-bool dp_inc_not_zero(dp_atomic32_t *w);
-bool dp_dec_not_one(dp_atomic32_t *w, uint32_t *seen);
+
+/* Take a reference only if someone already holds one (pair installed). */
+static inline bool dp_inc_not_zero(dp_atomic32_t *w)
+{
+	uint32_t v = dp_load_relaxed32(w);
+
+	while (v != 0 && v != UINT32_MAX)
+		if (dp_cas_acq_rel32(w, &v, v + 1))
+			return true;
+	return false;
+}
+
+/* Drop a reference only if it is not the last; *seen = the count that
+ * stopped us (0 or 1). */
+static inline bool dp_dec_not_one(dp_atomic32_t *w, uint32_t *seen)
+{
+	uint32_t v = dp_load_relaxed32(w);
+
+	while (v > 1)
+		if (dp_cas_acq_rel32(w, &v, v - 1))
+			return true;
+	*seen = v;
+	return false;
+}
+
 uint32_t dp_count_plain(uint32_t word);
 int dp_adopt_plain(struct dpamt *m, uint64_t idx, uint32_t n);
 int dp_release_plain(struct dpamt *m, uint64_t idx, uint32_t n);

@@ -53,6 +53,8 @@ static void in_unit(json_object *v)
 
 static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
 {
+	static const char *const multi[] = {"t2_distinct", "t2_neighbour",
+					    "t2_crossed"};
 	json_object *sl, *t1, *tn;
 
 	positive(key(s, "fast_ns"), "t1");
@@ -75,8 +77,8 @@ static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
 	assert_int_equal(ukey(t1, "pamt_remove_calls"), slow * reps);
 	assert_int_equal(ukey(t1, "busy_retries"), 0);
 	assert_int_equal(ukey(t1, "lock_contentions"), 0);
-	for (int i = 0; i < 2; i++) {
-		tn = key(sl, i ? "t2_neighbour" : "t2_distinct");
+	for (int i = 0; i < 3; i++) {
+		tn = key(sl, multi[i]);
 		positive(tn, "ns_per_cycle");
 		/* every completed cycle issued its ADD and REMOVE */
 		assert_true(ukey(tn, "pamt_add_calls") >= ukey(tn, "cycles"));
