@@ -203,6 +203,7 @@ int dpamt_create(const struct dpamt_config *cfg, const struct dpamt_ops *ops,
 		m->tdmrs[i].size = cfg->tdmrs[i].size;
 	}
 	err = dp_setup(m, &strat_up, &lock_up);
+	m->plain_fast = !err && m->dynamic && m->strat->plain_fast;
 	if (err) {
 		dp_teardown(m, strat_up, lock_up);
 		return err;

@@ -55,6 +55,7 @@ struct dpamt {
 	bool dynamic;
 	unsigned busy_budget;
 	const struct dp_strategy *strat;
+	bool plain_fast;              /* dynamic && strat->plain_fast */
 	void *strat_priv;             /* strategy-owned state, may be NULL */
 
 	unsigned n_tdmrs;
@@ -95,8 +96,26 @@ void dp_stat_pair_installed(struct dpamt *m);
 void dp_stat_pair_removed(struct dpamt *m);
 
 /* ---- refcount.c -------------------------------------------------------- */
-/* Range index of pa, or -1 if pa lies in no TDMR.  O(log #TDMRs). */
-int64_t dp_range_index(const struct dpamt *m, uint64_t pa);
+/* Range index of pa, or -1 if pa lies in no TDMR: binary search over the
+ * sorted TDMRs, O(log #TDMRs).  Inline: every get/put starts here. */
+static inline int64_t dp_range_index(const struct dpamt *m, uint64_t pa)
+{
+	unsigned lo = 0, hi = m->n_tdmrs;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		const struct dp_tdmr *t = &m->tdmrs[mid];
+
+		if (pa < t->base)
+			hi = mid;
+		else if (pa - t->base >= t->size)
+			lo = mid + 1;
+		else
+			return (int64_t)(t->first_range +
+					 (pa - t->base) / TDX_2M_SIZE);
+	}
+	return -1;
+}
 uint64_t dp_range_pa(const struct dpamt *m, uint64_t idx);
 int dp_refs_alloc(struct dpamt *m);
 void dp_refs_free(struct dpamt *m);

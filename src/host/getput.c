@@ -22,12 +22,33 @@ static int dp_static_put(struct dpamt *m, uint64_t idx)
 	return DPAMT_EINVAL; /* unbalanced put */
 }
 
+/* The inline fast path counts here, without a call. */
+static inline bool dp_fast_counted(struct dpamt_cache *c, bool put)
+{
+	if (!c)
+		return false;
+	if (put) {
+		c->local_puts++;
+		c->local_fast_puts++;
+	} else {
+		c->local_gets++;
+		c->local_fast_gets++;
+	}
+	return true;
+}
+
 /* Concurrency: see dpamt.h (any get/put at once; cache is the caller's). */
 int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 {
 	int64_t idx = dp_range_index(m, pa);
 	bool fast = false;
 	int err;
+
+	if (idx >= 0 && m->plain_fast && dp_inc_not_zero(&m->refs[idx])) {
+		if (!dp_fast_counted(cache, false))
+			dp_cache_count(m, cache, false, true);
+		return DPAMT_OK;
+	}
 
 	if (idx < 0) {
 		dp_cache_count(m, cache, false, false);
@@ -48,7 +69,14 @@ int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 {
 	int64_t idx = dp_range_index(m, pa);
 	bool fast = false;
+	uint32_t seen;
 	int err;
+
+	if (idx >= 0 && m->plain_fast && dp_dec_not_one(&m->refs[idx], &seen)) {
+		if (!dp_fast_counted(cache, true))
+			dp_cache_count(m, cache, true, true);
+		return DPAMT_OK;
+	}
 
 	if (idx < 0) {
 		dp_cache_count(m, cache, true, false);

@@ -2,29 +2,10 @@
  * refcount.c - the sparse refcount table: one 32-bit word per 2 MiB range
  * covered by a TDMR (nothing for holes between TDMRs), the idle bitmap
  * (ranges whose pair stays installed at refcount 0 after a BUSY REMOVE),
- * the physical address -> range index map (binary search over the sorted
- * TDMRs: O(log #TDMRs)), and the introspection calls built on them.
+ * the range index -> physical address map (the other direction is inline
+ * in dp_internal.h), and the introspection calls built on them.
  */
 #include "host/strategy.h"
-
-int64_t dp_range_index(const struct dpamt *m, uint64_t pa)
-{
-	unsigned lo = 0, hi = m->n_tdmrs;
-
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-		const struct dp_tdmr *t = &m->tdmrs[mid];
-
-		if (pa < t->base)
-			hi = mid;
-		else if (pa - t->base >= t->size)
-			lo = mid + 1;
-		else
-			return (int64_t)(t->first_range +
-					 (pa - t->base) / TDX_2M_SIZE);
-	}
-	return -1;
-}
 
 uint64_t dp_range_pa(const struct dpamt *m, uint64_t idx)
 {

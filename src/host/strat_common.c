@@ -1,34 +1,11 @@
 /*
  * strat_common.c - building blocks shared by the strategies whose
- * refcount word is a plain count: inc_not_zero / dec_not_one, the idle
- * (deferred-remove) retry pass, DEMOTE/PROMOTE bookkeeping, and the
- * temporary page cache used when get is called without one.
+ * refcount word is a plain count: the idle (deferred-remove) retry pass,
+ * DEMOTE/PROMOTE bookkeeping, and the temporary page cache used when get
+ * is called without one.  (inc_not_zero / dec_not_one are inline in
+ * strategy.h: the core's fast path uses them.)
  */
 #include "host/strategy.h"
-
-/* Take a reference only if someone already holds one (pair installed). */
-bool dp_inc_not_zero(dp_atomic32_t *w)
-{
-	uint32_t v = dp_load_relaxed32(w);
-
-	while (v != 0 && v != UINT32_MAX)
-		if (dp_cas_acq_rel32(w, &v, v + 1))
-			return true;
-	return false;
-}
-
-/* Drop a reference only if it is not the last; *seen = count that
- * stopped us (0 or 1). */
-bool dp_dec_not_one(dp_atomic32_t *w, uint32_t *seen)
-{
-	uint32_t v = dp_load_relaxed32(w);
-
-	while (v > 1)
-		if (dp_cas_acq_rel32(w, &v, v - 1))
-			return true;
-	*seen = v;
-	return false;
-}
 
 uint32_t dp_count_plain(uint32_t word)
 {

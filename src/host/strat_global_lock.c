@@ -132,4 +132,5 @@ const struct dp_strategy dp_strat_global_lock = {
 	.count = dp_count_plain,
 	.adopt = dp_adopt_plain,
 	.release = dp_release_plain,
+	.plain_fast = true,
 };
