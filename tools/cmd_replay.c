@@ -23,6 +23,7 @@ static void replay_usage(FILE *f)
 	      "  config mem=SIZE dpamt=on|off [busy=PROB] [seed=N]  "
 	      "(optional, first)\n"
 	      "  LEAF [REG=V]... [expect=STATUS] [expect.REG=V]...\n"
+	      "  write pa=A len=N [byte=B]      (a host store into memory)\n"
 	      "e.g.\n"
 	      "  PHYMEM.PAMT.ADD rcx=0x40000001 rdx=0x80000000 r8=0x80001000"
 	      " expect=SUCCESS\n"

@@ -49,8 +49,18 @@ struct replay_expect {
 	uint64_t value;
 };
 
+#define REPLAY_WRITE_MAX (2ULL << 20) /* bytes one write item may fill */
+
+/*
+ * One item of the trace: a SEAMCALL, or (is_write) a plain store by the
+ * host to simulated memory, "write pa=A len=N [byte=B]", which is how a
+ * trace shows a host scribbling over a page it gave to the module.
+ */
 struct replay_call {
 	unsigned line;           /* 1-based line number in the trace */
+	bool is_write;           /* write item: pa/len/byte below */
+	uint64_t write_pa, write_len;
+	uint8_t write_byte;
 	unsigned leaf;           /* enum tdx_leaf */
 	uint64_t reg[RR_COUNT];  /* operand values; 0 when not given */
 	unsigned reg_set;        /* bit RR_x set: the line gave that register */

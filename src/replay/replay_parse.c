@@ -141,7 +141,8 @@ static int config_line(struct replay_trace *t, char **save, unsigned lineno,
 		return -1;
 	}
 	if (t->n_calls) {
-		snprintf(err, errlen, "config after the first call (line %u)",
+		snprintf(err, errlen, "config after the first %s (line %u)",
+			 t->calls[0].is_write ? "write" : "call",
 			 t->calls[0].line);
 		return -1;
 	}
@@ -282,6 +283,93 @@ static int call_line(struct replay_trace *t, const char *leaf_name,
 	return push_call(t, &c, err, errlen);
 }
 
+static int write_option(struct replay_call *c, const char *key,
+			const char *val, char *err, size_t errlen)
+{
+	bool is_pa = !strcasecmp(key, "pa"), is_len = !strcasecmp(key, "len");
+	uint64_t v;
+	int rc;
+
+	if (!is_pa && !is_len && strcasecmp(key, "byte")) {
+		snprintf(err, errlen,
+			 "unknown write option '%s' (pa, len, byte)", key);
+		return -1;
+	}
+	rc = replay_parse_u64(val, &v);
+	if (rc) {
+		snprintf(err, errlen,
+			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
+				  : "bad number '%s' for %s", val, key);
+		return -1;
+	}
+	if (is_pa) {
+		c->write_pa = v;
+	} else if (is_len) {
+		c->write_len = v;
+	} else if (v <= 0xFF) {
+		c->write_byte = (uint8_t)v;
+	} else {
+		snprintf(err, errlen, "byte=%s does not fit in a byte", val);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_checks(const struct replay_trace *t,
+			const struct replay_call *c, unsigned seen,
+			char *err, size_t errlen)
+{
+	if ((seen & 3) != 3) {
+		snprintf(err, errlen, "write needs pa= and len=");
+		return -1;
+	}
+	if (c->write_len == 0 || c->write_len > REPLAY_WRITE_MAX) {
+		snprintf(err, errlen, "write len=%llu not in 1..%llu",
+			 (unsigned long long)c->write_len,
+			 (unsigned long long)REPLAY_WRITE_MAX);
+		return -1;
+	}
+	if (c->write_pa >= t->config.mem_bytes ||
+	    c->write_len > t->config.mem_bytes - c->write_pa) {
+		snprintf(err, errlen, "write beyond mem (0x%llx bytes)",
+			 (unsigned long long)t->config.mem_bytes);
+		return -1;
+	}
+	return 0;
+}
+
+/* "write pa=A len=N [byte=B]": a host store into simulated memory. */
+static int write_line(struct replay_trace *t, char **save, unsigned lineno,
+		      char *err, size_t errlen)
+{
+	static const char *const keys[] = {"pa", "len", "byte"};
+	struct replay_call c;
+	unsigned seen = 0;
+	char *tok, *key, *val;
+
+	memset(&c, 0, sizeof(c));
+	c.line = lineno;
+	c.is_write = true;
+	while ((tok = strtok_r(NULL, SPACES, save))) {
+		if (split_kv(tok, &key, &val, err, errlen) ||
+		    write_option(&c, key, val, err, errlen))
+			return -1;
+		for (unsigned k = 0; k < 3; k++) {
+			if (strcasecmp(key, keys[k]))
+				continue;
+			if (seen & (1u << k)) {
+				snprintf(err, errlen,
+					 "duplicate write option '%s'", key);
+				return -1;
+			}
+			seen |= 1u << k;
+		}
+	}
+	if (write_checks(t, &c, seen, err, errlen))
+		return -1;
+	return push_call(t, &c, err, errlen);
+}
+
 int replay_parse_line(struct replay_trace *t, const char *line,
 		      unsigned lineno, char *err, size_t errlen)
 {
@@ -298,6 +386,8 @@ int replay_parse_line(struct replay_trace *t, const char *line,
 	first = strtok_r(buf, SPACES, &save);
 	if (first && !strcasecmp(first, "config"))
 		rc = config_line(t, &save, lineno, err, errlen);
+	else if (first && !strcasecmp(first, "write"))
+		rc = write_line(t, &save, lineno, err, errlen);
 	else if (first)
 		rc = call_line(t, first, &save, lineno, err, errlen);
 	free(buf);

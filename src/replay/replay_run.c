@@ -110,6 +110,28 @@ static unsigned check_out_regs(const struct replay_trace *t,
 	return failed;
 }
 
+/* A write item: fill the range with the byte, as a host store would. */
+static void run_write(struct tdxmod *m, const struct replay_call *c,
+		      FILE *out)
+{
+	uint8_t buf[4096];
+	uint64_t done = 0;
+
+	memset(buf, c->write_byte, sizeof(buf));
+	while (done < c->write_len) {
+		uint64_t n = c->write_len - done;
+
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		tdxmod_phys_write(m, c->write_pa + done, buf, (size_t)n);
+		done += n;
+	}
+	fprintf(out, "%u: WRITE pa=0x%llx len=%llu byte=0x%02x\n", c->line,
+		(unsigned long long)c->write_pa,
+		(unsigned long long)c->write_len, c->write_byte);
+	fflush(out);
+}
+
 /* Issue one call; 0 ok, 1 an expect failed, -1 the model went fatal. */
 static int run_call(const struct replay_trace *t, struct tdxmod *m,
 		    const struct replay_call *c, FILE *out, FILE *errf)
@@ -151,6 +173,10 @@ int replay_run_model(const struct replay_trace *t, struct tdxmod *m,
 	int rc;
 
 	for (size_t i = 0; i < t->n_calls; i++) {
+		if (t->calls[i].is_write) {
+			run_write(m, &t->calls[i], out);
+			continue;
+		}
 		rc = run_call(t, m, &t->calls[i], out, errf);
 		if (rc < 0)
 			return REPLAY_EXIT_FAILED;

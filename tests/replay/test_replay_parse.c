@@ -323,6 +323,45 @@ static void test_bad_config(void **state)
 	bad_line("config mem", "expected key=value, got 'mem'");
 }
 
+static void test_write_item(void **state)
+{
+	struct replay_trace t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse1(&t, "WRITE len=0x1000 pa=0x80002000 "
+				"Byte=0xA5 # scribble", err, sizeof(err)), 0);
+	assert_int_equal(t.n_calls, 1);
+	assert_true(t.calls[0].is_write);
+	assert_true(t.calls[0].write_pa == 0x80002000);
+	assert_true(t.calls[0].write_len == 0x1000);
+	assert_int_equal(t.calls[0].write_byte, 0xA5);
+	assert_int_equal(replay_parse_line(&t, "config mem=8G", 9, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "config after the first write (line 7)");
+	replay_trace_free(&t);
+
+	/* the last byte of memory is writable, one more is not */
+	assert_int_equal(parse1(&t, "write pa=0xffffffff len=1", err,
+				sizeof(err)), 0);
+	replay_trace_free(&t);
+	bad_line("write pa=0xffffffff len=2",
+		 "write beyond mem (0x100000000 bytes)");
+	bad_line("write pa=0xffffffffffffffff len=2",
+		 "write beyond mem (0x100000000 bytes)");
+	bad_line("write len=8", "write needs pa= and len=");
+	bad_line("write pa=1 len=0x200001", "write len=2097153 not in "
+		 "1..2097152");
+	bad_line("write pa=1 len=1 byte=0x100",
+		 "byte=0x100 does not fit in a byte");
+	bad_line("write pa=1 len=1 LEN=2", "duplicate write option 'LEN'");
+	bad_line("write pa=zz len=1", "bad number 'zz' for pa");
+	bad_line("write pa=1 len=1 rcx=1",
+		 "unknown write option 'rcx' (pa, len, byte)");
+	bad_line("write pa=1 len=1 expect=SUCCESS",
+		 "unknown write option 'expect' (pa, len, byte)");
+}
+
 static void test_require_expect(void **state)
 {
 	struct replay_trace t;
@@ -336,7 +375,10 @@ static void test_require_expect(void **state)
 	assert_string_equal(err, "call without expect= (--require-expect)");
 	assert_int_equal(replay_parse_line(&t, "SYS.RD rdx=1 expect=SUCCESS",
 					   2, err, sizeof(err)), 0);
-	assert_int_equal(t.n_calls, 1);
+	/* a write item is no SEAMCALL: nothing to expect */
+	assert_int_equal(replay_parse_line(&t, "write pa=0 len=1", 3, err,
+					   sizeof(err)), 0);
+	assert_int_equal(t.n_calls, 2);
 	replay_trace_free(&t);
 }
 
@@ -420,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_expect_regs),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_write_item),
 		cmocka_unit_test(test_require_expect),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_stream_nul),
