@@ -245,7 +245,8 @@ static uint64_t bm_find(const uint64_t *bm, uint64_t words, uint64_t start)
 	return UINT64_MAX;
 }
 
-/* Take one page from block blk (has a free page; arena lock held). */
+/* Take one page from block blk (has a free page; arena lock held).  The
+ * caller updates the arena's free_pages. */
 static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
 				uint64_t blk)
 {
@@ -262,8 +263,6 @@ static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
 				      memory_order_relaxed);
 		a->nfree[blk]--;
 		block_summary(a, ar, blk);
-		atomic_fetch_sub_explicit(&ar->free_pages, 1,
-					  memory_order_relaxed);
 		return block_pa(a, blk) + (i * 64 + bit) * PA_PAGE;
 	}
 	return UINT64_MAX; /* unreachable when nfree > 0 */
@@ -304,6 +303,9 @@ static unsigned arena_pages(struct phys_alloc *a, struct pa_arena *ar,
 		while (got < n && a->nfree[ar->first + i])
 			pa[got++] = block_take_page(a, ar, ar->first + i);
 	}
+	if (got)
+		atomic_fetch_sub_explicit(&ar->free_pages, got,
+					  memory_order_relaxed);
 	pthread_mutex_unlock(&ar->lock);
 	return got;
 }
@@ -348,7 +350,8 @@ int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa)
 	return -1;
 }
 
-/* Mark page pa free (lock of its arena held).  False if it was free. */
+/* Mark page pa free (lock of its arena held).  False if it was free.
+ * The caller updates the arena's free_pages. */
 static bool page_release(struct phys_alloc *a, struct pa_arena *ar,
 			 uint64_t blk, uint64_t pa)
 {
@@ -362,7 +365,6 @@ static bool page_release(struct phys_alloc *a, struct pa_arena *ar,
 	atomic_store_explicit(w, v | m, memory_order_relaxed);
 	a->nfree[blk]++;
 	block_summary(a, ar, blk);
-	atomic_fetch_add_explicit(&ar->free_pages, 1, memory_order_relaxed);
 	return true;
 }
 
@@ -380,16 +382,35 @@ void phys_free_page(struct phys_alloc *a, uint64_t pa)
 	ar = block_arena(a, blk);
 	pthread_mutex_lock(&ar->lock);
 	ok = page_release(a, ar, blk, pa);
+	if (ok)
+		atomic_fetch_add_explicit(&ar->free_pages, 1,
+					  memory_order_relaxed);
 	pthread_mutex_unlock(&ar->lock);
 	if (!ok)
 		atomic_fetch_add_explicit(&a->bad_frees, 1,
 					  memory_order_relaxed);
 }
 
+/* Switch the held arena lock to ar, crediting what was freed under the
+ * previous one. */
+static struct pa_arena *arena_switch(struct pa_arena *held,
+				     struct pa_arena *ar, uint64_t *freed)
+{
+	if (held) {
+		atomic_fetch_add_explicit(&held->free_pages, *freed,
+					  memory_order_relaxed);
+		pthread_mutex_unlock(&held->lock);
+	}
+	*freed = 0;
+	if (ar)
+		pthread_mutex_lock(&ar->lock);
+	return ar;
+}
+
 void phys_free_pages(struct phys_alloc *a, const uint64_t *pa, unsigned n)
 {
 	struct pa_arena *held = NULL;
-	uint64_t bad = 0;
+	uint64_t bad = 0, freed = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t blk = pa_block(a, pa[i]);
@@ -400,17 +421,14 @@ void phys_free_pages(struct phys_alloc *a, const uint64_t *pa, unsigned n)
 			continue;
 		}
 		ar = block_arena(a, blk);
-		if (ar != held) {
-			if (held)
-				pthread_mutex_unlock(&held->lock);
-			pthread_mutex_lock(&ar->lock);
-			held = ar;
-		}
-		if (!page_release(a, ar, blk, pa[i]))
+		if (ar != held)
+			held = arena_switch(held, ar, &freed);
+		if (page_release(a, ar, blk, pa[i]))
+			freed++;
+		else
 			bad++;
 	}
-	if (held)
-		pthread_mutex_unlock(&held->lock);
+	arena_switch(held, NULL, &freed);
 	if (bad)
 		atomic_fetch_add_explicit(&a->bad_frees, bad,
 					  memory_order_relaxed);
@@ -644,8 +662,12 @@ void phys_free_contig(struct phys_alloc *a, uint64_t pa, uint64_t bytes)
 	lock_all(a);
 	for (uint64_t p = pa; p < pa + bytes; p += PA_PAGE) {
 		uint64_t blk = pa_block(a, p);
+		struct pa_arena *ar = block_arena(a, blk);
 
-		if (!page_release(a, block_arena(a, blk), blk, p))
+		if (page_release(a, ar, blk, p))
+			atomic_fetch_add_explicit(&ar->free_pages, 1,
+						  memory_order_relaxed);
+		else
 			bad = true;
 	}
 	unlock_all(a);
