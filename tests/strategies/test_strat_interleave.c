@@ -1,0 +1,321 @@
+/*
+ * test_strat_interleave.c - deterministic interleavings of `hashed` and
+ * `lockless` on the module model, forced with the manager's yield hooks
+ * (a thread parks at a chosen yield point until the test releases it):
+ *  - DESIGN section 1's double-REMOVE trap: put A is past its fast path
+ *    with the last reference when a get comes; no second REMOVE, ever;
+ *  - a get arriving while the last put is between its decision and its
+ *    REMOVE (lockless: it is seen waiting on T) installs afresh after it;
+ *  - a get arriving while another get is between its decision and its
+ *    ADD: one ADD only;
+ *  - the seed's CPU0/CPU1 race: the pair stays, MNG.CREATE succeeds;
+ *  - a range whose install is stalled does not hold up another range
+ *    (no global serialisation: would hang under global-lock).
+ */
+#include <pthread.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "strat_util.h"
+
+#define MEM (4 * GiB)
+#define R (600 * MiB2)   /* the contested range */
+#define PY (R + 0x3000)  /* page Y of R */
+#define PZ (R + 0x9000)  /* page Z of R */
+
+static _Thread_local int role = -1;
+
+struct stop {
+	int role;
+	enum dpamt_yield_point where;
+	atomic_bool armed;
+	atomic_bool hit;
+	sem_t reached, go;
+};
+
+struct sched {
+	struct stop stops[4];
+	unsigned n;
+};
+
+static void hook(void *arg, enum dpamt_yield_point where, uint64_t pa)
+{
+	struct sched *s = arg;
+
+	(void)pa;
+	for (unsigned i = 0; i < s->n; i++) {
+		struct stop *st = &s->stops[i];
+		bool armed = true;
+
+		if (st->role != role || st->where != where ||
+		    !atomic_compare_exchange_strong(&st->armed, &armed, false))
+			continue;
+		atomic_store(&st->hit, true);
+		sem_post(&st->reached);
+		sem_wait(&st->go);
+	}
+}
+
+static struct stop *add_stop(struct sched *s, int r,
+			     enum dpamt_yield_point where)
+{
+	struct stop *st = &s->stops[s->n++];
+
+	st->role = r;
+	st->where = where;
+	atomic_store(&st->armed, true);
+	atomic_store(&st->hit, false);
+	sem_init(&st->reached, 0, 0);
+	sem_init(&st->go, 0, 0);
+	return st;
+}
+
+static void sched_fini(struct sched *s)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		sem_destroy(&s->stops[i].reached);
+		sem_destroy(&s->stops[i].go);
+	}
+}
+
+/* One get or put run on its own thread under a role. */
+struct op {
+	struct model_host *h;
+	int role;
+	bool put;
+	uint64_t pa;
+	int result;
+	pthread_t t;
+};
+
+static void *op_main(void *arg)
+{
+	struct op *o = arg;
+
+	role = o->role;
+	o->result = o->put ? dpamt_put(o->h->dp, o->pa, NULL)
+			   : dpamt_get(o->h->dp, o->pa, NULL);
+	return NULL;
+}
+
+static void op_start(struct op *o, struct model_host *h, int r, bool put,
+		     uint64_t pa)
+{
+	*o = (struct op){ .h = h, .role = r, .put = put, .pa = pa };
+	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
+}
+
+static int op_join(struct op *o)
+{
+	pthread_join(o->t, NULL);
+	return o->result;
+}
+
+static void host(struct model_host *h, void **state, struct sched *s)
+{
+	struct dpamt_config c = ht_cfg(MEM, st_of(state));
+
+	c.hash_locks = 4096;
+	ht_host(h, MEM, &c, NULL, NULL);
+	h->mo.yield_hook = hook;
+	h->mo.yield_arg = s;
+}
+
+static uint64_t adds(struct model_host *h)
+{
+	return ht_leaf_calls(h, TDH_PHYMEM_PAMT_ADD);
+}
+
+static uint64_t removes(struct model_host *h)
+{
+	return ht_leaf_calls(h, TDH_PHYMEM_PAMT_REMOVE);
+}
+
+/* Everything put: clean module, no error SEAMCALL, no leak. */
+static void finish(struct model_host *h, struct sched *s)
+{
+	struct dpamt_check_opts o = { .all_gone = true };
+
+	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_check(h, &o), 0);
+	model_host_destroy(h);
+	sched_fini(s);
+}
+
+/* Put A holds the last reference, past its fast path; a get comes. */
+static void test_double_remove_trap(void **state)
+{
+	struct sched s = { .n = 0 };
+	struct model_host h;
+	struct stop *a_stop;
+	struct op a;
+
+	host(&h, state, &s);
+	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
+	a_stop = add_stop(&s, 1, DPAMT_YP_PUT_FAST_MISS);
+	op_start(&a, &h, 1, true, PY);
+	sem_wait(&a_stop->reached);
+	/* The get still sees A's reference: it joins, no ADD. */
+	assert_int_equal(dpamt_get(h.dp, PZ, NULL), 0);
+	assert_int_equal(dpamt_refcount(h.dp, R), 2);
+	sem_post(&a_stop->go);
+	assert_int_equal(op_join(&a), 0);
+	assert_int_equal(dpamt_refcount(h.dp, R), 1);
+	assert_int_equal(removes(&h), 0); /* A was not the last after all */
+	assert_true(dpamt_range_installed(h.dp, R));
+	assert_int_equal(dpamt_put(h.dp, PZ, NULL), 0);
+	assert_int_equal(adds(&h), 1);
+	assert_int_equal(removes(&h), 1);
+	finish(&h, &s);
+}
+
+/* The last put is between its decision and REMOVE when a get comes. */
+static void test_get_during_remove(void **state)
+{
+	bool lockless = *(const enum dpamt_strategy *)*state ==
+			DPAMT_STRATEGY_LOCKLESS;
+	struct sched s = { .n = 0 };
+	struct stop *a_stop, *b_stop;
+	struct model_host h;
+	struct op a, b;
+
+	host(&h, state, &s);
+	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
+	a_stop = add_stop(&s, 1, DPAMT_YP_PUT_LOCKED);
+	b_stop = add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
+					  : DPAMT_YP_GET_FAST_MISS);
+	op_start(&a, &h, 1, true, PY);
+	sem_wait(&a_stop->reached); /* A owns the transition (T / stripe) */
+	op_start(&b, &h, 2, false, PZ);
+	sem_wait(&b_stop->reached); /* lockless: B saw T and waits */
+	assert_int_equal(removes(&h), 0);
+	sem_post(&b_stop->go);      /* B must keep waiting for A */
+	sem_post(&a_stop->go);
+	assert_int_equal(op_join(&a), 0);
+	assert_int_equal(op_join(&b), 0);
+	/* A removed the pair; B installed a fresh one afterwards. */
+	assert_int_equal(removes(&h), 1);
+	assert_int_equal(adds(&h), 2);
+	assert_int_equal(dpamt_refcount(h.dp, R), 1);
+	assert_true(dpamt_range_installed(h.dp, R));
+	assert_int_equal(tdxmod_pairs_installed(h.mod), 1);
+	assert_int_equal(dpamt_put(h.dp, PZ, NULL), 0);
+	finish(&h, &s);
+}
+
+/* A get is between its decision and its ADD when another get comes. */
+static void test_get_during_install(void **state)
+{
+	bool lockless = *(const enum dpamt_strategy *)*state ==
+			DPAMT_STRATEGY_LOCKLESS;
+	struct sched s = { .n = 0 };
+	struct stop *a_stop, *b_stop;
+	struct model_host h;
+	struct op a, b;
+
+	host(&h, state, &s);
+	a_stop = add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
+	b_stop = add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
+					  : DPAMT_YP_GET_FAST_MISS);
+	op_start(&a, &h, 1, false, PY);
+	sem_wait(&a_stop->reached);
+	assert_int_equal(adds(&h), 0);
+	op_start(&b, &h, 2, false, PZ);
+	sem_wait(&b_stop->reached);
+	sem_post(&b_stop->go);
+	sem_post(&a_stop->go);
+	assert_int_equal(op_join(&a), 0);
+	assert_int_equal(op_join(&b), 0);
+	assert_int_equal(adds(&h), 1); /* one ADD for one 0->1 */
+	assert_int_equal(dpamt_refcount(h.dp, R), 2);
+	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);
+	assert_int_equal(dpamt_put(h.dp, PZ, NULL), 0);
+	assert_int_equal(removes(&h), 1);
+	finish(&h, &s);
+}
+
+/* The seed's CPU0/CPU1 race: CPU1's put must not take CPU0's pair. */
+static void test_seed_race(void **state)
+{
+	struct sched s = { .n = 0 };
+	struct model_host h;
+	struct tdx_regs r = { .rax = TDH_MNG_CREATE, .rcx = PZ, .rdx = 1 };
+	struct ht_held held;
+	struct dpamt_check_opts o = { .held = ht_held_cb, .held_arg = &held,
+				      .exact_page_count = true };
+
+	host(&h, state, &s);
+	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);  /* Y in use */
+	assert_int_equal(dpamt_get(h.dp, PZ, NULL), 0);  /* CPU0: Z */
+	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);  /* CPU1: Y gone */
+	tdxmod_seamcall(h.mod, &r);                      /* CPU0 uses Z */
+	assert_int_equal(r.rax, TDX_SUCCESS);
+	assert_int_equal(adds(&h), 1);
+	assert_int_equal(removes(&h), 0);
+	ht_held_init(&held, MEM);
+	held.refs[R / MiB2] = 1; /* Z is now the module's TDR page */
+	assert_int_equal(ht_check(&h, &o), 0);
+	ht_held_fini(&held);
+	model_host_destroy(&h);
+	sched_fini(&s);
+}
+
+/* The hashed strategy's stripe for range index idx (as strat_hashed.c). */
+static unsigned stripe_of(uint64_t idx, unsigned n)
+{
+	return (unsigned)(((idx * 0x9E3779B97F4A7C15ULL) >> 32) % n);
+}
+
+/* An install stalled on one range does not hold up another range. */
+static void test_other_range_proceeds(void **state)
+{
+	struct sched s = { .n = 0 };
+	struct model_host h;
+	struct stop *a_stop;
+	struct op a;
+	uint64_t other = R + MiB2;
+
+	host(&h, state, &s);
+	while (stripe_of(other / MiB2, 4096) == stripe_of(R / MiB2, 4096))
+		other += MiB2;
+	a_stop = add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
+	op_start(&a, &h, 1, false, PY);
+	sem_wait(&a_stop->reached); /* A holds R's transition */
+	/* Meanwhile a full 0->1->0 on another range, on this thread. */
+	assert_int_equal(dpamt_get(h.dp, other, NULL), 0);
+	assert_true(dpamt_range_installed(h.dp, other));
+	assert_int_equal(dpamt_put(h.dp, other, NULL), 0);
+	assert_false(dpamt_range_installed(h.dp, other));
+	assert_int_equal(adds(&h), 1);
+	assert_int_equal(removes(&h), 1);
+	sem_post(&a_stop->go);
+	assert_int_equal(op_join(&a), 0);
+	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);
+	finish(&h, &s);
+}
+
+#define PER_STRAT(f)                                                         \
+	cmocka_unit_test_prestate(f, (void *)&st_hashed),                   \
+	cmocka_unit_test_prestate(f, (void *)&st_lockless)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		PER_STRAT(test_double_remove_trap),
+		PER_STRAT(test_get_during_remove),
+		PER_STRAT(test_get_during_install),
+		PER_STRAT(test_seed_race),
+		PER_STRAT(test_other_range_proceeds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,283 @@
+/*
+ * test_strat_stress.c - N threads doing random get/put through `hashed`
+ * and `lockless` on the module model, over a few ranges (every transition
+ * collides) and over many, with and without injected BUSY.  At a
+ * quiescent point with references still held, and again once everything
+ * is put and the deferred removals are retried:
+ *   successful ADDs - successful REMOVEs (module) = pairs installed
+ *     = ranges with refcount > 0 + idle ranges,
+ *   the manager's ADD/REMOVE counts equal the module's,
+ *   no ADD met HPA_RANGE_NOT_FREE, no REMOVE failed (no double ADD, no
+ *     double REMOVE, no REMOVE of a pair in use),
+ *   every refcount equals what the threads hold, dpamt_check passes,
+ * and at the end no page leaked.  With a small BUSY budget, gets may fail
+ * (EBUSY: nothing changed) and puts defer their REMOVE (idle pairs).
+ * Randomised: prints seed=N; DPAMT_SEED=N replays.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "strat_util.h"
+
+#define MEM (4 * GiB)
+#define THREADS 4
+#define MAX_HOLD 3 /* references one thread holds on one range, at most */
+#ifdef DPAMT_TSAN
+#define OPS 5000
+#else
+#define OPS 40000
+#endif
+
+struct stress {
+	struct model_host h;
+	struct ht_held held;
+	unsigned n_ranges;
+	uint64_t seed;
+	pthread_barrier_t start, half, go_on;
+	_Atomic uint64_t failures, ebusy;
+};
+
+struct worker {
+	struct stress *s;
+	unsigned id;
+	uint8_t *mine; /* references held per used range */
+};
+
+static uint64_t range_pa(const struct stress *s, unsigned r)
+{
+	uint64_t stride = (MEM / MiB2 - 128) / s->n_ranges;
+
+	return (128 + (uint64_t)r * stride) * MiB2;
+}
+
+/* The k-th page this thread holds in range r (distinct per thread). */
+static uint64_t page_pa(const struct worker *w, unsigned r, unsigned k)
+{
+	return range_pa(w->s, r) + (w->id * MAX_HOLD + k) * 4096ULL;
+}
+
+static void held_add(struct stress *s, uint64_t pa, int d)
+{
+	atomic_fetch_add(&s->held.refs[pa / MiB2], (uint32_t)d);
+}
+
+static void do_put(struct worker *w, struct dpamt_cache *c, unsigned r)
+{
+	uint64_t pa = page_pa(w, r, --w->mine[r]);
+
+	if (dpamt_put(w->s->h.dp, pa, c))
+		atomic_fetch_add(&w->s->failures, 1);
+	held_add(w->s, pa, -1);
+}
+
+static void do_get(struct worker *w, struct dpamt_cache *c, unsigned r)
+{
+	uint64_t pa = page_pa(w, r, w->mine[r]);
+	int err;
+
+	if (dpamt_cache_topup(w->s->h.dp, c, dpamt_pages_per_get(w->s->h.dp)))
+		return;
+	err = dpamt_get(w->s->h.dp, pa, c);
+	if (err == DPAMT_EBUSY) {
+		atomic_fetch_add(&w->s->ebusy, 1); /* nothing changed */
+		return;
+	}
+	if (err) {
+		atomic_fetch_add(&w->s->failures, 1);
+		return;
+	}
+	w->mine[r]++;
+	held_add(w->s, pa, 1);
+}
+
+static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
+{
+	unsigned r = (unsigned)(ht_rand(rng) % w->s->n_ranges);
+	bool get = w->mine[r] == 0 ||
+		   (w->mine[r] < MAX_HOLD && ht_rand(rng) % 2);
+
+	if (get)
+		do_get(w, c, r);
+	else
+		do_put(w, c, r);
+	if (ht_rand(rng) % 512 == 0)
+		dpamt_retry_deferred(w->s->h.dp); /* concurrently with all */
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct dpamt_cache c = { 0 };
+	uint64_t rng = w->s->seed * 1000003 + w->id;
+
+	pthread_barrier_wait(&w->s->start);
+	for (unsigned i = 0; i < OPS; i++)
+		one_op(w, &c, &rng);
+	dpamt_cache_flush_stats(w->s->h.dp, &c);
+	pthread_barrier_wait(&w->s->half); /* the main thread checks here */
+	pthread_barrier_wait(&w->s->go_on);
+	for (unsigned r = 0; r < w->s->n_ranges; r++)
+		while (w->mine[r])
+			do_put(w, &c, r);
+	dpamt_cache_drain(w->s->h.dp, &c);
+	return NULL;
+}
+
+static void check_counts(struct stress *s, bool all_gone)
+{
+	struct dpamt_check_opts o = { .held = ht_held_cb,
+				      .held_arg = &s->held,
+				      .max_idle = s->n_ranges,
+				      .all_gone = all_gone };
+	struct model_host *h = &s->h;
+	uint64_t with_refs = 0, idle = 0, pairs;
+	struct dpamt_stats st;
+
+	dpamt_stats(h->dp, &st);
+	for (unsigned r = 0; r < s->n_ranges; r++) {
+		with_refs += dpamt_refcount(h->dp, range_pa(s, r)) > 0;
+		idle += dpamt_range_idle(h->dp, range_pa(s, r));
+	}
+	pairs = tdxmod_pairs_installed(h->mod);
+	printf("  adds=%llu removes=%llu pairs=%llu with_refs=%llu idle=%llu"
+	       " busy_retries=%llu deferred=%llu lock_acq=%llu"
+	       " contentions=%llu fast_gets=%llu/%llu\n",
+	       (unsigned long long)st.pamt_add_ok,
+	       (unsigned long long)st.pamt_remove_ok,
+	       (unsigned long long)pairs, (unsigned long long)with_refs,
+	       (unsigned long long)idle,
+	       (unsigned long long)st.busy_retries,
+	       (unsigned long long)st.remove_deferred,
+	       (unsigned long long)st.lock_acquisitions,
+	       (unsigned long long)st.lock_contentions,
+	       (unsigned long long)st.fast_gets, (unsigned long long)st.gets);
+	assert_int_equal(st_adds_ok(h) - st_removes_ok(h), pairs);
+	assert_int_equal(pairs, with_refs + idle);
+	assert_int_equal(st.pamt_add_ok, st_adds_ok(h));
+	assert_int_equal(st.pamt_remove_ok, st_removes_ok(h));
+	assert_int_equal(st.add_not_free, 0);
+	assert_int_equal(st.remove_errors, 0);
+	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_check(h, &o), 0);
+}
+
+struct run_opts {
+	unsigned n_ranges;
+	double busy;
+	unsigned budget;
+};
+
+static void run(void **state, const char *name, const struct run_opts *ro)
+{
+	enum dpamt_strategy strat = st_of(state);
+	struct stress *s = calloc(1, sizeof(*s));
+	struct dpamt_config c = ht_cfg(MEM, strat);
+	struct ht_tweak tw = { 0 };
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+	unsigned rounds = 0;
+	uint64_t used;
+
+	assert_non_null(s);
+	s->seed = ht_seed(name, 7);
+	s->n_ranges = ro->n_ranges;
+	c.busy_retries = ro->budget;
+	tw.busy_prob = ro->busy;
+	tw.seed = s->seed;
+	ht_host_ex(&s->h, MEM, &c, &tw);
+	ht_held_init(&s->held, MEM);
+	used = phys_used_bytes(s->h.alloc);
+	pthread_barrier_init(&s->start, NULL, THREADS);
+	pthread_barrier_init(&s->half, NULL, THREADS + 1);
+	pthread_barrier_init(&s->go_on, NULL, THREADS + 1);
+	for (unsigned i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ .s = s, .id = i };
+		w[i].mine = calloc(s->n_ranges, 1);
+		assert_int_equal(pthread_create(&t[i], NULL, worker_main,
+						&w[i]), 0);
+	}
+	pthread_barrier_wait(&s->half);
+	check_counts(s, false);
+	pthread_barrier_wait(&s->go_on);
+	for (unsigned i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		free(w[i].mine);
+	}
+	assert_int_equal(atomic_load(&s->failures), 0);
+	/* Deferred removals: BUSY is random, so retrying gets through. */
+	while (dpamt_retry_deferred(s->h.dp))
+		assert_true(++rounds < 10000);
+	printf("  gets failed EBUSY=%llu, retry rounds=%u\n",
+	       (unsigned long long)atomic_load(&s->ebusy), rounds);
+	check_counts(s, true);
+	assert_int_equal(tdxmod_pairs_installed(s->h.mod), 0);
+	assert_int_equal(phys_used_bytes(s->h.alloc), used);
+	assert_int_equal(phys_bad_frees(s->h.alloc), 0);
+	if (ro->busy > 0) {
+		struct dpamt_stats st;
+
+		dpamt_stats(s->h.dp, &st);
+		assert_true(st.busy_retries > 0);
+	}
+	pthread_barrier_destroy(&s->start);
+	pthread_barrier_destroy(&s->half);
+	pthread_barrier_destroy(&s->go_on);
+	ht_held_fini(&s->held);
+	model_host_destroy(&s->h);
+	free(s);
+}
+
+static void test_few_ranges(void **state)
+{
+	struct run_opts ro = { .n_ranges = 2 };
+
+	run(state, "strat_stress_few_ranges", &ro);
+}
+
+static void test_many_ranges(void **state)
+{
+	struct run_opts ro = { .n_ranges = 1024 };
+
+	run(state, "strat_stress_many_ranges", &ro);
+}
+
+/* BUSY half the time, a budget that always absorbs it. */
+static void test_busy_absorbed(void **state)
+{
+	struct run_opts ro = { .n_ranges = 6, .busy = 0.5, .budget = 1000 };
+
+	run(state, "strat_stress_busy_absorbed", &ro);
+}
+
+/* BUSY often, a budget of 1 retry: gets fail cleanly, REMOVEs defer. */
+static void test_busy_exhausted(void **state)
+{
+	struct run_opts ro = { .n_ranges = 6, .busy = 0.6, .budget = 1 };
+
+	run(state, "strat_stress_busy_exhausted", &ro);
+}
+
+#define PER_STRAT(f)                                                         \
+	cmocka_unit_test_prestate(f, (void *)&st_hashed),                   \
+	cmocka_unit_test_prestate(f, (void *)&st_lockless)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		PER_STRAT(test_few_ranges),
+		PER_STRAT(test_many_ranges),
+		PER_STRAT(test_busy_absorbed),
+		PER_STRAT(test_busy_exhausted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
