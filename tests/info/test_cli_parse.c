@@ -6,7 +6,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -161,6 +164,50 @@ static void test_range(void **state)
 	assert_int_equal(z, SENTINEL);
 }
 
+static uint64_t rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Random values written in random syntax parse back to value << shift,
+ * or fail with "over 64 bits" exactly when that overflows. */
+static void test_size_roundtrip_random(void **state)
+{
+	static const char *const units[] = {"", "k", "M", "g", "T", "KiB",
+					    "mb", "GiB", "tib", "B"};
+	static const int shifts[] = {0, 10, 20, 30, 40, 10, 20, 30, 40, 0};
+	const char *env = getenv("DPAMT_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : 0xC0FFEEULL;
+	uint64_t x = seed ? seed : 1;
+	char buf[64], err[128];
+
+	(void)state;
+	printf("test_size_roundtrip_random: seed=%llu\n",
+	       (unsigned long long)seed);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t v = rng_next(&x) >> (rng_next(&x) % 64), got = 0;
+		unsigned u = (unsigned)(rng_next(&x) % 10);
+		bool hex = rng_next(&x) & 1;
+		int rc;
+
+		if (hex && units[u][0] == 'B')
+			u = 0; /* "0x..B" reads B as a hex digit */
+		snprintf(buf, sizeof(buf), hex ? "0x%llx%s" : "%llu%s",
+			 (unsigned long long)v, units[u]);
+		rc = cli_parse_size(buf, &got, err, sizeof(err));
+		if (v > (UINT64_MAX >> shifts[u])) {
+			if (rc != -1 || !strstr(err, "over 64 bits"))
+				fail_msg("'%s' should overflow", buf);
+		} else if (rc != 0 || got != v << shifts[u]) {
+			fail_msg("'%s' -> rc %d value %llu (%s)", buf, rc,
+				 (unsigned long long)got, err);
+		}
+	}
+}
+
 static void test_human_bytes(void **state)
 {
 	char buf[32];
@@ -192,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_size_garbage),
 		cmocka_unit_test(test_u64_and_range_of_uint),
 		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_size_roundtrip_random),
 		cmocka_unit_test(test_human_bytes),
 	};
 
