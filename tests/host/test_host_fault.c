@@ -161,9 +161,9 @@ static void test_workload_alloc_fail_every_k(void **state)
 }
 
 /* ---- BUSY with high probability --------------------------------------- */
-static void test_busy_high_probability(void **state)
+static void busy_high_probability(enum dpamt_strategy strat)
 {
-	struct dpamt_config c = ht_cfg(MEM, DPAMT_STRATEGY_GLOBAL_LOCK);
+	struct dpamt_config c = ht_cfg(MEM, strat);
 	struct ht_tweak tw = { .busy_prob = 0.9 };
 	struct ht_held held;
 	struct dpamt_check_opts o = { .held = ht_held_cb, .held_arg = &held,
@@ -174,8 +174,7 @@ static void test_busy_high_probability(void **state)
 	uint64_t rng, base, ebusy = 0;
 	unsigned pending = 1, rounds = 0;
 
-	(void)state;
-	tw.seed = rng = ht_seed("fault_busy_high_probability", 7);
+	tw.seed = rng = ht_seed(dpamt_strategy_name(strat), 7);
 	c.busy_retries = 8;
 	ht_host_ex(&h, MEM, &c, &tw);
 	ht_held_init(&held, MEM);
@@ -245,16 +244,15 @@ static bool remove_busy_filter(void *arg, struct tdx_regs *regs)
 	return true;
 }
 
-static void test_remove_busy_n_times(void **state)
+static void remove_busy_n_times(enum dpamt_strategy strat)
 {
-	struct dpamt_config c = ht_cfg(MEM, DPAMT_STRATEGY_GLOBAL_LOCK);
+	struct dpamt_config c = ht_cfg(MEM, strat);
 	struct dpamt_check_opts o = { .max_idle = 0 };
 	struct remove_busy rb = { 0 };
 	struct model_host h;
 	struct dpamt_stats st;
 	uint64_t base, pa = 300 * MiB2;
 
-	(void)state;
 	c.busy_retries = 4;
 	ht_host(&h, MEM, &c, NULL, NULL);
 	h.mo.seamcall_filter = remove_busy_filter;
@@ -291,6 +289,36 @@ static void test_remove_busy_n_times(void **state)
 	assert_int_equal(st.remove_errors, 0);
 	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
 	model_host_destroy(&h);
+}
+
+static const enum dpamt_strategy correct[] = {
+	DPAMT_STRATEGY_GLOBAL_LOCK, DPAMT_STRATEGY_HASHED,
+	DPAMT_STRATEGY_LOCKLESS,
+};
+
+static bool built(enum dpamt_strategy s)
+{
+	bool b = dpamt_strategy_available(s);
+
+	printf("  strategy %s%s\n", dpamt_strategy_name(s),
+	       b ? "" : " not built: skipped");
+	return b;
+}
+
+static void test_busy_high_probability(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < sizeof(correct) / sizeof(correct[0]); i++)
+		if (built(correct[i]))
+			busy_high_probability(correct[i]);
+}
+
+static void test_remove_busy_n_times(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < sizeof(correct) / sizeof(correct[0]); i++)
+		if (built(correct[i]))
+			remove_busy_n_times(correct[i]);
 }
 
 int main(void)
