@@ -284,4 +284,5 @@ const struct dp_strategy dp_strat_hashed = {
 	.count = dp_count_plain,
 	.adopt = hs_adopt,
 	.release = hs_release,
+	.plain_fast = true, /* the word is a plain count, as global-lock's */
 };
