@@ -19,6 +19,28 @@
 
 #define MEM (4 * GiB)
 
+/* Five pages of the range at r: one 0->1, then four fast gets. */
+static void get_five(struct model_host *h, struct dpamt_cache *c,
+		     struct ht_held *held, uint64_t r)
+{
+	for (unsigned k = 0; k < 5; k++) {
+		assert_int_equal(dpamt_cache_topup(h->dp, c,
+						   dpamt_pages_per_get(h->dp)),
+				 0);
+		assert_int_equal(dpamt_get(h->dp, r + k * 4096, c), 0);
+		held->refs[r / MiB2]++;
+	}
+}
+
+static void put_five(struct model_host *h, struct dpamt_cache *c,
+		     struct ht_held *held, uint64_t r)
+{
+	for (unsigned k = 0; k < 5; k++) {
+		assert_int_equal(dpamt_put(h->dp, r + k * 4096, c), 0);
+		held->refs[r / MiB2]--;
+	}
+}
+
 static void test_transitions_exact(void **state)
 {
 	struct dpamt_config c = ht_cfg(MEM, DPAMT_STRATEGY_GLOBAL_LOCK);
@@ -38,13 +60,7 @@ static void test_transitions_exact(void **state)
 	base_used = phys_used_bytes(h.alloc);
 	for (unsigned round = 0; round < 3; round++) {
 		for (unsigned i = 0; i < 3; i++)
-			for (unsigned k = 0; k < 5; k++) {
-				assert_int_equal(dpamt_cache_topup(h.dp, &cache,
-					dpamt_pages_per_get(h.dp)), 0);
-				assert_int_equal(dpamt_get(h.dp, r[i] + k * 4096,
-							   &cache), 0);
-				held.refs[r[i] / MiB2]++;
-			}
+			get_five(&h, &cache, &held, r[i]);
 		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD),
 				 3 * (round + 1));
 		assert_int_equal(tdxmod_pairs_installed(h.mod), 3);
@@ -53,11 +69,7 @@ static void test_transitions_exact(void **state)
 		assert_false(phys_is_free(h.alloc, ri.pair[0]));
 		assert_int_equal(ht_check(&h, &o), 0);
 		for (unsigned i = 0; i < 3; i++)
-			for (unsigned k = 0; k < 5; k++) {
-				assert_int_equal(dpamt_put(h.dp, r[i] + k * 4096,
-							   &cache), 0);
-				held.refs[r[i] / MiB2]--;
-			}
+			put_five(&h, &cache, &held, r[i]);
 		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE),
 				 3 * (round + 1));
 		assert_int_equal(tdxmod_pairs_installed(h.mod), 0);
