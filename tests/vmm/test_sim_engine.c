@@ -385,6 +385,54 @@ static void test_threads1_deterministic(void **state)
 	free(b);
 }
 
+/* Every strategy built in (test-only broken ones aside) runs clean. */
+static void test_every_strategy(void **state)
+{
+	struct sim_report *r = new_report();
+	unsigned ran = 0;
+	struct watch w;
+
+	(void)state;
+	for (int st = 0; st < DPAMT_STRATEGY_COUNT; st++) {
+		struct sim_scenario sc;
+
+		if (!dpamt_strategy_available(st) ||
+		    !strncmp(dpamt_strategy_name(st), "broken", 6))
+			continue;
+		sim_scenario_empty(&sc);
+		sc.seed = test_seed();
+		sc.strategy = st;
+		add_td(&sc, 64 * MiB, 4, 25, 100, 20);
+		add_td(&sc, 64 * MiB, 3, 0, 100, 0);
+		printf("strategy %s\n", dpamt_strategy_name(st));
+		assert_clean(r, run(&sc, &w, r));
+		assert_int_equal(r->strategy, st);
+		assert_true(w.max_dynamic > 0);
+		ran++;
+	}
+	assert_true(ran >= 1);
+	free(r);
+}
+
+/* Many vCPU threads on few cores: one TD with 16 vCPUs, one with 8. */
+static void test_many_vcpus(void **state)
+{
+	struct sim_scenario sc;
+	struct sim_report *r = new_report();
+	struct watch w;
+
+	(void)state;
+	sim_scenario_empty(&sc);
+	sc.seed = test_seed();
+	add_td(&sc, 128 * MiB, 16, 20, 100, 10);
+	add_td(&sc, 64 * MiB, 8, 0, 70, 0);
+	assert_clean(r, run(&sc, &w, r));
+	assert_int_equal(w.booted, 2);
+	assert_true(w.progress_calls > 0);
+	assert_int_equal(w.progress_done, w.progress_total);
+	free(r);
+}
+
 static void expect_invalid(const struct sim_scenario *sc, const char *word)
 {
 	struct sim_report *r = new_report();
@@ -473,6 +521,8 @@ int main(void)
 		cmocka_unit_test(test_busy_injected),
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_threads1_deterministic),
+		cmocka_unit_test(test_every_strategy),
+		cmocka_unit_test(test_many_vcpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
