@@ -6,7 +6,8 @@
 #   #=args A...     arguments after `replay` (none given: the case file
 #                   name; an empty #=args: no arguments)
 #   #=stdin         feed the case file on stdin
-#   #=stdout TEXT   one expected stdout line, in order (none: stdout empty)
+#   #=stdout TEXT   one expected stdout line, in order (none: stdout empty;
+#                   a bare #=stdout is an empty line)
 #   #=stderr TEXT   one expected stderr line, in order (none: stderr empty)
 # The case runs in its own directory, so messages name it without a path.
 # usage: replay_case.sh DPAMT_BINARY CASE_FILE
@@ -24,8 +25,8 @@ if grep -q '^#=args' "$name"; then
 else
 	args=$name
 fi
-sed -n 's/^#=stdout //p' "$name" >"$tmp/want_out"
-sed -n 's/^#=stderr //p' "$name" >"$tmp/want_err"
+sed -n 's/^#=stdout \{0,1\}//p' "$name" >"$tmp/want_out"
+sed -n 's/^#=stderr \{0,1\}//p' "$name" >"$tmp/want_err"
 if [ -z "$want_rc" ]; then
 	echo "$name: no #=exit directive" >&2
 	exit 2
