@@ -169,9 +169,14 @@ int dpamt_size(const struct dpamt_metadata *md,
 /* ---- Life cycle ----------------------------------------------------------
  * dpamt_create: reads metadata, picks the mode, allocates and hands the
  * static areas to the module (TDH.SYS.CONFIG), initialises every TDMR and
- * allocates refcounts for covered ranges.  Single-threaded.
+ * allocates refcounts for covered ranges.  Single-threaded.  Errors:
+ * DPAMT_EINVAL (bad config or ops, strategy not built, DYNAMIC forced on
+ * a module without it), DPAMT_ENOMEM (nothing kept), DPAMT_EIO (module
+ * refused; if SYS.CONFIG had accepted the areas they stay allocated, as
+ * the module now owns them).  A cfg.global_hkid of 0 is passed as is.
  * dpamt_destroy: frees the manager's tables and static areas; the caller
  * guarantees no page is in module use any more.  Single-threaded.
+ * The getters below read creation-time state: any time.
  */
 int dpamt_create(const struct dpamt_config *cfg, const struct dpamt_ops *ops,
 		 struct dpamt **out);
@@ -194,7 +199,9 @@ struct dpamt_cache {
 };
 /* Pages one get may consume: pages_per_pair in dynamic mode, else 0. */
 unsigned dpamt_pages_per_get(const struct dpamt *m);
-/* Fill cache to at least n pages (may sleep: calls page_alloc). */
+/* Fill cache to at least n pages (may sleep: calls page_alloc).
+ * DPAMT_EINVAL if n > DPAMT_CACHE_MAX; DPAMT_ENOMEM keeps what it got.
+ * These three: the cache's owner only, concurrently with anything else. */
 int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n);
 /* Give every cached page back to the allocator and fold its counters. */
 void dpamt_cache_drain(struct dpamt *m, struct dpamt_cache *c);
