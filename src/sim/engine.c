@@ -52,6 +52,7 @@ static int host_up(struct engine *e)
 {
 	const struct sim_scenario *sc = e->sc;
 	struct dpamt_config cfg;
+	struct tdxmod_config mc;
 	char msg[160];
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -72,6 +73,10 @@ static int host_up(struct engine *e)
 		return -1;
 	}
 	e->have_vmm = true;
+	tdxmod_config_default(&mc, e->rep->host_mem);
+	model_tweak(&mc, (void *)sc);
+	e->vh.hkid_min = mc.hkid_min; /* the platform's private HKIDs */
+	e->vh.hkid_max = mc.hkid_max;
 	e->vh.error = engine_error;
 	e->vh.error_arg = e;
 	/* Frame 0 means "none" in the VMM's arrays: keep page 0 out. */

@@ -28,8 +28,8 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	h->pages_per_get = dpamt_pages_per_get(dp);
 	h->mem_bytes = mem_bytes;
 	h->n_ranges = (mem_bytes + VMM_2M - 1) / VMM_2M;
-	/* The model's default private HKIDs; a real VMM reads them from
-	 * the platform.  Bounded by the pool's 256 bits. */
+	/* Private HKIDs: the model's defaults until the caller sets the
+	 * platform's range (the pool holds HKIDs below 256). */
 	h->hkid_min = 1;
 	h->hkid_max = 63;
 	atomic_init(&h->busy_retries, 0);
