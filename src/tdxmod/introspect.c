@@ -11,6 +11,8 @@
 
 #include "tdxmod/model.h"
 
+#define PG_SIZE TDX_PAGE_SIZE
+
 static bool ready(const struct tdxmod *m)
 {
 	return atomic_load_explicit(&((struct tdxmod *)m)->sys_state,
@@ -131,15 +133,34 @@ static bool owner_live(struct checker *k, uint64_t owner)
 	return true;
 }
 
+/* The two pages holding a range's 512 4K entries (pair, or the slice of
+ * the classic array); NULL for a page never written (all free). */
+static void entry_pages(struct tdxmod *m, struct tdmr *t, uint64_t r,
+			uint64_t ref, struct mem_page *pg[2])
+{
+	for (unsigned i = 0; i < 2; i++)
+		pg[i] = mem_page_get(m, pe_addr_4k(m, t, r + i * 256 * PG_SIZE,
+						   ref) & ~(PG_SIZE - 1), false);
+}
+
 static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
 			     uint64_t h2, uint64_t ref)
 {
+	struct mem_page *pg[2];
 	unsigned used = 0;
 
+	entry_pages(k->m, t, r, ref, pg);
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
-		uint64_t pa = r + i * TDX_PAGE_SIZE, h, o;
+		uint64_t pa = r + i * PG_SIZE, h = 0, o = 0;
+		struct mem_page *p = pg[i / ENTRIES_PER_PAGE];
 
-		pe_peek(k->m, pe_addr_4k(k->m, t, pa, ref), &h, &o);
+		if (p) {
+			unsigned w = (i % ENTRIES_PER_PAGE) * 2;
+
+			h = atomic_load_explicit(&p->w[w], memory_order_acquire);
+			o = atomic_load_explicit(&p->w[w + 1],
+						 memory_order_relaxed);
+		}
 		if (h & (PE_LOCKMASK | PE_RESERVED | PE_COUNT_MASK))
 			violation(k, "4K entry of 0x%llx locked or corrupt "
 				  "(0x%llx)", (unsigned long long)pa,

@@ -87,7 +87,7 @@ static void free_node_(struct tdxmod *m, void *p, size_t bytes)
 	atomic_fetch_sub_explicit(&m->footprint, bytes, memory_order_relaxed);
 }
 
-struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa, bool alloc)
+struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
 {
 	uint64_t gib = pa >> 30;
 	struct mem_mid *mid;
@@ -140,6 +140,11 @@ void mem_drop(struct tdxmod *m, uint64_t pa)
 	leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
 				    memory_order_acquire);
 	if (!leaf)
+		return;
+	/* Most pages the module zeroes were never written: test first so
+	 * the common case does not dirty the leaf node's cache line. */
+	if (!atomic_load_explicit(&leaf->p[(pa >> 12) & 511],
+				  memory_order_relaxed))
 		return;
 	pg = atomic_exchange_explicit(&leaf->p[(pa >> 12) & 511], NULL,
 				      memory_order_acq_rel);

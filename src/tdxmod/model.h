@@ -174,7 +174,28 @@ struct call {
 };
 
 /* mem.c */
-struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa, bool alloc);
+struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc);
+
+/* The storage of page pa: three acquire loads when it exists; creates it
+ * (and the nodes above) when alloc.  NULL: never written, reads as 0. */
+static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
+					    bool alloc)
+{
+	uint64_t gib = pa >> 30;
+	struct mem_mid *mid;
+	struct mem_leaf *leaf;
+	struct mem_page *pg = NULL;
+
+	if (gib < m->n_gib &&
+	    (mid = atomic_load_explicit(&m->top[gib], memory_order_acquire)) &&
+	    (leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
+					 memory_order_acquire)))
+		pg = atomic_load_explicit(&leaf->p[(pa >> 12) & 511],
+					  memory_order_acquire);
+	if (pg || !alloc)
+		return pg;
+	return mem_page_slow(m, pa, alloc);
+}
 _Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa, bool alloc);
 uint64_t mem_load(struct tdxmod *m, uint64_t pa);
 void mem_drop(struct tdxmod *m, uint64_t pa);

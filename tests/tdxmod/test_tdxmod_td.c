@@ -327,6 +327,83 @@ static void test_demote_promote(void **state)
 	tm_check_ok(f->m);
 }
 
+/* DEMOTE and PROMOTE ladders, including a failed PROMOTE releasing the
+ * 4K locks it took. */
+static void test_huge_ladders(void **state)
+{
+	struct fx *f = *state;
+	uint64_t gpa = 0x800000, sept = CTL + 0x100000, pair, st;
+	uint64_t pas[4] = {HUGE, HUGE + 300 * PG, sept, POOL + 0x10000};
+	struct tdx_regs r;
+	struct tm_snap s;
+	struct tdxmod_page_info pi;
+
+	TM_EXPECT(aug(f, gpa, 1, HUGE), TDX_SUCCESS);
+	pair = next_pair(f);
+	tm_snap_take(f->m, &s, 4, pas);
+#define DEMOTE(rcx_, r8_, r12_, r13_)                                        \
+	(r = (struct tdx_regs){.rcx = (rcx_), .rdx = f->td.tdr, .r8 = (r8_),  \
+			       .r12 = (r12_), .r13 = (r13_)},                 \
+	 tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r))
+	TM_EXPECT(DEMOTE(gpa | 0, sept, pair, pair + PG),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(DEMOTE(gpa | 1, sept + 4, pair, pair + PG),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, 16 * GiB, pair + PG),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R12);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, (pair + PG) | (1ULL << 47)),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R13);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, sept),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R13);
+	TM_EXPECT(DEMOTE(gpa | 1, DATA, pair, pair + PG),
+		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
+	TM_EXPECT(DEMOTE(0 | 1, sept, pair, pair + PG),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(DEMOTE(0x1000000 | 1, sept, pair, pair + PG),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, HUGE), true);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, pair + PG),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, HUGE), false);
+	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, POOL), true);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, pair + PG),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_R12);
+	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, POOL), false);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, POOL + PG),
+		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_R13);
+	tdxmod_page_info(f->m, pair, &pi);
+	assert_false(pi.bitmap_bit); /* R12's bit undone */
+	tm_snap_same(f->m, &s);
+	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, pair + PG), TDX_SUCCESS);
+	TM_EXPECT(DEMOTE(gpa | 1, sept + PG, next_pair(f), f->pool - PG),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+#undef DEMOTE
+	/* PROMOTE */
+	pas[3] = pair;
+	tm_snap_take(f->m, &s, 4, pas);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 0, f->td.tdr, 0,
+			NULL), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, 0x400000 | 1, f->td.tdr,
+			0, NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, HUGE), true);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
+			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, HUGE), false);
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, HUGE + 300 * PG), true);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
+			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, HUGE + 300 * PG), false);
+	tm_snap_same(f->m, &s);
+	tdxmod_page_info(f->m, HUGE + 299 * PG, &pi);
+	assert_false(pi.locked); /* PROMOTE released what it had locked */
+	tm_check_ok(f->m);
+	st = tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0, &r);
+	TM_EXPECT(st, TDX_SUCCESS);
+	assert_int_equal(r.rdx, sept);
+	tm_check_ok(f->m);
+}
+
 /* Teardown: reclaim needs FREEID; the TDR goes last. */
 static void test_teardown_reclaim(void **state)
 {
@@ -442,6 +519,98 @@ static void test_lifecycle_ladder(void **state)
 	tm_check_ok(f->m);
 }
 
+/* Every try-lock on the way answers BUSY with its operand id (the lock
+ * bit is set by writing the entry, as a stuck holder would), and nothing
+ * changes. */
+static void expect_busy(struct fx *f, uint64_t epa, bool sept,
+			struct tm_snap *s, unsigned leaf, struct tdx_regs r,
+			uint64_t want)
+{
+	if (sept)
+		tm_sept_lock_bit(f->m, epa, true);
+	else
+		tm_entry_lock_bit(f->m, epa, true);
+	TM_EXPECT(tm_sc_regs(f->m, leaf, &r), want);
+	if (sept)
+		tm_sept_lock_bit(f->m, epa, false);
+	else
+		tm_entry_lock_bit(f->m, epa, false);
+	tm_snap_same(f->m, s);
+}
+
+static void test_busy_ladders(void **state)
+{
+	struct fx *f = *state;
+	uint64_t tdr = f->td.tdr, pa = DATA + 3 * PG, gpa = 0x7000;
+	uint64_t pas[4] = {DATA, pa, tdr, HUGE};
+	uint64_t tdr_e, pg_e, pg_e2, pg_e1, sept_t, sept_p;
+	struct tdx_regs aug = {.rcx = gpa, .rdx = tdr, .r8 = pa};
+	struct tdx_regs rm = {.rcx = gpa, .rdx = tdr};
+	struct tdx_regs rc = {.rcx = pa};
+	struct tm_snap s;
+
+	TM_EXPECT(add_pair(f, DATA), TDX_SUCCESS);
+	tdr_e = tm_entry_4k_pa(f->m, tdr);
+	pg_e = tm_entry_4k_pa(f->m, pa);
+	pg_e2 = tm_entry_2m_pa(f->m, 4 * GiB, pa);
+	pg_e1 = tm_entry_1g_pa(f->m, 4 * GiB, pa);
+	sept_t = f->td.sept[2] + ((gpa >> 12) & 511) * 8;  /* level 0 */
+	sept_p = f->td.sept[1] + ((gpa >> 21) & 511) * 8;  /* level 1 */
+	tm_snap_take(f->m, &s, 4, pas);
+	expect_busy(f, tdr_e, false, &s, TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+	expect_busy(f, pg_e1, false, &s, TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
+	expect_busy(f, pg_e2, false, &s, TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
+	expect_busy(f, pg_e, false, &s, TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
+	expect_busy(f, sept_p, true, &s, TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+	expect_busy(f, sept_t, true, &s, TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_AUG, &aug), TDX_SUCCESS);
+	tm_snap_take(f->m, &s, 4, pas);
+	expect_busy(f, tdr_e, false, &s, TDH_MEM_PAGE_REMOVE, rm,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+	expect_busy(f, sept_t, true, &s, TDH_MEM_PAGE_REMOVE, rm,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+	expect_busy(f, pg_e, false, &s, TDH_MEM_PAGE_REMOVE, rm,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	/* a TDR held exclusively blocks MEM.TRACK's shared lock */
+	expect_busy(f, tdr_e, false, &s, TDH_MEM_TRACK,
+		    (struct tdx_regs){.rcx = tdr},
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+	tm_td_freeid(f->m, &f->td);
+	tm_snap_take(f->m, &s, 4, pas);
+	expect_busy(f, pg_e, false, &s, TDH_PHYMEM_PAGE_RECLAIM, rc,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	expect_busy(f, tdr_e, false, &s, TDH_PHYMEM_PAGE_RECLAIM, rc,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+	TM_EXPECT(tm_sc_regs(f->m, TDH_PHYMEM_PAGE_RECLAIM, &rc),
+		  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	tm_check_ok(f->m);
+}
+
+/* VP.ADDCX / VP.INIT: a busy TDVPR answers BUSY|TDVPR. */
+static void test_busy_tdvpr(void **state)
+{
+	struct fx *f = *state;
+	uint64_t vp_e = tm_entry_4k_pa(f->m, f->td.tdvpr);
+
+	tm_entry_lock_bit(f->m, vp_e, true);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, f->td.tdvpr, 0, 0, NULL),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, CTL + 0x100000, f->td.tdvpr, 0,
+			NULL),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+	tm_entry_lock_bit(f->m, vp_e, false);
+	/* already initialised by the fixture */
+	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, f->td.tdvpr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_check_ok(f->m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +632,12 @@ int main(void)
 						setup_dyn, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle_ladder,
 						setup_dyn, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_ladders, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_busy_tdvpr, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_huge_ladders, setup_dyn,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

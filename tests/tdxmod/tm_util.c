@@ -170,6 +170,33 @@ uint64_t tm_entry_2m_pa(struct tdxmod *m, uint64_t mem, uint64_t pa)
 	return ti.pamt_2m_base + ((pa - ti.base) >> 21) * 16;
 }
 
+uint64_t tm_entry_1g_pa(struct tdxmod *m, uint64_t mem, uint64_t pa)
+{
+	struct tdx_tdmr_info ti;
+
+	tdxmod_phys_read(m, mem - GiB, &ti, sizeof(ti));
+	return ti.pamt_1g_base + ((pa - ti.base) >> 30) * 16;
+}
+
+uint64_t tm_entry_4k_pa(struct tdxmod *m, uint64_t pa)
+{
+	struct tdxmod_range_info ri;
+	unsigned i = (unsigned)((pa >> 12) & 511);
+
+	assert_int_equal(tdxmod_range_info(m, pa, &ri), 0);
+	assert_true(ri.has_pair);
+	return ri.pair[i / 256] + (i % 256) * 16;
+}
+
+void tm_sept_lock_bit(struct tdxmod *m, uint64_t epa, bool set)
+{
+	uint64_t v;
+
+	tdxmod_phys_read(m, epa, &v, 8);
+	v = set ? v | (1ULL << 63) : v & ~(1ULL << 63);
+	tdxmod_phys_write(m, epa, &v, 8);
+}
+
 void tm_entry_lock_bit(struct tdxmod *m, uint64_t epa, bool set)
 {
 	uint64_t h;

@@ -62,6 +62,11 @@ void tm_snap_same(struct tdxmod *m, const struct tm_snap *s);
 /* White-box: PA of the 2M PAMT entry covering pa, for a model made by
  * tm_model (one TDMR, TDMR_INFO at mem - 1 GiB). */
 uint64_t tm_entry_2m_pa(struct tdxmod *m, uint64_t mem, uint64_t pa);
+uint64_t tm_entry_1g_pa(struct tdxmod *m, uint64_t mem, uint64_t pa);
+/* PA of pa's 4K entry in its range's pair (dynamic mode, pair present). */
+uint64_t tm_entry_4k_pa(struct tdxmod *m, uint64_t pa);
+/* Set or clear bit 63 (exclusive) of the S-EPT entry word at epa. */
+void tm_sept_lock_bit(struct tdxmod *m, uint64_t epa, bool set);
 /* Set or clear the exclusive lock bit (bit 15, see src/tdxmod/model.h) of
  * the PAMT entry at epa by writing simulated memory, as a buggy host could;
  * used to reach BUSY answers deterministically. */
