@@ -158,7 +158,7 @@ struct tdxmod {
 };
 
 /* ---- Per-call context --------------------------------------------------- */
-#define CALL_MAX_LOCKS 540
+#define CALL_MAX_LOCKS 16 /* DEMOTE takes the most: 11 */
 struct held_lock {
 	_Atomic uint64_t *word;
 	uint64_t release; /* fetch_sub amount (shared) or 0 = exclusive */

@@ -611,6 +611,53 @@ static void test_busy_tdvpr(void **state)
 	tm_check_ok(f->m);
 }
 
+/* Classic PAMT: no pairs, static 4K entries, no removal hints; 2M pages
+ * need every 4K entry of the range free; demote/promote keep the static
+ * entries. */
+static void test_classic_td(void **state)
+{
+	struct tdxmod *m = tm_model(4 * GiB, false);
+	struct tm_td td;
+	struct tdxmod_range_info ri;
+	struct tdxmod_page_info pi;
+	struct tdx_regs r;
+	uint64_t st;
+
+	tm_td_build(m, &td, CTL, 0, 4);
+	tdxmod_range_info(m, CTL, &ri);
+	assert_false(ri.has_pair);
+	assert_int_equal(ri.type_2m, PT_NDA);
+	assert_int_equal(ri.page_count, 1 + td.ntdcs + 1 + td.ntdcx + 3);
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x1000, td.tdr, DATA, NULL),
+		  TDX_SUCCESS);
+	st = tm_sc(m, TDH_MEM_PAGE_REMOVE, 0x1000, td.tdr, 0, NULL);
+	TM_EXPECT(st, TDX_SUCCESS); /* no hint without Dynamic PAMT */
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x1000, td.tdr, HUGE + 5 * PG,
+			NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x400000 | 1, td.tdr, HUGE,
+			NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x400000 | 1, td.tdr,
+			HUGE + 2 * MiB, NULL), TDX_SUCCESS);
+	r = (struct tdx_regs){.rcx = 0x400000 | 1, .rdx = td.tdr,
+			      .r8 = CTL + 0x100000};
+	TM_EXPECT(tm_sc_regs(m, TDH_MEM_PAGE_DEMOTE, &r), TDX_SUCCESS);
+	tdxmod_range_info(m, HUGE + 2 * MiB, &ri);
+	assert_int_equal(ri.page_count, 512);
+	tdxmod_page_info(m, HUGE + 2 * MiB + 7 * PG, &pi);
+	assert_int_equal(pi.type, PT_REG);
+	assert_int_equal(pi.level, TDX_PS_4K);
+	tm_check_ok(m);
+	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_PROMOTE, 0x400000 | 1, td.tdr, 0, &r),
+		  TDX_SUCCESS);
+	assert_int_equal(r.r12, 0);
+	tdxmod_range_info(m, HUGE + 2 * MiB, &ri);
+	assert_int_equal(ri.type_2m, PT_REG);
+	assert_int_equal(ri.page_count, 0);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +685,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_huge_ladders, setup_dyn,
 						teardown),
+		cmocka_unit_test(test_classic_td),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,7 +91,8 @@ void tm_td_build(struct tdxmod *m, struct tm_td *td, uint64_t ctl,
 	uint64_t pg = ctl, v;
 
 	memset(td, 0, sizeof(*td));
-	TM_EXPECT(tm_pamt_add(m, ctl, pairs, pairs + PG), TDX_SUCCESS);
+	if (pairs) /* 0: classic PAMT, no pair needed */
+		TM_EXPECT(tm_pamt_add(m, ctl, pairs, pairs + PG), TDX_SUCCESS);
 	td->tdr = pg;
 	pg += PG;
 	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, td->tdr, hkid, 0, NULL),
