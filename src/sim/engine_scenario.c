@@ -171,7 +171,8 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
 		if (sc->seamcall_ns[l] > SIM_MAX_SEAMCALL_NS)
 			return bad(msg, len, "SEAMCALL latency %llu ns for "
-				   "leaf %u is above 10 ms; lower --seamcall-ns",
+				   "leaf %u is above 10 ms; lower "
+				   "--seamcall-ns",
 				   (unsigned long long)sc->seamcall_ns[l], l);
 	}
 	return 0;

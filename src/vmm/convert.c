@@ -11,8 +11,6 @@
  */
 #include "vmm/vmm.h"
 
-#include <sched.h>
-
 static int remove_page(struct vmm_vcpu *v, uint64_t page, unsigned level)
 {
 	struct vmm_td *td = v->td;
@@ -65,29 +63,15 @@ static int convert_whole_2m(struct vmm_vcpu *v, uint64_t chunk)
 	td->chunk_state[chunk] = VMM_CH_NONE;
 	v->pages_2m--;
 	v->conversions += VMM_PAGES_PER_2M;
-	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
+	for (unsigned a = 1;; a++) {
 		err = vmm_map_2m(v, chunk);
-		if (err <= 0)
+		if (err >= 0 || !vmm_fault_again(err, a))
 			break;
+		vmm_fault_backoff(v, a);
 	}
 	if (err > 0) { /* no 2 MiB block left: back at 4K */
 		for (unsigned i = 0; i < VMM_PAGES_PER_2M && !err; i++)
-			err = vmm_fault_4k(v, chunk * VMM_PAGES_PER_2M + i);
-	}
-	return err;
-}
-
-static int fault_retry(struct vmm_vcpu *v, uint64_t page)
-{
-	int err = 0;
-
-	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
-		err = vmm_fault_4k(v, page);
-		if (!err)
-			break;
-		atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
-					  memory_order_relaxed);
-		sched_yield();
+			err = vmm_fault_retry(v, chunk * VMM_PAGES_PER_2M + i);
 	}
 	return err;
 }
@@ -103,7 +87,12 @@ int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
 	if (td->chunk_state[chunk] == VMM_CH_2M) {
 		if (n >= VMM_PAGES_PER_2M)
 			return convert_whole_2m(v, chunk);
-		err = vmm_demote(v, chunk);
+		for (unsigned a = 1;; a++) {
+			err = vmm_demote(v, chunk);
+			if (!err || !vmm_fault_again(err, a))
+				break;
+			vmm_fault_backoff(v, a);
+		}
 		if (err)
 			return err;
 	}
@@ -122,7 +111,7 @@ int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
 		int e = 0;
 
 		if (was[i / 64] & (1ull << (i % 64)))
-			e = fault_retry(v, first + i);
+			e = vmm_fault_retry(v, first + i);
 		if (e && !err)
 			err = e;
 	}

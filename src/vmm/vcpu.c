@@ -7,6 +7,7 @@
 #include "vmm/vmm.h"
 
 #include <sched.h>
+#include <time.h>
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -36,22 +37,41 @@ uint64_t vmm_vcpu_work(const struct vmm_vcpu *v)
 	return n;
 }
 
-/* Fault one page in, retrying a failed fault like a guest re-faulting. */
-static int fault_page(struct vmm_vcpu *v, uint64_t page)
+bool vmm_fault_again(int err, unsigned attempt)
 {
-	int err = 0;
+	return attempt < (err == DPAMT_EBUSY ? VMM_FAULT_BUSY_ATTEMPTS :
+					      VMM_FAULT_ATTEMPTS);
+}
 
-	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
-		err = vmm_fault_4k(v, page);
-		if (!err)
-			return 0;
-		atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
-					  memory_order_relaxed);
+void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
+{
+	struct timespec ts = { 0, 0 };
+
+	atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
+				  memory_order_relaxed);
+	if (attempt < 4) {
 		sched_yield();
+		return;
 	}
-	vmm_error(v->td->h, "td %d vcpu %u: fault at gpa 0x%llx failed: %s",
-		  v->td->index, v->index,
-		  (unsigned long long)(page * VMM_PAGE), dpamt_strerror(err));
+	/* 1..2^k us with k growing to 10: neighbours stop retrying in step */
+	ts.tv_nsec = (long)(1000 * (1 + rng_next(&v->rng) %
+				    (1u << (attempt < 14 ? attempt - 4 : 10))));
+	nanosleep(&ts, NULL);
+}
+
+int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page)
+{
+	int err = vmm_fault_4k(v, page);
+
+	for (unsigned a = 1; err && vmm_fault_again(err, a); a++) {
+		vmm_fault_backoff(v, a);
+		err = vmm_fault_4k(v, page);
+	}
+	if (err)
+		vmm_error(v->td->h, "td %d vcpu %u: fault at gpa 0x%llx "
+			  "failed: %s", v->td->index, v->index,
+			  (unsigned long long)(page * VMM_PAGE),
+			  dpamt_strerror(err));
 	return err;
 }
 
@@ -61,7 +81,7 @@ static int boot_chunk_4k(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 	     p < (c + 1) * VMM_PAGES_PER_2M; p++) {
 		if (!vmm_page_touched(v->td, p))
 			continue;
-		if (fault_page(v, p))
+		if (vmm_fault_retry(v, p))
 			return -1;
 		atomic_store_explicit(&v->faults, ++*done,
 				      memory_order_relaxed);
@@ -71,15 +91,13 @@ static int boot_chunk_4k(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 
 static int boot_chunk_2m(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 {
-	int err = 1;
+	int err;
 
-	for (unsigned a = 0; a < VMM_FAULT_ATTEMPTS; a++) {
+	for (unsigned a = 1;; a++) {
 		err = vmm_map_2m(v, c);
-		if (err >= 0)
+		if (err >= 0 || !vmm_fault_again(err, a))
 			break;
-		atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
-					  memory_order_relaxed);
-		sched_yield();
+		vmm_fault_backoff(v, a);
 	}
 	if (err < 0) {
 		vmm_error(v->td->h, "td %d vcpu %u: 2M mapping at gpa 0x%llx "

@@ -38,8 +38,11 @@
 #define VMM_512G (512ull << 30)
 #define VMM_PAGES_PER_2M 512u
 #define VMM_MAX_VCPUS 64u
-/* A fault that fails this often in a row gives up (the vCPU stops). */
+/* A fault that fails this often in a row gives up (the vCPU stops);
+ * failures because the module stayed BUSY get many more attempts, with a
+ * randomised backoff (a guest would simply fault again). */
 #define VMM_FAULT_ATTEMPTS 16u
+#define VMM_FAULT_BUSY_ATTEMPTS 4096u
 /* BUSY answers to one SEAMCALL before the VMM gives up on it. */
 #define VMM_BUSY_RETRIES 100000u
 /* PROMOTE is optional (the chunk may stay split): fewer BUSY retries. */
@@ -197,6 +200,13 @@ void vmm_vcpu_boot(struct vmm_vcpu *v);
 /* Work units vmm_vcpu_boot will count in v->faults. */
 uint64_t vmm_vcpu_work(const struct vmm_vcpu *v);
 int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page);
+/* vmm_fault_4k until it succeeds or the attempts run out (counted in
+ * fault_retries); reports the failure. */
+int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page);
+/* Back off before re-trying a failed fault (attempt = failures so far). */
+void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt);
+/* Should a fault that failed with err after 'attempt' tries go on? */
+bool vmm_fault_again(int err, unsigned attempt);
 int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk);
 int vmm_demote(struct vmm_vcpu *v, uint64_t chunk);
 /* 0 merged, 1 left split (module stayed BUSY), or an error. */
