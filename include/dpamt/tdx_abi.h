@@ -75,18 +75,36 @@ enum tdx_leaf {
 #define TDX_TD_ASSOCIATED_PAGES_EXIST 0xC000040000000000ULL
 #define TDX_EPT_WALK_FAILED 0xC0000B0000000000ULL
 #define TDX_EPT_ENTRY_STATE_INCORRECT 0xC0000B0D00000000ULL
-#define TDX_SYS_SHUTDOWN 0xC0000B0C00000000ULL
+#define TDX_SYS_SHUTDOWN 0xC000050600000000ULL
+/* The module calls this class PAGE_NOT_OWNED_BY_TD; the model answers it
+ * for an operand page of the wrong type (TDR, TDVPR). */
 #define TDX_OPERAND_PAGE_METADATA_INCORRECT 0xC000030200000000ULL
+/* The module calls this class OP_STATE_INCORRECT. */
 #define TDX_TD_NOT_INITIALIZED 0xC000060800000000ULL
 #define TDX_TD_FATAL 0xE000060400000000ULL
-#define TDX_LIFECYCLE_STATE_INCORRECT 0xC000060500000000ULL
+#define TDX_LIFECYCLE_STATE_INCORRECT 0xC000060700000000ULL
 #define TDX_SYS_BUSY 0x8000020200000000ULL
-#define TDX_SYS_NOT_READY 0xC000090100000000ULL
-#define TDX_SYS_STATE_INCORRECT 0xC000090200000000ULL
+#define TDX_SYS_NOT_READY 0xC000050500000000ULL
+#define TDX_SYS_STATE_INCORRECT 0xC000050800000000ULL
 #define TDX_KEY_CONFIGURED 0x0000081500000000ULL
 #define TDX_INVALID_LEAF 0xC000080000000000ULL
 #define TDX_METADATA_FIELD_ID_INCORRECT 0xC0000C0000000000ULL
 #define TDX_MODEL_FATAL 0xC0000FF000000000ULL
+/*
+ * TDH.SYS.CONFIG's TDMR checks (public module ABI).  The low 32 bits carry
+ * the TDMR index in bits 7:0, then the reserved-area index or the PAMT
+ * level (0 4K, 1 2M, 2 1G) in bits 15:8, and for PAMT_OVERLAP the other
+ * TDMR's index in bits 23:16 (tdx_status_make_info()).
+ */
+#define TDX_INVALID_TDMR 0xC0000A0000000000ULL
+#define TDX_NON_ORDERED_TDMR 0xC0000A0100000000ULL
+#define TDX_TDMR_OUTSIDE_CMRS 0xC0000A0200000000ULL
+#define TDX_TDMR_ALREADY_INITIALIZED 0x00000A0300000000ULL
+#define TDX_INVALID_PAMT 0xC0000A1000000000ULL
+#define TDX_PAMT_OUTSIDE_CMRS 0xC0000A1100000000ULL
+#define TDX_PAMT_OVERLAP 0xC0000A1200000000ULL
+#define TDX_INVALID_RESERVED_IN_TDMR 0xC0000A2000000000ULL
+#define TDX_NON_ORDERED_RESERVED_IN_TDMR 0xC0000A2100000000ULL
 
 /* Name table: X(symbol-without-TDX_) for every class above. */
 #define TDX_STATUSES(X) \
@@ -117,7 +135,16 @@ enum tdx_leaf {
 	X(KEY_CONFIGURED) \
 	X(INVALID_LEAF) \
 	X(METADATA_FIELD_ID_INCORRECT) \
-	X(MODEL_FATAL)
+	X(MODEL_FATAL) \
+	X(INVALID_TDMR) \
+	X(NON_ORDERED_TDMR) \
+	X(TDMR_OUTSIDE_CMRS) \
+	X(TDMR_ALREADY_INITIALIZED) \
+	X(INVALID_PAMT) \
+	X(PAMT_OUTSIDE_CMRS) \
+	X(PAMT_OVERLAP) \
+	X(INVALID_RESERVED_IN_TDMR) \
+	X(NON_ORDERED_RESERVED_IN_TDMR)
 
 /* ---- Operand ids (low 32 bits of an error status) ---------------------- */
 #define TDX_OPERANDS(X)                                                      \
@@ -173,8 +200,12 @@ enum tdx_page_level { TDX_PS_4K = 0, TDX_PS_2M = 1, TDX_PS_1G = 2 };
 #define TDX_MD_PAMT_1G_ENTRY_SIZE 0x9100000100000012ULL
 #define TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS 0x9100000100000013ULL
 #define TDX_MD_PAMT_PAGES_PER_2M 0x9100000100000014ULL /* model-chosen id */
-#define TDX_MD_NUM_TDCS_PAGES 0x9800000100000003ULL
+#define TDX_MD_NUM_TDCS_PAGES 0x9800000100000003ULL /* model-chosen id */
 #define TDX_MD_NUM_TDCX_PAGES 0x9800000100000004ULL /* model-chosen id */
+/* Sizes in bytes, as the public module reports them. */
+#define TDX_MD_TDR_BASE_SIZE 0x9800000100000000ULL
+#define TDX_MD_TDCS_BASE_SIZE 0x9800000100000100ULL
+#define TDX_MD_TDVPS_BASE_SIZE 0x9800000100000200ULL
 #define TDX_MD_MAX_TDMRS 0x9100000100000008ULL
 #define TDX_MD_MAX_RESERVED_PER_TDMR 0x9100000100000009ULL
 
@@ -243,6 +274,14 @@ static inline bool tdx_is_success(uint64_t status)
 static inline uint64_t tdx_status_make(uint64_t cls, uint32_t operand)
 {
 	return cls | operand;
+}
+
+/* Class with info bytes in bits 7:0, 15:8, 23:16 (e.g. TDMR index, PAMT
+ * level or reserved-area index, other TDMR index). */
+static inline uint64_t tdx_status_make_info(uint64_t cls, uint8_t info0,
+					    uint8_t info1, uint8_t info2)
+{
+	return cls | info0 | ((uint64_t)info1 << 8) | ((uint64_t)info2 << 16);
 }
 
 /* Level bits of a GPA/HPA operand (RCX bits 2:0). */

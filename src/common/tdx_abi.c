@@ -136,6 +136,8 @@ static void put_hex(char *buf, unsigned len, unsigned *pos, uint64_t v,
 	put_str(buf, len, pos, tmp);
 }
 
+/* "CLASS|OPERAND"; the TDMR-check classes (0x..0A..) carry info bytes
+ * instead of an operand and print them as "CLASS|0xNNNNNN". */
 char *tdx_status_name(uint64_t status, char *buf, unsigned len)
 {
 	unsigned pos = 0;
@@ -153,6 +155,11 @@ char *tdx_status_name(uint64_t status, char *buf, unsigned len)
 		put_str(buf, len, &pos, cls);
 	else
 		put_hex(buf, len, &pos, tdx_status_class(status) >> 32, 8);
+	if (((status >> 40) & 0xFF) == 0x0A) { /* TDMR checks: info bytes */
+		put_str(buf, len, &pos, "|");
+		put_hex(buf, len, &pos, op, 6);
+		return buf;
+	}
 	if (op || tdx_is_error(status)) {
 		const char *on = tdx_operand_name(op);
 

@@ -149,6 +149,12 @@ uint64_t leaf_sys_rd(struct call *c)
 	case TDX_MD_PAMT_PAGES_PER_2M: v = g->pages_per_pair; break;
 	case TDX_MD_NUM_TDCS_PAGES: v = g->num_tdcs_pages; break;
 	case TDX_MD_NUM_TDCX_PAGES: v = g->num_tdcx_pages; break;
+	case TDX_MD_TDR_BASE_SIZE: v = TDX_PAGE_SIZE; break;
+	case TDX_MD_TDCS_BASE_SIZE: v = g->num_tdcs_pages * TDX_PAGE_SIZE;
+		break;
+	case TDX_MD_TDVPS_BASE_SIZE:
+		v = (1 + g->num_tdcx_pages) * TDX_PAGE_SIZE; /* TDVPR + TDCX */
+		break;
 	case TDX_MD_MAX_TDMRS: v = TDXMOD_MAX_TDMRS; break;
 	case TDX_MD_MAX_RESERVED_PER_TDMR: v = TDX_MAX_RESERVED_PER_TDMR;
 		break;
@@ -194,70 +200,115 @@ static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return a < b + bs && b < a + as;
 }
 
-/* Check one TDMR_INFO against the ones before it; fill *t. 0 if fine. */
+#define TDMR_ERR(cls, i, x, y)                                               \
+	tdx_status_make_info((cls), (uint8_t)(i), (uint8_t)(x), (uint8_t)(y))
+
+/* Reserved areas: a zero size ends the list, sorted, disjoint, 4 KiB
+ * granular, inside the TDMR.  Fills t->rsvd. */
+static uint64_t rsvd_check(const struct tdx_tdmr_info *ti, struct tdmr *t,
+			   unsigned idx)
+{
+	for (unsigned j = 0; j < TDX_MAX_RESERVED_PER_TDMR; j++) {
+		uint64_t o = ti->reserved[j].offset, z = ti->reserved[j].size;
+
+		if (!z) {
+			if (j + 1 < TDX_MAX_RESERVED_PER_TDMR &&
+			    ti->reserved[j + 1].size)
+				return TDMR_ERR(TDX_NON_ORDERED_RESERVED_IN_TDMR,
+						idx, j, 0);
+			break;
+		}
+		if (o + z < o)
+			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j, 0);
+		if (j && o < ti->reserved[j - 1].offset +
+				     ti->reserved[j - 1].size)
+			return TDMR_ERR(TDX_NON_ORDERED_RESERVED_IN_TDMR, idx,
+					j, 0);
+		if (o % TDX_PAGE_SIZE || z % TDX_PAGE_SIZE || o + z > ti->size)
+			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j, 0);
+		t->rsvd[j].base = t->base + o;
+		t->rsvd[j].end = t->base + o + z;
+		t->n_rsvd = j + 1;
+	}
+	return 0;
+}
+
+/* PAMT areas (index 0 = 4K/bitmap, 1 = 2M, 2 = 1G, as the PAMT levels):
+ * exact sizes, aligned, disjoint from every PAMT area, inside the CMRs. */
+static uint64_t pamt_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
+			   struct tdmr *t, unsigned idx, bool dyn)
+{
+	uint64_t a[3] = {ti->pamt_4k_base, ti->pamt_2m_base, ti->pamt_1g_base};
+	uint64_t s[3] = {ti->pamt_4k_size, ti->pamt_2m_size, ti->pamt_1g_size};
+	uint64_t want[3] = {
+		round_4k(dyn ? (ti->size >> 12) / 8 : (ti->size >> 12) * 16),
+		round_4k((ti->size >> 21) * 16), round_4k((ti->size >> 30) * 16)};
+
+	for (unsigned l = 0; l < 3; l++)
+		if (s[l] != want[l] || a[l] % TDX_PAGE_SIZE ||
+		    (a[l] >> m->cfg.hkid_shift))
+			return TDMR_ERR(TDX_INVALID_PAMT, idx, l, 0);
+	for (unsigned l = 0; l < 3; l++)
+		for (unsigned k = 0; k < idx; k++) {
+			const struct tdmr *o = &m->tdmr[k];
+
+			if (overlap(a[l], s[l], o->pamt_4k, o->sz_4k) ||
+			    overlap(a[l], s[l], o->pamt_2m, o->sz_2m) ||
+			    overlap(a[l], s[l], o->pamt_1g, o->sz_1g))
+				return TDMR_ERR(TDX_PAMT_OVERLAP, idx, l, k);
+		}
+	if (overlap(a[0], s[0], a[1], s[1]) || overlap(a[0], s[0], a[2], s[2]))
+		return TDMR_ERR(TDX_PAMT_OVERLAP, idx, 0, idx);
+	if (overlap(a[1], s[1], a[2], s[2]))
+		return TDMR_ERR(TDX_PAMT_OVERLAP, idx, 1, idx);
+	for (unsigned l = 3; l-- > 0;)
+		if (!in_cmrs(m, a[l], s[l]))
+			return TDMR_ERR(TDX_PAMT_OUTSIDE_CMRS, idx, l, 0);
+	t->pamt_4k = a[0], t->sz_4k = s[0];
+	t->pamt_2m = a[1], t->sz_2m = s[1];
+	t->pamt_1g = a[2], t->sz_1g = s[2];
+	return 0;
+}
+
+/* The parts of the TDMR outside its reserved areas lie in the CMRs. */
+static bool avail_in_cmrs(struct tdxmod *m, const struct tdmr *t)
+{
+	uint64_t from = t->base;
+
+	for (unsigned j = 0; j <= t->n_rsvd; j++) {
+		uint64_t to = j < t->n_rsvd ? t->rsvd[j].base : t->end;
+
+		if (to > from && !in_cmrs(m, from, to - from))
+			return false;
+		if (j < t->n_rsvd)
+			from = t->rsvd[j].end;
+	}
+	return true;
+}
+
+/* Check one TDMR_INFO against the ones before it, in the module's order;
+ * fill *t.  0 if fine. */
 static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 			   struct tdmr *t, unsigned idx, bool dyn)
 {
-	const uint64_t inv = st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
-	const uint64_t rng = st_err(TDX_OPERAND_ADDR_RANGE_ERROR,
-				    TDX_OPERAND_ID_RCX);
-	uint64_t a[3], s[3], want[3];
+	uint64_t st;
 
+	if (ti->base + ti->size < ti->base)
+		return TDMR_ERR(TDX_INVALID_TDMR, idx, 0, 0);
+	if (idx && (ti->base < m->tdmr[idx - 1].base ||
+		    ti->base < m->tdmr[idx - 1].end))
+		return TDMR_ERR(TDX_NON_ORDERED_TDMR, idx, 0, 0);
 	if (ti->base % TDX_1G_SIZE || !ti->size || ti->size % TDX_1G_SIZE ||
-	    ti->base + ti->size < ti->base ||
 	    ti->base + ti->size > (1ULL << m->cfg.hkid_shift))
-		return inv;
-	if (idx && ti->base < m->tdmr[idx - 1].end)
-		return inv; /* not sorted or overlapping */
-	if (!in_cmrs(m, ti->base, ti->size))
-		return rng;
+		return TDMR_ERR(TDX_INVALID_TDMR, idx, 0, 0);
 	memset(t, 0, sizeof(*t));
 	t->base = ti->base;
 	t->end = ti->base + ti->size;
-	for (unsigned i = 0; i < TDX_MAX_RESERVED_PER_TDMR; i++) {
-		uint64_t o = ti->reserved[i].offset, z = ti->reserved[i].size;
-
-		if (!z)
-			break;
-		if (o % TDX_PAGE_SIZE || z % TDX_PAGE_SIZE || o + z < o ||
-		    o + z > ti->size ||
-		    (i && o < ti->reserved[i - 1].offset +
-				      ti->reserved[i - 1].size))
-			return inv;
-		t->rsvd[i].base = t->base + o;
-		t->rsvd[i].end = t->base + o + z;
-		t->n_rsvd = i + 1;
-	}
-	a[0] = ti->pamt_1g_base, s[0] = ti->pamt_1g_size;
-	a[1] = ti->pamt_2m_base, s[1] = ti->pamt_2m_size;
-	a[2] = ti->pamt_4k_base, s[2] = ti->pamt_4k_size;
-	want[0] = round_4k((ti->size >> 30) * 16);
-	want[1] = round_4k((ti->size >> 21) * 16);
-	want[2] = round_4k(dyn ? (ti->size >> 12) / 8 : (ti->size >> 12) * 16);
-	for (unsigned i = 0; i < 3; i++) {
-		if (s[i] != want[i] || a[i] % TDX_PAGE_SIZE ||
-		    (a[i] >> m->cfg.hkid_shift))
-			return inv;
-		if (!in_cmrs(m, a[i], s[i]))
-			return rng;
-	}
-	for (unsigned i = 0; i < 3; i++)
-		for (unsigned j = i + 1; j < 3; j++)
-			if (overlap(a[i], s[i], a[j], s[j]))
-				return inv;
-	for (unsigned k = 0; k < idx; k++) {
-		const struct tdmr *o = &m->tdmr[k];
-		uint64_t oa[3] = {o->pamt_1g, o->pamt_2m, o->pamt_4k};
-		uint64_t os[3] = {o->sz_1g, o->sz_2m, o->sz_4k};
-
-		for (unsigned i = 0; i < 3; i++)
-			for (unsigned j = 0; j < 3; j++)
-				if (overlap(a[i], s[i], oa[j], os[j]))
-					return inv;
-	}
-	t->pamt_1g = a[0], t->sz_1g = s[0];
-	t->pamt_2m = a[1], t->sz_2m = s[1];
-	t->pamt_4k = a[2], t->sz_4k = s[2];
+	if ((st = rsvd_check(ti, t, idx)) || (st = pamt_check(m, ti, t, idx,
+							       dyn)))
+		return st;
+	if (!avail_in_cmrs(m, t))
+		return TDMR_ERR(TDX_TDMR_OUTSIDE_CMRS, idx, 0, 0);
 	return 0;
 }
 
@@ -354,8 +405,10 @@ static uint64_t tdmr_init_locked(struct call *c)
 	for (unsigned i = 0; i < m->n_tdmr; i++)
 		if (m->tdmr[i].base == c->r->rcx)
 			t = &m->tdmr[i];
-	if (!t || t->initialized)
+	if (!t)
 		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	if (t->initialized)
+		return TDX_TDMR_ALREADY_INITIALIZED;
 	drop_area(m, t->pamt_1g, t->sz_1g);
 	drop_area(m, t->pamt_2m, t->sz_2m);
 	drop_area(m, t->pamt_4k, t->sz_4k);

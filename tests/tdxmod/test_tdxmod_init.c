@@ -33,14 +33,12 @@ static struct tdxmod *fresh(void)
 	return m;
 }
 
-/* A valid two-TDMR layout matching fresh()'s CMRs. */
-static void layout(struct tdx_tdmr_info ti[2], bool dyn)
+/* Place the PAMT areas of ti[0..1] contiguously from AREA, sized for the
+ * TDMRs' current sizes. */
+static void place_pamt(struct tdx_tdmr_info ti[2], bool dyn)
 {
 	uint64_t pa = AREA;
 
-	memset(ti, 0, 2 * sizeof(*ti));
-	ti[0].base = 0, ti[0].size = 4 * GiB;
-	ti[1].base = 5 * GiB, ti[1].size = 3 * GiB;
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t s = ti[i].size;
 
@@ -52,6 +50,15 @@ static void layout(struct tdx_tdmr_info ti[2], bool dyn)
 		ti[i].pamt_4k_size = dyn ? (s >> 12) / 8 : (s >> 12) * 16;
 		pa += ti[i].pamt_4k_size;
 	}
+}
+
+/* A valid two-TDMR layout matching fresh()'s CMRs. */
+static void layout(struct tdx_tdmr_info ti[2], bool dyn)
+{
+	memset(ti, 0, 2 * sizeof(*ti));
+	ti[0].base = 0, ti[0].size = 4 * GiB;
+	ti[1].base = 5 * GiB, ti[1].size = 3 * GiB;
+	place_pamt(ti, dyn);
 }
 
 static uint64_t config(struct tdxmod *m, struct tdx_tdmr_info ti[2],
@@ -68,6 +75,15 @@ static uint64_t config(struct tdxmod *m, struct tdx_tdmr_info ti[2],
 		field = value;                                              \
 		TM_EXPECT(config(m, ti, 2, DYN), want);                     \
 	} while (0)
+/* Same, for base/size: the PAMT areas follow the new geometry. */
+#define BAD_GEOM(field, value, want)                                        \
+	do {                                                                \
+		layout(ti, true);                                           \
+		field = value;                                              \
+		place_pamt(ti, true);                                       \
+		TM_EXPECT(config(m, ti, 2, DYN), want);                     \
+	} while (0)
+#define TE(cls, i, x, y) tdx_status_make_info(TDX_##cls, i, x, y)
 
 static void test_sys_rd(void **state)
 {
@@ -91,6 +107,12 @@ static void test_sys_rd(void **state)
 	assert_int_equal(r.r8, 4);
 	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCX_PAGES, 0, &r);
 	assert_int_equal(r.r8, 6);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_TDR_BASE_SIZE, 0, &r);
+	assert_int_equal(r.r8, 4096);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_TDCS_BASE_SIZE, 0, &r);
+	assert_int_equal(r.r8, 4 * 4096);
+	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_TDVPS_BASE_SIZE, 0, &r);
+	assert_int_equal(r.r8, 7 * 4096);
 	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, 0x1234, 0, NULL),
 		  TDX_METADATA_FIELD_ID_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(m, 5, 0, 0, 0, NULL), TDX_INVALID_LEAF);
@@ -115,7 +137,7 @@ static void test_not_ready(void **state)
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+		  TDX_TDMR_ALREADY_INITIALIZED);
 	/* one TDMR still uninitialised */
 	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 0, 1, 0, NULL), TDX_SYS_NOT_READY);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
@@ -166,43 +188,59 @@ static void test_config_tdmrs(void **state)
 {
 	struct tdxmod *m = fresh();
 	struct tdx_tdmr_info ti[2];
-	const uint64_t inv = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	const uint64_t rng = TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX;
+	BAD_GEOM(ti[0].base, 2 * MiB, TE(INVALID_TDMR, 0, 0, 0));
+	BAD_GEOM(ti[0].size, 0, TE(INVALID_TDMR, 0, 0, 0));
+	BAD_GEOM(ti[1].size, GiB + 2 * MiB, TE(INVALID_TDMR, 1, 0, 0));
+	BAD_GEOM(ti[1].size, UINT64_MAX - GiB, TE(INVALID_TDMR, 1, 0, 0));
+	BAD_GEOM(ti[1].base, 3 * GiB, TE(NON_ORDERED_TDMR, 1, 0, 0));
+	BAD_GEOM(ti[1].base, 0, TE(NON_ORDERED_TDMR, 1, 0, 0));
+	BAD_GEOM(ti[1].size, 4 * GiB, TE(TDMR_OUTSIDE_CMRS, 1, 0, 0));
+	BAD_GEOM(ti[0].size, 5 * GiB, TE(TDMR_OUTSIDE_CMRS, 0, 0, 0));
+	BAD_GEOM(ti[1].base, 4 * GiB, TE(TDMR_OUTSIDE_CMRS, 1, 0, 0));
+	/* PAMT areas: level 0 = 4K/bitmap, 1 = 2M, 2 = 1G */
+	BAD_TDMR(ti[0].pamt_1g_size, 2 * PG, TE(INVALID_PAMT, 0, 2, 0));
+	BAD_TDMR(ti[0].pamt_2m_size, ti[0].pamt_2m_size - PG,
+		 TE(INVALID_PAMT, 0, 1, 0));
+	BAD_TDMR(ti[1].pamt_4k_size, ti[1].pamt_4k_size * 128,
+		 TE(INVALID_PAMT, 1, 0, 0));
+	BAD_TDMR(ti[0].pamt_2m_base, ti[0].pamt_2m_base + 8,
+		 TE(INVALID_PAMT, 0, 1, 0));
+	BAD_TDMR(ti[0].pamt_4k_base, 4 * GiB, TE(PAMT_OUTSIDE_CMRS, 0, 0, 0));
+	BAD_TDMR(ti[1].pamt_4k_base, MEM - PG, TE(PAMT_OUTSIDE_CMRS, 1, 0, 0));
+	BAD_TDMR(ti[0].pamt_2m_base, ti[0].pamt_1g_base,
+		 TE(PAMT_OVERLAP, 0, 1, 0));
+	BAD_TDMR(ti[1].pamt_1g_base, ti[0].pamt_4k_base,
+		 TE(PAMT_OVERLAP, 1, 2, 0));
+	{
+		char b[48];
 
-	BAD_TDMR(ti[0].base, 2 * MiB, inv);              /* not 1G aligned */
-	BAD_TDMR(ti[0].size, 0, inv);
-	BAD_TDMR(ti[1].size, GiB + 2 * MiB, inv);
-	BAD_TDMR(ti[1].base, 3 * GiB, inv);              /* overlaps TDMR 0 */
-	BAD_TDMR(ti[1].base, 0, inv);                    /* not sorted */
-	BAD_TDMR(ti[1].size, 4 * GiB, rng);              /* past memory */
-	BAD_TDMR(ti[0].size, 5 * GiB, rng);              /* into the hole */
-	BAD_TDMR(ti[1].base, 4 * GiB, rng);              /* CMR hole */
-	BAD_TDMR(ti[0].pamt_1g_size, 2 * PG, inv);       /* wrong sizes */
-	BAD_TDMR(ti[0].pamt_2m_size, ti[0].pamt_2m_size - PG, inv);
-	BAD_TDMR(ti[1].pamt_4k_size, ti[1].pamt_4k_size * 128, inv);
-	BAD_TDMR(ti[0].pamt_2m_base, ti[0].pamt_2m_base + 8, inv);
-	BAD_TDMR(ti[0].pamt_4k_base, 4 * GiB, rng);      /* in the hole */
-	BAD_TDMR(ti[1].pamt_4k_base, MEM - PG, rng);     /* past memory */
-	BAD_TDMR(ti[0].pamt_2m_base, ti[0].pamt_1g_base, inv); /* overlap */
-	BAD_TDMR(ti[1].pamt_1g_base, ti[0].pamt_4k_base, inv); /* other's */
-	BAD_TDMR(ti[0].reserved[0].size, 100, inv);
+		assert_string_equal(tdx_status_name(TE(PAMT_OVERLAP, 1, 2, 0),
+						    b, sizeof(b)),
+				    "PAMT_OVERLAP|0x000201");
+	}
+	/* reserved areas */
+	BAD_TDMR(ti[0].reserved[0].size, 100,
+		 TE(INVALID_RESERVED_IN_TDMR, 0, 0, 0));
+	BAD_TDMR(ti[1].reserved[1].size, PG,
+		 TE(NON_ORDERED_RESERVED_IN_TDMR, 1, 0, 0));
 	layout(ti, true);
 	ti[0].reserved[0].offset = 8;
 	ti[0].reserved[0].size = PG;
-	TM_EXPECT(config(m, ti, 2, DYN), inv);
+	TM_EXPECT(config(m, ti, 2, DYN), TE(INVALID_RESERVED_IN_TDMR, 0, 0, 0));
 	layout(ti, true);                                /* not sorted */
 	ti[0].reserved[0].offset = 8 * PG, ti[0].reserved[0].size = PG;
 	ti[0].reserved[1].offset = 4 * PG, ti[0].reserved[1].size = PG;
-	TM_EXPECT(config(m, ti, 2, DYN), inv);
+	TM_EXPECT(config(m, ti, 2, DYN),
+		  TE(NON_ORDERED_RESERVED_IN_TDMR, 0, 1, 0));
 	layout(ti, true);
 	ti[0].reserved[0].offset = 8 * PG;
-	ti[0].reserved[0].size = 8 * GiB;
-	TM_EXPECT(config(m, ti, 2, DYN), inv);           /* past the TDMR */
+	ti[0].reserved[0].size = 8 * GiB;                /* past the TDMR */
+	TM_EXPECT(config(m, ti, 2, DYN), TE(INVALID_RESERVED_IN_TDMR, 0, 0, 0));
 	/* classic sizes with Dynamic PAMT requested, and the reverse */
 	layout(ti, false);
-	TM_EXPECT(config(m, ti, 2, DYN), inv);
+	TM_EXPECT(config(m, ti, 2, DYN), TE(INVALID_PAMT, 0, 0, 0));
 	layout(ti, true);
-	TM_EXPECT(config(m, ti, 2, 1), inv);
+	TM_EXPECT(config(m, ti, 2, 1), TE(INVALID_PAMT, 0, 0, 0));
 	/* a reserved area is outside the TDMR for every leaf */
 	layout(ti, true);
 	ti[0].reserved[0].offset = 2 * MiB;
@@ -215,6 +253,32 @@ static void test_config_tdmrs(void **state)
 		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 0, PG),
 		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
+/* A reserved area may cover a hole in the CMRs: one TDMR over all of
+ * memory with the hole reserved. */
+static void test_reserved_covers_hole(void **state)
+{
+	struct tdxmod *m = fresh();
+	struct tdx_tdmr_info ti;
+	uint64_t pa = AREA;
+
+	memset(&ti, 0, sizeof(ti));
+	ti.base = 0, ti.size = MEM;
+	ti.reserved[0].offset = 4 * GiB, ti.reserved[0].size = GiB;
+	ti.pamt_1g_base = pa, ti.pamt_1g_size = PG;
+	pa += PG;
+	ti.pamt_2m_base = pa, ti.pamt_2m_size = (MEM >> 21) * 16;
+	pa += ti.pamt_2m_size;
+	ti.pamt_4k_base = pa, ti.pamt_4k_size = (MEM >> 12) / 8;
+	tdxmod_phys_write(m, ARR, &ti, sizeof(ti));
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 1, DYN, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, 4 * GiB, 0, PG),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_pamt_add(m, 5 * GiB, 0, PG), TDX_SUCCESS);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
@@ -294,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_not_ready),
 		cmocka_unit_test(test_config_registers),
 		cmocka_unit_test(test_config_tdmrs),
+		cmocka_unit_test(test_reserved_covers_hole),
 		cmocka_unit_test(test_create_rejects),
 		cmocka_unit_test(test_static_areas_marked),
 		cmocka_unit_test(test_footprint),
