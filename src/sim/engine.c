@@ -48,12 +48,62 @@ static void model_tweak(struct tdxmod_config *mc, void *arg)
 	mc->busy_inject_seed = sc->seed;
 }
 
+/*
+ * The manager's own page allocations (pair pages, control pages) come
+ * from one fixed arena rather than one chosen by thread identity, so a
+ * run with one worker thread is the same run every time.
+ */
+static int engine_page_alloc(void *ctx, uint64_t *pa)
+{
+	struct model_ops *mo = ctx;
+
+	if (phys_alloc_page(mo->alloc, ENGINE_MANAGER_HINT, pa) == 0)
+		return 0;
+	atomic_fetch_add_explicit(&mo->page_alloc_failures, 1,
+				  memory_order_relaxed);
+	return -1;
+}
+
+/* model_host_create's steps, with the manager's page source swapped. */
+static int model_up(struct engine *e, struct dpamt_config *cfg,
+		    struct tdxmod_config *mc)
+{
+	struct model_host *mh = &e->mh;
+	struct phys_range pr = { 0, e->rep->host_mem };
+	char msg[160];
+	int err;
+
+	tdxmod_config_default(mc, e->rep->host_mem);
+	model_tweak(mc, (void *)e->sc);
+	mh->mod = tdxmod_create(mc, msg, sizeof(msg));
+	mh->alloc = mh->mod ? phys_alloc_create(&pr, 1) : NULL;
+	if (!mh->mod || !mh->alloc) {
+		engine_error(e, mh->mod ? "cannot create the allocator" : msg);
+		model_host_destroy(mh);
+		return -1;
+	}
+	model_ops_init(&mh->mo, mh->mod, mh->alloc, false);
+	mh->mo.ops.page_alloc = engine_page_alloc;
+	/* The module wants a private HKID for itself: the top one. */
+	cfg->global_hkid = mc->hkid_max;
+	err = dpamt_create(cfg, &mh->mo.ops, &mh->dp);
+	if (err) {
+		snprintf(msg, sizeof(msg), "dpamt_create: %s",
+			 dpamt_strerror(err));
+		engine_error(e, msg);
+		mh->dp = NULL;
+		model_host_destroy(mh);
+		return -1;
+	}
+	e->have_host = true;
+	return 0;
+}
+
 static int host_up(struct engine *e)
 {
 	const struct sim_scenario *sc = e->sc;
 	struct dpamt_config cfg;
 	struct tdxmod_config mc;
-	char msg[160];
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.mode = sc->mode;
@@ -61,22 +111,16 @@ static int host_up(struct engine *e)
 	cfg.n_tdmrs = 1;
 	cfg.tdmrs[0].base = 0;
 	cfg.tdmrs[0].size = e->rep->host_mem;
-	if (model_host_create(&e->mh, e->rep->host_mem, &cfg, model_tweak,
-			      (void *)sc, msg, sizeof(msg))) {
-		engine_error(e, msg);
+	if (model_up(e, &cfg, &mc))
 		return -1;
-	}
-	e->have_host = true;
 	if (vmm_host_init(&e->vh, e->mh.dp, e->mh.alloc, e->rep->host_mem,
 			  tdxmod_seamcall_ops, e->mh.mod)) {
 		engine_error(e, "cannot set up the VMM host");
 		return -1;
 	}
 	e->have_vmm = true;
-	tdxmod_config_default(&mc, e->rep->host_mem);
-	model_tweak(&mc, (void *)sc);
-	e->vh.hkid_min = mc.hkid_min; /* the platform's private HKIDs */
-	e->vh.hkid_max = mc.hkid_max;
+	e->vh.hkid_min = mc.hkid_min; /* the TDs' private HKIDs */
+	e->vh.hkid_max = mc.hkid_max - 1;
 	e->vh.error = engine_error;
 	e->vh.error_arg = e;
 	/* Frame 0 means "none" in the VMM's arrays: keep page 0 out. */

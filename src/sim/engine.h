@@ -14,6 +14,9 @@
 #include "sim/sim.h"
 #include "vmm/vmm.h"
 
+/* Allocator arena for the manager's own pages (pairs, control pages). */
+#define ENGINE_MANAGER_HINT 0u
+
 struct engine {
 	const struct sim_scenario *sc;
 	const struct sim_callbacks *cb;

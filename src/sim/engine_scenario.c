@@ -5,6 +5,8 @@
  */
 #include "sim/sim.h"
 
+#include "dpamt/tdxmod.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +15,6 @@
 #define MiB (1ull << 20)
 /* The allocator stores 32-bit page frame numbers. */
 #define SIM_MAX_HOST_MEM (16ull << 40)
-#define SIM_MAX_TDS 63u     /* private HKIDs 1..63 */
 #define SIM_MAX_VCPUS 64u
 #define SIM_MAX_THREADS 1024u
 #define SIM_MAX_CYCLES 100000u
@@ -178,6 +179,16 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 	return 0;
 }
 
+/* TDs that can live at once: the module's private HKIDs, less the one
+ * the host gives the module itself (the engine takes the top one). */
+static unsigned max_tds(void)
+{
+	struct tdxmod_config mc;
+
+	tdxmod_config_default(&mc, 1ull << 30);
+	return mc.hkid_max - mc.hkid_min;
+}
+
 int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len)
 {
 	unsigned tds = 0;
@@ -196,10 +207,10 @@ int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len)
 			return -1;
 		tds += !sc->guests[i].legacy;
 	}
-	if (tds > SIM_MAX_TDS)
+	if (tds > max_tds())
 		return bad(msg, len, "%u TDs cannot run at once: the host has "
-			   "%u private HKIDs; use at most %u --td", tds,
-			   SIM_MAX_TDS, SIM_MAX_TDS);
+			   "%u private HKIDs for TDs; use at most %u --td", tds,
+			   max_tds(), max_tds());
 	if (check_run(sc, msg, len))
 		return -1;
 	return check_host(sc, msg, len);
