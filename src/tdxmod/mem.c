@@ -107,21 +107,10 @@ struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
 			page_alloc(m), alloc);
 }
 
-_Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa, bool alloc)
+void mem_oom(struct tdxmod *m, uint64_t pa)
 {
-	struct mem_page *pg = mem_page_get(m, pa, alloc);
-
-	if (!pg && alloc)
-		model_fatal(m, "out of host memory for page 0x%llx",
-			    (unsigned long long)pa);
-	return pg ? &pg->w[(pa & 4095) >> 3] : NULL;
-}
-
-uint64_t mem_load(struct tdxmod *m, uint64_t pa)
-{
-	_Atomic uint64_t *w = mem_word(m, pa, false);
-
-	return w ? atomic_load_explicit(w, memory_order_acquire) : 0;
+	model_fatal(m, "out of host memory for page 0x%llx",
+		    (unsigned long long)pa);
 }
 
 /* The module zeroes the page: forget its storage. */

@@ -196,8 +196,30 @@ static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
 		return pg;
 	return mem_page_slow(m, pa, alloc);
 }
-_Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa, bool alloc);
-uint64_t mem_load(struct tdxmod *m, uint64_t pa);
+void mem_oom(struct tdxmod *m, uint64_t pa);
+
+/* The 8-byte word at pa (8-aligned); NULL if absent and !alloc (or out
+ * of host memory, which is fatal). */
+static inline _Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa,
+					 bool alloc)
+{
+	struct mem_page *pg = mem_page_get(m, pa, alloc);
+
+	if (!pg) {
+		if (alloc)
+			mem_oom(m, pa);
+		return NULL;
+	}
+	return &pg->w[(pa & 4095) >> 3];
+}
+
+/* Acquire load of the word at pa; 0 where nothing was written. */
+static inline uint64_t mem_load(struct tdxmod *m, uint64_t pa)
+{
+	_Atomic uint64_t *w = mem_word(m, pa, false);
+
+	return w ? atomic_load_explicit(w, memory_order_acquire) : 0;
+}
 void mem_drop(struct tdxmod *m, uint64_t pa);
 void mem_init(struct tdxmod *m);
 void mem_fini(struct tdxmod *m);
