@@ -35,6 +35,7 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	atomic_init(&h->busy_retries, 0);
 	atomic_init(&h->fault_retries, 0);
 	atomic_init(&h->seamcall_errors, 0);
+	atomic_init(&h->fatal, false);
 	if (pthread_mutex_init(&h->hkid_lock, NULL))
 		return -1;
 	return 0;
@@ -90,7 +91,20 @@ uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
 	if (!tdx_is_success(regs->rax) && !tdx_is_busy(regs->rax))
 		atomic_fetch_add_explicit(&h->seamcall_errors, 1,
 					  memory_order_relaxed);
+	if (regs->rax == TDX_MODEL_FATAL)
+		atomic_store_explicit(&h->fatal, true, memory_order_relaxed);
 	return regs->rax;
+}
+
+bool vmm_fatal(struct vmm_host *h)
+{
+	return atomic_load_explicit(&h->fatal, memory_order_relaxed);
+}
+
+void vmm_note(struct vmm_host *h, int err)
+{
+	if (err == DPAMT_EFATAL)
+		atomic_store_explicit(&h->fatal, true, memory_order_relaxed);
 }
 
 int vmm_hkid_get(struct vmm_host *h, unsigned *hkid)

@@ -42,7 +42,10 @@ static bool reclaim_one(struct vmm_td *td, uint64_t *slot, const char *what)
 
 	if (!pa)
 		return true;
+	if (vmm_fatal(h))
+		return false;
 	err = dpamt_reclaim_page(h->dp, pa, NULL);
+	vmm_note(h, err);
 	if (err) {
 		vmm_error(h, "td %d: reclaim of %s page 0x%llx failed: %s",
 			  td->index, what, (unsigned long long)pa,

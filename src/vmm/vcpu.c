@@ -39,6 +39,8 @@ uint64_t vmm_vcpu_work(const struct vmm_vcpu *v)
 
 bool vmm_fault_again(int err, unsigned attempt)
 {
+	if (err == DPAMT_EFATAL || err == DPAMT_EIO)
+		return attempt < 2; /* the module said no: once more at most */
 	return attempt < (err == DPAMT_EBUSY ? VMM_FAULT_BUSY_ATTEMPTS :
 					      VMM_FAULT_ATTEMPTS);
 }
@@ -159,6 +161,7 @@ static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, bool free_it)
 	uint64_t pa = vmm_pfn_pa(td->pfn[page]);
 	int err = dpamt_reclaim_page(td->h->dp, pa, &v->cache);
 
+	vmm_note(td->h, err);
 	if (err) {
 		vmm_error(td->h, "td %d: reclaim of private page 0x%llx "
 			  "failed: %s", td->index, (unsigned long long)pa,
@@ -204,8 +207,8 @@ static void reclaim_chunk(struct vmm_vcpu *v, uint64_t c)
 		reclaim_2m(v, c);
 		return;
 	}
-	for (uint64_t p = c * VMM_PAGES_PER_2M;
-	     p < (c + 1) * VMM_PAGES_PER_2M && td->chunk_mapped[c]; p++) {
+	for (uint64_t p = c * VMM_PAGES_PER_2M; p < (c + 1) * VMM_PAGES_PER_2M &&
+	     td->chunk_mapped[c] && !vmm_fatal(td->h); p++) {
 		if (td->pfn[p] && !reclaim_4k(v, p, st == VMM_CH_4K))
 			all = false;
 	}
@@ -225,8 +228,8 @@ void vmm_vcpu_reclaim(struct vmm_vcpu *v)
 		vmm_legacy_reclaim(v);
 		return;
 	}
-	for (uint64_t c = v->chunk_first; c < v->chunk_first + v->chunk_count;
-	     c++) {
+	for (uint64_t c = v->chunk_first; c < v->chunk_first + v->chunk_count &&
+	     !vmm_fatal(td->h); c++) {
 		uint64_t sept = vmm_pfn_pa(td->sept1[c]);
 
 		reclaim_chunk(v, c);

@@ -68,6 +68,7 @@ struct vmm_host {
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
 	_Atomic uint64_t seamcall_errors;
+	_Atomic bool fatal;            /* the module answered MODEL_FATAL */
 	/* Error sink (thread-safe); may be NULL. */
 	void (*error)(void *arg, const char *msg);
 	void *error_arg;
@@ -160,6 +161,11 @@ uint64_t vmm_seamcall(struct vmm_host *h, struct tdx_regs *regs);
 /* Same with a caller-chosen retry budget (for optional operations). */
 uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
 			unsigned retries);
+
+/* The module is in its fatal state: stop calling it (any thread). */
+bool vmm_fatal(struct vmm_host *h);
+/* Note an error code from the manager (DPAMT_EFATAL marks the host). */
+void vmm_note(struct vmm_host *h, int err);
 
 /* HKID pool: 0 and a free HKID, or -1 when all are in use.  Any thread. */
 int vmm_hkid_get(struct vmm_host *h, unsigned *hkid);
