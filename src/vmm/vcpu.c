@@ -201,13 +201,14 @@ static void reclaim_chunk(struct vmm_vcpu *v, uint64_t c)
 {
 	struct vmm_td *td = v->td;
 	uint8_t st = td->chunk_state[c];
+	uint64_t end = (c + 1) * VMM_PAGES_PER_2M;
 	bool all = true;
 
 	if (st == VMM_CH_2M) {
 		reclaim_2m(v, c);
 		return;
 	}
-	for (uint64_t p = c * VMM_PAGES_PER_2M; p < (c + 1) * VMM_PAGES_PER_2M &&
+	for (uint64_t p = c * VMM_PAGES_PER_2M; p < end &&
 	     td->chunk_mapped[c] && !vmm_fatal(td->h); p++) {
 		if (td->pfn[p] && !reclaim_4k(v, p, st == VMM_CH_4K))
 			all = false;
