@@ -449,59 +449,70 @@ static int sys_rd(struct tdxmod *m, uint64_t field, uint64_t *v)
 	return r.rax == TDX_SUCCESS ? 0 : -1;
 }
 
+/* Write one TDMR_INFO per CMR at arr, PAMT areas placed from *pa up. */
+static void write_tdmr_infos(struct tdxmod *m, uint64_t arr, uint64_t *pa,
+			     bool dpamt, uint64_t e4k, uint64_t bits)
+{
+	struct tdx_tdmr_info ti;
+
+	for (unsigned i = 0; i < m->cfg.n_cmrs; i++) {
+		const struct tdxmod_range *cr = &m->cfg.cmrs[i];
+
+		memset(&ti, 0, sizeof(ti));
+		ti.base = cr->base;
+		ti.size = cr->size;
+		ti.pamt_1g_base = *pa;
+		ti.pamt_1g_size = round_4k((cr->size >> 30) * 16);
+		*pa += ti.pamt_1g_size;
+		ti.pamt_2m_base = *pa;
+		ti.pamt_2m_size = round_4k((cr->size >> 21) * 16);
+		*pa += ti.pamt_2m_size;
+		ti.pamt_4k_base = *pa;
+		ti.pamt_4k_size = round_4k(dpamt ? (cr->size >> 12) * bits / 8
+						 : (cr->size >> 12) * e4k);
+		*pa += ti.pamt_4k_size;
+		tdxmod_phys_write(m, arr + i * sizeof(ti), &ti, sizeof(ti));
+	}
+}
+
+static int setup_call(struct tdxmod *m, struct tdx_regs *r, char *err,
+		      size_t errlen)
+{
+	char sbuf[64];
+	unsigned leaf = (unsigned)r->rax;
+
+	tdxmod_seamcall(m, r);
+	if (r->rax == TDX_SUCCESS)
+		return 0;
+	snprintf(err, errlen, "TDH.%s: %s", tdx_leaf_name(leaf),
+		 tdx_status_name(r->rax, sbuf, sizeof(sbuf)));
+	return -1;
+}
+
 int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
 			uint64_t *area_end, char *err, size_t errlen)
 {
-	uint64_t feat, e4k, bits, pa, n = m->cfg.n_cmrs;
-	struct tdx_tdmr_info ti;
+	uint64_t feat, e4k, bits, arr, pa, n = m->cfg.n_cmrs;
 	struct tdx_regs r;
-	char sbuf[64];
 
 	if (sys_rd(m, TDX_MD_FEATURES0, &feat) ||
 	    sys_rd(m, TDX_MD_PAMT_4K_ENTRY_SIZE, &e4k) ||
 	    sys_rd(m, TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, &bits))
 		return cfg_error(err, errlen, "TDH.SYS.RD failed");
 	dpamt = dpamt && (feat & TDX_FEATURES0_DPAMT_BIT);
-	pa = round_4k(area_base);
-	uint64_t arr = pa;
-
-	pa = round_4k(pa + n * sizeof(ti));
-	for (unsigned i = 0; i < n; i++) {
-		const struct tdxmod_range *cr = &m->cfg.cmrs[i];
-
-		memset(&ti, 0, sizeof(ti));
-		ti.base = cr->base;
-		ti.size = cr->size;
-		ti.pamt_1g_base = pa;
-		ti.pamt_1g_size = round_4k((cr->size >> 30) * 16);
-		pa += ti.pamt_1g_size;
-		ti.pamt_2m_base = pa;
-		ti.pamt_2m_size = round_4k((cr->size >> 21) * 16);
-		pa += ti.pamt_2m_size;
-		ti.pamt_4k_base = pa;
-		ti.pamt_4k_size = round_4k(dpamt ?
-			(cr->size >> 12) * bits / 8 : (cr->size >> 12) * e4k);
-		pa += ti.pamt_4k_size;
-		tdxmod_phys_write(m, arr + i * sizeof(ti), &ti, sizeof(ti));
-	}
+	arr = round_4k(area_base);
+	pa = round_4k(arr + n * sizeof(struct tdx_tdmr_info));
+	write_tdmr_infos(m, arr, &pa, dpamt, e4k, bits);
 	r = (struct tdx_regs){.rax = TDH_SYS_CONFIG, .rcx = arr, .rdx = n,
 			      .r8 = m->cfg.hkid_max |
 				    (dpamt ? TDX_SYS_CONFIG_DPAMT_BIT : 0)};
-	tdxmod_seamcall(m, &r);
-	if (r.rax != TDX_SUCCESS) {
-		snprintf(err, errlen, "TDH.SYS.CONFIG: %s",
-			 tdx_status_name(r.rax, sbuf, sizeof(sbuf)));
+	if (setup_call(m, &r, err, errlen))
 		return -1;
-	}
 	for (unsigned i = 0; i < n; i++) {
 		r = (struct tdx_regs){.rax = TDH_SYS_TDMR_INIT,
 				      .rcx = m->cfg.cmrs[i].base};
-		tdxmod_seamcall(m, &r);
-		if (r.rax != TDX_SUCCESS) {
-			snprintf(err, errlen, "TDH.SYS.TDMR.INIT: %s",
-				 tdx_status_name(r.rax, sbuf, sizeof(sbuf)));
+		if (setup_call(m, &r, err, errlen))
 			return -1;
-		}
 	}
 	if (area_end)
 		*area_end = pa;

@@ -298,53 +298,66 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 	return 0;
 }
 
+/* PROMOTE's checks up to the 512 4K entries: the level-1 table, its 512
+ * mappings, the 2M entry (exclusive) and the table page (exclusive). */
+static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
+				_Atomic uint64_t **target, uint64_t *base,
+				uint64_t *tablep, struct pamt_entry **e2,
+				struct walk4k *tw)
+{
+	uint64_t st, val, table, h;
+
+	if ((st = lock_l1(c, tdw, c->r->rcx & ~0xFFFULL, target, &val)))
+		return st;
+	if (!(val & SE_PRESENT) || (val & SE_LEAF))
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	table = val & SE_PA_MASK;
+	*base = promote_base(c->m, table);
+	if (*base == UINT64_MAX || !tdmr_of(c->m, *base))
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+	*e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, *base), *base));
+	if (!*e2 || !pe_try_excl(c, *e2))
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+	h = atomic_load_explicit(&(*e2)->hdr, memory_order_acquire);
+	if (pe_type(h) != (c->m->dpamt ? PT_PAMT : PT_NDA) ||
+	    pe_count(h) != PAGES_PER_2M) {
+		model_fatal(c->m, "promote of 0x%llx: 2M entry type %u count %u",
+			    (unsigned long long)*base, pe_type(h), pe_count(h));
+		return TDX_MODEL_FATAL;
+	}
+	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, tw)))
+		return st;
+	if (pe_type(atomic_load_explicit(&tw->e4->hdr, memory_order_acquire)) !=
+	    PT_EPT) {
+		model_fatal(c->m, "S-EPT table 0x%llx not of type EPT",
+			    (unsigned long long)table);
+		return TDX_MODEL_FATAL;
+	}
+	*tablep = table;
+	return 0;
+}
+
 uint64_t leaf_page_promote(struct call *c)
 {
 	struct tdx_regs *r = c->r;
 	struct pamt_entry *ents[PAGES_PER_2M], *e2;
 	_Atomic uint64_t *tdw, *target;
 	struct walk4k tw;
-	uint64_t st, val, table, base, h;
+	uint64_t st, base = 0, tdr = r->rdx, table = 0;
 	bool hint;
 
 	if ((st = tdx_operand_level(r->rcx) != TDX_PS_2M ||
 		  (r->rcx & 0x1FFFF8ULL) || (r->rcx >> GPA_BITS)
 		  ? st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX) : 0) ||
-	    (st = td_lock(c, r->rdx, TDX_OPERAND_ID_RDX, false, &tdw)))
+	    (st = td_lock(c, tdr, TDX_OPERAND_ID_RDX, false, &tdw)))
 		return st;
 	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
 	    TD_INITIALIZED)
 		return st_err(TDX_LIFECYCLE_STATE_INCORRECT, TDX_OPERAND_ID_RDX);
-	if ((st = lock_l1(c, tdw, r->rcx & ~0xFFFULL, &target, &val)))
-		return st;
-	if (!(val & SE_PRESENT) || (val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
-	table = val & SE_PA_MASK;
-	base = promote_base(c->m, table);
-	if (base == UINT64_MAX || !tdmr_of(c->m, base))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
-	e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, base), base));
-	if (!e2 || !pe_try_excl(c, e2))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
-	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
-	if (pe_type(h) != (c->m->dpamt ? PT_PAMT : PT_NDA) ||
-	    pe_count(h) != PAGES_PER_2M) {
-		model_fatal(c->m, "promote of 0x%llx: 2M entry type %u count %u",
-			    (unsigned long long)base, pe_type(h), pe_count(h));
-		return TDX_MODEL_FATAL;
-	}
-	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, &tw)))
-		return st;
-	if (pe_type(atomic_load_explicit(&tw.e4->hdr, memory_order_acquire)) !=
-	    PT_EPT) {
-		model_fatal(c->m, "S-EPT table 0x%llx not of type EPT",
-			    (unsigned long long)table);
-		return TDX_MODEL_FATAL;
-	}
-	if ((st = lock_512(c, base, atomic_load_explicit(
-				&e2->ref, memory_order_relaxed), r->rdx, ents)))
-		return st;
-	if ((st = promote_commit(c, base, e2, ents)))
+	if ((st = promote_prepare(c, tdw, &target, &base, &table, &e2, &tw)) ||
+	    (st = lock_512(c, base, atomic_load_explicit(
+				&e2->ref, memory_order_relaxed), tdr, ents)) ||
+	    (st = promote_commit(c, base, e2, ents)))
 		return st;
 	se_store_locked(target, base | SE_PRESENT | SE_LEAF);
 	atomic_fetch_sub_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,

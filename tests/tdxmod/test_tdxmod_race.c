@@ -48,22 +48,27 @@ struct shared {
 	do {                                                                 \
 		if (!(cond)) {                                               \
 			int z_ = 0;                                          \
-			if (atomic_compare_exchange_strong(&(s)->failed_line,\
-							   &z_, __LINE__))   \
-				atomic_store(&(s)->failed_status, (st));     \
+			if (atomic_compare_exchange_strong_explicit(         \
+				    &(s)->failed_line, &z_, __LINE__,        \
+				    memory_order_acq_rel,                    \
+				    memory_order_acquire))                   \
+				atomic_store_explicit(&(s)->failed_status,   \
+						      (st),                  \
+						      memory_order_release); \
 			return NULL;                                         \
 		}                                                            \
 	} while (0)
 
 static void no_thread_failure(struct shared *s)
 {
-	int line = atomic_load(&s->failed_line);
+	int line = atomic_load_explicit(&s->failed_line, memory_order_acquire);
 	char b[64];
 
 	if (line)
 		fail_msg("worker failed at line %d with %s", line,
-			 tdx_status_name(atomic_load(&s->failed_status), b,
-					 sizeof(b)));
+			 tdx_status_name(atomic_load_explicit(&s->failed_status,
+							      memory_order_acquire),
+					 b, sizeof(b)));
 }
 
 /* A model whose hot leaves hold their locks for a while, so threads
