@@ -82,6 +82,78 @@ static unsigned check_private(struct engine *e, struct vmm_td *td)
 	return bad;
 }
 
+/* Pages of guest memory a TD or VM holds: 4K frames of 4K chunks, whole
+ * blocks of 2M and split chunks. */
+static uint64_t memory_pages(const struct vmm_td *td)
+{
+	uint64_t n = 0;
+
+	for (uint64_t c = 0; c < td->n_chunks; c++) {
+		const uint32_t *f = &td->pfn[c * VMM_PAGES_PER_2M];
+
+		if (td->chunk_state[c] == VMM_CH_2M ||
+		    td->chunk_state[c] == VMM_CH_SPLIT) {
+			n += VMM_PAGES_PER_2M;
+			continue;
+		}
+		for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++)
+			n += f[i] != 0;
+	}
+	return n;
+}
+
+/* Every other page a TD holds: S-EPT, control pages, and what its vCPUs
+ * keep (stash, target, magazine, pages on the way back, DPAMT cache). */
+static uint64_t other_pages(const struct vmm_td *td, unsigned tdcs,
+			    unsigned tdcx)
+{
+	uint64_t n = !!td->tdr;
+
+	for (uint64_t c = 0; td->sept1 && c < td->n_chunks; c++)
+		n += td->sept1[c] != 0;
+	for (uint64_t i = 0; td->sept2 && i < td->n_sept2; i++)
+		n += atomic_load_explicit(&td->sept2[i],
+					  memory_order_relaxed) != 0;
+	for (uint64_t i = 0; td->sept3 && i < td->n_sept3; i++)
+		n += atomic_load_explicit(&td->sept3[i],
+					  memory_order_relaxed) != 0;
+	for (unsigned i = 0; td->tdcs && i < tdcs; i++)
+		n += td->tdcs[i] != 0;
+	for (unsigned k = 0; k < td->spec.vcpus; k++) {
+		const struct vmm_vcpu *v = &td->vcpu[k];
+
+		n += !!v->tdvpr + v->n_stash + !!v->target + v->cache.n +
+		     (v->mag_n - v->mag_pos) + v->n_fbuf;
+		for (unsigned i = 0; v->tdcx && i < tdcx; i++)
+			n += v->tdcx[i] != 0;
+	}
+	return n;
+}
+
+/* Invariant 3 by counting: pages in use in the allocator beyond the
+ * baseline = pages the guests hold + pair pages the manager installed. */
+static unsigned check_accounting(struct engine *e)
+{
+	const struct dpamt_metadata *md = dpamt_metadata(e->mh.dp);
+	uint64_t held = 0, used = engine_leaked_pages(e);
+	struct dpamt_stats s;
+
+	dpamt_stats(e->mh.dp, &s);
+	held = s.pairs_now * (dpamt_is_dynamic(e->mh.dp) ?
+			      md->pages_per_pair : 0);
+	for (unsigned i = 0; i < e->sc->n_guests; i++) {
+		if (e->live[i])
+			held += memory_pages(&e->tds[i]) +
+				other_pages(&e->tds[i], e->vh.tdcs_pages,
+					    e->vh.tdcx_pages);
+	}
+	if (held == used)
+		return 0;
+	return violation(e, "invariant: the allocator has %llu pages in "
+			 "use but guests and pairs account for %llu", used,
+			 held);
+}
+
 struct vmm_check {
 	struct engine *e;
 	unsigned bad;
@@ -143,7 +215,7 @@ void engine_check(struct engine *e, bool all_gone)
 		pthread_join(th, NULL);
 	else
 		check_guests(&vc);
-	bad += vc.bad;
+	bad += vc.bad + check_accounting(e);
 	if (all_gone && engine_leaked_pages(e))
 		bad += violation(e, "invariant: %llu pages still in use after "
 				 "every guest is gone (%llu bytes)",
