@@ -131,22 +131,17 @@ static uint64_t other_pages(const struct vmm_td *td, unsigned tdcs,
 }
 
 /* Invariant 3 by counting: pages in use in the allocator beyond the
- * baseline = pages the guests hold + pair pages the manager installed. */
-static unsigned check_accounting(struct engine *e)
+ * baseline = pages the guests hold (counted by check_guests) + pair pages
+ * the manager installed. */
+static unsigned check_accounting(struct engine *e, uint64_t guests)
 {
 	const struct dpamt_metadata *md = dpamt_metadata(e->mh.dp);
-	uint64_t held = 0, used = engine_leaked_pages(e);
+	uint64_t held, used = engine_leaked_pages(e);
 	struct dpamt_stats s;
 
 	dpamt_stats(e->mh.dp, &s);
-	held = s.pairs_now * (dpamt_is_dynamic(e->mh.dp) ?
-			      md->pages_per_pair : 0);
-	for (unsigned i = 0; i < e->sc->n_guests; i++) {
-		if (e->live[i])
-			held += memory_pages(&e->tds[i]) +
-				other_pages(&e->tds[i], e->vh.tdcs_pages,
-					    e->vh.tdcx_pages);
-	}
+	held = guests + s.pairs_now * (dpamt_is_dynamic(e->mh.dp) ?
+				       md->pages_per_pair : 0);
 	if (held == used)
 		return 0;
 	return violation(e, "invariant: the allocator has %llu pages in "
@@ -157,6 +152,7 @@ static unsigned check_accounting(struct engine *e)
 struct vmm_check {
 	struct engine *e;
 	unsigned bad;
+	uint64_t held; /* pages the live guests hold */
 };
 
 /* The VMM's view of every live guest (read-only, so it runs on a helper
@@ -167,8 +163,12 @@ static void *check_guests(void *arg)
 	struct engine *e = vc->e;
 
 	for (unsigned i = 0; i < e->sc->n_guests; i++) {
-		if (e->live[i])
-			vc->bad += check_private(e, &e->tds[i]);
+		if (!e->live[i])
+			continue;
+		vc->bad += check_private(e, &e->tds[i]);
+		vc->held += memory_pages(&e->tds[i]) +
+			    other_pages(&e->tds[i], e->vh.tdcs_pages,
+					e->vh.tdcx_pages);
 	}
 	return NULL;
 }
@@ -186,7 +186,7 @@ static uint64_t settle(struct engine *e)
 void engine_check(struct engine *e, bool all_gone)
 {
 	struct dpamt_check_opts o;
-	struct vmm_check vc = { e, 0 };
+	struct vmm_check vc = { e, 0, 0 };
 	char msg[1024];
 	unsigned bad;
 	uint64_t t = engine_now_ns();
@@ -215,7 +215,7 @@ void engine_check(struct engine *e, bool all_gone)
 		pthread_join(th, NULL);
 	else
 		check_guests(&vc);
-	bad += vc.bad + check_accounting(e);
+	bad += vc.bad + check_accounting(e, vc.held);
 	if (all_gone && engine_leaked_pages(e))
 		bad += violation(e, "invariant: %llu pages still in use after "
 				 "every guest is gone (%llu bytes)",
