@@ -397,6 +397,174 @@ static void test_injected_busy_threads(void **state)
 	tdxmod_destroy(s.m);
 }
 
+/* ---- mixed stress: 4K pages, 2M pages with demote/promote, pair churn -- */
+#define NS 4                     /* shared ranges */
+#define SBASE 0x40000000ULL
+#define HBASE 0x48000000ULL
+
+struct mix {
+	struct tdxmod *m;
+	struct tm_td td[2];
+	_Atomic int stop;
+	_Atomic int failed_line;
+	_Atomic uint64_t failed_status;
+	pthread_barrier_t bar;
+	uint64_t seed;
+	unsigned long long ops[3], busy[3];
+};
+
+static uint64_t retry(struct mix *x, unsigned id, unsigned leaf,
+		      struct tdx_regs r)
+{
+	struct tdx_regs in = r;
+
+	for (;;) {
+		r = in;
+		tm_sc_regs(x->m, leaf, &r);
+		if (!tdx_is_busy(r.rax))
+			return r.rax;
+		x->busy[id]++;
+	}
+}
+
+/* One 2M page's life: AUG, DEMOTE (pair pages in a shared range), PROMOTE,
+ * REMOVE.  Returns 0 or the bad status. */
+static uint64_t huge_cycle(struct mix *x, unsigned id)
+{
+	uint64_t tdr = x->td[id].tdr, gpa = 0x400000, st;
+	uint64_t pair = SBASE + (400 + id * 2) * PG;
+	uint64_t sept = CTL + id * 0x200000 + 0x100000;
+	struct tdx_regs r = {.rcx = gpa | 1, .rdx = tdr,
+			     .r8 = HBASE + id * 2 * MiB};
+
+	if ((st = retry(x, id, TDH_MEM_PAGE_AUG, r)) != TDX_SUCCESS)
+		return st;
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr, .r8 = sept,
+			      .r12 = pair, .r13 = pair + PG};
+	if ((st = retry(x, id, TDH_MEM_PAGE_DEMOTE, r)) != TDX_SUCCESS)
+		return st;
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr};
+	if (!tdx_is_success(st = retry(x, id, TDH_MEM_PAGE_PROMOTE, r)))
+		return st;
+	if (!tdx_is_success(st = retry(x, id, TDH_MEM_PAGE_REMOVE, r)))
+		return st;
+	return 0;
+}
+
+static void *mix_vcpu(void *p)
+{
+	struct mix *x = ((struct mix **)p)[0];
+	unsigned id = (unsigned)(uintptr_t)((void **)p)[1];
+	uint64_t seed = x->seed + id, tdr = x->td[id].tdr;
+	bool mapped[64] = {false};
+
+	pthread_barrier_wait(&x->bar);
+	for (unsigned n = 0; n < ROUNDS * 8; n++) {
+		unsigned i = (unsigned)(tm_rand(&seed) % 64);
+		uint64_t gpa = (i + 1) * PG, st;
+		uint64_t pa = SBASE + (i % NS) * 2 * MiB +
+			      (2 * (i / NS) + id) * PG;
+
+		x->ops[id]++;
+		if (n % 97 == 0 && (st = huge_cycle(x, id)))
+			T_CHECK(x, false, st);
+		if (mapped[i]) {
+			st = retry(x, id, TDH_MEM_PAGE_REMOVE,
+				   (struct tdx_regs){.rcx = gpa, .rdx = tdr});
+			T_CHECK(x, tdx_is_success(st), st);
+			mapped[i] = false;
+			continue;
+		}
+		st = tm_sc(x->m, TDH_MEM_PAGE_AUG, gpa, tdr, pa, NULL);
+		x->busy[id] += tdx_is_busy(st);
+		T_CHECK(x, st == TDX_SUCCESS || tdx_is_busy(st) ||
+			   st == (TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8),
+			st);
+		mapped[i] = st == TDX_SUCCESS;
+	}
+	for (unsigned i = 0; i < 64; i++) {
+		uint64_t st;
+
+		if (!mapped[i])
+			continue;
+		st = retry(x, id, TDH_MEM_PAGE_REMOVE,
+			   (struct tdx_regs){.rcx = (i + 1) * PG, .rdx = tdr});
+		T_CHECK(x, tdx_is_success(st), st);
+	}
+	return NULL;
+}
+
+static void *mix_pamt(void *p)
+{
+	struct mix *x = p;
+	uint64_t seed = x->seed + 7;
+
+	pthread_barrier_wait(&x->bar);
+	while (!atomic_load_explicit(&x->stop, memory_order_acquire)) {
+		unsigned k = (unsigned)(tm_rand(&seed) % NS);
+		uint64_t range = SBASE + k * 2 * MiB, pp = P + k * 2 * PG, st;
+
+		x->ops[2]++;
+		st = tm_pamt_remove(x->m, range, NULL, NULL);
+		x->busy[2] += tdx_is_busy(st);
+		T_CHECK(x, st == TDX_SUCCESS || tdx_is_busy(st) ||
+			   tdx_status_class(st) == TDX_PAMT_PAGE_NOT_EMPTY, st);
+		if (st != TDX_SUCCESS)
+			continue;
+		pause_us(2);
+		st = retry(x, 2, TDH_PHYMEM_PAMT_ADD,
+			   (struct tdx_regs){.rcx = range | 1, .rdx = pp,
+					     .r8 = pp + PG});
+		T_CHECK(x, st == TDX_SUCCESS, st);
+	}
+	return NULL;
+}
+
+static void test_mixed_stress(void **state)
+{
+	struct mix *x = calloc(1, sizeof(*x));
+	void *args[2][2] = {{x, (void *)0}, {x, (void *)1}};
+	pthread_t t[3];
+
+	x->m = tm_model(MEM, true);
+	x->seed = tm_seed(21);
+	for (unsigned id = 0; id < 2; id++)
+		tm_td_build(x->m, &x->td[id], CTL + id * 0x200000,
+			    P + (32 + id * 2) * PG, 10 + id);
+	for (unsigned k = 0; k < NS; k++)
+		TM_EXPECT(tm_pamt_add(x->m, SBASE + k * 2 * MiB, P + k * 2 * PG,
+				      P + k * 2 * PG + PG), TDX_SUCCESS);
+	pthread_barrier_init(&x->bar, NULL, 3);
+	pthread_create(&t[2], NULL, mix_pamt, x);
+	for (unsigned id = 0; id < 2; id++)
+		pthread_create(&t[id], NULL, mix_vcpu, args[id]);
+	for (unsigned id = 0; id < 2; id++)
+		pthread_join(t[id], NULL);
+	atomic_store_explicit(&x->stop, 1, memory_order_release);
+	pthread_join(t[2], NULL);
+	printf("mixed: ops %llu/%llu/%llu busy %llu/%llu/%llu\n", x->ops[0],
+	       x->ops[1], x->ops[2], x->busy[0], x->busy[1], x->busy[2]);
+	if (tdxmod_is_fatal(x->m))
+		printf("fatal: %s\n", tdxmod_fatal_reason(x->m));
+	{
+		int line = atomic_load_explicit(&x->failed_line,
+						memory_order_acquire);
+		char b[64];
+
+		if (line)
+			fail_msg("worker failed at line %d with %s", line,
+				 tdx_status_name(atomic_load_explicit(
+						 &x->failed_status,
+						 memory_order_acquire),
+						 b, sizeof(b)));
+	}
+	assert_int_equal(tdxmod_pairs_installed(x->m), NS + 2);
+	tm_check_ok(x->m);
+	pthread_barrier_destroy(&x->bar);
+	tdxmod_destroy(x->m);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_aug_vs_pamt_remove),
 		cmocka_unit_test(test_neighbours),
 		cmocka_unit_test(test_injected_busy_threads),
+		cmocka_unit_test(test_mixed_stress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
