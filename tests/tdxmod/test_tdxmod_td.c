@@ -611,6 +611,75 @@ static void test_busy_tdvpr(void **state)
 	tm_check_ok(f->m);
 }
 
+/* The remaining small ladders: RANGE.BLOCK, MEM.TRACK, MNG.INIT,
+ * VPFLUSHDONE, KEY.FREEID, SEPT.REMOVE's BUSY answers. */
+static void test_small_ladders(void **state)
+{
+	struct fx *f = *state;
+	uint64_t tdr = f->td.tdr, tdr_e = tm_entry_4k_pa(f->m, tdr);
+	uint64_t sept = CTL + 0x100000, pas[3] = {tdr, sept, DATA};
+	struct tm_snap s;
+
+	TM_EXPECT(add_pair(f, DATA), TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x3000, 0, DATA), TDX_SUCCESS);
+	/* RANGE.BLOCK */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000 | 2, tdr, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x4000, tdr, 0, NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	/* a blocked page can still be removed (the model does not track) */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, NULL),
+		  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	/* MNG.INIT on an initialised TD; BUSY on the TDR */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, DATA, 0, 0, NULL),
+		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tdr_e, true);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+	tm_entry_lock_bit(f->m, tdr_e, false);
+	/* SEPT.REMOVE: a busy entry, a busy table page */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 1, tdr, sept,
+			NULL), TDX_SUCCESS);
+	tm_snap_take(f->m, &s, 3, pas);
+	tm_sept_lock_bit(f->m, f->td.sept[1] + 8, true);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
+			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+	tm_sept_lock_bit(f->m, f->td.sept[1] + 8, false);
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, sept), true);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
+			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, sept), false);
+	tm_snap_same(f->m, &s);
+	/* teardown order: FREEID needs VPFLUSHDONE; after it, TD leaves
+	 * answer LIFECYCLE_STATE_INCORRECT */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
+			NULL), TDX_LIFECYCLE_STATE_INCORRECT |
+				       TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, CTL + 0x101000, tdr, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+	tm_check_ok(f->m);
+}
+
 /* Classic PAMT: no pairs, static 4K entries, no removal hints; 2M pages
  * need every 4K entry of the range free; demote/promote keep the static
  * entries. */
@@ -684,6 +753,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_tdvpr, setup_dyn,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_huge_ladders, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_small_ladders, setup_dyn,
 						teardown),
 		cmocka_unit_test(test_classic_td),
 	};
