@@ -12,9 +12,12 @@
  *   every refcount equals what the threads hold, dpamt_check passes,
  * and at the end no page leaked.  With a small BUSY budget, gets may fail
  * (EBUSY: nothing changed) and puts defer their REMOVE (idle pairs).
- * Randomised: prints seed=N; DPAMT_SEED=N replays.
+ * The yield hook gives the CPU away at a random quarter of the yield
+ * points, to widen the race windows.  Randomised: prints seed=N;
+ * DPAMT_SEED=N replays the operation sequence of each thread.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +32,6 @@
 
 #define MEM (4 * GiB)
 #define THREADS 4
-#define MAX_HOLD 3 /* references one thread holds on one range, at most */
 #ifdef DPAMT_TSAN
 #define OPS 5000
 #else
@@ -48,8 +50,20 @@ struct stress {
 struct worker {
 	struct stress *s;
 	unsigned id;
-	uint8_t *mine; /* references held per used range */
+	uint8_t *mine; /* references held per used range: 0 or 1 */
 };
+
+static _Thread_local uint64_t yield_rng;
+
+static void random_yield(void *arg, enum dpamt_yield_point where,
+			 uint64_t pa)
+{
+	(void)arg;
+	(void)where;
+	(void)pa;
+	if (ht_rand(&yield_rng) % 4 == 0)
+		sched_yield();
+}
 
 static uint64_t range_pa(const struct stress *s, unsigned r)
 {
@@ -58,10 +72,10 @@ static uint64_t range_pa(const struct stress *s, unsigned r)
 	return (128 + (uint64_t)r * stride) * MiB2;
 }
 
-/* The k-th page this thread holds in range r (distinct per thread). */
+/* The page this thread uses in range r (distinct per thread): k = 0. */
 static uint64_t page_pa(const struct worker *w, unsigned r, unsigned k)
 {
-	return range_pa(w->s, r) + (w->id * MAX_HOLD + k) * 4096ULL;
+	return range_pa(w->s, r) + (w->id + k) * 4096ULL;
 }
 
 static void held_add(struct stress *s, uint64_t pa, int d)
@@ -98,16 +112,22 @@ static void do_get(struct worker *w, struct dpamt_cache *c, unsigned r)
 	held_add(w->s, pa, 1);
 }
 
+/*
+ * Toggle this thread's reference on a random range; three times in four
+ * a new reference is dropped again at once (a pulse), so a preempted
+ * thread seldom pins a range and ranges keep crossing 0 under contention.
+ */
 static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 {
 	unsigned r = (unsigned)(ht_rand(rng) % w->s->n_ranges);
-	bool get = w->mine[r] == 0 ||
-		   (w->mine[r] < MAX_HOLD && ht_rand(rng) % 2);
 
-	if (get)
-		do_get(w, c, r);
-	else
+	if (w->mine[r]) {
 		do_put(w, c, r);
+	} else {
+		do_get(w, c, r);
+		if (w->mine[r] && ht_rand(rng) % 4 != 0)
+			do_put(w, c, r);
+	}
 	if (ht_rand(rng) % 512 == 0)
 		dpamt_retry_deferred(w->s->h.dp); /* concurrently with all */
 }
@@ -117,6 +137,8 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct dpamt_cache c = { 0 };
 	uint64_t rng = w->s->seed * 1000003 + w->id;
+
+	yield_rng = rng ^ 0x5DEECE66DULL;
 
 	pthread_barrier_wait(&w->s->start);
 	for (unsigned i = 0; i < OPS; i++)
@@ -194,6 +216,7 @@ static void run(void **state, const char *name, const struct run_opts *ro)
 	tw.busy_prob = ro->busy;
 	tw.seed = s->seed;
 	ht_host_ex(&s->h, MEM, &c, &tw);
+	s->h.mo.yield_hook = random_yield;
 	ht_held_init(&s->held, MEM);
 	used = phys_used_bytes(s->h.alloc);
 	pthread_barrier_init(&s->start, NULL, THREADS);
