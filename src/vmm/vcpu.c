@@ -77,6 +77,8 @@ int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page)
 	return err;
 }
 
+/* Fault in the touched pages of chunk c; each counts as progress unless
+ * done is NULL (a 2M chunk mapped at 4K counts once, by its caller). */
 static int boot_chunk_4k(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 {
 	for (uint64_t p = c * VMM_PAGES_PER_2M;
@@ -85,8 +87,9 @@ static int boot_chunk_4k(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 			continue;
 		if (vmm_fault_retry(v, p))
 			return -1;
-		atomic_store_explicit(&v->faults, ++*done,
-				      memory_order_relaxed);
+		if (done)
+			atomic_store_explicit(&v->faults, ++*done,
+					      memory_order_relaxed);
 	}
 	return 0;
 }
@@ -108,12 +111,8 @@ static int boot_chunk_2m(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 			  dpamt_strerror(err));
 		return -1;
 	}
-	if (err > 0) { /* no free 2 MiB block: map it at 4K instead */
-		uint64_t skip = 0;
-
-		if (boot_chunk_4k(v, c, &skip))
-			return -1;
-	}
+	if (err > 0 && boot_chunk_4k(v, c, NULL)) /* no free 2 MiB block */
+		return -1;
 	atomic_store_explicit(&v->faults, ++*done, memory_order_relaxed);
 	return 0;
 }
