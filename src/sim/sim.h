@@ -42,8 +42,9 @@ struct sim_scenario {
 	double busy_inject;           /* module BUSY injection rate, 0..1 */
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
-	/* Test hook: the k-th host page allocation after the host is set
-	 * up fails (phys_alloc_fail_nth); 0: off.  Not a CLI flag. */
+	/* Test hook: in each cycle, the k-th host allocation from the start
+	 * of guest creation fails (phys_alloc_fail_nth; disarmed once the
+	 * guests booted); 0: off.  Not a CLI flag. */
 	uint64_t alloc_fail_nth;
 };
 
