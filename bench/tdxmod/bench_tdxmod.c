@@ -26,6 +26,8 @@ struct worker {
 	uint64_t tdr;
 	uint64_t ns[5];     /* add, aug, remove, reclaim, pamt remove */
 	uint64_t errors;
+	uint64_t first_bad; /* first unexpected status, with its leaf */
+	unsigned first_leaf;
 };
 
 static uint64_t now(void)
@@ -36,8 +38,8 @@ static uint64_t now(void)
 	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
 }
 
-static uint64_t sc(struct tdxmod *m, unsigned leaf, uint64_t rcx,
-		   uint64_t rdx, uint64_t r8)
+static uint64_t sc_raw(struct tdxmod *m, unsigned leaf, uint64_t rcx,
+		       uint64_t rdx, uint64_t r8)
 {
 	struct tdx_regs r = {.rax = leaf, .rcx = rcx, .rdx = rdx, .r8 = r8};
 
@@ -49,69 +51,80 @@ static uint64_t sc(struct tdxmod *m, unsigned leaf, uint64_t rcx,
 	return r.rax;
 }
 
-/* Control area layout: [0, 1 GiB/16): pair pages for every range; then
- * TD pages and S-EPT tables. */
+/* One call, retried while BUSY; 1 (and remembered) if not a success. */
+static int sc_bad(struct worker *w, unsigned leaf, uint64_t rcx,
+		  uint64_t rdx, uint64_t r8)
+{
+	uint64_t st = sc_raw(w->m, leaf, rcx, rdx, r8);
+
+	if (tdx_is_success(st))
+		return 0;
+	if (!w->errors) {
+		w->first_bad = st;
+		w->first_leaf = leaf;
+	}
+	return 1;
+}
+
+/* Control GiB layout: data ranges' pairs from ctl + 32 KiB (8 KiB per
+ * data range, at most 256 MiB), control ranges' pairs at ctl + 500 MiB,
+ * the TD's pages and S-EPT tables from ctl + 512 MiB. */
 static void build_td(struct worker *w)
 {
-	struct tdxmod *m = w->m;
-	uint64_t pairs = w->ctl, pg = w->ctl + 32 * MB2, n2m = w->gib * 512;
+	uint64_t pairs = w->ctl + 500 * (1ULL << 20), pg = w->ctl + GB / 2;
+	uint64_t n2m = w->gib * 512, nctl = (8 + w->gib + n2m) / 512 + 1;
 
-	w->errors += sc(m, TDH_PHYMEM_PAMT_ADD, pg | 1, pairs, pairs + PG) != 0;
-	w->errors += sc(m, TDH_PHYMEM_PAMT_ADD, (pg + MB2) | 1, pairs + 2 * PG,
-			pairs + 3 * PG) != 0;
-	w->errors += sc(m, TDH_PHYMEM_PAMT_ADD, (pg + 2 * MB2) | 1,
-			pairs + 4 * PG, pairs + 5 * PG) != 0;
-	w->errors += sc(m, TDH_PHYMEM_PAMT_ADD, (pg + 3 * MB2) | 1,
-			pairs + 6 * PG, pairs + 7 * PG) != 0;
+	for (uint64_t i = 0; i < nctl; i++)
+		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD, (pg + i * MB2) | 1,
+				    pairs + i * 2 * PG, pairs + i * 2 * PG + PG);
 	w->tdr = pg;
-	w->errors += sc(m, TDH_MNG_CREATE, w->tdr, 1 + w->idx, 0) != 0;
+	w->errors += sc_bad(w, TDH_MNG_CREATE, w->tdr, 1 + w->idx, 0);
 	pg += PG;
 	for (unsigned i = 0; i < 4; i++, pg += PG)
-		w->errors += sc(m, TDH_MNG_ADDCX, pg, w->tdr, 0) != 0;
-	w->errors += sc(m, TDH_MNG_INIT, w->tdr, 0, 0) != 0;
-	w->errors += sc(m, TDH_MEM_SEPT_ADD, 0 | 3, w->tdr, pg) != 0;
+		w->errors += sc_bad(w, TDH_MNG_ADDCX, pg, w->tdr, 0);
+	w->errors += sc_bad(w, TDH_MNG_INIT, w->tdr, 0, 0);
+	w->errors += sc_bad(w, TDH_MEM_SEPT_ADD, 0 | 3, w->tdr, pg);
 	pg += PG;
 	for (uint64_t g = 0; g < w->gib; g++, pg += PG)
-		w->errors += sc(m, TDH_MEM_SEPT_ADD, (g * GB) | 2, w->tdr,
-				pg) != 0;
+		w->errors += sc_bad(w, TDH_MEM_SEPT_ADD, (g * GB) | 2, w->tdr,
+				    pg);
 	for (uint64_t r = 0; r < n2m; r++, pg += PG)
-		w->errors += sc(m, TDH_MEM_SEPT_ADD, (r * MB2) | 1, w->tdr,
-				pg) != 0;
+		w->errors += sc_bad(w, TDH_MEM_SEPT_ADD, (r * MB2) | 1, w->tdr,
+				    pg);
 }
 
 static void *run(void *arg)
 {
 	struct worker *w = arg;
-	struct tdxmod *m = w->m;
 	uint64_t n2m = w->gib * 512, npg = n2m * 512, t, pairs = w->ctl + 8 * PG;
 
 	build_td(w);
 	t = now();
 	for (uint64_t r = 0; r < n2m; r++)
-		w->errors += sc(m, TDH_PHYMEM_PAMT_ADD, (w->data + r * MB2) | 1,
-				pairs + r * 2 * PG, pairs + r * 2 * PG + PG) != 0;
+		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD, (w->data + r * MB2) | 1,
+				pairs + r * 2 * PG, pairs + r * 2 * PG + PG);
 	w->ns[0] = now() - t;
 	t = now();
 	for (uint64_t p = 0; p < npg; p++)
-		w->errors += sc(m, TDH_MEM_PAGE_AUG, p * PG, w->tdr,
-				w->data + p * PG) != 0;
+		w->errors += sc_bad(w, TDH_MEM_PAGE_AUG, p * PG, w->tdr,
+				w->data + p * PG);
 	w->ns[1] = now() - t;
 	t = now();
 	for (uint64_t p = 0; p < npg / 2; p++)
-		w->errors += !tdx_is_success(sc(m, TDH_MEM_PAGE_REMOVE, p * PG,
+		w->errors += (sc_bad(w, TDH_MEM_PAGE_REMOVE, p * PG,
 						w->tdr, 0));
 	w->ns[2] = now() - t;
-	w->errors += sc(m, TDH_MNG_VPFLUSHDONE, w->tdr, 0, 0) != 0;
-	w->errors += sc(m, TDH_MNG_KEY_FREEID, w->tdr, 0, 0) != 0;
+	w->errors += sc_bad(w, TDH_MNG_VPFLUSHDONE, w->tdr, 0, 0);
+	w->errors += sc_bad(w, TDH_MNG_KEY_FREEID, w->tdr, 0, 0);
 	t = now();
 	for (uint64_t p = npg / 2; p < npg; p++)
-		w->errors += !tdx_is_success(sc(m, TDH_PHYMEM_PAGE_RECLAIM,
+		w->errors += (sc_bad(w, TDH_PHYMEM_PAGE_RECLAIM,
 						w->data + p * PG, 0, 0));
 	w->ns[3] = now() - t;
 	t = now();
 	for (uint64_t r = 0; r < n2m; r++)
-		w->errors += sc(m, TDH_PHYMEM_PAMT_REMOVE,
-				(w->data + r * MB2) | 1, 0, 0) != 0;
+		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_REMOVE,
+				(w->data + r * MB2) | 1, 0, 0);
 	w->ns[4] = now() - t;
 	return NULL;
 }
@@ -120,6 +133,7 @@ int main(int argc, char **argv)
 {
 	uint64_t gib = argc > 1 ? strtoull(argv[1], NULL, 0) : 4;
 	unsigned nt = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
+	/* per thread: 1 GiB of control pages + gib GiB of data */
 	uint64_t mem = (2 + nt * (gib + 1)) * GB, end;
 	struct tdxmod_config cfg;
 	struct worker w[16];
@@ -165,10 +179,16 @@ int main(int argc, char **argv)
 		       (double)ns * nt / (double)calls[k],
 		       (double)calls[k] / (double)ns * 1e3);
 	}
-	for (unsigned i = 0; i < nt; i++)
+	for (unsigned i = 0; i < nt; i++) {
+		char b[64];
+
 		if (w[i].errors)
-			printf("  worker %u: %llu unexpected statuses\n", i,
-			       (unsigned long long)w[i].errors);
+			printf("  worker %u: %llu unexpected statuses, first "
+			       "%s from %s\n", i,
+			       (unsigned long long)w[i].errors,
+			       tdx_status_name(w[i].first_bad, b, sizeof(b)),
+			       tdx_leaf_name(w[i].first_leaf));
+	}
 	printf("  pairs installed at end %llu, fatal: %s\n",
 	       (unsigned long long)tdxmod_pairs_installed(m),
 	       tdxmod_is_fatal(m) ? tdxmod_fatal_reason(m) : "no");
