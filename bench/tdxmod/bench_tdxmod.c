@@ -76,7 +76,8 @@ static void build_td(struct worker *w)
 
 	for (uint64_t i = 0; i < nctl; i++)
 		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD, (pg + i * MB2) | 1,
-				    pairs + i * 2 * PG, pairs + i * 2 * PG + PG);
+				    pairs + i * 2 * PG,
+				    pairs + i * 2 * PG + PG);
 	w->tdr = pg;
 	w->errors += sc_bad(w, TDH_MNG_CREATE, w->tdr, 1 + w->idx, 0);
 	pg += PG;
@@ -96,13 +97,15 @@ static void build_td(struct worker *w)
 static void *run(void *arg)
 {
 	struct worker *w = arg;
-	uint64_t n2m = w->gib * 512, npg = n2m * 512, t, pairs = w->ctl + 8 * PG;
+	uint64_t n2m = w->gib * 512, npg = n2m * 512, t;
+	uint64_t pairs = w->ctl + 8 * PG;
 
 	build_td(w);
 	t = now();
 	for (uint64_t r = 0; r < n2m; r++)
-		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD, (w->data + r * MB2) | 1,
-				pairs + r * 2 * PG, pairs + r * 2 * PG + PG);
+		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD,
+				    (w->data + r * MB2) | 1, pairs + r * 2 * PG,
+				    pairs + r * 2 * PG + PG);
 	w->ns[0] = now() - t;
 	t = now();
 	for (uint64_t p = 0; p < npg; p++)
@@ -175,7 +178,8 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < nt; i++)
 			ns = w[i].ns[k] > ns ? w[i].ns[k] : ns;
 		printf("  %-14s %10llu calls %8.1f ns/call/thread %6.2f M "
-		       "calls/s total\n", names[k], (unsigned long long)calls[k],
+		       "calls/s total\n", names[k],
+		       (unsigned long long)calls[k],
 		       (double)ns * nt / (double)calls[k],
 		       (double)calls[k] / (double)ns * 1e3);
 	}

@@ -42,7 +42,8 @@ static int cfg_error(char *err, size_t len, const char *msg)
 static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 {
 	if (!c->mem_bytes || c->mem_bytes % TDX_1G_SIZE)
-		return cfg_error(err, n, "mem_bytes must be a multiple of 1 GiB");
+		return cfg_error(err, n,
+				 "mem_bytes must be a multiple of 1 GiB");
 	if (c->mem_bytes > MAX_MEM_BYTES ||
 	    c->hkid_shift > c->max_pa_bits || c->hkid_shift < 32 ||
 	    c->max_pa_bits > 52 || c->mem_bytes > (1ULL << c->hkid_shift))
@@ -66,7 +67,8 @@ static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 	for (unsigned i = 0; i < c->n_cmrs; i++) {
 		const struct tdxmod_range *r = &c->cmrs[i];
 
-		if (r->base % TDX_1G_SIZE || !r->size || r->size % TDX_1G_SIZE ||
+		if (r->base % TDX_1G_SIZE || !r->size ||
+		    r->size % TDX_1G_SIZE ||
 		    r->base + r->size > c->mem_bytes ||
 		    (i && r->base < c->cmrs[i - 1].base + c->cmrs[i - 1].size))
 			return cfg_error(err, n, "CMRs must be 1 GiB aligned, "
@@ -214,18 +216,21 @@ static uint64_t rsvd_check(const struct tdx_tdmr_info *ti, struct tdmr *t,
 		if (!z) {
 			if (j + 1 < TDX_MAX_RESERVED_PER_TDMR &&
 			    ti->reserved[j + 1].size)
-				return TDMR_ERR(TDX_NON_ORDERED_RESERVED_IN_TDMR,
-						idx, j, 0);
+				return TDMR_ERR(
+					TDX_NON_ORDERED_RESERVED_IN_TDMR,
+					idx, j, 0);
 			break;
 		}
 		if (o + z < o)
-			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j, 0);
+			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j,
+					0);
 		if (j && o < ti->reserved[j - 1].offset +
 				     ti->reserved[j - 1].size)
 			return TDMR_ERR(TDX_NON_ORDERED_RESERVED_IN_TDMR, idx,
 					j, 0);
 		if (o % TDX_PAGE_SIZE || z % TDX_PAGE_SIZE || o + z > ti->size)
-			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j, 0);
+			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j,
+					0);
 		t->rsvd[j].base = t->base + o;
 		t->rsvd[j].end = t->base + o + z;
 		t->n_rsvd = j + 1;
@@ -242,7 +247,8 @@ static uint64_t pamt_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 	uint64_t s[3] = {ti->pamt_4k_size, ti->pamt_2m_size, ti->pamt_1g_size};
 	uint64_t want[3] = {
 		round_4k(dyn ? (ti->size >> 12) / 8 : (ti->size >> 12) * 16),
-		round_4k((ti->size >> 21) * 16), round_4k((ti->size >> 30) * 16)};
+		round_4k((ti->size >> 21) * 16),
+		round_4k((ti->size >> 30) * 16)};
 
 	for (unsigned l = 0; l < 3; l++)
 		if (s[l] != want[l] || a[l] % TDX_PAGE_SIZE ||
@@ -382,7 +388,8 @@ static void mark_area(struct tdxmod *m, struct tdmr *t, uint64_t base,
 		if (m->dpamt) {
 			bitmap_test_and_set(m, pa);
 		} else {
-			struct pamt_entry *e = pe_get(m, pe_addr_4k(m, t, pa, 0));
+			struct pamt_entry *e =
+				pe_get(m, pe_addr_4k(m, t, pa, 0));
 
 			if (e)
 				atomic_store_explicit(

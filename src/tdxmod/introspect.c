@@ -140,7 +140,8 @@ static void entry_pages(struct tdxmod *m, struct tdmr *t, uint64_t r,
 {
 	for (unsigned i = 0; i < 2; i++)
 		pg[i] = mem_page_get(m, pe_addr_4k(m, t, r + i * 256 * PG_SIZE,
-						   ref) & ~(PG_SIZE - 1), false);
+						   ref) & ~(PG_SIZE - 1),
+				     false);
 }
 
 static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
@@ -157,7 +158,8 @@ static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
 		if (p) {
 			unsigned w = (i % ENTRIES_PER_PAGE) * 2;
 
-			h = atomic_load_explicit(&p->w[w], memory_order_acquire);
+			h = atomic_load_explicit(&p->w[w],
+						 memory_order_acquire);
 			o = atomic_load_explicit(&p->w[w + 1],
 						 memory_order_relaxed);
 		}
@@ -282,7 +284,8 @@ unsigned tdxmod_check(struct tdxmod *m, char *err, size_t errlen)
 
 		if (bits != k.pair_bits + k.static_bits)
 			violation(&k, "bitmap has %llu bits set, expected %llu "
-				  "pair + %llu static", (unsigned long long)bits,
+				  "pair + %llu static",
+				  (unsigned long long)bits,
 				  (unsigned long long)k.pair_bits,
 				  (unsigned long long)k.static_bits);
 		if (k.pairs != tdxmod_pairs_installed(m))

@@ -148,7 +148,8 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 
 		if (w)
 			atomic_store_explicit(
-				w, (p + i * TDX_PAGE_SIZE) | SE_PRESENT | SE_LEAF,
+				w,
+				(p + i * TDX_PAGE_SIZE) | SE_PRESENT | SE_LEAF,
 				memory_order_relaxed);
 	}
 	if (m->dpamt) {
@@ -165,7 +166,8 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 			continue;
 		atomic_store_explicit(&e->ref, r->rdx >> PAGE_SHIFT,
 				      memory_order_relaxed);
-		atomic_store_explicit(&e->hdr, (uint64_t)PT_REG << PE_TYPE_SHIFT,
+		atomic_store_explicit(&e->hdr,
+				      (uint64_t)PT_REG << PE_TYPE_SHIFT,
 				      memory_order_release);
 	}
 	e2_set(e2, m->dpamt ? PT_PAMT : PT_NDA, PAGES_PER_2M, ref);
@@ -187,12 +189,14 @@ uint64_t leaf_page_demote(struct call *c)
 		return st;
 	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
 	    TD_INITIALIZED)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT, TDX_OPERAND_ID_RDX);
+		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RDX);
 	if ((st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
 	    (st = lock_l1(c, tdw, r->rcx & ~0xFFFULL, &target, &val)))
 		return st;
 	if (!(val & SE_PRESENT) || !(val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	p = val & SE_PA_MASK;
 	if ((st = lock_2m_page(c, p, r->rdx, &e2)) ||
 	    (c->m->dpamt && (st = demote_pair(c, p))))
@@ -310,18 +314,21 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 	if ((st = lock_l1(c, tdw, c->r->rcx & ~0xFFFULL, target, &val)))
 		return st;
 	if (!(val & SE_PRESENT) || (val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	table = val & SE_PA_MASK;
 	*base = promote_base(c->m, table);
 	if (*base == UINT64_MAX || !tdmr_of(c->m, *base))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	*e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, *base), *base));
 	if (!*e2 || !pe_try_excl(c, *e2))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&(*e2)->hdr, memory_order_acquire);
 	if (pe_type(h) != (c->m->dpamt ? PT_PAMT : PT_NDA) ||
 	    pe_count(h) != PAGES_PER_2M) {
-		model_fatal(c->m, "promote of 0x%llx: 2M entry type %u count %u",
+		model_fatal(c->m,
+			    "promote of 0x%llx: 2M entry type %u count %u",
 			    (unsigned long long)*base, pe_type(h), pe_count(h));
 		return TDX_MODEL_FATAL;
 	}
@@ -353,7 +360,8 @@ uint64_t leaf_page_promote(struct call *c)
 		return st;
 	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
 	    TD_INITIALIZED)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT, TDX_OPERAND_ID_RDX);
+		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RDX);
 	if ((st = promote_prepare(c, tdw, &target, &base, &table, &e2, &tw)) ||
 	    (st = lock_512(c, base, atomic_load_explicit(
 				&e2->ref, memory_order_relaxed), tdr, ents)) ||

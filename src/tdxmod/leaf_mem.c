@@ -152,7 +152,8 @@ uint64_t leaf_sept_add(struct call *c)
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (p.val & SE_PRESENT)
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	mem_drop(c->m, r->r8);
 	se_set(p.target, r->r8 | SE_PRESENT);
 	children_add(tdw, 1);
@@ -187,7 +188,8 @@ uint64_t leaf_sept_remove(struct call *c)
 			    tdx_operand_level(r->rcx), &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || (p.val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	table = p.val & SE_PA_MASK;
 	for (unsigned i = 0; i < 512; i++)
 		if (mem_load(c->m, table + i * 8))
@@ -225,7 +227,8 @@ static uint64_t map_page(struct call *c, unsigned lvl, uint64_t src)
 	if (st || (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (p.val & SE_PRESENT)
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	for (unsigned i = 0; i < (lvl ? PAGES_PER_2M : 1u); i++)
 		mem_drop(m, r->r8 + i * TDX_PAGE_SIZE);
 	if (src != UINT64_MAX) { /* PAGE.ADD: copy the source page */
@@ -297,7 +300,8 @@ uint64_t leaf_page_remove(struct call *c)
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || !(p.val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	pa = p.val & SE_PA_MASK;
 	if (lvl) {
 		w.e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, pa), pa));
@@ -338,7 +342,8 @@ uint64_t leaf_range_block(struct call *c)
 			    tdx_operand_level(r->rcx), &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || (p.val & SE_BLOCKED))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	se_set(p.target, p.val | SE_BLOCKED);
 	return TDX_SUCCESS;
 }

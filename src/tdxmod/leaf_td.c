@@ -150,7 +150,8 @@ uint64_t leaf_mng_addcx(struct call *c)
 		return st;
 	n = wload(tdw, TDW_NTDCS);
 	if (n >= m->cfg.num_tdcs_pages)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT, TDX_OPERAND_ID_RDX);
+		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RDX);
 	if ((st = walk_assign_4k(c, r->rcx, TDX_OPERAND_ID_RCX, &w)))
 		return st;
 	mem_drop(m, r->rcx);
@@ -219,7 +220,8 @@ uint64_t leaf_vp_addcx(struct call *c)
 		return TDX_MODEL_FATAL;
 	n = wload(vpw, VPW_NTDCX);
 	if (wload(vpw, VPW_STATE) != VP_CREATED || n >= m->cfg.num_tdcx_pages)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT, TDX_OPERAND_ID_RDX);
+		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RDX);
 	tdr = atomic_load_explicit(&vw.e4->ref, memory_order_relaxed)
 	      << PAGE_SHIFT;
 	if ((st = td_lock(c, tdr, TDX_OPERAND_ID_TDR, false, &tdw)) ||
@@ -248,7 +250,8 @@ uint64_t leaf_vp_init(struct call *c)
 		return TDX_MODEL_FATAL;
 	if (wload(vpw, VPW_STATE) != VP_CREATED ||
 	    wload(vpw, VPW_NTDCX) != c->m->cfg.num_tdcx_pages)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
+		      TDX_OPERAND_ID_RCX);
 	wstore(vpw, VPW_STATE, VP_INITIALIZED);
 	return TDX_SUCCESS;
 }

@@ -59,32 +59,60 @@ static void page_pool_put(struct tdxmod *m, struct mem_page *pg)
 	pthread_mutex_unlock(&m->pool_lock);
 }
 
-/* Install *slot from NULL to a new node, or return the winner's. */
-#define SLOT_GET(m, slot, type, alloc_expr, alloc)                           \
-	({                                                                   \
-		type *cur_ = atomic_load_explicit((slot),                    \
-						  memory_order_acquire);     \
-		if (!cur_ && (alloc)) {                                      \
-			type *new_ = (alloc_expr);                           \
-			if (new_ && !atomic_compare_exchange_strong_explicit( \
-					    (slot), &cur_, new_,             \
-					    memory_order_acq_rel,            \
-					    memory_order_acquire))           \
-				free_node_(m, new_, sizeof(type));           \
-			else if (new_)                                       \
-				cur_ = new_;                                 \
-		}                                                            \
-		cur_;                                                        \
-	})
-
 static void free_node_(struct tdxmod *m, void *p, size_t bytes)
 {
-	if (bytes == sizeof(struct mem_page)) {
-		page_pool_put(m, p);
-		return;
-	}
 	free(p);
 	atomic_fetch_sub_explicit(&m->footprint, bytes, memory_order_relaxed);
+}
+
+/* Each level: return the slot's node, installing a new one from NULL when
+ * alloc (the loser of a race frees its copy). */
+static struct mem_mid *get_mid(struct tdxmod *m,
+			       _Atomic(struct mem_mid *) *slot, bool alloc)
+{
+	struct mem_mid *cur = atomic_load_explicit(slot, memory_order_acquire);
+	struct mem_mid *n;
+
+	if (cur || !alloc || !(n = node_alloc(m, sizeof(*n))))
+		return cur;
+	if (atomic_compare_exchange_strong_explicit(slot, &cur, n,
+						    memory_order_acq_rel,
+						    memory_order_acquire))
+		return n;
+	free_node_(m, n, sizeof(*n));
+	return cur;
+}
+
+static struct mem_leaf *get_leaf(struct tdxmod *m,
+				 _Atomic(struct mem_leaf *) *slot, bool alloc)
+{
+	struct mem_leaf *cur = atomic_load_explicit(slot, memory_order_acquire);
+	struct mem_leaf *n;
+
+	if (cur || !alloc || !(n = node_alloc(m, sizeof(*n))))
+		return cur;
+	if (atomic_compare_exchange_strong_explicit(slot, &cur, n,
+						    memory_order_acq_rel,
+						    memory_order_acquire))
+		return n;
+	free_node_(m, n, sizeof(*n));
+	return cur;
+}
+
+static struct mem_page *get_page(struct tdxmod *m,
+				 _Atomic(struct mem_page *) *slot, bool alloc)
+{
+	struct mem_page *cur = atomic_load_explicit(slot, memory_order_acquire);
+	struct mem_page *n;
+
+	if (cur || !alloc || !(n = page_alloc(m)))
+		return cur;
+	if (atomic_compare_exchange_strong_explicit(slot, &cur, n,
+						    memory_order_acq_rel,
+						    memory_order_acquire))
+		return n;
+	page_pool_put(m, n);
+	return cur;
 }
 
 struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
@@ -95,16 +123,13 @@ struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
 
 	if (gib >= m->n_gib)
 		return NULL;
-	mid = SLOT_GET(m, &m->top[gib], struct mem_mid,
-		       node_alloc(m, sizeof(struct mem_mid)), alloc);
+	mid = get_mid(m, &m->top[gib], alloc);
 	if (!mid)
 		return NULL;
-	leaf = SLOT_GET(m, &mid->l[(pa >> 21) & 511], struct mem_leaf,
-			node_alloc(m, sizeof(struct mem_leaf)), alloc);
+	leaf = get_leaf(m, &mid->l[(pa >> 21) & 511], alloc);
 	if (!leaf)
 		return NULL;
-	return SLOT_GET(m, &leaf->p[(pa >> 12) & 511], struct mem_page,
-			page_alloc(m), alloc);
+	return get_page(m, &leaf->p[(pa >> 12) & 511], alloc);
 }
 
 void mem_oom(struct tdxmod *m, uint64_t pa)

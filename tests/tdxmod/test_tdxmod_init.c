@@ -340,8 +340,10 @@ static void test_footprint(void **state)
 	 * 4K array a classic PAMT would need (4 GiB) */
 	assert_true(f0 < 8 * MiB);
 	for (unsigned i = 0; i < 64; i++)
-		TM_EXPECT(tm_pamt_add(m, (uint64_t)i * GiB, 900 * GiB + i * 2 * PG,
-				      900 * GiB + i * 2 * PG + PG), TDX_SUCCESS);
+		TM_EXPECT(tm_pamt_add(m, (uint64_t)i * GiB,
+				      900 * GiB + i * 2 * PG,
+				      900 * GiB + i * 2 * PG + PG),
+			  TDX_SUCCESS);
 	for (unsigned i = 0; i < 60; i++)
 		TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, (uint64_t)i * GiB, 1 + i,
 				0, NULL), TDX_SUCCESS);

@@ -91,7 +91,8 @@ static void test_add_operand_ladder(void **state)
 static void test_add_state_ladder(void **state)
 {
 	struct tdxmod *m = dyn();
-	uint64_t e1 = tm_entry_2m_pa(m, MEM, R1), ep = tm_entry_2m_pa(m, MEM, P);
+	uint64_t e1 = tm_entry_2m_pa(m, MEM, R1);
+	uint64_t ep = tm_entry_2m_pa(m, MEM, P);
 	uint64_t pas[5] = {R1, P, P + PG, R2, R2 + PG};
 	struct tdxmod_page_info pi;
 	struct tm_snap s;

@@ -64,11 +64,12 @@ static void no_thread_failure(struct shared *s)
 	int line = atomic_load_explicit(&s->failed_line, memory_order_acquire);
 	char b[64];
 
+	uint64_t st = atomic_load_explicit(&s->failed_status,
+					   memory_order_acquire);
+
 	if (line)
 		fail_msg("worker failed at line %d with %s", line,
-			 tdx_status_name(atomic_load_explicit(&s->failed_status,
-							      memory_order_acquire),
-					 b, sizeof(b)));
+			 tdx_status_name(st, b, sizeof(b)));
 }
 
 /* A model whose hot leaves hold their locks for a while, so threads
@@ -478,7 +479,8 @@ static void *mix_vcpu(void *p)
 		st = tm_sc(x->m, TDH_MEM_PAGE_AUG, gpa, tdr, pa, NULL);
 		x->busy[id] += tdx_is_busy(st);
 		T_CHECK(x, st == TDX_SUCCESS || tdx_is_busy(st) ||
-			   st == (TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8),
+			   st == (TDX_MISSING_PAMT_PAGE_PAIR |
+				  TDX_OPERAND_ID_R8),
 			st);
 		mapped[i] = st == TDX_SUCCESS;
 	}

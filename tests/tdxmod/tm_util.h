@@ -35,8 +35,8 @@ uint64_t tm_pamt_remove(struct tdxmod *m, uint64_t range, uint64_t *p0,
 void tm_expect(uint64_t st, uint64_t want, const char *file, int line);
 
 /* A TD with its control pages in range ctl (which gets a pair from
- * pairs/pairs+4K; pairs 0 in classic mode), one vCPU, and S-EPT tables so GPA 0..2 MiB maps at 4K
- * and GPA 2 MiB..1 GiB at 2M. */
+ * pairs/pairs+4K; pairs 0 in classic mode), one vCPU, and S-EPT tables so
+ * GPA 0..2 MiB maps at 4K and GPA 2 MiB..1 GiB at 2M. */
 struct tm_td {
 	uint64_t tdr, tdcs[16], tdvpr, tdcx[16], sept[3];
 	unsigned ntdcs, ntdcx;
