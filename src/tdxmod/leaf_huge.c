@@ -190,13 +190,13 @@ uint64_t leaf_page_demote(struct call *c)
 	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
 	    TD_INITIALIZED)
 		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RDX);
+			      TDX_OPERAND_ID_RDX);
 	if ((st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
 	    (st = lock_l1(c, tdw, r->rcx & ~0xFFFULL, &target, &val)))
 		return st;
 	if (!(val & SE_PRESENT) || !(val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	p = val & SE_PA_MASK;
 	if ((st = lock_2m_page(c, p, r->rdx, &e2)) ||
 	    (c->m->dpamt && (st = demote_pair(c, p))))
@@ -315,12 +315,12 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 		return st;
 	if (!(val & SE_PRESENT) || (val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	table = val & SE_PA_MASK;
 	*base = promote_base(c->m, table);
 	if (*base == UINT64_MAX || !tdmr_of(c->m, *base))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	*e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, *base), *base));
 	if (!*e2 || !pe_try_excl(c, *e2))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
@@ -361,7 +361,7 @@ uint64_t leaf_page_promote(struct call *c)
 	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
 	    TD_INITIALIZED)
 		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RDX);
+			      TDX_OPERAND_ID_RDX);
 	if ((st = promote_prepare(c, tdw, &target, &base, &table, &e2, &tw)) ||
 	    (st = lock_512(c, base, atomic_load_explicit(
 				&e2->ref, memory_order_relaxed), tdr, ents)) ||

@@ -145,15 +145,16 @@ uint64_t leaf_sept_add(struct call *c)
 	struct sept_pos p;
 	uint64_t st;
 
-	if ((st = gpa_check(r->rcx, 1, 3)) ||
-	    (st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
-	    (st = td_ready(c, r->rdx, false, &tdw)) ||
-	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
+	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = gpa_check(r->rcx, 1, 3)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (p.val & SE_PRESENT)
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
+	if ((st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
+	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)))
+		return st;
 	mem_drop(c->m, r->r8);
 	se_set(p.target, r->r8 | SE_PRESENT);
 	children_add(tdw, 1);
@@ -182,14 +183,14 @@ uint64_t leaf_sept_remove(struct call *c)
 	struct sept_pos p;
 	uint64_t st, table;
 
-	if ((st = gpa_check(r->rcx, 1, 3)) ||
-	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = gpa_check(r->rcx, 1, 3)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
 			    tdx_operand_level(r->rcx), &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || (p.val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	table = p.val & SE_PA_MASK;
 	for (unsigned i = 0; i < 512; i++)
 		if (mem_load(c->m, table + i * 8))
@@ -209,26 +210,24 @@ uint64_t leaf_sept_remove(struct call *c)
 						: TDX_SUCCESS;
 }
 
-/* Shared part of AUG and ADD after the operand checks. */
-static uint64_t map_page(struct call *c, unsigned lvl, uint64_t src)
+/* PAGE.ADD's source page: a host page anywhere in memory. */
+static uint64_t src_check(struct tdxmod *m, uint64_t r9)
+{
+	if ((r9 >> m->cfg.hkid_shift) || (r9 & (TDX_PAGE_SIZE - 1)))
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R9);
+	if (r9 >= m->cfg.mem_bytes)
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R9);
+	return 0;
+}
+
+/* Success of AUG/ADD: zero (or fill from src) the page(s), map, track. */
+static void map_commit(struct call *c, unsigned lvl, uint64_t src,
+		       _Atomic uint64_t *tdw, struct sept_pos *p,
+		       struct walk4k *w, struct pamt_entry *e2)
 {
 	struct tdxmod *m = c->m;
 	struct tdx_regs *r = c->r;
-	_Atomic uint64_t *tdw;
-	struct walk4k w;
-	struct pamt_entry *e2 = NULL;
-	struct sept_pos p;
-	uint64_t st;
 
-	if ((st = td_ready(c, r->rdx, false, &tdw)))
-		return st;
-	st = lvl ? walk_assign_2m(c, r->r8, TDX_OPERAND_ID_R8, &e2)
-		 : walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w);
-	if (st || (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
-		return st;
-	if (p.val & SE_PRESENT)
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
 	for (unsigned i = 0; i < (lvl ? PAGES_PER_2M : 1u); i++)
 		mem_drop(m, r->r8 + i * TDX_PAGE_SIZE);
 	if (src != UINT64_MAX) { /* PAGE.ADD: copy the source page */
@@ -242,46 +241,61 @@ static uint64_t map_page(struct call *c, unsigned lvl, uint64_t src)
 						&s->w[i], memory_order_relaxed),
 					memory_order_relaxed);
 	}
-	se_set(p.target, r->r8 | SE_PRESENT | SE_LEAF);
+	se_set(p->target, r->r8 | SE_PRESENT | SE_LEAF);
 	children_add(tdw, 1);
 	if (lvl) {
 		atomic_store_explicit(&e2->ref, r->rdx >> PAGE_SHIFT,
 				      memory_order_relaxed);
 		pe_set_type(e2, PT_REG);
 	} else {
-		assign_commit_4k(c, &w, PT_REG, r->rdx);
+		assign_commit_4k(c, w, PT_REG, r->rdx);
 	}
+}
+
+/*
+ * AUG and ADD, in the module's order: TDR and TD state (RDX), GPA (RCX),
+ * S-EPT walk and entry state, then the target page (R8: address, then
+ * its PAMT walk) and for ADD the source (R9).
+ */
+static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src)
+{
+	struct tdx_regs *r = c->r;
+	unsigned lvl = tdx_operand_level(r->rcx);
+	_Atomic uint64_t *tdw;
+	struct walk4k w;
+	struct pamt_entry *e2 = NULL;
+	struct sept_pos p;
+	uint64_t st;
+
+	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = gpa_check(r->rcx, 0, hi_lvl)) ||
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
+		return st;
+	if (p.val & SE_PRESENT)
+		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+			      TDX_OPERAND_ID_RCX);
+	if ((st = hpa_check(c->m, r->r8, lvl ? TDX_2M_SIZE : TDX_PAGE_SIZE,
+			    TDX_OPERAND_ID_R8)) ||
+	    (src != UINT64_MAX && (st = src_check(c->m, src))))
+		return st;
+	st = lvl ? walk_assign_2m(c, r->r8, TDX_OPERAND_ID_R8, &e2)
+		 : walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w);
+	if (st)
+		return st;
+	map_commit(c, lvl, src, tdw, &p, &w, e2);
 	return TDX_SUCCESS;
 }
 
 /* TDH.MEM.PAGE.AUG: RCX = GPA|level (0 or 1), RDX = TDR, R8 = page. */
 uint64_t leaf_page_aug(struct call *c)
 {
-	struct tdx_regs *r = c->r;
-	unsigned lvl = tdx_operand_level(r->rcx);
-	uint64_t st;
-
-	if ((st = gpa_check(r->rcx, 0, 1)) ||
-	    (st = hpa_check(c->m, r->r8, lvl ? TDX_2M_SIZE : TDX_PAGE_SIZE,
-			    TDX_OPERAND_ID_R8)))
-		return st;
-	return map_page(c, lvl, UINT64_MAX);
+	return map_page(c, 1, UINT64_MAX);
 }
 
 /* TDH.MEM.PAGE.ADD: RCX = GPA|0, RDX = TDR, R8 = page, R9 = source. */
 uint64_t leaf_page_add(struct call *c)
 {
-	struct tdx_regs *r = c->r;
-	uint64_t st;
-
-	if ((st = gpa_check(r->rcx, 0, 0)) ||
-	    (st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)))
-		return st;
-	if ((r->r9 >> c->m->cfg.hkid_shift) || (r->r9 & (TDX_PAGE_SIZE - 1)))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R9);
-	if (r->r9 >= c->m->cfg.mem_bytes)
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R9);
-	return map_page(c, 0, r->r9);
+	return map_page(c, 0, c->r->r9);
 }
 
 /* TDH.MEM.PAGE.REMOVE: RCX = GPA|level (0 or 1), RDX = TDR. */
@@ -295,13 +309,13 @@ uint64_t leaf_page_remove(struct call *c)
 	uint64_t st, pa;
 	bool hint = false;
 
-	if ((st = gpa_check(r->rcx, 0, 1)) ||
-	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = gpa_check(r->rcx, 0, 1)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || !(p.val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	pa = p.val & SE_PA_MASK;
 	if (lvl) {
 		w.e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, pa), pa));
@@ -336,14 +350,14 @@ uint64_t leaf_range_block(struct call *c)
 	struct sept_pos p;
 	uint64_t st;
 
-	if ((st = gpa_check(r->rcx, 0, 1)) ||
-	    (st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	    (st = gpa_check(r->rcx, 0, 1)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
 			    tdx_operand_level(r->rcx), &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || (p.val & SE_BLOCKED))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	se_set(p.target, p.val | SE_BLOCKED);
 	return TDX_SUCCESS;
 }

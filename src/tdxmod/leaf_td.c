@@ -151,7 +151,7 @@ uint64_t leaf_mng_addcx(struct call *c)
 	n = wload(tdw, TDW_NTDCS);
 	if (n >= m->cfg.num_tdcs_pages)
 		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RDX);
+			      TDX_OPERAND_ID_RDX);
 	if ((st = walk_assign_4k(c, r->rcx, TDX_OPERAND_ID_RCX, &w)))
 		return st;
 	mem_drop(m, r->rcx);
@@ -221,7 +221,7 @@ uint64_t leaf_vp_addcx(struct call *c)
 	n = wload(vpw, VPW_NTDCX);
 	if (wload(vpw, VPW_STATE) != VP_CREATED || n >= m->cfg.num_tdcx_pages)
 		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RDX);
+			      TDX_OPERAND_ID_RDX);
 	tdr = atomic_load_explicit(&vw.e4->ref, memory_order_relaxed)
 	      << PAGE_SHIFT;
 	if ((st = td_lock(c, tdr, TDX_OPERAND_ID_TDR, false, &tdw)) ||
@@ -251,7 +251,7 @@ uint64_t leaf_vp_init(struct call *c)
 	if (wload(vpw, VPW_STATE) != VP_CREATED ||
 	    wload(vpw, VPW_NTDCX) != c->m->cfg.num_tdcx_pages)
 		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RCX);
+			      TDX_OPERAND_ID_RCX);
 	wstore(vpw, VPW_STATE, VP_INITIALIZED);
 	return TDX_SUCCESS;
 }

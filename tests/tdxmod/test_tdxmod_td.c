@@ -140,6 +140,15 @@ static void test_aug_4k_ladder(void **state)
 	TM_EXPECT(aug(f, 0x1000, 0, pa), TDX_SUCCESS);
 	TM_EXPECT(aug(f, 0x1000, 0, pa + PG),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	/* the module's order: TDR, GPA, S-EPT, then the page */
+	TM_EXPECT(aug(f, 0x1000, 0, HUGE),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(aug(f, 0x1008, 0, pa + 8),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x1008, DATA, pa + 8, NULL),
+		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(aug(f, 4 * MiB, 0, 8 * GiB),
+		  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(aug(f, 0x2000, 0, pa),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
 	tdxmod_range_info(f->m, DATA, &ri);
