@@ -73,9 +73,6 @@ uint64_t td_lock(struct call *c, uint64_t tdr, uint32_t op, bool excl,
 	return *tdw ? 0 : TDX_MODEL_FATAL;
 }
 
-/* RECLAIM's state errors carry no operand id, as in the module. */
-#define NO_OPERAND 0
-
 static uint64_t wload(_Atomic uint64_t *w, unsigned i)
 {
 	return atomic_load_explicit(&w[i], memory_order_acquire);
@@ -316,7 +313,7 @@ static uint64_t reclaim_2m(struct call *c, struct pamt_entry *e2)
 	uint64_t st, owner;
 
 	if (r->rcx & (TDX_2M_SIZE - 1))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(TDX_PAGE_METADATA_INCORRECT, TDX_OPERAND_ID_RCX);
 	if (!pe_try_excl(c, e2))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	if (pe_type(atomic_load_explicit(&e2->hdr, memory_order_acquire)) !=
@@ -325,7 +322,7 @@ static uint64_t reclaim_2m(struct call *c, struct pamt_entry *e2)
 	owner = atomic_load_explicit(&e2->ref, memory_order_relaxed)
 		<< PAGE_SHIFT;
 	if ((st = td_lock(c, owner, TDX_OPERAND_ID_TDR, false, &tdw)) ||
-	    (st = td_state_is(tdw, TD_TEARDOWN, NO_OPERAND)))
+	    (st = td_state_is(tdw, TD_TEARDOWN, TDX_OPERAND_ID_RCX)))
 		return st;
 	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
 	pe_set_type(e2, PT_NDA);
@@ -355,13 +352,14 @@ static uint64_t reclaim_4k(struct call *c)
 	if (type == PT_TDR) {
 		if (!(tdw = page_words(c->m, r->rcx)))
 			return TDX_MODEL_FATAL;
-		if ((st = td_state_is(tdw, TD_TEARDOWN, NO_OPERAND)))
+		if ((st = td_state_is(tdw, TD_TEARDOWN, TDX_OPERAND_ID_RCX)))
 			return st;
 		if (wload(tdw, TDW_CHILDREN))
-			return TDX_TD_ASSOCIATED_PAGES_EXIST;
+			return st_err(TDX_TD_ASSOCIATED_PAGES_EXIST,
+				      TDX_OPERAND_ID_RCX);
 	} else {
 		if ((st = td_lock(c, owner, TDX_OPERAND_ID_TDR, false, &tdw)) ||
-		    (st = td_state_is(tdw, TD_TEARDOWN, NO_OPERAND)))
+		    (st = td_state_is(tdw, TD_TEARDOWN, TDX_OPERAND_ID_RCX)))
 			return st;
 		wadd(tdw, TDW_CHILDREN, -1);
 	}
