@@ -2,10 +2,10 @@
  * leaf_pamt.c - TDH.PHYMEM.PAMT.ADD and TDH.PHYMEM.PAMT.REMOVE.
  *
  * Each leaf is one validation ladder in the order of DESIGN §2 with a
- * single exit (the caller releases the locks).  ADD locks the target's 2M
- * entry exclusively and, for each pair page in another 2 MiB range, that
- * page's entry shared (its 4K entry if its range has a pair, else its 2M
- * entry).  REMOVE locks the target's 2M entry only.
+ * single exit (the caller releases the locks).  Like the module's PAMT
+ * walk, ADD and REMOVE take the target's 1G entry shared and its 2M entry
+ * exclusively; ADD also walks each pair page lying in another 2 MiB range
+ * shared (1G, 2M, and its 4K entry if that range has a pair).
  */
 #include "tdxmod/model.h"
 
@@ -19,8 +19,22 @@ static uint64_t pamt_rcx_check(struct tdxmod *m, uint64_t rcx)
 	return 0;
 }
 
+/* The module's walk to a range's 2M entry: 1G shared, 2M exclusive.
+ * NULL if either try-lock fails. */
+static struct pamt_entry *lock_2m_excl(struct call *c, uint64_t base)
+{
+	struct tdmr *t = tdmr_of(c->m, base);
+	struct pamt_entry *e1 = pe_get(c->m, pe_addr_1g(t, base));
+	struct pamt_entry *e2 = pe_get(c->m, pe_addr_2m(t, base));
+
+	if (!e1 || !e2 || !pe_try_shared(c, e1) || !pe_try_excl(c, e2))
+		return NULL;
+	return e2;
+}
+
 /*
- * Shared walk of a would-be pair page lying outside the target range:
+ * Shared walk (1G, 2M, then 4K if the range has a pair) of a would-be
+ * pair page lying outside the target range:
  * BUSY|op on contention, PAGE_NOT_FREE|op if the module uses it.
  */
 uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
@@ -28,12 +42,15 @@ uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
 {
 	struct tdxmod *m = c->m;
 	struct tdmr *t;
-	struct pamt_entry *e2, *e4;
+	struct pamt_entry *e1, *e2, *e4;
 	uint64_t h2;
 
 	if ((hpa & ~(TDX_2M_SIZE - 1)) == target2m)
 		return 0;
 	t = tdmr_of(m, hpa);
+	e1 = pe_get(m, pe_addr_1g(t, hpa));
+	if (!e1 || !pe_try_shared(c, e1))
+		return st_err(TDX_OPERAND_BUSY, op);
 	e2 = pe_get(m, pe_addr_2m(t, hpa));
 	if (!e2 || !pe_try_shared(c, e2))
 		return st_err(TDX_OPERAND_BUSY, op);
@@ -86,8 +103,7 @@ uint64_t leaf_pamt_add(struct call *c)
 		return st;
 	if (!tdmr_of(m, base))
 		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_RCX);
-	e2 = pe_get(m, pe_addr_2m(tdmr_of(m, base), base));
-	if (!e2 || !pe_try_excl(c, e2))
+	if (!(e2 = lock_2m_excl(c, base)))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	if (pe_type(atomic_load_explicit(&e2->hdr, memory_order_acquire)) !=
 	    PT_NDA)
@@ -146,8 +162,7 @@ uint64_t leaf_pamt_remove(struct call *c)
 		return st;
 	if (!tdmr_of(m, base))
 		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_RCX);
-	e2 = pe_get(m, pe_addr_2m(tdmr_of(m, base), base));
-	if (!e2 || !pe_try_excl(c, e2))
+	if (!(e2 = lock_2m_excl(c, base)))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
 	if (pe_type(h) != PT_PAMT)
