@@ -74,9 +74,11 @@ void tdxmod_destroy(struct tdxmod *m);
  * TDH.SYS.RD the metadata, TDMRs = the CMRs (one per CMR, split into at
  * most TDXMOD_MAX_TDMRS), PAMT areas (1G, 2M, and 4K array or bitmap)
  * placed contiguously from area_base upward, TDMR_INFO array written there
- * too, TDH.SYS.CONFIG (Dynamic PAMT on if dpamt and supported), then
+ * too, TDH.SYS.CONFIG (Dynamic PAMT on if dpamt and supported; global
+ * HKID = hkid_max, so TDs use hkid_min..hkid_max-1), then
  * TDH.SYS.TDMR.INIT for each TDMR.  On success *area_end is the first byte
- * after everything placed.  0, or -1 with a message in err.
+ * after everything placed.  0, or -1 with a message in err (which names
+ * the failing leaf and status).  Concurrency: no other call on m.
  * For dpamt replay and tests; the host manager does its own set-up.
  */
 int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
@@ -138,7 +140,10 @@ struct tdxmod_leaf_stats {
 void tdxmod_leaf_stats(const struct tdxmod *m, unsigned leaf,
 		       struct tdxmod_leaf_stats *out);
 
-/* Bytes of host memory the model itself holds (sparse storage, tables). */
+/* Bytes of host memory the model itself holds (sparse storage, tables).
+ * Storage dropped by the module is pooled for reuse, so this follows the
+ * peak of pages in use, never the simulated memory size.
+ * Concurrency: any time (relaxed read). */
 uint64_t tdxmod_footprint_bytes(const struct tdxmod *m);
 
 /*
