@@ -152,6 +152,8 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 		  void (*seamcall)(void *ctx, struct tdx_regs *regs),
 		  void *seamcall_ctx);
 void vmm_host_fini(struct vmm_host *h);
+/* Report one error line through h->error.  Any thread (the sink must be
+ * thread-safe). */
 void vmm_error(struct vmm_host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -179,6 +181,7 @@ void vmm_td_free(struct vmm_td *td);
 /* Note that this TD took (+1) or dropped (-1) a 4K module page at pa, or
  * n of them.  Any vCPU of the TD. */
 void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta);
+/* Pure functions of the TD's spec (any thread): */
 /* Is the chunk c of the TD backed at 2M under the huge_pct share? */
 bool vmm_chunk_is_huge(const struct vmm_td *td, uint64_t c);
 /* Pages of chunk c the TD touches at boot (touch_pct), as a bitmap test. */
@@ -193,15 +196,19 @@ unsigned vmm_convert_count(const struct vmm_td *td);
  * every page.  The private pages are reclaimed by vmm_vcpu_reclaim (run it
  * for every vCPU first, concurrently if wanted), then vmm_td_destroy does
  * S-EPT, TDCX, TDVPR, TDCS, TDR.  Legacy VMs skip all module calls. */
+/* Concurrency: create, teardown_begin and destroy run on one thread per
+ * TD with no vCPU work running on it; other TDs may run anything. */
 int vmm_td_create(struct vmm_td *td);
 int vmm_td_teardown_begin(struct vmm_td *td);
 void vmm_vcpu_reclaim(struct vmm_vcpu *v);
 void vmm_td_destroy(struct vmm_td *td);
 
-/* ---- vCPU work (fault.c, huge.c, convert.c) -------------------------------
+/* ---- vCPU work (fault.c, huge.c, convert.c, vcpu.c, pages.c) ------------
  * vmm_vcpu_boot: fault in the vCPU's share (touch_pct, huge_pct), then
- * convert convert_pct of it to shared and back.  Runs on the vCPU's own
- * thread; vCPUs of one TD and of different TDs run concurrently. */
+ * convert convert_pct of it to shared and back.  Every function below
+ * runs on the vCPU's own thread, on chunks of its own share; vCPUs of one
+ * TD and of different TDs run concurrently (level-2/3 S-EPT adds are
+ * serialised per TD by mmu_lock inside vmm_sept_ensure). */
 void vmm_vcpu_boot(struct vmm_vcpu *v);
 /* Work units vmm_vcpu_boot will count in v->faults. */
 uint64_t vmm_vcpu_work(const struct vmm_vcpu *v);
@@ -213,10 +220,13 @@ int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page);
 void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt);
 /* Should a fault that failed with err after 'attempt' tries go on? */
 bool vmm_fault_again(int err, unsigned attempt);
+/* 0 mapped, 1 no free 2 MiB block (map it at 4K), or an error. */
 int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk);
+/* Split a 2M chunk (DEMOTE): 0 or an error (chunk unchanged). */
 int vmm_demote(struct vmm_vcpu *v, uint64_t chunk);
 /* 0 merged, 1 left split (module stayed BUSY), or an error. */
 int vmm_promote(struct vmm_vcpu *v, uint64_t chunk);
+/* First n pages of the chunk to shared and back: 0 or an error. */
 int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n);
 /* S-EPT: make sure the tables above gpa down to level 'lowest' exist
  * (called inside the fault section: pages come from v->stash). */
@@ -233,7 +243,7 @@ int vmm_page_alloc(struct vmm_vcpu *v, uint64_t *pa);
 void vmm_page_free(struct vmm_vcpu *v, uint64_t pa);
 void vmm_pages_flush(struct vmm_vcpu *v);
 
-/* Legacy VM pages (legacy.c). */
+/* Legacy VM pages (legacy.c), on the vCPU's thread. */
 void vmm_legacy_boot(struct vmm_vcpu *v);
 void vmm_legacy_reclaim(struct vmm_vcpu *v);
 
