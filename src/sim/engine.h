@@ -34,7 +34,9 @@ struct engine {
 };
 
 uint64_t engine_now_ns(void);
+/* Append an error line to the report; any thread (err_lock). */
 void engine_error(void *arg, const char *msg);
+/* Emit a timeline event; engine thread only. */
 void engine_event(struct engine *e, const char *what, int guest);
 
 /* Run fn on every vCPU in vcpus[0..n) on worker threads (sc->threads cap;
