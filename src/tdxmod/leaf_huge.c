@@ -33,6 +33,8 @@ static uint64_t lock_l1(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 		if (!(v & SE_PRESENT) || (v & SE_LEAF))
 			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
 		table = v & SE_PA_MASK;
+		if (!sept_pa_ok(c->m, table))
+			return TDX_MODEL_FATAL;
 	}
 	if (!se_try_shared(c, parent))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
@@ -198,6 +200,8 @@ uint64_t leaf_page_demote(struct call *c)
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
 	p = val & SE_PA_MASK;
+	if (!sept_pa_ok(c->m, p))
+		return TDX_MODEL_FATAL;
 	if ((st = lock_2m_page(c, p, r->rdx, &e2)) ||
 	    (c->m->dpamt && (st = demote_pair(c, p))))
 		return st;
@@ -317,6 +321,8 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
 	table = val & SE_PA_MASK;
+	if (!sept_pa_ok(c->m, table))
+		return TDX_MODEL_FATAL;
 	*base = promote_base(c->m, table);
 	if (*base == UINT64_MAX || !tdmr_of(c->m, *base))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,

@@ -56,6 +56,8 @@ static uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw,
 		if (!(v & SE_PRESENT) || (v & SE_LEAF))
 			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
 		table = v & SE_PA_MASK;
+		if (!sept_pa_ok(c->m, table))
+			return TDX_MODEL_FATAL;
 	}
 	if (parent) {
 		if (!se_try_shared(c, parent))
@@ -192,6 +194,8 @@ uint64_t leaf_sept_remove(struct call *c)
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
 	table = p.val & SE_PA_MASK;
+	if (!sept_pa_ok(c->m, table))
+		return TDX_MODEL_FATAL;
 	for (unsigned i = 0; i < 512; i++)
 		if (mem_load(c->m, table + i * 8))
 			return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
@@ -317,6 +321,8 @@ uint64_t leaf_page_remove(struct call *c)
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
 	pa = p.val & SE_PA_MASK;
+	if (!sept_pa_ok(c->m, pa))
+		return TDX_MODEL_FATAL;
 	if (lvl) {
 		w.e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, pa), pa));
 		if (!w.e2 || !pe_try_excl(c, w.e2))

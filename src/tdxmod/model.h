@@ -248,6 +248,7 @@ void model_fatal(struct tdxmod *m, const char *fmt, ...)
 uint64_t st_err(uint64_t cls, uint32_t op);
 uint64_t hpa_check(struct tdxmod *m, uint64_t pa, uint64_t align,
 		   uint32_t op);
+bool sept_pa_ok(struct tdxmod *m, uint64_t pa);
 
 /* Result of a walk to a page's 4K entry (page-assigning leaves). */
 struct walk4k {

@@ -79,6 +79,17 @@ uint64_t hpa_check(struct tdxmod *m, uint64_t pa, uint64_t align,
 	return 0;
 }
 
+/* A PA read back from an S-EPT entry the model wrote must be a page in a
+ * TDMR; anything else means the S-EPT page was overwritten: fatal. */
+bool sept_pa_ok(struct tdxmod *m, uint64_t pa)
+{
+	if (tdmr_of(m, pa))
+		return true;
+	model_fatal(m, "corrupt S-EPT entry: PA 0x%llx outside every TDMR",
+		    (unsigned long long)pa);
+	return false;
+}
+
 uint64_t pe_addr_1g(const struct tdmr *t, uint64_t pa)
 {
 	return t->pamt_1g + ((pa - t->base) >> 30) * 16;

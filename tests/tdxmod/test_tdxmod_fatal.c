@@ -88,6 +88,44 @@ static void test_sept_pamt_disagree(void **state)
 	tdxmod_destroy(m);
 }
 
+/* The host overwrites S-EPT pages with PAs outside memory: the leaves
+ * that follow them go fatal instead of touching anything out of bounds. */
+static void test_garbage_in_sept(void **state)
+{
+	const unsigned leaves[] = {TDH_MEM_PAGE_REMOVE, TDH_MEM_SEPT_REMOVE,
+				   TDH_MEM_PAGE_AUG, TDH_MEM_PAGE_DEMOTE,
+				   TDH_MEM_PAGE_PROMOTE};
+
+	/* which entry to overwrite, with what, and the GPA to act on */
+	const struct {
+		unsigned table; /* td.sept[table] */
+		unsigned idx;
+		bool leaf;
+		uint64_t rcx;
+	} how[] = {
+		{2, 3, true, 0x3000},     /* PAGE.REMOVE follows a leaf */
+		{1, 0, false, 0 | 1},     /* SEPT.REMOVE follows a table */
+		{0, 0, false, 0x5000},    /* AUG walks through a table */
+		{1, 0, true, 0 | 1},      /* DEMOTE follows a 2M leaf */
+		{1, 0, false, 0 | 1},     /* PROMOTE follows a table */
+	};
+
+	for (unsigned k = 0; k < 5; k++) {
+		struct tdxmod *m = tm_model(MEM, true);
+		struct tm_td td;
+		uint64_t junk = 0x000FFFFFFFFFF001ULL | (how[k].leaf ? 2 : 0);
+
+		tm_td_build(m, &td, 0x10000000, P, 3);
+		tdxmod_phys_write(m, td.sept[how[k].table] + how[k].idx * 8,
+				  &junk, 8);
+		TM_EXPECT(tm_sc(m, leaves[k], how[k].rcx, td.tdr,
+				0x10100000, NULL),
+			  TDX_MODEL_FATAL);
+		assert_non_null(strstr(tdxmod_fatal_reason(m), "S-EPT"));
+		tdxmod_destroy(m);
+	}
+}
+
 /* A stray bitmap bit is a violation the check reports. */
 static void test_check_sees_bitmap(void **state)
 {
@@ -157,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_in_pair),
 		cmocka_unit_test(test_page_count_mismatch),
 		cmocka_unit_test(test_sept_pamt_disagree),
+		cmocka_unit_test(test_garbage_in_sept),
 		cmocka_unit_test(test_check_sees_bitmap),
 		cmocka_unit_test(test_hostile_operands),
 	};
