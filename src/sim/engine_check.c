@@ -149,6 +149,26 @@ static unsigned check_accounting(struct engine *e, uint64_t guests)
 			 held);
 }
 
+/* Both directions of invariant 2 from the VMM's side: for every host
+ * range, the 4K module pages the guests hold there = the host refcount
+ * (dpamt_check walks only the ranges the manager knows). */
+static unsigned check_refcounts(struct engine *e)
+{
+	unsigned bad = 0;
+
+	for (uint64_t r = 0; r < e->vh.n_ranges && bad < 4; r++) {
+		uint32_t n = held(e, r * VMM_2M);
+		uint32_t refs = dpamt_refcount(e->mh.dp, r * VMM_2M);
+
+		if (n != refs)
+			bad += violation(e, "invariant: range 0x%llx: guests "
+					 "hold %llu 4K module pages, refcount "
+					 "says otherwise",
+					 r * VMM_2M, n);
+	}
+	return bad;
+}
+
 struct vmm_check {
 	struct engine *e;
 	unsigned bad;
@@ -170,6 +190,7 @@ static void *check_guests(void *arg)
 			    other_pages(&e->tds[i], e->vh.tdcs_pages,
 					e->vh.tdcx_pages);
 	}
+	vc->bad += check_refcounts(e);
 	return NULL;
 }
 
