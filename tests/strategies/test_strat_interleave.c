@@ -8,6 +8,8 @@
  *    REMOVE (lockless: it is seen waiting on T) installs afresh after it;
  *  - a get arriving while another get is between its decision and its
  *    ADD: one ADD only;
+ *  - a get arriving while the retry pass removes an idle pair (its REMOVE
+ *    still BUSY): the pass finishes, the get installs afresh;
  *  - the seed's CPU0/CPU1 race: the pair stays, MNG.CREATE succeeds;
  *  - a range whose install is stalled does not hold up another range
  *    (no global serialisation: would hang under global-lock).
@@ -86,11 +88,11 @@ static void sched_fini(struct sched *s)
 	}
 }
 
-/* One get or put run on its own thread under a role. */
+/* One get, put or retry pass run on its own thread under a role. */
 struct op {
 	struct model_host *h;
 	int role;
-	bool put;
+	bool put, retry;
 	uint64_t pa;
 	int result;
 	pthread_t t;
@@ -101,8 +103,11 @@ static void *op_main(void *arg)
 	struct op *o = arg;
 
 	role = o->role;
-	o->result = o->put ? dpamt_put(o->h->dp, o->pa, NULL)
-			   : dpamt_get(o->h->dp, o->pa, NULL);
+	if (o->retry)
+		o->result = (int)dpamt_retry_deferred(o->h->dp);
+	else
+		o->result = o->put ? dpamt_put(o->h->dp, o->pa, NULL)
+				   : dpamt_get(o->h->dp, o->pa, NULL);
 	return NULL;
 }
 
@@ -110,6 +115,12 @@ static void op_start(struct op *o, struct model_host *h, int r, bool put,
 		     uint64_t pa)
 {
 	*o = (struct op){ .h = h, .role = r, .put = put, .pa = pa };
+	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
+}
+
+static void op_start_retry(struct op *o, struct model_host *h, int r)
+{
+	*o = (struct op){ .h = h, .role = r, .retry = true };
 	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
 }
 
@@ -243,6 +254,58 @@ static void test_get_during_install(void **state)
 	finish(&h, &s);
 }
 
+/* PAMT.REMOVE answers BUSY while armed. */
+static bool remove_busy(void *arg, struct tdx_regs *r)
+{
+	atomic_bool *armed = arg;
+
+	if (r->rax != TDH_PHYMEM_PAMT_REMOVE || !atomic_load(armed))
+		return false;
+	r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+	return true;
+}
+
+/* A get arrives while the retry pass is removing the idle pair. */
+static void test_get_during_retry(void **state)
+{
+	bool lockless = *(const enum dpamt_strategy *)*state ==
+			DPAMT_STRATEGY_LOCKLESS;
+	struct dpamt_check_opts o = { 0 };
+	struct sched s = { .n = 0 };
+	struct stop *a_stop, *b_stop;
+	atomic_bool armed = true;
+	struct model_host h;
+	struct op a, b;
+
+	host(&h, state, &s);
+	h.mo.seamcall_filter = remove_busy;
+	h.mo.filter_arg = &armed;
+	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
+	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0); /* BUSY: idle */
+	assert_true(dpamt_range_idle(h.dp, R));
+	a_stop = add_stop(&s, 1, DPAMT_YP_BUSY_RETRY);
+	b_stop = add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
+					  : DPAMT_YP_GET_FAST_MISS);
+	op_start_retry(&a, &h, 1);
+	sem_wait(&a_stop->reached); /* A owns R's REMOVE, still BUSY */
+	atomic_store(&armed, false);
+	op_start(&b, &h, 2, false, PZ);
+	sem_wait(&b_stop->reached);
+	sem_post(&b_stop->go);
+	sem_post(&a_stop->go);
+	assert_int_equal(op_join(&a), 0); /* nothing left pending */
+	assert_int_equal(op_join(&b), 0);
+	/* A removed the idle pair, B installed a fresh one after it. */
+	assert_int_equal(st_removes_ok(&h), 1);
+	assert_int_equal(adds(&h), 2);
+	assert_int_equal(dpamt_refcount(h.dp, R), 1);
+	assert_false(dpamt_range_idle(h.dp, R));
+	assert_int_equal(dpamt_idle_ranges(h.dp), 0);
+	assert_int_equal(ht_check(&h, &o), 0);
+	assert_int_equal(dpamt_put(h.dp, PZ, NULL), 0);
+	finish(&h, &s);
+}
+
 /* The seed's CPU0/CPU1 race: CPU1's put must not take CPU0's pair. */
 static void test_seed_race(void **state)
 {
@@ -313,6 +376,7 @@ int main(void)
 		PER_STRAT(test_double_remove_trap),
 		PER_STRAT(test_get_during_remove),
 		PER_STRAT(test_get_during_install),
+		PER_STRAT(test_get_during_retry),
 		PER_STRAT(test_seed_race),
 		PER_STRAT(test_other_range_proceeds),
 	};
