@@ -132,10 +132,16 @@ struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
 	return get_page(m, &leaf->p[(pa >> 12) & 511], alloc);
 }
 
+/* No storage for pa: metadata pointing outside simulated memory (the
+ * host corrupted it) or the host process is out of memory. */
 void mem_oom(struct tdxmod *m, uint64_t pa)
 {
-	model_fatal(m, "out of host memory for page 0x%llx",
-		    (unsigned long long)pa);
+	if (pa >= m->cfg.mem_bytes)
+		model_fatal(m, "corrupt metadata points at 0x%llx, outside "
+			    "memory", (unsigned long long)pa);
+	else
+		model_fatal(m, "out of host memory for page 0x%llx",
+			    (unsigned long long)pa);
 }
 
 /* The module zeroes the page: forget its storage. */

@@ -251,26 +251,32 @@ void pe_set_type(struct pamt_entry *e, unsigned type)
 }
 
 /* ---- Page bitmap (dynamic mode): 1 bit per 4 KiB page of a TDMR -------- */
+/* Address of pa's bitmap word, or 0 when pa is in no TDMR (a PA taken
+ * from a corrupted entry): such a page reads as unmarked and can never be
+ * marked. */
 static uint64_t bitmap_word_pa(struct tdxmod *m, uint64_t pa, uint64_t *bit)
 {
-	struct tdmr *t = &m->tdmr[m->gib_tdmr[pa >> 30]];
-	uint64_t idx = (pa - t->base) >> PAGE_SHIFT;
+	struct tdmr *t = tdmr_of(m, pa);
+	uint64_t idx;
 
+	if (!t)
+		return 0;
+	idx = (pa - t->base) >> PAGE_SHIFT;
 	*bit = 1ULL << (idx & 63);
 	return t->pamt_4k + (idx >> 6) * 8;
 }
 
 bool bitmap_test(struct tdxmod *m, uint64_t pa)
 {
-	uint64_t bit, wpa = bitmap_word_pa(m, pa, &bit);
+	uint64_t bit = 0, wpa = bitmap_word_pa(m, pa, &bit);
 
-	return (mem_load(m, wpa) & bit) != 0;
+	return wpa && (mem_load(m, wpa) & bit) != 0;
 }
 
 bool bitmap_test_and_set(struct tdxmod *m, uint64_t pa)
 {
-	uint64_t bit, wpa = bitmap_word_pa(m, pa, &bit);
-	_Atomic uint64_t *w = mem_word(m, wpa, true);
+	uint64_t bit = 0, wpa = bitmap_word_pa(m, pa, &bit);
+	_Atomic uint64_t *w = wpa ? mem_word(m, wpa, true) : NULL;
 
 	if (!w)
 		return true;
@@ -280,8 +286,8 @@ bool bitmap_test_and_set(struct tdxmod *m, uint64_t pa)
 
 void bitmap_clear(struct tdxmod *m, uint64_t pa)
 {
-	uint64_t bit, wpa = bitmap_word_pa(m, pa, &bit);
-	_Atomic uint64_t *w = mem_word(m, wpa, true);
+	uint64_t bit = 0, wpa = bitmap_word_pa(m, pa, &bit);
+	_Atomic uint64_t *w = wpa ? mem_word(m, wpa, true) : NULL;
 
 	if (w)
 		atomic_fetch_and_explicit(w, ~bit, memory_order_acq_rel);
@@ -290,8 +296,10 @@ void bitmap_clear(struct tdxmod *m, uint64_t pa)
 /* Any page of the 2 MiB range at pa2m marked in the bitmap? */
 bool bitmap_any_in_2m(struct tdxmod *m, uint64_t pa2m)
 {
-	uint64_t bit, wpa = bitmap_word_pa(m, pa2m, &bit);
+	uint64_t bit = 0, wpa = bitmap_word_pa(m, pa2m, &bit);
 
+	if (!wpa)
+		return true;
 	for (unsigned i = 0; i < PAGES_PER_2M / 64; i++)
 		if (mem_load(m, wpa + i * 8))
 			return true;

@@ -126,6 +126,30 @@ static void test_garbage_in_sept(void **state)
 	}
 }
 
+/* The host overwrites the static 2M array: a pair pointing outside
+ * memory makes PAMT.REMOVE fatal (the pages are not marked), and AUG
+ * through it never reaches outside the model's storage. */
+static void test_garbage_in_2m_array(void **state)
+{
+	struct tdxmod *m = tm_model(MEM, true);
+	uint64_t e2 = tm_entry_2m_pa(m, MEM, R1);
+	uint64_t junk = 0xFFFFFFF0FFFFFFF0ULL;
+
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
+	tdxmod_phys_write(m, e2 + 8, &junk, 8);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, R1 + 5 * PG, 1, 0, NULL),
+		  TDX_MODEL_FATAL);
+	assert_non_null(strstr(tdxmod_fatal_reason(m), "outside memory"));
+	tdxmod_destroy(m);
+
+	m = tm_model(MEM, true);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
+	tdxmod_phys_write(m, e2 + 8, &junk, 8);
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), TDX_MODEL_FATAL);
+	assert_non_null(strstr(tdxmod_fatal_reason(m), "bitmap"));
+	tdxmod_destroy(m);
+}
+
 /* A stray bitmap bit is a violation the check reports. */
 static void test_check_sees_bitmap(void **state)
 {
@@ -196,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_page_count_mismatch),
 		cmocka_unit_test(test_sept_pamt_disagree),
 		cmocka_unit_test(test_garbage_in_sept),
+		cmocka_unit_test(test_garbage_in_2m_array),
 		cmocka_unit_test(test_check_sees_bitmap),
 		cmocka_unit_test(test_hostile_operands),
 	};
