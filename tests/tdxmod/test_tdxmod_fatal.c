@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -213,6 +214,76 @@ static void test_hostile_operands(void **state)
 	tdxmod_destroy(m);
 }
 
+/* Random host stores into the model's own metadata (static 2M array,
+ * pair pages, S-EPT pages, control pages) between random SEAMCALLs with
+ * plausible operands: whatever the answers, nothing is read or written
+ * out of bounds (ASan) and nothing crashes; introspection still works. */
+static void test_random_corruption(void **state)
+{
+	uint64_t seed = tm_seed(99);
+	struct tdxmod *m = tm_model(MEM, true);
+	struct tm_td td;
+	uint64_t targets[16], n = 0, e2 = tm_entry_2m_pa(m, MEM, R1);
+	const unsigned leaves[] = {
+		TDH_MEM_PAGE_AUG, TDH_MEM_PAGE_REMOVE, TDH_MEM_SEPT_ADD,
+		TDH_MEM_SEPT_REMOVE, TDH_PHYMEM_PAMT_ADD, TDH_PHYMEM_PAMT_REMOVE,
+		TDH_PHYMEM_PAGE_RECLAIM, TDH_MEM_PAGE_DEMOTE,
+		TDH_MEM_PAGE_PROMOTE, TDH_MNG_ADDCX, TDH_VP_ADDCX,
+		TDH_MNG_KEY_FREEID, TDH_MEM_RANGE_BLOCK,
+	};
+	char err[256];
+
+	tm_td_build(m, &td, 0x10000000, P, 3);
+	TM_EXPECT(tm_pamt_add(m, R1, P + 8 * PG, P + 9 * PG), TDX_SUCCESS);
+	for (unsigned i = 0; i < 8; i++)
+		TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, (i + 1) * PG, td.tdr,
+				R1 + i * PG, NULL), TDX_SUCCESS);
+	targets[n++] = e2 & ~(PG - 1);
+	targets[n++] = P;
+	targets[n++] = P + 8 * PG;
+	targets[n++] = P + 9 * PG;
+	for (unsigned i = 0; i < 3; i++)
+		targets[n++] = td.sept[i];
+	targets[n++] = td.tdr;
+	targets[n++] = td.tdcs[0];
+	targets[n++] = td.tdvpr;
+	for (unsigned k = 0; k < 400; k++) {
+		uint64_t v = tm_rand(&seed), pa;
+		const uint64_t pick[] = {
+			td.tdr, R1, R1 + (v % 512) * PG, td.sept[v % 3],
+			(v % 16) * PG, ((v >> 8) % 4) * 2 * MiB | 1, P + PG,
+			0x10100000, v & 0xFFFFF000ULL,
+		};
+		struct tdx_regs r;
+
+		pa = targets[tm_rand(&seed) % n] + (tm_rand(&seed) % 512) * 8;
+		if (k % 3 == 0)
+			tdxmod_phys_write(m, pa, &v, 8);
+		r = (struct tdx_regs){
+			.rcx = pick[tm_rand(&seed) % 9],
+			.rdx = pick[tm_rand(&seed) % 9],
+			.r8 = pick[tm_rand(&seed) % 9],
+			.r12 = pick[tm_rand(&seed) % 9],
+			.r13 = pick[tm_rand(&seed) % 9],
+		};
+		tm_sc_regs(m, leaves[tm_rand(&seed) % 13], &r);
+		if (tdxmod_is_fatal(m))
+			break;
+	}
+	/* introspection of a broken model must still be memory safe */
+	tdxmod_check(m, err, sizeof(err));
+	printf("after corruption: fatal=%d %s\n", tdxmod_is_fatal(m),
+	       tdxmod_fatal_reason(m));
+	for (unsigned i = 0; i < n; i++) {
+		struct tdxmod_page_info pi;
+		struct tdxmod_range_info ri;
+
+		tdxmod_page_info(m, targets[i], &pi);
+		tdxmod_range_info(m, targets[i], &ri);
+	}
+	tdxmod_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_in_2m_array),
 		cmocka_unit_test(test_check_sees_bitmap),
 		cmocka_unit_test(test_hostile_operands),
+		cmocka_unit_test(test_random_corruption),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
