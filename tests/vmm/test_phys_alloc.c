@@ -280,6 +280,13 @@ static void *worker_main(void *p)
 				phys_free_2m(w->a, pa);
 			continue;
 		}
+		if (rnd(&s) % 256 == 2) {
+			uint64_t bytes = 4096 * (1 + rnd(&s) % 8);
+
+			if (phys_alloc_contig(w->a, bytes, 4096, &pa) == 0)
+				phys_free_contig(w->a, pa, bytes);
+			continue;
+		}
 		if (rnd(&s) % 64 == 1) {
 			uint64_t b[16];
 			unsigned n = phys_alloc_pages(w->a, w->id, 16, b);
