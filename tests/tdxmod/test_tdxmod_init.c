@@ -351,6 +351,30 @@ static void test_footprint(void **state)
 	assert_true(f1 > f0);
 	assert_true(f1 - f0 < 64 * 64 * 1024);
 	tdxmod_destroy(m);
+
+	/* pair storage handed back by PAMT.REMOVE is reused: 100 cycles of
+	 * ADD, a TDR in the range (storage written), teardown, REMOVE over 8
+	 * ranges keep the footprint of the first 8 (the reclaimed TDR pages
+	 * keep their contents, as host memory does) */
+	m = tm_model(16 * GiB, true);
+	for (unsigned i = 0; i < 100; i++) {
+		uint64_t r = (uint64_t)(i % 8) * 2 * MiB, p = 8 * GiB + i * 2 * PG;
+
+		TM_EXPECT(tm_pamt_add(m, r, p, p + PG), TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, r, 5, 0, NULL), TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, TDH_MNG_VPFLUSHDONE, r, 0, 0, NULL),
+			  TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, TDH_MNG_KEY_FREEID, r, 0, 0, NULL),
+			  TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, TDH_PHYMEM_PAGE_RECLAIM, r, 0, 0, NULL),
+			  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+		TM_EXPECT(tm_pamt_remove(m, r, NULL, NULL), TDX_SUCCESS);
+		if (i == 7)
+			f0 = tdxmod_footprint_bytes(m);
+	}
+	assert_int_equal(tdxmod_footprint_bytes(m), f0);
+	tm_check_ok(m);
+	tdxmod_destroy(m);
 }
 
 int main(void)
