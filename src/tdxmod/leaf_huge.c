@@ -121,8 +121,6 @@ static uint64_t demote_operands(struct call *c)
 	struct tdx_regs *r = c->r;
 	uint64_t st;
 
-	if ((st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)))
-		return st;
 	if (!c->m->dpamt)
 		return 0;
 	if ((st = hpa_check(c->m, r->r12, TDX_PAGE_SIZE, TDX_OPERAND_ID_R12)))
@@ -175,6 +173,34 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 	e2_set(e2, m->dpamt ? PT_PAMT : PT_NDA, PAGES_PER_2M, ref);
 }
 
+/* DEMOTE's and PROMOTE's RCX: GPA|1, 2 MiB aligned, below 2^48. */
+static uint64_t rcx_2m_check(uint64_t rcx)
+{
+	if (tdx_operand_level(rcx) != TDX_PS_2M || (rcx & 0x1FFFF8ULL) ||
+	    (rcx >> GPA_BITS))
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	return 0;
+}
+
+/* The TD of RDX, locked shared, must be initialised. */
+static uint64_t td_running(struct call *c, _Atomic uint64_t **tdw)
+{
+	uint64_t st = td_lock(c, c->r->rdx, TDX_OPERAND_ID_RDX, false, tdw);
+
+	if (st)
+		return st;
+	if (atomic_load_explicit(&(*tdw)[TDW_STATE], memory_order_acquire) !=
+	    TD_INITIALIZED)
+		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
+			      TDX_OPERAND_ID_RDX);
+	return 0;
+}
+
+/*
+ * In the module's order: TDR and state, RCX, the level-1 S-EPT entry (a
+ * 2M leaf), the new S-EPT page (R8), the new pair's addresses, the 2M
+ * page's PAMT entry (exclusive), then the pair pages' walks and bitmap.
+ */
 uint64_t leaf_page_demote(struct call *c)
 {
 	struct tdx_regs *r = c->r;
@@ -183,17 +209,7 @@ uint64_t leaf_page_demote(struct call *c)
 	struct walk4k w;
 	uint64_t st, val, p;
 
-	if ((st = tdx_operand_level(r->rcx) != TDX_PS_2M ||
-		  (r->rcx & 0x1FFFF8ULL) || (r->rcx >> GPA_BITS)
-		  ? st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX) : 0) ||
-	    (st = demote_operands(c)) ||
-	    (st = td_lock(c, r->rdx, TDX_OPERAND_ID_RDX, false, &tdw)))
-		return st;
-	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
-	    TD_INITIALIZED)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RDX);
-	if ((st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
+	if ((st = td_running(c, &tdw)) || (st = rcx_2m_check(r->rcx)) ||
 	    (st = lock_l1(c, tdw, r->rcx & ~0xFFFULL, &target, &val)))
 		return st;
 	if (!(val & SE_PRESENT) || !(val & SE_LEAF))
@@ -202,7 +218,10 @@ uint64_t leaf_page_demote(struct call *c)
 	p = val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, p))
 		return TDX_MODEL_FATAL;
-	if ((st = lock_2m_page(c, p, r->rdx, &e2)) ||
+	if ((st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
+	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
+	    (st = demote_operands(c)) ||
+	    (st = lock_2m_page(c, p, r->rdx, &e2)) ||
 	    (c->m->dpamt && (st = demote_pair(c, p))))
 		return st;
 	demote_commit(c, p, e2);
@@ -359,16 +378,8 @@ uint64_t leaf_page_promote(struct call *c)
 	uint64_t st, base = 0, tdr = r->rdx, table = 0;
 	bool hint;
 
-	if ((st = tdx_operand_level(r->rcx) != TDX_PS_2M ||
-		  (r->rcx & 0x1FFFF8ULL) || (r->rcx >> GPA_BITS)
-		  ? st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX) : 0) ||
-	    (st = td_lock(c, tdr, TDX_OPERAND_ID_RDX, false, &tdw)))
-		return st;
-	if (atomic_load_explicit(&tdw[TDW_STATE], memory_order_acquire) !=
-	    TD_INITIALIZED)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RDX);
-	if ((st = promote_prepare(c, tdw, &target, &base, &table, &e2, &tw)) ||
+	if ((st = td_running(c, &tdw)) || (st = rcx_2m_check(r->rcx)) ||
+	    (st = promote_prepare(c, tdw, &target, &base, &table, &e2, &tw)) ||
 	    (st = lock_512(c, base, atomic_load_explicit(
 				&e2->ref, memory_order_relaxed), tdr, ents)) ||
 	    (st = promote_commit(c, base, e2, ents)))
