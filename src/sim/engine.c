@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t engine_now_ns(void)
 {
@@ -17,6 +18,13 @@ uint64_t engine_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+unsigned engine_online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
 }
 
 void engine_error(void *arg, const char *msg)
@@ -123,6 +131,8 @@ static int host_up(struct engine *e)
 	e->vh.hkid_max = mc.hkid_max - 1;
 	e->vh.error = engine_error;
 	e->vh.error_arg = e;
+	e->rep->pcpus = sc->pcpus ? sc->pcpus : engine_online_cpus();
+	vmm_pcpus_set(&e->vh.pcpus, e->rep->pcpus);
 	/* Frame 0 means "none" in the VMM's arrays: keep page 0 out. */
 	if (phys_is_free(e->mh.alloc, 0))
 		phys_alloc_reserve(e->mh.alloc, 0, 4096);

@@ -34,6 +34,8 @@ struct engine {
 };
 
 uint64_t engine_now_ns(void);
+/* Online CPUs of this machine (at least 1). */
+unsigned engine_online_cpus(void);
 /* Append an error line to the report; any thread (err_lock). */
 void engine_error(void *arg, const char *msg);
 /* Emit a timeline event; engine thread only. */

@@ -163,6 +163,9 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 		return bad(msg, len, "strategy %s is not available in this "
 			   "build; use global-lock",
 			   dpamt_strategy_name(sc->strategy));
+	if (sc->pcpus > SIM_MAX_THREADS)
+		return bad(msg, len, "pcpus=%u is too many; use 0 (the online "
+			   "CPUs) or 1..%u", sc->pcpus, SIM_MAX_THREADS);
 	if (sc->threads > SIM_MAX_THREADS)
 		return bad(msg, len, "threads=%u is too many; use 0 (one per "
 			   "vCPU) or 1..%u", sc->threads, SIM_MAX_THREADS);

@@ -154,6 +154,7 @@ json_object *sim_report_json(const struct sim_report *r)
 	json_object_object_add(root, "host", json_object_new_object());
 	add_u64(json_object_object_get(root, "host"), "mem_bytes",
 		r->host_mem);
+	add_u64(json_object_object_get(root, "host"), "pcpus", r->pcpus);
 	json_object_object_add(root, "pamt", pamt_json(r));
 	json_object_object_add(root, "seamcalls", leaves_json(r));
 	json_object_object_add(root, "lock", pair_json("acquisitions",

@@ -120,6 +120,21 @@ static int opt_threads(struct sim_cli *cli, const char *v, char *msg,
 	return 0;
 }
 
+static int opt_pcpus(struct sim_cli *cli, const char *v, char *msg,
+		     unsigned len)
+{
+	uint64_t n;
+
+	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_THREADS) {
+		snprintf(msg, len, "--pcpus: '%s' is not a CPU count "
+			 "(1..%u; omit it for this machine's CPUs)", v,
+			 SIM_MAX_THREADS);
+		return -1;
+	}
+	cli->sc.pcpus = (unsigned)n;
+	return 0;
+}
+
 static int opt_seed(struct sim_cli *cli, const char *v, char *msg,
 		    unsigned len)
 {
@@ -219,6 +234,7 @@ static const struct opt opts[] = {
 	{"--pamt", true, "static", opt_pamt},
 	{"--strategy", true, "global-lock", opt_strategy},
 	{"--threads", true, "2", opt_threads},
+	{"--pcpus", true, "2", opt_pcpus},
 	{"--seed", true, "7", opt_seed},
 	{"--seamcall-ns", true, "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
 	{"--busy-inject", true, "0.01", opt_busy_inject},

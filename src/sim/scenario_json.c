@@ -267,6 +267,8 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_strategy(c, v, &sc->strategy);
 	if (!strcmp(key, "threads"))
 		return j_unsigned(c, v, key, 1, SIM_MAX_THREADS, &sc->threads);
+	if (!strcmp(key, "pcpus"))
+		return j_unsigned(c, v, key, 1, SIM_MAX_THREADS, &sc->pcpus);
 	if (!strcmp(key, "seed"))
 		return j_uint(c, v, key, 0, UINT64_MAX, &sc->seed);
 	if (!strcmp(key, "seamcall_ns"))
@@ -276,7 +278,7 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 	if (!strcmp(key, "guests"))
 		return j_guests(c, v, sc);
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
-		    "strategy, threads, seed, seamcall_ns, busy_inject, "
+		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
 		    "guests)");
 }
 

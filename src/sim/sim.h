@@ -37,6 +37,10 @@ struct sim_scenario {
 	enum dpamt_mode mode;         /* AUTO = dynamic */
 	enum dpamt_strategy strategy; /* default global-lock */
 	unsigned threads;             /* 0: one per vCPU; N: at most N */
+	/* pCPUs: at most this many vCPU threads work at once (a holder of
+	 * a non-sleeping section is never parked behind another vCPU);
+	 * 0: the machine's online CPUs. */
+	unsigned pcpus;
 	uint64_t seed;
 	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
 	double busy_inject;           /* module BUSY injection rate, 0..1 */
@@ -94,6 +98,7 @@ struct sim_report {
 	enum dpamt_strategy strategy;
 	uint64_t seed;
 	uint64_t host_mem;
+	unsigned pcpus;             /* resolved pCPU count */
 	struct dpamt_stats pamt;    /* manager stats at the end (bytes too) */
 	struct sim_leaf_report leaves[TDX_LEAF_MAX];
 	uint64_t invariant_checks, invariant_violations;

@@ -38,11 +38,13 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	atomic_init(&h->fatal, false);
 	if (pthread_mutex_init(&h->hkid_lock, NULL))
 		return -1;
+	vmm_pcpus_init(&h->pcpus, 0);
 	return 0;
 }
 
 void vmm_host_fini(struct vmm_host *h)
 {
+	vmm_pcpus_fini(&h->pcpus);
 	pthread_mutex_destroy(&h->hkid_lock);
 }
 

@@ -130,14 +130,22 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 	start = n ? rng_next(&v->rng) % n : 0;
 	for (uint64_t k = 0; k < n && !v->stopped; k++) {
 		uint64_t c = v->chunk_first + (start + k) % n;
+		int err;
 
-		if (vmm_chunk_is_huge(td, c) ? boot_chunk_2m(v, c, &done) :
-					       boot_chunk_4k(v, c, &done))
+		vmm_pcpu_enter(&td->h->pcpus);
+		err = vmm_chunk_is_huge(td, c) ? boot_chunk_2m(v, c, &done) :
+						 boot_chunk_4k(v, c, &done);
+		vmm_pcpu_leave(&td->h->pcpus);
+		if (err)
 			v->stopped = true;
 	}
 	for (uint64_t k = 0; k < n && conv && !v->stopped; k++) {
 		uint64_t c = v->chunk_first + k;
-		int err = vmm_convert_chunk(v, c, conv);
+		int err;
+
+		vmm_pcpu_enter(&td->h->pcpus);
+		err = vmm_convert_chunk(v, c, conv);
+		vmm_pcpu_leave(&td->h->pcpus);
 
 		if (err) {
 			vmm_error(td->h, "td %d vcpu %u: conversion of gpa "
@@ -231,11 +239,15 @@ void vmm_vcpu_reclaim(struct vmm_vcpu *v)
 	for (uint64_t c = v->chunk_first; c < v->chunk_first + v->chunk_count &&
 	     !vmm_fatal(td->h); c++) {
 		uint64_t sept = vmm_pfn_pa(td->sept1[c]);
+		int err;
 
+		vmm_pcpu_enter(&td->h->pcpus);
 		reclaim_chunk(v, c);
+		err = sept ? dpamt_reclaim_page(td->h->dp, sept, &v->cache) : 0;
+		vmm_pcpu_leave(&td->h->pcpus);
 		if (!sept)
 			continue;
-		if (dpamt_reclaim_page(td->h->dp, sept, &v->cache)) {
+		if (err) {
 			vmm_error(td->h, "td %d: reclaim of S-EPT page 0x%llx "
 				  "failed", td->index,
 				  (unsigned long long)sept);

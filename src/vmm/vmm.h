@@ -52,6 +52,18 @@
 /* Pages a vCPU takes from / gives back to the allocator in one go. */
 #define VMM_MAG 64u
 
+/* pCPU tokens (pcpu.c): at most n vCPU threads work at once; 0 = all. */
+struct vmm_pcpus {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	unsigned n, free;
+};
+void vmm_pcpus_init(struct vmm_pcpus *p, unsigned n);
+void vmm_pcpus_set(struct vmm_pcpus *p, unsigned n);
+void vmm_pcpus_fini(struct vmm_pcpus *p);
+void vmm_pcpu_enter(struct vmm_pcpus *p);
+void vmm_pcpu_leave(struct vmm_pcpus *p);
+
 /* Everything the TDs of one host share. */
 struct vmm_host {
 	void (*seamcall)(void *ctx, struct tdx_regs *regs);
@@ -62,6 +74,7 @@ struct vmm_host {
 	unsigned tdcs_pages, tdcx_pages, pages_per_get;
 	uint64_t mem_bytes;            /* host memory: PA 0..mem_bytes */
 	uint64_t n_ranges;             /* 2 MiB ranges of host memory */
+	struct vmm_pcpus pcpus;        /* vmm_pcpus_set() after init */
 	pthread_mutex_t hkid_lock;
 	unsigned hkid_min, hkid_max;
 	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
