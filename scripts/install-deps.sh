@@ -2,9 +2,17 @@
 # install-deps.sh - install the Debian packages the build and tests need,
 # only those missing.  Runs `apt-get update` once, and only if something
 # must be installed.
+#   install-deps.sh          everything `make check` needs
+#   install-deps.sh --run    only what building and running `dpamt sim`
+#                            needs (gnuplot for --plot included)
 set -eu
 
-PKGS="cmake make gcc pkg-config libcmocka-dev libjson-c-dev gnuplot-nox spin"
+RUN_PKGS="cmake make gcc pkg-config libjson-c-dev gnuplot-nox"
+case "${1:-}" in
+--run) PKGS="$RUN_PKGS" ;;
+"") PKGS="$RUN_PKGS libcmocka-dev spin" ;;
+*) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do
