@@ -72,6 +72,7 @@ const struct dp_strategy dp_strat_broken_hint = {
 	.put = hint_put,
 	.retry_deferred = hint_retry,
 	.count = dp_count_plain,
-	.adopt = dp_adopt_plain,
-	.release = dp_release_plain,
+	.adopt = dp_locked_adopt,
+	.release = dp_locked_release,
+	.lock_for = dp_lock_global, /* for adopt/release */
 };

@@ -84,6 +84,7 @@ const struct dp_strategy dp_strat_broken_v3_put = {
 	.put = v3_put,
 	.retry_deferred = dp_retry_deferred_locked,
 	.count = dp_count_plain,
-	.adopt = dp_adopt_plain,
-	.release = dp_release_plain,
+	.adopt = dp_locked_adopt,
+	.release = dp_locked_release,
+	.lock_for = dp_lock_global, /* for adopt/release */
 };

@@ -1,9 +1,10 @@
 /*
  * strat_common.c - building blocks shared by the strategies whose
- * refcount word is a plain count: the idle (deferred-remove) retry pass,
- * DEMOTE/PROMOTE bookkeeping, and the temporary page cache used when get
- * is called without one.  (inc_not_zero / dec_not_one are inline in
- * strategy.h: the core's fast path uses them.)
+ * refcount word is a plain count: the idle (deferred-remove) retry pass
+ * and the temporary page cache used when get is called without one.
+ * DEMOTE/PROMOTE bookkeeping takes a range lock: strat_locked.c.
+ * (inc_not_zero / dec_not_one are inline in strategy.h: the core's fast
+ * path uses them.)
  */
 #include "host/strategy.h"
 
@@ -12,39 +13,28 @@ uint32_t dp_count_plain(uint32_t word)
 	return word;
 }
 
-/* DEMOTE installed a pair for idx with n pages in TD use. */
-int dp_adopt_plain(struct dpamt *m, uint64_t idx, uint32_t n)
+/* idx's lock held, idx seen idle: REMOVE its pair; true if still idle. */
+bool dp_retry_range_locked(struct dpamt *m, uint64_t idx)
 {
-	int ret = DPAMT_OK;
+	enum dp_remove_result r;
 
-	dp_lock_acquire(m, &m->lock);
-	if (dp_load_relaxed32(&m->refs[idx]) != 0 || dp_idle_test(m, idx))
-		ret = DPAMT_EINVAL; /* range was 4K-tracked already */
-	else
-		dp_store_release32(&m->refs[idx], n);
-	dp_lock_release(m, &m->lock);
-	if (ret == DPAMT_OK)
-		dp_stat_pair_installed(m);
-	return ret;
+	if (!dp_idle_test(m, idx))
+		return false; /* revived or removed since the scan */
+	if (dp_load_acquire32(&m->refs[idx]) != 0) {
+		dp_idle_clear(m, idx); /* back in use */
+		return false;
+	}
+	r = dp_pair_remove(m, idx, 0);
+	if (r == DP_REMOVE_DONE || r == DP_REMOVE_NO_PAIR) {
+		dp_idle_clear(m, idx);
+		return false;
+	}
+	return true;
 }
 
-/* PROMOTE took idx's pair; its n references go with it. */
-int dp_release_plain(struct dpamt *m, uint64_t idx, uint32_t n)
-{
-	uint32_t v = n;
-	int ret = DPAMT_OK;
-
-	dp_lock_acquire(m, &m->lock);
-	if (!dp_cas_acq_rel32(&m->refs[idx], &v, 0))
-		ret = DPAMT_EINVAL;
-	dp_lock_release(m, &m->lock);
-	if (ret == DPAMT_OK)
-		dp_stat_pair_removed(m);
-	return ret;
-}
-
-/* Lock held.  REMOVE every idle range; returns how many stay idle. */
-unsigned dp_retry_idle_locked(struct dpamt *m)
+/* Call one() on every range in the idle bitmap; count its true answers. */
+unsigned dp_idle_scan(struct dpamt *m,
+		      bool (*one)(struct dpamt *m, uint64_t idx))
 {
 	unsigned pending = 0;
 
@@ -53,23 +43,15 @@ unsigned dp_retry_idle_locked(struct dpamt *m)
 
 		while (bits) {
 			uint64_t idx = w * 64 + (uint64_t)__builtin_ctzll(bits);
-			enum dp_remove_result r;
 
 			bits &= bits - 1;
-			if (dp_load_acquire32(&m->refs[idx]) != 0) {
-				dp_idle_clear(m, idx); /* back in use */
-				continue;
-			}
-			r = dp_pair_remove(m, idx, 0);
-			if (r == DP_REMOVE_DONE || r == DP_REMOVE_NO_PAIR)
-				dp_idle_clear(m, idx);
-			else
-				pending++;
+			pending += one(m, idx);
 		}
 	}
 	return pending;
 }
 
+/* Concurrency: any thread; one pass under the manager's global lock. */
 unsigned dp_retry_deferred_locked(struct dpamt *m)
 {
 	unsigned pending;
@@ -77,7 +59,7 @@ unsigned dp_retry_deferred_locked(struct dpamt *m)
 	if (dp_load_relaxed64(&m->n_idle) == 0)
 		return 0;
 	dp_lock_acquire(m, &m->lock);
-	pending = dp_retry_idle_locked(m);
+	pending = dp_idle_scan(m, dp_retry_range_locked);
 	dp_lock_release(m, &m->lock);
 	return pending;
 }

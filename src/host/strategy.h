@@ -38,6 +38,11 @@ struct dp_strategy {
 	 * (which must still cope with being called after it failed).
 	 */
 	bool plain_fast;
+	/*
+	 * Lock-based strategies (strat_locked.c): the lock that serialises
+	 * installs and removes of range idx.  NULL for the others.
+	 */
+	struct dp_lock *(*lock_for)(struct dpamt *m, uint64_t idx);
 };
 
 extern const struct dp_strategy dp_strat_global_lock;
@@ -75,9 +80,12 @@ static inline bool dp_dec_not_one(dp_atomic32_t *w, uint32_t *seen)
 }
 
 uint32_t dp_count_plain(uint32_t word);
-int dp_adopt_plain(struct dpamt *m, uint64_t idx, uint32_t n);
-int dp_release_plain(struct dpamt *m, uint64_t idx, uint32_t n);
-unsigned dp_retry_idle_locked(struct dpamt *m);
+/* idx's lock held: retry REMOVE of idle idx; true if it stays idle. */
+bool dp_retry_range_locked(struct dpamt *m, uint64_t idx);
+/* Call one() on each idle range; returns how many answered true. */
+unsigned dp_idle_scan(struct dpamt *m,
+		      bool (*one)(struct dpamt *m, uint64_t idx));
+/* retry_deferred: one idle scan under the manager's global lock. */
 unsigned dp_retry_deferred_locked(struct dpamt *m);
 /* A cache for a get called with none: filled here, drained by end. */
 struct dpamt_cache *dp_tmp_cache_begin(struct dpamt *m,
@@ -85,5 +93,22 @@ struct dpamt_cache *dp_tmp_cache_begin(struct dpamt *m,
 				       struct dpamt_cache *tmp, int *err);
 void dp_tmp_cache_end(struct dpamt *m, struct dpamt_cache *given,
 		      struct dpamt_cache *tmp);
+
+/*
+ * The lock-based protocol (strat_locked.c), shared by global-lock and
+ * hashed: each takes m->strat->lock_for(m, idx) where the protocol needs
+ * the range's lock.  Contracts as the vtable slots they fill.
+ */
+struct dp_lock *dp_lock_global(struct dpamt *m, uint64_t idx);
+int dp_locked_get(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast);
+int dp_locked_put(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast);
+int dp_locked_adopt(struct dpamt *m, uint64_t idx, uint32_t n);
+int dp_locked_release(struct dpamt *m, uint64_t idx, uint32_t n);
+/* Range lock held: PAMT.ADD idx's pair (HPA_RANGE_NOT_FREE counts as
+ * done); the caller publishes the reference.  0 or the error. */
+int dp_locked_add(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c);
 
 #endif /* DPAMT_HOST_STRATEGY_H */
