@@ -20,18 +20,10 @@ static int hint_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 	use = dp_tmp_cache_begin(m, c, &tmp, &err);
 	if (err)
 		return err;
-	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
-	switch (dp_pair_add(m, idx, use, &err)) {
-	case DP_ADD_DONE:
-		dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
-		/* fallthrough */
-	case DP_ADD_NOT_FREE:
+	/* BROKEN: no lock, no look at the refcount: always ADD. */
+	err = dp_get_add(m, idx, pa, use);
+	if (!err)
 		dp_fetch_add_acq_rel32(&m->refs[idx], 1);
-		err = DPAMT_OK;
-		break;
-	default:
-		break;
-	}
 	dp_tmp_cache_end(m, c, &tmp);
 	return err;
 }

@@ -5,44 +5,29 @@
  * PAMT.ADD and set 1, and a second put can drop to 0 again: both puts then
  * find 0 under the lock and both call PAMT.REMOVE, the second one getting
  * NO_PAMT_PAGE_PAIR (DESIGN.md section 1).  Kept so the verification can
- * show it catches this.  get is the plain seed get (no idle reuse).
+ * show it catches this.  get is the plain seed get (no idle reuse): the
+ * lock-based get of strat_locked.c with the seed's install step.
  */
 #include "host/strategy.h"
+
+/* Lock held, no reference: the seed's install (no idle reuse). */
+static int v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
+			     struct dpamt_cache *c)
+{
+	int err = dp_get_add(m, idx, pa, c);
+
+	if (!err)
+		dp_fetch_add_acq_rel32(&m->refs[idx], 1);
+	return err;
+}
 
 static int v3_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 		  struct dpamt_cache *c, bool *fast)
 {
-	struct dpamt_cache tmp, *use;
-	int err;
-
-	if (dp_inc_not_zero(&m->refs[idx])) {
-		*fast = true;
-		return DPAMT_OK;
-	}
-	dp_yield(m, DPAMT_YP_GET_FAST_MISS, pa);
-	use = dp_tmp_cache_begin(m, c, &tmp, &err);
-	if (err)
-		return err;
-	dp_lock_acquire(m, &m->lock);
-	if (!dp_inc_not_zero(&m->refs[idx])) {
-		dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
-		switch (dp_pair_add(m, idx, use, &err)) {
-		case DP_ADD_DONE:
-			dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
-			/* fallthrough */
-		case DP_ADD_NOT_FREE:
-			dp_fetch_add_acq_rel32(&m->refs[idx], 1);
-			err = DPAMT_OK;
-			break;
-		default:
-			break;
-		}
-	}
-	dp_lock_release(m, &m->lock);
-	dp_tmp_cache_end(m, c, &tmp);
-	return err;
+	return dp_locked_get_via(m, idx, pa, c, fast, v3_install_locked);
 }
 
+/* BROKEN: the last reference is dropped before the lock is taken. */
 static int v3_put(struct dpamt *m, uint64_t idx, uint64_t pa,
 		  struct dpamt_cache *c, bool *fast)
 {

@@ -27,8 +27,9 @@ struct dp_lock *dp_lock_global(struct dpamt *m, uint64_t idx)
 	return &m->lock;
 }
 
-/* Range lock held: ADD (or find) idx's pair; refcount left to caller. */
-int dp_locked_add(struct dpamt *m, uint64_t idx, uint64_t pa,
+/* The ADD step of a get: ADD (or find) idx's pair; the caller publishes
+ * the reference.  Concurrency: the sound strategies hold idx's lock. */
+int dp_get_add(struct dpamt *m, uint64_t idx, uint64_t pa,
 		  struct dpamt_cache *c)
 {
 	int err = DPAMT_OK;
@@ -57,15 +58,16 @@ static int dp_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 		dp_store_release32(&m->refs[idx], 1);
 		return DPAMT_OK;
 	}
-	err = dp_locked_add(m, idx, pa, c);
+	err = dp_get_add(m, idx, pa, c);
 	if (!err)
 		dp_store_release32(&m->refs[idx], 1);
 	return err;
 }
 
-/* Concurrency: any thread; takes strat->lock_for(idx) on the slow path. */
-int dp_locked_get(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+/* Concurrency: any thread; takes strat->lock_for(idx) on the slow path,
+ * where install() runs if the range still has no reference. */
+int dp_locked_get_via(struct dpamt *m, uint64_t idx, uint64_t pa,
+		      struct dpamt_cache *c, bool *fast, dp_install_fn install)
 {
 	struct dpamt_cache tmp, *use;
 	struct dp_lock *l;
@@ -84,10 +86,17 @@ int dp_locked_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 	if (dp_inc_not_zero(&m->refs[idx]))
 		err = DPAMT_OK; /* installed while we waited */
 	else
-		err = dp_install_locked(m, idx, pa, use);
+		err = install(m, idx, pa, use);
 	dp_lock_release(m, l);
 	dp_tmp_cache_end(m, c, &tmp);
 	return err;
+}
+
+/* Concurrency: any thread; takes strat->lock_for(idx) on the slow path. */
+int dp_locked_get(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast)
+{
+	return dp_locked_get_via(m, idx, pa, c, fast, dp_install_locked);
 }
 
 /* Range lock held: drop one reference; *last if it was the last one. */

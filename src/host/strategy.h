@@ -106,9 +106,16 @@ int dp_locked_put(struct dpamt *m, uint64_t idx, uint64_t pa,
 		  struct dpamt_cache *c, bool *fast);
 int dp_locked_adopt(struct dpamt *m, uint64_t idx, uint32_t n);
 int dp_locked_release(struct dpamt *m, uint64_t idx, uint32_t n);
-/* Range lock held: PAMT.ADD idx's pair (HPA_RANGE_NOT_FREE counts as
- * done); the caller publishes the reference.  0 or the error. */
-int dp_locked_add(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c);
+/* The ADD step of a get, with its yield points: PAMT.ADD idx's pair
+ * (HPA_RANGE_NOT_FREE counts as done); the caller publishes the
+ * reference.  0 or the error.  Sound strategies hold idx's lock. */
+int dp_get_add(struct dpamt *m, uint64_t idx, uint64_t pa,
+	       struct dpamt_cache *c);
+/* Lock held, refs[idx] == 0: make the range usable with one reference. */
+typedef int (*dp_install_fn)(struct dpamt *m, uint64_t idx, uint64_t pa,
+			     struct dpamt_cache *c);
+/* dp_locked_get with another install step (the broken strategies). */
+int dp_locked_get_via(struct dpamt *m, uint64_t idx, uint64_t pa,
+		      struct dpamt_cache *c, bool *fast, dp_install_fn install);
 
 #endif /* DPAMT_HOST_STRATEGY_H */
