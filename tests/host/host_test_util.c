@@ -64,31 +64,50 @@ void ht_host(struct model_host *h, uint64_t mem, const struct dpamt_config *c,
 		fail_msg("model_host_create: %s", msg);
 }
 
-void ht_host_ex(struct model_host *h, uint64_t mem,
-		const struct dpamt_config *c, const struct ht_tweak *tw)
+unsigned ht_model_up(struct tdxmod **mod, struct phys_alloc **alloc,
+		     struct model_ops *mo, uint64_t mem,
+		     const struct ht_tweak *tw)
 {
 	struct tdxmod_config mc;
 	struct phys_range pr = { 0, mem };
-	struct dpamt_config cc = *c;
 	char msg[256] = "";
-	int err;
 
-	memset(h, 0, sizeof(*h));
 	tdxmod_config_default(&mc, mem);
 	mc.busy_inject_prob = tw->busy_prob;
 	mc.busy_inject_seed = tw->seed;
 	mc.dpamt_supported = !tw->no_dpamt;
-	h->mod = tdxmod_create(&mc, msg, sizeof(msg));
-	if (!h->mod)
+	*mod = tdxmod_create(&mc, msg, sizeof(msg));
+	if (!*mod)
 		fail_msg("tdxmod_create: %s", msg);
-	h->alloc = phys_alloc_create(&pr, 1);
-	assert_non_null(h->alloc);
-	model_ops_init(&h->mo, h->mod, h->alloc, tw->core_lock);
+	*alloc = phys_alloc_create(&pr, 1);
+	assert_non_null(*alloc);
+	model_ops_init(mo, *mod, *alloc, tw->core_lock);
+	return mc.hkid_max;
+}
+
+struct dpamt *ht_dpamt_up(const struct dpamt_config *c,
+			  const struct dpamt_ops *ops, unsigned hkid)
+{
+	struct dpamt_config cc = *c;
+	struct dpamt *dp = NULL;
+	int err;
+
 	if (!cc.global_hkid)
-		cc.global_hkid = mc.hkid_max;
-	err = dpamt_create(&cc, &h->mo.ops, &h->dp);
+		cc.global_hkid = hkid;
+	err = dpamt_create(&cc, ops, &dp);
 	if (err)
 		fail_msg("dpamt_create: %s", dpamt_strerror(err));
+	return dp;
+}
+
+void ht_host_ex(struct model_host *h, uint64_t mem,
+		const struct dpamt_config *c, const struct ht_tweak *tw)
+{
+	unsigned hkid;
+
+	memset(h, 0, sizeof(*h));
+	hkid = ht_model_up(&h->mod, &h->alloc, &h->mo, mem, tw);
+	h->dp = ht_dpamt_up(c, &h->mo.ops, hkid);
 }
 
 unsigned ht_check(struct model_host *h, const struct dpamt_check_opts *o)

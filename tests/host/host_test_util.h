@@ -53,6 +53,15 @@ struct ht_tweak {
 };
 void ht_host_ex(struct model_host *h, uint64_t mem,
 		const struct dpamt_config *c, const struct ht_tweak *tw);
+/* ht_host_ex in two steps, for hosts built around other ops: the module
+ * (as tw says) and allocator over [0, mem) with model ops over them in
+ * mo, returning the module's hkid_max; then dpamt_create over ops (global
+ * HKID = hkid unless c sets one).  Both fail the test on error. */
+unsigned ht_model_up(struct tdxmod **mod, struct phys_alloc **alloc,
+		     struct model_ops *mo, uint64_t mem,
+		     const struct ht_tweak *tw);
+struct dpamt *ht_dpamt_up(const struct dpamt_config *c,
+			  const struct dpamt_ops *ops, unsigned hkid);
 
 /* dpamt_check with opts; prints the messages and returns the count. */
 unsigned ht_check(struct model_host *h, const struct dpamt_check_opts *o);

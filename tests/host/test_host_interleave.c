@@ -14,147 +14,49 @@
  *  - a put dropping to 0 while a get is between its check and its ADD,
  *    and two gets racing to install one range: one ADD per 0->1.
  */
-#include <pthread.h>
-#include <semaphore.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
-#include "host/host_test_util.h"
+#include "host/ht_sched.h"
 
 #define MEM (4 * GiB)
 #define R (500 * MiB2)     /* the contested 2 MiB range */
 #define PY (R + 0x3000)    /* page Y */
 #define PZ (R + 0x7000)    /* page Z */
 
-/* The role of the calling thread in a schedule (test code only). */
-static _Thread_local int role = -1;
-
-struct stop {
-	int role;
-	enum dpamt_yield_point where;
-	bool armed;
-	sem_t reached, go;
-};
-
-struct sched {
-	struct stop stops[4];
-	unsigned n;
-};
-
-static void hook(void *arg, enum dpamt_yield_point where, uint64_t pa)
-{
-	struct sched *s = arg;
-
-	(void)pa;
-	for (unsigned i = 0; i < s->n; i++) {
-		struct stop *st = &s->stops[i];
-
-		if (st->armed && st->role == role && st->where == where) {
-			st->armed = false;
-			sem_post(&st->reached);
-			sem_wait(&st->go);
-		}
-	}
-}
-
-static struct stop *add_stop(struct sched *s, int r,
-			     enum dpamt_yield_point where)
-{
-	struct stop *st = &s->stops[s->n++];
-
-	st->role = r;
-	st->where = where;
-	st->armed = true;
-	sem_init(&st->reached, 0, 0);
-	sem_init(&st->go, 0, 0);
-	return st;
-}
-
-/*
- * Wait until a thread parks at st.  The timeout only keeps a strategy
- * that never reaches this yield point from hanging the suite; it is a
- * deadlock guard, not a timing assertion.
- */
-static void wait_reached(struct stop *st)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 120;
-	if (sem_timedwait(&st->reached, &ts) != 0)
-		fail_msg("no thread reached yield point %d", (int)st->where);
-}
-
-static void sched_fini(struct sched *s)
-{
-	for (unsigned i = 0; i < s->n; i++) {
-		sem_destroy(&s->stops[i].reached);
-		sem_destroy(&s->stops[i].go);
-	}
-}
-
-struct op {
-	struct model_host *h;
-	int role;
-	bool put;
-	uint64_t pa;
-	int result;
-	pthread_t t;
-};
-
-static void *op_main(void *arg)
-{
-	struct op *o = arg;
-
-	role = o->role;
-	o->result = o->put ? dpamt_put(o->h->dp, o->pa, NULL)
-			   : dpamt_get(o->h->dp, o->pa, NULL);
-	return NULL;
-}
-
-static void op_start(struct op *o, struct model_host *h, int r, bool put,
-		     uint64_t pa)
-{
-	*o = (struct op){ .h = h, .role = r, .put = put, .pa = pa };
-	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
-}
-
 static void host_with_hook(struct model_host *h, enum dpamt_strategy s,
-			   struct sched *sc)
+			   struct ht_sched *sc)
 {
 	struct dpamt_config c = ht_cfg(MEM, s);
 
 	ht_host(h, MEM, &c, NULL, NULL);
-	h->mo.yield_hook = hook;
-	h->mo.yield_arg = sc;
+	ht_sched_attach(h, sc);
 }
 
 /* ---- the double-REMOVE trap ------------------------------------------- */
 static void double_remove_schedule(enum dpamt_strategy strat, int *a_result,
 				   struct model_host *h)
 {
-	struct sched sc = { .n = 0 };
-	struct stop *a_stop;
-	struct op a;
+	struct ht_sched sc = { .n = 0 };
+	struct ht_stop *a_stop;
+	struct ht_op a;
 
 	host_with_hook(h, strat, &sc);
 	assert_int_equal(dpamt_get(h->dp, PY, NULL), 0); /* A's reference */
-	a_stop = add_stop(&sc, 1, DPAMT_YP_PUT_FAST_MISS);
-	op_start(&a, h, 1, true, PY);           /* put A: drops the last ref */
-	wait_reached(a_stop);             /* ...parked before the lock */
+	a_stop = ht_add_stop(&sc, 1, DPAMT_YP_PUT_FAST_MISS);
+	ht_op_start(&a, h, 1, true, PY);  /* put A: drops the last ref */
+	ht_wait_reached(a_stop);          /* ...parked before the lock */
 	assert_int_equal(dpamt_get(h->dp, PZ, NULL), 0); /* a get */
 	assert_int_equal(dpamt_put(h->dp, PZ, NULL), 0); /* put B */
 	sem_post(&a_stop->go);                  /* A takes the lock now */
-	pthread_join(a.t, NULL);
-	*a_result = a.result;
-	sched_fini(&sc);
+	*a_result = ht_op_join(&a);
+	ht_sched_fini(&sc);
 	h->mo.yield_hook = NULL;
 }
 
@@ -229,7 +131,7 @@ static uint64_t mng_create(struct model_host *h, uint64_t tdr)
 
 static uint64_t seed_race(struct model_host *h, enum dpamt_strategy strat)
 {
-	struct sched sc = { .n = 0 };
+	struct ht_sched sc = { .n = 0 };
 
 	host_with_hook(h, strat, &sc);
 	/* Page Y of range X is in use (e.g. a private page, reference held). */
@@ -283,33 +185,31 @@ static void test_seed_race_broken_hint(void **state)
 /* ---- put to 0 while a get is between its check and its ADD ------------ */
 static void put_during_get_window(enum dpamt_strategy strat)
 {
-	struct sched sc = { .n = 0 };
+	struct ht_sched sc = { .n = 0 };
 	struct dpamt_check_opts o = { 0 };
 	struct model_host h;
-	struct stop *p_stop, *g_stop;
-	struct op p, g;
+	struct ht_stop *p_stop, *g_stop;
+	struct ht_op p, g;
 
 	host_with_hook(&h, strat, &sc);
 	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
-	p_stop = add_stop(&sc, 1, DPAMT_YP_PUT_LOCKED);
-	g_stop = add_stop(&sc, 2, DPAMT_YP_GET_FAST_MISS);
-	op_start(&p, &h, 1, true, PY);  /* 1 -> 0 decided, before REMOVE */
-	wait_reached(p_stop);
-	op_start(&g, &h, 2, false, PZ); /* sees no usable pair: slow path */
-	wait_reached(g_stop);
+	p_stop = ht_add_stop(&sc, 1, DPAMT_YP_PUT_LOCKED);
+	g_stop = ht_add_stop(&sc, 2, DPAMT_YP_GET_FAST_MISS);
+	ht_op_start(&p, &h, 1, true, PY);  /* 1 -> 0 decided, before REMOVE */
+	ht_wait_reached(p_stop);
+	ht_op_start(&g, &h, 2, false, PZ); /* sees no usable pair: slow path */
+	ht_wait_reached(g_stop);
 	sem_post(&g_stop->go);          /* get waits for the transition */
 	sem_post(&p_stop->go);          /* put REMOVEs */
-	pthread_join(p.t, NULL);
-	pthread_join(g.t, NULL);
-	assert_int_equal(p.result, 0);
-	assert_int_equal(g.result, 0);
+	assert_int_equal(ht_op_join(&p), 0);
+	assert_int_equal(ht_op_join(&g), 0);
 	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 2);
 	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
 	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_ADD), 0);
 	assert_int_equal(dpamt_refcount(h.dp, R), 1);
 	assert_int_equal(mng_create(&h, PZ), TDX_SUCCESS);
 	assert_int_equal(ht_check(&h, &o), 0);
-	sched_fini(&sc);
+	ht_sched_fini(&sc);
 	model_host_destroy(&h);
 }
 
@@ -324,25 +224,23 @@ static void test_put_during_get_window(void **state)
 /* ---- two gets racing to install the same range ------------------------ */
 static void two_gets_one_add(enum dpamt_strategy strat)
 {
-	struct sched sc = { .n = 0 };
+	struct ht_sched sc = { .n = 0 };
 	struct dpamt_check_opts o = { 0 };
 	struct model_host h;
-	struct stop *g1_stop, *g2_stop;
-	struct op g1, g2;
+	struct ht_stop *g1_stop, *g2_stop;
+	struct ht_op g1, g2;
 
 	host_with_hook(&h, strat, &sc);
-	g1_stop = add_stop(&sc, 1, DPAMT_YP_GET_LOCKED);
-	g2_stop = add_stop(&sc, 2, DPAMT_YP_GET_FAST_MISS);
-	op_start(&g1, &h, 1, false, PY); /* owns the install, before ADD */
-	wait_reached(g1_stop);
-	op_start(&g2, &h, 2, false, PZ); /* fast path missed too */
-	wait_reached(g2_stop);
+	g1_stop = ht_add_stop(&sc, 1, DPAMT_YP_GET_LOCKED);
+	g2_stop = ht_add_stop(&sc, 2, DPAMT_YP_GET_FAST_MISS);
+	ht_op_start(&g1, &h, 1, false, PY); /* owns the install, before ADD */
+	ht_wait_reached(g1_stop);
+	ht_op_start(&g2, &h, 2, false, PZ); /* fast path missed too */
+	ht_wait_reached(g2_stop);
 	sem_post(&g2_stop->go);
 	sem_post(&g1_stop->go);
-	pthread_join(g1.t, NULL);
-	pthread_join(g2.t, NULL);
-	assert_int_equal(g1.result, 0);
-	assert_int_equal(g2.result, 0);
+	assert_int_equal(ht_op_join(&g1), 0);
+	assert_int_equal(ht_op_join(&g2), 0);
 	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
 	assert_int_equal(dpamt_refcount(h.dp, R), 2);
 	assert_int_equal(ht_check(&h, &o), 0);
@@ -351,7 +249,7 @@ static void two_gets_one_add(enum dpamt_strategy strat)
 	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
 	o.all_gone = true;
 	assert_int_equal(ht_check(&h, &o), 0);
-	sched_fini(&sc);
+	ht_sched_fini(&sc);
 	model_host_destroy(&h);
 }
 

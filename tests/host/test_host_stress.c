@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "host/host_test_util.h"
+#include "host/ht_stress.h"
 
 #define MEM (4 * GiB)
 #define THREADS 4
@@ -31,12 +31,8 @@
 #endif
 
 struct stress {
-	struct model_host h;
-	struct ht_held held;
+	struct ht_stress b;
 	unsigned n_ranges;   /* ranges used: 0..n_ranges-1, spread out */
-	uint64_t seed;
-	pthread_barrier_t start, half, go_on;
-	_Atomic uint64_t failures;
 };
 
 struct worker {
@@ -64,34 +60,34 @@ static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 	 * range's count keeps falling to 0, so transitions are frequent and
 	 * the threads collide on them. */
 	if (w->mine[r]) {
-		err = dpamt_put(s->h.dp, pa, c);
+		err = dpamt_put(s->b.h.dp, pa, c);
 		if (err)
-			atomic_fetch_add(&s->failures, 1);
+			atomic_fetch_add(&s->b.failures, 1);
 		w->mine[r]--;
-		atomic_fetch_sub(&s->held.refs[pa / MiB2], 1);
+		atomic_fetch_sub(&s->b.held.refs[pa / MiB2], 1);
 		return;
 	}
-	if (dpamt_cache_topup(s->h.dp, c, dpamt_pages_per_get(s->h.dp)))
+	if (dpamt_cache_topup(s->b.h.dp, c, dpamt_pages_per_get(s->b.h.dp)))
 		return;
-	err = dpamt_get(s->h.dp, pa, c);
+	err = dpamt_get(s->b.h.dp, pa, c);
 	if (err == DPAMT_EBUSY)
 		return; /* allowed under injected BUSY: nothing changed */
 	if (err) {
-		atomic_fetch_add(&s->failures, 1);
+		atomic_fetch_add(&s->b.failures, 1);
 		return;
 	}
 	w->mine[r]++;
-	atomic_fetch_add(&s->held.refs[pa / MiB2], 1);
+	atomic_fetch_add(&s->b.held.refs[pa / MiB2], 1);
 }
 
 static void put_all(struct worker *w, struct dpamt_cache *c)
 {
 	for (unsigned r = 0; r < w->s->n_ranges; r++)
 		while (w->mine[r]) {
-			if (dpamt_put(w->s->h.dp, range_pa(w->s, r), c))
-				atomic_fetch_add(&w->s->failures, 1);
+			if (dpamt_put(w->s->b.h.dp, range_pa(w->s, r), c))
+				atomic_fetch_add(&w->s->b.failures, 1);
 			w->mine[r]--;
-			atomic_fetch_sub(&w->s->held.refs[range_pa(w->s, r) /
+			atomic_fetch_sub(&w->s->b.held.refs[range_pa(w->s, r) /
 							  MiB2], 1);
 		}
 }
@@ -100,16 +96,16 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct dpamt_cache c = { 0 };
-	uint64_t rng = w->s->seed * 7919 + w->id;
+	uint64_t rng = w->s->b.seed * 7919 + w->id;
 
-	pthread_barrier_wait(&w->s->start);
+	pthread_barrier_wait(&w->s->b.start);
 	for (unsigned i = 0; i < OPS; i++)
 		one_op(w, &c, &rng);
-	dpamt_cache_flush_stats(w->s->h.dp, &c);
-	pthread_barrier_wait(&w->s->half);   /* main checks here */
-	pthread_barrier_wait(&w->s->go_on);
+	dpamt_cache_flush_stats(w->s->b.h.dp, &c);
+	pthread_barrier_wait(&w->s->b.half);   /* main checks here */
+	pthread_barrier_wait(&w->s->b.go_on);
 	put_all(w, &c);
-	dpamt_cache_drain(w->s->h.dp, &c);
+	dpamt_cache_drain(w->s->b.h.dp, &c);
 	return NULL;
 }
 
@@ -119,24 +115,24 @@ static void check_counts(struct stress *s, struct dpamt_check_opts *o)
 	struct dpamt_stats st;
 	uint64_t with_refs = 0;
 
-	dpamt_stats(s->h.dp, &st);
+	dpamt_stats(s->b.h.dp, &st);
 	for (unsigned r = 0; r < s->n_ranges; r++)
-		with_refs += dpamt_refcount(s->h.dp, range_pa(s, r)) > 0;
+		with_refs += dpamt_refcount(s->b.h.dp, range_pa(s, r)) > 0;
 	printf("  adds=%llu removes=%llu pairs=%llu ranges_with_refs=%llu"
 	       " busy_retries=%llu contentions=%llu fast_gets=%llu/%llu\n",
 	       (unsigned long long)st.pamt_add_ok,
 	       (unsigned long long)st.pamt_remove_ok,
-	       (unsigned long long)tdxmod_pairs_installed(s->h.mod),
+	       (unsigned long long)tdxmod_pairs_installed(s->b.h.mod),
 	       (unsigned long long)with_refs,
 	       (unsigned long long)st.busy_retries,
 	       (unsigned long long)st.lock_contentions,
 	       (unsigned long long)st.fast_gets, (unsigned long long)st.gets);
 	assert_int_equal(st.pamt_add_ok - st.pamt_remove_ok,
-			 tdxmod_pairs_installed(s->h.mod));
-	assert_int_equal(tdxmod_pairs_installed(s->h.mod), with_refs);
+			 tdxmod_pairs_installed(s->b.h.mod));
+	assert_int_equal(tdxmod_pairs_installed(s->b.h.mod), with_refs);
 	assert_int_equal(st.remove_errors, 0);
 	assert_int_equal(st.add_not_free, 0);
-	assert_int_equal(ht_check(&s->h, o), 0);
+	assert_int_equal(ht_check(&s->b.h, o), 0);
 }
 
 struct run_opts {
@@ -154,51 +150,33 @@ static void run(const char *name, const struct run_opts *ro)
 	struct ht_tweak tw = { 0 };
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
-	uint64_t used;
 
 	assert_non_null(s);
-	s->seed = ht_seed(name, 1);
 	s->n_ranges = ro->n_ranges;
 	c.busy_retries = 1000; /* injected BUSY must not exhaust it */
 	tw.busy_prob = ro->busy;
-	tw.seed = s->seed;
 	tw.core_lock = ro->core_lock;
-	ht_host_ex(&s->h, MEM, &c, &tw);
-	ht_held_init(&s->held, MEM);
-	used = phys_used_bytes(s->h.alloc);
+	ht_stress_setup(&s->b, name, 1, MEM, &c, tw, THREADS);
 	o.held = ht_held_cb;
-	o.held_arg = &s->held;
-	pthread_barrier_init(&s->start, NULL, THREADS);
-	pthread_barrier_init(&s->half, NULL, THREADS + 1);
-	pthread_barrier_init(&s->go_on, NULL, THREADS + 1);
+	o.held_arg = &s->b.held;
 	for (unsigned i = 0; i < THREADS; i++) {
 		w[i] = (struct worker){ .s = s, .id = i };
 		w[i].mine = calloc(s->n_ranges, sizeof(uint32_t));
 		assert_int_equal(pthread_create(&t[i], NULL, worker_main,
 						&w[i]), 0);
 	}
-	pthread_barrier_wait(&s->half);
+	pthread_barrier_wait(&s->b.half);
 	check_counts(s, &o);
-	pthread_barrier_wait(&s->go_on);
+	pthread_barrier_wait(&s->b.go_on);
 	for (unsigned i = 0; i < THREADS; i++) {
 		pthread_join(t[i], NULL);
 		free(w[i].mine);
 	}
-	assert_int_equal(atomic_load(&s->failures), 0);
+	assert_int_equal(atomic_load(&s->b.failures), 0);
 	o.all_gone = true;
 	check_counts(s, &o);
-	assert_int_equal(phys_used_bytes(s->h.alloc), used);
-	if (ro->busy > 0) {
-		struct dpamt_stats st;
-
-		dpamt_stats(s->h.dp, &st);
-		assert_true(st.busy_retries > 0);
-	}
-	pthread_barrier_destroy(&s->start);
-	pthread_barrier_destroy(&s->half);
-	pthread_barrier_destroy(&s->go_on);
-	ht_held_fini(&s->held);
-	model_host_destroy(&s->h);
+	assert_int_equal(phys_used_bytes(s->b.h.alloc), s->b.used);
+	ht_stress_teardown(&s->b, ro->busy > 0);
 	free(s);
 }
 

@@ -63,32 +63,20 @@ static void spy_acquire(void *ctx, void *lock)
 void st_spy_create(struct st_spy *s, uint64_t mem,
 		   const struct dpamt_config *c)
 {
-	struct tdxmod_config mc;
-	struct phys_range pr = { 0, mem };
-	struct dpamt_config cc = *c;
-	char msg[256] = "";
-	int err;
+	struct ht_tweak tw = { 0 };
+	unsigned hkid;
 
 	memset(s, 0, sizeof(*s));
-	tdxmod_config_default(&mc, mem);
-	s->mod = tdxmod_create(&mc, msg, sizeof(msg));
-	if (!s->mod)
-		fail_msg("tdxmod_create: %s", msg);
-	s->alloc = phys_alloc_create(&pr, 1);
-	assert_non_null(s->alloc);
-	model_ops_init(&s->mo, s->mod, s->alloc, false);
+	hkid = ht_model_up(&s->mod, &s->alloc, &s->mo, mem, &tw);
 	assert_ptr_equal(s->mo.ops.ctx, s);
 	assert_non_null(s->mo.ops.lock_new);
 	s->orig = s->mo.ops;
 	s->mo.ops.lock_new = spy_new;
 	s->mo.ops.lock_try = spy_try;
 	s->mo.ops.lock_acquire = spy_acquire;
-	if (!cc.global_hkid)
-		cc.global_hkid = mc.hkid_max;
-	err = dpamt_create(&cc, &s->mo.ops, &s->dp);
-	if (err)
-		fail_msg("dpamt_create: %s", dpamt_strerror(err));
-	assert_true(atomic_load(&s->locks_made) >= 1);
+	s->dp = ht_dpamt_up(c, &s->mo.ops, hkid);
+	assert_true(atomic_load_explicit(&s->locks_made,
+					 memory_order_relaxed) >= 1);
 }
 
 void st_spy_destroy(struct st_spy *s)

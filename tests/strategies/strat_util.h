@@ -15,6 +15,10 @@
 /* The strategies these tests cover, as prestates for cmocka. */
 extern const enum dpamt_strategy st_hashed, st_lockless, st_global;
 enum dpamt_strategy st_of(void **state);
+/* Two cmocka tests: f under hashed, f under lockless. */
+#define ST_PER_STRAT(f)                                                      \
+	cmocka_unit_test_prestate(f, (void *)&st_hashed),                   \
+	cmocka_unit_test_prestate(f, (void *)&st_lockless)
 
 /*
  * A model host whose ops->lock_* are wrapped.  mo must stay first: the

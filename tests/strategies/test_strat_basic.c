@@ -332,18 +332,14 @@ static void test_hashed_stripe_count(void **state)
 	printf("hash_locks=%u refused: %s\n", cfg.hash_locks, msg);
 }
 
-#define PER_STRAT(f)                                                         \
-	cmocka_unit_test_prestate(f, (void *)&st_hashed),                   \
-	cmocka_unit_test_prestate(f, (void *)&st_lockless)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		PER_STRAT(test_one_add_one_remove),
-		PER_STRAT(test_deferred_remove_and_revive),
-		PER_STRAT(test_add_failure_changes_nothing),
-		PER_STRAT(test_demote_promote_bookkeeping),
-		PER_STRAT(test_locks_taken),
+		ST_PER_STRAT(test_one_add_one_remove),
+		ST_PER_STRAT(test_deferred_remove_and_revive),
+		ST_PER_STRAT(test_add_failure_changes_nothing),
+		ST_PER_STRAT(test_demote_promote_bookkeeping),
+		ST_PER_STRAT(test_locks_taken),
 		cmocka_unit_test_prestate(test_locks_taken, (void *)&st_global),
 		cmocka_unit_test(test_hashed_stripe_count),
 	};

@@ -14,8 +14,6 @@
  *  - a range whose install is stalled does not hold up another range
  *    (no global serialisation: would hang under global-lock).
  */
-#include <pthread.h>
-#include <semaphore.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -26,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "host/ht_sched.h"
 #include "strat_util.h"
 
 #define MEM (4 * GiB)
@@ -33,111 +32,13 @@
 #define PY (R + 0x3000)  /* page Y of R */
 #define PZ (R + 0x9000)  /* page Z of R */
 
-static _Thread_local int role = -1;
-
-struct stop {
-	int role;
-	enum dpamt_yield_point where;
-	atomic_bool armed;
-	atomic_bool hit;
-	sem_t reached, go;
-};
-
-struct sched {
-	struct stop stops[4];
-	unsigned n;
-};
-
-static void hook(void *arg, enum dpamt_yield_point where, uint64_t pa)
-{
-	struct sched *s = arg;
-
-	(void)pa;
-	for (unsigned i = 0; i < s->n; i++) {
-		struct stop *st = &s->stops[i];
-		bool armed = true;
-
-		if (st->role != role || st->where != where ||
-		    !atomic_compare_exchange_strong(&st->armed, &armed, false))
-			continue;
-		atomic_store(&st->hit, true);
-		sem_post(&st->reached);
-		sem_wait(&st->go);
-	}
-}
-
-static struct stop *add_stop(struct sched *s, int r,
-			     enum dpamt_yield_point where)
-{
-	struct stop *st = &s->stops[s->n++];
-
-	st->role = r;
-	st->where = where;
-	atomic_store(&st->armed, true);
-	atomic_store(&st->hit, false);
-	sem_init(&st->reached, 0, 0);
-	sem_init(&st->go, 0, 0);
-	return st;
-}
-
-static void sched_fini(struct sched *s)
-{
-	for (unsigned i = 0; i < s->n; i++) {
-		sem_destroy(&s->stops[i].reached);
-		sem_destroy(&s->stops[i].go);
-	}
-}
-
-/* One get, put or retry pass run on its own thread under a role. */
-struct op {
-	struct model_host *h;
-	int role;
-	bool put, retry;
-	uint64_t pa;
-	int result;
-	pthread_t t;
-};
-
-static void *op_main(void *arg)
-{
-	struct op *o = arg;
-
-	role = o->role;
-	if (o->retry)
-		o->result = (int)dpamt_retry_deferred(o->h->dp);
-	else
-		o->result = o->put ? dpamt_put(o->h->dp, o->pa, NULL)
-				   : dpamt_get(o->h->dp, o->pa, NULL);
-	return NULL;
-}
-
-static void op_start(struct op *o, struct model_host *h, int r, bool put,
-		     uint64_t pa)
-{
-	*o = (struct op){ .h = h, .role = r, .put = put, .pa = pa };
-	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
-}
-
-static void op_start_retry(struct op *o, struct model_host *h, int r)
-{
-	*o = (struct op){ .h = h, .role = r, .retry = true };
-	assert_int_equal(pthread_create(&o->t, NULL, op_main, o), 0);
-}
-
-static int op_join(struct op *o)
-{
-	pthread_join(o->t, NULL);
-	return o->result;
-}
-
-static void host(struct model_host *h, void **state, struct sched *s)
+static void host(struct model_host *h, void **state, struct ht_sched *s)
 {
 	struct dpamt_config c = ht_cfg(MEM, st_of(state));
 
 	c.hash_locks = 4096;
 	ht_host(h, MEM, &c, NULL, NULL);
-	h->mo.yield_hook = hook;
-	h->mo.yield_arg = s;
+	ht_sched_attach(h, s);
 }
 
 static uint64_t adds(struct model_host *h)
@@ -151,7 +52,7 @@ static uint64_t removes(struct model_host *h)
 }
 
 /* Everything put: clean module, no error SEAMCALL, no leak. */
-static void finish(struct model_host *h, struct sched *s)
+static void finish(struct model_host *h, struct ht_sched *s)
 {
 	struct dpamt_check_opts o = { .all_gone = true };
 
@@ -159,27 +60,27 @@ static void finish(struct model_host *h, struct sched *s)
 	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_REMOVE), 0);
 	assert_int_equal(ht_check(h, &o), 0);
 	model_host_destroy(h);
-	sched_fini(s);
+	ht_sched_fini(s);
 }
 
 /* Put A holds the last reference, past its fast path; a get comes. */
 static void test_double_remove_trap(void **state)
 {
-	struct sched s = { .n = 0 };
+	struct ht_sched s = { .n = 0 };
 	struct model_host h;
-	struct stop *a_stop;
-	struct op a;
+	struct ht_stop *a_stop;
+	struct ht_op a;
 
 	host(&h, state, &s);
 	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
-	a_stop = add_stop(&s, 1, DPAMT_YP_PUT_FAST_MISS);
-	op_start(&a, &h, 1, true, PY);
-	sem_wait(&a_stop->reached);
+	a_stop = ht_add_stop(&s, 1, DPAMT_YP_PUT_FAST_MISS);
+	ht_op_start(&a, &h, 1, true, PY);
+	ht_wait_reached(a_stop);
 	/* The get still sees A's reference: it joins, no ADD. */
 	assert_int_equal(dpamt_get(h.dp, PZ, NULL), 0);
 	assert_int_equal(dpamt_refcount(h.dp, R), 2);
 	sem_post(&a_stop->go);
-	assert_int_equal(op_join(&a), 0);
+	assert_int_equal(ht_op_join(&a), 0);
 	assert_int_equal(dpamt_refcount(h.dp, R), 1);
 	assert_int_equal(removes(&h), 0); /* A was not the last after all */
 	assert_true(dpamt_range_installed(h.dp, R));
@@ -194,25 +95,25 @@ static void test_get_during_remove(void **state)
 {
 	bool lockless = *(const enum dpamt_strategy *)*state ==
 			DPAMT_STRATEGY_LOCKLESS;
-	struct sched s = { .n = 0 };
-	struct stop *a_stop, *b_stop;
+	struct ht_sched s = { .n = 0 };
+	struct ht_stop *a_stop, *b_stop;
 	struct model_host h;
-	struct op a, b;
+	struct ht_op a, b;
 
 	host(&h, state, &s);
 	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
-	a_stop = add_stop(&s, 1, DPAMT_YP_PUT_LOCKED);
-	b_stop = add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
+	a_stop = ht_add_stop(&s, 1, DPAMT_YP_PUT_LOCKED);
+	b_stop = ht_add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
 					  : DPAMT_YP_GET_FAST_MISS);
-	op_start(&a, &h, 1, true, PY);
-	sem_wait(&a_stop->reached); /* A owns the transition (T / stripe) */
-	op_start(&b, &h, 2, false, PZ);
-	sem_wait(&b_stop->reached); /* lockless: B saw T and waits */
+	ht_op_start(&a, &h, 1, true, PY);
+	ht_wait_reached(a_stop); /* A owns the transition (T / stripe) */
+	ht_op_start(&b, &h, 2, false, PZ);
+	ht_wait_reached(b_stop); /* lockless: B saw T and waits */
 	assert_int_equal(removes(&h), 0);
 	sem_post(&b_stop->go);      /* B must keep waiting for A */
 	sem_post(&a_stop->go);
-	assert_int_equal(op_join(&a), 0);
-	assert_int_equal(op_join(&b), 0);
+	assert_int_equal(ht_op_join(&a), 0);
+	assert_int_equal(ht_op_join(&b), 0);
 	/* A removed the pair; B installed a fresh one afterwards. */
 	assert_int_equal(removes(&h), 1);
 	assert_int_equal(adds(&h), 2);
@@ -228,24 +129,24 @@ static void test_get_during_install(void **state)
 {
 	bool lockless = *(const enum dpamt_strategy *)*state ==
 			DPAMT_STRATEGY_LOCKLESS;
-	struct sched s = { .n = 0 };
-	struct stop *a_stop, *b_stop;
+	struct ht_sched s = { .n = 0 };
+	struct ht_stop *a_stop, *b_stop;
 	struct model_host h;
-	struct op a, b;
+	struct ht_op a, b;
 
 	host(&h, state, &s);
-	a_stop = add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
-	b_stop = add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
+	a_stop = ht_add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
+	b_stop = ht_add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
 					  : DPAMT_YP_GET_FAST_MISS);
-	op_start(&a, &h, 1, false, PY);
-	sem_wait(&a_stop->reached);
+	ht_op_start(&a, &h, 1, false, PY);
+	ht_wait_reached(a_stop);
 	assert_int_equal(adds(&h), 0);
-	op_start(&b, &h, 2, false, PZ);
-	sem_wait(&b_stop->reached);
+	ht_op_start(&b, &h, 2, false, PZ);
+	ht_wait_reached(b_stop);
 	sem_post(&b_stop->go);
 	sem_post(&a_stop->go);
-	assert_int_equal(op_join(&a), 0);
-	assert_int_equal(op_join(&b), 0);
+	assert_int_equal(ht_op_join(&a), 0);
+	assert_int_equal(ht_op_join(&b), 0);
 	assert_int_equal(adds(&h), 1); /* one ADD for one 0->1 */
 	assert_int_equal(dpamt_refcount(h.dp, R), 2);
 	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);
@@ -259,7 +160,8 @@ static bool remove_busy(void *arg, struct tdx_regs *r)
 {
 	atomic_bool *armed = arg;
 
-	if (r->rax != TDH_PHYMEM_PAMT_REMOVE || !atomic_load(armed))
+	if (r->rax != TDH_PHYMEM_PAMT_REMOVE ||
+	    !atomic_load_explicit(armed, memory_order_acquire))
 		return false;
 	r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
 	return true;
@@ -271,11 +173,11 @@ static void test_get_during_retry(void **state)
 	bool lockless = *(const enum dpamt_strategy *)*state ==
 			DPAMT_STRATEGY_LOCKLESS;
 	struct dpamt_check_opts o = { 0 };
-	struct sched s = { .n = 0 };
-	struct stop *a_stop, *b_stop;
+	struct ht_sched s = { .n = 0 };
+	struct ht_stop *a_stop, *b_stop;
 	atomic_bool armed = true;
 	struct model_host h;
-	struct op a, b;
+	struct ht_op a, b;
 
 	host(&h, state, &s);
 	h.mo.seamcall_filter = remove_busy;
@@ -283,18 +185,18 @@ static void test_get_during_retry(void **state)
 	assert_int_equal(dpamt_get(h.dp, PY, NULL), 0);
 	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0); /* BUSY: idle */
 	assert_true(dpamt_range_idle(h.dp, R));
-	a_stop = add_stop(&s, 1, DPAMT_YP_BUSY_RETRY);
-	b_stop = add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
+	a_stop = ht_add_stop(&s, 1, DPAMT_YP_BUSY_RETRY);
+	b_stop = ht_add_stop(&s, 2, lockless ? DPAMT_YP_WAIT_TRANSITION
 					  : DPAMT_YP_GET_FAST_MISS);
-	op_start_retry(&a, &h, 1);
-	sem_wait(&a_stop->reached); /* A owns R's REMOVE, still BUSY */
-	atomic_store(&armed, false);
-	op_start(&b, &h, 2, false, PZ);
-	sem_wait(&b_stop->reached);
+	ht_op_start_retry(&a, &h, 1);
+	ht_wait_reached(a_stop); /* A owns R's REMOVE, still BUSY */
+	atomic_store_explicit(&armed, false, memory_order_release);
+	ht_op_start(&b, &h, 2, false, PZ);
+	ht_wait_reached(b_stop);
 	sem_post(&b_stop->go);
 	sem_post(&a_stop->go);
-	assert_int_equal(op_join(&a), 0); /* nothing left pending */
-	assert_int_equal(op_join(&b), 0);
+	assert_int_equal(ht_op_join(&a), 0); /* nothing left pending */
+	assert_int_equal(ht_op_join(&b), 0);
 	/* A removed the idle pair, B installed a fresh one after it. */
 	assert_int_equal(st_removes_ok(&h), 1);
 	assert_int_equal(adds(&h), 2);
@@ -309,7 +211,7 @@ static void test_get_during_retry(void **state)
 /* The seed's CPU0/CPU1 race: CPU1's put must not take CPU0's pair. */
 static void test_seed_race(void **state)
 {
-	struct sched s = { .n = 0 };
+	struct ht_sched s = { .n = 0 };
 	struct model_host h;
 	struct tdx_regs r = { .rax = TDH_MNG_CREATE, .rcx = PZ, .rdx = 1 };
 	struct ht_held held;
@@ -329,7 +231,7 @@ static void test_seed_race(void **state)
 	assert_int_equal(ht_check(&h, &o), 0);
 	ht_held_fini(&held);
 	model_host_destroy(&h);
-	sched_fini(&s);
+	ht_sched_fini(&s);
 }
 
 /* The hashed strategy's stripe for range index idx (as strat_hashed.c). */
@@ -341,18 +243,18 @@ static unsigned stripe_of(uint64_t idx, unsigned n)
 /* An install stalled on one range does not hold up another range. */
 static void test_other_range_proceeds(void **state)
 {
-	struct sched s = { .n = 0 };
+	struct ht_sched s = { .n = 0 };
 	struct model_host h;
-	struct stop *a_stop;
-	struct op a;
+	struct ht_stop *a_stop;
+	struct ht_op a;
 	uint64_t other = R + MiB2;
 
 	host(&h, state, &s);
 	while (stripe_of(other / MiB2, 4096) == stripe_of(R / MiB2, 4096))
 		other += MiB2;
-	a_stop = add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
-	op_start(&a, &h, 1, false, PY);
-	sem_wait(&a_stop->reached); /* A holds R's transition */
+	a_stop = ht_add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
+	ht_op_start(&a, &h, 1, false, PY);
+	ht_wait_reached(a_stop); /* A holds R's transition */
 	/* Meanwhile a full 0->1->0 on another range, on this thread. */
 	assert_int_equal(dpamt_get(h.dp, other, NULL), 0);
 	assert_true(dpamt_range_installed(h.dp, other));
@@ -361,24 +263,20 @@ static void test_other_range_proceeds(void **state)
 	assert_int_equal(adds(&h), 1);
 	assert_int_equal(removes(&h), 1);
 	sem_post(&a_stop->go);
-	assert_int_equal(op_join(&a), 0);
+	assert_int_equal(ht_op_join(&a), 0);
 	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);
 	finish(&h, &s);
 }
 
-#define PER_STRAT(f)                                                         \
-	cmocka_unit_test_prestate(f, (void *)&st_hashed),                   \
-	cmocka_unit_test_prestate(f, (void *)&st_lockless)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		PER_STRAT(test_double_remove_trap),
-		PER_STRAT(test_get_during_remove),
-		PER_STRAT(test_get_during_install),
-		PER_STRAT(test_get_during_retry),
-		PER_STRAT(test_seed_race),
-		PER_STRAT(test_other_range_proceeds),
+		ST_PER_STRAT(test_double_remove_trap),
+		ST_PER_STRAT(test_get_during_remove),
+		ST_PER_STRAT(test_get_during_install),
+		ST_PER_STRAT(test_get_during_retry),
+		ST_PER_STRAT(test_seed_race),
+		ST_PER_STRAT(test_other_range_proceeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

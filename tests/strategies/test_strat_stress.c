@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "host/ht_stress.h"
 #include "strat_util.h"
 
 #define MEM (4 * GiB)
@@ -39,12 +40,9 @@
 #endif
 
 struct stress {
-	struct model_host h;
-	struct ht_held held;
+	struct ht_stress b;
 	unsigned n_ranges;
-	uint64_t seed;
-	pthread_barrier_t start, half, go_on;
-	_Atomic uint64_t failures, ebusy;
+	_Atomic uint64_t ebusy;
 };
 
 struct worker {
@@ -80,32 +78,33 @@ static uint64_t page_pa(const struct worker *w, unsigned r, unsigned k)
 
 static void held_add(struct stress *s, uint64_t pa, int d)
 {
-	atomic_fetch_add(&s->held.refs[pa / MiB2], (uint32_t)d);
+	atomic_fetch_add(&s->b.held.refs[pa / MiB2], (uint32_t)d);
 }
 
 static void do_put(struct worker *w, struct dpamt_cache *c, unsigned r)
 {
 	uint64_t pa = page_pa(w, r, --w->mine[r]);
 
-	if (dpamt_put(w->s->h.dp, pa, c))
-		atomic_fetch_add(&w->s->failures, 1);
+	if (dpamt_put(w->s->b.h.dp, pa, c))
+		atomic_fetch_add(&w->s->b.failures, 1);
 	held_add(w->s, pa, -1);
 }
 
 static void do_get(struct worker *w, struct dpamt_cache *c, unsigned r)
 {
 	uint64_t pa = page_pa(w, r, w->mine[r]);
+	struct dpamt *dp = w->s->b.h.dp;
 	int err;
 
-	if (dpamt_cache_topup(w->s->h.dp, c, dpamt_pages_per_get(w->s->h.dp)))
+	if (dpamt_cache_topup(dp, c, dpamt_pages_per_get(dp)))
 		return;
-	err = dpamt_get(w->s->h.dp, pa, c);
+	err = dpamt_get(dp, pa, c);
 	if (err == DPAMT_EBUSY) {
 		atomic_fetch_add(&w->s->ebusy, 1); /* nothing changed */
 		return;
 	}
 	if (err) {
-		atomic_fetch_add(&w->s->failures, 1);
+		atomic_fetch_add(&w->s->b.failures, 1);
 		return;
 	}
 	w->mine[r]++;
@@ -129,37 +128,37 @@ static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 			do_put(w, c, r);
 	}
 	if (ht_rand(rng) % 512 == 0)
-		dpamt_retry_deferred(w->s->h.dp); /* concurrently with all */
+		dpamt_retry_deferred(w->s->b.h.dp); /* concurrently with all */
 }
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct dpamt_cache c = { 0 };
-	uint64_t rng = w->s->seed * 1000003 + w->id;
+	uint64_t rng = w->s->b.seed * 1000003 + w->id;
 
 	yield_rng = rng ^ 0x5DEECE66DULL;
 
-	pthread_barrier_wait(&w->s->start);
+	pthread_barrier_wait(&w->s->b.start);
 	for (unsigned i = 0; i < OPS; i++)
 		one_op(w, &c, &rng);
-	dpamt_cache_flush_stats(w->s->h.dp, &c);
-	pthread_barrier_wait(&w->s->half); /* the main thread checks here */
-	pthread_barrier_wait(&w->s->go_on);
+	dpamt_cache_flush_stats(w->s->b.h.dp, &c);
+	pthread_barrier_wait(&w->s->b.half); /* the main thread checks here */
+	pthread_barrier_wait(&w->s->b.go_on);
 	for (unsigned r = 0; r < w->s->n_ranges; r++)
 		while (w->mine[r])
 			do_put(w, &c, r);
-	dpamt_cache_drain(w->s->h.dp, &c);
+	dpamt_cache_drain(w->s->b.h.dp, &c);
 	return NULL;
 }
 
 static void check_counts(struct stress *s, bool all_gone)
 {
 	struct dpamt_check_opts o = { .held = ht_held_cb,
-				      .held_arg = &s->held,
+				      .held_arg = &s->b.held,
 				      .max_idle = s->n_ranges,
 				      .all_gone = all_gone };
-	struct model_host *h = &s->h;
+	struct model_host *h = &s->b.h;
 	uint64_t with_refs = 0, idle = 0, pairs;
 	struct dpamt_stats st;
 
@@ -207,55 +206,37 @@ static void run(void **state, const char *name, const struct run_opts *ro)
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
 	unsigned rounds = 0;
-	uint64_t used;
 
 	assert_non_null(s);
-	s->seed = ht_seed(name, 7);
 	s->n_ranges = ro->n_ranges;
 	c.busy_retries = ro->budget;
 	tw.busy_prob = ro->busy;
-	tw.seed = s->seed;
-	ht_host_ex(&s->h, MEM, &c, &tw);
-	s->h.mo.yield_hook = random_yield;
-	ht_held_init(&s->held, MEM);
-	used = phys_used_bytes(s->h.alloc);
-	pthread_barrier_init(&s->start, NULL, THREADS);
-	pthread_barrier_init(&s->half, NULL, THREADS + 1);
-	pthread_barrier_init(&s->go_on, NULL, THREADS + 1);
+	ht_stress_setup(&s->b, name, 7, MEM, &c, tw, THREADS);
+	s->b.h.mo.yield_hook = random_yield;
 	for (unsigned i = 0; i < THREADS; i++) {
 		w[i] = (struct worker){ .s = s, .id = i };
 		w[i].mine = calloc(s->n_ranges, 1);
 		assert_int_equal(pthread_create(&t[i], NULL, worker_main,
 						&w[i]), 0);
 	}
-	pthread_barrier_wait(&s->half);
+	pthread_barrier_wait(&s->b.half);
 	check_counts(s, false);
-	pthread_barrier_wait(&s->go_on);
+	pthread_barrier_wait(&s->b.go_on);
 	for (unsigned i = 0; i < THREADS; i++) {
 		pthread_join(t[i], NULL);
 		free(w[i].mine);
 	}
-	assert_int_equal(atomic_load(&s->failures), 0);
+	assert_int_equal(atomic_load(&s->b.failures), 0);
 	/* Deferred removals: BUSY is random, so retrying gets through. */
-	while (dpamt_retry_deferred(s->h.dp))
+	while (dpamt_retry_deferred(s->b.h.dp))
 		assert_true(++rounds < 10000);
 	printf("  gets failed EBUSY=%llu, retry rounds=%u\n",
 	       (unsigned long long)atomic_load(&s->ebusy), rounds);
 	check_counts(s, true);
-	assert_int_equal(tdxmod_pairs_installed(s->h.mod), 0);
-	assert_int_equal(phys_used_bytes(s->h.alloc), used);
-	assert_int_equal(phys_bad_frees(s->h.alloc), 0);
-	if (ro->busy > 0) {
-		struct dpamt_stats st;
-
-		dpamt_stats(s->h.dp, &st);
-		assert_true(st.busy_retries > 0);
-	}
-	pthread_barrier_destroy(&s->start);
-	pthread_barrier_destroy(&s->half);
-	pthread_barrier_destroy(&s->go_on);
-	ht_held_fini(&s->held);
-	model_host_destroy(&s->h);
+	assert_int_equal(tdxmod_pairs_installed(s->b.h.mod), 0);
+	assert_int_equal(phys_used_bytes(s->b.h.alloc), s->b.used);
+	assert_int_equal(phys_bad_frees(s->b.h.alloc), 0);
+	ht_stress_teardown(&s->b, ro->busy > 0);
 	free(s);
 }
 
@@ -289,17 +270,13 @@ static void test_busy_exhausted(void **state)
 	run(state, "strat_stress_busy_exhausted", &ro);
 }
 
-#define PER_STRAT(f)                                                         \
-	cmocka_unit_test_prestate(f, (void *)&st_hashed),                   \
-	cmocka_unit_test_prestate(f, (void *)&st_lockless)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		PER_STRAT(test_few_ranges),
-		PER_STRAT(test_many_ranges),
-		PER_STRAT(test_busy_absorbed),
-		PER_STRAT(test_busy_exhausted),
+		ST_PER_STRAT(test_few_ranges),
+		ST_PER_STRAT(test_many_ranges),
+		ST_PER_STRAT(test_busy_absorbed),
+		ST_PER_STRAT(test_busy_exhausted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
