@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../bench/fastpath/fastpath.h"
-#include "cli_parse.h"
+#include "util/units.h"
 #include "commands.h"
 
 struct bench_opts {
@@ -95,7 +95,7 @@ static int set_number(const char *opt, const char *v, uint64_t min,
 {
 	char err[160];
 
-	if (cli_parse_uint_range(v, min, max, out, err, sizeof(err)))
+	if (units_parse_uint_range(v, min, max, out, err, sizeof(err)))
 		return bad("%s %s", opt, err);
 	return 0;
 }

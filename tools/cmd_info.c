@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "cli_parse.h"
+#include "util/units.h"
 #include "commands.h"
 #include "dpamt/dpamt.h"
 
@@ -74,7 +74,7 @@ static int add_tdmr(struct info_opts *o, const char *v)
 	char err[160];
 	uint64_t base, size;
 
-	if (cli_parse_range(v, &base, &size, err, sizeof(err)))
+	if (units_parse_range(v, &base, &size, err, sizeof(err)))
 		return bad("--tdmr %s", err);
 	if (o->n == DPAMT_MAX_TDMRS)
 		return bad("--tdmr %s: too many TDMRs (at most %d)", v,
@@ -99,7 +99,7 @@ static int set_host_mem(struct info_opts *o, const char *v)
 {
 	char err[160];
 
-	if (cli_parse_size(v, &o->host_mem, err, sizeof(err)))
+	if (units_parse_size(v, &o->host_mem, err, sizeof(err)))
 		return bad("--host-mem %s", err);
 	if (o->host_mem == 0)
 		return bad("--host-mem %s: host memory must not be 0", v);
@@ -168,7 +168,7 @@ static char *range_str(const struct dpamt_range *r, char *buf, size_t len)
 	char h[32];
 
 	snprintf(buf, len, "0x%llx+%s", (unsigned long long)r->base,
-		 cli_human_bytes(r->size, h, sizeof(h)));
+		 units_human_bytes(r->size, h, sizeof(h)));
 	return buf;
 }
 
@@ -200,7 +200,7 @@ static int check_layout(struct info_opts *o)
 		if (r->base + r->size > o->host_mem)
 			return bad("TDMR %s ends beyond --host-mem %s",
 				   range_str(r, a, sizeof(a)),
-				   cli_human_bytes(o->host_mem, b, sizeof(b)));
+				   units_human_bytes(o->host_mem, b, sizeof(b)));
 	}
 	if (!o->host_mem_set) /* the layout defines the host */
 		o->host_mem = o->tdmrs[o->n - 1].base +
@@ -223,7 +223,7 @@ static void print_line(const char *label, uint64_t v, uint64_t cov,
 	char h[32];
 
 	printf("%-34s %14llu  %12s", label, (unsigned long long)v,
-	       cli_human_bytes(v, h, sizeof(h)));
+	       units_human_bytes(v, h, sizeof(h)));
 	if (pct)
 		printf("  %9.4f%%", 100.0 * (double)v / (double)cov);
 	printf("\n");
@@ -241,12 +241,12 @@ static void print_tdmr_rows(const struct dpamt_sizing *s)
 
 		printf("%4u  0x%014llx %11s %11s %11s %11s %11s %11s %9llu\n",
 		       i, (unsigned long long)t->base,
-		       cli_human_bytes(t->size, h[0], 32),
-		       cli_human_bytes(t->pamt_1g_bytes, h[1], 32),
-		       cli_human_bytes(t->pamt_2m_bytes, h[2], 32),
-		       cli_human_bytes(t->pamt_4k_bytes, h[3], 32),
-		       cli_human_bytes(t->bitmap_bytes, h[4], 32),
-		       cli_human_bytes(t->refcount_bytes, h[5], 32),
+		       units_human_bytes(t->size, h[0], 32),
+		       units_human_bytes(t->pamt_1g_bytes, h[1], 32),
+		       units_human_bytes(t->pamt_2m_bytes, h[2], 32),
+		       units_human_bytes(t->pamt_4k_bytes, h[3], 32),
+		       units_human_bytes(t->bitmap_bytes, h[4], 32),
+		       units_human_bytes(t->refcount_bytes, h[5], 32),
 		       (unsigned long long)t->ranges_2m);
 	}
 }
@@ -259,8 +259,8 @@ static void print_human(const struct info_opts *o,
 	char h[2][32];
 
 	printf("dpamt info: host memory %s, %u TDMR%s covering %s\n",
-	       cli_human_bytes(o->host_mem, h[0], 32), s->n_tdmrs,
-	       s->n_tdmrs == 1 ? "" : "s", cli_human_bytes(cov, h[1], 32));
+	       units_human_bytes(o->host_mem, h[0], 32), s->n_tdmrs,
+	       s->n_tdmrs == 1 ? "" : "s", units_human_bytes(cov, h[1], 32));
 	printf("metadata: PAMT entries 4K/2M/1G %u/%u/%u B, bitmap %u "
 	       "bit/page, %u pages per pair\n\n", md->entry_size_4k,
 	       md->entry_size_2m, md->entry_size_1g, md->bitmap_entry_bits,

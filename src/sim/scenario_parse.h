@@ -38,11 +38,13 @@ struct sim_cli {
 };
 
 /*
- * "4096", "512K", "2M", "16G", "1T" (binary suffixes, case-insensitive,
- * optionally followed by "iB" or "B").  0, or -1 if not a size or too big.
+ * units_parse_size() without a message: "4096", "512K", "2M", "16G", "1T"
+ * (binary suffixes, case-insensitive, optionally followed by "iB" or
+ * "B"; also 0x hex).  0, or -1 if not a size or too big.
  */
 int sim_parse_size(const char *s, uint64_t *out);
-/* Plain unsigned decimal (or 0x hex) without sign or spaces. 0 or -1. */
+/* units_parse_u64() without a message: unsigned decimal or 0x hex,
+ * without sign or spaces.  0 or -1. */
 int sim_parse_u64(const char *s, uint64_t *out);
 /* A guest with the defaults: 4 vCPUs, huge 0%, touch 100%, convert 0%. */
 void sim_guest_default(struct sim_guest_spec *g, uint64_t size, bool legacy);

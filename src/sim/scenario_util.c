@@ -1,99 +1,24 @@
 /*
- * scenario_util.c - small parsers and formatters shared by the flag and
- * JSON scenario readers: sizes with binary suffixes, plain numbers, guest
- * defaults.  Pure functions.
+ * scenario_util.c - small helpers shared by the flag and JSON scenario
+ * readers: numbers and sizes (the syntax of src/util/units.h, without its
+ * messages), exact size formatting, guest defaults.  Pure functions.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "sim/scenario_parse.h"
+#include "util/units.h"
 
-static int digit_value(char c, unsigned base)
-{
-	int v;
-
-	if (c >= '0' && c <= '9')
-		v = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		v = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		v = c - 'A' + 10;
-	else
-		return -1;
-	return (unsigned)v < base ? v : -1;
-}
-
-/* Digits of s up to the first non-digit; *end points there.  -1 if none
- * or overflow. */
-static int parse_digits(const char *s, unsigned base, uint64_t *out,
-			const char **end)
-{
-	uint64_t v = 0;
-	const char *p = s;
-	int d;
-
-	while ((d = digit_value(*p, base)) >= 0) {
-		if (v > (UINT64_MAX - (uint64_t)d) / base)
-			return -1;
-		v = v * base + (uint64_t)d;
-		p++;
-	}
-	if (p == s)
-		return -1;
-	*out = v;
-	*end = p;
-	return 0;
-}
-
+/* The one number and size syntax (src/util/units.h); the scenario
+ * readers word their own messages. */
 int sim_parse_u64(const char *s, uint64_t *out)
 {
-	const char *end;
-	unsigned base = 10;
-
-	if (!s)
-		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (parse_digits(s, base, out, &end) || *end != '\0')
-		return -1;
-	return 0;
-}
-
-static int suffix_shift(char c)
-{
-	switch (c) {
-	case 'k': case 'K': return 10;
-	case 'm': case 'M': return 20;
-	case 'g': case 'G': return 30;
-	case 't': case 'T': return 40;
-	default: return -1;
-	}
+	return units_parse_u64(s, out, NULL, 0);
 }
 
 int sim_parse_size(const char *s, uint64_t *out)
 {
-	const char *end;
-	uint64_t v;
-	int shift = 0;
-
-	if (!s || parse_digits(s, 10, &v, &end))
-		return -1;
-	if (*end != '\0') {
-		shift = suffix_shift(*end);
-		if (shift < 0)
-			return -1;
-		end++;
-		if (!strcmp(end, "iB") || !strcmp(end, "B"))
-			end += strlen(end);
-		if (*end != '\0')
-			return -1;
-	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
+	return units_parse_size(s, out, NULL, 0);
 }
 
 const char *sim_format_size(uint64_t bytes, char *buf, unsigned len)

@@ -1,6 +1,6 @@
 /*
- * test_cli_parse.c - the CLI's number/size/range parser and byte
- * formatter: suffixes in every case, hex, overflow, garbage, empty,
+ * test_cli_parse.c - the number/size/range parser and byte formatter of
+ * src/util/units.c (the CLI's and the scenarios'): suffixes in every case, hex, overflow, garbage, empty,
  * negative, fractions, and that a failed parse leaves the output alone.
  */
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../tools/cli_parse.h"
+#include "util/units.h"
 
 #define SENTINEL 0xDEADBEEFULL
 
@@ -23,7 +23,7 @@ static uint64_t size_ok(const char *s)
 	uint64_t v = SENTINEL;
 	char err[128] = "";
 
-	assert_int_equal(cli_parse_size(s, &v, err, sizeof(err)), 0);
+	assert_int_equal(units_parse_size(s, &v, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 	return v;
 }
@@ -34,7 +34,7 @@ static void size_bad(const char *s, const char *needle)
 	uint64_t v = SENTINEL;
 	char err[128] = "";
 
-	assert_int_equal(cli_parse_size(s, &v, err, sizeof(err)), -1);
+	assert_int_equal(units_parse_size(s, &v, err, sizeof(err)), -1);
 	assert_int_equal(v, SENTINEL);
 	if (!strstr(err, needle))
 		fail_msg("'%s': message '%s' lacks '%s'", s, err, needle);
@@ -102,7 +102,7 @@ static void test_size_garbage(void **state)
 	size_bad("12Gi", "unknown unit");
 	size_bad("12GiBx", "unknown unit");
 	size_bad("1.5G", "fractions");
-	assert_int_equal(cli_parse_size(NULL, &(uint64_t){0}, NULL, 0), -1);
+	assert_int_equal(units_parse_size(NULL, &(uint64_t){0}, NULL, 0), -1);
 }
 
 static void test_u64_and_range_of_uint(void **state)
@@ -111,24 +111,24 @@ static void test_u64_and_range_of_uint(void **state)
 	char err[128];
 
 	(void)state;
-	assert_int_equal(cli_parse_u64("1000", &v, err, sizeof(err)), 0);
+	assert_int_equal(units_parse_u64("1000", &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 1000);
-	assert_int_equal(cli_parse_u64("0x20", &v, err, sizeof(err)), 0);
+	assert_int_equal(units_parse_u64("0x20", &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 32);
 	v = SENTINEL;
-	assert_int_equal(cli_parse_u64("10K", &v, err, sizeof(err)), -1);
+	assert_int_equal(units_parse_u64("10K", &v, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "trailing"));
 	assert_int_equal(v, SENTINEL);
-	assert_int_equal(cli_parse_uint_range("2", 1, 64, &v, err,
+	assert_int_equal(units_parse_uint_range("2", 1, 64, &v, err,
 					      sizeof(err)), 0);
 	assert_int_equal(v, 2);
 	v = SENTINEL;
-	assert_int_equal(cli_parse_uint_range("0", 1, 64, &v, err,
+	assert_int_equal(units_parse_uint_range("0", 1, 64, &v, err,
 					      sizeof(err)), -1);
 	assert_non_null(strstr(err, "out of range (1..64)"));
-	assert_int_equal(cli_parse_uint_range("65", 1, 64, &v, err,
+	assert_int_equal(units_parse_uint_range("65", 1, 64, &v, err,
 					      sizeof(err)), -1);
-	assert_int_equal(cli_parse_uint_range("-3", 1, 64, &v, err,
+	assert_int_equal(units_parse_uint_range("-3", 1, 64, &v, err,
 					      sizeof(err)), -1);
 	assert_non_null(strstr(err, "negative"));
 	assert_int_equal(v, SENTINEL);
@@ -140,24 +140,24 @@ static void test_range(void **state)
 	char err[128];
 
 	(void)state;
-	assert_int_equal(cli_parse_range("4T:64G", &b, &z, err, sizeof(err)),
+	assert_int_equal(units_parse_range("4T:64G", &b, &z, err, sizeof(err)),
 			 0);
 	assert_int_equal(b, 4ULL << 40);
 	assert_int_equal(z, 64ULL << 30);
-	assert_int_equal(cli_parse_range("0:0x40000000", &b, &z, err,
+	assert_int_equal(units_parse_range("0:0x40000000", &b, &z, err,
 					 sizeof(err)), 0);
 	assert_int_equal(b, 0);
 	assert_int_equal(z, 1ULL << 30);
 	b = z = SENTINEL;
-	assert_int_equal(cli_parse_range("64G", &b, &z, err, sizeof(err)), -1);
+	assert_int_equal(units_parse_range("64G", &b, &z, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "BASE:SIZE"));
-	assert_int_equal(cli_parse_range(":64G", &b, &z, err, sizeof(err)),
+	assert_int_equal(units_parse_range(":64G", &b, &z, err, sizeof(err)),
 			 -1);
 	assert_non_null(strstr(err, "empty"));
-	assert_int_equal(cli_parse_range("0:", &b, &z, err, sizeof(err)), -1);
-	assert_int_equal(cli_parse_range("0:1G:2G", &b, &z, err,
+	assert_int_equal(units_parse_range("0:", &b, &z, err, sizeof(err)), -1);
+	assert_int_equal(units_parse_range("0:1G:2G", &b, &z, err,
 					 sizeof(err)), -1);
-	assert_int_equal(cli_parse_range("16777215T:2T", &b, &z, err,
+	assert_int_equal(units_parse_range("16777215T:2T", &b, &z, err,
 					 sizeof(err)), -1);
 	assert_non_null(strstr(err, "past 2^64"));
 	assert_int_equal(b, SENTINEL);
@@ -197,7 +197,7 @@ static void test_size_roundtrip_random(void **state)
 			u = 0; /* "0x..B" reads B as a hex digit */
 		snprintf(buf, sizeof(buf), hex ? "0x%llx%s" : "%llu%s",
 			 (unsigned long long)v, units[u]);
-		rc = cli_parse_size(buf, &got, err, sizeof(err));
+		rc = units_parse_size(buf, &got, err, sizeof(err));
 		if (v > (UINT64_MAX >> shifts[u])) {
 			if (rc != -1 || !strstr(err, "over 64 bits"))
 				fail_msg("'%s' should overflow", buf);
@@ -213,20 +213,20 @@ static void test_human_bytes(void **state)
 	char buf[32];
 
 	(void)state;
-	assert_string_equal(cli_human_bytes(0, buf, sizeof(buf)), "0 B");
-	assert_string_equal(cli_human_bytes(1023, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(0, buf, sizeof(buf)), "0 B");
+	assert_string_equal(units_human_bytes(1023, buf, sizeof(buf)),
 			    "1023 B");
-	assert_string_equal(cli_human_bytes(1024, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(1024, buf, sizeof(buf)),
 			    "1.00 KiB");
-	assert_string_equal(cli_human_bytes(8192, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(8192, buf, sizeof(buf)),
 			    "8.00 KiB");
-	assert_string_equal(cli_human_bytes(10489856, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(10489856, buf, sizeof(buf)),
 			    "10.00 MiB");
-	assert_string_equal(cli_human_bytes(1075843072ULL, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(1075843072ULL, buf, sizeof(buf)),
 			    "1.00 GiB");
-	assert_string_equal(cli_human_bytes(3ULL << 39, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(3ULL << 39, buf, sizeof(buf)),
 			    "1.50 TiB");
-	assert_string_equal(cli_human_bytes(UINT64_MAX, buf, sizeof(buf)),
+	assert_string_equal(units_human_bytes(UINT64_MAX, buf, sizeof(buf)),
 			    "16.00 EiB");
 }
 

@@ -1,6 +1,6 @@
 /*
- * cli_parse.c - strict number/size parsing and byte formatting for the
- * dpamt CLI (see cli_parse.h for the accepted syntax).  Hand-rolled
+ * units.c - strict number/size parsing and byte formatting for the dpamt
+ * CLI and the scenario readers (see units.h for the accepted syntax).  Hand-rolled
  * rather than strtoull: strtoull skips spaces, accepts a sign and wraps
  * "-1" to 2^64-1, all of which a size on the command line must reject.
  */
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli_parse.h"
+#include "util/units.h"
 
 static int fail(char *err, size_t errlen, const char *what, const char *s)
 {
@@ -66,7 +66,7 @@ static int parse_number(const char *s, const char **end, uint64_t *out,
 	return 0;
 }
 
-int cli_parse_u64(const char *s, uint64_t *out, char *err, size_t errlen)
+int units_parse_u64(const char *s, uint64_t *out, char *err, size_t errlen)
 {
 	const char *end;
 	uint64_t v;
@@ -80,13 +80,13 @@ int cli_parse_u64(const char *s, uint64_t *out, char *err, size_t errlen)
 	return 0;
 }
 
-int cli_parse_uint_range(const char *s, uint64_t min, uint64_t max,
+int units_parse_uint_range(const char *s, uint64_t min, uint64_t max,
 			 uint64_t *out, char *err, size_t errlen)
 {
 	uint64_t v;
 	char what[96];
 
-	if (cli_parse_u64(s, &v, err, errlen))
+	if (units_parse_u64(s, &v, err, errlen))
 		return -1;
 	if (v < min || v > max) {
 		snprintf(what, sizeof(what), "out of range (%llu..%llu)",
@@ -118,7 +118,7 @@ static bool unit_tail_ok(const char *p)
 	return (*p == 'b' || *p == 'B') && p[1] == '\0';
 }
 
-int cli_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
+int units_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 {
 	const char *end;
 	uint64_t v;
@@ -140,7 +140,7 @@ int cli_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	return 0;
 }
 
-int cli_parse_range(const char *s, uint64_t *base, uint64_t *size,
+int units_parse_range(const char *s, uint64_t *base, uint64_t *size,
 		    char *err, size_t errlen)
 {
 	const char *colon = s ? strchr(s, ':') : NULL;
@@ -156,8 +156,8 @@ int cli_parse_range(const char *s, uint64_t *base, uint64_t *size,
 		return fail(err, errlen, "base too long", s);
 	memcpy(head, s, n);
 	head[n] = '\0';
-	if (cli_parse_size(head, &b, err, errlen) ||
-	    cli_parse_size(colon + 1, &z, err, errlen))
+	if (units_parse_size(head, &b, err, errlen) ||
+	    units_parse_size(colon + 1, &z, err, errlen))
 		return -1;
 	if (z > UINT64_MAX - b)
 		return fail(err, errlen, "BASE + SIZE is past 2^64", s);
@@ -166,7 +166,7 @@ int cli_parse_range(const char *s, uint64_t *base, uint64_t *size,
 	return 0;
 }
 
-const char *cli_human_bytes(uint64_t bytes, char *buf, size_t len)
+const char *units_human_bytes(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB",
 					    "PiB", "EiB"};

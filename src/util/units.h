@@ -1,6 +1,6 @@
 /*
- * cli_parse.h - strict parsing of numbers and sizes for the dpamt CLI,
- * and human-readable byte counts for its output.
+ * units.h - strict parsing of numbers and sizes, shared by the dpamt CLI
+ * and the scenario readers of src/sim, and human-readable byte counts.
  *
  * Numbers: decimal or 0x/0X hex, digits only (no sign, no spaces, no
  * fraction), must fit in 64 bits.  Sizes: a number optionally followed by
@@ -9,32 +9,33 @@
  * "4096B").
  * Hex digits win over suffixes: "0x1B" is 27 bytes.  Every parser returns
  * 0 on success, -1 on error with a one-line message in err (what was wrong
- * with which input) and leaves *out untouched.  Reentrant: no state.
+ * with which input; err may be NULL when the caller words its own) and
+ * leaves *out untouched.  Reentrant: no state.
  */
-#ifndef DPAMT_TOOLS_CLI_PARSE_H
-#define DPAMT_TOOLS_CLI_PARSE_H
+#ifndef DPAMT_UTIL_UNITS_H
+#define DPAMT_UTIL_UNITS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* A plain number (no suffix). */
-int cli_parse_u64(const char *s, uint64_t *out, char *err, size_t errlen);
+int units_parse_u64(const char *s, uint64_t *out, char *err, size_t errlen);
 
 /* A number within [min, max] (e.g. --threads, --iters). */
-int cli_parse_uint_range(const char *s, uint64_t min, uint64_t max,
+int units_parse_uint_range(const char *s, uint64_t min, uint64_t max,
 			 uint64_t *out, char *err, size_t errlen);
 
 /* A size with an optional K/M/G/T binary suffix. */
-int cli_parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
+int units_parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
 
 /* "BASE:SIZE", both sizes (e.g. "4T:64G"); base + size must not wrap. */
-int cli_parse_range(const char *s, uint64_t *base, uint64_t *size,
+int units_parse_range(const char *s, uint64_t *base, uint64_t *size,
 		    char *err, size_t errlen);
 
 /*
  * Bytes in the largest binary unit that keeps the value >= 1, two
  * decimals: "0 B", "512 B", "8.00 KiB", "1.00 GiB".  Returns buf.
  */
-const char *cli_human_bytes(uint64_t bytes, char *buf, size_t len);
+const char *units_human_bytes(uint64_t bytes, char *buf, size_t len);
 
-#endif /* DPAMT_TOOLS_CLI_PARSE_H */
+#endif /* DPAMT_UTIL_UNITS_H */
