@@ -41,7 +41,8 @@ uint32_t ht_held_cb(void *arg, uint64_t pa_2m)
 	struct ht_held *h = arg;
 	uint64_t i = pa_2m / MiB2;
 
-	return i < h->n_ranges ? atomic_load(&h->refs[i]) : 0;
+	return i < h->n_ranges ? atomic_load_explicit(&h->refs[i],
+						      memory_order_relaxed) : 0;
 }
 
 struct dpamt_config ht_cfg(uint64_t mem, enum dpamt_strategy s)

@@ -48,7 +48,10 @@ static void test_create_alloc_fail_every_k(void **state)
 		if (err) {
 			assert_int_equal(err, DPAMT_ENOMEM);
 			assert_int_equal(phys_used_bytes(h.alloc), 0);
-			assert_int_equal(atomic_load(&h.mo.mem_bytes), 0);
+			assert_int_equal(
+				atomic_load_explicit(&h.mo.mem_bytes,
+						     memory_order_relaxed),
+				0);
 			h.dp = NULL;
 			failed_runs++;
 			model_host_destroy(&h);
@@ -129,13 +132,15 @@ static void test_workload_alloc_fail_every_k(void **state)
 		struct dpamt_cache cache = { 0 };
 		struct dpamt_check_opts o = { .held = list_held,
 					      .held_arg = &l };
-		uint64_t fails0 = atomic_load(&h.mo.page_alloc_failures);
+		uint64_t fails0 = atomic_load_explicit(
+			&h.mo.page_alloc_failures, memory_order_relaxed);
 		bool failed;
 
 		phys_alloc_fail_nth(h.alloc, k);
 		workload(&h, &l, &cache);
 		phys_alloc_fail_nth(h.alloc, 0);
-		failed = atomic_load(&h.mo.page_alloc_failures) != fails0;
+		failed = atomic_load_explicit(&h.mo.page_alloc_failures,
+					      memory_order_relaxed) != fails0;
 		assert_int_equal(ht_check(&h, &o), 0);
 		while (l.n) {
 			l.n--;
@@ -234,12 +239,12 @@ struct remove_busy {
 static bool remove_busy_filter(void *arg, struct tdx_regs *regs)
 {
 	struct remove_busy *rb = arg;
-	unsigned n = atomic_load(&rb->left);
+	unsigned n = atomic_load_explicit(&rb->left, memory_order_relaxed);
 
 	if (regs->rax != TDH_PHYMEM_PAMT_REMOVE || n == 0)
 		return false;
-	atomic_store(&rb->left, n - 1);
-	atomic_fetch_add(&rb->answered, 1);
+	atomic_store_explicit(&rb->left, n - 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&rb->answered, 1, memory_order_relaxed);
 	regs->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
 	return true;
 }
@@ -259,9 +264,9 @@ static void remove_busy_n_times(enum dpamt_strategy strat)
 	h.mo.filter_arg = &rb;
 	base = phys_used_bytes(h.alloc);
 	for (unsigned n = 0; n < 14; n++) {
-		atomic_store(&rb.left, 0);
+		atomic_store_explicit(&rb.left, 0, memory_order_relaxed);
 		assert_int_equal(dpamt_get(h.dp, pa, NULL), 0);
-		atomic_store(&rb.left, n);
+		atomic_store_explicit(&rb.left, n, memory_order_relaxed);
 		assert_int_equal(dpamt_put(h.dp, pa, NULL), 0);
 		/* Within the budget (n <= 4): removed now.  Beyond: idle. */
 		assert_int_equal(dpamt_range_idle(h.dp, pa), n > 4);

@@ -62,9 +62,11 @@ static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 	if (w->mine[r]) {
 		err = dpamt_put(s->b.h.dp, pa, c);
 		if (err)
-			atomic_fetch_add(&s->b.failures, 1);
+			atomic_fetch_add_explicit(&s->b.failures, 1,
+						  memory_order_relaxed);
 		w->mine[r]--;
-		atomic_fetch_sub(&s->b.held.refs[pa / MiB2], 1);
+		atomic_fetch_sub_explicit(&s->b.held.refs[pa / MiB2], 1,
+					  memory_order_relaxed);
 		return;
 	}
 	if (dpamt_cache_topup(s->b.h.dp, c, dpamt_pages_per_get(s->b.h.dp)))
@@ -73,11 +75,13 @@ static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 	if (err == DPAMT_EBUSY)
 		return; /* allowed under injected BUSY: nothing changed */
 	if (err) {
-		atomic_fetch_add(&s->b.failures, 1);
+		atomic_fetch_add_explicit(&s->b.failures, 1,
+					  memory_order_relaxed);
 		return;
 	}
 	w->mine[r]++;
-	atomic_fetch_add(&s->b.held.refs[pa / MiB2], 1);
+	atomic_fetch_add_explicit(&s->b.held.refs[pa / MiB2], 1,
+				  memory_order_relaxed);
 }
 
 static void put_all(struct worker *w, struct dpamt_cache *c)
@@ -85,10 +89,12 @@ static void put_all(struct worker *w, struct dpamt_cache *c)
 	for (unsigned r = 0; r < w->s->n_ranges; r++)
 		while (w->mine[r]) {
 			if (dpamt_put(w->s->b.h.dp, range_pa(w->s, r), c))
-				atomic_fetch_add(&w->s->b.failures, 1);
+				atomic_fetch_add_explicit(&w->s->b.failures, 1,
+							  memory_order_relaxed);
 			w->mine[r]--;
-			atomic_fetch_sub(&w->s->b.held.refs[range_pa(w->s, r) /
-							  MiB2], 1);
+			atomic_fetch_sub_explicit(
+				&w->s->b.held.refs[range_pa(w->s, r) / MiB2],
+				1, memory_order_relaxed);
 		}
 }
 
@@ -172,7 +178,8 @@ static void run(const char *name, const struct run_opts *ro)
 		pthread_join(t[i], NULL);
 		free(w[i].mine);
 	}
-	assert_int_equal(atomic_load(&s->b.failures), 0);
+	assert_int_equal(atomic_load_explicit(&s->b.failures,
+					      memory_order_relaxed), 0);
 	o.all_gone = true;
 	check_counts(s, &o);
 	assert_int_equal(phys_used_bytes(s->b.h.alloc), s->b.used);

@@ -86,7 +86,7 @@ static uint64_t call(struct td *td, struct tdx_regs *r)
 		tdxmod_seamcall(td->h.mod, r);
 		if (!tdx_is_busy(r->rax) || i > 100000)
 			return r->rax;
-		atomic_fetch_add(&td->busy, 1);
+		atomic_fetch_add_explicit(&td->busy, 1, memory_order_relaxed);
 		sched_yield();
 	}
 }
@@ -97,14 +97,15 @@ static void expect_ok(struct td *td, struct tdx_regs *r, const char *what)
 	char buf[64];
 
 	if (!tdx_is_success(st)) {
-		atomic_fetch_add(&td->errors, 1);
+		atomic_fetch_add_explicit(&td->errors, 1, memory_order_relaxed);
 		printf("%s: %s\n", what, tdx_status_name(st, buf, sizeof(buf)));
 	}
 }
 
 static void held_add(struct td *td, uint64_t pa, int d)
 {
-	atomic_fetch_add(&td->held.refs[pa / MiB2], (uint32_t)d);
+	atomic_fetch_add_explicit(&td->held.refs[pa / MiB2], (uint32_t)d,
+				  memory_order_relaxed);
 }
 
 static uint64_t ctl_page(struct td *td)
@@ -143,7 +144,8 @@ static void td_build(struct td *td)
 				.rdx = td->tdr, .r8 = td->ctl[td->n_ctl++] };
 			expect_ok(td, &r, "SEPT.ADD");
 		}
-	assert_int_equal(atomic_load(&td->errors), 0);
+	assert_int_equal(atomic_load_explicit(&td->errors,
+					      memory_order_relaxed), 0);
 }
 
 static void map_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s,
@@ -156,7 +158,7 @@ static void map_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s,
 	if (dpamt_cache_topup(td->h.dp, c, dpamt_pages_per_get(td->h.dp)) ||
 	    dpamt_get(td->h.dp, pa, c)) {
 		unpick_page(v, pa);
-		atomic_fetch_add(&td->errors, 1);
+		atomic_fetch_add_explicit(&td->errors, 1, memory_order_relaxed);
 		return;
 	}
 	r = (struct tdx_regs){ .rax = TDH_MEM_PAGE_AUG,
@@ -177,7 +179,7 @@ static void unmap_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s)
 	expect_ok(td, &r, "PAGE.REMOVE");
 	held_add(td, v->page[s], -1);
 	if (dpamt_put(td->h.dp, v->page[s], c))
-		atomic_fetch_add(&td->errors, 1);
+		atomic_fetch_add_explicit(&td->errors, 1, memory_order_relaxed);
 	unpick_page(v, v->page[s]);
 	v->page[s] = 0;
 }
@@ -241,7 +243,8 @@ static void report(struct td *td)
 	       (unsigned long long)st.busy_retries,
 	       (unsigned long long)st.lock_contentions,
 	       (unsigned long long)st.lock_wait_ns,
-	       (unsigned long long)atomic_load(&td->busy));
+	       (unsigned long long)atomic_load_explicit(&td->busy,
+							memory_order_relaxed));
 	assert_int_equal(st.pamt_add_ok - st.pamt_remove_ok, st.pairs_now);
 	assert_int_equal(st.pairs_now, tdxmod_pairs_installed(td->h.mod));
 	assert_int_equal(st.remove_errors + st.add_not_free, 0);
@@ -288,7 +291,8 @@ static void td_workload(enum dpamt_strategy strat)
 	td_teardown(td);
 	for (unsigned b = 0; b < BLOCKS; b++)
 		phys_free_2m(td->h.alloc, td->block[b]);
-	assert_int_equal(atomic_load(&td->errors), 0);
+	assert_int_equal(atomic_load_explicit(&td->errors,
+					      memory_order_relaxed), 0);
 	report(td);
 	o.all_gone = true;
 	assert_int_equal(ht_check(&td->h, &o), 0);

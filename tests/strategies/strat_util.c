@@ -27,9 +27,11 @@ enum dpamt_strategy st_of(void **state)
 static void spy_count(struct st_spy *s, void *lock)
 {
 	if (lock == s->global)
-		atomic_fetch_add(&s->global_taken, 1);
+		atomic_fetch_add_explicit(&s->global_taken, 1,
+					  memory_order_relaxed);
 	else
-		atomic_fetch_add(&s->other_taken, 1);
+		atomic_fetch_add_explicit(&s->other_taken, 1,
+					  memory_order_relaxed);
 }
 
 static void *spy_new(void *ctx)
@@ -37,7 +39,8 @@ static void *spy_new(void *ctx)
 	struct st_spy *s = ctx;
 	void *l = s->orig.lock_new(ctx);
 
-	if (atomic_fetch_add(&s->locks_made, 1) == 0)
+	if (atomic_fetch_add_explicit(&s->locks_made, 1,
+				      memory_order_relaxed) == 0)
 		s->global = l; /* dp_setup makes the global lock first */
 	return l;
 }

@@ -78,7 +78,8 @@ static uint64_t page_pa(const struct worker *w, unsigned r, unsigned k)
 
 static void held_add(struct stress *s, uint64_t pa, int d)
 {
-	atomic_fetch_add(&s->b.held.refs[pa / MiB2], (uint32_t)d);
+	atomic_fetch_add_explicit(&s->b.held.refs[pa / MiB2], (uint32_t)d,
+				  memory_order_relaxed);
 }
 
 static void do_put(struct worker *w, struct dpamt_cache *c, unsigned r)
@@ -86,7 +87,8 @@ static void do_put(struct worker *w, struct dpamt_cache *c, unsigned r)
 	uint64_t pa = page_pa(w, r, --w->mine[r]);
 
 	if (dpamt_put(w->s->b.h.dp, pa, c))
-		atomic_fetch_add(&w->s->b.failures, 1);
+		atomic_fetch_add_explicit(&w->s->b.failures, 1,
+					  memory_order_relaxed);
 	held_add(w->s, pa, -1);
 }
 
@@ -100,11 +102,14 @@ static void do_get(struct worker *w, struct dpamt_cache *c, unsigned r)
 		return;
 	err = dpamt_get(dp, pa, c);
 	if (err == DPAMT_EBUSY) {
-		atomic_fetch_add(&w->s->ebusy, 1); /* nothing changed */
+		/* nothing changed */
+		atomic_fetch_add_explicit(&w->s->ebusy, 1,
+					  memory_order_relaxed);
 		return;
 	}
 	if (err) {
-		atomic_fetch_add(&w->s->b.failures, 1);
+		atomic_fetch_add_explicit(&w->s->b.failures, 1,
+					  memory_order_relaxed);
 		return;
 	}
 	w->mine[r]++;
@@ -226,12 +231,15 @@ static void run(void **state, const char *name, const struct run_opts *ro)
 		pthread_join(t[i], NULL);
 		free(w[i].mine);
 	}
-	assert_int_equal(atomic_load(&s->b.failures), 0);
+	assert_int_equal(atomic_load_explicit(&s->b.failures,
+					      memory_order_relaxed), 0);
 	/* Deferred removals: BUSY is random, so retrying gets through. */
 	while (dpamt_retry_deferred(s->b.h.dp))
 		assert_true(++rounds < 10000);
 	printf("  gets failed EBUSY=%llu, retry rounds=%u\n",
-	       (unsigned long long)atomic_load(&s->ebusy), rounds);
+	       (unsigned long long)atomic_load_explicit(&s->ebusy,
+							memory_order_relaxed),
+	       rounds);
 	check_counts(s, true);
 	assert_int_equal(tdxmod_pairs_installed(s->b.h.mod), 0);
 	assert_int_equal(phys_used_bytes(s->b.h.alloc), s->b.used);
