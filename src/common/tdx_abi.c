@@ -161,6 +161,14 @@ char *tdx_status_name(uint64_t status, char *buf, unsigned len)
 		put_hex(buf, len, &pos, op, 6);
 		return buf;
 	}
+	if (tdx_status_class(status) == TDX_PAMT_PAGE_NOT_EMPTY && op < 10) {
+		/* the operand is the index of the pair page, not a register */
+		char idx[2] = { (char)('0' + op), '\0' };
+
+		put_str(buf, len, &pos, "|");
+		put_str(buf, len, &pos, idx);
+		return buf;
+	}
 	if (op || tdx_is_error(status)) {
 		const char *on = tdx_operand_name(op);
 

@@ -58,6 +58,13 @@ static void test_names(void **state)
 	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x77, buf,
 					    sizeof(buf)),
 			    "OPERAND_BUSY|0x77");
+	/* PAMT_PAGE_NOT_EMPTY carries the pair page's index, not a register */
+	assert_string_equal(tdx_status_name(TDX_PAMT_PAGE_NOT_EMPTY | 1, buf,
+					    sizeof(buf)),
+			    "PAMT_PAGE_NOT_EMPTY|1");
+	assert_string_equal(tdx_status_name(TDX_PAMT_PAGE_NOT_EMPTY, buf,
+					    sizeof(buf)),
+			    "PAMT_PAGE_NOT_EMPTY|0");
 	/* truncation keeps the string terminated */
 	tdx_status_name(TDX_HPA_RANGE_NOT_FREE, buf, 5);
 	assert_int_equal(strlen(buf), 4);
