@@ -109,7 +109,10 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 	c.nlocks = 0;
 	c.t0 = m->cfg.leaf_latency_ns[c.leaf] ? now_ns() : 0;
 	st = dispatch(&c, leaf < TDX_LEAF_MAX ? (unsigned)leaf : TDX_LEAF_MAX);
-	hold_latency(&c);
+	/* A BUSY answer gives up at its first failed try-lock: it does not
+	 * do the leaf's work, so it does not cost the leaf's latency. */
+	if (!tdx_is_busy(st))
+		hold_latency(&c);
 	call_release_all(&c);
 	if (tdxmod_is_fatal(m))
 		st = TDX_MODEL_FATAL;
