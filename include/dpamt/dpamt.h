@@ -242,9 +242,11 @@ unsigned dpamt_retry_deferred(struct dpamt *m);
 int dpamt_alloc_page(struct dpamt *m, struct dpamt_cache *c, uint64_t *pa);
 void dpamt_free_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c);
 /*
- * Teardown: TDH.PHYMEM.PAGE.RECLAIM (BUSY retried), then put.  On failure
- * the page is still the module's: the caller must not free it (counted as
- * leaked in stats).
+ * Teardown: TDH.PHYMEM.PAGE.RECLAIM (BUSY retried), then put.  An error
+ * means RECLAIM failed: the page is still the module's and the caller must
+ * not free it (stats.reclaim_failures).  Once RECLAIM succeeded the page is
+ * the host's and 0 is returned even if the put fails (stats.put_failures;
+ * a refused REMOVE leaves the pair idle for dpamt_retry_deferred()).
  */
 int dpamt_reclaim_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c);
 
@@ -257,8 +259,9 @@ int dpamt_reclaim_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c);
  * page_alloc when c is NULL); abort gives them back to c (or page_free);
  * commit fails with DPAMT_EINVAL if the range already had references or
  * a pair; promote_commit fails with DPAMT_EINVAL unless the refcount is
- * exactly 512, and frees the returned pair pages.  Static mode: no pair
- * (prepare writes zeros), only the refcount moves.
+ * exactly 512; it frees the returned pair pages either way (they are the
+ * host's once PROMOTE succeeded; a mismatch counts in put_failures).
+ * Static mode: no pair (prepare writes zeros), only the refcount moves.
  */
 int dpamt_demote_prepare(struct dpamt *m, struct dpamt_cache *c,
 			 uint64_t pair[2]);           /* fill R12/R13 */
@@ -302,6 +305,7 @@ void dpamt_for_each_range(const struct dpamt *m,
 	X(get_failures)       /* gets that returned an error */             \
 	X(remove_deferred)    /* REMOVEs left for later after BUSY */        \
 	X(remove_errors)      /* REMOVEs that failed otherwise */           \
+	X(put_failures)       /* reclaim/promote puts that failed */         \
 	X(enomem)             /* allocation failures seen */                 \
 	X(lock_acquisitions)  /* install/remove lock taken */               \
 	X(lock_contentions)   /* ... and it was held by someone else */     \

@@ -59,7 +59,10 @@ int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
 		return DPAMT_OK;
 	}
 	err = m->strat->release(m, (uint64_t)idx, DP_PAGES_PER_2M);
-	if (!err)
-		dp_cache_give_pair(m, 0, pair); /* back to the allocator */
+	/* PROMOTE handed the pair back: it is the host's whatever our count
+	 * says, so it goes back to the allocator even on a mismatch. */
+	dp_cache_give_pair(m, 0, pair);
+	if (err)
+		dp_stat_inc(m, DP_ST_put_failures);
 	return err;
 }

@@ -46,5 +46,10 @@ int dpamt_reclaim_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c)
 		dp_stat_inc(m, DP_ST_reclaim_failures);
 		return dp_status_to_err(st);
 	}
-	return dpamt_put(m, pa, c);
+	/* The page is the host's now, whatever the put says: a failed put
+	 * (REMOVE refused, an unbalanced count) is counted, not returned, so
+	 * the caller frees the page instead of leaking it. */
+	if (dpamt_put(m, pa, c))
+		dp_stat_inc(m, DP_ST_put_failures);
+	return DPAMT_OK;
 }

@@ -293,6 +293,43 @@ static void test_demote_promote(void **state)
 	fx_free(x);
 }
 
+/* PROMOTE gave the pair back: it goes to the allocator even when the
+ * host's count disagrees (the count error is reported, not the pages). */
+static void test_promote_mismatch_frees_pair(void **state)
+{
+	struct fx *x = fx_new(true, 2, DPAMT_MODE_AUTO);
+	struct dpamt_cache c = { 0 };
+	struct dpamt_stats st;
+	uint64_t pair[2];
+
+	(void)state;
+	assert_int_equal(dpamt_cache_topup(x->dp, &c, 2), 0);
+	assert_int_equal(dpamt_demote_prepare(x->dp, &c, pair), 0);
+	assert_int_equal(dpamt_demote_commit(x->dp, 7 * MiB2, pair), 0);
+	assert_int_equal(dpamt_put(x->dp, 7 * MiB2, &c), 0); /* 511 now */
+	assert_int_equal(dpamt_promote_commit(x->dp, 7 * MiB2, pair),
+			 DPAMT_EINVAL);
+	dpamt_stats(x->dp, &st);
+	assert_int_equal(st.put_failures, 1);
+	assert_int_equal(x->f.pages_out, 0); /* the pair is back */
+	fx_free(x);
+}
+
+/* Once RECLAIM succeeded the page is the host's: a failing put (here an
+ * unbalanced one) is counted, and reclaim still says "yours". */
+static void test_reclaim_put_failure_not_a_leak(void **state)
+{
+	struct fx *x = fx_new(true, 2, DPAMT_MODE_AUTO);
+	struct dpamt_stats st;
+
+	(void)state;
+	assert_int_equal(dpamt_reclaim_page(x->dp, 9 * MiB2, NULL), 0);
+	dpamt_stats(x->dp, &st);
+	assert_int_equal(st.put_failures, 1);
+	assert_int_equal(st.reclaim_failures, 0);
+	fx_free(x);
+}
+
 static void test_sparse_refcounts(void **state)
 {
 	struct fake f;
@@ -364,6 +401,8 @@ int main(void)
 		cmocka_unit_test(test_busy_remove_deferred),
 		cmocka_unit_test(test_create_alloc_fail_every_k),
 		cmocka_unit_test(test_demote_promote),
+		cmocka_unit_test(test_promote_mismatch_frees_pair),
+		cmocka_unit_test(test_reclaim_put_failure_not_a_leak),
 		cmocka_unit_test(test_sparse_refcounts),
 		cmocka_unit_test(test_strategy_table),
 	};
