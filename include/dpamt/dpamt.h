@@ -54,7 +54,8 @@ enum dpamt_yield_point {
 /*
  * Everything outside the manager.  Required: seamcall, page_alloc,
  * page_free, contig_alloc, contig_free, mem_alloc, mem_free, phys_write.
- * Optional (NULL allowed): now_ns, lock_*, yield, relax.
+ * Optional (NULL allowed): pair_alloc/pair_free (both or neither),
+ * now_ns, lock_*, yield, relax.
  * Every callback gets ctx first.
  */
 struct dpamt_ops {
@@ -64,6 +65,13 @@ struct dpamt_ops {
 	/* One 4 KiB page of host memory, by physical address. 0 or -1. */
 	int (*page_alloc)(void *ctx, uint64_t *pa);
 	void (*page_free)(void *ctx, uint64_t pa);
+	/* Pages for PAMT pairs only (the cache, PAMT.ADD/REMOVE, DEMOTE and
+	 * PROMOTE pairs): e.g. a pool of whole 2 MiB blocks kept apart from
+	 * TD memory.  Same contract as page_alloc/page_free; every page the
+	 * manager got from pair_alloc goes back through pair_free.  NULL
+	 * (both): page_alloc/page_free. */
+	int (*pair_alloc)(void *ctx, uint64_t *pa);
+	void (*pair_free)(void *ctx, uint64_t pa);
 	/* Physically contiguous, 4 KiB aligned (static PAMT areas). */
 	int (*contig_alloc)(void *ctx, uint64_t bytes, uint64_t *pa);
 	void (*contig_free)(void *ctx, uint64_t pa, uint64_t bytes);
@@ -199,11 +207,11 @@ struct dpamt_cache {
 };
 /* Pages one get may consume: pages_per_pair in dynamic mode, else 0. */
 unsigned dpamt_pages_per_get(const struct dpamt *m);
-/* Fill cache to at least n pages (may sleep: calls page_alloc).
+/* Fill cache to at least n pages (may sleep: calls pair_alloc).
  * DPAMT_EINVAL if n > DPAMT_CACHE_MAX; DPAMT_ENOMEM keeps what it got.
  * These three: the cache's owner only, concurrently with anything else. */
 int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n);
-/* Give every cached page back to the allocator and fold its counters. */
+/* Give every cached page back (pair_free) and fold its counters. */
 void dpamt_cache_drain(struct dpamt *m, struct dpamt_cache *c);
 /* Fold the cache's local counters into the manager's stats. */
 void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c);
@@ -213,13 +221,13 @@ void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c);
  * at 4K size; make sure its 2 MiB range has a pair.  Pages for the pair come
  * from cache (never allocates when cache != NULL: safe in a non-sleeping
  * section; DPAMT_ENOMEM if it holds fewer than dpamt_pages_per_get()), or
- * from page_alloc when cache is NULL.  On failure nothing changed (pages
+ * from pair_alloc when cache is NULL.  On failure nothing changed (pages
  * back in the cache).  A PAMT.ADD answered HPA_RANGE_NOT_FREE counts as
  * "already installed": the caller must not get a page of a range it maps
  * as one 2M TD page.  DPAMT_EBUSY: the module stayed BUSY past the budget.
  * dpamt_put: the module no longer uses the page; on the last reference the
  * pair is removed and its pages go into cache (while it has room) or back
- * to page_free.  If REMOVE stays BUSY, the range stays installed at
+ * to pair_free.  If REMOVE stays BUSY, the range stays installed at
  * refcount 0 ("idle", the module keeps the pages), put returns 0 and
  * dpamt_retry_deferred() retries it (a get reuses it without an ADD).  Any
  * other REMOVE failure: DPAMT_EIO, range kept idle.  A put without a get:

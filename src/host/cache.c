@@ -1,7 +1,9 @@
 /*
  * cache.c - the per-thread page cache: topped up where sleeping is
  * allowed, consumed by get inside non-sleeping sections.  A get takes
- * pages_per_pair pages (module metadata), never a fixed number.
+ * pages_per_pair pages (module metadata), never a fixed number.  Every
+ * page here is a pair page: it comes from pair_alloc and goes back through
+ * pair_free (page_alloc/page_free when the hypervisor gave no pair ops).
  */
 #include "host/dp_internal.h"
 
@@ -11,7 +13,7 @@ unsigned dpamt_pages_per_get(const struct dpamt *m)
 	return m->dynamic ? m->md.pages_per_pair : 0;
 }
 
-/* Concurrency: the cache's owner only; may call page_alloc (may sleep). */
+/* Concurrency: the cache's owner only; may call pair_alloc (may sleep). */
 int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
 {
 	if (n > DPAMT_CACHE_MAX)
@@ -19,7 +21,7 @@ int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
 	while (c->n < n) {
 		uint64_t pa;
 
-		if (m->ops.page_alloc(m->ops.ctx, &pa) != 0) {
+		if (m->ops.pair_alloc(m->ops.ctx, &pa) != 0) {
 			dp_stat_inc(m, DP_ST_enomem);
 			return DPAMT_ENOMEM;
 		}
@@ -28,11 +30,11 @@ int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
 	return DPAMT_OK;
 }
 
-/* Concurrency: the cache's owner only; calls page_free. */
+/* Concurrency: the cache's owner only; calls pair_free. */
 void dpamt_cache_drain(struct dpamt *m, struct dpamt_cache *c)
 {
 	while (c->n > 0)
-		m->ops.page_free(m->ops.ctx, c->pa[--c->n]);
+		m->ops.pair_free(m->ops.ctx, c->pa[--c->n]);
 	dpamt_cache_flush_stats(m, c);
 }
 
@@ -57,6 +59,6 @@ void dp_cache_give_pair(struct dpamt *m, struct dpamt_cache *c,
 		if (c && c->n < DPAMT_CACHE_MAX)
 			c->pa[c->n++] = pages[i];
 		else
-			m->ops.page_free(m->ops.ctx, pages[i]);
+			m->ops.pair_free(m->ops.ctx, pages[i]);
 	}
 }

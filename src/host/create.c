@@ -15,7 +15,8 @@ static bool dp_ops_ok(const struct dpamt_ops *o)
 {
 	return o && o->seamcall && o->page_alloc && o->page_free &&
 	       o->contig_alloc && o->contig_free && o->mem_alloc &&
-	       o->mem_free && o->phys_write;
+	       o->mem_free && o->phys_write &&
+	       !o->pair_alloc == !o->pair_free;
 }
 
 static bool dp_tdmrs_ok(const struct dpamt_config *cfg)
@@ -137,6 +138,10 @@ static struct dpamt *dp_alloc_manager(const struct dpamt_ops *ops)
 	m->raw = raw;
 	m->raw_bytes = bytes;
 	m->ops = *ops;
+	if (!m->ops.pair_alloc) { /* pair pages: ordinary pages */
+		m->ops.pair_alloc = m->ops.page_alloc;
+		m->ops.pair_free = m->ops.page_free;
+	}
 	return m;
 }
 

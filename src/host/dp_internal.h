@@ -158,7 +158,7 @@ static inline void dp_yield(struct dpamt *m, enum dpamt_yield_point where,
 /* Move pages_per_pair pages out of c into pages[]; DPAMT_ENOMEM if short. */
 int dp_cache_take_pair(struct dpamt *m, struct dpamt_cache *c,
 		       uint64_t *pages);
-/* Give pair pages back: into c while it has room, else page_free. */
+/* Give pair pages back: into c while it has room, else pair_free. */
 void dp_cache_give_pair(struct dpamt *m, struct dpamt_cache *c,
 			const uint64_t *pages);
 void dp_cache_count(struct dpamt *m, struct dpamt_cache *c, bool put,

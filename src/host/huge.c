@@ -5,7 +5,7 @@
  */
 #include "host/strategy.h"
 
-/* Concurrency: c is the caller's; may call page_alloc when c is NULL. */
+/* Concurrency: c is the caller's; may call pair_alloc when c is NULL. */
 int dpamt_demote_prepare(struct dpamt *m, struct dpamt_cache *c,
 			 uint64_t pair[2])
 {

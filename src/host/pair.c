@@ -47,7 +47,7 @@ enum dp_add_result dp_pair_add(struct dpamt *m, uint64_t idx,
 	return DP_ADD_FAILED;
 }
 
-/* Remove idx's pair; its pages go to c (when it has room) or page_free. */
+/* Remove idx's pair; its pages go to c (when it has room) or pair_free. */
 enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
 				     struct dpamt_cache *c)
 {
