@@ -71,6 +71,25 @@ void engine_guest_report(struct engine *e, unsigned i)
 						   memory_order_relaxed));
 }
 
+/* Errors of the install/remove protocol are never benign: a second
+ * REMOVE (NO_PAMT_PAGE_PAIR) or a REMOVE of a range still in use leaves
+ * every refcount consistent, so only these counters can show it. */
+static void protocol_errors(struct engine *e)
+{
+	const struct sim_report *r = e->rep;
+	uint64_t mod = r->leaves[TDH_PHYMEM_PAMT_REMOVE].errors;
+	char msg[160];
+
+	if (!mod && !r->pamt.remove_errors && !r->pamt.put_failures)
+		return;
+	snprintf(msg, sizeof(msg), "install/remove protocol errors: module "
+		 "refused %llu PAMT.REMOVE, manager saw %llu REMOVE errors and "
+		 "%llu failed puts", (unsigned long long)mod,
+		 (unsigned long long)r->pamt.remove_errors,
+		 (unsigned long long)r->pamt.put_failures);
+	engine_error(e, msg);
+}
+
 void engine_final_report(struct engine *e)
 {
 	struct sim_report *r = e->rep;
@@ -88,6 +107,7 @@ void engine_final_report(struct engine *e)
 						   memory_order_relaxed);
 	r->fault_retries_vmm = atomic_load_explicit(&e->vh.fault_retries,
 						    memory_order_relaxed);
+	protocol_errors(e);
 	if (tdxmod_is_fatal(e->mh.mod)) {
 		char msg[160];
 

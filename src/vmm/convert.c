@@ -39,7 +39,7 @@ static int unmap_4k(struct vmm_vcpu *v, uint64_t page)
 
 	if (err)
 		return err;
-	dpamt_put(td->h->dp, pa, &v->cache);
+	vmm_put(td->h, pa, &v->cache);
 	vmm_td_ref(td, pa, -1);
 	td->pfn[page] = 0;
 	td->chunk_mapped[c]--;

@@ -81,7 +81,7 @@ static int sept_add(struct vmm_vcpu *v, uint64_t gpa, unsigned level)
 			  "status 0x%llx", td->index, level,
 			  (unsigned long long)gpa,
 			  (unsigned long long)r.rax);
-		dpamt_put(h->dp, page, &v->cache);
+		vmm_put(h, page, &v->cache);
 		v->stash[v->n_stash++] = page;
 		return DPAMT_EIO;
 	}
@@ -156,7 +156,7 @@ static int aug_4k(struct vmm_vcpu *v, uint64_t page, uint64_t target)
 		vmm_error(h, "td %d: PAGE.AUG 4K gpa 0x%llx: status 0x%llx",
 			  td->index, (unsigned long long)(page * VMM_PAGE),
 			  (unsigned long long)r.rax);
-		dpamt_put(h->dp, target, &v->cache);
+		vmm_put(h, target, &v->cache);
 		return DPAMT_EIO;
 	}
 	vmm_td_ref(td, target, 1);

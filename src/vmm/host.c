@@ -48,6 +48,15 @@ void vmm_host_fini(struct vmm_host *h)
 	pthread_mutex_destroy(&h->hkid_lock);
 }
 
+void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)
+{
+	int err = dpamt_put(h->dp, pa, c);
+
+	if (err)
+		vmm_error(h, "put of page 0x%llx failed: %s",
+			  (unsigned long long)pa, dpamt_strerror(err));
+}
+
 void vmm_error(struct vmm_host *h, const char *fmt, ...)
 {
 	char msg[160];

@@ -46,7 +46,7 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 		return err;
 	err = dpamt_demote_prepare(h->dp, &v->cache, pair);
 	if (err) {
-		dpamt_put(h->dp, sept, &v->cache);
+		vmm_put(h, sept, &v->cache);
 		return err;
 	}
 	r.rax = TDH_MEM_PAGE_DEMOTE;
@@ -60,7 +60,7 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 			  td->index, (unsigned long long)(chunk * VMM_2M),
 			  (unsigned long long)r.rax);
 		dpamt_demote_abort(h->dp, &v->cache, pair);
-		dpamt_put(h->dp, sept, &v->cache);
+		vmm_put(h, sept, &v->cache);
 		return DPAMT_EIO;
 	}
 	err = dpamt_demote_commit(h->dp, block, pair);
@@ -127,7 +127,7 @@ static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
 			  "expected 0x%llx", td->index,
 			  (unsigned long long)r->rdx, (unsigned long long)sept);
 	td->sept1[chunk] = 0;
-	dpamt_put(h->dp, sept, &v->cache);
+	vmm_put(h, sept, &v->cache);
 	vmm_td_ref(td, sept, -1);
 	vmm_page_free(v, sept);
 	v->sept_pages--;

@@ -179,6 +179,9 @@ uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
 
 /* The module is in its fatal state: stop calling it (any thread). */
 bool vmm_fatal(struct vmm_host *h);
+/* dpamt_put that reports a failure (a refused REMOVE, an unbalanced put)
+ * as an error of the run instead of dropping it. */
+void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
 /* Note an error code from the manager (DPAMT_EFATAL marks the host). */
 void vmm_note(struct vmm_host *h, int err);
 

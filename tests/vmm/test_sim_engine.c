@@ -431,6 +431,28 @@ static void test_every_strategy(void **state)
 	free(r);
 }
 
+/* broken-hint REMOVEs on every put and lets the module refuse: refcounts
+ * and pages stay consistent, so only the protocol counters can show it,
+ * and the run must fail on them. */
+static void test_protocol_errors_fail_the_run(void **state)
+{
+	struct sim_report *r = new_report();
+	struct sim_scenario sc;
+	struct watch w;
+
+	(void)state;
+	sim_scenario_empty(&sc);
+	sc.seed = test_seed();
+	sc.strategy = DPAMT_STRATEGY_BROKEN_HINT;
+	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
+	assert_int_equal(run(&sc, &w, r), 1);
+	assert_true(r->leaves[TDH_PHYMEM_PAMT_REMOVE].errors > 0);
+	assert_true(r->n_errors >= 1);
+	assert_non_null(strstr(r->errors[r->n_errors - 1],
+			       "install/remove protocol errors"));
+	free(r);
+}
+
 /* Many vCPU threads on few cores: one TD with 16 vCPUs, one with 8. */
 static void test_many_vcpus(void **state)
 {
@@ -539,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_threads1_deterministic),
 		cmocka_unit_test(test_every_strategy),
+		cmocka_unit_test(test_protocol_errors_fail_the_run),
 		cmocka_unit_test(test_many_vcpus),
 	};
 
