@@ -220,6 +220,7 @@ void model_host_destroy(struct model_host *h)
 {
 	if (h->dp)
 		dpamt_destroy(h->dp);
+	model_ops_pairs_fini(&h->mo);
 	if (h->mod)
 		tdxmod_destroy(h->mod);
 	if (h->alloc)

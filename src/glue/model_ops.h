@@ -19,6 +19,7 @@
 
 #include "dpamt/dpamt.h"
 #include "dpamt/tdxmod.h"
+#include "glue/pair_pool.h"
 #include "glue/phys_alloc.h"
 
 struct model_ops {
@@ -37,6 +38,15 @@ struct model_ops {
 	_Atomic uint64_t mem_bytes;
 	/* Page allocations through page_alloc that failed. */
 	_Atomic uint64_t page_alloc_failures;
+	/* Pair pages, once model_ops_pairs() ran: the pool (NULL: pair pages
+	 * are ordinary page_alloc pages), live pair pages per 2 MiB range,
+	 * the ranges holding at least one (now, peak), and pool allocations
+	 * that found no block and fell back to page_alloc. */
+	struct pair_pool *pair_pool;
+	_Atomic uint32_t *pair_live;
+	uint64_t pair_ranges;
+	_Atomic uint64_t ranges_blocked, ranges_blocked_peak;
+	_Atomic uint64_t pair_fallbacks;
 };
 
 /*
@@ -46,6 +56,20 @@ struct model_ops {
  */
 void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
 		    struct phys_alloc *alloc, bool core_lock);
+
+/*
+ * Give the manager pair_alloc/pair_free ops over mo (before dpamt_create):
+ * pages from a pair pool of whole 2 MiB blocks (taken from arena hint)
+ * when pool is true, else from mo->ops.page_alloc as set at the time of
+ * the call; either way every pair page is counted in its 2 MiB range of
+ * [0, mem_bytes) (ranges_blocked*).  0, or -1 on ENOMEM (nothing set).
+ * model_ops_pairs_fini (after dpamt_destroy, before the allocator goes)
+ * gives back the pool's blocks and frees the counts; model_host_destroy
+ * calls it.  Concurrency: like model_ops_init.
+ */
+int model_ops_pairs(struct model_ops *mo, uint64_t mem_bytes, bool pool,
+		    unsigned hint);
+void model_ops_pairs_fini(struct model_ops *mo);
 
 /*
  * A whole test host in one call: model of mem_bytes (default config, then
