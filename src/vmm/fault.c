@@ -199,6 +199,20 @@ int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page)
 	return 0;
 }
 
+/*
+ * A wholly free 2 MiB block can still hold a pair: the manager keeps a
+ * range's pair "idle" when its REMOVE stayed BUSY.  The module refuses a
+ * 2M AUG there, so drop deferred pairs first; false if it is still there.
+ */
+bool vmm_block_pair_free(struct vmm_host *h, uint64_t block)
+{
+	if (!dpamt_range_installed(h->dp, block))
+		return true;
+	atomic_fetch_add_explicit(&h->idle_blocks, 1, memory_order_relaxed);
+	dpamt_retry_deferred(h->dp);
+	return !dpamt_range_installed(h->dp, block);
+}
+
 int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)
 {
 	struct vmm_td *td = v->td;
@@ -209,6 +223,10 @@ int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)
 
 	if (phys_alloc_2m(h->pa, v->hint, &block))
 		return 1; /* no free block: the caller maps at 4K */
+	if (!vmm_block_pair_free(h, block)) {
+		phys_free_2m(h->pa, block);
+		return 1; /* an idle pair stays in it: map at 4K */
+	}
 	err = vmm_fault_prepare(v, gpa, 2, false);
 	if (!err)
 		err = vmm_sept_ensure(v, gpa, 2);

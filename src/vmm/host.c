@@ -35,6 +35,7 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	atomic_init(&h->busy_retries, 0);
 	atomic_init(&h->fault_retries, 0);
 	atomic_init(&h->seamcall_errors, 0);
+	atomic_init(&h->idle_blocks, 0);
 	atomic_init(&h->fatal, false);
 	if (pthread_mutex_init(&h->hkid_lock, NULL))
 		return -1;

@@ -81,6 +81,7 @@ struct vmm_host {
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
 	_Atomic uint64_t seamcall_errors;
+	_Atomic uint64_t idle_blocks;  /* free 2M blocks found holding a pair */
 	_Atomic bool fatal;            /* the module answered MODEL_FATAL */
 	/* Error sink (thread-safe); may be NULL. */
 	void (*error)(void *arg, const char *msg);
@@ -238,6 +239,8 @@ void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt);
 bool vmm_fault_again(int err, unsigned attempt);
 /* 0 mapped, 1 no free 2 MiB block (map it at 4K), or an error. */
 int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk);
+/* A free 2 MiB block has no (idle) pair left in it: usable at 2M. */
+bool vmm_block_pair_free(struct vmm_host *h, uint64_t block);
 /* Split a 2M chunk (DEMOTE): 0 or an error (chunk unchanged). */
 int vmm_demote(struct vmm_vcpu *v, uint64_t chunk);
 /* 0 merged, 1 left split (module stayed BUSY), or an error. */
