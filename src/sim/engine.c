@@ -92,6 +92,13 @@ static int model_up(struct engine *e, struct dpamt_config *cfg,
 	}
 	model_ops_init(&mh->mo, mh->mod, mh->alloc, false);
 	mh->mo.ops.page_alloc = engine_page_alloc;
+	/* Pair pages: counted per range, from the pool if asked for. */
+	if (model_ops_pairs(&mh->mo, e->rep->host_mem, e->sc->pair_pool,
+			    ENGINE_MANAGER_HINT)) {
+		engine_error(e, "out of memory for the pair-page tables");
+		model_host_destroy(mh);
+		return -1;
+	}
 	/* The module wants a private HKID for itself: the top one. */
 	cfg->global_hkid = mc->hkid_max;
 	err = dpamt_create(cfg, &mh->mo.ops, &mh->dp);
@@ -271,6 +278,7 @@ int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
 	report->seed = sc->seed;
 	report->strategy = sc->strategy;
 	report->mode = sc->mode;
+	report->pair_pool = sc->pair_pool;
 	if (sim_validate(sc, report->errors[0], sizeof(report->errors[0]))) {
 		report->n_errors = 1;
 		return 2;

@@ -142,6 +142,12 @@ static unsigned check_accounting(struct engine *e, uint64_t guests)
 	dpamt_stats(e->mh.dp, &s);
 	held = guests + s.pairs_now * (dpamt_is_dynamic(e->mh.dp) ?
 				       md->pages_per_pair : 0);
+	if (e->mh.mo.pair_pool) { /* pool pages not out as pairs */
+		struct pair_pool_stats ps;
+
+		pair_pool_stats(e->mh.mo.pair_pool, &ps);
+		held += ps.pages_idle;
+	}
 	if (held == used)
 		return 0;
 	return violation(e, "invariant: the allocator has %llu pages in "
@@ -237,6 +243,16 @@ void engine_check(struct engine *e, bool all_gone)
 	else
 		check_guests(&vc);
 	bad += vc.bad + check_accounting(e, vc.held);
+	if (all_gone && e->mh.mo.pair_pool) {
+		struct pair_pool_stats ps;
+
+		pair_pool_stats(e->mh.mo.pair_pool, &ps);
+		if (ps.blocks_now)
+			bad += violation(e, "invariant: the pair pool still "
+					 "holds %llu blocks (%llu pages out) "
+					 "with every guest gone",
+					 ps.blocks_now, ps.pages_out);
+	}
 	if (all_gone && engine_leaked_pages(e))
 		bad += violation(e, "invariant: %llu pages still in use after "
 				 "every guest is gone (%llu bytes)",

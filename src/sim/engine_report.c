@@ -90,6 +90,24 @@ static void protocol_errors(struct engine *e)
 	engine_error(e, msg);
 }
 
+/* Ranges blocked by pair pages, and the pair pool's blocks. */
+static void pair_figures(struct engine *e)
+{
+	struct model_ops *mo = &e->mh.mo;
+	struct sim_report *r = e->rep;
+
+	r->ranges_blocked_by_pairs_peak = atomic_load_explicit(
+		&mo->ranges_blocked_peak, memory_order_relaxed);
+	r->pair_pool_fallbacks = atomic_load_explicit(&mo->pair_fallbacks,
+						      memory_order_relaxed);
+	if (mo->pair_pool) {
+		struct pair_pool_stats ps;
+
+		pair_pool_stats(mo->pair_pool, &ps);
+		r->pair_pool_blocks_peak = ps.blocks_peak;
+	}
+}
+
 void engine_final_report(struct engine *e)
 {
 	struct sim_report *r = e->rep;
@@ -107,6 +125,7 @@ void engine_final_report(struct engine *e)
 						   memory_order_relaxed);
 	r->fault_retries_vmm = atomic_load_explicit(&e->vh.fault_retries,
 						    memory_order_relaxed);
+	pair_figures(e);
 	protocol_errors(e);
 	if (tdxmod_is_fatal(e->mh.mod)) {
 		char msg[160];

@@ -93,6 +93,10 @@ static json_object *pamt_json(const struct sim_report *r)
 	add_u64(o, "refcount_bytes", r->pamt.refcount_bytes);
 	add_u64(o, "pairs_now", r->pamt.pairs_now);
 	add_u64(o, "pairs_peak", r->pamt.pairs_peak);
+	add_u64(o, "ranges_blocked_by_pairs_peak",
+		r->ranges_blocked_by_pairs_peak);
+	add_u64(o, "pair_pool_blocks_peak", r->pair_pool_blocks_peak);
+	add_u64(o, "pair_pool_fallbacks", r->pair_pool_fallbacks);
 	json_object_object_add(o, "saved_pct", json_object_new_double(
 				       sim_report_saving_pct(r)));
 	return o;
@@ -151,6 +155,8 @@ json_object *sim_report_json(const struct sim_report *r)
 		dpamt_strategy_name(r->strategy) ?
 		dpamt_strategy_name(r->strategy) : "unknown"));
 	add_u64(root, "seed", r->seed);
+	json_object_object_add(root, "pair_pool",
+			       json_object_new_boolean(r->pair_pool));
 	json_object_object_add(root, "host", json_object_new_object());
 	add_u64(json_object_object_get(root, "host"), "mem_bytes",
 		r->host_mem);

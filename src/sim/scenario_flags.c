@@ -163,6 +163,17 @@ static int opt_busy_inject(struct sim_cli *cli, const char *v, char *msg,
 	return 0;
 }
 
+static int opt_pair_pool(struct sim_cli *cli, const char *v, char *msg,
+			 unsigned len)
+{
+	if (strcmp(v, "on") && strcmp(v, "off")) {
+		snprintf(msg, len, "--pair-pool: '%s' is not on or off", v);
+		return -1;
+	}
+	cli->sc.pair_pool = !strcmp(v, "on");
+	return 0;
+}
+
 static int opt_scenario(struct sim_cli *cli, const char *v, char *msg,
 			unsigned len)
 {
@@ -238,6 +249,7 @@ static const struct opt opts[] = {
 	{"--seed", true, "7", opt_seed},
 	{"--seamcall-ns", true, "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
 	{"--busy-inject", true, "0.01", opt_busy_inject},
+	{"--pair-pool", true, "on", opt_pair_pool},
 	{"--scenario", true, "run.json", opt_scenario},
 	{"--json", true, "report.json", opt_json},
 	{"--timeline", true, "timeline.csv", opt_timeline},

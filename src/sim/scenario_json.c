@@ -277,9 +277,15 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_busy(c, v, &sc->busy_inject);
 	if (!strcmp(key, "guests"))
 		return j_guests(c, v, sc);
+	if (!strcmp(key, "pair_pool")) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return jerr(c, key, "expected true or false");
+		sc->pair_pool = json_object_get_boolean(v);
+		return 0;
+	}
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
-		    "guests)");
+		    "pair_pool, guests)");
 }
 
 /* Line number (1-based) of byte offset off in text. */

@@ -44,6 +44,9 @@ struct sim_scenario {
 	uint64_t seed;
 	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
 	double busy_inject;           /* module BUSY injection rate, 0..1 */
+	/* Pair pages from a pool of whole 2 MiB blocks (DESIGN section 9)
+	 * instead of the allocator's 4K pages; default off. */
+	bool pair_pool;
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
 	/* Test hook: in each cycle, the k-th host allocation from the start
@@ -103,6 +106,12 @@ struct sim_report {
 	struct sim_leaf_report leaves[TDX_LEAF_MAX];
 	uint64_t invariant_checks, invariant_violations;
 	uint64_t leaked_pages;
+	bool pair_pool;             /* the scenario's pair_pool */
+	/* 2 MiB ranges holding at least one pair page (installed or in a
+	 * cache), at most at once; with the pool, its blocks (peak) and the
+	 * pair pages it could not serve (no free block: ordinary pages). */
+	uint64_t ranges_blocked_by_pairs_peak;
+	uint64_t pair_pool_blocks_peak, pair_pool_fallbacks;
 	uint64_t busy_retries_vmm;  /* BUSY retries of the VMM's own calls */
 	uint64_t fault_retries_vmm; /* faults retried after a failure */
 	unsigned n_guests;
