@@ -323,7 +323,8 @@ void dpamt_for_each_range(const struct dpamt *m,
 	X(reclaim_failures)   /* pages the module kept on teardown */        \
 	X(static_bytes)       /* PAMT areas handed over at init */           \
 	X(classic_bytes)      /* what classic PAMT would have cost */        \
-	X(refcount_bytes)     /* host refcount tables */                     \
+	X(refcount_bytes)     /* host refcounts: 4 B per covered range */    \
+	X(idle_bitmap_bytes)  /* host idle-pair bitmap: 1 bit per range */   \
 	X(dynamic_bytes_now)  /* pairs_now * pages_per_pair * 4096 */        \
 	X(dynamic_bytes_peak)
 

@@ -40,7 +40,8 @@ int dp_refs_alloc(struct dpamt *m)
 		dp_refs_free(m);
 		return DPAMT_ENOMEM;
 	}
-	dp_stat_add(m, DP_ST_refcount_bytes, m->refs_bytes + m->idle_bytes);
+	dp_stat_add(m, DP_ST_refcount_bytes, m->refs_bytes);
+	dp_stat_add(m, DP_ST_idle_bitmap_bytes, m->idle_bytes);
 	return DPAMT_OK;
 }
 
