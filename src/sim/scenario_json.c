@@ -136,9 +136,10 @@ static int j_seamcall_ns(const struct jctx *c, json_object *v, uint64_t *lat)
 		uint64_t ns;
 
 		snprintf(path, sizeof(path), "seamcall_ns.%s", key);
-		if (strcmp(key, "all") && tdx_leaf_from_name(key) < 0)
+		if (strcmp(key, "all") && sim_leaf_number(key) < 0)
 			return jerr(c, path, "unknown leaf (use a name like "
-				    "PHYMEM.PAMT.ADD or MEM.PAGE.AUG, or all)");
+				    "PHYMEM.PAMT.ADD, a leaf number like 58, "
+				    "or all)");
 		if (j_uint(c, val, path, 0, SIM_MAX_SEAMCALL_NS, &ns))
 			return -1;
 		snprintf(spec, sizeof(spec), "%s=%llu", key,

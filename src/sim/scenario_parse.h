@@ -84,6 +84,9 @@ int sim_scenario_load_json(struct sim_scenario *sc, const char *path,
 int sim_parse_strategy(const char *name, enum dpamt_strategy *out, char *msg,
 		       unsigned len);
 /* "PHYMEM.PAMT.ADD=3000" or "all=0" into lat[]; -1 with msg. */
+/* Leaf number of a name (PHYMEM.PAMT.ADD, TDH. optional) or of a decimal
+ * or 0x number naming a known leaf (58); -1 if neither. */
+int sim_leaf_number(const char *s);
 int sim_parse_seamcall_ns(const char *spec, uint64_t *lat, char *msg,
 			  unsigned len);
 

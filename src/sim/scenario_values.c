@@ -54,6 +54,16 @@ static const unsigned all_leaves[] = {
 #undef SIM_LEAF_NUM
 };
 
+int sim_leaf_number(const char *s)
+{
+	uint64_t n;
+
+	if (sim_parse_u64(s, &n) == 0)
+		return n < TDX_LEAF_MAX && tdx_leaf_name((unsigned)n) ?
+			       (int)n : -1;
+	return tdx_leaf_from_name(s);
+}
+
 int sim_parse_seamcall_ns(const char *spec, uint64_t *lat, char *msg,
 			  unsigned len)
 {
@@ -69,10 +79,10 @@ int sim_parse_seamcall_ns(const char *spec, uint64_t *lat, char *msg,
 	}
 	memcpy(leaf, spec, (size_t)(eq - spec));
 	leaf[eq - spec] = '\0';
-	if (strcmp(leaf, "all") && (num = tdx_leaf_from_name(leaf)) < 0) {
+	if (strcmp(leaf, "all") && (num = sim_leaf_number(leaf)) < 0) {
 		snprintf(msg, len, "--seamcall-ns: unknown leaf '%s' (use a "
-			 "name like PHYMEM.PAMT.ADD or MEM.PAGE.AUG, or all)",
-			 leaf);
+			 "name like PHYMEM.PAMT.ADD, a leaf number like 58, "
+			 "or all)", leaf);
 		return -1;
 	}
 	if (sim_parse_u64(eq + 1, &ns) || ns > SIM_MAX_SEAMCALL_NS) {

@@ -119,6 +119,7 @@ static void test_every_flag(void **state)
 			       "--threads=2", "--seed", "0x2a",
 			       "--seamcall-ns", "all=7",
 			       "--seamcall-ns", "PHYMEM.PAMT.ADD=0",
+			       "--seamcall-ns", "29=11",
 			       "--busy-inject", "0.25", "--json", "-",
 			       "--timeline", "t.csv", "--plot", "p.svg",
 			       "--quiet", NULL), 0);
@@ -142,6 +143,7 @@ static void test_every_flag(void **state)
 	assert_int_equal(cli.sc.seamcall_ns[TDH_PHYMEM_PAMT_ADD], 0);
 	assert_int_equal(cli.sc.seamcall_ns[TDH_PHYMEM_PAMT_REMOVE], 7);
 	assert_int_equal(cli.sc.seamcall_ns[TDH_MEM_PAGE_AUG], 7);
+	assert_int_equal(cli.sc.seamcall_ns[TDH_MEM_PAGE_REMOVE], 11);
 	assert_true(cli.sc.busy_inject == 0.25);
 	assert_string_equal(cli.json_path, "-");
 	assert_string_equal(cli.timeline_path, "t.csv");
@@ -195,6 +197,7 @@ static const struct bad_case bad_cases[] = {
 	{{"--strategy", "fastest"}, "unknown strategy 'fastest'"},
 	{{"--seed", "-3"}, "'-3' is not a seed"},
 	{{"--seamcall-ns", "PAMT.ADD=5"}, "unknown leaf 'PAMT.ADD'"},
+	{{"--seamcall-ns", "63=5"}, "unknown leaf '63'"},
 	{{"--seamcall-ns", "PHYMEM.PAMT.ADD"}, "expected LEAF=NS"},
 	{{"--seamcall-ns", "PHYMEM.PAMT.ADD=fast"}, "'fast' is not a latency"},
 	{{"--seamcall-ns", "all=-1"}, "'-1' is not a latency"},
