@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 		  struct phys_alloc *pa, uint64_t mem_bytes,
@@ -56,6 +57,27 @@ void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)
 	if (err)
 		vmm_error(h, "put of page 0x%llx failed: %s",
 			  (unsigned long long)pa, dpamt_strerror(err));
+}
+
+int vmm_reclaim(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)
+{
+	int err;
+
+	for (unsigned a = 1;; a++) {
+		struct timespec ts = { 0, 0 };
+
+		err = dpamt_reclaim_page(h->dp, pa, c);
+		if (err != DPAMT_EBUSY || a >= VMM_FAULT_BUSY_ATTEMPTS)
+			return err;
+		atomic_fetch_add_explicit(&h->fault_retries, 1,
+					  memory_order_relaxed);
+		if (a < 4) {
+			sched_yield();
+			continue;
+		}
+		ts.tv_nsec = 1000L << (a < 14 ? a - 4 : 10); /* 1 us..1 ms */
+		nanosleep(&ts, NULL);
+	}
 }
 
 void vmm_error(struct vmm_host *h, const char *fmt, ...)

@@ -27,6 +27,8 @@ int vmm_td_teardown_begin(struct vmm_td *td)
 				  tdx_leaf_name(leaves[i]),
 				  (unsigned long long)r.rax);
 			ret = DPAMT_EIO;
+		} else if (leaves[i] == TDH_MNG_KEY_FREEID) {
+			td->key_freed = true; /* as KVM: the HKID is free now */
 		}
 	}
 	return ret;
@@ -44,7 +46,7 @@ static bool reclaim_one(struct vmm_td *td, uint64_t *slot, const char *what)
 		return true;
 	if (vmm_fatal(h))
 		return false;
-	err = dpamt_reclaim_page(h->dp, pa, NULL);
+	err = vmm_reclaim(h, pa, NULL);
 	vmm_note(h, err);
 	if (err) {
 		vmm_error(h, "td %d: reclaim of %s page 0x%llx failed: %s",
@@ -97,7 +99,7 @@ void vmm_td_destroy(struct vmm_td *td)
 		reclaim_one(td, &td->tdcs[i], "TDCS");
 	if (reclaim_one(td, &td->tdr, "TDR"))
 		td->created = false;
-	if (td->keyed && !td->created) {
+	if (td->keyed && (td->key_freed || !td->created)) {
 		vmm_hkid_put(h, td->hkid);
 		td->keyed = false;
 	}

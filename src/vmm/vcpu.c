@@ -45,6 +45,7 @@ bool vmm_fault_again(int err, unsigned attempt)
 					      VMM_FAULT_ATTEMPTS);
 }
 
+/* Concurrency: the caller holds a pCPU token and no lock. */
 void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
 {
 	struct timespec ts = { 0, 0 };
@@ -58,7 +59,11 @@ void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
 	/* 1..2^k us with k growing to 10: neighbours stop retrying in step */
 	ts.tv_nsec = (long)(1000 * (1 + rng_next(&v->rng) %
 				    (1u << (attempt < 14 ? attempt - 4 : 10))));
+	/* Callers hold a pCPU token and no lock: a sleeping vCPU lets
+	 * another one run, as a descheduled vCPU would. */
+	vmm_pcpu_leave(&v->td->h->pcpus);
 	nanosleep(&ts, NULL);
+	vmm_pcpu_enter(&v->td->h->pcpus);
 }
 
 int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page)
@@ -166,7 +171,7 @@ static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, bool free_it)
 {
 	struct vmm_td *td = v->td;
 	uint64_t pa = vmm_pfn_pa(td->pfn[page]);
-	int err = dpamt_reclaim_page(td->h->dp, pa, &v->cache);
+	int err = vmm_reclaim(td->h, pa, &v->cache);
 
 	vmm_note(td->h, err);
 	if (err) {
@@ -243,7 +248,7 @@ void vmm_vcpu_reclaim(struct vmm_vcpu *v)
 
 		vmm_pcpu_enter(&td->h->pcpus);
 		reclaim_chunk(v, c);
-		err = sept ? dpamt_reclaim_page(td->h->dp, sept, &v->cache) : 0;
+		err = sept ? vmm_reclaim(td->h, sept, &v->cache) : 0;
 		vmm_pcpu_leave(&td->h->pcpus);
 		if (!sept)
 			continue;

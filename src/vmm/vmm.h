@@ -138,6 +138,7 @@ struct vmm_td {
 	uint64_t n_chunks, n_pages;
 	bool created;          /* MNG.CREATE done: teardown must run */
 	bool keyed;            /* HKID taken */
+	bool key_freed;        /* MNG.KEY.FREEID done: HKID reusable */
 	uint64_t tdr;
 	unsigned hkid;
 	uint64_t *tdcs;        /* tdcs_pages entries, 0 = none */
@@ -183,6 +184,9 @@ bool vmm_fatal(struct vmm_host *h);
 /* dpamt_put that reports a failure (a refused REMOVE, an unbalanced put)
  * as an error of the run instead of dropping it. */
 void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
+/* dpamt_reclaim_page, retried with backoff while the module stays BUSY
+ * past the manager's budget (teardown has no caller to hand BUSY to). */
+int vmm_reclaim(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
 /* Note an error code from the manager (DPAMT_EFATAL marks the host). */
 void vmm_note(struct vmm_host *h, int err);
 
