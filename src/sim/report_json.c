@@ -173,7 +173,8 @@ json_object *sim_report_json(const struct sim_report *r)
 		r->leaked_pages, "reclaim_failures",
 		r->pamt.reclaim_failures, NULL, 0));
 	json_object_object_add(root, "vmm", pair_json("busy_retries",
-		r->busy_retries_vmm, "guests", r->n_guests, NULL, 0));
+		r->busy_retries_vmm, "guests", r->n_guests, "fault_retries",
+		r->fault_retries_vmm));
 	add_lists(root, r);
 	add_u64(root, "wall_ns", r->wall_ns);
 	json_object_object_add(root, "host_manager", stats_json(&r->pamt));

@@ -123,14 +123,14 @@ void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta)
 		old = atomic_fetch_add_explicit(&td->range_refs[r],
 						(uint32_t)delta,
 						memory_order_relaxed);
-		if (old == 0)
+		if (old == 0 && td->h->dynamic) /* static PAMT: no pairs */
 			pairs_peak_update(td, atomic_fetch_add_explicit(
 				&td->pairs_now, 1, memory_order_relaxed) + 1);
 	} else {
 		old = atomic_fetch_sub_explicit(&td->range_refs[r],
 						(uint32_t)-delta,
 						memory_order_relaxed);
-		if (old == (uint32_t)-delta)
+		if (old == (uint32_t)-delta && td->h->dynamic)
 			atomic_fetch_sub_explicit(&td->pairs_now, 1,
 						  memory_order_relaxed);
 	}

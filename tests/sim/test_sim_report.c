@@ -48,6 +48,7 @@ static void fill_report(struct sim_report *r)
 	r->invariant_violations = 0;
 	r->leaked_pages = 0;
 	r->busy_retries_vmm = 3;
+	r->fault_retries_vmm = 4;
 	r->n_guests = 2;
 	r->guests[0].spec = (struct sim_guest_spec){false, 256ULL << 20, 2,
 						    50, 100, 10};
@@ -149,6 +150,8 @@ static void test_json_keys(void **state)
 	assert_int_equal(get_u64(root, "invariants.checks"), 9);
 	assert_int_equal(get_u64(root, "invariants.violations"), 0);
 	assert_int_equal(get_u64(root, "leaks.pages"), 0);
+	assert_int_equal(get_u64(root, "vmm.busy_retries"), 3);
+	assert_int_equal(get_u64(root, "vmm.fault_retries"), 4);
 	assert_int_equal(get_u64(root, "wall_ns"), 1234567890);
 	assert_int_equal(get_u64(root, "host_manager.gets"), 12345);
 	assert_int_equal(get_u64(root, "host_manager.fast_puts"), 54321);
