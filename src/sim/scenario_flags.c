@@ -156,9 +156,9 @@ static int opt_busy_inject(struct sim_cli *cli, const char *v, char *msg,
 	char *end;
 	double p = strtod(v, &end);
 
-	if (end == v || *end != '\0' || !isfinite(p) || p < 0.0 || p > 1.0)
+	if (end == v || *end != '\0' || !isfinite(p) || p < 0.0 || p >= 1.0)
 		return bad_number("--busy-inject", v, "a probability "
-				  "(0..1, e.g. 0.01)", msg, len);
+				  "(0 <= p < 1, e.g. 0.01)", msg, len);
 	cli->sc.busy_inject = p;
 	return 0;
 }

@@ -113,13 +113,13 @@ static int j_strategy(const struct jctx *c, json_object *v,
 
 static int j_busy(const struct jctx *c, json_object *v, double *p)
 {
-	const char *what = "expected a probability 0..1";
+	const char *what = "expected a probability, 0 <= p < 1";
 
 	if (!json_object_is_type(v, json_type_double) &&
 	    !json_object_is_type(v, json_type_int))
 		return jerr(c, "busy_inject", what);
 	*p = json_object_get_double(v);
-	if (!(*p >= 0.0 && *p <= 1.0))
+	if (!(*p >= 0.0 && *p < 1.0))
 		return jerr(c, "busy_inject", what);
 	return 0;
 }

@@ -36,7 +36,7 @@ static const char usage_text[] =
 "  --seamcall-ns LEAF=NS module latency of a leaf, e.g. PHYMEM.PAMT.ADD=3000\n"
 "                        or all=0 (repeatable; default 3000 ns for\n"
 "                        PHYMEM.PAMT.ADD and PHYMEM.PAMT.REMOVE, 0 others)\n"
-"  --busy-inject PROB    the module answers BUSY at this rate, 0..1 (def. 0)\n"
+"  --busy-inject PROB    the module answers BUSY at this rate, 0<=p<1 (def 0)\n"
 "  --pair-pool on|off    take pair pages from a pool of whole 2 MiB blocks\n"
 "                        kept apart from TD memory (default off)\n"
 "  --scenario FILE.json  the same settings as a JSON file (schema: docs/sim.md);\n"

@@ -203,6 +203,7 @@ static const struct bad_case bad_cases[] = {
 	{{"--seamcall-ns", "all=-1"}, "'-1' is not a latency"},
 	{{"--seamcall-ns", "all=20000000"}, "is not a latency"},
 	{{"--busy-inject", "1.5"}, "'1.5' is not a probability"},
+	{{"--busy-inject", "1"}, "'1' is not a probability (0 <= p < 1"},
 	{{"--busy-inject", "nan"}, "'nan' is not a probability"},
 	{{"--timeline", "-"}, "'-' is not a file name"},
 	{{"--json", ""}, "'' is not a file name"},
