@@ -12,55 +12,6 @@
  */
 #include "tdxmod/model.h"
 
-static unsigned sept_idx0(uint64_t gpa, unsigned lvl)
-{
-	return (unsigned)((gpa >> (12 + 9 * lvl)) & 511);
-}
-
-/* Lock the level-1 S-EPT entry of gpa (parent shared, entry exclusive). */
-static uint64_t lock_l1(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
-			_Atomic uint64_t **target, uint64_t *val)
-{
-	uint64_t table = atomic_load_explicit(&tdw[TDW_TDCS0],
-					      memory_order_acquire), v;
-	_Atomic uint64_t *parent = NULL;
-
-	for (unsigned l = 3; l > 1; l--) {
-		parent = mem_word(c->m, table + sept_idx0(gpa, l) * 8, true);
-		if (!parent)
-			return TDX_MODEL_FATAL;
-		v = atomic_load_explicit(parent, memory_order_acquire);
-		if (!(v & SE_PRESENT) || (v & SE_LEAF))
-			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
-		table = v & SE_PA_MASK;
-		if (!sept_pa_ok(c->m, table))
-			return TDX_MODEL_FATAL;
-	}
-	if (!se_try_shared(c, parent))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
-	v = atomic_load_explicit(parent, memory_order_acquire);
-	if (!(v & SE_PRESENT) || (v & SE_LEAF) || (v & SE_PA_MASK) != table)
-		return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
-	*target = mem_word(c->m, table + sept_idx0(gpa, 1) * 8, true);
-	if (!*target)
-		return TDX_MODEL_FATAL;
-	if (!se_try_excl(c, *target))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
-	*val = atomic_load_explicit(*target, memory_order_acquire) &
-	       ~SE_LOCKMASK;
-	return 0;
-}
-
-static void se_store_locked(_Atomic uint64_t *e, uint64_t val)
-{
-	uint64_t v = atomic_load_explicit(e, memory_order_relaxed);
-
-	while (!atomic_compare_exchange_weak_explicit(
-		e, &v, (v & SE_LOCKMASK) | val, memory_order_release,
-		memory_order_relaxed))
-		;
-}
-
 /* Set type and page_count of a 2M entry held exclusive. */
 static void e2_set(struct pamt_entry *e2, unsigned type, unsigned count,
 		   uint64_t ref)
@@ -204,14 +155,16 @@ static uint64_t td_running(struct call *c, _Atomic uint64_t **tdw)
 uint64_t leaf_page_demote(struct call *c)
 {
 	struct tdx_regs *r = c->r;
-	_Atomic uint64_t *tdw, *target;
+	_Atomic uint64_t *tdw;
+	struct sept_pos l1;
 	struct pamt_entry *e2;
 	struct walk4k w;
 	uint64_t st, val, p;
 
 	if ((st = td_running(c, &tdw)) || (st = rcx_2m_check(r->rcx)) ||
-	    (st = lock_l1(c, tdw, r->rcx & ~0xFFFULL, &target, &val)))
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, 1, &l1)))
 		return st;
+	val = l1.val;
 	if (!(val & SE_PRESENT) || !(val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
@@ -225,7 +178,7 @@ uint64_t leaf_page_demote(struct call *c)
 	    (c->m->dpamt && (st = demote_pair(c, p))))
 		return st;
 	demote_commit(c, p, e2);
-	se_store_locked(target, r->r8 | SE_PRESENT);
+	se_set(l1.target, r->r8 | SE_PRESENT);
 	atomic_fetch_add_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
 	assign_commit_4k(c, &w, PT_EPT, r->rdx);
@@ -333,9 +286,12 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 				struct walk4k *tw)
 {
 	uint64_t st, val, table, h;
+	struct sept_pos l1;
 
-	if ((st = lock_l1(c, tdw, c->r->rcx & ~0xFFFULL, target, &val)))
+	if ((st = sept_walk(c, tdw, c->r->rcx & ~0xFFFULL, 1, &l1)))
 		return st;
+	*target = l1.target;
+	val = l1.val;
 	if (!(val & SE_PRESENT) || (val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
@@ -384,7 +340,7 @@ uint64_t leaf_page_promote(struct call *c)
 				&e2->ref, memory_order_relaxed), tdr, ents)) ||
 	    (st = promote_commit(c, base, e2, ents)))
 		return st;
-	se_store_locked(target, base | SE_PRESENT | SE_LEAF);
+	se_set(target, base | SE_PRESENT | SE_LEAF);
 	atomic_fetch_sub_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
 	hint = release_commit_4k(c, table, &tw);

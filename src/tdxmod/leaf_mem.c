@@ -25,69 +25,6 @@ static uint64_t gpa_check(uint64_t rcx, unsigned lo, unsigned hi)
 	return 0;
 }
 
-struct sept_pos {
-	_Atomic uint64_t *target;
-	uint64_t val; /* target's value once locked */
-};
-
-static unsigned sept_idx(uint64_t gpa, unsigned lvl)
-{
-	return (unsigned)((gpa >> (12 + 9 * lvl)) & 511);
-}
-
-/*
- * Walk the TD's S-EPT to the level-lvl entry of gpa; lock its parent
- * entry shared and the entry exclusive.
- */
-static uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw,
-			  uint64_t gpa, unsigned lvl, struct sept_pos *p)
-{
-	struct tdxmod *m = c->m;
-	uint64_t table = atomic_load_explicit(&tdw[TDW_TDCS0],
-					      memory_order_acquire);
-	_Atomic uint64_t *parent = NULL;
-	uint64_t v;
-
-	for (unsigned l = 3; l > lvl; l--) {
-		parent = mem_word(m, table + sept_idx(gpa, l) * 8, true);
-		if (!parent)
-			return TDX_MODEL_FATAL;
-		v = atomic_load_explicit(parent, memory_order_acquire);
-		if (!(v & SE_PRESENT) || (v & SE_LEAF))
-			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
-		table = v & SE_PA_MASK;
-		if (!sept_pa_ok(c->m, table))
-			return TDX_MODEL_FATAL;
-	}
-	if (parent) {
-		if (!se_try_shared(c, parent))
-			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
-		v = atomic_load_explicit(parent, memory_order_acquire);
-		if (!(v & SE_PRESENT) || (v & SE_LEAF) ||
-		    (v & SE_PA_MASK) != table)
-			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
-	}
-	p->target = mem_word(m, table + sept_idx(gpa, lvl) * 8, true);
-	if (!p->target)
-		return TDX_MODEL_FATAL;
-	if (!se_try_excl(c, p->target))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
-	p->val = atomic_load_explicit(p->target, memory_order_acquire) &
-		 ~SE_LOCKMASK;
-	return 0;
-}
-
-/* Under the exclusive lock: replace the entry's value, keep lock bits. */
-static void se_set(_Atomic uint64_t *e, uint64_t val)
-{
-	uint64_t v = atomic_load_explicit(e, memory_order_relaxed);
-
-	while (!atomic_compare_exchange_weak_explicit(
-		e, &v, (v & SE_LOCKMASK) | val, memory_order_release,
-		memory_order_relaxed))
-		;
-}
-
 /* Walk for assigning a 2M TD page at pa: 1G shared, 2M exclusive, the
  * range free of pairs, of pair pages (bitmap) and of 4K pages. */
 static uint64_t walk_assign_2m(struct call *c, uint64_t pa, uint32_t op,

@@ -237,6 +237,16 @@ bool pe_try_shared(struct call *c, struct pamt_entry *e);
 bool pe_try_excl(struct call *c, struct pamt_entry *e);
 bool se_try_shared(struct call *c, _Atomic uint64_t *e);
 bool se_try_excl(struct call *c, _Atomic uint64_t *e);
+
+/* sept.c: an S-EPT entry reached by sept_walk, locked exclusive. */
+struct sept_pos {
+	_Atomic uint64_t *target;
+	uint64_t val; /* target's value once locked (lock bits clear) */
+};
+uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
+		   unsigned lvl, struct sept_pos *p);
+/* Under the exclusive lock: replace the entry's value, keep lock bits. */
+void se_set(_Atomic uint64_t *e, uint64_t val);
 void call_release_all(struct call *c);
 void pe_set_type(struct pamt_entry *e, unsigned type);
 bool bitmap_test(struct tdxmod *m, uint64_t pa);

@@ -1,0 +1,66 @@
+/*
+ * sept.c - walking a TD's Secure EPT, shared by the S-EPT and private-page
+ * leaves (leaf_mem.c) and DEMOTE/PROMOTE (leaf_huge.c): reach the entry of
+ * a GPA at a level with its parent locked shared and the entry exclusive,
+ * and rewrite a locked entry's value.  Layout and levels: model.h and
+ * leaf_mem.c's header.
+ */
+#include "tdxmod/model.h"
+
+static unsigned sept_idx(uint64_t gpa, unsigned lvl)
+{
+	return (unsigned)((gpa >> (12 + 9 * lvl)) & 511);
+}
+
+/*
+ * Walk the TD's S-EPT to the level-lvl entry of gpa; lock its parent
+ * entry shared and the entry exclusive.
+ */
+uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
+		   unsigned lvl, struct sept_pos *p)
+{
+	struct tdxmod *m = c->m;
+	uint64_t table = atomic_load_explicit(&tdw[TDW_TDCS0],
+					      memory_order_acquire);
+	_Atomic uint64_t *parent = NULL;
+	uint64_t v;
+
+	for (unsigned l = 3; l > lvl; l--) {
+		parent = mem_word(m, table + sept_idx(gpa, l) * 8, true);
+		if (!parent)
+			return TDX_MODEL_FATAL;
+		v = atomic_load_explicit(parent, memory_order_acquire);
+		if (!(v & SE_PRESENT) || (v & SE_LEAF))
+			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
+		table = v & SE_PA_MASK;
+		if (!sept_pa_ok(c->m, table))
+			return TDX_MODEL_FATAL;
+	}
+	if (parent) {
+		if (!se_try_shared(c, parent))
+			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+		v = atomic_load_explicit(parent, memory_order_acquire);
+		if (!(v & SE_PRESENT) || (v & SE_LEAF) ||
+		    (v & SE_PA_MASK) != table)
+			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
+	}
+	p->target = mem_word(m, table + sept_idx(gpa, lvl) * 8, true);
+	if (!p->target)
+		return TDX_MODEL_FATAL;
+	if (!se_try_excl(c, p->target))
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+	p->val = atomic_load_explicit(p->target, memory_order_acquire) &
+		 ~SE_LOCKMASK;
+	return 0;
+}
+
+/* Under the exclusive lock: replace the entry's value, keep lock bits. */
+void se_set(_Atomic uint64_t *e, uint64_t val)
+{
+	uint64_t v = atomic_load_explicit(e, memory_order_relaxed);
+
+	while (!atomic_compare_exchange_weak_explicit(
+		e, &v, (v & SE_LOCKMASK) | val, memory_order_release,
+		memory_order_relaxed))
+		;
+}
