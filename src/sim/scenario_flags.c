@@ -105,34 +105,34 @@ static int opt_strategy(struct sim_cli *cli, const char *v, char *msg,
 	return sim_parse_strategy(v, &cli->sc.strategy, msg, len);
 }
 
-static int opt_threads(struct sim_cli *cli, const char *v, char *msg,
-		       unsigned len)
+/* A count 1..SIM_MAX_THREADS for a --threads-like flag; -1 with msg
+ * ("'<v>' is not a <what> (1..N; omit it for <dflt>)"). */
+static int parse_count(const char *flag, const char *what, const char *dflt,
+		       const char *v, unsigned *out, char *msg, unsigned len)
 {
 	uint64_t n;
 
 	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_THREADS) {
-		snprintf(msg, len, "--threads: '%s' is not a thread count "
-			 "(1..%u; omit it for one thread per vCPU)", v,
-			 SIM_MAX_THREADS);
+		snprintf(msg, len, "%s: '%s' is not a %s (1..%u; omit it for "
+			 "%s)", flag, v, what, SIM_MAX_THREADS, dflt);
 		return -1;
 	}
-	cli->sc.threads = (unsigned)n;
+	*out = (unsigned)n;
 	return 0;
+}
+
+static int opt_threads(struct sim_cli *cli, const char *v, char *msg,
+		       unsigned len)
+{
+	return parse_count("--threads", "thread count", "one thread per vCPU",
+			   v, &cli->sc.threads, msg, len);
 }
 
 static int opt_pcpus(struct sim_cli *cli, const char *v, char *msg,
 		     unsigned len)
 {
-	uint64_t n;
-
-	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_THREADS) {
-		snprintf(msg, len, "--pcpus: '%s' is not a CPU count "
-			 "(1..%u; omit it for this machine's CPUs)", v,
-			 SIM_MAX_THREADS);
-		return -1;
-	}
-	cli->sc.pcpus = (unsigned)n;
-	return 0;
+	return parse_count("--pcpus", "CPU count", "this machine's CPUs", v,
+			   &cli->sc.pcpus, msg, len);
 }
 
 static int opt_seed(struct sim_cli *cli, const char *v, char *msg,

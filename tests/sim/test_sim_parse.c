@@ -193,6 +193,7 @@ static const struct bad_case bad_cases[] = {
 	{{"--cycles", "0"}, "'0' is not a cycle count"},
 	{{"--cycles", "two"}, "'two' is not a cycle count"},
 	{{"--threads", "0"}, "'0' is not a thread count"},
+	{{"--pcpus", "0"}, "--pcpus: '0' is not a CPU count (1..1024"},
 	{{"--pamt", "classic"}, "'classic' is not a PAMT mode"},
 	{{"--strategy", "fastest"}, "unknown strategy 'fastest'"},
 	{{"--seed", "-3"}, "'-3' is not a seed"},
