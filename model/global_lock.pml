@@ -1,6 +1,6 @@
 /*
  * global_lock.pml - variant (a), the real design of the `global-lock`
- * strategy: the seed's global lock refined with an inc_not_zero fast path
+ * strategy: the v3 series' global lock refined with an inc_not_zero fast path
  * for get and a dec_and_lock put (the last reference is dropped under the
  * lock).  Expected: every property holds.
  *

@@ -1,5 +1,5 @@
 /*
- * lockless.pml - variant (d), the `lockless` strategy (DESIGN section 9):
+ * lockless.pml - variant (d), the `lockless` strategy (docs/design.md §9):
  * no lock at all; one atomic word per range holds the count and two
  * flags, P (the pair is present) and T (a transition, ADD or REMOVE, is in
  * flight and owned by whoever set T).  Every change of the word is a CAS

@@ -1,5 +1,5 @@
 /*
- * v3_put.pml - variant (b), BROKEN ON PURPOSE: the seed's v3 put.  The
+ * v3_put.pml - variant (b), BROKEN ON PURPOSE: the v3 series' put.  The
  * last reference is dropped with a lock-free decrement; only the REMOVE is
  * under the global lock, after re-checking the count there.  get is the
  * same as in global_lock.pml and, as in v3, treats HPA_RANGE_NOT_FREE from

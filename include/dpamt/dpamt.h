@@ -105,7 +105,7 @@ enum dpamt_mode {
  * variants exist so verification can show it catches their races.
  */
 #define DPAMT_STRATEGIES(X)                                                  \
-	X(GLOBAL_LOCK, "global-lock")  /* the seed's design + refinements */ \
+	X(GLOBAL_LOCK, "global-lock")  /* the v3 series' design + refinements */ \
 	X(HASHED, "hashed")            /* lock array indexed by range */     \
 	X(LOCKLESS, "lockless")        /* per-range state word, no lock */   \
 	X(BROKEN_V3_PUT, "broken-v3-put") /* test only: dec outside lock */  \

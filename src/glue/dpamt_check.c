@@ -1,5 +1,5 @@
 /*
- * dpamt_check.c - the DESIGN section 7 invariants, host manager against
+ * dpamt_check.c - the docs/design.md §7 invariants, host manager against
  * the module model and the allocator, at quiescence (see dpamt_check.h).
  */
 #include "glue/dpamt_check.h"

@@ -1,5 +1,5 @@
 /*
- * dpamt_check.h - the DESIGN section 7 consistency check of a host
+ * dpamt_check.h - the docs/design.md §7 consistency check of a host
  * manager against the module model (and the allocator), at quiescence;
  * and the JSON form of struct dpamt_stats.  Hosted.
  */

@@ -1,6 +1,6 @@
 /*
  * pair_pool.h - a dedicated source of PAMT pair pages cut from whole 2 MiB
- * blocks of the physical allocator (DESIGN section 9): pair pages then sit
+ * blocks of the physical allocator (docs/design.md §9): pair pages then sit
  * in a few blocks that never host TD pages, instead of scattered through
  * the ranges TDs use (where they collide with those ranges' ADD/REMOVE
  * and keep them from being mapped as 2M TD pages).

@@ -1,12 +1,12 @@
 /*
  * strat_broken_hint.c - TEST ONLY.  Trusts the module instead of host
- * refcounts, like the seed's v1: get always issues PAMT.ADD and takes
+ * refcounts, like Linux's v1 posting: get always issues PAMT.ADD and takes
  * HPA_RANGE_NOT_FREE as "installed, fine"; put always tries PAMT.REMOVE
  * and lets the module refuse it (PAMT_PAGE_NOT_EMPTY: pages still in use,
  * i.e. no removal hint).  The window between a get's ADD and the caller's
  * AUG is invisible to the module, so a put of a neighbouring page can
  * remove the pair under it: the AUG then fails MISSING_PAMT_PAGE_PAIR
- * (the seed's CPU0/CPU1 race).  The refcount words are kept for
+ * (the v3 cover letter's CPU0/CPU1 race).  The refcount words are kept for
  * introspection only; no decision reads them.
  */
 #include "host/strategy.h"

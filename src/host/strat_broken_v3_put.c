@@ -1,16 +1,16 @@
 /*
- * strat_broken_v3_put.c - TEST ONLY.  The seed's v3 put: the last
+ * strat_broken_v3_put.c - TEST ONLY.  The v3 series' put: the last
  * reference is dropped outside the lock and re-checked under it.  Between
  * the two, a get can see 0 under the lock, meet HPA_RANGE_NOT_FREE from
  * PAMT.ADD and set 1, and a second put can drop to 0 again: both puts then
  * find 0 under the lock and both call PAMT.REMOVE, the second one getting
- * NO_PAMT_PAGE_PAIR (DESIGN.md section 1).  Kept so the verification can
+ * NO_PAMT_PAGE_PAIR (docs/design.md §1).  Kept so the verification can
  * show it catches this.  get is the plain seed get (no idle reuse): the
- * lock-based get of strat_locked.c with the seed's install step.
+ * lock-based get of strat_locked.c with the v3 series' install step.
  */
 #include "host/strategy.h"
 
-/* Lock held, no reference: the seed's install (no idle reuse). */
+/* Lock held, no reference: the v3 series' install (no idle reuse). */
 static int v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			     struct dpamt_cache *c)
 {

@@ -1,5 +1,5 @@
 /*
- * strat_global_lock.c - the seed's design with the later refinements:
+ * strat_global_lock.c - the v3 series' design with the later refinements:
  * the lock-based protocol of strat_locked.c with one lock, the manager's
  * global m->lock, for every range.  All installs and removes of all
  * ranges are serialised; dpamt_retry_deferred() walks the idle ranges in

@@ -1,5 +1,5 @@
 /*
- * strat_lockless.c - the `lockless` strategy (DESIGN section 9): no lock
+ * strat_lockless.c - the `lockless` strategy (docs/design.md §9): no lock
  * at all.  The range's 32-bit refcount word holds the count and two flags:
  *   P (bit 31)  the range's pair is present in the module;
  *   T (bit 30)  a transition is in flight, owned by whoever set T;

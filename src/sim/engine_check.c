@@ -1,7 +1,7 @@
 /*
  * engine_check.c - the invariant checks at quiescent points: the host
  * manager's checker (refcounts vs the module's PAMT vs the allocator,
- * DESIGN section 7, including the model's own tdxmod_check), plus the
+ * docs/design.md §7, including the model's own tdxmod_check), plus the
  * VMM's view: every page a live guest holds is in use in the allocator
  * and, sampled, owned by the module the way the VMM thinks.
  */

@@ -1,7 +1,8 @@
 /*
  * engine_scenario.c - the engine's side of a scenario: the defaults (the
- * seed's experiment), validation with one-line messages that say what is
- * wrong and how to fix it, and the host memory a scenario needs.
+ * v3 cover letter's experiment), validation with one-line messages that
+ * say what is wrong and how to fix it, and the host memory a scenario
+ * needs.
  */
 #include "sim/sim.h"
 
@@ -27,7 +28,7 @@ void sim_scenario_empty(struct sim_scenario *sc)
 	sc->mode = DPAMT_MODE_AUTO;
 	sc->strategy = DPAMT_STRATEGY_GLOBAL_LOCK;
 	sc->seed = 1;
-	/* The seed measured 4 ms of lock wait over 1136 contentions: about
+	/* The v3 cover letter measured 4 ms of lock wait over 1136 contentions: about
 	 * 3.5 us per contended install/remove; 3 us of module work inside
 	 * PAMT.ADD/REMOVE reproduces that order of magnitude. */
 	sc->seamcall_ns[TDH_PHYMEM_PAMT_ADD] = 3000;

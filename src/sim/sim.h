@@ -44,7 +44,7 @@ struct sim_scenario {
 	uint64_t seed;
 	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
 	double busy_inject;           /* module BUSY injection rate, 0..1 */
-	/* Pair pages from a pool of whole 2 MiB blocks (DESIGN section 9)
+	/* Pair pages from a pool of whole 2 MiB blocks (docs/design.md §9)
 	 * instead of the allocator's 4K pages; default off. */
 	bool pair_pool;
 	bool quiet;

@@ -10,7 +10,7 @@ static const char usage_text[] =
 "\n"
 "Run TDs (and legacy VMs) on the Dynamic PAMT host manager and the TDX\n"
 "module model, check the invariants throughout, and report PAMT memory,\n"
-"SEAMCALLs, BUSY answers and lock contention.  With no options: the seed's\n"
+"SEAMCALLs, BUSY answers and lock contention.  With no options: the v3 cover letter's\n"
 "experiment, 10 TDs x 16 GiB with 4 vCPUs each, booting concurrently.\n"
 "\n"
 "Scenario:\n"

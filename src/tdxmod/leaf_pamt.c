@@ -1,7 +1,7 @@
 /*
  * leaf_pamt.c - TDH.PHYMEM.PAMT.ADD and TDH.PHYMEM.PAMT.REMOVE.
  *
- * Each leaf is one validation ladder in the order of DESIGN §2 with a
+ * Each leaf is one validation ladder in the order of docs/design.md §2 with a
  * single exit (the caller releases the locks).  Like the module's PAMT
  * walk, ADD and REMOVE take the target's 1G entry shared and its 2M entry
  * exclusively; ADD also walks each pair page lying in another 2 MiB range

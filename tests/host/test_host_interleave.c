@@ -2,12 +2,12 @@
  * test_host_interleave.c - deterministic interleavings forced with the
  * manager's yield hooks (threads parked at chosen yield points on
  * semaphores, released in a chosen order), on the module model:
- *  - DESIGN section 1's double-REMOVE trap: put A drops the last
+ *  - docs/design.md §1's double-REMOVE trap: put A drops the last
  *    reference, a get comes and goes, put B drops it again.  global-lock
  *    (and hashed, lockless when built) survives (one ADD, one REMOVE, no
  *    error); broken-v3-put issues a
  *    second REMOVE that gets NO_PAMT_PAGE_PAIR.
- *  - the seed's CPU0/CPU1 race: CPU0's get finds the pair present, CPU1
+ *  - the v3 cover letter's CPU0/CPU1 race: CPU0's get finds the pair present, CPU1
  *    puts the range's other page, CPU0 hands its page to the module.
  *    global-lock keeps the pair (MNG.CREATE succeeds); broken-hint removes
  *    it and the module answers MISSING_PAMT_PAGE_PAIR.
@@ -120,7 +120,7 @@ static void test_double_remove_broken_v3_put(void **state)
 	model_host_destroy(&h);
 }
 
-/* ---- the seed's CPU0/CPU1 race ---------------------------------------- */
+/* ---- the v3 cover letter's CPU0/CPU1 race ---------------------------------------- */
 static uint64_t mng_create(struct model_host *h, uint64_t tdr)
 {
 	struct tdx_regs r = { .rax = TDH_MNG_CREATE, .rcx = tdr, .rdx = 1 };

@@ -2,7 +2,7 @@
  * test_strat_interleave.c - deterministic interleavings of `hashed` and
  * `lockless` on the module model, forced with the manager's yield hooks
  * (a thread parks at a chosen yield point until the test releases it):
- *  - DESIGN section 1's double-REMOVE trap: put A is past its fast path
+ *  - docs/design.md §1's double-REMOVE trap: put A is past its fast path
  *    with the last reference when a get comes; no second REMOVE, ever;
  *  - a get arriving while the last put is between its decision and its
  *    REMOVE (lockless: it is seen waiting on T) installs afresh after it;
@@ -10,7 +10,7 @@
  *    ADD: one ADD only;
  *  - a get arriving while the retry pass removes an idle pair (its REMOVE
  *    still BUSY): the pass finishes, the get installs afresh;
- *  - the seed's CPU0/CPU1 race: the pair stays, MNG.CREATE succeeds;
+ *  - the v3 cover letter's CPU0/CPU1 race: the pair stays, MNG.CREATE succeeds;
  *  - a range whose install is stalled does not hold up another range
  *    (no global serialisation: would hang under global-lock).
  */
@@ -208,7 +208,7 @@ static void test_get_during_retry(void **state)
 	finish(&h, &s);
 }
 
-/* The seed's CPU0/CPU1 race: CPU1's put must not take CPU0's pair. */
+/* The v3 cover letter's CPU0/CPU1 race: CPU1's put must not take CPU0's pair. */
 static void test_seed_race(void **state)
 {
 	struct ht_sched s = { .n = 0 };

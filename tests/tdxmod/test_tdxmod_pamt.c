@@ -1,6 +1,6 @@
 /*
  * test_tdxmod_pamt.c - PHYMEM.PAMT.ADD and PHYMEM.PAMT.REMOVE: every step
- * of both ladders in DESIGN §2 order with its operand id, the state
+ * of both ladders in docs/design.md §2 order with its operand id, the state
  * unchanged after each failure, the bitmap, zeroing of the pair, classic
  * mode, and deterministic BUSY injection.
  */
