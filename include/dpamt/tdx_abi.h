@@ -17,6 +17,17 @@ struct tdx_regs {
 	uint64_t rax, rcx, rdx, r8, r9, r10, r11, r12, r13;
 };
 
+/*
+ * Leaf numbers and the module's api_calls file each follows
+ * (intel/tdx-module include/tdx_api_defs.h, seamcall_leaf_opcode_t).
+ * RAX bits 23:16 carry the leaf's version; the model runs version 0 of
+ * every leaf and answers OPERAND_INVALID|RAX for any other (as the
+ * module's dispatcher does for versions a leaf does not have).
+ */
+#define TDX_LEAF_NUM_MASK 0xFFFFULL
+#define TDX_LEAF_VERSION_SHIFT 16
+#define TDX_LEAF_VERSION_MASK (0xFFULL << TDX_LEAF_VERSION_SHIFT)
+
 /* ---- Leaf numbers ------------------------------------------------------ */
 #define TDX_LEAVES(X)                                                        \
 	X(TDH_MNG_ADDCX, 1, "MNG.ADDCX")                                     \
@@ -29,6 +40,7 @@ struct tdx_regs {
 	X(TDH_MNG_CREATE, 9, "MNG.CREATE")                                   \
 	X(TDH_VP_CREATE, 10, "VP.CREATE")                                    \
 	X(TDH_MEM_PAGE_DEMOTE, 15, "MEM.PAGE.DEMOTE")                        \
+	X(TDH_MR_FINALIZE, 17, "MR.FINALIZE")                                \
 	X(TDH_MNG_VPFLUSHDONE, 19, "MNG.VPFLUSHDONE")                        \
 	X(TDH_MNG_KEY_FREEID, 20, "MNG.KEY.FREEID")                          \
 	X(TDH_MNG_INIT, 21, "MNG.INIT")                                      \
@@ -40,6 +52,7 @@ struct tdx_regs {
 	X(TDH_SYS_RD, 34, "SYS.RD")                                          \
 	X(TDH_SYS_TDMR_INIT, 36, "SYS.TDMR.INIT")                            \
 	X(TDH_MEM_TRACK, 38, "MEM.TRACK")                                    \
+	X(TDH_PHYMEM_CACHE_WB, 40, "PHYMEM.CACHE.WB")                        \
 	X(TDH_SYS_CONFIG, 45, "SYS.CONFIG")                                  \
 	X(TDH_PHYMEM_PAMT_ADD, 58, "PHYMEM.PAMT.ADD")                        \
 	X(TDH_PHYMEM_PAMT_REMOVE, 59, "PHYMEM.PAMT.REMOVE")
@@ -54,8 +67,15 @@ enum tdx_leaf {
 /* ---- Status ------------------------------------------------------------ */
 #define TDX_STATUS_ERROR_BIT (1ULL << 63)
 #define TDX_STATUS_NONRECOVERABLE_BIT (1ULL << 62)
-/* On an otherwise successful status: the 2 MiB range's page_count hit 0. */
-#define TDX_STATUS_REMOVAL_HINT_BIT (1ULL << 62)
+/*
+ * PAMT_REMOVAL_HINT: never in RAX.  The leaves that free a page ORed it
+ * into the output register that returns the freed page's address (RCX of
+ * MEM.PAGE.REMOVE, MEM.SEPT.REMOVE and MEM.PAGE.PROMOTE; R9 of
+ * PHYMEM.PAGE.RECLAIM) when that page's 2 MiB range's page_count reached
+ * 0 (pamt_dec_nl_page_count_and_get_hint() in the module's
+ * pamt_manager.c).  RAX stays TDX_SUCCESS.
+ */
+#define TDX_PAMT_REMOVAL_HINT (1ULL << 62)
 #define TDX_STATUS_CLASS_MASK 0xFFFFFFFF00000000ULL
 #define TDX_STATUS_OPERAND_MASK 0x00000000FFFFFFFFULL
 
@@ -74,21 +94,32 @@ enum tdx_leaf {
 #define TDX_MISSING_PAMT_PAGE_PAIR 0x8000030800000000ULL
 #define TDX_TD_ASSOCIATED_PAGES_EXIST 0xC000040000000000ULL
 #define TDX_EPT_WALK_FAILED 0xC0000B0000000000ULL
+#define TDX_GPA_RANGE_NOT_BLOCKED 0xC0000B0600000000ULL
+#define TDX_TLB_TRACKING_NOT_DONE 0xC0000B0800000000ULL
+#define TDX_EPT_INVALID_PROMOTE_CONDITIONS 0xC0000B0900000000ULL
 #define TDX_EPT_ENTRY_STATE_INCORRECT 0xC0000B0D00000000ULL
+#define TDX_EPT_PAGE_NOT_FREE 0xC0000B0E00000000ULL
 #define TDX_SYS_SHUTDOWN 0xC000050600000000ULL
-/* The module calls this class PAGE_NOT_OWNED_BY_TD; the model answers it
- * for an operand page of the wrong type (TDR, TDVPR). */
-#define TDX_OPERAND_PAGE_METADATA_INCORRECT 0xC000030200000000ULL
-/* The module calls this class OP_STATE_INCORRECT. */
-#define TDX_TD_NOT_INITIALIZED 0xC000060800000000ULL
+#define TDX_PAGE_NOT_OWNED_BY_TD 0xC000030200000000ULL
+/* Low 32 bits: the TD's OP_STATE (the module's op_state_e), not an id. */
+#define TDX_OP_STATE_INCORRECT 0xC000060800000000ULL
+#define TDX_TDCS_NOT_ALLOCATED 0xC000060600000000ULL
 #define TDX_TD_FATAL 0xE000060400000000ULL
 #define TDX_LIFECYCLE_STATE_INCORRECT 0xC000060700000000ULL
 #define TDX_SYS_BUSY 0x8000020200000000ULL
 #define TDX_SYS_NOT_READY 0xC000050500000000ULL
 #define TDX_SYS_STATE_INCORRECT 0xC000050800000000ULL
+#define TDX_TD_KEYS_NOT_CONFIGURED 0x8000081000000000ULL
+#define TDX_KEY_STATE_INCORRECT 0xC000081100000000ULL
 #define TDX_KEY_CONFIGURED 0x0000081500000000ULL
-#define TDX_INVALID_LEAF 0xC000080000000000ULL
+#define TDX_WBCACHE_NOT_COMPLETE 0x8000081700000000ULL
+#define TDX_HKID_NOT_FREE 0xC000082000000000ULL
+#define TDX_NO_HKID_READY_TO_WBCACHE 0x0000082100000000ULL
+#define TDX_WBCACHE_RESUME_ERROR 0xC000082300000000ULL
+#define TDX_FLUSHVP_NOT_DONE 0x8000082400000000ULL
 #define TDX_METADATA_FIELD_ID_INCORRECT 0xC0000C0000000000ULL
+/* Not a module status: the model's stand-in for the module's fatal error
+ * (the real module shuts down and every later SEAMCALL fails). */
 #define TDX_MODEL_FATAL 0xC0000FF000000000ULL
 /*
  * TDH.SYS.CONFIG's TDMR checks (public module ABI).  The low 32 bits carry
@@ -123,17 +154,28 @@ enum tdx_leaf {
 	X(MISSING_PAMT_PAGE_PAIR) \
 	X(TD_ASSOCIATED_PAGES_EXIST) \
 	X(EPT_WALK_FAILED) \
+	X(GPA_RANGE_NOT_BLOCKED) \
+	X(TLB_TRACKING_NOT_DONE) \
+	X(EPT_INVALID_PROMOTE_CONDITIONS) \
 	X(EPT_ENTRY_STATE_INCORRECT) \
+	X(EPT_PAGE_NOT_FREE) \
 	X(SYS_SHUTDOWN) \
-	X(OPERAND_PAGE_METADATA_INCORRECT) \
-	X(TD_NOT_INITIALIZED) \
+	X(PAGE_NOT_OWNED_BY_TD) \
+	X(OP_STATE_INCORRECT) \
+	X(TDCS_NOT_ALLOCATED) \
 	X(TD_FATAL) \
 	X(LIFECYCLE_STATE_INCORRECT) \
 	X(SYS_BUSY) \
 	X(SYS_NOT_READY) \
 	X(SYS_STATE_INCORRECT) \
+	X(TD_KEYS_NOT_CONFIGURED) \
+	X(KEY_STATE_INCORRECT) \
 	X(KEY_CONFIGURED) \
-	X(INVALID_LEAF) \
+	X(WBCACHE_NOT_COMPLETE) \
+	X(HKID_NOT_FREE) \
+	X(NO_HKID_READY_TO_WBCACHE) \
+	X(WBCACHE_RESUME_ERROR) \
+	X(FLUSHVP_NOT_DONE) \
 	X(METADATA_FIELD_ID_INCORRECT) \
 	X(MODEL_FATAL) \
 	X(INVALID_TDMR) \
@@ -146,22 +188,37 @@ enum tdx_leaf {
 	X(INVALID_RESERVED_IN_TDMR) \
 	X(NON_ORDERED_RESERVED_IN_TDMR)
 
-/* ---- Operand ids (low 32 bits of an error status) ---------------------- */
+/* ---- Operand ids (low 32 bits of an error status) ----------------------
+ * As the module's operand id table (OPERAND_ID_* in its generated ABI
+ * definitions): registers by number, then TD structures from 0x80. */
 #define TDX_OPERANDS(X)                                                      \
 	X(TDX_OPERAND_ID_RAX, 0x00, "RAX")                                   \
 	X(TDX_OPERAND_ID_RCX, 0x01, "RCX")                                   \
 	X(TDX_OPERAND_ID_RDX, 0x02, "RDX")                                   \
+	X(TDX_OPERAND_ID_RBX, 0x03, "RBX")                                   \
+	X(TDX_OPERAND_ID_RSI, 0x06, "RSI")                                   \
+	X(TDX_OPERAND_ID_RDI, 0x07, "RDI")                                   \
 	X(TDX_OPERAND_ID_R8, 0x08, "R8")                                     \
 	X(TDX_OPERAND_ID_R9, 0x09, "R9")                                     \
 	X(TDX_OPERAND_ID_R10, 0x0A, "R10")                                   \
 	X(TDX_OPERAND_ID_R11, 0x0B, "R11")                                   \
 	X(TDX_OPERAND_ID_R12, 0x0C, "R12")                                   \
 	X(TDX_OPERAND_ID_R13, 0x0D, "R13")                                   \
+	X(TDX_OPERAND_ID_R14, 0x0E, "R14")                                   \
+	X(TDX_OPERAND_ID_R15, 0x0F, "R15")                                   \
 	X(TDX_OPERAND_ID_TDR, 0x80, "TDR")                                   \
-	X(TDX_OPERAND_ID_TDCS, 0x81, "TDCS")                                 \
-	X(TDX_OPERAND_ID_TDVPR, 0x90, "TDVPR")                               \
+	X(TDX_OPERAND_ID_TDCX, 0x81, "TDCX")                                 \
+	X(TDX_OPERAND_ID_TDVPR, 0x82, "TDVPR")                               \
+	X(TDX_OPERAND_ID_TDCS, 0x90, "TDCS")                                 \
+	X(TDX_OPERAND_ID_TDVPS, 0x91, "TDVPS")                               \
 	X(TDX_OPERAND_ID_SEPT, 0x92, "SEPT")                                 \
-	X(TDX_OPERAND_ID_TD_EPOCH, 0xA9, "TD_EPOCH")
+	X(TDX_OPERAND_ID_SEPT_ENTRY, 0x93, "SEPT_ENTRY")                     \
+	X(TDX_OPERAND_ID_TD_EPOCH, 0xA9, "TD_EPOCH")                         \
+	X(TDX_OPERAND_ID_OP_STATE, 0xAC, "OP_STATE")                         \
+	X(TDX_OPERAND_ID_SYS, 0xB8, "SYS")                                   \
+	X(TDX_OPERAND_ID_KOT, 0xBA, "KOT")                                   \
+	X(TDX_OPERAND_ID_KET, 0xBB, "KET")                                   \
+	X(TDX_OPERAND_ID_WBCACHE, 0xBC, "WBCACHE")
 
 enum tdx_operand_id {
 #define TDX_OPERAND_ENUM(sym, val, name) sym = val,
@@ -259,16 +316,21 @@ static inline bool tdx_is_busy(uint64_t status)
 	return c == TDX_OPERAND_BUSY || c == TDX_OPERAND_BUSY_HOST_PRIORITY;
 }
 
-/* Success with the removal hint: page_count of the 2 MiB range is now 0. */
-static inline bool tdx_removal_hint(uint64_t status)
+/* The removal hint in an output register (RCX/R9), not in RAX. */
+static inline bool tdx_removal_hint(uint64_t reg)
 {
-	return !tdx_is_error(status) && (status & TDX_STATUS_REMOVAL_HINT_BIT);
+	return (reg & TDX_PAMT_REMOVAL_HINT) != 0;
 }
 
-/* Success, with or without the removal hint (which lives in the class). */
+/* The page address of an output register that may carry the hint. */
+static inline uint64_t tdx_hint_strip(uint64_t reg)
+{
+	return reg & ~TDX_PAMT_REMOVAL_HINT;
+}
+
 static inline bool tdx_is_success(uint64_t status)
 {
-	return (status & ~TDX_STATUS_REMOVAL_HINT_BIT) == TDX_SUCCESS;
+	return status == TDX_SUCCESS;
 }
 
 static inline uint64_t tdx_status_make(uint64_t cls, uint32_t operand)
@@ -297,14 +359,15 @@ _Static_assert((TDX_OPERAND_BUSY & TDX_STATUS_ERROR_BIT) != 0 &&
 		       (TDX_OPERAND_BUSY & TDX_STATUS_NONRECOVERABLE_BIT) == 0,
 	       "BUSY is a recoverable error");
 _Static_assert(TDH_PHYMEM_PAMT_REMOVE < TDX_LEAF_MAX, "leaf table size");
+_Static_assert((TDX_PAMT_REMOVAL_HINT & 0x000FFFFFFFFFFFFFULL) == 0,
+	       "the hint lies above every physical address bit");
 
 /*
  * Non-inline helpers (src/common/tdx_abi.c, hosted and freestanding safe):
  * names for leaves, status classes and operand ids.  Unknown values give
  * NULL.  tdx_status_name() formats "CLASS" or "CLASS|OPERAND" into buf
  * (e.g. "HPA_RANGE_NOT_FREE|RCX"; an unnamed operand prints as hex) and
- * returns buf; a successful status with the removal hint prints
- * "SUCCESS|REMOVAL_HINT".
+ * returns buf.
  */
 const char *tdx_leaf_name(unsigned leaf);             /* "PHYMEM.PAMT.ADD" */
 int tdx_leaf_from_name(const char *name);             /* -1 if unknown */

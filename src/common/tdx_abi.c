@@ -147,11 +147,6 @@ char *tdx_status_name(uint64_t status, char *buf, unsigned len)
 	if (!len)
 		return buf;
 	buf[0] = '\0';
-	if (tdx_removal_hint(status) &&
-	    !(status & ~TDX_STATUS_REMOVAL_HINT_BIT)) {
-		put_str(buf, len, &pos, "SUCCESS|REMOVAL_HINT");
-		return buf;
-	}
 	if (cls)
 		put_str(buf, len, &pos, cls);
 	else

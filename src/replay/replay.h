@@ -111,11 +111,14 @@ int replay_parse_stream(struct replay_trace *t, FILE *in, FILE *errf);
  * value does not fit (more than 64 bits, or a size that overflows).
  * replay_parse_u64: decimal or 0x-hex.  replay_parse_size: the same with an
  * optional K/M/G/T (binary) suffix.  replay_parse_expect: NAME,
- * NAME|OPERAND, SUCCESS|REMOVAL_HINT, HINT or a number (-1 only, message in
- * err).
+ * NAME|OPERAND or a number (-1 only, message in err; HINT there is an
+ * error that says the hint lives in RCX/R9).
  */
 int replay_parse_u64(const char *s, uint64_t *v);
 int replay_parse_size(const char *s, uint64_t *v);
+/* expect.REG value: a number, or PA|HINT (PA with bit 62, the removal
+ * hint, set).  0, -1 bad, -2 overflow. */
+int replay_parse_reg_value(const char *s, uint64_t *v);
 int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 			size_t errlen);
 
@@ -123,6 +126,9 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
  * returns: a mask of 1 << RR_x printed after the status. */
 const char *replay_reg_name(enum replay_reg r);
 unsigned replay_leaf_out_regs(unsigned leaf);
+/* Of those, the registers that may carry the removal hint (printed as
+ * "0xPA|HINT"). */
+unsigned replay_leaf_hint_regs(unsigned leaf);
 
 /* Does status satisfy x?  (RX_NONE: always.) */
 bool replay_expect_holds(const struct replay_expect *x, uint64_t status);

@@ -211,11 +211,12 @@ static int set_out(struct replay_call *c, const char *key, const char *val,
 		snprintf(err, errlen, "duplicate '%s='", key);
 		return -1;
 	}
-	rc = replay_parse_u64(val, &c->out[r]);
+	rc = replay_parse_reg_value(val, &c->out[r]);
 	if (rc) {
 		snprintf(err, errlen,
 			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
-				  : "bad number '%s' for %s", val, key);
+				  : "bad number '%s' for %s (a number, or "
+				    "PA|HINT)", val, key);
 		return -1;
 	}
 	c->out_set |= 1u << r;

@@ -71,6 +71,7 @@ static void print_call(const struct replay_call *c,
 		       const struct tdx_regs *regs, FILE *out)
 {
 	unsigned outmask = replay_leaf_out_regs(c->leaf);
+	unsigned hintmask = replay_leaf_hint_regs(c->leaf);
 	struct tdx_regs copy = *regs;
 	char name[64];
 
@@ -79,12 +80,17 @@ static void print_call(const struct replay_call *c,
 		tdx_status_name(regs->rax, name, sizeof(name)));
 	if (!tdx_is_success(regs->rax))
 		outmask = 0;
-	for (int r = 0; r < RR_COUNT; r++)
-		if (outmask & (1u << r))
-			fprintf(out, " %s=0x%llx",
-				replay_reg_name((enum replay_reg)r),
-				(unsigned long long)*reg_slot(&copy,
-					(enum replay_reg)r));
+	for (int r = 0; r < RR_COUNT; r++) {
+		uint64_t v = *reg_slot(&copy, (enum replay_reg)r);
+		bool hint = (hintmask & (1u << r)) && tdx_removal_hint(v);
+
+		if (!(outmask & (1u << r)))
+			continue;
+		fprintf(out, " %s=0x%llx%s",
+			replay_reg_name((enum replay_reg)r),
+			(unsigned long long)(hint ? tdx_hint_strip(v) : v),
+			hint ? "|HINT" : "");
+	}
 	fputc('\n', out);
 }
 

@@ -125,6 +125,39 @@ static bool is_hint_name(const char *s)
 	return !strcasecmp(s, "HINT") || !strcasecmp(s, "REMOVAL_HINT");
 }
 
+/* expect.REG=V: a number, or a number then "|HINT" for a register that
+ * returns a freed page's address with the PAMT removal hint (bit 62). */
+int replay_parse_reg_value(const char *s, uint64_t *v)
+{
+	char num[64];
+	const char *bar = strchr(s, '|');
+	size_t n = bar ? (size_t)(bar - s) : strlen(s);
+	int rc;
+
+	if (!bar)
+		return replay_parse_u64(s, v);
+	if (n >= sizeof(num) || !is_hint_name(bar + 1))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	rc = replay_parse_u64(num, v);
+	if (rc)
+		return rc;
+	if (*v & TDX_PAMT_REMOVAL_HINT)
+		return -1;
+	*v |= TDX_PAMT_REMOVAL_HINT;
+	return 0;
+}
+
+/* The old place of the hint: say where it is now. */
+static int hint_not_in_status(const char *s, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "bad expect '%s': the removal hint is not in "
+		 "the status (RAX stays SUCCESS); write expect=SUCCESS and "
+		 "expect.rcx=PA|HINT (expect.r9=...|HINT for RECLAIM)", s);
+	return -1;
+}
+
 /* expect=0x... or a decimal: the whole status. */
 static int expect_number(const char *s, struct replay_expect *x, char *err,
 			 size_t errlen)
@@ -151,11 +184,8 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 
 	if (s[0] >= '0' && s[0] <= '9')
 		return expect_number(s, x, err, errlen);
-	if (is_hint_name(s)) {
-		x->kind = RX_STATUS;
-		x->value = TDX_STATUS_REMOVAL_HINT_BIT;
-		return 0;
-	}
+	if (is_hint_name(s))
+		return hint_not_in_status(s, err, errlen);
 	if (n == 0 || n >= sizeof(name)) {
 		snprintf(err, errlen, "bad expect '%s': no status name", s);
 		return -1;
@@ -172,11 +202,8 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 		x->value = cls;
 		return 0;
 	}
-	if (cls == TDX_SUCCESS && is_hint_name(bar + 1)) {
-		x->kind = RX_STATUS;
-		x->value = TDX_STATUS_REMOVAL_HINT_BIT;
-		return 0;
-	}
+	if (cls == TDX_SUCCESS && is_hint_name(bar + 1))
+		return hint_not_in_status(s, err, errlen);
 	if (parse_operand(bar + 1, &op)) {
 		snprintf(err, errlen, "bad expect '%s': unknown operand '%s'",
 			 s, bar + 1);

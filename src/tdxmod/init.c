@@ -164,7 +164,7 @@ uint64_t leaf_sys_rd(struct call *c)
 		return st_err(TDX_METADATA_FIELD_ID_INCORRECT,
 			      TDX_OPERAND_ID_RDX);
 	}
-	c->r->r8 = v;
+	c->o->r8 = v;
 	return TDX_SUCCESS;
 }
 
@@ -427,7 +427,7 @@ static uint64_t tdmr_init_locked(struct call *c)
 		mark_area(m, t, o->pamt_4k, o->sz_4k);
 	}
 	t->initialized = true;
-	c->r->rdx = t->end;
+	c->o->rdx = t->end;
 	for (unsigned i = 0; i < m->n_tdmr; i++)
 		all = all && m->tdmr[i].initialized;
 	if (all)

@@ -170,7 +170,8 @@ static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
 		if (pe_type(h) == PT_NDA || pe_type(h) == PT_PAMT)
 			continue;
 		used++;
-		if (!owner_live(k, o))
+		/* A TDR's own entry has owner 0 (tdh_mng_create.c). */
+		if (!(pe_type(h) == PT_TDR && o == 0) && !owner_live(k, o))
 			violation(k, "page 0x%llx owned by 0x%llx, not a live "
 				  "TDR", (unsigned long long)pa,
 				  (unsigned long long)(o << PAGE_SHIFT));

@@ -48,7 +48,7 @@ static uint64_t lock_2m_page(struct call *c, uint64_t pa, uint64_t tdr,
 
 static uint64_t demote_pair(struct call *c, uint64_t p2m)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	uint64_t st;
 
 	if ((r->r12 & ~(TDX_2M_SIZE - 1)) == p2m)
@@ -69,7 +69,7 @@ static uint64_t demote_pair(struct call *c, uint64_t p2m)
 
 static uint64_t demote_operands(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	uint64_t st;
 
 	if (!c->m->dpamt)
@@ -89,7 +89,7 @@ static uint64_t demote_operands(struct call *c)
 static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct tdmr *t = tdmr_of(m, p);
 	uint64_t ref = 0;
 
@@ -154,7 +154,7 @@ static uint64_t td_running(struct call *c, _Atomic uint64_t **tdw)
  */
 uint64_t leaf_page_demote(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	_Atomic uint64_t *tdw;
 	struct sept_pos l1;
 	struct pamt_entry *e2;
@@ -260,7 +260,7 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 	}
 	e2_set(e2, PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 	if (!m->dpamt) {
-		c->r->r12 = c->r->r13 = 0;
+		c->o->r12 = c->o->r13 = 0;
 		return 0;
 	}
 	if (!bitmap_test(m, p0) || !bitmap_test(m, p1)) {
@@ -273,8 +273,8 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 	mem_drop(m, p0);
 	mem_drop(m, p1);
 	atomic_fetch_sub_explicit(&m->pairs, 1, memory_order_relaxed);
-	c->r->r12 = p0;
-	c->r->r13 = p1;
+	c->o->r12 = p0;
+	c->o->r13 = p1;
 	return 0;
 }
 
@@ -327,7 +327,7 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 
 uint64_t leaf_page_promote(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct pamt_entry *ents[PAGES_PER_2M], *e2;
 	_Atomic uint64_t *tdw, *target;
 	struct walk4k tw;
@@ -345,6 +345,8 @@ uint64_t leaf_page_promote(struct call *c)
 				  memory_order_acq_rel);
 	hint = release_commit_4k(c, table, &tw);
 	mem_drop(c->m, table);
-	r->rdx = table;
-	return hint ? TDX_STATUS_REMOVAL_HINT_BIT : TDX_SUCCESS;
+	/* tdh_mem_page_promote.c: RCX = the freed S-EPT page | hint, RDX
+	 * stays 0 (cleared at entry). */
+	c->o->rcx = table | (hint ? TDX_PAMT_REMOVAL_HINT : 0);
+	return TDX_SUCCESS;
 }

@@ -63,7 +63,7 @@ static uint64_t td_ready(struct call *c, uint64_t tdr, bool teardown_ok,
 	s = atomic_load_explicit(&(*tdw)[TDW_STATE], memory_order_acquire);
 	if (s == TD_INITIALIZED || (teardown_ok && s == TD_TEARDOWN))
 		return 0;
-	return st_err(s == TD_CREATED ? TDX_TD_NOT_INITIALIZED
+	return st_err(s == TD_CREATED ? TDX_OP_STATE_INCORRECT
 				      : TDX_LIFECYCLE_STATE_INCORRECT,
 		      TDX_OPERAND_ID_RDX);
 }
@@ -77,7 +77,7 @@ static void children_add(_Atomic uint64_t *tdw, int64_t d)
 /* TDH.MEM.SEPT.ADD: RCX = GPA|level (1..3), RDX = TDR, R8 = new page. */
 uint64_t leaf_sept_add(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	unsigned lvl = tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
@@ -116,7 +116,7 @@ static bool pamt_agrees(struct call *c, uint64_t hdr, uint64_t ref,
 /* TDH.MEM.SEPT.REMOVE: RCX = GPA|level (1..3), RDX = TDR. */
 uint64_t leaf_sept_remove(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
 	struct sept_pos p;
@@ -147,8 +147,10 @@ uint64_t leaf_sept_remove(struct call *c)
 	se_set(p.target, 0);
 	children_add(tdw, -1);
 	mem_drop(c->m, table);
-	return release_commit_4k(c, table, &w) ? TDX_STATUS_REMOVAL_HINT_BIT
-						: TDX_SUCCESS;
+	/* tdh_mem_sept_remove.c: RCX = the removed S-EPT page | hint. */
+	c->o->rcx = table |
+		    (release_commit_4k(c, table, &w) ? TDX_PAMT_REMOVAL_HINT : 0);
+	return TDX_SUCCESS;
 }
 
 /* PAGE.ADD's source page: a host page anywhere in memory. */
@@ -167,7 +169,7 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 		       struct walk4k *w, struct pamt_entry *e2)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 
 	for (unsigned i = 0; i < (lvl ? PAGES_PER_2M : 1u); i++)
 		mem_drop(m, r->r8 + i * TDX_PAGE_SIZE);
@@ -200,7 +202,7 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
  */
 static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	unsigned lvl = tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
@@ -242,7 +244,7 @@ uint64_t leaf_page_add(struct call *c)
 /* TDH.MEM.PAGE.REMOVE: RCX = GPA|level (0 or 1), RDX = TDR. */
 uint64_t leaf_page_remove(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	unsigned lvl = tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
@@ -281,14 +283,16 @@ uint64_t leaf_page_remove(struct call *c)
 	} else {
 		hint = release_commit_4k(c, pa, &w);
 	}
-	return hint ? TDX_STATUS_REMOVAL_HINT_BIT : TDX_SUCCESS;
+	/* tdh_mem_page_remove.c: RCX = the removed page's HPA | hint. */
+	c->o->rcx = pa | (hint ? TDX_PAMT_REMOVAL_HINT : 0);
+	return TDX_SUCCESS;
 }
 
 /* TDH.MEM.RANGE.BLOCK: RCX = GPA|level (0..1), RDX = TDR.  Marks the
  * mapping blocked; nothing else in the model depends on it. */
 uint64_t leaf_range_block(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	_Atomic uint64_t *tdw;
 	struct sept_pos p;
 	uint64_t st;

@@ -91,7 +91,7 @@ static void pair_install(struct call *c, struct pamt_entry *e2,
 uint64_t leaf_pamt_add(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	uint64_t base = r->rcx & ~TDX_LEVEL_MASK, st;
 	struct pamt_entry *e2;
 
@@ -152,7 +152,7 @@ static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 uint64_t leaf_pamt_remove(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	uint64_t base = r->rcx & ~TDX_LEVEL_MASK, st, h, ref, p0, p1;
 	struct pamt_entry *e2;
 
@@ -193,7 +193,7 @@ uint64_t leaf_pamt_remove(struct call *c)
 	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
 	pe_set_type(e2, PT_NDA);
 	atomic_fetch_sub_explicit(&m->pairs, 1, memory_order_relaxed);
-	r->rdx = p0;
-	r->r8 = p1;
+	c->o->rdx = p0;
+	c->o->r8 = p1;
 	return TDX_SUCCESS;
 }

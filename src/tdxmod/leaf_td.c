@@ -33,7 +33,7 @@ static uint64_t page_lock(struct call *c, uint64_t pa, uint32_t op,
 	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
 	ref = atomic_load_explicit(&w->e2->ref, memory_order_acquire);
 	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA))
-		return st_err(TDX_OPERAND_PAGE_METADATA_INCORRECT, op);
+		return st_err(TDX_PAGE_NOT_OWNED_BY_TD, op);
 	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, ref));
 	ok = w->e4 && (excl ? pe_try_excl(c, w->e4) : pe_try_shared(c, w->e4));
 	if (!ok || pe_type(atomic_load_explicit(&w->e2->hdr,
@@ -43,7 +43,7 @@ static uint64_t page_lock(struct call *c, uint64_t pa, uint32_t op,
 		return st_err(TDX_OPERAND_BUSY, busy_op);
 	if (pe_type(atomic_load_explicit(&w->e4->hdr, memory_order_acquire)) !=
 	    want)
-		return st_err(TDX_OPERAND_PAGE_METADATA_INCORRECT, op);
+		return st_err(TDX_PAGE_NOT_OWNED_BY_TD, op);
 	return 0;
 }
 
@@ -97,7 +97,7 @@ static uint64_t td_state_is(_Atomic uint64_t *tdw, unsigned want,
 	if (s == want)
 		return 0;
 	if (s == TD_CREATED && want == TD_INITIALIZED)
-		return st_err(TDX_TD_NOT_INITIALIZED, op);
+		return st_err(TDX_OP_STATE_INCORRECT, op);
 	return st_err(TDX_LIFECYCLE_STATE_INCORRECT, op);
 }
 
@@ -113,7 +113,7 @@ static bool hkid_claim(struct tdxmod *m, uint64_t hkid)
 uint64_t leaf_mng_create(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw;
 	uint64_t st;
@@ -131,7 +131,8 @@ uint64_t leaf_mng_create(struct call *c)
 		return TDX_MODEL_FATAL;
 	wstore(tdw, TDW_HKID, r->rdx);
 	wstore(tdw, TDW_STATE, TD_CREATED);
-	assign_commit_4k(c, &w, PT_TDR, r->rcx);
+	/* tdh_mng_create.c: the TDR's PAMT owner field is 0. */
+	assign_commit_4k(c, &w, PT_TDR, 0);
 	return TDX_SUCCESS;
 }
 
@@ -139,7 +140,7 @@ uint64_t leaf_mng_create(struct call *c)
 uint64_t leaf_mng_addcx(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw;
 	uint64_t st, n;
@@ -182,7 +183,7 @@ uint64_t leaf_mng_init(struct call *c)
 uint64_t leaf_vp_create(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw, *vpw;
 	uint64_t st;
@@ -207,7 +208,7 @@ uint64_t leaf_vp_create(struct call *c)
 uint64_t leaf_vp_addcx(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct walk4k w, vw;
 	_Atomic uint64_t *tdw, *vpw;
 	uint64_t st, n, tdr;
@@ -308,7 +309,7 @@ uint64_t leaf_mem_track(struct call *c)
 /* RECLAIM of a 2M TD page (its 2M entry is of type REG). */
 static uint64_t reclaim_2m(struct call *c, struct pamt_entry *e2)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	_Atomic uint64_t *tdw;
 	uint64_t st, owner;
 
@@ -327,16 +328,16 @@ static uint64_t reclaim_2m(struct call *c, struct pamt_entry *e2)
 	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
 	pe_set_type(e2, PT_NDA);
 	wadd(tdw, TDW_CHILDREN, -1);
-	r->rcx = PT_REG;
-	r->rdx = owner;
-	r->r8 = TDX_PS_2M;
+	c->o->rcx = PT_REG;
+	c->o->rdx = owner;
+	c->o->r8 = TDX_PS_2M;
 	return TDX_SUCCESS;
 }
 
 /* RECLAIM of a 4K page: the TDR last, once no other page of it is left. */
 static uint64_t reclaim_4k(struct call *c)
 {
-	struct tdx_regs *r = c->r;
+	const struct tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw;
 	uint64_t st, owner;
@@ -363,12 +364,13 @@ static uint64_t reclaim_4k(struct call *c)
 			return st;
 		wadd(tdw, TDW_CHILDREN, -1);
 	}
-	st = release_commit_4k(c, r->rcx, &w) ? TDX_STATUS_REMOVAL_HINT_BIT
-					       : TDX_SUCCESS;
-	r->rcx = type;
-	r->rdx = owner;
-	r->r8 = TDX_PS_4K;
-	return st;
+	/* tdh_phymem_page_reclaim.c: the hint goes into R9. */
+	if (release_commit_4k(c, r->rcx, &w))
+		c->o->r9 |= TDX_PAMT_REMOVAL_HINT;
+	c->o->rcx = type;
+	c->o->rdx = owner;
+	c->o->r8 = TDX_PS_4K;
+	return TDX_SUCCESS;
 }
 
 /* TDH.PHYMEM.PAGE.RECLAIM: RCX = page.  Out: RCX type, RDX owner TDR PA,

@@ -164,9 +164,16 @@ struct held_lock {
 	uint64_t release; /* fetch_sub amount (shared) or 0 = exclusive */
 	uint64_t excl_bit;
 };
+/*
+ * r: the input registers as the host passed them (leaves only read them).
+ * o: the output registers; before the leaf runs they are the inputs with
+ * the registers the module clears at entry set to 0 (its "no extended
+ * error code by default" writes); the leaf writes its outputs there.
+ */
 struct call {
 	struct tdxmod *m;
-	struct tdx_regs *r;
+	const struct tdx_regs *r;
+	struct tdx_regs *o;
 	unsigned leaf;
 	uint64_t t0;
 	unsigned nlocks;

@@ -39,6 +39,32 @@ static const leaf_fn leaf_table[TDX_LEAF_MAX] = {
 	[TDH_PHYMEM_PAMT_REMOVE] = leaf_pamt_remove,
 };
 
+/* Output registers each leaf sets to 0 at entry, as the module's handler
+ * does before its first check (bit i = register i of struct tdx_regs). */
+#define OUT_RCX (1u << 1)
+#define OUT_RDX (1u << 2)
+#define OUT_R8 (1u << 3)
+#define OUT_R9 (1u << 4)
+#define OUT_R10 (1u << 5)
+#define OUT_R11 (1u << 6)
+static const unsigned leaf_clears[TDX_LEAF_MAX] = {
+	[TDH_MEM_PAGE_REMOVE] = OUT_RCX | OUT_RDX,
+	[TDH_MEM_SEPT_REMOVE] = OUT_RCX | OUT_RDX,
+	[TDH_MEM_PAGE_PROMOTE] = OUT_RCX | OUT_RDX,
+	[TDH_PHYMEM_PAGE_RECLAIM] = OUT_RCX | OUT_RDX | OUT_R8 | OUT_R9 |
+				    OUT_R10 | OUT_R11,
+};
+
+static void clear_outputs(struct tdx_regs *o, unsigned mask)
+{
+	uint64_t *reg[] = { &o->rax, &o->rcx, &o->rdx, &o->r8,
+			    &o->r9,  &o->r10, &o->r11 };
+
+	for (unsigned i = 1; i < sizeof(reg) / sizeof(reg[0]); i++)
+		if (mask & (1u << i))
+			*reg[i] = 0;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -83,8 +109,10 @@ static uint64_t dispatch(struct call *c, unsigned leaf)
 	struct tdxmod *m = c->m;
 	unsigned st;
 
+	/* The module's dispatcher: an unknown leaf (or a version the leaf
+	 * does not have) is OPERAND_INVALID|RAX. */
 	if (leaf >= TDX_LEAF_MAX || !leaf_table[leaf])
-		return TDX_INVALID_LEAF;
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
 	if (leaf == TDH_SYS_RD || leaf == TDH_SYS_CONFIG ||
 	    leaf == TDH_SYS_TDMR_INIT)
 		return leaf_table[leaf](c);
@@ -97,6 +125,7 @@ static uint64_t dispatch(struct call *c, unsigned leaf)
 void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 {
 	struct call c;
+	struct tdx_regs in = *regs, out = *regs;
 	uint64_t leaf = regs->rax, st;
 
 	if (tdxmod_is_fatal(m)) {
@@ -104,8 +133,11 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 		return;
 	}
 	c.m = m;
-	c.r = regs;
+	c.r = &in;
+	c.o = &out;
 	c.leaf = leaf < TDX_LEAF_MAX ? (unsigned)leaf : 0;
+	if (leaf < TDX_LEAF_MAX && leaf_table[leaf])
+		clear_outputs(&out, leaf_clears[leaf]);
 	c.nlocks = 0;
 	c.t0 = m->cfg.leaf_latency_ns[c.leaf] ? now_ns() : 0;
 	st = dispatch(&c, leaf < TDX_LEAF_MAX ? (unsigned)leaf : TDX_LEAF_MAX);
@@ -118,6 +150,7 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 		st = TDX_MODEL_FATAL;
 	if (leaf < TDX_LEAF_MAX)
 		count(m, (unsigned)leaf, st);
+	*regs = out;
 	regs->rax = st;
 }
 

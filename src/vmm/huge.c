@@ -101,8 +101,8 @@ int vmm_demote(struct vmm_vcpu *v, uint64_t chunk)
 }
 
 /* After a successful PROMOTE: the pair goes back to the manager, the
- * chunk is one 2M page again and the freed level-1 S-EPT page (RDX) is
- * the host's: put it and free it. */
+ * chunk is one 2M page again and the freed level-1 S-EPT page (RCX, bit
+ * 62 the removal hint) is the host's: put it and free it. */
 static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
 			   const struct tdx_regs *r)
 {
@@ -122,10 +122,11 @@ static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
 		td->pfn[first + i] = 0;
 	td->chunk_mapped[chunk] = 0;
 	td->chunk_state[chunk] = VMM_CH_2M;
-	if (r->rdx != sept)
+	if (tdx_hint_strip(r->rcx) != sept)
 		vmm_error(h, "td %d: PROMOTE returned S-EPT page 0x%llx, "
 			  "expected 0x%llx", td->index,
-			  (unsigned long long)r->rdx, (unsigned long long)sept);
+			  (unsigned long long)tdx_hint_strip(r->rcx),
+			  (unsigned long long)sept);
 	td->sept1[chunk] = 0;
 	vmm_put(h, sept, &v->cache);
 	vmm_td_ref(td, sept, -1);

@@ -27,14 +27,18 @@ static void test_class_and_operand(void **state)
 	assert_true(tdx_is_error(TDX_MISSING_PAMT_PAGE_PAIR));
 }
 
+/* The hint is bit 62 of an output register (RCX, or R9 of RECLAIM), as
+ * pamt_dec_nl_page_count_and_get_hint() ORs it in the module's
+ * tdh_mem_page_remove.c; a status with bit 62 is not a success. */
 static void test_removal_hint(void **state)
 {
 	(void)state;
-	assert_true(tdx_removal_hint(TDX_STATUS_REMOVAL_HINT_BIT));
-	assert_true(tdx_is_success(TDX_STATUS_REMOVAL_HINT_BIT));
-	assert_false(tdx_removal_hint(TDX_SUCCESS));
-	/* bit 62 on an error is "non-recoverable", not a hint */
-	assert_false(tdx_removal_hint(TDX_OPERAND_INVALID));
+	assert_true(tdx_removal_hint(0x80003000ULL | TDX_PAMT_REMOVAL_HINT));
+	assert_false(tdx_removal_hint(0x80003000ULL));
+	assert_int_equal(tdx_hint_strip(0x80003000ULL | TDX_PAMT_REMOVAL_HINT),
+			 0x80003000ULL);
+	assert_false(tdx_is_success(TDX_PAMT_REMOVAL_HINT));
+	assert_true(tdx_is_success(TDX_SUCCESS));
 	assert_false(tdx_is_success(TDX_OPERAND_BUSY));
 }
 
@@ -52,9 +56,19 @@ static void test_names(void **state)
 	assert_string_equal(tdx_status_name(TDX_OPERAND_INVALID, buf,
 					    sizeof(buf)),
 			    "OPERAND_INVALID|RAX");
-	assert_string_equal(tdx_status_name(TDX_STATUS_REMOVAL_HINT_BIT, buf,
+	/* operand ids of the module's table (tdx_api_defs.h / OPERAND_ID_*) */
+	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x81, buf,
 					    sizeof(buf)),
-			    "SUCCESS|REMOVAL_HINT");
+			    "OPERAND_BUSY|TDCX");
+	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x82, buf,
+					    sizeof(buf)),
+			    "OPERAND_BUSY|TDVPR");
+	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x90, buf,
+					    sizeof(buf)),
+			    "OPERAND_BUSY|TDCS");
+	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x92, buf,
+					    sizeof(buf)),
+			    "OPERAND_BUSY|SEPT");
 	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x77, buf,
 					    sizeof(buf)),
 			    "OPERAND_BUSY|0x77");

@@ -112,10 +112,6 @@ static void test_expect_values(void **state)
 	expect_ok("PAMT_PAGE_NOT_EMPTY|1", RX_STATUS,
 		  TDX_PAMT_PAGE_NOT_EMPTY | 1);
 	expect_ok("PAGE_NOT_FREE|0x92", RX_STATUS, TDX_PAGE_NOT_FREE | 0x92);
-	expect_ok("SUCCESS|REMOVAL_HINT", RX_STATUS,
-		  TDX_STATUS_REMOVAL_HINT_BIT);
-	expect_ok("success|hint", RX_STATUS, TDX_STATUS_REMOVAL_HINT_BIT);
-	expect_ok("HINT", RX_STATUS, TDX_STATUS_REMOVAL_HINT_BIT);
 	expect_ok("0xc000030400000001", RX_STATUS,
 		  TDX_HPA_RANGE_NOT_FREE | 1);
 	expect_ok("0", RX_STATUS, 0);
@@ -127,7 +123,6 @@ static void test_expect_holds(void **state)
 	struct replay_expect full = {RX_STATUS,
 				     TDX_HPA_RANGE_NOT_FREE | 1};
 	struct replay_expect ok = {RX_CLASS, TDX_SUCCESS};
-	struct replay_expect hint = {RX_STATUS, TDX_STATUS_REMOVAL_HINT_BIT};
 	struct replay_expect none = {RX_NONE, 0};
 	char buf[128];
 
@@ -137,18 +132,36 @@ static void test_expect_holds(void **state)
 	assert_false(replay_expect_holds(&cls, TDX_PAGE_NOT_FREE | 1));
 	assert_true(replay_expect_holds(&full, TDX_HPA_RANGE_NOT_FREE | 1));
 	assert_false(replay_expect_holds(&full, TDX_HPA_RANGE_NOT_FREE | 2));
-	/* SUCCESS is exact: the removal hint is part of the class */
 	assert_true(replay_expect_holds(&ok, TDX_SUCCESS));
-	assert_false(replay_expect_holds(&ok, TDX_STATUS_REMOVAL_HINT_BIT));
-	assert_true(replay_expect_holds(&hint, TDX_STATUS_REMOVAL_HINT_BIT));
-	assert_false(replay_expect_holds(&hint, TDX_SUCCESS));
 	assert_true(replay_expect_holds(&none, TDX_OPERAND_BUSY));
 	assert_string_equal(replay_expect_str(&cls, buf, sizeof(buf)),
 			    "HPA_RANGE_NOT_FREE");
 	assert_string_equal(replay_expect_str(&full, buf, sizeof(buf)),
 			    "0xc000030400000001 HPA_RANGE_NOT_FREE|RCX");
-	assert_string_equal(replay_expect_str(&hint, buf, sizeof(buf)),
-			    "0x4000000000000000 SUCCESS|REMOVAL_HINT");
+}
+
+/* The removal hint lives in RCX/R9 (the module's tdh_mem_page_remove.c,
+ * tdh_phymem_page_reclaim.c), never in the status: expect=HINT is refused
+ * with a message saying where it is, expect.REG=PA|HINT sets bit 62. */
+static void test_hint_values(void **state)
+{
+	struct replay_expect x;
+	char err[256];
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(replay_parse_expect("SUCCESS|REMOVAL_HINT", &x, err,
+					     sizeof(err)), -1);
+	assert_non_null(strstr(err, "expect.rcx=PA|HINT"));
+	assert_int_equal(replay_parse_expect("HINT", &x, err, sizeof(err)),
+			 -1);
+	assert_int_equal(replay_parse_reg_value("0x80003000|HINT", &v), 0);
+	assert_int_equal(v, 0x4000000080003000ULL);
+	assert_int_equal(replay_parse_reg_value("0x80003000", &v), 0);
+	assert_int_equal(v, 0x80003000ULL);
+	assert_int_equal(replay_parse_reg_value("0x80003000|RCX", &v), -1);
+	assert_int_equal(replay_parse_reg_value("0x4000000000000000|HINT",
+						&v), -1);
 }
 
 static void test_call_line(void **state)
@@ -218,8 +231,8 @@ static void test_bad_call_lines(void **state)
 	bad_line("MNG.CREATE =1", "expected key=value, got '=1'");
 	bad_line("MNG.CREATE expect=FOO",
 		 "bad expect 'FOO': unknown status 'FOO'");
-	bad_line("MNG.CREATE expect=PAGE_NOT_FREE|RBX",
-		 "bad expect 'PAGE_NOT_FREE|RBX': unknown operand 'RBX'");
+	bad_line("MNG.CREATE expect=PAGE_NOT_FREE|RBP",
+		 "bad expect 'PAGE_NOT_FREE|RBP': unknown operand 'RBP'");
 	bad_line("MNG.CREATE expect=PAGE_NOT_FREE|0x100000000",
 		 "bad expect 'PAGE_NOT_FREE|0x100000000': unknown operand "
 		 "'0x100000000'");
@@ -239,7 +252,7 @@ static void test_bad_call_lines(void **state)
 	bad_line("PHYMEM.PAMT.REMOVE expect.rdx=1 EXPECT.RDX=2",
 		 "duplicate 'EXPECT.RDX='");
 	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x1g",
-		 "bad number '0x1g' for expect.r8");
+		 "bad number '0x1g' for expect.r8 (a number, or PA|HINT)");
 	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x11112222333344445",
 		 "number '0x11112222333344445' for expect.r8 exceeds 64 bits");
 }
@@ -445,8 +458,16 @@ static void test_out_regs(void **state)
 			 (1u << RR_RDX) | (1u << RR_R8));
 	assert_int_equal(replay_leaf_out_regs(TDH_SYS_RD), 1u << RR_R8);
 	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAMT_ADD), 0);
+	/* tdh_phymem_page_reclaim.c: RCX/RDX/R8 and the hint in R9 */
 	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAGE_RECLAIM),
-			 (1u << RR_RCX) | (1u << RR_RDX) | (1u << RR_R8));
+			 (1u << RR_RCX) | (1u << RR_RDX) | (1u << RR_R8) |
+				 (1u << RR_R9));
+	assert_int_equal(replay_leaf_hint_regs(TDH_PHYMEM_PAGE_RECLAIM),
+			 1u << RR_R9);
+	assert_int_equal(replay_leaf_hint_regs(TDH_MEM_PAGE_REMOVE),
+			 1u << RR_RCX);
+	assert_int_equal(replay_leaf_out_regs(TDH_MEM_PAGE_PROMOTE),
+			 (1u << RR_RCX) | (1u << RR_R12) | (1u << RR_R13));
 }
 
 int main(void)
@@ -456,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_expect_values),
 		cmocka_unit_test(test_expect_holds),
+		cmocka_unit_test(test_hint_values),
 		cmocka_unit_test(test_call_line),
 		cmocka_unit_test(test_blank_and_comment),
 		cmocka_unit_test(test_bad_call_lines),

@@ -258,6 +258,7 @@ static void *neighbour_loop(void *p)
 	struct nb_arg *a = p;
 	struct shared *s = a->s;
 	uint64_t mine = a->id ? R2 : R1, other = a->id ? R1 : R2, st;
+	struct tdx_regs out;
 
 	pthread_barrier_wait(&s->bar);
 	for (unsigned i = 0; i < ROUNDS * 2; i++) {
@@ -279,9 +280,9 @@ static void *neighbour_loop(void *p)
 					      mine + 10 * PG, 0, 0, NULL)))
 			s->busy[a->id]++;
 		while (tdx_is_busy(st = tm_sc(s->m, TDH_PHYMEM_PAGE_RECLAIM,
-					      mine + 10 * PG, 0, 0, NULL)))
+					      mine + 10 * PG, 0, 0, &out)))
 			s->busy[a->id]++;
-		T_CHECK(s, tdx_removal_hint(st), st);
+		T_CHECK(s, st == TDX_SUCCESS && tdx_removal_hint(out.r9), st);
 		while (tdx_is_busy(st = tm_pamt_remove(s->m, mine, NULL,
 							NULL)))
 			s->busy[a->id]++;
@@ -324,6 +325,7 @@ static void *inj_loop(void *p)
 	struct shared *s = a->s;
 	uint64_t range = R1 + (a->id + 4) * 2 * MiB, st;
 	uint64_t pp = P + (a->id + 8) * 2 * PG;
+	struct tdx_regs out;
 
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		while (tdx_is_busy(st = tm_pamt_add(s->m, range, pp, pp + PG)))
@@ -336,9 +338,9 @@ static void *inj_loop(void *p)
 		T_CHECK(s, st == TDX_SUCCESS, st);
 		while (tdx_is_busy(st = tm_sc(s->m, TDH_MEM_PAGE_REMOVE,
 					      0x1000 * (a->id + 1), s->td.tdr,
-					      0, NULL)))
+					      0, &out)))
 			s->busy[a->id]++;
-		T_CHECK(s, tdx_removal_hint(st), st);
+		T_CHECK(s, st == TDX_SUCCESS && tdx_removal_hint(out.rcx), st);
 		while (tdx_is_busy(st = tm_pamt_remove(s->m, range, NULL,
 							NULL)))
 			s->busy[a->id]++;

@@ -80,7 +80,7 @@ static void test_build_counts(void **state)
 	assert_int_equal(ri.pair[0], POOL);
 	assert_int_equal(tdxmod_page_info(f->m, f->td.tdr, &pi), 0);
 	assert_int_equal(pi.type, PT_TDR);
-	assert_int_equal(pi.owner, f->td.tdr >> 12);
+	assert_int_equal(pi.owner, 0); /* tdh_mng_create.c: TDR owner 0 */
 	tdxmod_page_info(f->m, f->td.sept[0], &pi);
 	assert_int_equal(pi.type, PT_EPT);
 	tdxmod_page_info(f->m, f->td.tdcx[0], &pi);
@@ -113,7 +113,7 @@ static void test_aug_4k_ladder(void **state)
 		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R8);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x1000, f->td.tdcs[0], pa,
 			NULL),
-		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(aug(f, 0x1000, 0, pa),
 		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
 	tm_snap_same(f->m, &s);
@@ -146,7 +146,7 @@ static void test_aug_4k_ladder(void **state)
 	TM_EXPECT(aug(f, 0x1008, 0, pa + 8),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x1008, DATA, pa + 8, NULL),
-		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(aug(f, 4 * MiB, 0, 8 * GiB),
 		  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(aug(f, 0x2000, 0, pa),
@@ -162,6 +162,7 @@ static void test_remove_hint(void **state)
 {
 	struct fx *f = *state;
 	uint64_t st;
+	struct tdx_regs r;
 
 	TM_EXPECT(add_pair(f, DATA),
 		  TDX_SUCCESS);
@@ -170,14 +171,19 @@ static void test_remove_hint(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, f->td.tdr, 0,
 			NULL),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x1000, f->td.tdr, 0, NULL);
+	/* tdh_mem_page_remove.c: RAX is plain SUCCESS; RCX returns the
+	 * removed page's HPA with bit 62 ORed in when the range's
+	 * page_count reached 0; RDX is cleared. */
+	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x1000, f->td.tdr, 0, &r);
 	TM_EXPECT(st, TDX_SUCCESS);
-	assert_false(tdx_removal_hint(st));
+	assert_int_equal(r.rcx, DATA);
+	assert_int_equal(r.rdx, 0);
 	TM_EXPECT(tm_pamt_remove(f->m, DATA, NULL, NULL),
 		  TDX_PAMT_PAGE_NOT_EMPTY | 0);
-	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x2000, f->td.tdr, 0, NULL);
-	assert_true(tdx_is_success(st));
-	assert_true(tdx_removal_hint(st));
+	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x2000, f->td.tdr, 0, &r);
+	TM_EXPECT(st, TDX_SUCCESS);
+	assert_int_equal(r.rcx, (DATA + PG) | TDX_PAMT_REMOVAL_HINT);
+	assert_int_equal(r.rdx, 0);
 	TM_EXPECT(tm_pamt_remove(f->m, DATA, NULL, NULL), TDX_SUCCESS);
 	tm_check_ok(f->m);
 }
@@ -213,6 +219,7 @@ static void test_sept_ladder(void **state)
 {
 	struct fx *f = *state;
 	uint64_t tdr = f->td.tdr, st, pg = CTL + 0x100000;
+	struct tdx_regs r;
 
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 0, tdr, pg, NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
@@ -239,8 +246,9 @@ static void test_sept_ladder(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
 			NULL),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x200000, tdr, 0, NULL),
-		  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x200000, tdr, 0, &r),
+		  TDX_SUCCESS);
+	assert_int_equal(r.rcx, DATA | TDX_PAMT_REMOVAL_HINT);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x400000 | 1, tdr, 0,
 			NULL),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
@@ -327,9 +335,12 @@ static void test_demote_promote(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
 			&r),
 		  TDX_SUCCESS);
+	/* tdh_mem_page_promote.c: RCX = the freed S-EPT page (| hint),
+	 * RDX = 0, R12/R13 = the pair (pamt_promote()). */
 	assert_int_equal(r.r12, pair);
 	assert_int_equal(r.r13, pair + PG);
-	assert_int_equal(r.rdx, sept);
+	assert_int_equal(tdx_hint_strip(r.rcx), sept);
+	assert_int_equal(r.rdx, 0);
 	tdxmod_range_info(f->m, HUGE, &ri);
 	assert_false(ri.has_pair);
 	assert_int_equal(ri.type_2m, PT_REG);
@@ -409,7 +420,8 @@ static void test_huge_ladders(void **state)
 	tm_check_ok(f->m);
 	st = tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0, &r);
 	TM_EXPECT(st, TDX_SUCCESS);
-	assert_int_equal(r.rdx, sept);
+	assert_int_equal(tdx_hint_strip(r.rcx), sept);
+	assert_int_equal(r.rdx, 0);
 	tm_check_ok(f->m);
 }
 
@@ -438,16 +450,22 @@ static void test_teardown_reclaim(void **state)
 		  TDX_TD_ASSOCIATED_PAGES_EXIST | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA + PG, 0, 0, NULL),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	/* tdh_phymem_page_reclaim.c: RCX type, RDX owner, R8 level, and
+	 * the removal hint ORed into R9 (cleared at entry). */
 	st = tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, &r);
-	TM_EXPECT(st, TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	TM_EXPECT(st, TDX_SUCCESS);
 	assert_int_equal(r.rcx, PT_REG);
 	assert_int_equal(r.rdx, td->tdr);
+	assert_int_equal(r.r8, TDX_PS_4K);
+	assert_int_equal(r.r9, TDX_PAMT_REMOVAL_HINT);
 	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, HUGE, 0, 0, &r),
 		  TDX_SUCCESS);
 	assert_int_equal(r.r8, TDX_PS_2M);
-	for (unsigned i = 0; i < 3; i++)
-		hints += tdx_removal_hint(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM,
-						td->sept[i], 0, 0, NULL));
+	for (unsigned i = 0; i < 3; i++) {
+		TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->sept[i], 0,
+				0, &r), TDX_SUCCESS);
+		hints += tdx_removal_hint(r.r9);
+	}
 	for (unsigned i = 0; i < td->ntdcx; i++)
 		TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdcx[i], 0,
 				0, NULL), TDX_SUCCESS);
@@ -457,9 +475,14 @@ static void test_teardown_reclaim(void **state)
 		TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdcs[i], 0,
 				0, NULL), TDX_SUCCESS);
 	assert_int_equal(hints, 0);
-	st = tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdr, 0, 0, &r);
-	TM_EXPECT(st, TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	/* The TDR's PAMT owner field is 0 (tdh_mng_create.c), so RECLAIM
+	 * of a TDR returns RDX = 0. */
+	r = (struct tdx_regs){.rcx = td->tdr, .rdx = 77, .r9 = 0x1234};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_PHYMEM_PAGE_RECLAIM, &r), TDX_SUCCESS);
 	assert_int_equal(r.rcx, PT_TDR);
+	assert_int_equal(r.rdx, 0);
+	/* R9 is cleared at entry, then the hint is ORed in */
+	assert_int_equal(r.r9, TDX_PAMT_REMOVAL_HINT);
 	TM_EXPECT(tm_pamt_remove(f->m, CTL, NULL, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_pamt_remove(f->m, DATA, NULL, NULL), TDX_SUCCESS);
 	assert_int_equal(tdxmod_pairs_installed(f->m), 0);
@@ -495,11 +518,11 @@ static void test_lifecycle_ladder(void **state)
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 6, 0, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, t2 + PG, t2, 0, NULL),
-		  TDX_TD_NOT_INITIALIZED | TDX_OPERAND_ID_RDX);
+		  TDX_OP_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, t2, 0, 0, NULL),
 		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + PG, t2 + PG, 0, NULL),
-		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
 	for (unsigned i = 0; i < f->td.ntdcs; i++)
 		TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + (i + 1) * PG, t2, 0,
 				NULL), TDX_SUCCESS);
@@ -513,7 +536,7 @@ static void test_lifecycle_ladder(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, s, 0, 0, NULL),
 		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, s + PG, t2, 0, NULL),
-		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, DATA, s, 0, NULL),
 		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX);
 	for (unsigned i = 0; i < f->td.ntdcx; i++)
@@ -597,7 +620,8 @@ static void test_busy_ladders(void **state)
 	expect_busy(f, tdr_e, false, &s, TDH_PHYMEM_PAGE_RECLAIM, rc,
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
 	TM_EXPECT(tm_sc_regs(f->m, TDH_PHYMEM_PAGE_RECLAIM, &rc),
-		  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+		  TDX_SUCCESS);
+	assert_true(tdx_removal_hint(rc.r9));
 	tm_check_ok(f->m);
 }
 
@@ -628,6 +652,7 @@ static void test_small_ladders(void **state)
 	uint64_t tdr = f->td.tdr, tdr_e = tm_entry_4k_pa(f->m, tdr);
 	uint64_t sept = CTL + 0x100000, pas[3] = {tdr, sept, DATA};
 	struct tm_snap s;
+	struct tdx_regs r;
 
 	TM_EXPECT(add_pair(f, DATA), TDX_SUCCESS);
 	TM_EXPECT(aug(f, 0x3000, 0, DATA), TDX_SUCCESS);
@@ -641,13 +666,14 @@ static void test_small_ladders(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	/* a blocked page can still be removed (the model does not track) */
-	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, NULL),
-		  TDX_SUCCESS | TDX_STATUS_REMOVAL_HINT_BIT);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, &r),
+		  TDX_SUCCESS);
+	assert_true(tdx_removal_hint(r.rcx));
 	/* MNG.INIT on an initialised TD; BUSY on the TDR */
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, tdr, 0, 0, NULL),
 		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, DATA, 0, 0, NULL),
-		  TDX_OPERAND_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RCX);
 	tm_entry_lock_bit(f->m, tdr_e, true);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
 		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
