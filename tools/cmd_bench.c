@@ -2,7 +2,8 @@
  * cmd_bench.c - `dpamt bench`: the get/put fast-path and slow-path
  * benchmark (bench/fastpath) from the command line.  Also the front end
  * of the standalone dpamt-bench-fastpath binary.  Reports, never judges:
- * exit 0 when it ran, 1 if the run itself failed, 2 on bad usage.
+ * exit 0 when it ran, 1 if the run itself failed or an output was not
+ * written, 2 on bad usage (docs/cli.md).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,8 +12,18 @@
 #include <string.h>
 
 #include "../bench/fastpath/fastpath.h"
+#include "util/cliopt.h"
+#include "util/outfile.h"
 #include "util/units.h"
 #include "commands.h"
+
+/* Documented bounds (docs/bench.md, --help): per thread per rep, and
+ * over all reps, so that no accepted command line runs for hours. */
+#define BENCH_MAX_ITERS 100000000ULL      /* 10^8 fast-path pairs */
+#define BENCH_MAX_SLOW_ITERS 1000000ULL   /* 10^6 slow-path cycles */
+#define BENCH_MAX_REPS 1000
+#define BENCH_MAX_FAST_WORK 1000000000ULL /* iters x reps <= 10^9 */
+#define BENCH_MAX_SLOW_WORK 10000000ULL   /* slow-iters x reps <= 10^7 */
 
 struct bench_opts {
 	struct fp_config cfg;
@@ -37,32 +48,35 @@ static void bench_usage(FILE *f)
 		"built non-test strategy\n"
 		"  --threads N          threads of the multi-thread scenarios, "
 		"1..%d (default 2)\n"
-		"  --iters N            fast-path pairs per thread per rep "
-		"(default 50000)\n"
-		"  --slow-iters N       slow-path cycles per thread per rep "
-		"(default iters/100,\n"
-		"                       at least 10; 0 skips the slow path)\n"
-		"  --reps N             repetitions, median reported "
-		"(default 31)\n"
+		"  --iters N            fast-path pairs per thread per rep, "
+		"1..10^8 (default\n"
+		"                       50000); iters x reps at most 10^9\n"
+		"  --slow-iters N       slow-path cycles per thread per rep, "
+		"0..10^6 (default\n"
+		"                       iters/100, at least 10; 0 skips the "
+		"slow path);\n"
+		"                       slow-iters x reps at most 10^7\n"
+		"  --reps N             repetitions, median reported, "
+		"1..1000 (default 31)\n"
 		"  --json FILE|-        also write JSON to FILE; '-': JSON "
-		"only, on stdout\n",
-		FP_MAX_THREADS);
+		"only, on stdout\n\n"
+		"Reports, never judges: 'failed check' below means the "
+		"benchmark could not run.\n%s",
+		FP_MAX_THREADS, CLI_EXIT_HELP);
 }
 
-static int bad(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+/* A handler's error: msg filled, -1. */
+static int bad(char *msg, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* One line on stderr saying what is wrong; exit status 2. */
-static int bad(const char *fmt, ...)
+static int bad(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "dpamt bench: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, len, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try: dpamt bench --help)\n");
-	return 2;
+	return -1;
 }
 
 static bool test_only(enum dpamt_strategy s)
@@ -70,8 +84,9 @@ static bool test_only(enum dpamt_strategy s)
 	return !strncmp(dpamt_strategy_name(s), "broken-", 7);
 }
 
-static int set_strategy(struct bench_opts *o, const char *v)
+static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct bench_opts *o = ctx;
 	int s;
 
 	memset(o->cfg.strategies, 0, sizeof(o->cfg.strategies));
@@ -83,117 +98,151 @@ static int set_strategy(struct bench_opts *o, const char *v)
 	}
 	s = dpamt_strategy_from_name(v);
 	if (s < 0)
-		return bad("--strategy '%s': unknown strategy", v);
+		return bad(msg, len, "--strategy '%s': unknown strategy", v);
 	if (!dpamt_strategy_available(s))
-		return bad("--strategy '%s': not built in this version", v);
+		return bad(msg, len, "--strategy '%s': not built in this "
+			   "version", v);
 	o->cfg.strategies[s] = true;
 	return 0;
 }
 
-static int set_number(const char *opt, const char *v, uint64_t min,
-		      uint64_t max, uint64_t *out)
+/* A count in [min, max] for opt; -1 with msg naming opt and v. */
+static int number(const char *opt, const char *v, uint64_t min, uint64_t max,
+		  uint64_t *out, char *msg, size_t len)
 {
 	char err[160];
 
 	if (units_parse_uint_range(v, min, max, out, err, sizeof(err)))
-		return bad("%s %s", opt, err);
+		return bad(msg, len, "%s %s", opt, err);
 	return 0;
 }
 
-static int apply(struct bench_opts *o, const char *opt, const char *v)
+static int opt_threads(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct bench_opts *o = ctx;
 	uint64_t n;
-	int rc;
 
-	if (!strcmp(opt, "--strategy"))
-		return set_strategy(o, v);
-	if (!strcmp(opt, "--json")) {
-		o->json = v;
-		return 0;
-	}
-	if (!strcmp(opt, "--threads")) {
-		rc = set_number(opt, v, 1, FP_MAX_THREADS, &n);
-		o->cfg.threads = (unsigned)n;
-	} else if (!strcmp(opt, "--iters")) {
-		rc = set_number(opt, v, 1, 1ULL << 40, &o->cfg.iters);
-	} else if (!strcmp(opt, "--slow-iters")) {
-		rc = set_number(opt, v, 0, 1ULL << 40, &o->cfg.slow_iters);
-		o->slow_set = true;
-	} else if (!strcmp(opt, "--reps")) {
-		rc = set_number(opt, v, 1, 1000, &n);
-		o->cfg.reps = (unsigned)n;
-	} else {
-		return bad("unknown option '%s'", opt);
-	}
-	return rc;
+	if (number("--threads", v, 1, FP_MAX_THREADS, &n, msg, len))
+		return -1;
+	o->cfg.threads = (unsigned)n;
+	return 0;
 }
 
-static const char *const value_opts[] = {
-	"--strategy", "--threads", "--iters", "--slow-iters", "--reps",
-	"--json",
+static int opt_iters(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct bench_opts *o = ctx;
+
+	return number("--iters", v, 1, BENCH_MAX_ITERS, &o->cfg.iters, msg,
+		      len);
+}
+
+static int opt_slow_iters(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct bench_opts *o = ctx;
+
+	o->slow_set = true;
+	return number("--slow-iters", v, 0, BENCH_MAX_SLOW_ITERS,
+		      &o->cfg.slow_iters, msg, len);
+}
+
+static int opt_reps(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct bench_opts *o = ctx;
+	uint64_t n;
+
+	if (number("--reps", v, 1, BENCH_MAX_REPS, &n, msg, len))
+		return -1;
+	o->cfg.reps = (unsigned)n;
+	return 0;
+}
+
+static int opt_json(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct bench_opts *o = ctx;
+
+	if (!*v)
+		return bad(msg, len, "--json: '' is not a file name");
+	o->json = v;
+	return 0;
+}
+
+static const struct cliopt bench_opts_table[] = {
+	{"--strategy", "all", opt_strategy},
+	{"--threads", "2", opt_threads},
+	{"--iters", "50000", opt_iters},
+	{"--slow-iters", "500", opt_slow_iters},
+	{"--reps", "31", opt_reps},
+	{"--json", "bench.json", opt_json},
 };
 
-static bool is_value_opt(const char *opt)
+static const struct cliopt_spec bench_spec = {
+	"bench", bench_opts_table,
+	sizeof(bench_opts_table) / sizeof(bench_opts_table[0]), NULL,
+};
+
+/* The totals over all reps are bounded too; 0 or 2 (message printed). */
+static int check_work(const struct bench_opts *o)
 {
-	for (size_t k = 0; k < sizeof(value_opts) / sizeof(*value_opts); k++)
-		if (!strcmp(opt, value_opts[k]))
-			return true;
-	return false;
+	char msg[256];
+
+	if (o->cfg.iters * o->cfg.reps > BENCH_MAX_FAST_WORK) {
+		snprintf(msg, sizeof(msg), "--iters %llu x --reps %u is more "
+			 "than %llu fast-path pairs per thread",
+			 (unsigned long long)o->cfg.iters, o->cfg.reps,
+			 BENCH_MAX_FAST_WORK);
+		return cliopt_fail("bench", msg);
+	}
+	if (o->cfg.slow_iters * o->cfg.reps > BENCH_MAX_SLOW_WORK) {
+		snprintf(msg, sizeof(msg), "--slow-iters %llu x --reps %u is "
+			 "more than %llu slow-path cycles per thread (give a "
+			 "smaller --slow-iters)",
+			 (unsigned long long)o->cfg.slow_iters, o->cfg.reps,
+			 BENCH_MAX_SLOW_WORK);
+		return cliopt_fail("bench", msg);
+	}
+	return 0;
 }
 
 /* 0: go on; 1: --help printed; 2: bad usage (message printed). */
 static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *eq = strchr(argv[i], '='), *v;
-		size_t l = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-		char opt[32];
-		int rc;
+	char msg[256];
 
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			bench_usage(stdout);
-			return 1;
-		}
-		if (l >= sizeof(opt))
-			return bad("unknown option '%s'", argv[i]);
-		memcpy(opt, argv[i], l);
-		opt[l] = '\0';
-		if (!is_value_opt(opt))
-			return bad("unknown option '%s'", argv[i]);
-		if (eq)
-			v = eq + 1;
-		else if (i + 1 < argc)
-			v = argv[++i];
-		else
-			return bad("%s needs a value", opt);
-		if ((rc = apply(o, opt, v)))
-			return rc;
+	switch (cliopt_parse(&bench_spec, o, argc, argv, msg, sizeof(msg))) {
+	case CLIOPT_RUN:
+		break;
+	case CLIOPT_HELP:
+		bench_usage(stdout);
+		return 1;
+	default:
+		return cliopt_fail("bench", msg);
 	}
-	return 0;
+	if (!o->slow_set)
+		o->cfg.slow_iters = o->cfg.iters / 100 > 10 ?
+				    o->cfg.iters / 100 : 10;
+	return check_work(o);
 }
 
-static int open_json(const char *path, FILE **f)
-{
-	*f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!*f)
-		return bad("--json %s: %s", path, strerror(errno));
-	return 0;
-}
-
-static int write_json(const struct bench_opts *o, FILE *f,
+/* The JSON report written and committed; 0 or 1 (message printed). */
+static int write_json(const struct bench_opts *o, struct outfile *out,
 		      const struct fp_result *res)
 {
 	json_object *j = fp_json(&o->cfg, res);
+	char msg[512];
 	int rc = 0;
 
-	if (fprintf(f, "%s\n", json_object_to_json_string_ext(
+	if (fprintf(out->f, "%s\n", json_object_to_json_string_ext(
 			j, JSON_C_TO_STRING_PRETTY |
-			JSON_C_TO_STRING_SPACED)) < 0)
+			JSON_C_TO_STRING_SPACED)) < 0) {
+		snprintf(msg, sizeof(msg), "--json: writing '%s' failed",
+			 o->json);
+		outfile_discard(out);
 		rc = 1;
-	if (f != stdout && fclose(f))
+	} else if (outfile_commit(out, msg, sizeof(msg))) {
 		rc = 1;
+	}
 	if (rc)
-		fprintf(stderr, "dpamt bench: writing %s failed\n", o->json);
+		fprintf(stderr, "dpamt bench: %s\n", msg);
 	json_object_put(j);
 	return rc;
 }
@@ -202,8 +251,8 @@ int cmd_bench(int argc, char **argv)
 {
 	struct bench_opts o;
 	struct fp_result *res;
-	FILE *jf = NULL;
-	char err[256];
+	struct outfile jf = {0};
+	char err[512];
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -211,24 +260,23 @@ int cmd_bench(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if (!o.slow_set)
-		o.cfg.slow_iters = o.cfg.iters / 100 > 10 ?
-				   o.cfg.iters / 100 : 10;
-	if (o.json && (rc = open_json(o.json, &jf)))
-		return rc;
+	if (o.json && outfile_open(&jf, "--json", o.json, true, err,
+				   sizeof(err))) {
+		fprintf(stderr, "dpamt bench: %s\n", err);
+		return CLI_EXIT_FAILED;
+	}
 	res = calloc(1, sizeof(*res));
 	if (!res || fp_run(&o.cfg, res, err, sizeof(err))) {
 		fprintf(stderr, "dpamt bench: %s\n", res ? err :
 			"out of memory");
-		if (jf && jf != stdout)
-			fclose(jf);
+		outfile_discard(&jf);
 		free(res);
-		return 1;
+		return CLI_EXIT_FAILED;
 	}
-	if (!o.json || strcmp(o.json, "-"))
+	if (jf.kind != OUTFILE_STDOUT)
 		fp_print(stdout, &o.cfg, res);
-	if (jf)
-		rc = write_json(&o, jf, res);
+	if (o.json)
+		rc = write_json(&o, &jf, res);
 	free(res);
 	return rc;
 }

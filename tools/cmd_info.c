@@ -3,7 +3,8 @@
  * running anything.  Classic PAMT vs Dynamic PAMT's static part, bitmap,
  * host refcounts, bytes per pair, the worst case, and one row per TDMR,
  * as a human table and/or JSON.  Pure arithmetic over dpamt_size() with
- * the module's public metadata defaults.  Exit 0, or 2 on bad input.
+ * the module's public metadata defaults.  Exit (docs/cli.md): 0, 1 an
+ * output not written, 2 bad input.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 
 #include <json-c/json.h>
 
+#include "util/cliopt.h"
+#include "util/outfile.h"
 #include "util/units.h"
 #include "commands.h"
 #include "dpamt/dpamt.h"
@@ -49,111 +52,118 @@ static void info_usage(FILE *f)
 		"  --json FILE|-     also write JSON to FILE; '-': JSON only, "
 		"on stdout\n"
 		"SIZE: number (decimal or 0x hex) with optional K/M/G/T "
-		"(binary) suffix.\n",
-		DPAMT_MAX_TDMRS);
+		"(binary) suffix.\n\n%s",
+		DPAMT_MAX_TDMRS, CLI_EXIT_HELP);
 }
 
-static int bad(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+/* A handler's error: msg filled, -1. */
+static int bad(char *msg, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* One line on stderr saying what is wrong; exit status 2. */
-static int bad(const char *fmt, ...)
+static int bad(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "dpamt info: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, len, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try: dpamt info --help)\n");
-	return 2;
+	return -1;
 }
 
-static int add_tdmr(struct info_opts *o, const char *v)
+static int opt_tdmr(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct info_opts *o = ctx;
 	char err[160];
 	uint64_t base, size;
 
 	if (units_parse_range(v, &base, &size, err, sizeof(err)))
-		return bad("--tdmr %s", err);
+		return bad(msg, len, "--tdmr %s", err);
 	if (o->n == DPAMT_MAX_TDMRS)
-		return bad("--tdmr %s: too many TDMRs (at most %d)", v,
-			   DPAMT_MAX_TDMRS);
+		return bad(msg, len, "--tdmr %s: too many TDMRs (at most %d)",
+			   v, DPAMT_MAX_TDMRS);
 	if (size == 0)
-		return bad("--tdmr %s: empty TDMR (size 0)", v);
+		return bad(msg, len, "--tdmr %s: empty TDMR (size 0)", v);
 	if (base % GIB)
-		return bad("--tdmr %s: base is not 1 GiB aligned", v);
+		return bad(msg, len, "--tdmr %s: base is not 1 GiB aligned", v);
 	if (size % GIB)
-		return bad("--tdmr %s: size is not a multiple of 1 GiB",
-			   v);
+		return bad(msg, len, "--tdmr %s: size is not a multiple of "
+			   "1 GiB", v);
 	if (base >= INFO_MAX_PA || size > INFO_MAX_PA - base)
-		return bad("--tdmr %s: ends past the 52-bit physical address "
-			   "limit (4 PiB)", v);
+		return bad(msg, len, "--tdmr %s: ends past the 52-bit physical "
+			   "address limit (4 PiB)", v);
 	o->tdmrs[o->n].base = base;
 	o->tdmrs[o->n].size = size;
 	o->n++;
 	return 0;
 }
 
-static int set_host_mem(struct info_opts *o, const char *v)
+static int opt_host_mem(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct info_opts *o = ctx;
 	char err[160];
 
 	if (units_parse_size(v, &o->host_mem, err, sizeof(err)))
-		return bad("--host-mem %s", err);
+		return bad(msg, len, "--host-mem %s", err);
 	if (o->host_mem == 0)
-		return bad("--host-mem %s: host memory must not be 0", v);
+		return bad(msg, len, "--host-mem %s: host memory must not be 0",
+			   v);
 	if (o->host_mem > INFO_MAX_PA)
-		return bad("--host-mem %s: past the 52-bit physical address "
-			   "limit (4 PiB)", v);
+		return bad(msg, len, "--host-mem %s: past the 52-bit physical "
+			   "address limit (4 PiB)", v);
 	o->host_mem_set = true;
 	return 0;
 }
 
-/* "--opt VALUE" or "--opt=VALUE"; NULL if opt does not match. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt,
-			     bool *missing)
+static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 {
-	size_t l = strlen(opt);
+	struct info_opts *o = ctx;
 
-	if (strncmp(argv[*i], opt, l))
-		return NULL;
-	if (argv[*i][l] == '=')
-		return argv[*i] + l + 1;
-	if (argv[*i][l] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
+	if (!*v)
+		return bad(msg, len, "--json: '' is not a file name");
+	o->json = v;
+	return 0;
 }
 
+static const struct cliopt info_opts_table[] = {
+	{"--host-mem", "256G", opt_host_mem},
+	{"--tdmr", "0:64G", opt_tdmr},
+	{"--json", "info.json", opt_json},
+};
+
+static const struct cliopt_spec info_spec = {
+	"info", info_opts_table,
+	sizeof(info_opts_table) / sizeof(info_opts_table[0]), NULL,
+};
+
+/* 0: go on; 1: --help printed; 2: bad usage (message printed). */
 static int parse_args(int argc, char **argv, struct info_opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		bool miss = false;
-		const char *v;
-		int rc = 0;
+	char msg[256];
 
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			info_usage(stdout);
-			return 1;
-		}
-		if ((v = opt_value(argc, argv, &i, "--host-mem", &miss)))
-			rc = set_host_mem(o, v);
-		else if ((v = opt_value(argc, argv, &i, "--tdmr", &miss)))
-			rc = add_tdmr(o, v);
-		else if ((v = opt_value(argc, argv, &i, "--json", &miss)))
-			o->json = v;
-		else if (miss)
-			return bad("%s needs a value", argv[i]);
-		else
-			return bad("unknown option '%s'", argv[i]);
-		if (rc)
-			return rc;
+	switch (cliopt_parse(&info_spec, o, argc, argv, msg, sizeof(msg))) {
+	case CLIOPT_RUN:
+		return 0;
+	case CLIOPT_HELP:
+		info_usage(stdout);
+		return 1;
+	default:
+		return cliopt_fail("info", msg);
 	}
-	return 0;
+}
+
+/* A layout error after parsing: exit 2 with the message. */
+static int bad_layout(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int bad_layout(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cliopt_fail("info", msg);
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -190,7 +200,7 @@ static int check_layout(struct info_opts *o)
 		const struct dpamt_range *p = &o->tdmrs[i - 1];
 
 		if (o->tdmrs[i].base < p->base + p->size)
-			return bad("TDMRs %s and %s overlap",
+			return bad_layout("TDMRs %s and %s overlap",
 				   range_str(p, a, sizeof(a)),
 				   range_str(&o->tdmrs[i], b, sizeof(b)));
 	}
@@ -198,7 +208,7 @@ static int check_layout(struct info_opts *o)
 		const struct dpamt_range *r = &o->tdmrs[i];
 
 		if (r->base + r->size > o->host_mem)
-			return bad("TDMR %s ends beyond --host-mem %s",
+			return bad_layout("TDMR %s ends beyond --host-mem %s",
 				   range_str(r, a, sizeof(a)),
 				   units_human_bytes(o->host_mem, b, sizeof(b)));
 	}
@@ -340,27 +350,21 @@ static json_object *info_json(const struct info_opts *o,
 	return j;
 }
 
-/* Open the --json target before printing anything, so a bad path fails
- * cleanly with exit 2 and no half output. */
-static int open_json(const char *path, FILE **f)
-{
-	*f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!*f)
-		return bad("--json %s: %s", path, strerror(errno));
-	return 0;
-}
-
-static int write_json(const char *path, FILE *f, json_object *j)
+/* The JSON written to its output and committed; 0 or 1 (printed). */
+static int write_json(struct outfile *out, json_object *j)
 {
 	const char *txt = json_object_to_json_string_ext(
 		j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
-	int rc = 0;
+	char msg[512];
 
-	if (fprintf(f, "%s\n", txt) < 0)
-		rc = bad("--json %s: write failed", path);
-	if (f != stdout && fclose(f))
-		rc = bad("--json %s: %s", path, strerror(errno));
-	return rc;
+	if (fprintf(out->f, "%s\n", txt) < 0) {
+		snprintf(msg, sizeof(msg), "--json: writing failed");
+		outfile_discard(out);
+	} else if (!outfile_commit(out, msg, sizeof(msg))) {
+		return 0;
+	}
+	fprintf(stderr, "dpamt info: %s\n", msg);
+	return CLI_EXIT_FAILED;
 }
 
 int cmd_info(int argc, char **argv)
@@ -368,7 +372,8 @@ int cmd_info(int argc, char **argv)
 	struct info_opts o = {0};
 	struct dpamt_metadata md;
 	struct dpamt_sizing s;
-	FILE *jf = NULL;
+	struct outfile jf = {0};
+	char msg[512];
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc)
@@ -377,15 +382,18 @@ int cmd_info(int argc, char **argv)
 		return rc;
 	dpamt_metadata_default(&md);
 	if (dpamt_size(&md, o.tdmrs, o.n, &s) != DPAMT_OK)
-		return bad("the TDMR layout was rejected by dpamt_size");
-	if (o.json && (rc = open_json(o.json, &jf)))
-		return rc;
-	if (!o.json || strcmp(o.json, "-"))
+		return bad_layout("the TDMR layout was rejected by dpamt_size");
+	if (o.json && outfile_open(&jf, "--json", o.json, true, msg,
+				   sizeof(msg))) {
+		fprintf(stderr, "dpamt info: %s\n", msg);
+		return CLI_EXIT_FAILED;
+	}
+	if (jf.kind != OUTFILE_STDOUT)
 		print_human(&o, &md, &s);
-	if (jf) {
+	if (o.json) {
 		json_object *j = info_json(&o, &md, &s);
 
-		rc = write_json(o.json, jf, j);
+		rc = write_json(&jf, j);
 		json_object_put(j);
 	}
 	return rc;

@@ -2,8 +2,9 @@
  * cmd_replay.c - `dpamt replay [--require-expect] TRACE|-`: parse a
  * SEAMCALL trace (a file, or stdin for "-"), and when every line is well
  * formed, run it against the TDX-module model.  Exit 0 all ran and every
- * expect held, 1 an expect failed or the model went fatal, 2 bad usage or
- * malformed input (nothing run).  The work lives in src/replay/.
+ * expect held, 1 an expect failed or the model went fatal (or stdout
+ * could not be written), 2 bad usage or malformed input (nothing run):
+ * docs/cli.md.  The work lives in src/replay/.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "commands.h"
 #include "replay/replay.h"
+#include "util/cliopt.h"
 
 static void replay_usage(FILE *f)
 {
@@ -35,59 +37,83 @@ static void replay_usage(FILE *f)
 	      "\n"
 	      "  --require-expect  a call line without expect= is an error\n"
 	      "\n"
-	      "exit: 0 ok, 1 an expect failed or the model went fatal, "
-	      "2 malformed input\n"
-	      "(nothing runs then).  See docs/replay.md.\n", f);
+	      "A line holds at most 64 KiB, a trace at most 1000000 items; "
+	      "a read error\nis an error.  See docs/replay.md.\n"
+	      "\n"
+	      "Failed check: an expect failed or the model went fatal.\n"
+	      CLI_EXIT_HELP, f);
 }
 
-/* Options and the one operand; returns the path or NULL (exit 2/0). */
-static const char *replay_args(int argc, char **argv, bool *require,
-			       int *rc)
+struct replay_args {
+	const char *path;
+	bool require;
+};
+
+static int opt_require(void *ctx, const char *v, char *msg, size_t len)
 {
-	const char *path = NULL;
-	bool opts = true;
+	((struct replay_args *)ctx)->require = true;
+	return 0;
+}
 
-	*rc = 2;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+static int operand(void *ctx, const char *arg, char *msg, size_t len)
+{
+	struct replay_args *a = ctx;
 
-		if (opts && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
-			replay_usage(stdout);
-			*rc = 0;
-			return NULL;
-		} else if (opts && !strcmp(a, "--require-expect")) {
-			*require = true;
-		} else if (opts && !strcmp(a, "--")) {
-			opts = false;
-		} else if (opts && a[0] == '-' && a[1]) {
-			fprintf(stderr, "dpamt replay: unknown option '%s' "
-				"(try: dpamt replay --help)\n", a);
-			return NULL;
-		} else if (path) {
-			fprintf(stderr, "dpamt replay: one trace only ('%s' "
-				"and '%s')\n", path, a);
-			return NULL;
-		} else {
-			path = a;
-		}
+	if (a->path) {
+		snprintf(msg, len, "one trace only ('%s' and '%s')", a->path,
+			 arg);
+		return -1;
 	}
-	if (!path)
-		fprintf(stderr, "usage: dpamt replay [--require-expect] "
-			"TRACE|-\n");
-	return path;
+	if (!*arg) {
+		snprintf(msg, len, "'' is not a trace file (use - for stdin)");
+		return -1;
+	}
+	a->path = arg;
+	return 0;
+}
+
+static const struct cliopt replay_opts[] = {
+	{"--require-expect", NULL, opt_require},
+};
+
+static const struct cliopt_spec replay_spec = {
+	"replay", replay_opts, sizeof(replay_opts) / sizeof(replay_opts[0]),
+	operand,
+};
+
+/* Options and the one operand: 0 to run, else the exit status. */
+static int replay_args(int argc, char **argv, struct replay_args *a)
+{
+	char msg[512];
+
+	switch (cliopt_parse(&replay_spec, a, argc, argv, msg, sizeof(msg))) {
+	case CLIOPT_HELP:
+		replay_usage(stdout);
+		return -1;
+	case CLIOPT_BAD:
+		return cliopt_fail("replay", msg);
+	default:
+		break;
+	}
+	if (!a->path)
+		return cliopt_fail("replay", "no trace given (a file, or - "
+				   "for stdin)");
+	return 0;
 }
 
 int cmd_replay(int argc, char **argv)
 {
+	struct replay_args a = {NULL, false};
 	struct replay_trace t;
-	bool require = false, is_stdin;
 	const char *path;
+	bool is_stdin;
 	FILE *in;
 	int rc, bad;
 
-	path = replay_args(argc, argv, &require, &rc);
-	if (!path)
-		return rc;
+	rc = replay_args(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	path = a.path;
 	is_stdin = !strcmp(path, "-");
 	in = is_stdin ? stdin : fopen(path, "r");
 	if (!in) {
@@ -96,7 +122,7 @@ int cmd_replay(int argc, char **argv)
 		return REPLAY_EXIT_BADINPUT;
 	}
 	replay_trace_init(&t, is_stdin ? "<stdin>" : path);
-	t.require_expect = require;
+	t.require_expect = a.require;
 	bad = replay_parse_stream(&t, in, stderr);
 	if (!is_stdin)
 		fclose(in);

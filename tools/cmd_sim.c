@@ -1,9 +1,11 @@
 /*
  * cmd_sim.c - `dpamt sim`: parse the scenario (flags, --scenario file),
- * validate it, open every output before anything runs, run the engine
- * with the timeline and progress callbacks, then write the JSON report,
- * the summary and the plot.  Exit: 0 clean, 1 invariant violation or
- * leak, 2 bad usage/input (nothing ran).
+ * validate it, open every output before anything runs (temporary files,
+ * src/util/outfile.h), run the engine with the timeline and progress
+ * callbacks, then write the JSON report, the summary and the plot and
+ * rename them into place.  Exit (docs/cli.md): 0 clean, 1 invariant
+ * violation, leak or an output not written, 2 bad usage/input (nothing
+ * ran).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,25 +20,34 @@
 #include "sim/scenario_parse.h"
 #include "sim/sim.h"
 #include "sim/timeline.h"
+#include "util/cliopt.h"
+#include "util/outfile.h"
 
 /* Everything one run holds; heap-allocated (the report is large). */
 struct sim_front {
 	struct sim_cli cli;
 	struct sim_report report;
 	char msg[SIM_MSG_LEN];
-	FILE *json;                 /* --json file (not stdout) */
+	struct outfile json;        /* --json (stdout for -) */
+	struct outfile csv;         /* --timeline */
+	struct outfile svg;         /* --plot */
 	struct sim_timeline *tl;
-	const char *csv_path;       /* timeline path or temp file */
-	char tmp_csv[64];           /* temp CSV for --plot alone */
-	bool svg_created;           /* --plot file created by the pre-check */
+	FILE *scratch;              /* timeline copy for --plot, in TMPDIR */
+	char scratch_path[4096];
 	struct sim_progress progress;
 	bool progress_on;
 };
 
 static int usage_error(const char *msg)
 {
+	return cliopt_fail("sim", msg);
+}
+
+/* An output could not be written: exit status 1 (docs/cli.md). */
+static int output_error(const char *msg)
+{
 	fprintf(stderr, "dpamt sim: %s\n", msg);
-	return 2;
+	return CLI_EXIT_FAILED;
 }
 
 static void on_event(void *arg, const struct sim_event *ev)
@@ -83,135 +94,148 @@ static int prepare(struct sim_front *s, int argc, char **argv)
 	return 0;
 }
 
-/* Temp CSV for --plot without --timeline; 0 or -1 with msg. */
-static int make_temp_csv(struct sim_front *s)
+/* The CSV gnuplot reads: the --timeline temp file, or a scratch copy in
+ * TMPDIR when there is no regular --timeline file to read back. */
+static int open_plot_csv(struct sim_front *s)
 {
-	const char *dir = getenv("TMPDIR");
 	int fd;
 
-	if (!dir || !*dir || strlen(dir) > 40)
-		dir = "/tmp";
-	snprintf(s->tmp_csv, sizeof(s->tmp_csv), "%s/dpamt-timeline-XXXXXX",
-		 dir);
-	fd = mkstemp(s->tmp_csv);
-	if (fd < 0) {
+	if (s->csv.kind == OUTFILE_RENAME)
+		return 0;
+	fd = outfile_scratch("dpamt-timeline", s->scratch_path,
+			     sizeof(s->scratch_path));
+	if (fd < 0 || !(s->scratch = fdopen(fd, "w+"))) {
 		snprintf(s->msg, sizeof(s->msg), "--plot: cannot create a "
-			 "temporary CSV in %s: %s (set TMPDIR or give "
-			 "--timeline FILE.csv)", dir, strerror(errno));
-		s->tmp_csv[0] = '\0';
+			 "temporary CSV in TMPDIR: %s (set TMPDIR or give "
+			 "--timeline FILE.csv)", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(s->scratch_path);
+		}
+		s->scratch_path[0] = '\0';
 		return -1;
 	}
-	close(fd);
-	s->csv_path = s->tmp_csv;
 	return 0;
 }
 
-/* The --plot target must be writable before the run starts. */
-static int check_svg_path(struct sim_front *s)
-{
-	const char *p = s->cli.plot_path;
-	FILE *f;
-
-	s->svg_created = access(p, F_OK) != 0;
-	f = fopen(p, "a");
-	if (!f) {
-		snprintf(s->msg, sizeof(s->msg), "--plot: cannot write '%s': "
-			 "%s (pick a writable path)", p, strerror(errno));
-		s->svg_created = false;
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
-/* Open every output file; 0, or 2 with the message printed. */
+/* Open every output before anything runs; 0, or -1 with s->msg. */
 static int open_outputs(struct sim_front *s)
 {
-	const char *jp = s->cli.json_path;
+	struct sim_cli *c = &s->cli;
+	FILE *tl_file;
 
-	if (jp && strcmp(jp, "-") && !(s->json = fopen(jp, "w"))) {
-		snprintf(s->msg, sizeof(s->msg), "--json: cannot write '%s': "
-			 "%s (pick a writable path, or - for stdout)", jp,
-			 strerror(errno));
-		return usage_error(s->msg);
-	}
-	if (s->cli.plot_path && check_svg_path(s))
-		return usage_error(s->msg);
-	s->csv_path = s->cli.timeline_path;
-	if (!s->csv_path && s->cli.plot_path && make_temp_csv(s))
-		return usage_error(s->msg);
-	if (s->csv_path &&
-	    !(s->tl = sim_timeline_open(s->csv_path, s->msg, sizeof(s->msg))))
-		return usage_error(s->msg);
+	if (c->json_path && outfile_open(&s->json, "--json", c->json_path,
+					 true, s->msg, sizeof(s->msg)))
+		return -1;
+	if (c->plot_path && outfile_open(&s->svg, "--plot", c->plot_path,
+					 false, s->msg, sizeof(s->msg)))
+		return -1;
+	if (c->timeline_path &&
+	    outfile_open(&s->csv, "--timeline", c->timeline_path, false,
+			 s->msg, sizeof(s->msg)))
+		return -1;
+	if (c->plot_path && open_plot_csv(s))
+		return -1;
+	tl_file = s->scratch ? s->scratch : s->csv.f;
+	if (tl_file &&
+	    !(s->tl = sim_timeline_open(tl_file, s->msg, sizeof(s->msg))))
+		return -1;
 	return 0;
 }
 
-/* Undo open_outputs after a run that did not happen. */
+/* Undo open_outputs: only the temporary files go, never a target. */
 static void discard_outputs(struct sim_front *s)
 {
-	if (s->json) {
-		fclose(s->json);
-		s->json = NULL;
-		unlink(s->cli.json_path);
-	}
-	if (s->tl) {
+	if (s->tl)
 		sim_timeline_close(s->tl);
-		s->tl = NULL;
-		unlink(s->csv_path);
-	}
-	if (s->tmp_csv[0])
-		unlink(s->tmp_csv);
-	if (s->svg_created)
-		unlink(s->cli.plot_path);
+	s->tl = NULL;
+	outfile_discard(&s->json);
+	outfile_discard(&s->csv);
+	outfile_discard(&s->svg);
+	if (s->scratch)
+		fclose(s->scratch);
+	s->scratch = NULL;
+	if (s->scratch_path[0])
+		unlink(s->scratch_path);
+	s->scratch_path[0] = '\0';
 }
 
-/* JSON report to its file or stdout; 0, or -1 with the error printed. */
+/* Commit one output; 0, or 1 with the message printed. */
+static int commit(struct sim_front *s, struct outfile *o)
+{
+	if (outfile_commit(o, s->msg, sizeof(s->msg)))
+		return output_error(s->msg);
+	return 0;
+}
+
+/* The JSON report written and committed; 0 or 1. */
 static int write_json(struct sim_front *s)
 {
-	FILE *f = s->json ? s->json : stdout;
-	int rc = sim_report_write_json(&s->report, f);
-
-	if (s->json) {
-		if (fclose(s->json))
-			rc = -1;
-		s->json = NULL;
-	} else if (fflush(stdout)) {
-		rc = -1;
+	if (sim_report_write_json(&s->report, s->json.f)) {
+		snprintf(s->msg, sizeof(s->msg), "--json: writing '%s' "
+			 "failed: %s", s->cli.json_path, strerror(errno));
+		outfile_discard(&s->json);
+		return output_error(s->msg);
 	}
-	if (rc)
-		fprintf(stderr, "dpamt sim: --json: writing '%s' failed: %s\n",
-			s->cli.json_path, strerror(errno));
-	return rc;
+	return commit(s, &s->json);
 }
 
-/* Timeline closed; plot drawn if asked.  Never changes the exit status
- * except for a failed timeline write (returns -1). */
+/* Copy the scratch CSV into an in-place --timeline (a device); 0 or -1. */
+static int copy_scratch(struct sim_front *s)
+{
+	char buf[8192];
+	size_t n;
+
+	if (!s->scratch || !s->csv.f)
+		return 0;
+	rewind(s->scratch);
+	while ((n = fread(buf, 1, sizeof(buf), s->scratch)) > 0)
+		if (fwrite(buf, 1, n, s->csv.f) != n)
+			return -1;
+	return ferror(s->scratch) ? -1 : 0;
+}
+
+/* Draw the SVG from the finished CSV and commit it; 0 or 1. */
+static int draw_plot(struct sim_front *s)
+{
+	const char *csv = s->scratch ? s->scratch_path :
+			  outfile_write_path(&s->csv);
+	enum sim_plot_result pr;
+
+	pr = sim_plot_svg(csv, outfile_write_path(&s->svg), s->msg,
+			  sizeof(s->msg));
+	if (pr == SIM_PLOT_OK)
+		return commit(s, &s->svg);
+	outfile_discard(&s->svg);
+	if (s->scratch && pr == SIM_PLOT_FAILED) {
+		fprintf(stderr, "dpamt sim: %s; the timeline CSV is kept as "
+			"%s\n", s->msg, s->scratch_path);
+		s->scratch_path[0] = '\0'; /* keep the data */
+		return CLI_EXIT_FAILED;
+	}
+	return output_error(s->msg);
+}
+
+/* Timeline flushed, plot drawn, both committed; 0 or 1. */
 static int finish_timeline(struct sim_front *s)
 {
-	enum sim_plot_result pr;
 	int rc = 0;
 
 	if (!s->tl)
 		return 0;
-	if (sim_timeline_close(s->tl)) {
+	if (sim_timeline_close(s->tl) || copy_scratch(s)) {
 		fprintf(stderr, "dpamt sim: --timeline: writing '%s' failed\n",
-			s->csv_path);
-		rc = -1;
+			s->scratch ? s->scratch_path : s->cli.timeline_path);
+		s->tl = NULL;
+		discard_outputs(s);
+		return CLI_EXIT_FAILED;
 	}
 	s->tl = NULL;
-	if (!rc && s->cli.plot_path) {
-		pr = sim_plot_svg(s->csv_path, s->cli.plot_path, s->msg,
-				  sizeof(s->msg));
-		if (pr != SIM_PLOT_OK) {
-			fprintf(stderr, "dpamt sim: %s; the timeline CSV is "
-				"%s\n", s->msg, s->csv_path);
-			if (s->svg_created)
-				unlink(s->cli.plot_path);
-			s->tmp_csv[0] = '\0'; /* keep the data */
-		}
-	}
-	if (s->tmp_csv[0])
-		unlink(s->tmp_csv);
+	if (s->cli.plot_path)
+		rc = draw_plot(s);
+	if (s->csv.kind != OUTFILE_NONE && commit(s, &s->csv))
+		rc = CLI_EXIT_FAILED;
+	discard_outputs(s); /* the scratch CSV, unless kept */
 	return rc;
 }
 
@@ -245,20 +269,20 @@ static int sim_main(struct sim_front *s, int argc, char **argv)
 	rc = prepare(s, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if ((rc = open_outputs(s))) {
+	if (open_outputs(s)) {
 		discard_outputs(s);
-		return rc;
+		return output_error(s->msg);
 	}
 	if ((rc = run(s)) == 2)
 		return rc;
-	json_stdout = s->cli.json_path && !strcmp(s->cli.json_path, "-");
+	json_stdout = s->json.kind == OUTFILE_STDOUT;
 	if (s->cli.json_path && write_json(s))
-		rc = 2;
+		rc = CLI_EXIT_FAILED;
 	if (!s->cli.quiet)
 		sim_report_print_summary(&s->report,
 					 json_stdout ? stderr : stdout);
 	if (finish_timeline(s))
-		rc = 2;
+		rc = CLI_EXIT_FAILED;
 	return rc;
 }
 

@@ -1,10 +1,15 @@
 /*
- * dpamt.c - the command-line entry point: dispatch to a subcommand.
+ * dpamt.c - the command-line entry point: dispatch to a subcommand, and
+ * "dpamt help CMD" as "dpamt CMD --help".  Every subcommand follows one
+ * exit-status rule (docs/cli.md); a failed write to stdout turns a
+ * finished run's status into 1 here, for all of them.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "util/cliopt.h"
+#include "util/outfile.h"
 
 struct command {
 	const char *name;
@@ -19,30 +24,73 @@ static const struct command commands[] = {
 	{"info", cmd_info, "PAMT sizing for a host memory layout"},
 };
 
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: dpamt <command> [options]   (dpamt <command> --help)\n\n"
+	fprintf(f, "usage: dpamt <command> [options]   (dpamt <command> --help,"
+		   " dpamt help <command>)\n\n"
 		   "Intel TDX Dynamic PAMT: host manager + TDX-module model.\n\n"
 		   "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-8s %s\n\n%s", "help", "help CMD: the same as CMD --help",
+		CLI_EXIT_HELP);
+}
+
+static const struct command *find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static int unknown(const char *name)
+{
+	fprintf(stderr, "dpamt: unknown command '%s' (try: dpamt --help)\n",
+		name);
+	return CLI_EXIT_USAGE;
+}
+
+/* "dpamt help [CMD]": the command's own --help. */
+static int help(int argc, char **argv)
+{
+	char *hargv[] = {argv[2], "--help", NULL};
+	const struct command *c;
+
+	if (argc < 3) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc > 3) {
+		fprintf(stderr, "dpamt help: one command only (try: dpamt "
+			"--help)\n");
+		return CLI_EXIT_USAGE;
+	}
+	c = find(argv[2]);
+	return c ? c->run(2, hargv) : unknown(argv[2]);
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help"))
+		return help(argc, argv);
+	c = find(argv[1]);
+	return c ? c->run(argc - 1, argv + 1) : unknown(argv[1]);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "dpamt: unknown command '%s' (try: dpamt --help)\n",
-		argv[1]);
-	return 2;
+	return outfile_stdout_status("dpamt", dispatch(argc, argv));
 }

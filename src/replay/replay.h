@@ -50,6 +50,10 @@ struct replay_expect {
 };
 
 #define REPLAY_WRITE_MAX (2ULL << 20) /* bytes one write item may fill */
+/* Input bounds (docs/replay.md): bytes in one line (without its newline)
+ * and items (calls and writes) in one trace. */
+#define REPLAY_MAX_LINE (64u << 10)
+#define REPLAY_MAX_ITEMS 1000000u
 
 /*
  * One item of the trace: a SEAMCALL, or (is_write) a plain store by the
@@ -101,8 +105,9 @@ int replay_parse_line(struct replay_trace *t, const char *line,
 /*
  * Parse every line of in into t, writing "file:line: message\n" to errf for
  * each malformed line.  Returns the number of malformed lines (0: the trace
- * is ready to run), or -1 on a read error or out of memory (message on
- * errf).
+ * is ready to run), or -1 on a read error, out of memory or a line longer
+ * than REPLAY_MAX_LINE (message on errf naming file:line; reading stops
+ * there, nothing of the trace may run).
  */
 int replay_parse_stream(struct replay_trace *t, FILE *in, FILE *errf);
 

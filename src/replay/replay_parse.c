@@ -244,6 +244,11 @@ static int call_operand(struct replay_call *c, char *tok, char *err,
 static int push_call(struct replay_trace *t, const struct replay_call *c,
 		     char *err, size_t errlen)
 {
+	if (t->n_calls >= REPLAY_MAX_ITEMS) {
+		snprintf(err, errlen, "more than %u items (the most a trace "
+			 "may hold)", REPLAY_MAX_ITEMS);
+		return -1;
+	}
 	if (t->n_calls == t->cap_calls) {
 		size_t cap = t->cap_calls ? 2 * t->cap_calls : 64;
 		struct replay_call *p = realloc(t->calls, cap * sizeof(*p));
@@ -393,34 +398,4 @@ int replay_parse_line(struct replay_trace *t, const char *line,
 		rc = call_line(t, first, &save, lineno, err, errlen);
 	free(buf);
 	return rc;
-}
-
-int replay_parse_stream(struct replay_trace *t, FILE *in, FILE *errf)
-{
-	char *line = NULL, err[512];
-	size_t cap = 0;
-	ssize_t n;
-	unsigned lineno = 0;
-	int bad = 0;
-
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		if (n && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (strlen(line) != (size_t)n) {
-			snprintf(err, sizeof(err), "NUL byte in line");
-		} else if (!replay_parse_line(t, line, lineno, err,
-					      sizeof(err))) {
-			continue;
-		}
-		fprintf(errf, "%s:%u: %s\n", t->file, lineno, err);
-		bad++;
-	}
-	free(line);
-	if (ferror(in)) {
-		fprintf(errf, "%s: read error: %s\n", t->file,
-			strerror(errno));
-		return -1;
-	}
-	return bad;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sim/plot.h"
+#include "util/outfile.h"
 
 extern char **environ;
 
@@ -96,11 +97,11 @@ static void show_output(int fd)
 		fwrite(buf, 1, (size_t)n, stderr);
 }
 
-/* An anonymous temp file for gnuplot's stderr, or -1. */
+/* An anonymous temp file in $TMPDIR for gnuplot's stderr, or -1. */
 static int temp_fd(void)
 {
-	char path[] = "/tmp/dpamt-gnuplot-XXXXXX";
-	int fd = mkstemp(path);
+	char path[4096];
+	int fd = outfile_scratch("dpamt-gnuplot", path, sizeof(path));
 
 	if (fd >= 0)
 		unlink(path);

@@ -1,7 +1,7 @@
 /*
  * scenario_flags.c - the `dpamt sim` command line: one table of options,
  * each with a handler that parses its value into struct sim_cli.
- * Accepts "--opt VALUE" and "--opt=VALUE".  Pure: nothing is opened except
+ * Parsed by the common CLI parser (src/util/cliopt.h).  Pure: nothing is opened except
  * a --scenario file, which is read.
  */
 #include <math.h>
@@ -10,14 +10,7 @@
 #include <string.h>
 
 #include "sim/scenario_parse.h"
-
-struct opt {
-	const char *name;
-	bool has_arg;
-	const char *example; /* shown when the value is missing */
-	int (*fn)(struct sim_cli *cli, const char *v, char *msg,
-		  unsigned len);
-};
+#include "util/cliopt.h"
 
 static int bad_number(const char *opt, const char *v, const char *what,
 		      char *msg, unsigned len)
@@ -26,9 +19,9 @@ static int bad_number(const char *opt, const char *v, const char *what,
 	return -1;
 }
 
-static int opt_host_mem(struct sim_cli *cli, const char *v, char *msg,
-			unsigned len)
+static int opt_host_mem(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
 	uint64_t size;
 
 	if (sim_parse_size(v, &size) || size == 0)
@@ -60,19 +53,23 @@ static int add_guest(struct sim_cli *cli, const char *v, bool legacy,
 	return 0;
 }
 
-static int opt_td(struct sim_cli *cli, const char *v, char *msg, unsigned len)
+static int opt_td(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return add_guest(cli, v, false, msg, len);
 }
 
-static int opt_vm(struct sim_cli *cli, const char *v, char *msg, unsigned len)
+static int opt_vm(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return add_guest(cli, v, true, msg, len);
 }
 
-static int opt_cycles(struct sim_cli *cli, const char *v, char *msg,
-		      unsigned len)
+static int opt_cycles(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
 	uint64_t n;
 
 	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_CYCLES) {
@@ -84,9 +81,10 @@ static int opt_cycles(struct sim_cli *cli, const char *v, char *msg,
 	return 0;
 }
 
-static int opt_pamt(struct sim_cli *cli, const char *v, char *msg,
-		    unsigned len)
+static int opt_pamt(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	if (!strcmp(v, "dynamic")) {
 		cli->sc.mode = DPAMT_MODE_DYNAMIC;
 	} else if (!strcmp(v, "static")) {
@@ -99,9 +97,10 @@ static int opt_pamt(struct sim_cli *cli, const char *v, char *msg,
 	return 0;
 }
 
-static int opt_strategy(struct sim_cli *cli, const char *v, char *msg,
-			unsigned len)
+static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return sim_parse_strategy(v, &cli->sc.strategy, msg, len);
 }
 
@@ -121,38 +120,42 @@ static int parse_count(const char *flag, const char *what, const char *dflt,
 	return 0;
 }
 
-static int opt_threads(struct sim_cli *cli, const char *v, char *msg,
-		       unsigned len)
+static int opt_threads(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return parse_count("--threads", "thread count", "one thread per vCPU",
 			   v, &cli->sc.threads, msg, len);
 }
 
-static int opt_pcpus(struct sim_cli *cli, const char *v, char *msg,
-		     unsigned len)
+static int opt_pcpus(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return parse_count("--pcpus", "CPU count", "this machine's CPUs", v,
 			   &cli->sc.pcpus, msg, len);
 }
 
-static int opt_seed(struct sim_cli *cli, const char *v, char *msg,
-		    unsigned len)
+static int opt_seed(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	if (sim_parse_u64(v, &cli->sc.seed))
 		return bad_number("--seed", v, "a seed (an unsigned 64-bit "
 				  "integer)", msg, len);
 	return 0;
 }
 
-static int opt_seamcall_ns(struct sim_cli *cli, const char *v, char *msg,
-			   unsigned len)
+static int opt_seamcall_ns(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return sim_parse_seamcall_ns(v, cli->sc.seamcall_ns, msg, len);
 }
 
-static int opt_busy_inject(struct sim_cli *cli, const char *v, char *msg,
-			   unsigned len)
+static int opt_busy_inject(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
 	char *end;
 	double p = strtod(v, &end);
 
@@ -163,9 +166,10 @@ static int opt_busy_inject(struct sim_cli *cli, const char *v, char *msg,
 	return 0;
 }
 
-static int opt_pair_pool(struct sim_cli *cli, const char *v, char *msg,
-			 unsigned len)
+static int opt_pair_pool(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	if (strcmp(v, "on") && strcmp(v, "off")) {
 		snprintf(msg, len, "--pair-pool: '%s' is not on or off", v);
 		return -1;
@@ -174,9 +178,9 @@ static int opt_pair_pool(struct sim_cli *cli, const char *v, char *msg,
 	return 0;
 }
 
-static int opt_scenario(struct sim_cli *cli, const char *v, char *msg,
-			unsigned len)
+static int opt_scenario(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
 	bool had_guests = false;
 
 	if (cli->scenario_path) {
@@ -204,116 +208,70 @@ static int out_path(const char *opt, const char *v, bool allow_dash,
 	return 0;
 }
 
-static int opt_json(struct sim_cli *cli, const char *v, char *msg,
-		    unsigned len)
+static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return out_path("--json", v, true, &cli->json_path, msg, len);
 }
 
-static int opt_timeline(struct sim_cli *cli, const char *v, char *msg,
-			unsigned len)
+static int opt_timeline(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return out_path("--timeline", v, false, &cli->timeline_path, msg, len);
 }
 
-static int opt_plot(struct sim_cli *cli, const char *v, char *msg,
-		    unsigned len)
+static int opt_plot(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	return out_path("--plot", v, false, &cli->plot_path, msg, len);
 }
 
-static int opt_quiet(struct sim_cli *cli, const char *v, char *msg,
-		     unsigned len)
+static int opt_quiet(void *ctx, const char *v, char *msg, size_t len)
 {
+	struct sim_cli *cli = ctx;
+
 	cli->quiet = true;
 	cli->sc.quiet = true;
 	return 0;
 }
 
-static int opt_help(struct sim_cli *cli, const char *v, char *msg,
-		    unsigned len)
-{
-	cli->help = true;
-	return 0;
-}
-
-static const struct opt opts[] = {
-	{"--host-mem", true, "64G", opt_host_mem},
-	{"--td", true, "1G,vcpus=2,huge=50", opt_td},
-	{"--vm", true, "512M", opt_vm},
-	{"--cycles", true, "3", opt_cycles},
-	{"--pamt", true, "static", opt_pamt},
-	{"--strategy", true, "global-lock", opt_strategy},
-	{"--threads", true, "2", opt_threads},
-	{"--pcpus", true, "2", opt_pcpus},
-	{"--seed", true, "7", opt_seed},
-	{"--seamcall-ns", true, "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
-	{"--busy-inject", true, "0.01", opt_busy_inject},
-	{"--pair-pool", true, "on", opt_pair_pool},
-	{"--scenario", true, "run.json", opt_scenario},
-	{"--json", true, "report.json", opt_json},
-	{"--timeline", true, "timeline.csv", opt_timeline},
-	{"--plot", true, "timeline.svg", opt_plot},
-	{"--quiet", false, NULL, opt_quiet},
-	{"--help", false, NULL, opt_help},
-	{"-h", false, NULL, opt_help},
+static const struct cliopt opts[] = {
+	{"--host-mem", "64G", opt_host_mem},
+	{"--td", "1G,vcpus=2,huge=50", opt_td},
+	{"--vm", "512M", opt_vm},
+	{"--cycles", "3", opt_cycles},
+	{"--pamt", "static", opt_pamt},
+	{"--strategy", "global-lock", opt_strategy},
+	{"--threads", "2", opt_threads},
+	{"--pcpus", "2", opt_pcpus},
+	{"--seed", "7", opt_seed},
+	{"--seamcall-ns", "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
+	{"--busy-inject", "0.01", opt_busy_inject},
+	{"--pair-pool", "on", opt_pair_pool},
+	{"--scenario", "run.json", opt_scenario},
+	{"--json", "report.json", opt_json},
+	{"--timeline", "timeline.csv", opt_timeline},
+	{"--plot", "timeline.svg", opt_plot},
+	{"--quiet", NULL, opt_quiet},
 };
 
-/* The option named by arg (up to '=' if any), or NULL. */
-static const struct opt *find_opt(const char *arg, const char **inline_val)
-{
-	const char *eq = strchr(arg, '=');
-	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-
-	*inline_val = eq ? eq + 1 : NULL;
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (strlen(opts[i].name) == n && !strncmp(arg, opts[i].name, n))
-			return &opts[i];
-	return NULL;
-}
-
-/* Handle argv[*i]; advances *i past a separate value. */
-static int parse_one(struct sim_cli *cli, int argc, char **argv, int *i,
-		     char *msg, unsigned len)
-{
-	const char *arg = argv[*i], *val;
-	const struct opt *o = find_opt(arg, &val);
-
-	if (!o) {
-		if (arg[0] == '-')
-			snprintf(msg, len, "unknown option '%s' (see dpamt sim "
-				 "--help)", arg);
-		else
-			snprintf(msg, len, "unexpected argument '%s' (options "
-				 "start with --; see dpamt sim --help)", arg);
-		return -1;
-	}
-	if (!o->has_arg) {
-		if (val) {
-			snprintf(msg, len, "%s takes no value", o->name);
-			return -1;
-		}
-		return o->fn(cli, NULL, msg, len);
-	}
-	if (!val) {
-		if (*i + 1 >= argc || !strncmp(argv[*i + 1], "--", 2)) {
-			snprintf(msg, len, "%s needs a value (e.g. %s %s)",
-				 o->name, o->name, o->example);
-			return -1;
-		}
-		val = argv[++*i];
-	}
-	return o->fn(cli, val, msg, len);
-}
+static const struct cliopt_spec spec = {
+	"sim", opts, sizeof(opts) / sizeof(opts[0]), NULL,
+};
 
 int sim_cli_parse(struct sim_cli *cli, int argc, char **argv, char *msg,
 		  unsigned len)
 {
-	for (int i = 1; i < argc; i++) {
-		if (parse_one(cli, argc, argv, &i, msg, len))
-			return -1;
-		if (cli->help)
-			return 0;
+	switch (cliopt_parse(&spec, cli, argc, argv, msg, len)) {
+	case CLIOPT_HELP:
+		cli->help = true;
+		return 0;
+	case CLIOPT_RUN:
+		return 0;
+	default:
+		return -1;
 	}
-	return 0;
 }

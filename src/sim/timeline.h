@@ -19,16 +19,17 @@ void sim_timeline_write_row(FILE *f, const struct sim_event *ev);
 
 struct sim_timeline;
 
-/* Create/truncate path and write the header.  NULL with msg on error. */
-struct sim_timeline *sim_timeline_open(const char *path, char *msg,
-				       unsigned len);
+/* Write the header to f (owned by the caller, e.g. a struct outfile's
+ * stream) and start a timeline on it.  NULL with msg if out of memory. */
+struct sim_timeline *sim_timeline_open(FILE *f, char *msg, unsigned len);
 /*
  * sim_callbacks.event-shaped: append ev.  Thread-safe (a mutex orders
  * rows from concurrent vCPU threads); arg is the struct sim_timeline.
  */
 void sim_timeline_event(void *arg, const struct sim_event *ev);
 uint64_t sim_timeline_rows(struct sim_timeline *t);
-/* Flush and close; 0, or -1 if any write failed.  Frees t. */
+/* Flush; 0, or -1 if any write failed.  Frees t; the FILE stays open
+ * (its owner commits or discards it). */
 int sim_timeline_close(struct sim_timeline *t);
 
 #endif /* DPAMT_SIM_TIMELINE_H */

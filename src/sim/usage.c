@@ -4,6 +4,7 @@
  * and docs/sim.md.
  */
 #include "sim/scenario_parse.h"
+#include "util/cliopt.h"
 
 static const char usage_text[] =
 "usage: dpamt sim [options]\n"
@@ -58,9 +59,12 @@ static const char usage_text[] =
 "and the saving against classic PAMT.  A progress bar is drawn on stderr\n"
 "when it is a terminal.\n"
 "\n"
-"Exit status: 0 clean run; 1 an invariant was violated or something leaked\n"
-"(the report is still written, with the details); 2 bad usage or input\n"
-"(nothing runs).\n";
+"Failed check: an invariant was violated, something leaked or residue\n"
+"stayed (the report is still written, with the details).  Outputs go to a\n"
+"temporary file in the target's directory, renamed into place when complete;\n"
+"a failed run removes only its temporary files.\n"
+"\n"
+CLI_EXIT_HELP;
 
 const char *sim_cli_usage(void)
 {

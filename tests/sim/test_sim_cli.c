@@ -38,12 +38,6 @@ static const struct bad bad_cases[] = {
 	{{"--busy-inject", "-0.1"}, "is not a probability"},
 	{{"--seed", "x"}, "'x' is not a seed"},
 	{{"--scenario", "/nonexistent/s.json"}, "cannot open"},
-	{{"--td", "64M", "--json", "/nonexistent-dir/r.json"},
-	 "--json: cannot write"},
-	{{"--td", "64M", "--timeline", "/nonexistent-dir/t.csv"},
-	 "--timeline: cannot write"},
-	{{"--td", "64M", "--plot", "/nonexistent-dir/p.svg"},
-	 "--plot: cannot write"},
 };
 
 static void expect_usage_error(const char *const *args, const char *expect)

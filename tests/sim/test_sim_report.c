@@ -271,16 +271,19 @@ static void test_timeline_csv(void **state)
 	char msg[128], line[256];
 	FILE *f;
 	int fd = mkstemp(path);
+	FILE *out;
 
 	(void)state;
 	assert_true(fd >= 0);
-	close(fd);
-	t = sim_timeline_open(path, msg, sizeof(msg));
+	out = fdopen(fd, "w");
+	assert_non_null(out);
+	t = sim_timeline_open(out, msg, sizeof(msg));
 	assert_non_null(t);
 	sim_timeline_event(t, &ev);
 	sim_timeline_event(t, &odd);
 	assert_int_equal(sim_timeline_rows(t), 2);
 	assert_int_equal(sim_timeline_close(t), 0);
+	assert_int_equal(fclose(out), 0);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
@@ -293,9 +296,6 @@ static void test_timeline_csv(void **state)
 	assert_null(fgets(line, sizeof(line), f));
 	fclose(f);
 	unlink(path);
-	assert_null(sim_timeline_open("/nonexistent-dir/x.csv", msg,
-				      sizeof(msg)));
-	assert_non_null(strstr(msg, "cannot write"));
 }
 
 static void test_progress_format(void **state)

@@ -1,0 +1,38 @@
+/*
+ * cli_run.h - run the built dpamt binary from the CLI tests with full
+ * control of its surroundings: stdout to a capture file or a given path
+ * (/dev/full), stdin from a file, TMPDIR and PATH overridden.
+ */
+#ifndef DPAMT_TESTS_CLI_RUN_H
+#define DPAMT_TESTS_CLI_RUN_H
+
+struct cli_env {
+	const char *stdout_path; /* NULL: captured into out */
+	const char *stdin_path;  /* NULL: /dev/null */
+	const char *tmpdir;      /* NULL: inherited */
+	const char *path;        /* PATH; NULL: inherited */
+};
+
+struct cli_out {
+	int status; /* exit status, -1 if killed by a signal */
+	char *out;  /* stdout if captured, else "" (malloc'ed) */
+	char *err;  /* stderr (malloc'ed) */
+};
+
+/* Run DPAMT_BIN args... (NULL-terminated, subcommand first). */
+void cli_run_env(const char *const *args, const struct cli_env *env,
+		 struct cli_out *r);
+void cli_run(const char *const *args, struct cli_out *r);
+void cli_out_free(struct cli_out *r);
+/* A fresh directory under /tmp (path into buf, at least 64 bytes). */
+void cli_tempdir(char *buf, const char *tag);
+/* Remove a directory made by cli_tempdir and every file in it. */
+void cli_rmdir(const char *dir);
+/* Number of entries in dir besides . and .. */
+unsigned cli_count_entries(const char *dir);
+/* Write text to path (created or truncated). */
+void cli_write_file(const char *path, const char *text);
+/* Read a whole file (malloc'ed), NULL if unreadable. */
+char *cli_slurp(const char *path);
+
+#endif /* DPAMT_TESTS_CLI_RUN_H */
