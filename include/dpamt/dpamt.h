@@ -101,15 +101,16 @@ enum dpamt_mode {
 };
 
 /*
- * Install/remove synchronisation, chosen at creation.  Test-only broken
- * variants exist so verification can show it catches their races.
+ * Install/remove synchronisation, chosen at creation.  Only strategies
+ * fit for production are listed.  The test-only broken variants
+ * (broken-v3-put, broken-hint) live outside the library, in
+ * tests/strategies/broken/: test binaries link them in, and then the
+ * name functions below also know them, with ids >= DPAMT_STRATEGY_COUNT.
  */
 #define DPAMT_STRATEGIES(X)                                                  \
 	X(GLOBAL_LOCK, "global-lock")  /* the v3 series' design + refinements */ \
 	X(HASHED, "hashed")            /* lock array indexed by range */     \
-	X(LOCKLESS, "lockless")        /* per-range state word, no lock */   \
-	X(BROKEN_V3_PUT, "broken-v3-put") /* test only: dec outside lock */  \
-	X(BROKEN_HINT, "broken-hint")  /* test only: trusts module hints */
+	X(LOCKLESS, "lockless")        /* per-range state word, no lock */
 
 enum dpamt_strategy {
 #define DPAMT_STRAT_ENUM(sym, name) DPAMT_STRATEGY_##sym,

@@ -46,11 +46,25 @@ struct dp_strategy {
 };
 
 extern const struct dp_strategy dp_strat_global_lock;
-extern const struct dp_strategy dp_strat_broken_v3_put;
-extern const struct dp_strategy dp_strat_broken_hint;
 extern const struct dp_strategy dp_strat_hashed;
 extern const struct dp_strategy dp_strat_lockless;
 
+/*
+ * Strategies linked in from outside the library: the seam through which
+ * test binaries add the test-only broken variants without them being in
+ * libdpamt or its public enum.  The library's definition is weak and
+ * answers an empty set; tests/strategies/broken/ links in the strong one
+ * (an object library, so the linker always takes it).  Extra strategy i
+ * has id DPAMT_STRATEGY_COUNT + i.  Read-only: no state is registered
+ * at run time.
+ */
+struct dp_strategy_set {
+	const struct dp_strategy *const *v;
+	unsigned n;
+};
+const struct dp_strategy_set *dp_extra_strategies(void);
+
+/* The strategy of id s (public or extra), NULL if none. */
 const struct dp_strategy *dp_strategy_lookup(enum dpamt_strategy s);
 
 /* Shared building blocks of count-word strategies (strat_common.c). */

@@ -157,7 +157,7 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 	    sc->mode != DPAMT_MODE_STATIC)
 		return bad(msg, len, "unknown PAMT mode %d; use dynamic or "
 			   "static", (int)sc->mode);
-	if ((unsigned)sc->strategy >= DPAMT_STRATEGY_COUNT)
+	if (!dpamt_strategy_name(sc->strategy))
 		return bad(msg, len, "unknown strategy %d; use global-lock",
 			   (int)sc->strategy);
 	if (!dpamt_strategy_available(sc->strategy))

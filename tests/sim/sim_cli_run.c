@@ -71,6 +71,12 @@ static char **child_env(const char *path, char *path_var, size_t len)
 void sim_cli_run(const char *const *args, const char *path,
 		 struct sim_cli_result *r)
 {
+	sim_cli_run_bin(DPAMT_BIN, args, path, r);
+}
+
+void sim_cli_run_bin(const char *bin, const char *const *args,
+		     const char *path, struct sim_cli_result *r)
+{
 	char out[] = "/tmp/dpamt-sim-out-XXXXXX";
 	char err[] = "/tmp/dpamt-sim-err-XXXXXX";
 	char *argv[64], path_var[512], **env;
@@ -80,7 +86,7 @@ void sim_cli_run(const char *const *args, const char *path,
 
 	if (fo < 0 || fe < 0)
 		abort();
-	argv[n++] = DPAMT_BIN;
+	argv[n++] = (char *)bin;
 	argv[n++] = "sim";
 	while (*args && n < 62)
 		argv[n++] = (char *)*args++;
@@ -91,7 +97,7 @@ void sim_cli_run(const char *const *args, const char *path,
 	posix_spawn_file_actions_adddup2(&fa, fe, STDERR_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
 					 O_RDONLY, 0);
-	if (posix_spawn(&pid, DPAMT_BIN, &fa, NULL, argv, env))
+	if (posix_spawn(&pid, bin, &fa, NULL, argv, env))
 		abort();
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);

@@ -17,6 +17,10 @@ struct sim_cli_result {
  */
 void sim_cli_run(const char *const *args, const char *path,
 		 struct sim_cli_result *r);
+/* The same with another binary (e.g. DPAMT_TEST_BIN, the CLI with the
+ * test-only strategies linked in). */
+void sim_cli_run_bin(const char *bin, const char *const *args,
+		     const char *path, struct sim_cli_result *r);
 void sim_cli_result_free(struct sim_cli_result *r);
 /* Lines in s (a final line without '\n' counts). */
 unsigned sim_cli_lines(const char *s);

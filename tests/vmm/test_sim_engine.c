@@ -19,6 +19,7 @@
 
 #include "sim/sim.h"
 #include "sim/sim_run_check.h"
+#include "strategies/broken/broken.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -449,7 +450,7 @@ static void test_protocol_errors_fail_the_run(void **state)
 	(void)state;
 	sim_scenario_empty(&sc);
 	sc.seed = test_seed();
-	sc.strategy = DPAMT_STRATEGY_BROKEN_HINT;
+	sc.strategy = DPAMT_TEST_STRATEGY_BROKEN_HINT;
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
 	assert_int_equal(run(&sc, &w, r), 1);
 	assert_true(r->leaves[TDH_PHYMEM_PAMT_REMOVE].errors > 0);
@@ -538,7 +539,7 @@ static void test_validation(void **state)
 	sc.busy_inject = 1.5;
 	expect_invalid(&sc, "busy");
 	sc.busy_inject = 0;
-	sc.strategy = DPAMT_STRATEGY_COUNT;
+	sc.strategy = DPAMT_TEST_STRATEGY_END;
 	expect_invalid(&sc, "strategy");
 	sc.strategy = DPAMT_STRATEGY_GLOBAL_LOCK;
 	sc.seamcall_ns[TDH_MEM_PAGE_AUG] = 20000000;

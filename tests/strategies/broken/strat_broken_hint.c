@@ -10,6 +10,7 @@
  * introspection only; no decision reads them.
  */
 #include "host/strategy.h"
+#include "strategies/broken/broken.h"
 
 static int hint_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 		    struct dpamt_cache *c, bool *fast)

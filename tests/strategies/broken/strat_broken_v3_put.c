@@ -9,6 +9,7 @@
  * lock-based get of strat_locked.c with the v3 series' install step.
  */
 #include "host/strategy.h"
+#include "strategies/broken/broken.h"
 
 /* Lock held, no reference: the v3 series' install (no idle reuse). */
 static int v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
