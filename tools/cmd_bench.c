@@ -45,7 +45,9 @@ static void bench_usage(FILE *f)
 		"N on distinct ranges, N on neighbouring\nranges.  Medians "
 		"over interleaved repetitions; model latency 0.\n\n"
 		"  --strategy NAME|all  default global-lock; all: every "
-		"built non-test strategy\n"
+		"built production strategy\n"
+		"                       (references linux-v6, linux-v3 and "
+		"broken-* by name)\n"
 		"  --threads N          threads of the multi-thread scenarios, "
 		"1..%d (default 2)\n"
 		"  --iters N            fast-path pairs per thread per rep, "
@@ -79,6 +81,12 @@ static int bad(char *msg, size_t len, const char *fmt, ...)
 	return -1;
 }
 
+/* The linux-* references are benchmarked only when named. */
+static bool reference(enum dpamt_strategy s)
+{
+	return s == DPAMT_STRATEGY_LINUX_V6 || s == DPAMT_STRATEGY_LINUX_V3;
+}
+
 static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct bench_opts *o = ctx;
@@ -87,7 +95,8 @@ static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 	memset(o->cfg.strategies, 0, sizeof(o->cfg.strategies));
 	if (!strcmp(v, "all")) {
 		for (unsigned i = 0; i < DPAMT_STRATEGY_COUNT; i++)
-			o->cfg.strategies[i] = dpamt_strategy_available(i);
+			o->cfg.strategies[i] = dpamt_strategy_available(i) &&
+					       !reference(i);
 		return 0;
 	}
 	s = dpamt_strategy_from_name(v);

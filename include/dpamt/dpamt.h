@@ -106,11 +106,17 @@ enum dpamt_mode {
  * (broken-v3-put, broken-hint) live outside the library, in
  * tests/strategies/broken/: test binaries link them in, and then the
  * name functions below also know them, with ids >= DPAMT_STRATEGY_COUNT.
+ * The linux-* references reproduce the posted kernel series' own
+ * protocol (one refcount per 2 MiB of the whole physical address space,
+ * no BUSY retry; linux-v3 is unsound) so that measurements can put the
+ * posted design next to ours: selectable, never meant for production.
  */
 #define DPAMT_STRATEGIES(X)                                                  \
 	X(GLOBAL_LOCK, "global-lock")  /* the v3 series' design + refinements */ \
 	X(HASHED, "hashed")            /* lock array indexed by range */     \
-	X(LOCKLESS, "lockless")        /* per-range state word, no lock */
+	X(LOCKLESS, "lockless")        /* per-range state word, no lock */   \
+	X(LINUX_V6, "linux-v6")        /* reference: posted series v6 */     \
+	X(LINUX_V3, "linux-v3")        /* reference: posted series v3 */
 
 enum dpamt_strategy {
 #define DPAMT_STRAT_ENUM(sym, name) DPAMT_STRATEGY_##sym,
@@ -314,6 +320,8 @@ void dpamt_for_each_range(const struct dpamt *m,
 	X(get_failures)       /* gets that returned an error */             \
 	X(remove_deferred)    /* REMOVEs left for later after BUSY */        \
 	X(remove_errors)      /* REMOVEs that failed otherwise */           \
+	X(pairs_pinned)       /* linux-*: failed REMOVE, count set back up */\
+	X(gets_no_pair)       /* linux-v3: ADD error ignored, get said OK */ \
 	X(put_failures)       /* reclaim/promote puts that failed */         \
 	X(enomem)             /* allocation failures seen */                 \
 	X(lock_acquisitions)  /* install/remove lock taken */               \

@@ -143,6 +143,9 @@ void dp_lock_release(struct dpamt *m, struct dp_lock *l);
  */
 uint64_t dp_seamcall_retry(struct dpamt *m, struct tdx_regs *regs,
 			   uint64_t yield_pa);
+/* The same with another BUSY budget (0: one call, no retry). */
+uint64_t dp_seamcall_budget(struct dpamt *m, struct tdx_regs *regs,
+			    uint64_t yield_pa, unsigned budget);
 uint64_t dp_seamcall_once(struct dpamt *m, struct tdx_regs *regs);
 void dp_relax(struct dpamt *m, unsigned attempt);
 int dp_status_to_err(uint64_t status);
@@ -165,6 +168,8 @@ void dp_cache_count(struct dpamt *m, struct dpamt_cache *c, bool put,
 		    bool fast);
 
 /* ---- pair.c: the two SEAMCALLs every strategy issues ------------------- */
+#define DP_MAX_PAIR_PAGES 2 /* pages_per_pair is 1 or 2 */
+
 enum dp_add_result {
 	DP_ADD_DONE,      /* PAMT.ADD installed our pages */
 	DP_ADD_NOT_FREE,  /* HPA_RANGE_NOT_FREE: a pair is already there */
@@ -172,6 +177,11 @@ enum dp_add_result {
 };
 enum dp_add_result dp_pair_add(struct dpamt *m, uint64_t idx,
 			       struct dpamt_cache *c, int *err);
+/* PAMT.ADD with the caller's pages (pages_per_pair of them) and BUSY
+ * budget; counts a success or HPA_RANGE_NOT_FREE.  Pages stay the
+ * caller's unless the status is a success.  Returns the status. */
+uint64_t dp_pair_add_pages(struct dpamt *m, uint64_t idx,
+			   const uint64_t *pages, unsigned budget);
 
 enum dp_remove_result {
 	DP_REMOVE_DONE,     /* pair removed, pages freed/cached */
@@ -182,5 +192,9 @@ enum dp_remove_result {
 };
 enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
 				     struct dpamt_cache *c);
+/* The same with another BUSY budget; *status = the last answer. */
+enum dp_remove_result dp_pair_remove_budget(struct dpamt *m, uint64_t idx,
+					    struct dpamt_cache *c,
+					    unsigned budget, uint64_t *status);
 
 #endif /* DPAMT_HOST_DP_INTERNAL_H */

@@ -6,11 +6,34 @@
  */
 #include "host/dp_internal.h"
 
-#define DP_MAX_PAIR_PAGES 2
-
 static uint64_t dp_range_operand(const struct dpamt *m, uint64_t idx)
 {
 	return dp_range_pa(m, idx) | TDX_PS_2M;
+}
+
+/*
+ * PAMT.ADD of idx's pair with the given pages, retrying BUSY up to budget
+ * times; counts a success.  The pages stay the caller's unless it
+ * succeeded.  Returns the module's last status.
+ */
+uint64_t dp_pair_add_pages(struct dpamt *m, uint64_t idx,
+			   const uint64_t *pages, unsigned budget)
+{
+	struct tdx_regs r = { 0 };
+	uint64_t st;
+
+	r.rax = TDH_PHYMEM_PAMT_ADD;
+	r.rcx = dp_range_operand(m, idx);
+	r.rdx = pages[0];
+	r.r8 = m->md.pages_per_pair > 1 ? pages[1] : 0;
+	st = dp_seamcall_budget(m, &r, dp_range_pa(m, idx), budget);
+	if (tdx_is_success(st)) {
+		dp_stat_inc(m, DP_ST_pamt_add_ok);
+		dp_stat_pair_installed(m);
+	} else if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE) {
+		dp_stat_inc(m, DP_ST_add_not_free);
+	}
+	return st;
 }
 
 /*
@@ -21,35 +44,26 @@ enum dp_add_result dp_pair_add(struct dpamt *m, uint64_t idx,
 			       struct dpamt_cache *c, int *err)
 {
 	uint64_t pages[DP_MAX_PAIR_PAGES] = { 0, 0 };
-	struct tdx_regs r = { 0 };
 	uint64_t st;
 
 	*err = dp_cache_take_pair(m, c, pages);
 	if (*err)
 		return DP_ADD_FAILED;
-	r.rax = TDH_PHYMEM_PAMT_ADD;
-	r.rcx = dp_range_operand(m, idx);
-	r.rdx = pages[0];
-	r.r8 = m->md.pages_per_pair > 1 ? pages[1] : 0;
-	st = dp_seamcall_retry(m, &r, dp_range_pa(m, idx));
-	if (tdx_is_success(st)) {
-		dp_stat_inc(m, DP_ST_pamt_add_ok);
-		dp_stat_pair_installed(m);
+	st = dp_pair_add_pages(m, idx, pages, m->busy_budget);
+	if (tdx_is_success(st))
 		return DP_ADD_DONE;
-	}
 	dp_cache_give_pair(m, c, pages);
-	if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE) {
-		dp_stat_inc(m, DP_ST_add_not_free);
-		*err = DPAMT_OK;
+	if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE)
 		return DP_ADD_NOT_FREE;
-	}
 	*err = dp_status_to_err(st);
 	return DP_ADD_FAILED;
 }
 
-/* Remove idx's pair; its pages go to c (when it has room) or pair_free. */
-enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
-				     struct dpamt_cache *c)
+/* Remove idx's pair, retrying BUSY up to budget times; its pages go to c
+ * (when it has room) or pair_free.  *status: the module's last answer. */
+enum dp_remove_result dp_pair_remove_budget(struct dpamt *m, uint64_t idx,
+					    struct dpamt_cache *c,
+					    unsigned budget, uint64_t *status)
 {
 	uint64_t pages[DP_MAX_PAIR_PAGES];
 	struct tdx_regs r = { 0 };
@@ -57,7 +71,8 @@ enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
 
 	r.rax = TDH_PHYMEM_PAMT_REMOVE;
 	r.rcx = dp_range_operand(m, idx);
-	st = dp_seamcall_retry(m, &r, dp_range_pa(m, idx));
+	st = dp_seamcall_budget(m, &r, dp_range_pa(m, idx), budget);
+	*status = st;
 	if (tdx_is_success(st)) {
 		pages[0] = r.rdx;
 		pages[1] = r.r8;
@@ -74,4 +89,13 @@ enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
 	if (tdx_status_class(st) == TDX_NO_PAMT_PAGE_PAIR)
 		return DP_REMOVE_NO_PAIR;
 	return DP_REMOVE_FAILED;
+}
+
+/* Remove idx's pair with the manager's BUSY budget. */
+enum dp_remove_result dp_pair_remove(struct dpamt *m, uint64_t idx,
+				     struct dpamt_cache *c)
+{
+	uint64_t st;
+
+	return dp_pair_remove_budget(m, idx, c, m->busy_budget, &st);
 }

@@ -78,7 +78,10 @@ void dp_idle_clear(struct dpamt *m, uint64_t idx)
 
 static uint32_t dp_count_at(const struct dpamt *m, uint64_t idx)
 {
-	return m->strat->count(dp_load_acquire32(&m->refs[idx]));
+	/* dp_ref_word only reads m: the cast drops no real constness. */
+	struct dpamt *mm = (struct dpamt *)m;
+
+	return m->strat->count(dp_load_acquire32(dp_ref_word(mm, idx)));
 }
 
 /* Concurrency: racy snapshot while calls run; exact at quiescence. */

@@ -33,13 +33,20 @@ uint64_t dp_seamcall_once(struct dpamt *m, struct tdx_regs *regs)
 uint64_t dp_seamcall_retry(struct dpamt *m, struct tdx_regs *regs,
 			   uint64_t yield_pa)
 {
+	return dp_seamcall_budget(m, regs, yield_pa, m->busy_budget);
+}
+
+/* Concurrency: as dp_seamcall_retry; budget 0 issues the call once. */
+uint64_t dp_seamcall_budget(struct dpamt *m, struct tdx_regs *regs,
+			    uint64_t yield_pa, unsigned budget)
+{
 	struct tdx_regs in = *regs;
 	uint64_t st;
 
 	for (unsigned attempt = 0;; attempt++) {
 		*regs = in;
 		st = dp_seamcall_once(m, regs);
-		if (!tdx_is_busy(st) || attempt >= m->busy_budget)
+		if (!tdx_is_busy(st) || attempt >= budget)
 			return st;
 		dp_stat_inc(m, DP_ST_busy_retries);
 		dp_yield(m, DPAMT_YP_BUSY_RETRY, yield_pa);

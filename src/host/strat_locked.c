@@ -167,13 +167,14 @@ int dp_locked_put(struct dpamt *m, uint64_t idx, uint64_t pa,
 int dp_locked_adopt(struct dpamt *m, uint64_t idx, uint32_t n)
 {
 	struct dp_lock *l = dp_lock_of(m, idx);
+	dp_atomic32_t *w = dp_ref_word(m, idx);
 	int ret = DPAMT_OK;
 
 	dp_lock_acquire(m, l);
-	if (dp_load_relaxed32(&m->refs[idx]) != 0 || dp_idle_test(m, idx))
+	if (dp_load_relaxed32(w) != 0 || dp_idle_test(m, idx))
 		ret = DPAMT_EINVAL; /* the range was 4K-tracked already */
 	else
-		dp_store_release32(&m->refs[idx], n);
+		dp_store_release32(w, n);
 	dp_lock_release(m, l);
 	if (ret == DPAMT_OK)
 		dp_stat_pair_installed(m);
@@ -189,7 +190,7 @@ int dp_locked_release(struct dpamt *m, uint64_t idx, uint32_t n)
 	int ret = DPAMT_OK;
 
 	dp_lock_acquire(m, l);
-	if (!dp_cas_acq_rel32(&m->refs[idx], &v, 0))
+	if (!dp_cas_acq_rel32(dp_ref_word(m, idx), &v, 0))
 		ret = DPAMT_EINVAL;
 	dp_lock_release(m, l);
 	if (ret == DPAMT_OK)

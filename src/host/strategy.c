@@ -11,6 +11,9 @@ dp_strategy_table[DPAMT_STRATEGY_COUNT] = {
 	[DPAMT_STRATEGY_GLOBAL_LOCK] = &dp_strat_global_lock,
 	[DPAMT_STRATEGY_HASHED] = &dp_strat_hashed,
 	[DPAMT_STRATEGY_LOCKLESS] = &dp_strat_lockless,
+	/* References (strat_ref_*.c): the posted series, for comparison. */
+	[DPAMT_STRATEGY_LINUX_V6] = &dp_strat_ref_linux_v6,
+	[DPAMT_STRATEGY_LINUX_V3] = &dp_strat_ref_linux_v3,
 };
 
 static const char *const dp_strategy_names[DPAMT_STRATEGY_COUNT] = {

@@ -43,11 +43,19 @@ struct dp_strategy {
 	 * installs and removes of range idx.  NULL for the others.
 	 */
 	struct dp_lock *(*lock_for)(struct dpamt *m, uint64_t idx);
+	/*
+	 * Strategies that keep their own refcount table (the linux-*
+	 * references: one word per 2 MiB of the whole physical address
+	 * space): the word of range idx.  NULL: &m->refs[idx].
+	 */
+	dp_atomic32_t *(*ref_word)(struct dpamt *m, uint64_t idx);
 };
 
 extern const struct dp_strategy dp_strat_global_lock;
 extern const struct dp_strategy dp_strat_hashed;
 extern const struct dp_strategy dp_strat_lockless;
+extern const struct dp_strategy dp_strat_ref_linux_v6;
+extern const struct dp_strategy dp_strat_ref_linux_v3;
 
 /*
  * Strategies linked in from outside the library: the seam through which
@@ -66,6 +74,13 @@ const struct dp_strategy_set *dp_extra_strategies(void);
 
 /* The strategy of id s (public or extra), NULL if none. */
 const struct dp_strategy *dp_strategy_lookup(enum dpamt_strategy s);
+
+/* The refcount word of range idx, wherever the strategy keeps it.
+ * Concurrency: pure (the tables are fixed between create and destroy). */
+static inline dp_atomic32_t *dp_ref_word(struct dpamt *m, uint64_t idx)
+{
+	return m->strat->ref_word ? m->strat->ref_word(m, idx) : &m->refs[idx];
+}
 
 /* Shared building blocks of count-word strategies (strat_common.c). */
 

@@ -1,0 +1,121 @@
+/*
+ * strat_ref_linux_v6.c - REFERENCE ONLY: the install/remove protocol of
+ * the latest posted Linux Dynamic PAMT series (v6, May 2026), rebuilt
+ * from its published description so that sim, sweep and bench can show
+ * the posted design next to ours.  Not a production strategy: it does
+ * not retry BUSY, so a busy module fails a get or pins a pair for good.
+ *
+ * get: inc_not_zero fast path; else take two pair pages, take the global
+ * lock; if the count became non-zero meanwhile, increment it; else one
+ * PAMT.ADD: success sets the count to 1, ANY other answer (BUSY and
+ * HPA_RANGE_NOT_FREE included) fails the get with DPAMT_EIO.  Unused
+ * pages go back to the allocator.
+ * put: dec_not_one fast path; else atomic_dec_and_lock: under the global
+ * lock, the decrement that reaches 0 issues one PAMT.REMOVE; success frees
+ * the two pages, any failure sets the count back to 1 (pairs_pinned++):
+ * the pair stays installed with a reference nobody holds.
+ * Refcounts: strat_ref_common.c (dense, whole physical address space).
+ */
+#include "host/strat_ref.h"
+
+/* Lock held, count 0: install with one ADD.  *used: the pages went in. */
+static int v6_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
+			     dp_atomic32_t *w, const uint64_t *pages,
+			     bool *used)
+{
+	uint64_t st;
+
+	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
+	st = dp_pair_add_pages(m, idx, pages, 0);
+	if (!tdx_is_success(st))
+		return DPAMT_EIO; /* warn once, no retry */
+	dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
+	dp_store_release32(w, 1);
+	*used = true;
+	return DPAMT_OK;
+}
+
+/* Concurrency: any thread; takes the manager's global lock on the slow
+ * path; c is the caller's. */
+static int v6_get(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast)
+{
+	dp_atomic32_t *w = dp_ref_word_pa(m, pa);
+	uint64_t pages[DP_MAX_PAIR_PAGES] = { 0, 0 };
+	bool used = false;
+	int err;
+
+	if (dp_inc_not_zero(w)) {
+		*fast = true;
+		return DPAMT_OK;
+	}
+	dp_yield(m, DPAMT_YP_GET_FAST_MISS, pa);
+	err = dp_ref_pages_take(m, c, pages);
+	if (err)
+		return err;
+	dp_lock_acquire(m, &m->lock);
+	if (dp_load_acquire32(w) != 0)
+		dp_fetch_add_acq_rel32(w, 1); /* installed while we waited */
+	else
+		err = v6_install_locked(m, idx, pa, w, pages, &used);
+	dp_lock_release(m, &m->lock);
+	if (!used)
+		dp_ref_pages_free(m, pages);
+	return err;
+}
+
+/* Global lock held, count just reached 0: one REMOVE, or pin. */
+static void v6_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
+			     dp_atomic32_t *w)
+{
+	uint64_t st;
+
+	dp_yield(m, DPAMT_YP_PUT_LOCKED, pa);
+	if (dp_pair_remove_budget(m, idx, 0, 0, &st) == DP_REMOVE_DONE) {
+		dp_yield(m, DPAMT_YP_PUT_AFTER_REMOVE, pa);
+		return;
+	}
+	dp_stat_inc(m, DP_ST_pairs_pinned); /* warn once, keep the pair */
+	dp_store_release32(w, 1);
+}
+
+/* Concurrency: any thread; takes the manager's global lock when the
+ * fast path sees the last reference (atomic_dec_and_lock). */
+static int v6_put(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, bool *fast)
+{
+	dp_atomic32_t *w = dp_ref_word_pa(m, pa);
+	uint32_t seen = 0, old;
+
+	(void)c; /* freed pages go to the allocator */
+	if (dp_dec_not_one(w, &seen)) {
+		*fast = true;
+		return DPAMT_OK;
+	}
+	if (seen == 0)
+		return DPAMT_EINVAL; /* unbalanced put */
+	dp_yield(m, DPAMT_YP_PUT_FAST_MISS, pa);
+	dp_lock_acquire(m, &m->lock);
+	old = dp_fetch_sub_acq_rel32(w, 1);
+	if (old == 1)
+		v6_remove_locked(m, idx, pa, w);
+	else if (old == 0)
+		dp_fetch_add_acq_rel32(w, 1); /* unbalanced: undo */
+	dp_lock_release(m, &m->lock);
+	return old == 0 ? DPAMT_EINVAL : DPAMT_OK;
+}
+
+const struct dp_strategy dp_strat_ref_linux_v6 = {
+	.name = "linux-v6",
+	.init = dp_ref_init,
+	.fini = dp_ref_fini,
+	.get = v6_get,
+	.put = v6_put,
+	.retry_deferred = dp_ref_retry_none,
+	.count = dp_count_plain,
+	.adopt = dp_locked_adopt,
+	.release = dp_locked_release,
+	.plain_fast = false, /* its own fast path, on its own table */
+	.lock_for = dp_lock_global,
+	.ref_word = dp_ref_word_of,
+};
