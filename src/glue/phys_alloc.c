@@ -350,6 +350,59 @@ int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa)
 	return -1;
 }
 
+/* Take block blk's first free page at an index = lane mod lanes (arena
+ * lock held); false if it has none. */
+static bool block_take_lane(struct phys_alloc *a, struct pa_arena *ar,
+			    uint64_t blk, unsigned lane, unsigned lanes,
+			    uint64_t *pa)
+{
+	_Atomic uint64_t *w = &a->bits[blk * PA_WORDS_PER_BLOCK];
+
+	if (!a->nfree[blk])
+		return false;
+	for (unsigned p = lane; p < PA_PAGES_PER_BLOCK; p += lanes) {
+		uint64_t bit = 1ull << (p % 64);
+		uint64_t v = atomic_load_explicit(&w[p / 64],
+						  memory_order_relaxed);
+
+		if (!(v & bit))
+			continue;
+		atomic_store_explicit(&w[p / 64], v & ~bit,
+				      memory_order_relaxed);
+		a->nfree[blk]--;
+		block_summary(a, ar, blk);
+		atomic_fetch_sub_explicit(&ar->free_pages, 1,
+					  memory_order_relaxed);
+		*pa = block_pa(a, blk) + p * PA_PAGE;
+		return true;
+	}
+	return false;
+}
+
+int phys_alloc_page_lane(struct phys_alloc *a, unsigned lane,
+			 unsigned lanes, uint64_t *cursor, uint64_t *pa)
+{
+	if (inject_fail(a))
+		return -1;
+	if (lanes == 0 || lanes > PA_PAGES_PER_BLOCK)
+		lanes = lanes ? PA_PAGES_PER_BLOCK : 1;
+	lane %= lanes;
+	for (uint64_t k = 0; k < a->n_blocks; k++) {
+		uint64_t blk = (*cursor + k) % a->n_blocks;
+		struct pa_arena *ar = block_arena(a, blk);
+		bool got;
+
+		pthread_mutex_lock(&ar->lock);
+		got = block_take_lane(a, ar, blk, lane, lanes, pa);
+		pthread_mutex_unlock(&ar->lock);
+		if (got) {
+			*cursor = blk;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Mark page pa free (lock of its arena held).  False if it was free.
  * The caller updates the arena's free_pages. */
 static bool page_release(struct phys_alloc *a, struct pa_arena *ar,

@@ -34,6 +34,16 @@ int phys_alloc_reserve(struct phys_alloc *a, uint64_t pa, uint64_t bytes);
 int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa);
 void phys_free_page(struct phys_alloc *a, uint64_t pa);
 
+/*
+ * One page for lane `lane` of `lanes` (1..512): the first free page at an
+ * index = lane mod lanes inside a 2 MiB block, scanning blocks from
+ * *cursor (the caller's, updated; start at 0).  Callers with different
+ * lanes take interleaved pages of the same blocks, so they share 2 MiB
+ * ranges whatever the order they run in.  0 or -1.
+ */
+int phys_alloc_page_lane(struct phys_alloc *a, unsigned lane,
+			 unsigned lanes, uint64_t *cursor, uint64_t *pa);
+
 /* Batches for hot paths (one arena lock per batch): up to n pages into
  * pa[], returns how many (0 when none or an injected failure; a batch
  * counts as one allocation for fail_nth).  Frees any pages, grouping

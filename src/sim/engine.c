@@ -138,6 +138,9 @@ static int host_up(struct engine *e)
 	e->vh.hkid_max = mc.hkid_max - 1;
 	e->vh.error = engine_error;
 	e->vh.error_arg = e;
+	e->vh.shared_ranges = sc->shared_ranges;
+	for (unsigned i = 0; i < sc->n_guests; i++)
+		e->vh.shared_lanes += sc->guests[i].vcpus;
 	e->rep->pcpus = sc->pcpus ? sc->pcpus : engine_online_cpus();
 	vmm_pcpus_set(&e->vh.pcpus, e->rep->pcpus);
 	/* Frame 0 means "none" in the VMM's arrays: keep page 0 out. */
@@ -279,6 +282,7 @@ int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
 	report->strategy = sc->strategy;
 	report->mode = sc->mode;
 	report->pair_pool = sc->pair_pool;
+	report->shared_ranges = sc->shared_ranges;
 	if (sim_validate(sc, report->errors[0], sizeof(report->errors[0]))) {
 		report->n_errors = 1;
 		return 2;

@@ -15,19 +15,32 @@
 /* Every 512th private page is also checked against the module's PAMT. */
 #define OWNER_SAMPLE 512u
 
-/* The 4K module pages all live TDs hold in a 2 MiB range. */
-static uint32_t held(void *arg, uint64_t pa_2m)
+/* The 4K module pages all live TDs hold in a 2 MiB range; *guests: how
+ * many TDs hold some (NULL: not wanted). */
+static uint32_t held_by(struct engine *e, uint64_t pa_2m, unsigned *guests)
 {
-	struct engine *e = arg;
 	uint64_t r = pa_2m / VMM_2M;
 	uint32_t n = 0;
 
+	if (guests)
+		*guests = 0;
 	for (unsigned i = 0; i < e->sc->n_guests; i++) {
-		if (e->live[i] && e->tds[i].range_refs && r < e->vh.n_ranges)
-			n += atomic_load_explicit(&e->tds[i].range_refs[r],
-						  memory_order_relaxed);
+		uint32_t k;
+
+		if (!e->live[i] || !e->tds[i].range_refs || r >= e->vh.n_ranges)
+			continue;
+		k = atomic_load_explicit(&e->tds[i].range_refs[r],
+					 memory_order_relaxed);
+		n += k;
+		if (guests && k)
+			(*guests)++;
 	}
 	return n;
+}
+
+static uint32_t held(void *arg, uint64_t pa_2m)
+{
+	return held_by(arg, pa_2m, NULL);
 }
 
 static unsigned violation(struct engine *e, const char *fmt,
@@ -157,21 +170,27 @@ static unsigned check_accounting(struct engine *e, uint64_t guests)
 
 /* Both directions of invariant 2 from the VMM's side: for every host
  * range, the 4K module pages the guests hold there = the host refcount
- * (dpamt_check walks only the ranges the manager knows). */
+ * (dpamt_check walks only the ranges the manager knows).  Also counts the
+ * ranges two or more guests hold pages in (ranges_shared_peak). */
 static unsigned check_refcounts(struct engine *e)
 {
+	uint64_t shared = 0;
 	unsigned bad = 0;
 
 	for (uint64_t r = 0; r < e->vh.n_ranges && bad < 4; r++) {
-		uint32_t n = held(e, r * VMM_2M);
+		unsigned guests;
+		uint32_t n = held_by(e, r * VMM_2M, &guests);
 		uint32_t refs = dpamt_refcount(e->mh.dp, r * VMM_2M);
 
+		shared += guests > 1;
 		if (n != refs)
 			bad += violation(e, "invariant: range 0x%llx: guests "
 					 "hold %llu 4K module pages, refcount "
 					 "says otherwise",
 					 r * VMM_2M, n);
 	}
+	if (shared > e->rep->ranges_shared_peak)
+		e->rep->ranges_shared_peak = shared;
 	return bad;
 }
 

@@ -157,6 +157,9 @@ json_object *sim_report_json(const struct sim_report *r)
 	add_u64(root, "seed", r->seed);
 	json_object_object_add(root, "pair_pool",
 			       json_object_new_boolean(r->pair_pool));
+	json_object_object_add(root, "shared_ranges",
+			       json_object_new_boolean(r->shared_ranges));
+	add_u64(root, "ranges_shared_peak", r->ranges_shared_peak);
 	json_object_object_add(root, "host", json_object_new_object());
 	add_u64(json_object_object_get(root, "host"), "mem_bytes",
 		r->host_mem);

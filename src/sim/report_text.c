@@ -100,9 +100,9 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		r->leaves[TDH_PHYMEM_PAMT_REMOVE].calls,
 		sim_report_total_busy(r), r->busy_retries_vmm);
 	fprintf(f, "  pair pages   pool %s | 2M ranges blocked (peak) %" PRIu64
-		" | pool blocks (peak) %" PRIu64 "\n",
+		" | pool blocks (peak) %" PRIu64 " | shared ranges %s\n",
 		r->pair_pool ? "on" : "off", r->ranges_blocked_by_pairs_peak,
-		r->pair_pool_blocks_peak);
+		r->pair_pool_blocks_peak, r->shared_ranges ? "on" : "off");
 	fprintf(f, "  lock         acquisitions %" PRIu64 " | contentions %"
 		PRIu64 " | wait %s (all threads)\n", r->pamt.lock_acquisitions,
 		r->pamt.lock_contentions,

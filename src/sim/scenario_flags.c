@@ -166,16 +166,30 @@ static int opt_busy_inject(void *ctx, const char *v, char *msg, size_t len)
 	return 0;
 }
 
+/* on|off into *out; else a message naming opt. */
+static int on_off(const char *opt, const char *v, bool *out, char *msg,
+		  size_t len)
+{
+	if (strcmp(v, "on") && strcmp(v, "off")) {
+		snprintf(msg, len, "%s: '%s' is not on or off", opt, v);
+		return -1;
+	}
+	*out = !strcmp(v, "on");
+	return 0;
+}
+
 static int opt_pair_pool(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
 
-	if (strcmp(v, "on") && strcmp(v, "off")) {
-		snprintf(msg, len, "--pair-pool: '%s' is not on or off", v);
-		return -1;
-	}
-	cli->sc.pair_pool = !strcmp(v, "on");
-	return 0;
+	return on_off("--pair-pool", v, &cli->sc.pair_pool, msg, len);
+}
+
+static int opt_shared_ranges(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return on_off("--shared-ranges", v, &cli->sc.shared_ranges, msg, len);
 }
 
 static int opt_scenario(void *ctx, const char *v, char *msg, size_t len)
@@ -251,6 +265,7 @@ static const struct cliopt opts[] = {
 	{"--seamcall-ns", "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
 	{"--busy-inject", "0.01", opt_busy_inject},
 	{"--pair-pool", "on", opt_pair_pool},
+	{"--shared-ranges", "on", opt_shared_ranges},
 	{"--scenario", "run.json", opt_scenario},
 	{"--json", "report.json", opt_json},
 	{"--timeline", "timeline.csv", opt_timeline},

@@ -251,6 +251,15 @@ static int j_guests(const struct jctx *c, json_object *v,
 	return 0;
 }
 
+static int j_bool(const struct jctx *c, json_object *v, const char *key,
+		  bool *out)
+{
+	if (!json_object_is_type(v, json_type_boolean))
+		return jerr(c, key, "expected true or false");
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
 /* One top-level key. */
 static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		     struct sim_scenario *sc)
@@ -278,15 +287,13 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_busy(c, v, &sc->busy_inject);
 	if (!strcmp(key, "guests"))
 		return j_guests(c, v, sc);
-	if (!strcmp(key, "pair_pool")) {
-		if (!json_object_is_type(v, json_type_boolean))
-			return jerr(c, key, "expected true or false");
-		sc->pair_pool = json_object_get_boolean(v);
-		return 0;
-	}
+	if (!strcmp(key, "pair_pool"))
+		return j_bool(c, v, key, &sc->pair_pool);
+	if (!strcmp(key, "shared_ranges"))
+		return j_bool(c, v, key, &sc->shared_ranges);
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
-		    "pair_pool, guests)");
+		    "pair_pool, shared_ranges, guests)");
 }
 
 /* Line number (1-based) of byte offset off in text. */

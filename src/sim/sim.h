@@ -47,6 +47,9 @@ struct sim_scenario {
 	/* Pair pages from a pool of whole 2 MiB blocks (docs/design.md §9)
 	 * instead of the allocator's 4K pages; default off. */
 	bool pair_pool;
+	/* Guests' and vCPUs' 4K pages interleaved in shared 2 MiB ranges
+	 * (exploration of put/put and get/put races); default off. */
+	bool shared_ranges;
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
 	/* Test hook: in each cycle, the k-th host allocation from the start
@@ -107,6 +110,10 @@ struct sim_report {
 	uint64_t invariant_checks, invariant_violations;
 	uint64_t leaked_pages;
 	bool pair_pool;             /* the scenario's pair_pool */
+	bool shared_ranges;         /* the scenario's shared_ranges */
+	/* 2 MiB ranges in which two or more guests held 4K module pages,
+	 * at most, over the quiescent checks. */
+	uint64_t ranges_shared_peak;
 	/* 2 MiB ranges holding at least one pair page (installed or in a
 	 * cache), at most at once; with the pool, its blocks (peak) and the
 	 * pair pages it could not serve (no free block: ordinary pages). */

@@ -83,6 +83,12 @@ struct vmm_host {
 	_Atomic uint64_t seamcall_errors;
 	_Atomic uint64_t idle_blocks;  /* free 2M blocks found holding a pair */
 	_Atomic bool fatal;            /* the module answered MODEL_FATAL */
+	/* Shared ranges: every vCPU of every guest takes its 4K pages one
+	 * at a time, vCPU number k (hint) of shared_lanes the pages at
+	 * indexes = k mod shared_lanes of each 2 MiB block, so the vCPUs of
+	 * all guests share ranges (set before the first TD is created). */
+	bool shared_ranges;
+	unsigned shared_lanes;
 	/* Error sink (thread-safe); may be NULL. */
 	void (*error)(void *arg, const char *msg);
 	void *error_arg;
@@ -109,6 +115,7 @@ struct vmm_vcpu {
 	uint64_t target;       /* pre-allocated private page, 0 if none */
 	uint64_t mag[VMM_MAG]; /* pages taken from the allocator, unused */
 	unsigned mag_pos, mag_n;
+	uint64_t lane_cursor;  /* shared_ranges: block its lane scan is at */
 	uint64_t fbuf[VMM_MAG];/* pages on their way back to the allocator */
 	unsigned n_fbuf;
 	uint64_t chunk_first, chunk_count; /* this vCPU's share */

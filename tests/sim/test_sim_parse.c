@@ -122,7 +122,8 @@ static void test_every_flag(void **state)
 			       "--seamcall-ns", "29=11",
 			       "--busy-inject", "0.25", "--json", "-",
 			       "--timeline", "t.csv", "--plot", "p.svg",
-			       "--quiet", NULL), 0);
+			       "--quiet", "--shared-ranges", "on", NULL), 0);
+	assert_true(cli.sc.shared_ranges);
 	assert_true(cli.sc.host_mem == 64ULL << 30);
 	assert_int_equal(cli.sc.n_guests, 3);
 	assert_false(cli.sc.guests[0].legacy);
@@ -172,6 +173,8 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{{"--frobnicate"}, "unknown option '--frobnicate'"},
+	{{"--shared-ranges", "yes"}, "--shared-ranges: 'yes' is not on or off"},
+	{{"--shared-ranges"}, "--shared-ranges needs a value"},
 	{{"stray"}, "unexpected argument 'stray'"},
 	{{"--td"}, "--td needs a value"},
 	{{"--td", "--quiet"}, "--td needs a value"},
@@ -305,6 +308,7 @@ struct bad_json {
 
 static const struct bad_json bad_docs[] = {
 	{"", "malformed JSON"},
+	{"{\"shared_ranges\": \"on\"}", "shared_ranges: expected true or false"},
 	{"{\"seed\": 1", "malformed JSON"},
 	{"{\"seed\": 1}}", "malformed JSON"},
 	{"{'seed': 1}", "malformed JSON"},

@@ -346,6 +346,38 @@ static void test_threads(void **state)
 	phys_alloc_destroy(a);
 }
 
+/* Lanes interleave inside blocks: lane k gets the pages at index k mod
+ * lanes, block after block, and nothing else; frees make them reusable. */
+static void test_lanes(void **state)
+{
+	struct phys_alloc *a = make(0, 8 * MiB);
+	uint64_t cur[3] = { 0, 0, 0 }, pa, first[3];
+
+	(void)state;
+	for (unsigned k = 0; k < 3; k++) {
+		assert_int_equal(phys_alloc_page_lane(a, k, 3, &cur[k], &pa), 0);
+		assert_int_equal(pa, k * 4096ull); /* same block, own slot */
+		first[k] = pa;
+	}
+	/* Lane 1 fills its slots of block 0 (171 of 512), then moves on. */
+	for (unsigned n = 1; n < 171; n++) {
+		assert_int_equal(phys_alloc_page_lane(a, 1, 3, &cur[1], &pa), 0);
+		assert_int_equal(pa, (1 + 3ull * n) * 4096);
+	}
+	assert_int_equal(phys_alloc_page_lane(a, 1, 3, &cur[1], &pa), 0);
+	assert_int_equal(pa, 2 * MiB + 4096);
+	assert_int_equal(phys_used_bytes(a), (3 + 171) * 4096ull);
+	phys_free_page(a, first[1] + 3 * 4096); /* a lane-1 slot again */
+	cur[1] = 0;
+	assert_int_equal(phys_alloc_page_lane(a, 1, 3, &cur[1], &pa), 0);
+	assert_int_equal(pa, first[1] + 3 * 4096);
+	/* More lanes than pages in a block: clamped, still one slot each. */
+	assert_int_equal(phys_alloc_page_lane(a, 700, 1000, &cur[2], &pa), 0);
+	assert_int_equal(pa % (2 * MiB), (700 % 512) * 4096ull);
+	assert_int_equal(phys_bad_frees(a), 0);
+	phys_alloc_destroy(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_random_shadow),
 		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_lanes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -555,6 +555,38 @@ static void test_validation(void **state)
 	expect_invalid(&sc, "HKID");
 }
 
+/* --shared-ranges: the guests' 4K pages interleave in 2 MiB ranges (off:
+ * each vCPU fills its own blocks), and the run stays clean. */
+static void test_shared_ranges(void **state)
+{
+	struct sim_report *r = new_report();
+	uint64_t shared[2];
+	struct watch w;
+
+	(void)state;
+	for (int on = 0; on < 2; on++) {
+		struct sim_scenario sc;
+
+		sim_scenario_empty(&sc);
+		sc.seed = test_seed();
+		sc.shared_ranges = on;
+		add_td(&sc, 32 * MiB, 2, 0, 100, 0);
+		add_td(&sc, 32 * MiB, 2, 0, 100, 0);
+		add_td(&sc, 32 * MiB, 2, 0, 100, 0);
+		assert_clean(r, run(&sc, &w, r));
+		assert_int_equal(r->shared_ranges, on);
+		shared[on] = r->ranges_shared_peak;
+		printf("shared_ranges %s: %llu of %llu ranges shared by "
+		       "guests\n", on ? "on" : "off",
+		       (unsigned long long)shared[on],
+		       (unsigned long long)r->pamt.pairs_peak);
+		if (on) /* equal lanes: nearly every range has all TDs */
+			assert_true(shared[on] * 10 >= r->pamt.pairs_peak * 8);
+	}
+	assert_true(shared[1] >= 4 * (shared[0] + 1));
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_protocol_errors_fail_the_run),
 		cmocka_unit_test(test_busy_storm_no_leak),
 		cmocka_unit_test(test_many_vcpus),
+		cmocka_unit_test(test_shared_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
