@@ -89,7 +89,8 @@ static int prepare(struct sim_front *s, int argc, char **argv)
 	if (cli->sc.n_guests == 0)
 		return usage_error("nothing to run: add a --td SIZE or --vm "
 				   "SIZE (or guests to the --scenario file)");
-	if (sim_validate(&cli->sc, s->msg, sizeof(s->msg)))
+	if (sim_validate(&cli->sc, s->msg, sizeof(s->msg)) ||
+	    sim_mem_check(&cli->sc, s->msg, sizeof(s->msg)))
 		return usage_error(s->msg);
 	return 0;
 }

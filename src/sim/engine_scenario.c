@@ -14,8 +14,6 @@
 
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
-/* The allocator stores 32-bit page frame numbers. */
-#define SIM_MAX_HOST_MEM (16ull << 40)
 #define SIM_MAX_VCPUS 64u
 #define SIM_MAX_THREADS 1024u
 #define SIM_MAX_CYCLES 100000u
@@ -58,7 +56,11 @@ uint64_t sim_host_mem_needed(const struct sim_scenario *sc)
 	for (unsigned i = 0; i < sc->n_guests && i < SIM_MAX_GUESTS; i++) {
 		const struct sim_guest_spec *g = &sc->guests[i];
 
-		guests += g->size;
+		/* Each size is at most SIM_MAX_HOST_MEM once validated, but
+		 * this runs on unvalidated input too: saturate, never wrap. */
+		if (g->size > SIM_MAX_HOST_MEM ||
+		    __builtin_add_overflow(guests, g->size, &guests))
+			return UINT64_MAX;
 		if (g->legacy)
 			continue;
 		/* S-EPT: one page per 2 MiB, per GiB and per 512 GiB. */
@@ -69,8 +71,11 @@ uint64_t sim_host_mem_needed(const struct sim_scenario *sc)
 	/* PAMT: classic is 1/256 of the host plus the 2M/1G arrays; dynamic
 	 * is a pair (1/256) per 2 MiB of 4K-backed memory plus the bitmap.
 	 * Reserving 1/200 of the host covers either. */
+	if (guests > UINT64_MAX / 2 || extra > UINT64_MAX / 2)
+		return UINT64_MAX;
 	need = (guests + extra) / 199 * 200 + GiB / 4;
-	return (need + GiB - 1) / GiB * GiB;
+	return need > UINT64_MAX - GiB ? UINT64_MAX :
+	       (need + GiB - 1) / GiB * GiB;
 }
 
 static int bad(char *msg, unsigned len, const char *fmt, ...)
@@ -96,6 +101,11 @@ static int check_guest(const struct sim_guest_spec *g, unsigned i,
 	if (g->size == 0)
 		return bad(msg, len, "%s %u: size is 0; give a size such as "
 			   "256M or 16G", kind, i);
+	if (g->size > SIM_MAX_HOST_MEM)
+		return bad(msg, len, "%s %u: size %llu GiB is above the %llu GiB "
+			   "the simulator supports", kind, i,
+			   (unsigned long long)(g->size / GiB),
+			   (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
 	if (g->size % (2 * MiB))
 		return bad(msg, len, "%s %u: size %llu bytes is not a multiple "
 			   "of 2 MiB; round it, e.g. to %lluM", kind, i,
@@ -121,10 +131,13 @@ static int check_host(const struct sim_scenario *sc, char *msg,
 	uint64_t need = sim_host_mem_needed(sc);
 
 	if (need > SIM_MAX_HOST_MEM)
-		return bad(msg, len, "the guests need %llu GiB of host memory, "
-			   "more than the %llu GiB the simulator supports; "
-			   "make them smaller",
-			   (unsigned long long)(need / GiB),
+		return bad(msg, len, "the guests need %s%llu GiB of host "
+			   "memory, more than the %llu GiB the simulator "
+			   "supports; make them smaller",
+			   need == UINT64_MAX ? "over " : "",
+			   (unsigned long long)(need == UINT64_MAX ?
+						SIM_MAX_HOST_MEM / GiB :
+						need / GiB),
 			   (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
 	if (!sc->host_mem)
 		return 0;

@@ -1,16 +1,31 @@
 /*
- * json_dupkeys.h - duplicate-key detection for JSON texts (json-c keeps
- * the last of two equal keys without a word).
+ * json_dupkeys.h - checks json-c does not make on a JSON text: a key
+ * given twice in one object (json-c keeps the last without a word), and a
+ * string holding a NUL (json-c's C strings stop there, so "1G\u0000junk"
+ * would read as "1G").  Keys are compared decoded: "hug\u0065" is "huge".
  */
 #ifndef DPAMT_SIM_JSON_DUPKEYS_H
 #define DPAMT_SIM_JSON_DUPKEYS_H
 
 #include <stdbool.h>
 
+enum json_scan {
+	JSON_SCAN_OK = 0,
+	JSON_SCAN_DUPKEY,    /* some object holds a key twice */
+	JSON_SCAN_NUL,       /* a string (key or value) holds \u0000 */
+	JSON_SCAN_MANY_KEYS, /* an object with more than JSON_SCAN_MAX_KEYS */
+	JSON_SCAN_NOMEM,
+};
+
+#define JSON_SCAN_MAX_KEYS 256
+
 /*
- * Scan well-formed JSON text; true if some object holds a key twice, with
- * its path ("guests[1].huge") in path.  Keys compare as written.  Pure.
+ * Scan well-formed JSON text (json-c accepted it in strict mode).  On a
+ * finding, path names where ("guests[1].huge").  Pure.
  */
+enum json_scan json_scan_text(const char *text, char *path, unsigned len);
+
+/* json_scan_text() == JSON_SCAN_DUPKEY. */
 bool json_find_duplicate_key(const char *text, char *path, unsigned len);
 
 #endif /* DPAMT_SIM_JSON_DUPKEYS_H */

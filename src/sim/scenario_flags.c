@@ -24,9 +24,9 @@ static int opt_host_mem(void *ctx, const char *v, char *msg, size_t len)
 	struct sim_cli *cli = ctx;
 	uint64_t size;
 
-	if (sim_parse_size(v, &size) || size == 0)
-		return bad_number("--host-mem", v, "a size (bytes or K/M/G/T, "
-				  "e.g. 64G)", msg, len);
+	if (sim_parse_size(v, &size) || size == 0 || size > SIM_MAX_HOST_MEM)
+		return bad_number("--host-mem", v, "a size from 1G to 16T "
+				  "(bytes or K/M/G/T, e.g. 64G)", msg, len);
 	cli->sc.host_mem = size;
 	return 0;
 }

@@ -179,9 +179,10 @@ static int j_guest_key(const struct jctx *c, const char *key,
 	if (!strcmp(key, "size")) {
 		if (j_size(c, v, p, &g->size))
 			return -1;
-		if (g->size == 0 || g->size % TDX_2M_SIZE)
-			return jerr(c, p, "size must be a non-zero multiple "
-				    "of 2M (e.g. \"256M\", \"1G\")");
+		if (g->size == 0 || g->size % TDX_2M_SIZE ||
+		    g->size > SIM_MAX_HOST_MEM)
+			return jerr(c, p, "size must be a multiple of 2M from "
+				    "2M to 16T (e.g. \"256M\", \"1G\")");
 		return 0;
 	}
 	if (!strcmp(key, "vcpus"))
@@ -267,7 +268,8 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 	if (!strcmp(key, "host_mem")) {
 		if (j_size(c, v, key, &sc->host_mem))
 			return -1;
-		return sc->host_mem ? 0 : jerr(c, key, "must not be 0");
+		return sc->host_mem && sc->host_mem <= SIM_MAX_HOST_MEM ? 0 :
+		       jerr(c, key, "must be a size from 1G to 16T");
 	}
 	if (!strcmp(key, "cycles"))
 		return j_unsigned(c, v, key, 1, SIM_MAX_CYCLES, &sc->cycles);
@@ -360,6 +362,28 @@ static json_object *parse_text(const struct jctx *c, const char *text)
 	return root;
 }
 
+/* What json-c lets through: duplicate keys (decoded), NUL in a string. */
+static int scan_text(const struct jctx *c, const char *text)
+{
+	char path[128], what[96];
+
+	switch (json_scan_text(text, path, sizeof(path))) {
+	case JSON_SCAN_OK:
+		return 0;
+	case JSON_SCAN_DUPKEY:
+		return jerr(c, path, "key given twice (keep one)");
+	case JSON_SCAN_NUL:
+		return jerr(c, path[0] ? path : "(document)", "a string holds "
+			    "a NUL character (\\u0000); remove it");
+	case JSON_SCAN_MANY_KEYS:
+		snprintf(what, sizeof(what), "an object with more than %d "
+			 "keys", JSON_SCAN_MAX_KEYS);
+		return jerr(c, path, what);
+	default:
+		return jerr(c, "(document)", "out of memory");
+	}
+}
+
 int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 			    const char *origin, bool *had_guests, char *msg,
 			    unsigned len)
@@ -367,7 +391,6 @@ int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 	struct jctx c = {origin, msg, len};
 	struct sim_scenario *copy;
 	json_object *root;
-	char path[128];
 	int rc = -1;
 
 	if (!(root = parse_text(&c, text)))
@@ -377,10 +400,8 @@ int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 			 "(see docs/sim.md)", origin);
 		goto out;
 	}
-	if (json_find_duplicate_key(text, path, sizeof(path))) {
-		jerr(&c, path, "key given twice (keep one)");
+	if (scan_text(&c, text))
 		goto out;
-	}
 	if (!(copy = malloc(sizeof(*copy))))
 		goto out;
 	*copy = *sc;

@@ -129,13 +129,13 @@ static int parse_vcpus(const char *opt, const char *v, unsigned *out,
 	return 0;
 }
 
-/* Check a guest size: > 0 and a 2 MiB multiple. */
+/* Check a guest size: a 2 MiB multiple in 2M..16T. */
 static int check_guest_size(const char *opt, const char *v, uint64_t size,
 			    char *msg, unsigned len)
 {
-	if (size == 0 || size % TDX_2M_SIZE) {
-		snprintf(msg, len, "%s: size '%s' must be a non-zero multiple "
-			 "of 2M (e.g. 256M, 1G, 16G)", opt, v);
+	if (size == 0 || size % TDX_2M_SIZE || size > SIM_MAX_HOST_MEM) {
+		snprintf(msg, len, "%s: size '%s' must be a multiple of 2M "
+			 "from 2M to 16T (e.g. 256M, 1G, 16G)", opt, v);
 		return -1;
 	}
 	return 0;

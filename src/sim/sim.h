@@ -18,6 +18,9 @@
 #include "dpamt/tdx_abi.h"
 
 #define SIM_MAX_GUESTS 256
+/* The simulated host, and so any one guest, is at most 16 TiB (the
+ * allocator stores 32-bit page frame numbers). */
+#define SIM_MAX_HOST_MEM (16ull << 40)
 #define SIM_MAX_ERRORS 32
 
 struct sim_guest_spec {
@@ -136,6 +139,17 @@ struct sim_report {
  * message (what is wrong and how to fix it) in msg.
  */
 int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len);
+
+/*
+ * Memory this process needs to simulate sc, in bytes (resident: model
+ * state, host manager, VMM; coefficients in engine_memest.c, the one
+ * place to retune them).  sim_mem_check(): 0 if it fits in the smaller
+ * of MemAvailable (/proc/meminfo) and RLIMIT_AS, else -1 with a message
+ * giving the estimate and the limit (the front end exits 2, nothing ran).
+ * Unknown limits (no /proc) count as no limit.  Any thread.
+ */
+uint64_t sim_mem_estimate(const struct sim_scenario *sc);
+int sim_mem_check(const struct sim_scenario *sc, char *msg, unsigned len);
 
 /*
  * Run the scenario.  Returns 0 if it ran clean, 1 if any invariant was
