@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"replay", cmd_replay, "replay a SEAMCALL trace against the model"},
 	{"bench", cmd_bench, "measure the get/put fast path and strategies"},
 	{"info", cmd_info, "PAMT sizing for a host memory layout"},
+	{"sweep", cmd_sweep, "run sim over a grid of settings: CSV, JSON, SVGs"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -64,13 +64,15 @@ static int wait_child(pid_t pid, int *status)
 
 /* Spawn gnuplot with its stdin on the read end of p, stdout to null,
  * stderr to errfd (shown only if it fails: its warnings are noise). */
-static int spawn_gnuplot(const char *csv, const char *svg, int p[2],
-			 int errfd, pid_t *pid)
+static int spawn_gnuplot(const char *const *args, unsigned n_args,
+			 int p[2], int errfd, pid_t *pid)
 {
-	char *argv[] = {"gnuplot", "-c", "/dev/stdin", (char *)csv,
-			(char *)svg, NULL};
+	char *argv[4 + SIM_PLOT_MAX_ARGS] = {"gnuplot", "-c", "/dev/stdin"};
 	posix_spawn_file_actions_t fa;
 	int rc;
+
+	for (unsigned i = 0; i < n_args && i < SIM_PLOT_MAX_ARGS; i++)
+		argv[3 + i] = (char *)args[i];
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[0], STDIN_FILENO);
@@ -108,47 +110,56 @@ static int temp_fd(void)
 	return fd;
 }
 
-enum sim_plot_result sim_plot_svg(const char *csv_path, const char *svg_path,
-				  char *msg, unsigned len)
+enum sim_plot_result sim_plot_script(const char *script,
+				     const char *const *args, unsigned n_args,
+				     const char *label, char *msg,
+				     unsigned len)
 {
 	void (*old_pipe)(int);
 	int p[2], rc, status = 0, errfd;
 	pid_t pid;
 
 	if (pipe(p)) {
-		snprintf(msg, len, "--plot: pipe: %s", strerror(errno));
+		snprintf(msg, len, "%s: pipe: %s", label, strerror(errno));
 		return SIM_PLOT_FAILED;
 	}
 	errfd = temp_fd();
-	rc = spawn_gnuplot(csv_path, svg_path, p, errfd, &pid);
+	rc = spawn_gnuplot(args, n_args, p, errfd, &pid);
 	close(p[0]);
 	if (rc) {
 		if (errfd >= 0)
 			close(errfd);
 		close(p[1]);
 		if (rc == ENOENT) {
-			snprintf(msg, len, "--plot: gnuplot not found on PATH; "
+			snprintf(msg, len, "%s: gnuplot not found on PATH; "
 				 "install it (apt-get install gnuplot-nox) to "
-				 "get %s",
-				 svg_path);
+				 "get %s", label, args[1]);
 			return SIM_PLOT_NO_GNUPLOT;
 		}
-		snprintf(msg, len, "--plot: cannot run gnuplot: %s",
+		snprintf(msg, len, "%s: cannot run gnuplot: %s", label,
 			 strerror(rc));
 		return SIM_PLOT_FAILED;
 	}
 	old_pipe = signal(SIGPIPE, SIG_IGN);
-	write_all(p[1], plot_script, sizeof(plot_script) - 1);
+	write_all(p[1], script, strlen(script));
 	close(p[1]);
 	signal(SIGPIPE, old_pipe);
 	rc = wait_child(pid, &status) || !WIFEXITED(status) ||
 		WEXITSTATUS(status) != 0;
 	if (rc) {
 		show_output(errfd);
-		snprintf(msg, len, "--plot: gnuplot failed to draw %s from "
-			 "%s (see its message above)", svg_path, csv_path);
+		snprintf(msg, len, "%s: gnuplot failed to draw %s from %s "
+			 "(see its message above)", label, args[1], args[0]);
 	}
 	if (errfd >= 0)
 		close(errfd);
 	return rc ? SIM_PLOT_FAILED : SIM_PLOT_OK;
+}
+
+enum sim_plot_result sim_plot_svg(const char *csv_path, const char *svg_path,
+				  char *msg, unsigned len)
+{
+	const char *args[] = { csv_path, svg_path };
+
+	return sim_plot_script(plot_script, args, 2, "--plot", msg, len);
 }

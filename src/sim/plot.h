@@ -20,4 +20,15 @@ enum sim_plot_result {
 enum sim_plot_result sim_plot_svg(const char *csv_path, const char *svg_path,
 				  char *msg, unsigned len);
 
+/*
+ * The same with another gnuplot script: args become ARG1.. (at most
+ * SIM_PLOT_MAX_ARGS; ARG1 is the data file and ARG2 the SVG, for the
+ * messages, which start with label).
+ */
+#define SIM_PLOT_MAX_ARGS 8
+enum sim_plot_result sim_plot_script(const char *script,
+				     const char *const *args, unsigned n_args,
+				     const char *label, char *msg,
+				     unsigned len);
+
 #endif /* DPAMT_SIM_PLOT_H */

@@ -277,6 +277,13 @@ static const struct cliopt_spec spec = {
 	"sim", opts, sizeof(opts) / sizeof(opts[0]), NULL,
 };
 
+/* Concurrency: pure (a constant table). */
+const struct cliopt *sim_cli_options(size_t *n)
+{
+	*n = spec.n_opts;
+	return spec.opts;
+}
+
 int sim_cli_parse(struct sim_cli *cli, int argc, char **argv, char *msg,
 		  unsigned len)
 {

@@ -12,6 +12,7 @@
 #define DPAMT_SIM_SCENARIO_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/sim.h"
@@ -60,6 +61,14 @@ const char *sim_format_size(uint64_t bytes, char *buf, unsigned len);
  */
 int sim_cli_parse(struct sim_cli *cli, int argc, char **argv, char *msg,
 		  unsigned len);
+
+/*
+ * The option table behind sim_cli_parse (src/util/cliopt.h), for front
+ * ends that take the sim options next to their own (dpamt sweep): every
+ * handler's ctx is a struct sim_cli * (or a struct that starts with one).
+ */
+struct cliopt;
+const struct cliopt *sim_cli_options(size_t *n);
 
 /* One --td spec "SIZE[,vcpus=N][,huge=PCT][,touch=PCT][,convert=PCT]"
  * (g->legacy set by the caller first: a --vm takes only SIZE[,vcpus=N]). */

@@ -1,0 +1,193 @@
+/*
+ * test_sweep_cli.c - `dpamt sweep` as a user meets it: --help; a 2 x 2
+ * grid writing CSV, JSON and plots (one row / object per point, in grid
+ * order, with the axis values and the metrics); a point that fails its
+ * checks (linux-v6 under injected BUSY fails gets) makes the sweep exit 1
+ * and shows in failed_gets; bad axes and options exit 2 and create
+ * nothing.  Small TDs: each point runs in well under a second.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "cli/cli_run.h"
+
+static unsigned lines(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_help(void **state)
+{
+	const char *a[] = {"sweep", "--help", NULL};
+	struct cli_out r;
+
+	(void)state;
+	cli_run(a, &r);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "usage: dpamt sweep"));
+	assert_non_null(strstr(r.out, "KEY=V1,V2"));
+	cli_out_free(&r);
+}
+
+/* Metric m of point i in the JSON output. */
+static double metric(json_object *root, unsigned i, const char *m)
+{
+	json_object *pts, *p, *ms, *v;
+
+	assert_true(json_object_object_get_ex(root, "points", &pts));
+	p = json_object_array_get_idx(pts, i);
+	assert_non_null(p);
+	assert_true(json_object_object_get_ex(p, "metrics", &ms));
+	assert_true(json_object_object_get_ex(ms, m, &v));
+	return json_object_get_double(v);
+}
+
+static void test_grid(void **state)
+{
+	char dir[128], csv[192], js[192], svg[192];
+	const char *a[] = {"sweep", "--td", "32M,vcpus=2", "--td",
+			   "32M,vcpus=2", "pcpus=1,2",
+			   "strategy=global-lock,linux-v6", "--jobs", "2",
+			   "--csv", csv, "--json", js, "--plot-dir", dir, NULL};
+	struct cli_out r;
+	json_object *root, *pts, *p0, *pt, *v;
+	char *text;
+
+	(void)state;
+	cli_tempdir(dir, "sweep");
+	snprintf(csv, sizeof(csv), "%s/s.csv", dir);
+	snprintf(js, sizeof(js), "%s/s.json", dir);
+	snprintf(svg, sizeof(svg), "%s/contentions_per_add.svg", dir);
+	cli_run(a, &r);
+	printf("%s", r.err);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "[4/4]"));
+	text = cli_slurp(csv);
+	assert_non_null(text);
+	printf("%s", text);
+	assert_int_equal(lines(text), 5);
+	assert_true(!strncmp(text, "pcpus,strategy,status,", 22));
+	assert_non_null(strstr(text, "\n1,global-lock,0,"));
+	assert_non_null(strstr(text, "\n2,linux-v6,0,"));
+	free(text);
+	root = json_object_from_file(js);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "points", &pts));
+	assert_int_equal(json_object_array_length(pts), 4);
+	p0 = json_object_array_get_idx(pts, 1); /* pcpus=1, linux-v6 */
+	assert_true(json_object_object_get_ex(p0, "point", &pt));
+	assert_true(json_object_object_get_ex(pt, "strategy", &v));
+	assert_string_equal(json_object_get_string(v), "linux-v6");
+	assert_true(json_object_object_get_ex(p0, "report", &v));
+	assert_true(json_object_object_get_ex(v, "strategy", &v));
+	assert_string_equal(json_object_get_string(v), "linux-v6");
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(metric(root, i, "pamt_add_calls") > 0);
+		assert_true(metric(root, i, "peak_vs_classic") > 0);
+		assert_true(metric(root, i, "failed_gets") == 0);
+	}
+	json_object_put(root);
+	text = cli_slurp(svg);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "<svg"));
+	free(text);
+	cli_out_free(&r);
+	cli_rmdir(dir);
+}
+
+/* linux-v6 does not retry BUSY: with injection its gets fail, the point
+ * fails its checks and the sweep exits 1, with every point written. */
+static void test_failed_point(void **state)
+{
+	char dir[128], csv[192];
+	const char *a[] = {"sweep", "--td", "32M,vcpus=2", "--strategy",
+			   "linux-v6", "busy_inject=0,0.3", "--quiet",
+			   "--csv", csv, NULL};
+	struct cli_out r;
+	char *text;
+
+	(void)state;
+	cli_tempdir(dir, "sweepf");
+	snprintf(csv, sizeof(csv), "%s/s.csv", dir);
+	cli_run(a, &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "1 not clean"));
+	text = cli_slurp(csv);
+	assert_non_null(text);
+	printf("%s", text);
+	assert_int_equal(lines(text), 3);
+	assert_non_null(strstr(text, "\n0,0,"));
+	assert_non_null(strstr(text, "\n0.3,1,"));
+	free(text);
+	cli_out_free(&r);
+	cli_rmdir(dir);
+}
+
+struct bad {
+	const char *args[4];
+	const char *expect;
+};
+
+static const struct bad bads[] = {
+	{{"pcpus=0"}, "pcpus"},
+	{{"frob=1"}, "frob: unknown key"},
+	{{"huge=101"}, "guests[0].huge"},
+	{{"huge=1,"}, "empty value"},
+	{{"Pcpus=1"}, "is not an axis"},
+	{{"strategy=nope"}, "unknown strategy 'nope'"},
+	{{"pair_pool=yes"}, "pair_pool: expected true or false"},
+	{{"pcpus=1", "pcpus=2"}, "given twice"},
+	{{"--jobs", "0"}, "--jobs: '0'"},
+	{{"--jobs", "257"}, "--jobs: '257'"},
+	{{"--timeline", "t.csv"}, "unknown option '--timeline'"},
+	{{"--csv", "-", "--json", "-"}, "cannot both be stdout"},
+	{{"--td", "3M"}, "multiple of 2"},
+};
+
+static void test_bad(void **state)
+{
+	char dir[128], csv[192];
+
+	(void)state;
+	cli_tempdir(dir, "sweepb");
+	snprintf(csv, sizeof(csv), "%s/out.csv", dir);
+	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+		const char *a[12] = {"sweep", "--td", "32M", "--csv", csv};
+		unsigned n = 5;
+		struct cli_out r;
+
+		for (unsigned k = 0; k < 4 && bads[i].args[k]; k++)
+			a[n++] = bads[i].args[k];
+		cli_run(a, &r);
+		printf("[%s]: %d %s", bads[i].args[0], r.status, r.err);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, bads[i].expect));
+		assert_int_equal(cli_count_entries(dir), 0);
+		cli_out_free(&r);
+	}
+	cli_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_grid),
+		cmocka_unit_test(test_failed_point),
+		cmocka_unit_test(test_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
