@@ -86,7 +86,7 @@ struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
 
 	if (cfg_validate(cfg, err, errlen))
 		return NULL;
-	m = aligned_alloc(64, sizeof(*m));
+	m = aligned_alloc(MODEL_LINE, sizeof(*m));
 	if (!m) {
 		cfg_error(err, errlen, "out of memory");
 		return NULL;

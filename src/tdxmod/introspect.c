@@ -84,8 +84,12 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 
 uint64_t tdxmod_pairs_installed(const struct tdxmod *m)
 {
-	return atomic_load_explicit(&((struct tdxmod *)m)->pairs,
-				    memory_order_relaxed);
+	int64_t n = 0;
+
+	for (unsigned i = 0; i < STAT_STRIPES; i++)
+		n += atomic_load_explicit(&((struct tdxmod *)m)->stats[i].pairs,
+					  memory_order_relaxed);
+	return (uint64_t)n;
 }
 
 struct checker {

@@ -107,7 +107,7 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 		mem_drop(m, r->r12);
 		mem_drop(m, r->r13);
 		ref = (r->r12 >> PAGE_SHIFT) | ((r->r13 >> PAGE_SHIFT) << 32);
-		atomic_fetch_add_explicit(&m->pairs, 1, memory_order_relaxed);
+		stat_pairs_add(m, 1);
 	}
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
 		struct pamt_entry *e = pe_get(
@@ -272,7 +272,7 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 	bitmap_clear(m, p1);
 	mem_drop(m, p0);
 	mem_drop(m, p1);
-	atomic_fetch_sub_explicit(&m->pairs, 1, memory_order_relaxed);
+	stat_pairs_add(m, -1);
 	c->o->r12 = p0;
 	c->o->r13 = p1;
 	return 0;

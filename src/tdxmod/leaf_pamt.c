@@ -85,7 +85,7 @@ static void pair_install(struct call *c, struct pamt_entry *e2,
 		model_fatal(c->m, "free 2M entry with page_count %u",
 			    pe_count(h));
 	pe_set_type(e2, PT_PAMT);
-	atomic_fetch_add_explicit(&c->m->pairs, 1, memory_order_relaxed);
+	stat_pairs_add(c->m, 1);
 }
 
 uint64_t leaf_pamt_add(struct call *c)
@@ -192,7 +192,7 @@ uint64_t leaf_pamt_remove(struct call *c)
 	mem_drop(m, p1);
 	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
 	pe_set_type(e2, PT_NDA);
-	atomic_fetch_sub_explicit(&m->pairs, 1, memory_order_relaxed);
+	stat_pairs_add(m, -1);
 	c->o->rdx = p0;
 	c->o->r8 = p1;
 	return TDX_SUCCESS;

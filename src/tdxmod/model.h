@@ -121,13 +121,23 @@ struct tdmr {
 
 enum sys_state { SYS_FRESH = 0, SYS_CONFIGURED, SYS_READY };
 
-#define STAT_STRIPES 8
+/* Counters every SEAMCALL writes are split into stripes, one per CPU
+ * (modulo STAT_STRIPES) and summed on read, so two CPUs working on
+ * distinct ranges never write the same cache line for bookkeeping.
+ * Each stripe starts on its own 128-byte block (line + adjacent-line
+ * prefetch). */
+#define STAT_STRIPES 16
+#define MODEL_LINE 128
 struct leaf_ctr {
 	_Atomic uint64_t calls, busy, errors;
 };
 struct stat_stripe {
-	_Alignas(64) struct leaf_ctr leaf[TDX_LEAF_MAX];
+	_Alignas(MODEL_LINE) _Atomic int64_t pairs; /* PAMT pairs: +1/-1 */
+	struct leaf_ctr leaf[TDX_LEAF_MAX];
 };
+unsigned stat_stripe_of(void);
+/* pairs installed changes by d (+1 ADD/DEMOTE, -1 REMOVE/PROMOTE). */
+void stat_pairs_add(struct tdxmod *m, int64_t d);
 
 struct tdxmod {
 	struct tdxmod_config cfg;
@@ -147,13 +157,14 @@ struct tdxmod {
 	unsigned global_hkid;
 	_Atomic uint64_t *hkid_used; /* bitmap over 0..hkid_max */
 
-	_Atomic uint64_t pairs;
 	uint64_t busy_thresh;     /* busy_inject_prob * 2^64 */
-	_Atomic uint64_t busy_ctr;
 
 	_Atomic int fatal;        /* 0, 1 = being recorded, 2 = recorded */
 	char fatal_reason[256];
 
+	/* Written by every lock attempt while BUSY injection is on: alone
+	 * on its block, away from the read-mostly fields above. */
+	_Alignas(MODEL_LINE) _Atomic uint64_t busy_ctr;
 	struct stat_stripe stats[STAT_STRIPES];
 };
 

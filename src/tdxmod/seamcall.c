@@ -7,6 +7,7 @@
  * (each is a logical CPU).  No lock is held between calls and none is ever
  * waited for inside one.
  */
+#include <sched.h>
 #include <time.h>
 
 #include "tdxmod/model.h"
@@ -84,17 +85,29 @@ static void hold_latency(struct call *c)
 		;
 }
 
-static unsigned stripe_of(void)
+/* The calling CPU's stripe; a thread that migrates meanwhile only
+ * shares a line for a moment (the counters are atomics either way).
+ * Without a CPU number, the stack address tells threads apart. */
+unsigned stat_stripe_of(void)
 {
-	int local;
-	uintptr_t s = (uintptr_t)&local >> 16; /* differs per thread stack */
+	int cpu = sched_getcpu(), local;
+	uintptr_t s;
 
+	if (cpu >= 0)
+		return (unsigned)cpu % STAT_STRIPES;
+	s = (uintptr_t)&local >> 16; /* differs per thread stack */
 	return (unsigned)((s ^ (s >> 7)) % STAT_STRIPES);
+}
+
+void stat_pairs_add(struct tdxmod *m, int64_t d)
+{
+	atomic_fetch_add_explicit(&m->stats[stat_stripe_of()].pairs, d,
+				  memory_order_relaxed);
 }
 
 static void count(struct tdxmod *m, unsigned leaf, uint64_t st)
 {
-	struct leaf_ctr *lc = &m->stats[stripe_of()].leaf[leaf];
+	struct leaf_ctr *lc = &m->stats[stat_stripe_of()].leaf[leaf];
 
 	atomic_fetch_add_explicit(&lc->calls, 1, memory_order_relaxed);
 	if (tdx_is_busy(st))
