@@ -25,9 +25,27 @@ enum dp_stat_id {
 
 #define DP_CACHE_LINE 64
 
-struct dp_stat_cell {
-	dp_atomic64_t v;
-	char pad[DP_CACHE_LINE - sizeof(dp_atomic64_t)];
+/*
+ * Counters are striped: DP_STAT_STRIPES copies of every counter, each
+ * copy in a block of whole 128-byte units (line + adjacent-line
+ * prefetch) written by the threads that hash to it, summed on read.  Two
+ * CPUs installing pairs on distinct ranges then share no written line
+ * for bookkeeping.  The pair gauge and its peaks cannot be split (a peak
+ * needs the global value): they sit together in one line, written once
+ * per install and once per remove.
+ */
+#define DP_STAT_STRIPES 8u
+#define DP_STAT_BLOCK 128u
+
+struct dp_stat_stripe {
+	dp_atomic64_t v[DP_ST_COUNT];
+	char pad[DP_STAT_BLOCK -
+		 (DP_ST_COUNT * sizeof(dp_atomic64_t)) % DP_STAT_BLOCK];
+};
+
+struct dp_pair_gauge {
+	dp_atomic64_t now, peak, bytes_peak;
+	char pad[DP_STAT_BLOCK - 3 * sizeof(dp_atomic64_t)];
 };
 
 /* ---- Locks ------------------------------------------------------------- */
@@ -47,7 +65,8 @@ struct dp_tdmr {
 
 struct dpamt {
 	/* Stats first: the struct is placed on a cache-line boundary. */
-	struct dp_stat_cell st[DP_ST_COUNT];
+	struct dp_stat_stripe st[DP_STAT_STRIPES];
+	struct dp_pair_gauge pairs;
 
 	struct dpamt_ops ops;
 	struct dpamt_config cfg;
@@ -81,10 +100,24 @@ struct dpamt {
 #define DP_PAGES_PER_2M ((uint32_t)(TDX_2M_SIZE / TDX_PAGE_SIZE))
 
 /* ---- stats.c ----------------------------------------------------------- */
+/* The calling thread's stripe: a hash of its stack address (threads
+ * have distinct stacks; no CPU number is needed, so it stays freestanding).
+ * A thread that lands on two stripes at different call depths is fine:
+ * every copy is an atomic and reads sum them all. */
+static inline unsigned dp_stat_stripe(void)
+{
+	char here;
+	uint64_t a = (uint64_t)(uintptr_t)&here >> 14;
+
+	return (unsigned)((a * 0x9E3779B97F4A7C15ULL) >> 32) %
+	       DP_STAT_STRIPES;
+}
+
+/* Concurrency: any thread, any time. */
 static inline void dp_stat_add(struct dpamt *m, enum dp_stat_id id,
 			       uint64_t v)
 {
-	dp_fetch_add_relaxed64(&m->st[id].v, v);
+	dp_fetch_add_relaxed64(&m->st[dp_stat_stripe()].v[id], v);
 }
 
 static inline void dp_stat_inc(struct dpamt *m, enum dp_stat_id id)

@@ -13,28 +13,40 @@ static uint64_t dp_pair_bytes(const struct dpamt *m)
 /* Called after a successful PAMT.ADD or a DEMOTE that brought a pair. */
 void dp_stat_pair_installed(struct dpamt *m)
 {
-	uint64_t now = dp_fetch_add_relaxed64(&m->st[DP_ST_pairs_now].v, 1) + 1;
+	uint64_t now = dp_fetch_add_relaxed64(&m->pairs.now, 1) + 1;
 
-	dp_max_relaxed64(&m->st[DP_ST_pairs_peak].v, now);
-	now = dp_fetch_add_relaxed64(&m->st[DP_ST_dynamic_bytes_now].v,
-				     dp_pair_bytes(m)) + dp_pair_bytes(m);
-	dp_max_relaxed64(&m->st[DP_ST_dynamic_bytes_peak].v, now);
+	if (now > dp_load_relaxed64(&m->pairs.peak)) {
+		dp_max_relaxed64(&m->pairs.peak, now);
+		dp_max_relaxed64(&m->pairs.bytes_peak, now * dp_pair_bytes(m));
+	}
 }
 
 /* Called after a successful PAMT.REMOVE or a PROMOTE that took a pair. */
 void dp_stat_pair_removed(struct dpamt *m)
 {
-	dp_fetch_sub_relaxed64(&m->st[DP_ST_pairs_now].v, 1);
-	dp_fetch_sub_relaxed64(&m->st[DP_ST_dynamic_bytes_now].v,
-			       dp_pair_bytes(m));
+	dp_fetch_sub_relaxed64(&m->pairs.now, 1);
+}
+
+/* Sum of a counter's stripes (relaxed). */
+static uint64_t dp_stat_sum(const struct dpamt *m, enum dp_stat_id id)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < DP_STAT_STRIPES; i++)
+		v += dp_load_relaxed64(&m->st[i].v[id]);
+	return v;
 }
 
 /* Concurrency: any time; relaxed reads, exact at quiescence. */
 void dpamt_stats(const struct dpamt *m, struct dpamt_stats *out)
 {
-#define DP_STAT_COPY(n) out->n = dp_load_relaxed64(&m->st[DP_ST_##n].v);
+#define DP_STAT_COPY(n) out->n = dp_stat_sum(m, DP_ST_##n);
 	DPAMT_STATS(DP_STAT_COPY)
 #undef DP_STAT_COPY
+	out->pairs_now = dp_load_relaxed64(&m->pairs.now);
+	out->pairs_peak = dp_load_relaxed64(&m->pairs.peak);
+	out->dynamic_bytes_now = out->pairs_now * dp_pair_bytes(m);
+	out->dynamic_bytes_peak = dp_load_relaxed64(&m->pairs.bytes_peak);
 }
 
 /* Concurrency: the cache's owner only; any other call may run. */
