@@ -3,36 +3,54 @@
  *
  * Storage exists only for pages somebody wrote (the host through
  * tdxmod_phys_write, or the model for PAMT arrays, the bitmap, pair pages,
- * S-EPT pages and TD control pages).  Lookups are three dependent loads;
+ * S-EPT pages and TD control pages).  Lookups are four dependent loads;
  * nodes and page buffers are installed with a CAS on first touch, so any
  * number of threads may read and write at once without a lock.  Dropping a
- * page (the module zeroes it) returns its buffer to a pool that later
- * allocations reuse; nothing is freed before tdxmod_destroy.
+ * page (the module zeroes it) returns its buffer to the CPU's pool that
+ * later allocations reuse; nothing is freed before tdxmod_destroy.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tdxmod/model.h"
 
+static void footprint_add(struct tdxmod *m, int64_t bytes)
+{
+	atomic_fetch_add_explicit(&m->stats[stat_stripe_of()].footprint, bytes,
+				  memory_order_relaxed);
+}
+
 static void *node_alloc(struct tdxmod *m, size_t bytes)
 {
 	void *p = calloc(1, bytes);
 
 	if (p)
-		atomic_fetch_add_explicit(&m->footprint, bytes,
-					  memory_order_relaxed);
+		footprint_add(m, (int64_t)bytes);
 	return p;
 }
 
-/* A zeroed page buffer: from the pool when one is there. */
+/* Pop a buffer from the pool, or NULL.  Concurrency: any thread. */
+static struct mem_page *pool_pop(struct mem_pool *pl)
+{
+	struct mem_page *pg;
+
+	pthread_mutex_lock(&pl->lock);
+	pg = pl->head;
+	if (pg)
+		pl->head = (struct mem_page *)(uintptr_t)atomic_load_explicit(
+			&pg->w[0], memory_order_relaxed);
+	pthread_mutex_unlock(&pl->lock);
+	return pg;
+}
+
+/* A zeroed page buffer: from this CPU's pool, else any pool, else new. */
 static struct mem_page *page_alloc(struct tdxmod *m)
 {
+	unsigned s = stat_stripe_of();
 	struct mem_page *pg = NULL;
 
-	pthread_mutex_lock(&m->pool_lock);
-	if (m->pool_n)
-		pg = m->pool[--m->pool_n];
-	pthread_mutex_unlock(&m->pool_lock);
+	for (unsigned k = 0; k < STAT_STRIPES && !pg; k++)
+		pg = pool_pop(&m->pools[(s + k) % STAT_STRIPES]);
 	if (!pg)
 		return node_alloc(m, sizeof(struct mem_page));
 	for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
@@ -40,64 +58,43 @@ static struct mem_page *page_alloc(struct tdxmod *m)
 	return pg;
 }
 
+/* Give a buffer nobody links to any more to this CPU's pool; its first
+ * word becomes the link (a racy reader may see it: it reads garbage, as
+ * it would after reuse, never freed memory). */
 static void page_pool_put(struct tdxmod *m, struct mem_page *pg)
 {
-	pthread_mutex_lock(&m->pool_lock);
-	if (m->pool_n == m->pool_cap) {
-		size_t cap = m->pool_cap ? m->pool_cap * 2 : 256;
-		struct mem_page **np = realloc(m->pool, cap * sizeof(*np));
+	struct mem_pool *pl = &m->pools[stat_stripe_of()];
 
-		if (!np) {
-			/* Cannot grow: leak rather than free under readers. */
-			pthread_mutex_unlock(&m->pool_lock);
-			return;
-		}
-		m->pool = np;
-		m->pool_cap = cap;
+	pthread_mutex_lock(&pl->lock);
+	atomic_store_explicit(&pg->w[0], (uint64_t)(uintptr_t)pl->head,
+			      memory_order_relaxed);
+	pl->head = pg;
+	pthread_mutex_unlock(&pl->lock);
+}
+
+/* Each index level: return the slot's node, installing a new zeroed one
+ * from NULL when alloc (the loser of a race frees its copy). */
+#define MEM_NODE_GETTER(name, type)                                          \
+	static type *name(struct tdxmod *m, _Atomic(type *) *slot,           \
+			  bool alloc)                                        \
+	{                                                                    \
+		type *cur = atomic_load_explicit(slot, memory_order_acquire); \
+		type *n;                                                     \
+									     \
+		if (cur || !alloc || !(n = node_alloc(m, sizeof(*n))))       \
+			return cur;                                          \
+		if (atomic_compare_exchange_strong_explicit(                 \
+			    slot, &cur, n, memory_order_acq_rel,             \
+			    memory_order_acquire))                           \
+			return n;                                            \
+		free(n);                                                     \
+		footprint_add(m, -(int64_t)sizeof(*n));                      \
+		return cur;                                                  \
 	}
-	m->pool[m->pool_n++] = pg;
-	pthread_mutex_unlock(&m->pool_lock);
-}
-
-static void free_node_(struct tdxmod *m, void *p, size_t bytes)
-{
-	free(p);
-	atomic_fetch_sub_explicit(&m->footprint, bytes, memory_order_relaxed);
-}
-
-/* Each level: return the slot's node, installing a new one from NULL when
- * alloc (the loser of a race frees its copy). */
-static struct mem_mid *get_mid(struct tdxmod *m,
-			       _Atomic(struct mem_mid *) *slot, bool alloc)
-{
-	struct mem_mid *cur = atomic_load_explicit(slot, memory_order_acquire);
-	struct mem_mid *n;
-
-	if (cur || !alloc || !(n = node_alloc(m, sizeof(*n))))
-		return cur;
-	if (atomic_compare_exchange_strong_explicit(slot, &cur, n,
-						    memory_order_acq_rel,
-						    memory_order_acquire))
-		return n;
-	free_node_(m, n, sizeof(*n));
-	return cur;
-}
-
-static struct mem_leaf *get_leaf(struct tdxmod *m,
-				 _Atomic(struct mem_leaf *) *slot, bool alloc)
-{
-	struct mem_leaf *cur = atomic_load_explicit(slot, memory_order_acquire);
-	struct mem_leaf *n;
-
-	if (cur || !alloc || !(n = node_alloc(m, sizeof(*n))))
-		return cur;
-	if (atomic_compare_exchange_strong_explicit(slot, &cur, n,
-						    memory_order_acq_rel,
-						    memory_order_acquire))
-		return n;
-	free_node_(m, n, sizeof(*n));
-	return cur;
-}
+MEM_NODE_GETTER(get_mid, struct mem_mid)
+MEM_NODE_GETTER(get_leaf, struct mem_leaf)
+MEM_NODE_GETTER(get_grp, struct mem_grp)
+#undef MEM_NODE_GETTER
 
 static struct mem_page *get_page(struct tdxmod *m,
 				 _Atomic(struct mem_page *) *slot, bool alloc)
@@ -120,6 +117,7 @@ struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
 	uint64_t gib = pa >> 30;
 	struct mem_mid *mid;
 	struct mem_leaf *leaf;
+	struct mem_grp *g;
 
 	if (gib >= m->n_gib)
 		return NULL;
@@ -129,7 +127,10 @@ struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
 	leaf = get_leaf(m, &mid->l[(pa >> 21) & 511], alloc);
 	if (!leaf)
 		return NULL;
-	return get_page(m, &leaf->p[(pa >> 12) & 511], alloc);
+	g = get_grp(m, &leaf->g[mem_grp_idx(pa)], alloc);
+	if (!g)
+		return NULL;
+	return get_page(m, &g->p[mem_page_idx(pa)], alloc);
 }
 
 /* No storage for pa: metadata pointing outside simulated memory (the
@@ -147,34 +148,42 @@ void mem_oom(struct tdxmod *m, uint64_t pa)
 /* The module zeroes the page: forget its storage. */
 void mem_drop(struct tdxmod *m, uint64_t pa)
 {
-	uint64_t gib = pa >> 30;
-	struct mem_mid *mid;
-	struct mem_leaf *leaf;
+	struct mem_grp *g = mem_grp_get(m, pa);
+	_Atomic(struct mem_page *) *slot;
 	struct mem_page *pg;
 
-	if (gib >= m->n_gib)
+	if (!g)
 		return;
-	mid = atomic_load_explicit(&m->top[gib], memory_order_acquire);
-	if (!mid)
-		return;
-	leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
-				    memory_order_acquire);
-	if (!leaf)
-		return;
+	slot = &g->p[mem_page_idx(pa)];
 	/* Most pages the module zeroes were never written: test first so
-	 * the common case does not dirty the leaf node's cache line. */
-	if (!atomic_load_explicit(&leaf->p[(pa >> 12) & 511],
-				  memory_order_relaxed))
+	 * the common case does not dirty the group's cache line. */
+	if (!atomic_load_explicit(slot, memory_order_relaxed))
 		return;
-	pg = atomic_exchange_explicit(&leaf->p[(pa >> 12) & 511], NULL,
-				      memory_order_acq_rel);
+	pg = atomic_exchange_explicit(slot, NULL, memory_order_acq_rel);
 	if (pg)
 		page_pool_put(m, pg);
 }
 
 void mem_init(struct tdxmod *m)
 {
-	pthread_mutex_init(&m->pool_lock, NULL);
+	for (unsigned i = 0; i < STAT_STRIPES; i++)
+		pthread_mutex_init(&m->pools[i].lock, NULL);
+}
+
+static void leaf_fini(struct mem_leaf *lf)
+{
+	for (unsigned i = 0; i < MEM_GROUPS_PER_2M; i++) {
+		struct mem_grp *g = atomic_load_explicit(&lf->g[i],
+							 memory_order_relaxed);
+
+		if (!g)
+			continue;
+		for (unsigned j = 0; j < MEM_GROUP_PAGES; j++)
+			free(atomic_load_explicit(&g->p[j],
+						  memory_order_relaxed));
+		free(g);
+	}
+	free(lf);
 }
 
 void mem_fini(struct tdxmod *m)
@@ -189,19 +198,18 @@ void mem_fini(struct tdxmod *m)
 			struct mem_leaf *lf = atomic_load_explicit(
 				&mid->l[i], memory_order_relaxed);
 
-			if (!lf)
-				continue;
-			for (unsigned j = 0; j < PAGES_PER_2M; j++)
-				free(atomic_load_explicit(
-					&lf->p[j], memory_order_relaxed));
-			free(lf);
+			if (lf)
+				leaf_fini(lf);
 		}
 		free(mid);
 	}
-	for (size_t i = 0; i < m->pool_n; i++)
-		free(m->pool[i]);
-	free(m->pool);
-	pthread_mutex_destroy(&m->pool_lock);
+	for (unsigned i = 0; i < STAT_STRIPES; i++) {
+		struct mem_page *pg;
+
+		while ((pg = pool_pop(&m->pools[i])))
+			free(pg);
+		pthread_mutex_destroy(&m->pools[i].lock);
+	}
 }
 
 /* Store len bytes at pa, word by word (CAS for partial words). */
@@ -263,6 +271,10 @@ void tdxmod_phys_read(struct tdxmod *m, uint64_t pa, void *dst, size_t len)
 
 uint64_t tdxmod_footprint_bytes(const struct tdxmod *m)
 {
-	return sizeof(*m) + m->n_gib * (sizeof(void *) + 1) +
-	       atomic_load_explicit(&m->footprint, memory_order_relaxed);
+	int64_t f = 0;
+
+	for (unsigned i = 0; i < STAT_STRIPES; i++)
+		f += atomic_load_explicit(&((struct tdxmod *)m)->stats[i].footprint,
+					  memory_order_relaxed);
+	return sizeof(*m) + m->n_gib * (sizeof(void *) + 1) + (uint64_t)f;
 }

@@ -26,19 +26,34 @@
 #define MAX_MEM_BYTES (1ULL << 44) /* pfns fit 32 bits in entries */
 
 /* ---- Sparse simulated physical memory ---------------------------------
- * Three levels: 1 GiB slot -> 2 MiB node (512 slots) -> 4 KiB leaf node
- * (512 page pointers) -> page buffer (512 words).  Nodes and buffers are
- * installed atomically on first touch; a page whose buffer is absent
- * reads as zero.  Dropped buffers go to a pool and are reused, never freed
- * while the model lives, so racy introspection stays memory safe. */
+ * Four levels: 1 GiB slot -> 2 MiB node (512 slots) -> 2 MiB leaf (32
+ * slots of 64 KiB) -> 64 KiB group (16 page pointers) -> page buffer (512
+ * words).  The two small levels (256 + 128 bytes) keep a 2 MiB block that
+ * holds one written page (a pair page or an S-EPT page among TD pages the
+ * model never stores) at under 400 bytes of index instead of 4 KiB.
+ * Nodes and buffers are installed atomically on first touch; a page whose
+ * buffer is absent reads as zero.  Dropped buffers go to per-CPU pools and
+ * are reused, never freed while the model lives, so racy introspection
+ * stays memory safe. */
+#define MEM_GROUP_PAGES 16
+#define MEM_GROUPS_PER_2M (PAGES_PER_2M / MEM_GROUP_PAGES)
 struct mem_page {
 	_Atomic uint64_t w[WORDS_PER_PAGE];
 };
+struct mem_grp {
+	_Atomic(struct mem_page *) p[MEM_GROUP_PAGES];
+};
 struct mem_leaf {
-	_Atomic(struct mem_page *) p[PAGES_PER_2M];
+	_Atomic(struct mem_grp *) g[MEM_GROUPS_PER_2M];
 };
 struct mem_mid {
 	_Atomic(struct mem_leaf *) l[512];
+};
+
+/* A pool of dropped page buffers, linked through their first word. */
+struct mem_pool {
+	_Alignas(128) pthread_mutex_t lock;
+	struct mem_page *head;
 };
 
 /* ---- PAMT entry: 16 bytes, two atomic words ---------------------------
@@ -133,6 +148,7 @@ struct leaf_ctr {
 };
 struct stat_stripe {
 	_Alignas(MODEL_LINE) _Atomic int64_t pairs; /* PAMT pairs: +1/-1 */
+	_Atomic int64_t footprint; /* bytes of nodes and page buffers */
 	struct leaf_ctr leaf[TDX_LEAF_MAX];
 };
 unsigned stat_stripe_of(void);
@@ -143,10 +159,6 @@ struct tdxmod {
 	struct tdxmod_config cfg;
 	uint64_t n_gib;          /* mem_bytes >> 30 */
 	_Atomic(struct mem_mid *) *top; /* n_gib slots */
-	pthread_mutex_t pool_lock;
-	struct mem_page **pool;
-	size_t pool_n, pool_cap;
-	_Atomic uint64_t footprint;
 
 	pthread_mutex_t cfg_lock; /* SYS.CONFIG / SYS.TDMR.INIT */
 	_Atomic unsigned sys_state;
@@ -166,6 +178,7 @@ struct tdxmod {
 	 * on its block, away from the read-mostly fields above. */
 	_Alignas(MODEL_LINE) _Atomic uint64_t busy_ctr;
 	struct stat_stripe stats[STAT_STRIPES];
+	struct mem_pool pools[STAT_STRIPES];
 };
 
 /* ---- Per-call context --------------------------------------------------- */
@@ -194,21 +207,43 @@ struct call {
 /* mem.c */
 struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc);
 
-/* The storage of page pa: three acquire loads when it exists; creates it
- * (and the nodes above) when alloc.  NULL: never written, reads as 0. */
-static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
-					    bool alloc)
+/* Slot indices of pa below its 2 MiB node. */
+static inline unsigned mem_grp_idx(uint64_t pa)
+{
+	return (unsigned)((pa >> 12) & (PAGES_PER_2M - 1)) / MEM_GROUP_PAGES;
+}
+
+static inline unsigned mem_page_idx(uint64_t pa)
+{
+	return (unsigned)(pa >> 12) % MEM_GROUP_PAGES;
+}
+
+/* The group of page pa, or NULL where none was ever created. */
+static inline struct mem_grp *mem_grp_get(struct tdxmod *m, uint64_t pa)
 {
 	uint64_t gib = pa >> 30;
 	struct mem_mid *mid;
 	struct mem_leaf *leaf;
+
+	if (gib >= m->n_gib ||
+	    !(mid = atomic_load_explicit(&m->top[gib], memory_order_acquire)) ||
+	    !(leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
+					  memory_order_acquire)))
+		return NULL;
+	return atomic_load_explicit(&leaf->g[mem_grp_idx(pa)],
+				    memory_order_acquire);
+}
+
+/* The storage of page pa: four acquire loads when it exists; creates it
+ * (and the nodes above) when alloc.  NULL: never written, reads as 0. */
+static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
+					    bool alloc)
+{
+	struct mem_grp *g = mem_grp_get(m, pa);
 	struct mem_page *pg = NULL;
 
-	if (gib < m->n_gib &&
-	    (mid = atomic_load_explicit(&m->top[gib], memory_order_acquire)) &&
-	    (leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
-					 memory_order_acquire)))
-		pg = atomic_load_explicit(&leaf->p[(pa >> 12) & 511],
+	if (g)
+		pg = atomic_load_explicit(&g->p[mem_page_idx(pa)],
 					  memory_order_acquire);
 	if (pg || !alloc)
 		return pg;

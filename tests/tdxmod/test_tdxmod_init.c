@@ -359,8 +359,10 @@ static void test_footprint(void **state)
 
 	/* pair storage handed back by PAMT.REMOVE is reused: 100 cycles of
 	 * ADD, a TDR in the range (storage written), teardown, REMOVE over 8
-	 * ranges keep the footprint of the first 8 (the reclaimed TDR pages
-	 * keep their contents, as host memory does) */
+	 * ranges keep the page buffers of the first 8 (the reclaimed TDR
+	 * pages keep their contents, as host memory does); only the small
+	 * index nodes of pair-page addresses first seen later are added,
+	 * less than one page buffer in all */
 	m = tm_model(16 * GiB, true);
 	for (unsigned i = 0; i < 100; i++) {
 		uint64_t r = (uint64_t)(i % 8) * 2 * MiB, p = 8 * GiB + i * 2 * PG;
@@ -377,7 +379,8 @@ static void test_footprint(void **state)
 		if (i == 7)
 			f0 = tdxmod_footprint_bytes(m);
 	}
-	assert_int_equal(tdxmod_footprint_bytes(m), f0);
+	f1 = tdxmod_footprint_bytes(m);
+	assert_true(f1 >= f0 && f1 - f0 < PG); /* a page buffer is 4 KiB */
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
