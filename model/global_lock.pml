@@ -1,18 +1,21 @@
 /*
- * global_lock.pml - variant (a), the real design of the `global-lock`
- * strategy: the v3 series' global lock refined with an inc_not_zero fast path
- * for get and a dec_and_lock put (the last reference is dropped under the
- * lock).  Expected: every property holds.
- *
- * Host state: cnt (the range's atomic refcount), the lock, and deferred
- * (a REMOVE that stayed BUSY past the budget left the pair installed and
- * idle at cnt 0; the next 0->1 reuses it, the final pass removes it).
+ * global_lock.pml - variant (a), the `global-lock` strategy (and, per
+ * range, `hashed`): the zoned word of zoned.pml with a one-atomic fast
+ * path, installs and removes under the range's lock
+ * (src/host/strat_locked.c step for step).
+ *   get slow:  our stray is in the word; lock; LIVE now: our stray was
+ *              converted, done; else PAMT.ADD and convert every stray
+ *              (ABSENT + k -> LIVE + k), or withdraw ours (BUSY past the
+ *              budget, or no pages: NOMEM)
+ *   put last:  lock; put_last (keep idle, or CAS LIVE -> OWNED, REMOVE)
+ *   reclaim:   lock; clear the idle bit, CAS LIVE -> OWNED, REMOVE
+ * Expected: every property holds; at quiescence installed <=> a pair at
+ * LIVE + 0 with its idle bit, and after shrink(0) nothing is installed.
  */
 #include "module.pml"
+#include "zoned.pml"
 
-byte cnt;
 byte lock_owner;   /* 0: free, else _pid + 1 */
-bool deferred;
 
 inline lock()
 {
@@ -27,83 +30,48 @@ inline unlock()
 
 inline host_get(ok)
 {
-	/* fast path: atomic inc_not_zero */
-	atomic {
-		if
-		:: cnt > 0 -> cnt++; held++; ok = true
-		:: else -> ok = false
-		fi
-	}
+	get_rmw(v);
 	if
-	:: !ok ->
+	:: v >= LIVE -> ok = true
+	:: else ->
 		lock();
 		if
-		:: cnt == 0 && deferred ->  /* idle pair: reuse, no SEAMCALL */
-			atomic { deferred = false; cnt++; held++ }; ok = true
-		:: cnt == 0 && !deferred ->
+		:: w >= LIVE -> ok = true  /* converted while we waited */
+		:: w < LIVE && nomem_left > 0 ->  /* no pages: withdraw */
+			nomem_left--; w--; ok = false
+		:: w < LIVE ->
 			add_with_retry(st, tries);
 			if
-			:: st == SUCCESS ->
-				atomic { cnt++; held++ }; ok = true
-			:: else -> ok = false  /* BUSY past budget: no change */
+			:: st == SUCCESS -> convert(0); ok = true
+			:: else -> w--; ok = false  /* withdraw our stray */
 			fi
-		:: cnt > 0 -> atomic { cnt++; held++ }; ok = true
 		fi;
 		unlock()
-	:: else -> skip
 	fi
 }
 
 inline host_put()
 {
-	/* fast path: atomic dec unless the count is 1 */
-	atomic {
-		if
-		:: cnt > 1 -> cnt--; held--; ok = true
-		:: else -> ok = false
-		fi
-	}
+	put_rmw(v);
 	if
-	:: !ok ->
+	:: v > LIVE + 1 -> skip
+	:: else ->
 		lock();
-		atomic { assert(cnt > 0); cnt--; held--; ok = (cnt == 0) };
-		if
-		:: ok ->
-			remove_with_retry(st, tries);
-			if
-			:: st == SUCCESS -> skip
-			:: else -> deferred = true  /* BUSY past budget */
-			fi
-		:: else -> skip
-		fi;
+		put_last();
 		unlock()
-	:: else -> skip
 	fi
 }
 
 inline host_retry_deferred()
 {
 	lock();
-	if
-	:: deferred && cnt == 0 ->
-		remove_with_retry(st, tries);
-		if
-		:: st == SUCCESS -> deferred = false
-		:: else -> skip
-		fi
-	:: else -> skip
-	fi;
+	reclaim();
 	unlock()
 }
 
 inline final_check()
 {
-	/* at quiescence: installed <=> cnt > 0, except an idle deferred pair */
-	assert(installed == (cnt > 0) || (installed && cnt == 0 && deferred));
-	/* nothing contends any more, so the module answers BUSY no more */
-	busy_left = 0;
-	host_retry_deferred();
-	assert(installed == (cnt > 0) && !deferred)
+	zoned_final_check()
 }
 
 #include "harness.pml"

@@ -227,12 +227,12 @@ bool fp_scen_ran(const struct fp_config *cfg, unsigned scen)
 struct fp_ctx {
 	const struct fp_config *cfg;
 	struct fp_result *res;
-	struct fp_env env[DPAMT_STRATEGY_COUNT];
+	struct fp_env env[FP_MAX_ENV];
 	unsigned n_env;
 	struct fp_word words[FP_MAX_THREADS];
 	double *atomic_s[FP_FAST_COUNT], *cas_s[FP_FAST_COUNT];
-	double *fast_s[DPAMT_STRATEGY_COUNT][FP_FAST_COUNT];
-	double *slow_s[DPAMT_STRATEGY_COUNT][FP_SLOW_COUNT];
+	double *fast_s[FP_MAX_ENV][FP_FAST_COUNT];
+	double *slow_s[FP_MAX_ENV][FP_SLOW_COUNT];
 	/* thread overlap of every run: [scen][rep * variants + variant] */
 	double *fast_ovl[FP_FAST_COUNT], *slow_ovl[FP_SLOW_COUNT];
 };
@@ -328,7 +328,8 @@ static void slow_rep(struct fp_ctx *c, unsigned si, unsigned scen,
 	struct dpamt_stats d;
 
 	dpamt_rep(c, &c->env[si], FP_K_SLOW, scen, &c->slow_s[si][scen][rep],
-		  &c->slow_ovl[scen][rep * c->n_env + si], &d, &s->cycles,
+		  &c->slow_ovl[scen][rep * c->res->n_slow + si], &d,
+		  &s->cycles,
 		  &s->errors);
 	s->add_calls += d.pamt_add_calls;
 	s->remove_calls += d.pamt_remove_calls;
@@ -352,7 +353,7 @@ static void one_rep(struct fp_ctx *c, unsigned rep)
 	for (unsigned scen = 0; scen < FP_SLOW_COUNT; scen++) {
 		if (!fp_scen_ran(c->cfg, scen) || c->cfg->slow_iters == 0)
 			continue;
-		for (unsigned si = 0; si < c->n_env; si++)
+		for (unsigned si = 0; si < c->res->n_slow; si++)
 			slow_rep(c, si, scen, rep);
 	}
 }
@@ -375,6 +376,7 @@ void fp_config_default(struct fp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->strategies[DPAMT_STRATEGY_GLOBAL_LOCK] = true;
+	cfg->cas_rows = true;
 	cfg->threads = 2;
 	cfg->iters = 50000;
 	cfg->slow_iters = 500;
@@ -409,7 +411,7 @@ static int alloc_samples(struct fp_ctx *c)
 {
 	unsigned r = c->cfg->reps, per = FP_FAST_COUNT + FP_SLOW_COUNT;
 	size_t ovl = (size_t)FP_FAST_COUNT * (2 + c->n_env) +
-		     (size_t)FP_SLOW_COUNT * c->n_env;
+		     (size_t)FP_SLOW_COUNT * c->res->n_slow;
 	double *p = calloc(((size_t)(2 * FP_FAST_COUNT + c->n_env * per) +
 			    ovl) * r, sizeof(double));
 
@@ -428,7 +430,7 @@ static int alloc_samples(struct fp_ctx *c)
 	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
 		c->fast_ovl[s] = p, p += (size_t)r * (2 + c->n_env);
 	for (unsigned s = 0; s < FP_SLOW_COUNT; s++)
-		c->slow_ovl[s] = p, p += (size_t)r * c->n_env;
+		c->slow_ovl[s] = p, p += (size_t)r * c->res->n_slow;
 	return 0;
 }
 
@@ -449,11 +451,11 @@ static void take_medians(struct fp_ctx *c)
 	}
 	for (unsigned s = 0; s < FP_SLOW_COUNT; s++) {
 		if (!fp_scen_ran(c->cfg, s) || c->cfg->slow_iters == 0 ||
-		    c->n_env == 0)
+		    c->res->n_slow == 0)
 			continue;
 		c->res->slow_overlap[s] = median(c->slow_ovl[s],
-						 r * c->n_env);
-		for (unsigned i = 0; i < c->n_env; i++)
+						 r * c->res->n_slow);
+		for (unsigned i = 0; i < c->res->n_slow; i++)
 			c->res->strat[i].slow[s].ns_per_cycle =
 				median(c->slow_s[i][s], r);
 	}
@@ -479,19 +481,45 @@ static int check_config(const struct fp_config *cfg, char *err,
 	return 0;
 }
 
+static int make_env(struct fp_ctx *c, enum dpamt_strategy s, bool cas,
+		    char *err, size_t errlen)
+{
+	if (fp_env_create(&c->env[c->n_env], s, cas, c->cfg->threads, err,
+			  errlen))
+		return -1;
+	c->res->strat[c->n_env].strategy = s;
+	c->res->strat[c->n_env].cas = cas;
+	c->n_env++;
+	return 0;
+}
+
+/* The strategies first (slow path too), then their CAS variants. */
 static int make_envs(struct fp_ctx *c, char *err, size_t errlen)
 {
-	for (unsigned s = 0; s < DPAMT_STRATEGY_COUNT; s++) {
-		if (!c->cfg->strategies[s])
-			continue;
-		if (fp_env_create(&c->env[c->n_env], s, c->cfg->threads, err,
-				  errlen))
+	for (unsigned s = 0; s < DPAMT_STRATEGY_COUNT; s++)
+		if (c->cfg->strategies[s] && make_env(c, s, false, err, errlen))
 			return -1;
-		c->res->strat[c->n_env].strategy = s;
-		c->n_env++;
-	}
+	c->res->n_slow = c->n_env;
+	for (unsigned s = 0; s < DPAMT_STRATEGY_COUNT && c->cfg->cas_rows; s++)
+		if (c->cfg->strategies[s] && fp_has_cas_variant(s) &&
+		    make_env(c, s, true, err, errlen))
+			return -1;
 	c->res->n_strategies = c->n_env;
 	return 0;
+}
+
+bool fp_has_cas_variant(enum dpamt_strategy s)
+{
+	return s == DPAMT_STRATEGY_GLOBAL_LOCK ||
+	       s == DPAMT_STRATEGY_HASHED || s == DPAMT_STRATEGY_LOCKLESS;
+}
+
+const char *fp_row_name(const struct fp_strategy_result *r, char *buf,
+			size_t len)
+{
+	snprintf(buf, len, "%s%s", dpamt_strategy_name(r->strategy),
+		 r->cas ? "/cas" : "");
+	return buf;
 }
 
 int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,

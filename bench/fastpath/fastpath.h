@@ -28,6 +28,8 @@
 #include "dpamt/dpamt.h"
 
 #define FP_MAX_THREADS 16
+/* Managers benched: each strategy, plus its CAS fast-path variant. */
+#define FP_MAX_ENV (2 * DPAMT_STRATEGY_COUNT)
 
 /* Fast-path scenarios: one thread; N threads, own range each; N threads,
  * one shared range. */
@@ -44,13 +46,17 @@ enum fp_slow_scen {
 
 struct fp_config {
 	bool strategies[DPAMT_STRATEGY_COUNT]; /* which to bench */
+	/* Also bench global-lock/hashed/lockless with cfg.fast_path_cas
+	 * (the CAS-loop fast path on the same word), fast path only. */
+	bool cas_rows;
 	unsigned threads;     /* N for the multi-thread scenarios; 1: none */
 	uint64_t iters;       /* fast-path get+put pairs per thread per rep */
 	uint64_t slow_iters;  /* slow-path cycles per thread per rep */
 	unsigned reps;        /* repetitions (median taken), >= 1 */
 };
 
-/* Defaults: global-lock, 2 threads, 50000 iters, 500 cycles, 31 reps. */
+/* Defaults: global-lock (+ its CAS row), 2 threads, 50000 iters, 500
+ * cycles, 31 reps. */
 void fp_config_default(struct fp_config *cfg);
 
 struct fp_slow {
@@ -64,6 +70,7 @@ struct fp_slow {
 
 struct fp_strategy_result {
 	enum dpamt_strategy strategy;
+	bool cas;                           /* the CAS fast-path variant */
 	double fast_ns[FP_FAST_COUNT];      /* median ns per get+put pair */
 	uint64_t fast_ops;                  /* get+put pairs timed */
 	uint64_t fast_hits;                 /* gets+puts on the fast path */
@@ -81,14 +88,22 @@ struct fp_result {
 	 * them, e.g. on a loaded machine).  1 for single-thread runs. */
 	double fast_overlap[FP_FAST_COUNT];
 	double slow_overlap[FP_SLOW_COUNT];
-	unsigned n_strategies;
-	struct fp_strategy_result strat[DPAMT_STRATEGY_COUNT];
+	unsigned n_strategies;              /* entries in strat[] */
+	unsigned n_slow;                    /* strat[0..n_slow): slow path ran
+					       (the CAS variants follow) */
+	struct fp_strategy_result strat[FP_MAX_ENV];
 	uint64_t wall_ns;
 };
 
 /* Run everything cfg asks for.  0, or -1 with a message in err. */
 int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
 	   size_t errlen);
+
+/* The row's name: "global-lock", or "global-lock/cas" for a CAS variant. */
+const char *fp_row_name(const struct fp_strategy_result *r, char *buf,
+			size_t len);
+/* True if s has the zoned word, so cfg.fast_path_cas means something. */
+bool fp_has_cas_variant(enum dpamt_strategy s);
 
 /* Scenario names as used in the table and as JSON keys ("t1",
  * "t2_distinct"...; N is cfg->threads). */

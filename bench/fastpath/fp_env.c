@@ -87,6 +87,7 @@ static int make_manager(struct fp_env *e, uint64_t mem, char *err,
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.mode = DPAMT_MODE_DYNAMIC;
 	cfg.strategy = e->strategy;
+	cfg.fast_path_cas = e->cas;
 	cfg.n_tdmrs = 1;
 	cfg.tdmrs[0].base = 0;
 	cfg.tdmrs[0].size = mem;
@@ -122,13 +123,14 @@ static int install_fast(struct fp_env *e, char *err, size_t errlen)
 	return 0;
 }
 
-int fp_env_create(struct fp_env *e, enum dpamt_strategy s, unsigned threads,
-		  char *err, size_t errlen)
+int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
+		  unsigned threads, char *err, size_t errlen)
 {
 	uint64_t mem = FP_FAR_BASE + (uint64_t)(threads + 1) * GIB;
 
 	memset(e, 0, sizeof(*e));
 	e->strategy = s;
+	e->cas = cas;
 	e->priv = calloc(1, sizeof(*e->priv));
 	if (!e->priv) {
 		snprintf(err, errlen, "out of memory");

@@ -23,6 +23,7 @@ struct fp_cache_slot {
 
 struct fp_env {
 	enum dpamt_strategy strategy;
+	bool cas;                /* cfg.fast_path_cas */
 	struct dpamt *m;
 	unsigned pages_per_get;
 	struct fp_cache_slot cache[FP_MAX_THREADS];  /* one per thread slot */
@@ -35,7 +36,8 @@ struct fp_env {
 };
 
 /* 0, or -1 with a message in err (and nothing left allocated). */
-int fp_env_create(struct fp_env *e, enum dpamt_strategy s, unsigned threads,
+int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
+		  unsigned threads,
 		  char *err, size_t errlen);
 /*
  * Crossed scenario: empty caches 0..n-1 (allocator pages go back) and put

@@ -144,6 +144,11 @@ struct dpamt_config {
 	unsigned global_hkid;             /* SYS.CONFIG R8[15:0], default 0 */
 	unsigned busy_retries;            /* per SEAMCALL, 0: default 64 */
 	unsigned hash_locks;              /* hashed strategy, 0: default 64 */
+	/* Pairs kept installed at refcount 0 for reuse (idle-pair
+	 * hysteresis), 0: none, every 1->0 removes (as upstream). */
+	unsigned max_idle_pairs;
+	/* Fast path as a CAS loop instead of one atomic RMW (to compare). */
+	bool fast_path_cas;
 };
 
 /* Module metadata the manager reads with TDH.SYS.RD. */
@@ -210,7 +215,9 @@ enum dpamt_strategy dpamt_get_strategy(const struct dpamt *m);
 struct dpamt_cache {
 	unsigned n;
 	uint64_t pa[DPAMT_CACHE_MAX];
-	uint64_t local_gets, local_puts, local_fast_gets, local_fast_puts;
+	/* calls counted here until flushed: fast path / everything else */
+	uint64_t local_fast_gets, local_fast_puts;
+	uint64_t local_slow_gets, local_slow_puts;
 };
 /* Pages one get may consume: pages_per_pair in dynamic mode, else 0. */
 unsigned dpamt_pages_per_get(const struct dpamt *m);
@@ -239,17 +246,27 @@ void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c);
  * dpamt_retry_deferred() retries it (a get reuses it without an ADD).  Any
  * other REMOVE failure: DPAMT_EIO, range kept idle.  A put without a get:
  * DPAMT_EINVAL, nothing changed.
- * Concurrency: any number of get/put/retry_deferred on any pages at once;
- * cache is the calling thread's own (or NULL).  Lock-free when the range
- * already has other references (global-lock: one CAS); the 0<->1
- * transitions take the strategy's lock and may spin/sleep in ops.
+ * With cfg.max_idle_pairs = N > 0, a put dropping the last reference
+ * keeps the pair installed at refcount 0 ("idle") while at most N are,
+ * and a get reuses it with no SEAMCALL and no page.
+ * Concurrency: any number of get/put/retry_deferred/shrink on any pages at
+ * once; cache is the calling thread's own (or NULL).  One atomic RMW and
+ * no lock when the range is installed and stays so (docs/refcount.md);
+ * the 0<->1 transitions take the strategy's lock and may spin/sleep in
+ * ops.
  * Static mode: counters only, no SEAMCALL, cache untouched.
  */
 int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache);
 int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache);
-/* Retry removals deferred by BUSY; returns how many are still pending.
- * Concurrency: any time; takes the install/remove lock. */
+/* Retry removals deferred by BUSY, and remove idle pairs beyond
+ * cfg.max_idle_pairs; returns how many removals are still pending.
+ * Concurrency: any time; takes the install/remove locks it needs. */
 unsigned dpamt_retry_deferred(struct dpamt *m);
+/* Give idle pairs back (PAMT.REMOVE) until at most target are left: on
+ * teardown (target 0), on demand, under memory pressure.  Returns the
+ * idle pairs left (more than target only if REMOVE stayed BUSY).
+ * Concurrency: any time, concurrently with get/put. */
+uint64_t dpamt_shrink(struct dpamt *m, uint64_t target);
 
 /* Control structures: page_alloc + get / put + page_free.  Concurrency:
  * as get/put.  dpamt_free_page frees the page even if the put reported a
@@ -291,10 +308,11 @@ int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
  * Racy while calls run; exact at quiescence. */
 uint32_t dpamt_refcount(const struct dpamt *m, uint64_t pa);
 bool dpamt_range_installed(const struct dpamt *m, uint64_t pa);
-/* The range holds a pair at refcount 0 after a REMOVE stayed BUSY (or
- * failed); dpamt_retry_deferred() retries it, a get reuses it. */
+/* The range holds a pair at refcount 0: kept for reuse (max_idle_pairs)
+ * or because a REMOVE stayed BUSY (or failed); dpamt_retry_deferred() /
+ * dpamt_shrink() take it back, a get reuses it. */
 bool dpamt_range_idle(const struct dpamt *m, uint64_t pa);
-/* Number of idle ranges (bounded by the covered ranges). */
+/* Number of idle ranges (exact at quiescence; a scan of the idle set). */
 uint64_t dpamt_idle_ranges(const struct dpamt *m);
 /* Copy up to max TDMRs into out; returns how many the manager has. */
 unsigned dpamt_tdmrs(const struct dpamt *m, struct dpamt_range *out,

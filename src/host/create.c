@@ -208,7 +208,9 @@ int dpamt_create(const struct dpamt_config *cfg, const struct dpamt_ops *ops,
 		m->tdmrs[i].size = cfg->tdmrs[i].size;
 	}
 	err = dp_setup(m, &strat_up, &lock_up);
-	m->plain_fast = !err && m->dynamic && m->strat->plain_fast;
+	m->zoned = !err && m->dynamic && m->strat->zoned;
+	m->fast = !m->zoned ? DP_FAST_NONE :
+		  cfg->fast_path_cas ? DP_FAST_CAS : DP_FAST_ONE;
 	if (err) {
 		dp_teardown(m, strat_up, lock_up);
 		return err;

@@ -15,6 +15,17 @@
 
 struct dp_strategy;
 
+/* Keep a rarely taken path out of its caller (the fast path stays a
+ * leaf function).  GCC and Clang; a kernel port has its own noinline. */
+#define DP_NOINLINE __attribute__((noinline))
+
+/* The fast path getput.c runs before calling the strategy. */
+enum dp_fast {
+	DP_FAST_NONE, /* strategy does everything (static mode, broken-*) */
+	DP_FAST_ONE,  /* zoned word, one atomic RMW */
+	DP_FAST_CAS,  /* zoned word, CAS loop (cfg.fast_path_cas) */
+};
+
 /* ---- Statistics: one atomic per cache line ---------------------------- */
 enum dp_stat_id {
 #define DP_STAT_ID(n) DP_ST_##n,
@@ -74,7 +85,8 @@ struct dpamt {
 	bool dynamic;
 	unsigned busy_budget;
 	const struct dp_strategy *strat;
-	bool plain_fast;              /* dynamic && strat->plain_fast */
+	bool zoned;                   /* dynamic && strat->zoned */
+	enum dp_fast fast;            /* getput.c's inline fast path */
 	void *strat_priv;             /* strategy-owned state, may be NULL */
 
 	unsigned n_tdmrs;
@@ -88,7 +100,8 @@ struct dpamt {
 	size_t refs_bytes;
 	dp_atomic64_t *idle;          /* range has a pair and refcount 0 */
 	size_t idle_bytes;
-	dp_atomic64_t n_idle;
+	dp_atomic64_t n_idle;         /* bits set in idle[] */
+	dp_atomic64_t clock_hand;     /* shrink.c: next idle[] word */
 
 	struct dp_lock lock;          /* the install/remove lock */
 

@@ -1,8 +1,11 @@
 /*
  * getput.c - dpamt_get / dpamt_put / dpamt_retry_deferred: map the page
- * to its range, count the call (in the caller's cache when there is one:
- * no extra atomic RMW on the fast path), and hand dynamic mode to the
- * strategy.  Static mode only counts references: no SEAMCALL, no pairs.
+ * to its range, run the zoned strategies' fast path inline (one atomic
+ * RMW, rczone.h; the CAS loop with cfg.fast_path_cas), count the call
+ * (in the caller's cache when there is one: one plain increment, no
+ * extra atomic), and hand everything else to the strategy, out of line
+ * so the fast path stays a leaf.  Static mode only counts references: no
+ * SEAMCALL, no pairs.
  */
 #include "host/strategy.h"
 
@@ -22,33 +25,26 @@ static int dp_static_put(struct dpamt *m, uint64_t idx)
 	return DPAMT_EINVAL; /* unbalanced put */
 }
 
-/* The inline fast path counts here, without a call. */
-static inline bool dp_fast_counted(struct dpamt_cache *c, bool put)
+/* A fast-path call that decided: count it, in the cache if any. */
+static inline int dp_fast_done(struct dpamt *m, struct dpamt_cache *c,
+			       bool put)
 {
-	if (!c)
-		return false;
-	if (put) {
-		c->local_puts++;
+	if (c && put)
 		c->local_fast_puts++;
-	} else {
-		c->local_gets++;
+	else if (c)
 		c->local_fast_gets++;
-	}
-	return true;
+	else
+		dp_cache_count(m, c, put, true);
+	return DPAMT_OK;
 }
 
-/* Concurrency: see dpamt.h (any get/put at once; cache is the caller's). */
-int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+/* Everything the fast path did not decide.  idx < 0: no TDMR has pa;
+ * zoned: old is what the fast path's RMW returned. */
+static DP_NOINLINE int dp_get_slow(struct dpamt *m, int64_t idx, uint64_t pa,
+				   struct dpamt_cache *cache, uint32_t old)
 {
-	int64_t idx = dp_range_index(m, pa);
 	bool fast = false;
 	int err;
-
-	if (idx >= 0 && m->plain_fast && dp_inc_not_zero(&m->refs[idx])) {
-		if (!dp_fast_counted(cache, false))
-			dp_cache_count(m, cache, false, true);
-		return DPAMT_OK;
-	}
 
 	if (idx < 0) {
 		dp_cache_count(m, cache, false, false);
@@ -56,7 +52,7 @@ int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 		return DPAMT_EINVAL;
 	}
 	if (m->dynamic)
-		err = m->strat->get(m, (uint64_t)idx, pa, cache, &fast);
+		err = m->strat->get(m, (uint64_t)idx, pa, cache, old, &fast);
 	else
 		err = dp_static_get(m, (uint64_t)idx), fast = true;
 	dp_cache_count(m, cache, false, fast && !err);
@@ -65,29 +61,55 @@ int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 	return err;
 }
 
-int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+static DP_NOINLINE int dp_put_slow(struct dpamt *m, int64_t idx, uint64_t pa,
+				   struct dpamt_cache *cache, uint32_t old)
 {
-	int64_t idx = dp_range_index(m, pa);
 	bool fast = false;
-	uint32_t seen;
 	int err;
-
-	if (idx >= 0 && m->plain_fast && dp_dec_not_one(&m->refs[idx], &seen)) {
-		if (!dp_fast_counted(cache, true))
-			dp_cache_count(m, cache, true, true);
-		return DPAMT_OK;
-	}
 
 	if (idx < 0) {
 		dp_cache_count(m, cache, true, false);
 		return DPAMT_EINVAL;
 	}
 	if (m->dynamic)
-		err = m->strat->put(m, (uint64_t)idx, pa, cache, &fast);
+		err = m->strat->put(m, (uint64_t)idx, pa, cache, old, &fast);
 	else
 		err = dp_static_put(m, (uint64_t)idx), fast = true;
 	dp_cache_count(m, cache, true, fast && !err);
 	return err;
+}
+
+/* Concurrency: see dpamt.h (any get/put at once; cache is the caller's). */
+int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+{
+	int64_t idx = dp_range_index(m, pa);
+	uint32_t old = 0;
+
+	if (idx >= 0 && m->fast != DP_FAST_NONE) {
+		dp_atomic32_t *w = &m->refs[idx];
+
+		old = m->fast == DP_FAST_ONE ? dp_rc_get_rmw(w)
+					     : dp_rc_get_cas(w);
+		if (dp_rc_get_done(old))
+			return dp_fast_done(m, cache, false);
+	}
+	return dp_get_slow(m, idx, pa, cache, old);
+}
+
+int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+{
+	int64_t idx = dp_range_index(m, pa);
+	uint32_t old = 0;
+
+	if (idx >= 0 && m->fast != DP_FAST_NONE) {
+		dp_atomic32_t *w = &m->refs[idx];
+
+		old = m->fast == DP_FAST_ONE ? dp_rc_put_rmw(w)
+					     : dp_rc_put_cas(w);
+		if (dp_rc_put_done(old))
+			return dp_fast_done(m, cache, true);
+	}
+	return dp_put_slow(m, idx, pa, cache, old);
 }
 
 /* Concurrency: any time, like put. */
@@ -95,5 +117,7 @@ unsigned dpamt_retry_deferred(struct dpamt *m)
 {
 	if (!m->dynamic)
 		return 0;
+	if (m->strat->reclaim)
+		return dp_shrink_to(m, m->cfg.max_idle_pairs);
 	return m->strat->retry_deferred(m);
 }

@@ -1,11 +1,13 @@
 /*
  * refcount.c - the sparse refcount table: one 32-bit word per 2 MiB range
  * covered by a TDMR (nothing for holes between TDMRs), the idle bitmap
- * (ranges whose pair stays installed at refcount 0 after a BUSY REMOVE),
+ * (ranges whose pair stays installed at refcount 0: kept for reuse or
+ * after a BUSY REMOVE; a superset hint for zoned words, see shrink.c),
  * the range index -> physical address map (the other direction is inline
  * in dp_internal.h), and the introspection calls built on them.
  */
 #include "host/strategy.h"
+#include "host/rczone.h"
 
 uint64_t dp_range_pa(const struct dpamt *m, uint64_t idx)
 {
@@ -76,12 +78,37 @@ void dp_idle_clear(struct dpamt *m, uint64_t idx)
 		dp_fetch_sub_relaxed64(&m->n_idle, 1);
 }
 
-static uint32_t dp_count_at(const struct dpamt *m, uint64_t idx)
+/* idx's word: the strategy's own table in dynamic mode (linux-*). */
+static uint32_t dp_word(const struct dpamt *m, uint64_t idx)
 {
 	/* dp_ref_word only reads m: the cast drops no real constness. */
 	struct dpamt *mm = (struct dpamt *)m;
 
-	return m->strat->count(dp_load_acquire32(dp_ref_word(mm, idx)));
+	return dp_load_acquire32(m->dynamic ? dp_ref_word(mm, idx)
+					    : &m->refs[idx]);
+}
+
+static uint32_t dp_count_at(const struct dpamt *m, uint64_t idx)
+{
+	return m->dynamic ? m->strat->count(dp_word(m, idx))
+			  : dp_word(m, idx);
+}
+
+/* Dynamic mode: idx holds a pair at refcount 0.  Zoned words say so
+ * themselves (LIVE + 0); the others keep the exact idle bitmap. */
+static bool dp_idle_at(const struct dpamt *m, uint64_t idx)
+{
+	if (m->zoned)
+		return dp_word(m, idx) == DP_RC_LIVE;
+	return dp_idle_test(m, idx);
+}
+
+static bool dp_installed_at(const struct dpamt *m, uint64_t idx)
+{
+	if (m->zoned)
+		return dp_word(m, idx) >= DP_RC_LIVE &&
+		       dp_word(m, idx) < DP_RC_SAT;
+	return dp_count_at(m, idx) > 0 || dp_idle_test(m, idx);
 }
 
 /* Concurrency: racy snapshot while calls run; exact at quiescence. */
@@ -97,17 +124,14 @@ bool dpamt_range_installed(const struct dpamt *m, uint64_t pa)
 {
 	int64_t idx = dp_range_index(m, pa);
 
-	if (idx < 0 || !m->dynamic)
-		return false;
-	return dp_count_at(m, (uint64_t)idx) > 0 ||
-	       dp_idle_test(m, (uint64_t)idx);
+	return idx >= 0 && m->dynamic && dp_installed_at(m, (uint64_t)idx);
 }
 
 bool dpamt_range_idle(const struct dpamt *m, uint64_t pa)
 {
 	int64_t idx = dp_range_index(m, pa);
 
-	return idx >= 0 && m->dynamic && dp_idle_test(m, (uint64_t)idx);
+	return idx >= 0 && m->dynamic && dp_idle_at(m, (uint64_t)idx);
 }
 
 void dpamt_for_each_range(const struct dpamt *m,
@@ -117,17 +141,32 @@ void dpamt_for_each_range(const struct dpamt *m,
 {
 	for (uint64_t i = 0; i < m->n_ranges; i++) {
 		uint32_t refs = dp_count_at(m, i);
-		bool idle = m->dynamic && dp_idle_test(m, i);
+		bool inst = m->dynamic && dp_installed_at(m, i);
 
-		if (refs || idle)
-			fn(arg, dp_range_pa(m, i), refs,
-			   m->dynamic && (refs > 0 || idle));
+		if (refs || inst)
+			fn(arg, dp_range_pa(m, i), refs, inst);
 	}
 }
 
+/* Concurrency: racy while calls run; exact at quiescence.  Every idle
+ * range has its bit set (shrink.c), so the scan sees them all. */
 uint64_t dpamt_idle_ranges(const struct dpamt *m)
 {
-	return dp_load_relaxed64(&m->n_idle);
+	uint64_t n = 0;
+
+	if (!m->dynamic || !m->zoned)
+		return dp_load_relaxed64(&m->n_idle);
+	for (uint64_t w = 0; w < (m->n_ranges + 63) / 64; w++) {
+		uint64_t bits = dp_load_acquire64(&m->idle[w]);
+
+		while (bits) {
+			uint64_t idx = w * 64 + (uint64_t)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			n += dp_idle_at(m, idx);
+		}
+	}
+	return n;
 }
 
 unsigned dpamt_tdmrs(const struct dpamt *m, struct dpamt_range *out,

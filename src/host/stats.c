@@ -52,28 +52,26 @@ void dpamt_stats(const struct dpamt *m, struct dpamt_stats *out)
 /* Concurrency: the cache's owner only; any other call may run. */
 void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c)
 {
-	dp_stat_add(m, DP_ST_gets, c->local_gets);
-	dp_stat_add(m, DP_ST_puts, c->local_puts);
+	dp_stat_add(m, DP_ST_gets, c->local_fast_gets + c->local_slow_gets);
+	dp_stat_add(m, DP_ST_puts, c->local_fast_puts + c->local_slow_puts);
 	dp_stat_add(m, DP_ST_fast_gets, c->local_fast_gets);
 	dp_stat_add(m, DP_ST_fast_puts, c->local_fast_puts);
-	c->local_gets = 0;
-	c->local_puts = 0;
 	c->local_fast_gets = 0;
 	c->local_fast_puts = 0;
+	c->local_slow_gets = 0;
+	c->local_slow_puts = 0;
 }
 
-/* Count one get/put: in the cache when there is one, else atomically. */
+/* Count one get/put: in the cache when there is one (one plain
+ * increment), else atomically. */
 void dp_cache_count(struct dpamt *m, struct dpamt_cache *c, bool put,
 		    bool fast)
 {
 	if (c) {
-		if (put) {
-			c->local_puts++;
-			c->local_fast_puts += fast;
-		} else {
-			c->local_gets++;
-			c->local_fast_gets += fast;
-		}
+		if (put)
+			*(fast ? &c->local_fast_puts : &c->local_slow_puts) += 1;
+		else
+			*(fast ? &c->local_fast_gets : &c->local_slow_gets) += 1;
 		return;
 	}
 	dp_stat_inc(m, put ? DP_ST_puts : DP_ST_gets);

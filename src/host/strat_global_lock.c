@@ -1,9 +1,9 @@
 /*
- * strat_global_lock.c - the v3 series' design with the later refinements:
- * the lock-based protocol of strat_locked.c with one lock, the manager's
- * global m->lock, for every range.  All installs and removes of all
- * ranges are serialised; dpamt_retry_deferred() walks the idle ranges in
- * one pass under that lock.
+ * strat_global_lock.c - the seed's design with the later refinements:
+ * the lock-based protocol of strat_locked.c (zoned word, one-atomic fast
+ * path) with one lock, the manager's global m->lock, for every range.
+ * All installs and removes of all ranges are serialised; reclaiming an
+ * idle pair takes that lock once per range.
  */
 #include "host/strategy.h"
 
@@ -11,10 +11,10 @@ const struct dp_strategy dp_strat_global_lock = {
 	.name = "global-lock",
 	.get = dp_locked_get,
 	.put = dp_locked_put,
-	.retry_deferred = dp_retry_deferred_locked,
-	.count = dp_count_plain,
-	.adopt = dp_locked_adopt,
-	.release = dp_locked_release,
-	.plain_fast = true,
+	.reclaim = dp_locked_reclaim,
+	.count = dp_rc_count,
+	.adopt = dp_zone_adopt,
+	.release = dp_zone_release,
+	.zoned = true,
 	.lock_for = dp_lock_global,
 };

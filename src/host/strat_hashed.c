@@ -5,9 +5,10 @@
  * different ranges rarely wait for each other.
  *
  * Per range the protocol is exactly global-lock's, and is the same code:
- * strat_locked.c, with hs_lock_of() as the lock selector (verified as
- * model/global_lock.pml: for one range only its own stripe matters).
- * dpamt_retry_deferred() takes each idle range's own stripe in turn.
+ * strat_locked.c on the zoned word, with hs_lock_of() as the lock
+ * selector (verified as model/global_lock.pml: for one range only its
+ * own stripe matters).  Reclaiming idle pairs takes each idle range's
+ * own stripe in turn.
  *
  * Statistics: lock_acquisitions / lock_contentions / lock_wait_ns count
  * the stripe locks (the only locks this strategy takes); the manager's
@@ -82,35 +83,16 @@ static int hs_init(struct dpamt *m)
 	return DPAMT_OK;
 }
 
-/* One idle range: REMOVE it under its stripe; true if still pending. */
-static bool hs_retry_one(struct dpamt *m, uint64_t idx)
-{
-	struct dp_lock *l = hs_lock_of(m, idx);
-	bool pending;
-
-	dp_lock_acquire(m, l);
-	pending = dp_retry_range_locked(m, idx);
-	dp_lock_release(m, l);
-	return pending;
-}
-
-static unsigned hs_retry_deferred(struct dpamt *m)
-{
-	if (dp_load_relaxed64(&m->n_idle) == 0)
-		return 0;
-	return dp_idle_scan(m, hs_retry_one);
-}
-
 const struct dp_strategy dp_strat_hashed = {
 	.name = "hashed",
 	.init = hs_init,
 	.fini = hs_fini,
 	.get = dp_locked_get,
 	.put = dp_locked_put,
-	.retry_deferred = hs_retry_deferred,
-	.count = dp_count_plain,
-	.adopt = dp_locked_adopt,
-	.release = dp_locked_release,
-	.plain_fast = true, /* the word is a plain count, as global-lock's */
+	.reclaim = dp_locked_reclaim,
+	.count = dp_rc_count,
+	.adopt = dp_zone_adopt,
+	.release = dp_zone_release,
+	.zoned = true,
 	.lock_for = hs_lock_of,
 };

@@ -1,18 +1,23 @@
 /*
- * strat_locked.c - the lock-based install/remove protocol shared by
- * global-lock and hashed (and the parts of the test-only broken
- * strategies that are really the same).  The strategy says which lock
- * serialises range idx (strat->lock_for); everything else is common:
+ * strat_locked.c - the lock-based protocol on the zoned word (rczone.h,
+ * docs/refcount.md), shared by global-lock and hashed.  The strategy
+ * says which lock serialises the transitions of range idx
+ * (strat->lock_for); everything else is common.
  *
- * get: lock-free inc_not_zero; else take the range's lock, re-check,
- * reuse an idle pair or PAMT.ADD (HPA_RANGE_NOT_FREE = already there),
- * publish refcount 1 only once the pair is in.
- * put: lock-free dec_not_one; else take the lock and drop the last
- * reference *under* it (dec_and_lock), then PAMT.REMOVE.  Because 1->0
- * and 0->1 both happen only under the range's lock, and a fast-path get
- * cannot revive a 0, there is never a double ADD nor a double REMOVE.
- * A REMOVE still BUSY after the retry budget leaves the range installed
- * at refcount 0 and marks it idle for dpamt_retry_deferred().
+ * Fast path (getput.c, no lock): get = fetch_add(1), done if the word
+ * was LIVE (an idle pair at LIVE + 0 is revived right there); put =
+ * fetch_sub(1), done if a reference stays.
+ * get slow: the RMW left a stray in ABSENT/OWNED.  Take the lock: LIVE
+ * now means someone installed and converted our stray (done); else
+ * PAMT.ADD and convert every stray with one fetch_add (ABSENT + k ->
+ * LIVE + k), or withdraw our stray on failure.
+ * put slow (1 -> 0, the word at LIVE): take the lock; keep the pair
+ * idle (shrink.c decides), or win the CAS LIVE -> OWNED (lost: a get
+ * revived it, nothing to do), PAMT.REMOVE, publish ABSENT (strays kept)
+ * or, still BUSY, LIVE again with the strays as references (idle bit
+ * if none).  Installs and removes of a range happen only under its
+ * lock, and a remove only from OWNED, which no fast path accepts:
+ * never a double ADD, a double REMOVE nor a REMOVE under a reference.
  */
 #include "host/strategy.h"
 
@@ -21,179 +26,89 @@ static struct dp_lock *dp_lock_of(struct dpamt *m, uint64_t idx)
 	return m->strat->lock_for(m, idx);
 }
 
-/* Concurrency: pure; the one lock of global-lock and the broken ones. */
+/* Concurrency: pure; the one lock of global-lock. */
 struct dp_lock *dp_lock_global(struct dpamt *m, uint64_t idx)
 {
 	return &m->lock;
 }
 
-/* The ADD step of a get: ADD (or find) idx's pair; the caller publishes
- * the reference.  Concurrency: the sound strategies hold idx's lock. */
-int dp_get_add(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c)
-{
-	int err = DPAMT_OK;
-
-	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
-	switch (dp_pair_add(m, idx, c, &err)) {
-	case DP_ADD_DONE:
-		dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
-		return DPAMT_OK;
-	case DP_ADD_NOT_FREE: /* a pair is there already: use it */
-		return DPAMT_OK;
-	case DP_ADD_FAILED:
-	default:
-		return err ? err : DPAMT_EIO;
-	}
-}
-
-/* Range lock held, refs[idx] == 0: make it usable with one reference. */
+/* Range lock held, word ABSENT + k with our stray: install, convert. */
 static int dp_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			     struct dpamt_cache *c)
 {
-	int err;
+	int err = dp_get_add(m, idx, pa, c);
 
-	if (dp_idle_test(m, idx)) {
-		dp_idle_clear(m, idx); /* the pair is still there: reuse it */
-		dp_store_release32(&m->refs[idx], 1);
-		return DPAMT_OK;
-	}
-	err = dp_get_add(m, idx, pa, c);
-	if (!err)
-		dp_store_release32(&m->refs[idx], 1);
+	if (err)
+		dp_fetch_sub_acq_rel32(&m->refs[idx], 1); /* our stray */
+	else
+		dp_fetch_add_acq_rel32(&m->refs[idx], DP_RC_LIVE);
 	return err;
 }
 
-/* Concurrency: any thread; takes strat->lock_for(idx) on the slow path,
- * where install() runs if the range still has no reference. */
-int dp_locked_get_via(struct dpamt *m, uint64_t idx, uint64_t pa,
-		      struct dpamt_cache *c, bool *fast, dp_install_fn install)
+/* Concurrency: any thread; takes strat->lock_for(idx).  old: what the
+ * fast path's fetch_add returned (not a LIVE word). */
+int dp_locked_get(struct dpamt *m, uint64_t idx, uint64_t pa,
+		  struct dpamt_cache *c, uint32_t old, bool *fast)
 {
 	struct dpamt_cache tmp, *use;
 	struct dp_lock *l;
-	int err;
+	int err, cerr;
 
-	if (dp_inc_not_zero(&m->refs[idx])) {
-		*fast = true;
-		return DPAMT_OK;
+	if (old >= DP_RC_LIVE) { /* saturated: take our increment back */
+		dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
+		return DPAMT_EINVAL;
 	}
 	dp_yield(m, DPAMT_YP_GET_FAST_MISS, pa);
-	use = dp_tmp_cache_begin(m, c, &tmp, &err);
-	if (err)
-		return err;
+	use = dp_tmp_cache_begin(m, c, &tmp, &cerr);
 	l = dp_lock_of(m, idx);
 	dp_lock_acquire(m, l);
-	if (dp_inc_not_zero(&m->refs[idx]))
-		err = DPAMT_OK; /* installed while we waited */
+	if (dp_load_acquire32(&m->refs[idx]) >= DP_RC_LIVE)
+		err = DPAMT_OK; /* installed while we waited: our stray counts */
+	else if (cerr)
+		err = cerr, dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
 	else
-		err = install(m, idx, pa, use);
+		err = dp_install_locked(m, idx, pa, use);
 	dp_lock_release(m, l);
-	dp_tmp_cache_end(m, c, &tmp);
+	if (!cerr)
+		dp_tmp_cache_end(m, c, &tmp);
 	return err;
 }
 
-/* Concurrency: any thread; takes strat->lock_for(idx) on the slow path. */
-int dp_locked_get(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
-{
-	return dp_locked_get_via(m, idx, pa, c, fast, dp_install_locked);
-}
-
-/* Range lock held: drop one reference; *last if it was the last one. */
-static int dp_dec_locked(struct dpamt *m, uint64_t idx, bool *last)
-{
-	uint32_t v = dp_load_acquire32(&m->refs[idx]);
-
-	do {
-		if (v == 0)
-			return DPAMT_EINVAL; /* unbalanced put */
-	} while (!dp_cas_acq_rel32(&m->refs[idx], &v, v - 1));
-	*last = v == 1;
-	return DPAMT_OK;
-}
-
-/* Range lock held, refcount just went 1 -> 0: take the pair back. */
-static int dp_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
-			    struct dpamt_cache *c)
-{
-	dp_yield(m, DPAMT_YP_PUT_LOCKED, pa);
-	switch (dp_pair_remove(m, idx, c)) {
-	case DP_REMOVE_DONE:
-		dp_yield(m, DPAMT_YP_PUT_AFTER_REMOVE, pa);
-		return DPAMT_OK;
-	case DP_REMOVE_BUSY:
-		dp_stat_inc(m, DP_ST_remove_deferred);
-		dp_idle_set(m, idx); /* our reference is gone; pair kept idle */
-		return DPAMT_OK;
-	case DP_REMOVE_NO_PAIR:
-		return DPAMT_EIO; /* never happens unless the host lied */
-	case DP_REMOVE_NOT_EMPTY:
-		dp_stat_inc(m, DP_ST_remove_errors);
-		/* fallthrough */
-	case DP_REMOVE_FAILED:
-	default:
-		dp_idle_set(m, idx); /* still installed: keep it on record */
-		return DPAMT_EIO;
-	}
-}
-
-/* Concurrency: any thread; takes strat->lock_for(idx) on the slow path. */
+/* Concurrency: any thread; takes strat->lock_for(idx).  old: what the
+ * fast path's fetch_sub returned (not >= LIVE + 2). */
 int dp_locked_put(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t old, bool *fast)
 {
-	uint32_t seen = 0;
-	bool last = false;
+	uint32_t v = DP_RC_LIVE;
 	struct dp_lock *l;
-	int err;
+	bool kept = false;
+	int err = DPAMT_OK;
 
-	if (dp_dec_not_one(&m->refs[idx], &seen)) {
-		*fast = true;
-		return DPAMT_OK;
-	}
-	if (seen == 0)
-		return DPAMT_EINVAL; /* unbalanced put */
+	if (old != DP_RC_LIVE + 1)
+		return dp_zone_put_odd(m, idx, old);
 	dp_yield(m, DPAMT_YP_PUT_FAST_MISS, pa);
 	l = dp_lock_of(m, idx);
 	dp_lock_acquire(m, l);
-	err = dp_dec_locked(m, idx, &last);
-	if (!err && last)
-		err = dp_remove_locked(m, idx, pa, c);
+	if (dp_load_acquire32(&m->refs[idx]) != DP_RC_LIVE)
+		*fast = true; /* revived meanwhile: nothing to decide */
+	else if (dp_idle_keep(m, idx))
+		*fast = kept = true; /* installed at 0: the next get reuses it */
+	else if (dp_cas_acq_rel32(&m->refs[idx], &v, DP_RC_OWNED))
+		err = dp_zone_put_remove(m, idx, pa, c);
 	dp_lock_release(m, l);
+	if (kept)
+		dp_idle_trim(m); /* outside the lock: it takes range locks */
 	return err;
 }
 
-/* DEMOTE installed a pair for idx with n pages in TD use.
- * Concurrency: any thread; takes strat->lock_for(idx). */
-int dp_locked_adopt(struct dpamt *m, uint64_t idx, uint32_t n)
+/* Concurrency: any thread, any time; takes strat->lock_for(idx). */
+enum dp_reclaim dp_locked_reclaim(struct dpamt *m, uint64_t idx)
 {
 	struct dp_lock *l = dp_lock_of(m, idx);
-	dp_atomic32_t *w = dp_ref_word(m, idx);
-	int ret = DPAMT_OK;
+	enum dp_reclaim ret;
 
 	dp_lock_acquire(m, l);
-	if (dp_load_relaxed32(w) != 0 || dp_idle_test(m, idx))
-		ret = DPAMT_EINVAL; /* the range was 4K-tracked already */
-	else
-		dp_store_release32(w, n);
+	ret = dp_zone_reclaim(m, idx);
 	dp_lock_release(m, l);
-	if (ret == DPAMT_OK)
-		dp_stat_pair_installed(m);
-	return ret;
-}
-
-/* PROMOTE took idx's pair; its n references go with it.
- * Concurrency: any thread; takes strat->lock_for(idx). */
-int dp_locked_release(struct dpamt *m, uint64_t idx, uint32_t n)
-{
-	struct dp_lock *l = dp_lock_of(m, idx);
-	uint32_t v = n;
-	int ret = DPAMT_OK;
-
-	dp_lock_acquire(m, l);
-	if (!dp_cas_acq_rel32(dp_ref_word(m, idx), &v, 0))
-		ret = DPAMT_EINVAL;
-	dp_lock_release(m, l);
-	if (ret == DPAMT_OK)
-		dp_stat_pair_removed(m);
 	return ret;
 }

@@ -46,7 +46,7 @@ static void v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 /* Concurrency: any thread; takes the manager's global lock on the slow
  * path; c is the caller's. */
 static int v3_get(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
 	dp_atomic32_t *w = dp_ref_word_pa(m, pa);
 	uint64_t pages[DP_MAX_PAIR_PAGES] = { 0, 0 };
@@ -90,7 +90,7 @@ static void v3_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 /* Concurrency: any thread; the decrement runs outside any lock (that is
  * the bug), the REMOVE under the manager's global lock. */
 static int v3_put(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
 	dp_atomic32_t *w = dp_ref_word_pa(m, pa);
 	uint32_t old = dp_fetch_sub_acq_rel32(w, 1);
@@ -120,9 +120,8 @@ const struct dp_strategy dp_strat_ref_linux_v3 = {
 	.put = v3_put,
 	.retry_deferred = dp_ref_retry_none,
 	.count = dp_count_plain,
-	.adopt = dp_locked_adopt,
-	.release = dp_locked_release,
-	.plain_fast = false, /* its get allocates before its fast path */
+	.adopt = dp_plain_adopt,
+	.release = dp_plain_release,
 	.lock_for = dp_lock_global,
 	.ref_word = dp_ref_word_of,
 };

@@ -38,7 +38,7 @@ static int v6_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 /* Concurrency: any thread; takes the manager's global lock on the slow
  * path; c is the caller's. */
 static int v6_get(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
 	dp_atomic32_t *w = dp_ref_word_pa(m, pa);
 	uint64_t pages[DP_MAX_PAIR_PAGES] = { 0, 0 };
@@ -82,7 +82,7 @@ static void v6_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 /* Concurrency: any thread; takes the manager's global lock when the
  * fast path sees the last reference (atomic_dec_and_lock). */
 static int v6_put(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
 	dp_atomic32_t *w = dp_ref_word_pa(m, pa);
 	uint32_t seen = 0, old;
@@ -113,9 +113,8 @@ const struct dp_strategy dp_strat_ref_linux_v6 = {
 	.put = v6_put,
 	.retry_deferred = dp_ref_retry_none,
 	.count = dp_count_plain,
-	.adopt = dp_locked_adopt,
-	.release = dp_locked_release,
-	.plain_fast = false, /* its own fast path, on its own table */
+	.adopt = dp_plain_adopt,
+	.release = dp_plain_release,
 	.lock_for = dp_lock_global,
 	.ref_word = dp_ref_word_of,
 };

@@ -69,6 +69,13 @@ static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
 	assert_int_equal(ukey(s, "fast_lock_acquisitions"), 0);
 	assert_int_equal(ukey(s, "fast_pamt_seamcalls"), 0);
 	sl = key(s, "slow");
+	if (!strcmp(json_object_get_string(key(s, "fast_path")), "cas")) {
+		/* the CAS variant: fast path only */
+		assert_int_equal(json_object_object_length(sl), 0);
+		return;
+	}
+	assert_string_equal(json_object_get_string(key(s, "fast_path")),
+			    "one-atomic");
 	t1 = key(sl, "t1");
 	positive(t1, "ns_per_cycle");
 	assert_int_equal(ukey(t1, "cycles"), slow * reps);
@@ -122,10 +129,17 @@ static void test_smoke_json(void **state)
 	in_unit(key(key(j, "fast_overlap"), "t2_shared"));
 	in_unit(key(key(j, "slow_overlap"), "t2_neighbour"));
 	list = key(j, "strategies");
-	assert_true(json_object_array_length(list) >= 1);
+	/* default: global-lock, then the same with the CAS fast path */
+	assert_int_equal(json_object_array_length(list), 2);
 	assert_string_equal(json_object_get_string(key(
 		json_object_array_get_idx(list, 0), "strategy")),
 			    "global-lock");
+	assert_string_equal(json_object_get_string(key(
+		json_object_array_get_idx(list, 1), "strategy")),
+			    "global-lock");
+	assert_string_equal(json_object_get_string(key(
+		json_object_array_get_idx(list, 1), "fast_path")), "cas");
+	positive(j, "target_ratio_shared");
 	for (size_t i = 0; i < json_object_array_length(list); i++)
 		check_strategy(json_object_array_get_idx(list, i), reps, slow);
 	json_object_put(j);

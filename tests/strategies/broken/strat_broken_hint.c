@@ -13,7 +13,7 @@
 #include "strategies/broken/broken.h"
 
 static int hint_get(struct dpamt *m, uint64_t idx, uint64_t pa,
-		    struct dpamt_cache *c, bool *fast)
+		    struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
 	struct dpamt_cache tmp, *use;
 	int err;
@@ -30,11 +30,11 @@ static int hint_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 }
 
 static int hint_put(struct dpamt *m, uint64_t idx, uint64_t pa,
-		    struct dpamt_cache *c, bool *fast)
+		    struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
-	uint32_t old = dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
+	uint32_t prev = dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
 
-	if (old == 0) {
+	if (prev == 0) {
 		dp_fetch_add_acq_rel32(&m->refs[idx], 1);
 		return DPAMT_EINVAL;
 	}
@@ -65,7 +65,6 @@ const struct dp_strategy dp_strat_broken_hint = {
 	.put = hint_put,
 	.retry_deferred = hint_retry,
 	.count = dp_count_plain,
-	.adopt = dp_locked_adopt,
-	.release = dp_locked_release,
-	.lock_for = dp_lock_global, /* for adopt/release */
+	.adopt = dp_plain_adopt,
+	.release = dp_plain_release,
 };

@@ -23,23 +23,23 @@ static int v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 }
 
 static int v3_get(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
-	return dp_locked_get_via(m, idx, pa, c, fast, v3_install_locked);
+	return dp_plain_get_via(m, idx, pa, c, fast, v3_install_locked);
 }
 
 /* BROKEN: the last reference is dropped before the lock is taken. */
 static int v3_put(struct dpamt *m, uint64_t idx, uint64_t pa,
-		  struct dpamt_cache *c, bool *fast)
+		  struct dpamt_cache *c, uint32_t rmw, bool *fast)
 {
-	uint32_t old = dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
+	uint32_t prev = dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
 	int err = DPAMT_OK;
 
-	if (old == 0) {
+	if (prev == 0) {
 		dp_fetch_add_acq_rel32(&m->refs[idx], 1);
 		return DPAMT_EINVAL;
 	}
-	if (old > 1) {
+	if (prev > 1) {
 		*fast = true;
 		return DPAMT_OK;
 	}
@@ -68,9 +68,8 @@ const struct dp_strategy dp_strat_broken_v3_put = {
 	.name = "broken-v3-put",
 	.get = v3_get,
 	.put = v3_put,
-	.retry_deferred = dp_retry_deferred_locked,
+	.retry_deferred = dp_plain_retry_deferred,
 	.count = dp_count_plain,
-	.adopt = dp_locked_adopt,
-	.release = dp_locked_release,
-	.lock_for = dp_lock_global, /* for adopt/release */
+	.adopt = dp_plain_adopt,
+	.release = dp_plain_release,
 };

@@ -1,0 +1,78 @@
+/*
+ * shrink.c - idle pairs of the zoned strategies: whether a 1->0 put
+ * keeps its pair installed at refcount 0 (cfg.max_idle_pairs, default 0:
+ * never, as upstream), and the reclaim pass that gives idle pairs back:
+ * dpamt_shrink() on demand (teardown, memory pressure), the trim after a
+ * keep pushed the count over the cap, and dpamt_retry_deferred() for
+ * REMOVEs that stayed BUSY (which shrinks back to the cap).
+ *
+ * The idle bitmap is a superset hint: a fast-path get revives an idle
+ * pair (LIVE + 0 -> LIVE + 1) without touching its bit, so a set bit
+ * means "was idle when set"; the word itself says whether it still is.
+ * At quiescence every range at LIVE + 0 has its bit set.  The reclaim
+ * pass sweeps the bitmap like a clock hand (m->clock_hand, one bitmap
+ * word per step, wrapping): each set bit under the hand is reclaimed if
+ * still idle and cleared if stale, until the count is at the target.
+ */
+#include "host/strategy.h"
+
+/* Concurrency: any thread; the caller may hold idx's range lock. */
+bool dp_idle_keep(struct dpamt *m, uint64_t idx)
+{
+	if (m->cfg.max_idle_pairs == 0)
+		return false;
+	dp_idle_set(m, idx);
+	return true;
+}
+
+/* Reclaim from bitmap word wi until n_idle <= target; failures out. */
+static void dp_shrink_word(struct dpamt *m, uint64_t wi, uint64_t target,
+			   unsigned *failed)
+{
+	uint64_t bits = dp_load_acquire64(&m->idle[wi]);
+
+	while (bits && dp_load_relaxed64(&m->n_idle) > target) {
+		uint64_t idx = wi * 64 + (uint64_t)__builtin_ctzll(bits);
+
+		bits &= bits - 1;
+		if (m->strat->reclaim(m, idx) == DP_RECLAIM_KEPT)
+			(*failed)++;
+	}
+}
+
+/* Concurrency: any thread, any time, concurrently with get/put. */
+unsigned dp_shrink_to(struct dpamt *m, uint64_t target)
+{
+	uint64_t nw = (m->n_ranges + 63) / 64, start;
+	unsigned failed = 0;
+
+	if (nw == 0 || dp_load_relaxed64(&m->n_idle) <= target)
+		return 0;
+	start = dp_fetch_add_relaxed64(&m->clock_hand, 1) % nw;
+	for (uint64_t k = 0; k < nw; k++) {
+		if (dp_load_relaxed64(&m->n_idle) <= target)
+			break;
+		dp_shrink_word(m, (start + k) % nw, target, &failed);
+		dp_store_relaxed64(&m->clock_hand, start + k + 1);
+	}
+	return failed;
+}
+
+/* Concurrency: any thread holding no range lock. */
+void dp_idle_trim(struct dpamt *m)
+{
+	if (dp_load_relaxed64(&m->n_idle) > m->cfg.max_idle_pairs)
+		dp_shrink_to(m, m->cfg.max_idle_pairs);
+}
+
+/* Concurrency: any thread, any time (see dpamt.h). */
+uint64_t dpamt_shrink(struct dpamt *m, uint64_t target)
+{
+	if (!m->dynamic)
+		return 0;
+	if (m->strat->reclaim)
+		dp_shrink_to(m, target);
+	else if (target == 0)
+		m->strat->retry_deferred(m);
+	return dpamt_idle_ranges(m);
+}
