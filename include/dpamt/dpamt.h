@@ -303,6 +303,16 @@ int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
 			const uint64_t pair[2]);      /* DEMOTE succeeded */
 int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
 			 const uint64_t pair[2]);     /* PROMOTE returned pair */
+/*
+ * Before DEMOTE of the 2 MiB page at pa_2m with the new S-EPT page sept:
+ * DPAMT_EINVAL when a pair page lies inside that 2 MiB page or equals
+ * sept.  The module walks the pair pages while it holds the 2 MiB page's
+ * and the S-EPT page's PAMT entries exclusively, so such a DEMOTE answers
+ * OPERAND_BUSY every time and a host that retries BUSY loops forever
+ * (pamt_demote() in the module's pamt_manager.c).  Pure check, any time.
+ */
+int dpamt_demote_check_pair(uint64_t pa_2m, uint64_t sept,
+			    const uint64_t pair[2]);
 
 /* ---- Introspection -------------------------------------------------------
  * Racy while calls run; exact at quiescence. */

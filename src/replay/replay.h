@@ -80,7 +80,10 @@ struct replay_config {
 	bool dpamt;              /* default on */
 	double busy_prob;        /* injected OPERAND_BUSY rate, default 0 */
 	uint64_t seed;           /* seed of the injection, default 1 */
+	unsigned tdcs_pages;     /* TDCS pages per TD (SYS.RD); 0: default */
 };
+/* The model's bound on TDCS pages (src/tdxmod/model.h MAX_TDCS_PAGES). */
+#define REPLAY_MAX_TDCS_PAGES 16u
 
 struct replay_trace {
 	char file[256];          /* name for messages: path or "<stdin>" */

@@ -21,6 +21,7 @@ void replay_trace_init(struct replay_trace *t, const char *file)
 	t->config.mem_bytes = REPLAY_DEFAULT_MEM;
 	t->config.dpamt = true;
 	t->config.seed = 1;
+	t->config.tdcs_pages = 0; /* the model's default */
 }
 
 void replay_trace_free(struct replay_trace *t)
@@ -121,12 +122,26 @@ static int config_option(struct replay_config *c, const char *key,
 		snprintf(err, errlen, "bad seed '%s'", val);
 		return -1;
 	}
+	if (!strcasecmp(key, "tdcs_pages")) {
+		uint64_t n;
+
+		if (replay_parse_u64(val, &n) == 0 && n >= 1 &&
+		    n <= REPLAY_MAX_TDCS_PAGES) {
+			c->tdcs_pages = (unsigned)n;
+			return 0;
+		}
+		snprintf(err, errlen, "bad tdcs_pages '%s' (1 to %u)", val,
+			 REPLAY_MAX_TDCS_PAGES);
+		return -1;
+	}
 	snprintf(err, errlen,
-		 "unknown config option '%s' (mem, dpamt, busy, seed)", key);
+		 "unknown config option '%s' (mem, dpamt, busy, seed, "
+		 "tdcs_pages)", key);
 	return -1;
 }
 
-static const char *const config_keys[] = {"mem", "dpamt", "busy", "seed"};
+static const char *const config_keys[] = {"mem", "dpamt", "busy", "seed",
+					  "tdcs_pages"};
 
 static int config_line(struct replay_trace *t, char **save, unsigned lineno,
 		       char *err, size_t errlen)

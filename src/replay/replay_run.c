@@ -43,6 +43,8 @@ static struct tdxmod *setup_model(const struct replay_trace *t, FILE *errf)
 	cfg.dpamt_supported = rc->dpamt;
 	cfg.busy_inject_prob = rc->busy_prob;
 	cfg.busy_inject_seed = rc->seed;
+	if (rc->tdcs_pages)
+		cfg.num_tdcs_pages = rc->tdcs_pages;
 	m = tdxmod_create(&cfg, err, sizeof(err));
 	if (!m) {
 		config_where(t, errf);

@@ -101,11 +101,11 @@ struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
 	m->n_gib = cfg->mem_bytes >> 30;
 	m->top = calloc(m->n_gib, sizeof(*m->top));
 	m->gib_tdmr = malloc(m->n_gib);
-	m->hkid_used = calloc(cfg->hkid_max / 64 + 1, sizeof(uint64_t));
-	if (!m->top || !m->gib_tdmr || !m->hkid_used) {
+	m->kot = calloc(cfg->hkid_max + 1, sizeof(*m->kot));
+	if (!m->top || !m->gib_tdmr || !m->kot) {
 		free(m->top);
 		free(m->gib_tdmr);
-		free((void *)m->hkid_used);
+		free((void *)m->kot);
 		free(m);
 		cfg_error(err, errlen, "out of memory");
 		return NULL;
@@ -129,7 +129,7 @@ void tdxmod_destroy(struct tdxmod *m)
 	pthread_mutex_destroy(&m->cfg_lock);
 	free(m->top);
 	free(m->gib_tdmr);
-	free((void *)m->hkid_used);
+	free((void *)m->kot);
 	free(m);
 }
 
@@ -353,8 +353,8 @@ static uint64_t sys_config_locked(struct call *c)
 			m->gib_tdmr[g] = (uint8_t)i;
 	m->dpamt = dyn;
 	m->global_hkid = (unsigned)hkid;
-	atomic_fetch_or_explicit(&m->hkid_used[hkid / 64], 1ULL << (hkid % 64),
-				 memory_order_relaxed);
+	atomic_store_explicit(&m->kot[hkid], KOT_RESERVED,
+			      memory_order_relaxed);
 	atomic_store_explicit(&m->sys_state, SYS_CONFIGURED,
 			      memory_order_release);
 	return TDX_SUCCESS;

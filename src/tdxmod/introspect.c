@@ -35,8 +35,8 @@ int tdxmod_range_info(struct tdxmod *m, uint64_t pa_2m,
 	out->page_count = pe_count(h);
 	if (out->type_2m == PT_PAMT) {
 		out->has_pair = true;
-		out->pair[0] = (ref & 0xFFFFFFFFULL) << PAGE_SHIFT;
-		out->pair[1] = (ref >> 32) << PAGE_SHIFT;
+		out->pair[0] = pair_page(ref, 0);
+		out->pair[1] = pair_page(ref, 1);
 	}
 	return 0;
 }
@@ -198,8 +198,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 	case PT_PAMT:
 		k->pairs++;
 		for (unsigned i = 0; i < 2; i++) {
-			uint64_t p = (i ? ref >> 32 : ref & 0xFFFFFFFFULL)
-				     << PAGE_SHIFT;
+			uint64_t p = pair_page(ref, i);
 
 			if (!tdmr_of(m, p) || !bitmap_test(m, p))
 				violation(k, "pair page 0x%llx of 0x%llx not "

@@ -1,14 +1,17 @@
 /*
  * leaf_huge.c - TDH.MEM.PAGE.DEMOTE and TDH.MEM.PAGE.PROMOTE: a 2M TD
  * page split into 512 4K pages and back, with the range's pair moving in
- * and out.
+ * and out (the module's tdh_mem_page_demote.c / tdh_mem_page_promote.c
+ * and pamt_demote() / pamt_promote() in pamt_manager.c).
  *
- * DEMOTE: RCX = GPA|1, RDX = TDR, R8 = new S-EPT page (level-0 table),
- * R12/R13 = the new pair, installed for the page's range with page_count
- * 512.  PROMOTE: RCX = GPA|1, RDX = TDR; the 512 4K mappings must be
- * contiguous and 2 MiB aligned; returns the freed S-EPT page in RDX (its
- * PAMT entry is freed: the host owns it again, no RECLAIM) and the pair in
- * R12/R13.  PROMOTE's removal hint refers to the freed S-EPT page's range.
+ * DEMOTE: RCX = GPA|level, RDX = TDR, R8 = new S-EPT page (level-0
+ * table), R12/R13 = the new pair, installed for the page's range with
+ * page_count 512.  PROMOTE: RCX = GPA|level, RDX = TDR; the 512 4K
+ * mappings must be contiguous and 2 MiB aligned; returns the freed S-EPT
+ * page in RCX (with the removal hint of that page's range in bit 62; its
+ * PAMT entry is freed: the host owns it again, no RECLAIM), RDX = 0 and
+ * the pair in R12/R13.  Level 2 (1 GiB) is accepted on both and fails on
+ * the S-EPT state: the model maps nothing at 1 GiB.
  */
 #include "tdxmod/model.h"
 
@@ -27,6 +30,8 @@ static void e2_set(struct pamt_entry *e2, unsigned type, unsigned count,
 		;
 }
 
+/* pamt_demote()'s first step: the 2M page's entry exclusive (BUSY|RCX);
+ * the S-EPT says it is this TD's 2M page, so anything else is fatal. */
 static uint64_t lock_2m_page(struct call *c, uint64_t pa, uint64_t tdr,
 			     struct pamt_entry **e2)
 {
@@ -46,42 +51,58 @@ static uint64_t lock_2m_page(struct call *c, uint64_t pa, uint64_t tdr,
 	return 0;
 }
 
-static uint64_t demote_pair(struct call *c, uint64_t p2m)
+/* A new pair page's fields: aligned, no key-id bits, below the max PA. */
+static uint64_t pair_fields(struct tdxmod *m, uint64_t pa, uint32_t op)
 {
-	const struct tdx_regs *r = c->r;
-	uint64_t st;
-
-	if ((r->r12 & ~(TDX_2M_SIZE - 1)) == p2m)
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R12);
-	if ((r->r13 & ~(TDX_2M_SIZE - 1)) == p2m)
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R13);
-	if ((st = pair_page_claim(c, r->r12, p2m, TDX_OPERAND_ID_R12)) ||
-	    (st = pair_page_claim(c, r->r13, p2m, TDX_OPERAND_ID_R13)))
-		return st;
-	if (bitmap_test_and_set(c->m, r->r12))
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R12);
-	if (bitmap_test_and_set(c->m, r->r13)) {
-		bitmap_clear(c->m, r->r12);
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R13);
-	}
+	if ((pa & (TDX_PAGE_SIZE - 1)) || (pa >> m->cfg.hkid_shift))
+		return st_err(TDX_OPERAND_INVALID, op);
 	return 0;
 }
 
-static uint64_t demote_operands(struct call *c)
+/* A new pair page must be free: walked shared (the call's own locks on
+ * the demoted 2M entry and on R8's 4K entry make a page inside the
+ * demoted page, or equal to R8, answer BUSY|op), its leaf entry free. */
+static uint64_t pair_free(struct call *c, uint64_t pa, uint32_t op)
+{
+	struct pwalk w;
+	uint64_t st = pamt_walk(c, pa, TDX_PS_4K, false, op, &w);
+
+	if (st)
+		return st;
+	if (pe_type(atomic_load_explicit(&w.leaf->hdr,
+					 memory_order_acquire)) != PT_NDA)
+		return st_err(TDX_PAGE_NOT_FREE, op);
+	return 0;
+}
+
+/*
+ * pamt_demote()'s pair checks in the module's order: fields of R12 then
+ * R13, address ranges of R12 then R13, walk of R12 then R13, then the
+ * bitmap test-and-set of each (PAGE_NOT_FREE when a page already is a
+ * pair page; R12's bit undone when R13's fails).
+ */
+static uint64_t demote_pair(struct call *c)
 {
 	const struct tdx_regs *r = c->r;
+	struct tdxmod *m = c->m;
 	uint64_t st;
 
-	if (!c->m->dpamt)
-		return 0;
-	if ((st = hpa_check(c->m, r->r12, TDX_PAGE_SIZE, TDX_OPERAND_ID_R12)))
+	if ((st = pair_fields(m, r->r12, TDX_OPERAND_ID_R12)) ||
+	    (st = pair_fields(m, r->r13, TDX_OPERAND_ID_R13)))
 		return st;
-	if (r->r12 == r->r8)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R12);
-	if ((st = hpa_check(c->m, r->r13, TDX_PAGE_SIZE, TDX_OPERAND_ID_R13)))
+	if (!tdmr_of(m, r->r12))
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R12);
+	if (!tdmr_of(m, r->r13))
+		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R13);
+	if ((st = pair_free(c, r->r12, TDX_OPERAND_ID_R12)) ||
+	    (st = pair_free(c, r->r13, TDX_OPERAND_ID_R13)))
 		return st;
-	if (r->r13 == r->r8)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R13);
+	if (bitmap_test_and_set(m, r->r12))
+		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R12);
+	if (bitmap_test_and_set(m, r->r13)) {
+		bitmap_clear(m, r->r12);
+		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R13);
+	}
 	return 0;
 }
 
@@ -106,7 +127,7 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 	if (m->dpamt) {
 		mem_drop(m, r->r12);
 		mem_drop(m, r->r13);
-		ref = (r->r12 >> PAGE_SHIFT) | ((r->r13 >> PAGE_SHIFT) << 32);
+		ref = pair_ref(r->r12, r->r13);
 		stat_pairs_add(m, 1);
 	}
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
@@ -124,33 +145,24 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 	e2_set(e2, m->dpamt ? PT_PAMT : PT_NDA, PAGES_PER_2M, ref);
 }
 
-/* DEMOTE's and PROMOTE's RCX: GPA|1, 2 MiB aligned, below 2^48. */
-static uint64_t rcx_2m_check(uint64_t rcx)
+/* DEMOTE's and PROMOTE's RCX: GPA|level (1 or 2), aligned to the level's
+ * span, below 2^48, reserved bits 11:3 clear. */
+static uint64_t rcx_huge_check(uint64_t rcx)
 {
-	if (tdx_operand_level(rcx) != TDX_PS_2M || (rcx & 0x1FFFF8ULL) ||
+	unsigned lvl = tdx_operand_level(rcx);
+
+	if (lvl < TDX_PS_2M || lvl > TDX_PS_1G || (rcx & 0xFF8ULL) ||
+	    ((rcx & ~0xFFFULL) & ((1ULL << (12 + 9 * lvl)) - 1)) ||
 	    (rcx >> GPA_BITS))
 		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
 	return 0;
 }
 
-/* The TD of RDX, locked shared, must be initialised. */
-static uint64_t td_running(struct call *c, _Atomic uint64_t **tdw)
-{
-	uint64_t st = td_lock(c, c->r->rdx, TDX_OPERAND_ID_RDX, false, tdw);
-
-	if (st)
-		return st;
-	if (atomic_load_explicit(&(*tdw)[TDW_STATE], memory_order_acquire) !=
-	    TD_INITIALIZED)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RDX);
-	return 0;
-}
-
 /*
- * In the module's order: TDR and state, RCX, the level-1 S-EPT entry (a
- * 2M leaf), the new S-EPT page (R8), the new pair's addresses, the 2M
- * page's PAMT entry (exclusive), then the pair pages' walks and bitmap.
+ * In the module's order: TDR (RDX) and TD state, RCX, the S-EPT entry at
+ * the level (a present leaf), the new S-EPT page (R8: address, then its
+ * walk, exclusive), then pamt_demote(): the 2M page's entry exclusive,
+ * then the new pair (demote_pair()).
  */
 uint64_t leaf_page_demote(struct call *c)
 {
@@ -161,8 +173,10 @@ uint64_t leaf_page_demote(struct call *c)
 	struct walk4k w;
 	uint64_t st, val, p;
 
-	if ((st = td_running(c, &tdw)) || (st = rcx_2m_check(r->rcx)) ||
-	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, 1, &l1)))
+	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
+	    (st = rcx_huge_check(r->rcx)) ||
+	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
+			    tdx_operand_level(r->rcx), &l1)))
 		return st;
 	val = l1.val;
 	if (!(val & SE_PRESENT) || !(val & SE_LEAF))
@@ -173,9 +187,8 @@ uint64_t leaf_page_demote(struct call *c)
 		return TDX_MODEL_FATAL;
 	if ((st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
 	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
-	    (st = demote_operands(c)) ||
 	    (st = lock_2m_page(c, p, r->rdx, &e2)) ||
-	    (c->m->dpamt && (st = demote_pair(c, p))))
+	    (c->m->dpamt && (st = demote_pair(c))))
 		return st;
 	demote_commit(c, p, e2);
 	se_set(l1.target, r->r8 | SE_PRESENT);
@@ -185,8 +198,9 @@ uint64_t leaf_page_demote(struct call *c)
 	return TDX_SUCCESS;
 }
 
-/* PROMOTE: the level-0 table must map 512 contiguous pages from a 2 MiB
- * aligned base.  Returns the base or UINT64_MAX. */
+/* PROMOTE: the level-0 table must map 512 contiguous present pages from a
+ * 2 MiB aligned base (the module's is_sept_page_valid_for_merge()).
+ * Returns the base or UINT64_MAX. */
 static uint64_t promote_base(struct tdxmod *m, uint64_t table)
 {
 	uint64_t base = mem_load(m, table) & SE_PA_MASK;
@@ -203,63 +217,54 @@ static uint64_t promote_base(struct tdxmod *m, uint64_t table)
 	return base;
 }
 
-/* Lock the 512 4K entries of a range exclusively, outside the call's lock
- * stack (they may live in a pair that PROMOTE gives back).  On failure
- * unlock what was taken. */
-static uint64_t lock_512(struct call *c, uint64_t base, uint64_t ref,
-			 uint64_t tdr, struct pamt_entry **ents)
+/* The 512 4K entries must be this TD's REG pages (the module's static-PAMT
+ * sanity check; model metadata, so a mismatch is fatal).  Read without
+ * locks: the level-1 S-EPT entry, held exclusive, keeps every leaf that
+ * could change them out. */
+static bool promote_entries_ok(struct call *c, uint64_t base, uint64_t ref,
+			       uint64_t tdr)
 {
 	struct tdxmod *m = c->m;
 	struct tdmr *t = tdmr_of(m, base);
-	unsigned i;
-	uint64_t st = 0;
 
-	for (i = 0; i < PAGES_PER_2M; i++) {
-		uint64_t v;
+	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
+		uint64_t h, o;
 
-		ents[i] = pe_get(m, pe_addr_4k(m, t, base + i * TDX_PAGE_SIZE,
-					       ref));
-		v = ents[i] ? atomic_load_explicit(&ents[i]->hdr,
-						   memory_order_relaxed) : 0;
-		if (!ents[i] || inject_busy(c) || (v & PE_LOCKMASK) ||
-		    !atomic_compare_exchange_strong_explicit(
-			    &ents[i]->hdr, &v, v | PE_EXCL,
-			    memory_order_acquire, memory_order_relaxed)) {
-			st = st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
-			break;
-		}
-		if (pe_type(v) != PT_REG ||
-		    atomic_load_explicit(&ents[i]->ref, memory_order_relaxed) !=
-			    tdr >> PAGE_SHIFT) {
+		pe_peek(m, pe_addr_4k(m, t, base + i * TDX_PAGE_SIZE, ref), &h,
+			&o);
+		if (pe_type(h) != PT_REG || o != tdr >> PAGE_SHIFT) {
 			model_fatal(m, "S-EPT maps 0x%llx at 4K but PAMT says "
 				    "type %u", (unsigned long long)(base +
-				    i * TDX_PAGE_SIZE), pe_type(v));
-			st = TDX_MODEL_FATAL;
-			i++;
-			break;
+				    i * TDX_PAGE_SIZE), pe_type(h));
+			return false;
 		}
 	}
-	if (st)
-		while (i--)
-			atomic_fetch_and_explicit(&ents[i]->hdr, ~PE_EXCL,
-						  memory_order_release);
-	return st;
+	return true;
 }
 
+/* Success of PROMOTE: the 2M entry takes the pages' type and owner, the
+ * pair goes back (pamt_promote()); R12/R13 = the pair. */
 static uint64_t promote_commit(struct call *c, uint64_t base,
-			       struct pamt_entry *e2, struct pamt_entry **ents)
+			       struct pamt_entry *e2)
 {
 	struct tdxmod *m = c->m;
 	uint64_t ref = atomic_load_explicit(&e2->ref, memory_order_relaxed);
-	uint64_t p0 = (ref & 0xFFFFFFFFULL) << PAGE_SHIFT;
-	uint64_t p1 = (ref >> 32) << PAGE_SHIFT;
+	uint64_t p0 = pair_page(ref, 0), p1 = pair_page(ref, 1);
+	struct tdmr *t = tdmr_of(m, base);
 
-	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
-		atomic_store_explicit(&ents[i]->ref, 0, memory_order_relaxed);
-		atomic_store_explicit(&ents[i]->hdr, 0, memory_order_release);
-	}
-	e2_set(e2, PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 	if (!m->dpamt) {
+		for (unsigned i = 0; i < PAGES_PER_2M; i++) {
+			struct pamt_entry *e = pe_get(
+				m, pe_addr_4k(m, t, base + i * TDX_PAGE_SIZE, 0));
+
+			if (e) {
+				atomic_store_explicit(&e->ref, 0,
+						      memory_order_relaxed);
+				atomic_store_explicit(&e->hdr, 0,
+						      memory_order_release);
+			}
+		}
+		e2_set(e2, PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 		c->o->r12 = c->o->r13 = 0;
 		return 0;
 	}
@@ -268,6 +273,7 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 			    (unsigned long long)base);
 		return TDX_MODEL_FATAL;
 	}
+	e2_set(e2, PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 	bitmap_clear(m, p0);
 	bitmap_clear(m, p1);
 	mem_drop(m, p0);
@@ -278,29 +284,41 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 	return 0;
 }
 
-/* PROMOTE's checks up to the 512 4K entries: the level-1 table, its 512
- * mappings, the 2M entry (exclusive) and the table page (exclusive). */
+/*
+ * PROMOTE's checks in the module's order: the S-EPT entry at the level
+ * (a present table, else EPT_ENTRY_STATE_INCORRECT|RCX), the table
+ * page's 4K PAMT entry exclusive (BUSY|RCX), the 512 entries of the table
+ * (EPT_INVALID_PROMOTE_CONDITIONS|RCX; a level-2 table never qualifies:
+ * nothing is mapped at 2 MiB inside it that the model would merge), then
+ * pamt_promote(): the 2M entry exclusive (BUSY|RCX), which under Dynamic
+ * PAMT is the only lock on the range.
+ */
 static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
-				_Atomic uint64_t **target, uint64_t *base,
-				uint64_t *tablep, struct pamt_entry **e2,
-				struct walk4k *tw)
+				struct sept_pos *l1, uint64_t *base,
+				struct pamt_entry **e2, struct walk4k *tw)
 {
-	uint64_t st, val, table, h;
-	struct sept_pos l1;
+	unsigned lvl = tdx_operand_level(c->r->rcx);
+	uint64_t st, table, h;
 
-	if ((st = sept_walk(c, tdw, c->r->rcx & ~0xFFFULL, 1, &l1)))
+	if ((st = sept_walk(c, tdw, c->r->rcx & ~0xFFFULL, lvl, l1)))
 		return st;
-	*target = l1.target;
-	val = l1.val;
-	if (!(val & SE_PRESENT) || (val & SE_LEAF))
+	if (!(l1->val & SE_PRESENT) || (l1->val & SE_LEAF))
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
-	table = val & SE_PA_MASK;
+	table = l1->val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, table))
 		return TDX_MODEL_FATAL;
-	*base = promote_base(c->m, table);
+	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, tw)))
+		return st;
+	if (pe_type(atomic_load_explicit(&tw->e4->hdr, memory_order_acquire)) !=
+	    PT_EPT) {
+		model_fatal(c->m, "S-EPT table 0x%llx not of type EPT",
+			    (unsigned long long)table);
+		return TDX_MODEL_FATAL;
+	}
+	*base = lvl == TDX_PS_2M ? promote_base(c->m, table) : UINT64_MAX;
 	if (*base == UINT64_MAX || !tdmr_of(c->m, *base))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+		return st_err(TDX_EPT_INVALID_PROMOTE_CONDITIONS,
 			      TDX_OPERAND_ID_RCX);
 	*e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, *base), *base));
 	if (!*e2 || !pe_try_excl(c, *e2))
@@ -313,34 +331,30 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 			    (unsigned long long)*base, pe_type(h), pe_count(h));
 		return TDX_MODEL_FATAL;
 	}
-	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, tw)))
-		return st;
-	if (pe_type(atomic_load_explicit(&tw->e4->hdr, memory_order_acquire)) !=
-	    PT_EPT) {
-		model_fatal(c->m, "S-EPT table 0x%llx not of type EPT",
-			    (unsigned long long)table);
-		return TDX_MODEL_FATAL;
-	}
-	*tablep = table;
 	return 0;
 }
 
 uint64_t leaf_page_promote(struct call *c)
 {
 	const struct tdx_regs *r = c->r;
-	struct pamt_entry *ents[PAGES_PER_2M], *e2;
-	_Atomic uint64_t *tdw, *target;
+	struct pamt_entry *e2;
+	_Atomic uint64_t *tdw;
+	struct sept_pos l1;
 	struct walk4k tw;
-	uint64_t st, base = 0, tdr = r->rdx, table = 0;
+	uint64_t st, base = 0, table;
 	bool hint;
 
-	if ((st = td_running(c, &tdw)) || (st = rcx_2m_check(r->rcx)) ||
-	    (st = promote_prepare(c, tdw, &target, &base, &table, &e2, &tw)) ||
-	    (st = lock_512(c, base, atomic_load_explicit(
-				&e2->ref, memory_order_relaxed), tdr, ents)) ||
-	    (st = promote_commit(c, base, e2, ents)))
+	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
+	    (st = rcx_huge_check(r->rcx)) ||
+	    (st = promote_prepare(c, tdw, &l1, &base, &e2, &tw)))
 		return st;
-	se_set(target, base | SE_PRESENT | SE_LEAF);
+	if (!promote_entries_ok(c, base, atomic_load_explicit(
+				&e2->ref, memory_order_relaxed), r->rdx))
+		return TDX_MODEL_FATAL;
+	if ((st = promote_commit(c, base, e2)))
+		return st;
+	table = l1.val & SE_PA_MASK;
+	se_set(l1.target, base | SE_PRESENT | SE_LEAF);
 	atomic_fetch_sub_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
 	hint = release_commit_4k(c, table, &tw);

@@ -53,21 +53,6 @@ static uint64_t walk_assign_2m(struct call *c, uint64_t pa, uint32_t op,
 	return 0;
 }
 
-static uint64_t td_ready(struct call *c, uint64_t tdr, bool teardown_ok,
-			 _Atomic uint64_t **tdw)
-{
-	uint64_t st = td_lock(c, tdr, TDX_OPERAND_ID_RDX, false, tdw), s;
-
-	if (st)
-		return st;
-	s = atomic_load_explicit(&(*tdw)[TDW_STATE], memory_order_acquire);
-	if (s == TD_INITIALIZED || (teardown_ok && s == TD_TEARDOWN))
-		return 0;
-	return st_err(s == TD_CREATED ? TDX_OP_STATE_INCORRECT
-				      : TDX_LIFECYCLE_STATE_INCORRECT,
-		      TDX_OPERAND_ID_RDX);
-}
-
 static void children_add(_Atomic uint64_t *tdw, int64_t d)
 {
 	atomic_fetch_add_explicit(&tdw[TDW_CHILDREN], (uint64_t)d,
@@ -84,7 +69,7 @@ uint64_t leaf_sept_add(struct call *c)
 	struct sept_pos p;
 	uint64_t st;
 
-	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
 	    (st = gpa_check(r->rcx, 1, 3)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
@@ -122,7 +107,7 @@ uint64_t leaf_sept_remove(struct call *c)
 	struct sept_pos p;
 	uint64_t st, table;
 
-	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
 	    (st = gpa_check(r->rcx, 1, 3)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
 			    tdx_operand_level(r->rcx), &p)))
@@ -133,9 +118,11 @@ uint64_t leaf_sept_remove(struct call *c)
 	table = p.val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, table))
 		return TDX_MODEL_FATAL;
+	/* tdh_mem_sept_remove.c: a child table that still maps something
+	 * is EPT_PAGE_NOT_FREE. */
 	for (unsigned i = 0; i < 512; i++)
 		if (mem_load(c->m, table + i * 8))
-			return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
+			return st_err(TDX_EPT_PAGE_NOT_FREE,
 				      TDX_OPERAND_ID_RCX);
 	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, &w)))
 		return st;
@@ -153,13 +140,13 @@ uint64_t leaf_sept_remove(struct call *c)
 	return TDX_SUCCESS;
 }
 
-/* PAGE.ADD's source page: a host page anywhere in memory. */
+/* PAGE.ADD's source page: a shared host page anywhere (the module's
+ * shared_hpa_check(): alignment, max PA and key-id bits only; it need not
+ * lie in a TDMR).  Beyond simulated memory it reads as zeros. */
 static uint64_t src_check(struct tdxmod *m, uint64_t r9)
 {
 	if ((r9 >> m->cfg.hkid_shift) || (r9 & (TDX_PAGE_SIZE - 1)))
 		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R9);
-	if (r9 >= m->cfg.mem_bytes)
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R9);
 	return 0;
 }
 
@@ -197,10 +184,11 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 
 /*
  * AUG and ADD, in the module's order: TDR and TD state (RDX), GPA (RCX),
- * S-EPT walk and entry state, then the target page (R8: address, then
- * its PAMT walk) and for ADD the source (R9).
+ * S-EPT walk and entry state, for ADD the source (R9), then the target
+ * page (R8: address, then its PAMT walk).
  */
-static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src)
+static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src,
+			 unsigned ops)
 {
 	const struct tdx_regs *r = c->r;
 	unsigned lvl = tdx_operand_level(r->rcx);
@@ -210,16 +198,16 @@ static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src)
 	struct sept_pos p;
 	uint64_t st;
 
-	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, ops, &tdw)) ||
 	    (st = gpa_check(r->rcx, 0, hi_lvl)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (p.val & SE_PRESENT)
 		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
 			      TDX_OPERAND_ID_RCX);
-	if ((st = hpa_check(c->m, r->r8, lvl ? TDX_2M_SIZE : TDX_PAGE_SIZE,
-			    TDX_OPERAND_ID_R8)) ||
-	    (src != UINT64_MAX && (st = src_check(c->m, src))))
+	if ((src != UINT64_MAX && (st = src_check(c->m, src))) ||
+	    (st = hpa_check(c->m, r->r8, lvl ? TDX_2M_SIZE : TDX_PAGE_SIZE,
+			    TDX_OPERAND_ID_R8)))
 		return st;
 	st = lvl ? walk_assign_2m(c, r->r8, TDX_OPERAND_ID_R8, &e2)
 		 : walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w);
@@ -232,13 +220,14 @@ static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src)
 /* TDH.MEM.PAGE.AUG: RCX = GPA|level (0 or 1), RDX = TDR, R8 = page. */
 uint64_t leaf_page_aug(struct call *c)
 {
-	return map_page(c, 1, UINT64_MAX);
+	return map_page(c, 1, UINT64_MAX, OPS_BUILT);
 }
 
 /* TDH.MEM.PAGE.ADD: RCX = GPA|0, RDX = TDR, R8 = page, R9 = source. */
 uint64_t leaf_page_add(struct call *c)
 {
-	return map_page(c, 0, c->r->r9);
+	/* PAGE.ADD builds the initial image: before MR.FINALIZE only */
+	return map_page(c, 0, c->r->r9, 1u << OP_INITIALIZED);
 }
 
 /* TDH.MEM.PAGE.REMOVE: RCX = GPA|level (0 or 1), RDX = TDR. */
@@ -252,7 +241,7 @@ uint64_t leaf_page_remove(struct call *c)
 	uint64_t st, pa;
 	bool hint = false;
 
-	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
 	    (st = gpa_check(r->rcx, 0, 1)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
@@ -297,7 +286,7 @@ uint64_t leaf_range_block(struct call *c)
 	struct sept_pos p;
 	uint64_t st;
 
-	if ((st = td_ready(c, r->rdx, false, &tdw)) ||
+	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
 	    (st = gpa_check(r->rcx, 0, 1)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
 			    tdx_operand_level(r->rcx), &p)))

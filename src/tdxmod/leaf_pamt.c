@@ -76,9 +76,7 @@ static void pair_install(struct call *c, struct pamt_entry *e2,
 
 	mem_drop(c->m, hpa0);
 	mem_drop(c->m, hpa1);
-	atomic_store_explicit(&e2->ref,
-			      (hpa0 >> PAGE_SHIFT) |
-				      ((hpa1 >> PAGE_SHIFT) << 32),
+	atomic_store_explicit(&e2->ref, pair_ref(hpa0, hpa1),
 			      memory_order_relaxed);
 	h = atomic_load_explicit(&e2->hdr, memory_order_relaxed);
 	if (pe_count(h) != 0)
@@ -127,8 +125,7 @@ uint64_t leaf_pamt_add(struct call *c)
 static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 {
 	for (unsigned half = 0; half < 2; half++) {
-		uint64_t pfn = half ? ref >> 32 : ref & 0xFFFFFFFFULL;
-		uint64_t pg = pfn << PAGE_SHIFT;
+		uint64_t pg = pair_page(ref, half);
 		struct mem_page *mp = mem_page_get(c->m, pg, false);
 
 		for (unsigned i = 0; mp && i < ENTRIES_PER_PAGE; i++) {
@@ -179,8 +176,8 @@ uint64_t leaf_pamt_remove(struct call *c)
 			    pe_count(h));
 		return TDX_MODEL_FATAL;
 	}
-	p0 = (ref & 0xFFFFFFFFULL) << PAGE_SHIFT;
-	p1 = (ref >> 32) << PAGE_SHIFT;
+	p0 = pair_page(ref, 0);
+	p1 = pair_page(ref, 1);
 	if (!bitmap_test(m, p0) || !bitmap_test(m, p1)) {
 		model_fatal(m, "pair page of 0x%llx not marked in the bitmap",
 			    (unsigned long long)base);

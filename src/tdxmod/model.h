@@ -95,6 +95,19 @@ static inline unsigned pe_count(uint64_t hdr)
 	return (unsigned)((hdr & PE_COUNT_MASK) >> PE_COUNT_SHIFT);
 }
 
+/* The one packing of a pair into a PAMT-type 2M entry's ref word: pfn of
+ * page 0 in bits 31:0, of page 1 in bits 63:32. */
+static inline uint64_t pair_ref(uint64_t pa0, uint64_t pa1)
+{
+	return (pa0 >> 12) | ((pa1 >> 12) << 32);
+}
+
+/* PA of pair page i (0 or 1) of a ref word packed by pair_ref(). */
+static inline uint64_t pair_page(uint64_t ref, unsigned i)
+{
+	return (i ? ref >> 32 : ref & 0xFFFFFFFFULL) << 12;
+}
+
 /* ---- S-EPT entry (one word in an S-EPT page) -------------------------
  * [0] present, [1] leaf (maps a page, not a table), [2] blocked,
  * [51:12] PA, [61:52] reader count, [62] reserved, [63] exclusive. */
@@ -107,18 +120,43 @@ static inline unsigned pe_count(uint64_t hdr)
 #define SE_EXCL (1ULL << 63)
 #define SE_LOCKMASK (SE_READERS | SE_EXCL)
 
-/* ---- TD state kept in the TDR page, vCPU state in the TDVPR page ----- */
+/* ---- TD state kept in the TDR page, vCPU state in the TDVPR page -----
+ * TDW_LIFE is the TDR's LIFECYCLE_STATE, TDW_OP the TDCS's OP_STATE
+ * (values as the module's enums). */
 enum td_word {
-	TDW_STATE = 0,
+	TDW_LIFE = 0,
 	TDW_HKID,
 	TDW_NTDCS,
 	TDW_CHILDREN, /* pages (or 2M pages) owned besides the TDR */
 	TDW_EPOCH,
-	TDW_FLUSHED,
+	TDW_OP,
 	TDW_NVCPU,
 	TDW_TDCS0, /* MAX_TDCS_PAGES words of TDCS page PAs */
 };
-enum td_state { TD_NONE = 0, TD_CREATED, TD_INITIALIZED, TD_TEARDOWN };
+enum td_life {
+	TD_LIFE_NONE = 0,
+	TD_HKID_ASSIGNED,  /* MNG.CREATE */
+	TD_KEYS_CONFIGURED, /* MNG.KEY.CONFIG */
+	TD_BLOCKED,        /* MNG.VPFLUSHDONE */
+	TD_TEARDOWN,       /* MNG.KEY.FREEID */
+};
+enum td_op {
+	OP_UNINITIALIZED = 0, /* until MNG.INIT */
+	OP_INITIALIZED = 1,   /* MNG.INIT: the TD is being built */
+	OP_RUNNABLE = 2,      /* MR.FINALIZE */
+};
+/* The module's minimum TDCS page count in the TDX 2.0 tree with Dynamic
+ * PAMT (MIN_NUM_TDCS_PAGES); the model uses its configured count. */
+#define MODULE_MIN_TDCS_PAGES 6
+
+/* KOT entry states (the module's key ownership table), one per HKID. */
+enum kot_state {
+	KOT_FREE = 0,
+	KOT_ASSIGNED,     /* to a TD by MNG.CREATE */
+	KOT_FLUSHED,      /* VPFLUSHDONE: caches hold its lines (WB due) */
+	KOT_WB_DONE,      /* PHYMEM.CACHE.WB ran since: FREEID may free */
+	KOT_RESERVED,     /* the module's global private HKID */
+};
 enum vp_word { VPW_TDR = 0, VPW_NTDCX, VPW_STATE, VPW_TDCX0 };
 enum vp_state { VP_NONE = 0, VP_CREATED, VP_INITIALIZED };
 
@@ -167,7 +205,9 @@ struct tdxmod {
 	struct tdmr tdmr[TDXMOD_MAX_TDMRS];
 	uint8_t *gib_tdmr;        /* n_gib bytes: TDMR index or 0xFF */
 	unsigned global_hkid;
-	_Atomic uint64_t *hkid_used; /* bitmap over 0..hkid_max */
+	_Atomic uint8_t *kot;     /* hkid_max + 1 entries, enum kot_state */
+	_Atomic uint64_t kot_lock; /* try-lock: 1 = held (BUSY|KOT) */
+	_Atomic uint64_t wb_lock; /* CACHE.WB's try-lock (BUSY|WBCACHE) */
 
 	uint64_t busy_thresh;     /* busy_inject_prob * 2^64 */
 
@@ -182,7 +222,7 @@ struct tdxmod {
 };
 
 /* ---- Per-call context --------------------------------------------------- */
-#define CALL_MAX_LOCKS 16 /* DEMOTE takes the most: 11 */
+#define CALL_MAX_LOCKS 20 /* DEMOTE takes the most: 15 */
 struct held_lock {
 	_Atomic uint64_t *word;
 	uint64_t release; /* fetch_sub amount (shared) or 0 = exclusive */
@@ -289,6 +329,7 @@ bool inject_busy(struct call *c);
 bool pe_try_shared(struct call *c, struct pamt_entry *e);
 bool pe_try_excl(struct call *c, struct pamt_entry *e);
 bool se_try_shared(struct call *c, _Atomic uint64_t *e);
+bool word_try_excl(struct call *c, _Atomic uint64_t *w);
 bool se_try_excl(struct call *c, _Atomic uint64_t *e);
 
 /* sept.c: an S-EPT entry reached by sept_walk, locked exclusive. */
@@ -313,6 +354,15 @@ uint64_t hpa_check(struct tdxmod *m, uint64_t pa, uint64_t align,
 		   uint32_t op);
 bool sept_pa_ok(struct tdxmod *m, uint64_t pa);
 
+/* Result of pamt_walk: the entries locked on the way and the leaf. */
+struct pwalk {
+	struct pamt_entry *e1, *e2, *e4, *leaf;
+	unsigned level; /* TDX_PS_4K / 2M / 1G: where the walk stopped */
+};
+uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
+		   uint32_t op, struct pwalk *w);
+bool pe_promote(struct call *c, struct pamt_entry *e);
+
 /* Result of a walk to a page's 4K entry (page-assigning leaves). */
 struct walk4k {
 	struct pamt_entry *e2, *e4;
@@ -336,18 +386,35 @@ uint64_t leaf_pamt_remove(struct call *c);
 uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
 			 uint32_t op);
 
-/* leaf_td.c */
+/* td_access.c */
+_Atomic uint64_t *page_words(struct tdxmod *m, uint64_t pa);
+uint64_t explicit_page_lock(struct call *c, uint64_t pa, uint32_t op,
+			    bool excl, unsigned want, struct pwalk *w);
 uint64_t td_lock(struct call *c, uint64_t tdr, uint32_t op, bool excl,
 		 _Atomic uint64_t **tdw);
+uint64_t td_word(_Atomic uint64_t *tdw, unsigned i);
+uint64_t td_state_check(struct call *c, _Atomic uint64_t *tdw, unsigned ops);
+uint64_t td_ready(struct call *c, unsigned ops, _Atomic uint64_t **tdw);
+uint64_t kot_lock(struct call *c);
+#define OPS_BUILT ((1u << OP_INITIALIZED) | (1u << OP_RUNNABLE))
+
+/* leaf_td.c */
 uint64_t leaf_mng_create(struct call *c);
+uint64_t leaf_mng_key_config(struct call *c);
+uint64_t leaf_mr_finalize(struct call *c);
 uint64_t leaf_mng_addcx(struct call *c);
 uint64_t leaf_mng_init(struct call *c);
 uint64_t leaf_vp_create(struct call *c);
 uint64_t leaf_vp_addcx(struct call *c);
 uint64_t leaf_vp_init(struct call *c);
-uint64_t leaf_mng_vpflushdone(struct call *c);
-uint64_t leaf_mng_key_freeid(struct call *c);
 uint64_t leaf_mem_track(struct call *c);
+
+/* leaf_key.c */
+uint64_t leaf_mng_vpflushdone(struct call *c);
+uint64_t leaf_phymem_cache_wb(struct call *c);
+uint64_t leaf_mng_key_freeid(struct call *c);
+
+/* leaf_reclaim.c */
 uint64_t leaf_page_reclaim(struct call *c);
 
 /* leaf_mem.c */

@@ -106,12 +106,11 @@ uint64_t pe_addr_4k(struct tdxmod *m, const struct tdmr *t, uint64_t pa,
 		    uint64_t ref2m)
 {
 	uint64_t idx = (pa >> PAGE_SHIFT) & (PAGES_PER_2M - 1);
-	uint64_t pfn;
 
 	if (!m->dpamt)
 		return t->pamt_4k + ((pa - t->base) >> PAGE_SHIFT) * 16;
-	pfn = idx < ENTRIES_PER_PAGE ? (ref2m & 0xFFFFFFFFULL) : ref2m >> 32;
-	return (pfn << PAGE_SHIFT) + (idx % ENTRIES_PER_PAGE) * 16;
+	return pair_page(ref2m, idx >= ENTRIES_PER_PAGE) +
+	       (idx % ENTRIES_PER_PAGE) * 16;
 }
 
 struct pamt_entry *pe_get(struct tdxmod *m, uint64_t epa)
@@ -213,6 +212,35 @@ bool pe_try_excl(struct call *c, struct pamt_entry *e)
 	return try_excl(c, &e->hdr, PE_LOCKMASK, PE_EXCL);
 }
 
+/*
+ * Promote e's shared lock, held by this call, to exclusive: only when
+ * this call is its only reader (the module's promote_sharex_lock_hp()).
+ * False: another reader or a writer is there (the caller answers BUSY).
+ */
+bool pe_promote(struct call *c, struct pamt_entry *e)
+{
+	uint64_t v;
+	struct held_lock *h = NULL;
+
+	for (unsigned i = c->nlocks; i-- > 0;)
+		if (c->locks[i].word == &e->hdr && c->locks[i].release) {
+			h = &c->locks[i];
+			break;
+		}
+	if (!h || inject_busy(c))
+		return false;
+	v = atomic_load_explicit(&e->hdr, memory_order_relaxed);
+	do {
+		if ((v & PE_EXCL) || (v & PE_READERS) != 1)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(
+		&e->hdr, &v, (v - 1) | PE_EXCL, memory_order_acquire,
+		memory_order_relaxed));
+	h->release = 0;
+	h->excl_bit = PE_EXCL;
+	return true;
+}
+
 bool se_try_shared(struct call *c, _Atomic uint64_t *e)
 {
 	return try_shared(c, e, SE_EXCL, SE_READERS, SE_READER_ONE);
@@ -221,6 +249,12 @@ bool se_try_shared(struct call *c, _Atomic uint64_t *e)
 bool se_try_excl(struct call *c, _Atomic uint64_t *e)
 {
 	return try_excl(c, e, SE_LOCKMASK, SE_EXCL);
+}
+
+/* A plain try-lock word (bit 0), e.g. the KOT's. */
+bool word_try_excl(struct call *c, _Atomic uint64_t *w)
+{
+	return try_excl(c, w, 1, 1);
 }
 
 /* Release in reverse order of acquisition. */
@@ -306,40 +340,100 @@ bool bitmap_any_in_2m(struct tdxmod *m, uint64_t pa2m)
 	return false;
 }
 
+/* Lock e shared, or exclusive by promoting the shared lock when the walk
+ * stops at it (excl); false on contention. */
+static bool walk_lock(struct call *c, struct pamt_entry *e, bool leaf,
+		      bool excl)
+{
+	if (!e || !pe_try_shared(c, e))
+		return false;
+	return !(leaf && excl) || pe_promote(c, e);
+}
+
 /*
- * Walk to the 4K entry of pa for assigning the page: 1G shared, 2M
- * shared, 4K exclusive.  Dynamic: a 2M entry without pair ->
- * MISSING_PAMT_PAGE_PAIR; classic: the static 4K entry.  Any 2M/1G type
- * other than free/PAMT, a 4K entry not free, or a free entry whose bitmap
- * bit marks a PAMT page -> PAGE_METADATA_INCORRECT.  pa was validated.
+ * The module's pamt_walk() (pamt_manager.c): the 1G entry shared; if it
+ * is a leaf (not free) or target is 1G, stop there; else the 2M entry
+ * shared, a leaf when it is not free (classic) or not PAMT (dynamic), or
+ * when target is 2M; else the 4K entry in the range's pair (or the static
+ * array).  The entry the walk stops at is locked exclusive when excl (the
+ * shared lock promoted), the ones above stay shared.  Contention at any
+ * step: OPERAND_BUSY|op.  pa lies in a TDMR.
+ */
+uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
+		   uint32_t op, struct pwalk *w)
+{
+	struct tdxmod *m = c->m;
+	struct tdmr *t = tdmr_of(m, pa);
+	unsigned ty;
+
+	w->e1 = pe_get(m, pe_addr_1g(t, pa));
+	w->e2 = w->e4 = NULL;
+	ty = w->e1 ? pe_type(atomic_load_explicit(&w->e1->hdr,
+						  memory_order_acquire)) : 0;
+	w->level = TDX_PS_1G;
+	w->leaf = w->e1;
+	if (!walk_lock(c, w->e1, ty != PT_NDA || target == TDX_PS_1G, excl))
+		return st_err(TDX_OPERAND_BUSY, op);
+	if (pe_type(atomic_load_explicit(&w->e1->hdr, memory_order_acquire)) !=
+		    PT_NDA || target == TDX_PS_1G)
+		return 0;
+	w->e2 = pe_get(m, pe_addr_2m(t, pa));
+	ty = w->e2 ? pe_type(atomic_load_explicit(&w->e2->hdr,
+						  memory_order_acquire)) : 0;
+	w->level = TDX_PS_2M;
+	w->leaf = w->e2;
+	if (!walk_lock(c, w->e2, ty != (m->dpamt ? PT_PAMT : PT_NDA) ||
+				       target == TDX_PS_2M, excl))
+		return st_err(TDX_OPERAND_BUSY, op);
+	ty = pe_type(atomic_load_explicit(&w->e2->hdr, memory_order_acquire));
+	if (ty != (m->dpamt ? PT_PAMT : PT_NDA) || target == TDX_PS_2M) {
+		/* a leaf that changed type between the peek and the lock was
+		 * locked shared only: treat as contention */
+		if (excl && !(atomic_load_explicit(&w->e2->hdr,
+						   memory_order_relaxed) &
+			      PE_EXCL))
+			return st_err(TDX_OPERAND_BUSY, op);
+		return 0;
+	}
+	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, atomic_load_explicit(
+					&w->e2->ref, memory_order_relaxed)));
+	w->level = TDX_PS_4K;
+	w->leaf = w->e4;
+	if (!w->e4 || !(excl ? pe_try_excl(c, w->e4) : pe_try_shared(c, w->e4)))
+		return st_err(TDX_OPERAND_BUSY, op);
+	return 0;
+}
+
+/*
+ * Walk to the 4K entry of pa for assigning the page (the module's
+ * non_shared_hpa_metadata_check_and_lock() with PT_NDA, helpers.c): the
+ * walk above with the leaf exclusive; stopping above 4K is
+ * MISSING_PAMT_PAGE_PAIR for a free 2M entry in dynamic mode (its lock
+ * was promoted to exclusive, so a concurrent caller sees BUSY), else
+ * PAGE_METADATA_INCORRECT; a 4K entry not free, or a free one whose
+ * bitmap bit marks a PAMT page -> PAGE_METADATA_INCORRECT.  pa was
+ * validated.
  */
 uint64_t walk_assign_4k(struct call *c, uint64_t pa, uint32_t op,
 			struct walk4k *w)
 {
 	struct tdxmod *m = c->m;
-	struct tdmr *t = tdmr_of(m, pa);
-	struct pamt_entry *e1 = pe_get(m, pe_addr_1g(t, pa));
-	uint64_t h2, h4;
+	struct pwalk pw;
+	uint64_t st = pamt_walk(c, pa, TDX_PS_4K, true, op, &pw);
+	unsigned ty;
 
-	if (!e1 || !pe_try_shared(c, e1))
-		return st_err(TDX_OPERAND_BUSY, op);
-	if (pe_type(atomic_load_explicit(&e1->hdr, memory_order_relaxed)))
+	if (st)
+		return st;
+	ty = pe_type(atomic_load_explicit(&pw.leaf->hdr, memory_order_acquire));
+	if (pw.level != TDX_PS_4K)
+		return st_err(m->dpamt && pw.level == TDX_PS_2M && ty == PT_NDA
+				      ? TDX_MISSING_PAMT_PAGE_PAIR
+				      : TDX_PAGE_METADATA_INCORRECT,
+			      op);
+	if (ty != PT_NDA || (m->dpamt && bitmap_test(m, pa)))
 		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
-	w->e2 = pe_get(m, pe_addr_2m(t, pa));
-	if (!w->e2 || !pe_try_shared(c, w->e2))
-		return st_err(TDX_OPERAND_BUSY, op);
-	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
-	if (m->dpamt && pe_type(h2) == PT_NDA)
-		return st_err(TDX_MISSING_PAMT_PAGE_PAIR, op);
-	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
-	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, atomic_load_explicit(
-					&w->e2->ref, memory_order_relaxed)));
-	if (!w->e4 || !pe_try_excl(c, w->e4))
-		return st_err(TDX_OPERAND_BUSY, op);
-	h4 = atomic_load_explicit(&w->e4->hdr, memory_order_acquire);
-	if (pe_type(h4) != PT_NDA || (m->dpamt && bitmap_test(m, pa)))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	w->e2 = pw.e2;
+	w->e4 = pw.e4;
 	return TDX_SUCCESS;
 }
 

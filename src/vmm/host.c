@@ -122,7 +122,7 @@ uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
 		busy_relax(attempt);
 		*regs = in;
 	}
-	if (!tdx_is_success(regs->rax) && !tdx_is_busy(regs->rax))
+	if (tdx_is_error(regs->rax) && !tdx_is_busy(regs->rax))
 		atomic_fetch_add_explicit(&h->seamcall_errors, 1,
 					  memory_order_relaxed);
 	if (regs->rax == TDX_MODEL_FATAL)

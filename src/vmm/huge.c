@@ -49,6 +49,15 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 		vmm_put(h, sept, &v->cache);
 		return err;
 	}
+	/* a pair page inside the page or equal to R8 would be BUSY forever */
+	err = dpamt_demote_check_pair(block, sept, pair);
+	if (err) {
+		vmm_error(h, "td %d: pair for DEMOTE of 0x%llx lies inside it",
+			  td->index, (unsigned long long)block);
+		dpamt_demote_abort(h->dp, &v->cache, pair);
+		vmm_put(h, sept, &v->cache);
+		return err;
+	}
 	r.rax = TDH_MEM_PAGE_DEMOTE;
 	r.rcx = chunk * VMM_2M | TDX_PS_2M;
 	r.rdx = td->tdr;

@@ -1,6 +1,7 @@
 /*
- * td_create.c - building a TD's control structures: TDR (MNG.CREATE with an
- * HKID from the host's pool), TDCS pages (MNG.ADDCX), MNG.INIT, and per
+ * td_create.c - building a TD's control structures in KVM's order: TDR
+ * (MNG.CREATE with an HKID from the host's pool), MNG.KEY.CONFIG, TDCS
+ * pages (MNG.ADDCX), MNG.INIT, and per
  * vCPU the TDVPR (VP.CREATE), TDCX pages (VP.ADDCX) and VP.INIT.  Every
  * page comes from dpamt_alloc_page (allocator + DPAMT get); a page the
  * module refused goes straight back with dpamt_free_page.  Counts come
@@ -79,6 +80,8 @@ int vmm_td_create(struct vmm_td *td)
 	if (err)
 		return err;
 	td->created = true;
+	/* KVM's order: the key is programmed before any TDCS page */
+	err = simple_call(td, TDH_MNG_KEY_CONFIG, td->tdr);
 	for (unsigned i = 0; i < h->tdcs_pages && !err; i++)
 		err = give_page(td, TDH_MNG_ADDCX, td->tdr, &td->tdcs[i]);
 	if (!err)

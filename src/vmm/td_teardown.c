@@ -1,6 +1,7 @@
 /*
  * td_teardown.c - taking a TD apart.  vmm_td_teardown_begin ends the TD's
- * key (MNG.VPFLUSHDONE, MNG.KEY.FREEID) so the module lets pages go; the
+ * key in KVM's order (MNG.VPFLUSHDONE, PHYMEM.CACHE.WB, MNG.KEY.FREEID)
+ * so the module lets pages go; the
  * vCPUs then reclaim their shares (vcpu.c); vmm_td_destroy reclaims the
  * rest in the order private, S-EPT, TDCX, TDVPR, TDCS, TDR last, each with
  * dpamt_reclaim_page (RECLAIM + put) and back to the allocator.  A page the
@@ -12,6 +13,7 @@ int vmm_td_teardown_begin(struct vmm_td *td)
 {
 	struct vmm_host *h = td->h;
 	static const unsigned leaves[] = { TDH_MNG_VPFLUSHDONE,
+					   TDH_PHYMEM_CACHE_WB,
 					   TDH_MNG_KEY_FREEID };
 	int ret = 0;
 
@@ -21,8 +23,14 @@ int vmm_td_teardown_begin(struct vmm_td *td)
 		struct tdx_regs r = { 0 };
 
 		r.rax = leaves[i];
-		r.rcx = td->tdr;
-		if (!tdx_is_success(vmm_seamcall(h, &r))) {
+		r.rcx = leaves[i] == TDH_PHYMEM_CACHE_WB ? 0 : td->tdr;
+		vmm_seamcall(h, &r);
+		/* CACHE.WB writes back every flushed HKID: another TD's
+		 * CACHE.WB may have done this one's already */
+		if (leaves[i] == TDH_PHYMEM_CACHE_WB &&
+		    r.rax == TDX_NO_HKID_READY_TO_WBCACHE)
+			continue;
+		if (!tdx_is_success(r.rax)) {
 			vmm_error(h, "td %d: %s: status 0x%llx", td->index,
 				  tdx_leaf_name(leaves[i]),
 				  (unsigned long long)r.rax);

@@ -199,6 +199,35 @@ static void test_demote_promote(void **state)
 	px_free(x);
 }
 
+/* A pair page inside the page being demoted, or equal to the new S-EPT
+ * page, meets DEMOTE's own exclusive locks in the module (pamt_demote()
+ * in pamt_manager.c): BUSY forever.  The host refuses such a pair first. */
+static void test_demote_pair_inside(void **state)
+{
+	const uint64_t h = 0x60000000, sept = 0x10200000;
+
+	(void)state;
+	assert_int_equal(dpamt_demote_check_pair(
+				 h, sept, (uint64_t[2]){0x80002000, 0x80003000}),
+			 DPAMT_OK);
+	assert_int_equal(dpamt_demote_check_pair(
+				 h, sept, (uint64_t[2]){0x80002000, h + 0x1000}),
+			 DPAMT_EINVAL);
+	assert_int_equal(dpamt_demote_check_pair(
+				 h, sept, (uint64_t[2]){h + 0x1ff000, 0x80003000}),
+			 DPAMT_EINVAL);
+	assert_int_equal(dpamt_demote_check_pair(
+				 h, sept, (uint64_t[2]){sept, 0x80003000}),
+			 DPAMT_EINVAL);
+	/* the neighbouring 2 MiB ranges are fine */
+	assert_int_equal(dpamt_demote_check_pair(
+				 h, sept, (uint64_t[2]){h - 0x1000, h + 0x200000}),
+			 DPAMT_OK);
+	/* static mode: no pair (zeros) */
+	assert_int_equal(dpamt_demote_check_pair(h, sept, (uint64_t[2]){0, 0}),
+			 DPAMT_OK);
+}
+
 static void test_half_pair_ops_rejected(void **state)
 {
 	struct fake f;
@@ -220,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_remove_cached),
+		cmocka_unit_test(test_demote_pair_inside),
 		cmocka_unit_test(test_add_remove_uncached),
 		cmocka_unit_test(test_add_not_free),
 		cmocka_unit_test(test_add_fails),

@@ -126,6 +126,8 @@ static void td_build(struct td *td)
 	r = (struct tdx_regs){ .rax = TDH_MNG_CREATE, .rcx = td->tdr,
 			       .rdx = 1 };
 	expect_ok(td, &r, "MNG.CREATE");
+	r = (struct tdx_regs){ .rax = TDH_MNG_KEY_CONFIG, .rcx = td->tdr };
+	expect_ok(td, &r, "MNG.KEY.CONFIG");
 	for (unsigned i = 0; i < ntdcs; i++) {
 		td->ctl[td->n_ctl] = ctl_page(td);
 		r = (struct tdx_regs){ .rax = TDH_MNG_ADDCX,
@@ -214,6 +216,8 @@ static void td_teardown(struct td *td)
 	struct tdx_regs r = { .rax = TDH_MNG_VPFLUSHDONE, .rcx = td->tdr };
 
 	expect_ok(td, &r, "VPFLUSHDONE");
+	r = (struct tdx_regs){ .rax = TDH_PHYMEM_CACHE_WB, .rcx = 0 };
+	expect_ok(td, &r, "PHYMEM.CACHE.WB");
 	r = (struct tdx_regs){ .rax = TDH_MNG_KEY_FREEID, .rcx = td->tdr };
 	expect_ok(td, &r, "KEY.FREEID");
 	for (unsigned i = td->n_ctl; i-- > 0;) {

@@ -331,7 +331,7 @@ static void test_bad_config(void **state)
 	bad_line("config busy=nan", "bad busy probability 'nan' (0 to 1)");
 	bad_line("config seed=x", "bad seed 'x'");
 	bad_line("config colour=blue",
-		 "unknown config option 'colour' (mem, dpamt, busy, seed)");
+		 "unknown config option 'colour' (mem, dpamt, busy, seed, tdcs_pages)");
 	bad_line("config mem=4G MEM=8G", "duplicate config option 'MEM'");
 	bad_line("config mem", "expected key=value, got 'mem'");
 }

@@ -371,6 +371,8 @@ static void test_footprint(void **state)
 		TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, r, 5, 0, NULL), TDX_SUCCESS);
 		TM_EXPECT(tm_sc(m, TDH_MNG_VPFLUSHDONE, r, 0, 0, NULL),
 			  TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL),
+			  TDX_SUCCESS);
 		TM_EXPECT(tm_sc(m, TDH_MNG_KEY_FREEID, r, 0, 0, NULL),
 			  TDX_SUCCESS);
 		TM_EXPECT(tm_sc(m, TDH_PHYMEM_PAGE_RECLAIM, r, 0, 0, NULL),

@@ -276,6 +276,9 @@ static void *neighbour_loop(void *p)
 		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_VPFLUSHDONE,
 					      mine + 10 * PG, 0, 0, NULL)))
 			s->busy[a->id]++;
+		while (tdx_is_busy(st = tm_sc(s->m, TDH_PHYMEM_CACHE_WB,
+					      0, 0, 0, NULL)))
+			s->busy[a->id]++;
 		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_KEY_FREEID,
 					      mine + 10 * PG, 0, 0, NULL)))
 			s->busy[a->id]++;
@@ -367,6 +370,10 @@ static void test_injected_busy_threads(void **state)
 		TM_EXPECT(st, TDX_SUCCESS);
 		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_CREATE, CTL, 3, 0,
 					      NULL)))
+			;
+		TM_EXPECT(st, TDX_SUCCESS);
+		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_KEY_CONFIG, CTL, 0,
+					      0, NULL)))
 			;
 		TM_EXPECT(st, TDX_SUCCESS);
 		for (unsigned i = 1; i <= 4; i++) {

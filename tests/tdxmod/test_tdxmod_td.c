@@ -111,9 +111,11 @@ static void test_aug_4k_ladder(void **state)
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
 	TM_EXPECT(aug(f, 0x1000, 0, 8 * GiB),
 		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R8);
+	/* a TDR operand of the wrong page type: PAGE_METADATA_INCORRECT
+	 * (helpers.c, non_shared_hpa_metadata_check_and_lock()) */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x1000, f->td.tdcs[0], pa,
 			NULL),
-		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(aug(f, 0x1000, 0, pa),
 		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
 	tm_snap_same(f->m, &s);
@@ -146,7 +148,7 @@ static void test_aug_4k_ladder(void **state)
 	TM_EXPECT(aug(f, 0x1008, 0, pa + 8),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x1008, DATA, pa + 8, NULL),
-		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(aug(f, 4 * MiB, 0, 8 * GiB),
 		  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(aug(f, 0x2000, 0, pa),
@@ -202,10 +204,16 @@ static void test_page_add_copies(void **state)
 	r.r9 = 0x30000001;
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9);
-	r = (struct tdx_regs){.rcx = 0x5000, .rdx = f->td.tdr, .r8 = DATA,
-			      .r9 = 64 * GiB};
+	/* the source is checked before R8 (a bad R8 is not reported) */
+	r = (struct tdx_regs){.rcx = 0x5000, .rdx = f->td.tdr, .r8 = DATA + 1,
+			      .r9 = 0x30000001};
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r),
-		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R9);
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9);
+	/* R9 is a shared page: it need not lie in a TDMR
+	 * (tdh_mem_page_add.c uses shared_hpa_check()) */
+	r = (struct tdx_regs){.rcx = 0x6000, .rdx = f->td.tdr, .r8 = DATA + PG,
+			      .r9 = 64 * GiB};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r), TDX_SUCCESS);
 	r = (struct tdx_regs){.rcx = 0x5000, .rdx = f->td.tdr, .r8 = DATA,
 			      .r9 = 0x30000000};
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD, &r), TDX_SUCCESS);
@@ -243,9 +251,11 @@ static void test_sept_ladder(void **state)
 	TM_EXPECT(add_pair(f, DATA),
 		  TDX_SUCCESS);
 	TM_EXPECT(aug(f, 0x200000, 0, DATA), TDX_SUCCESS);
+	/* tdh_mem_sept_remove.c: a table still mapping something is
+	 * EPT_PAGE_NOT_FREE */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
 			NULL),
-		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_EPT_PAGE_NOT_FREE | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x200000, tdr, 0, &r),
 		  TDX_SUCCESS);
 	assert_int_equal(r.rcx, DATA | TDX_PAMT_REMOVAL_HINT);
@@ -271,9 +281,11 @@ static void test_aug_2m(void **state)
 	/* the pair pool range holds pair pages: not mappable at 2M */
 	TM_EXPECT(aug(f, gpa, 1, POOL),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
-	/* a range with a pair installed */
+	/* a range with a pair installed whose 2M entry the call itself
+	 * holds shared (the TDR lives there): the promotion to exclusive
+	 * fails on its own lock, as promote_sharex_lock_hp() would -> BUSY */
 	TM_EXPECT(aug(f, gpa, 1, CTL),
-		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
 	/* GPA 0 is a table (4K mappings) */
 	TM_EXPECT(aug(f, 0, 1, HUGE),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
@@ -304,14 +316,18 @@ static void test_demote_promote(void **state)
 
 	TM_EXPECT(aug(f, gpa, 1, HUGE), TDX_SUCCESS);
 	pair = next_pair(f);
+	/* pamt_demote() (pamt_manager.c) holds the demoted page's 2M entry
+	 * exclusive and R8's 4K entry exclusive while it walks R12/R13
+	 * shared: a pair page inside the demoted page, or equal to R8, is
+	 * BUSY from the call's own lock, whatever the host retries. */
 	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
 			      .r12 = pair, .r13 = HUGE + PG};
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
-		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_R13);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_R13);
 	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
 			      .r12 = sept, .r13 = pair};
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R12);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_R12);
 	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = f->td.tdr, .r8 = sept,
 			      .r12 = POOL, .r13 = pair};
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
@@ -328,9 +344,10 @@ static void test_demote_promote(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, gpa + 7 * PG, f->td.tdr, 0,
 			NULL),
 		  TDX_SUCCESS);
+	/* is_sept_page_valid_for_merge() (tdh_mem_page_promote.c) */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
 			NULL),
-		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_EPT_INVALID_PROMOTE_CONDITIONS | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(aug(f, gpa + 7 * PG, 0, HUGE + 7 * PG), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
 			&r),
@@ -374,7 +391,19 @@ static void test_huge_ladders(void **state)
 	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, (pair + PG) | (1ULL << 47)),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R13);
 	TM_EXPECT(DEMOTE(gpa | 1, sept, pair, sept),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_R13);
+	/* pamt_demote()'s order: fields of R12 and R13, then the address
+	 * ranges of both: R13's bad field wins over R12's bad range */
+	TM_EXPECT(DEMOTE(gpa | 1, sept, 16 * GiB, (pair + PG) | (1ULL << 47)),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R13);
+	/* ... and both ranges before either walk: R13 out of range wins
+	 * over R12 inside the demoted page */
+	TM_EXPECT(DEMOTE(gpa | 1, sept, HUGE + PG, 16 * GiB),
+		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_R13);
+	/* level 2 is a valid DEMOTE level; it fails on the S-EPT state
+	 * (the level-2 entry is a table, not a 1 GiB leaf) */
+	TM_EXPECT(DEMOTE(0 | 2, sept, pair, pair + PG),
+		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(DEMOTE(gpa | 1, DATA, pair, pair + PG),
 		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_R8);
 	TM_EXPECT(DEMOTE(0 | 1, sept, pair, pair + PG),
@@ -410,14 +439,19 @@ static void test_huge_ladders(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
 			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	tm_entry_lock_bit(f->m, tm_entry_2m_pa(f->m, 4 * GiB, HUGE), false);
-	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, HUGE + 300 * PG), true);
+	/* the S-EPT table page's own 4K entry (implicit, exclusive) */
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, sept), true);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0,
 			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
-	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, HUGE + 300 * PG), false);
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, sept), false);
 	tm_snap_same(f->m, &s);
 	tdxmod_page_info(f->m, HUGE + 299 * PG, &pi);
 	assert_false(pi.locked); /* PROMOTE released what it had locked */
 	tm_check_ok(f->m);
+	/* pamt_promote() under Dynamic PAMT locks only the 2M entry: a 4K
+	 * entry of a merged page held by someone does not stop it (the pair
+	 * holding it is handed back) */
+	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, HUGE + 300 * PG), true);
 	st = tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, f->td.tdr, 0, &r);
 	TM_EXPECT(st, TDX_SUCCESS);
 	assert_int_equal(tdx_hint_strip(r.rcx), sept);
@@ -438,16 +472,47 @@ static void test_teardown_reclaim(void **state)
 		  TDX_SUCCESS);
 	TM_EXPECT(aug(f, 0x1000, 0, DATA), TDX_SUCCESS);
 	TM_EXPECT(aug(f, 0x400000, 1, HUGE), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+	/* tdh_phymem_page_reclaim.c / tdh_mng_key_freeid.c: life-cycle
+	 * errors carry no operand id */
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, &r),
+		  TDX_LIFECYCLE_STATE_INCORRECT);
+	/* RCX/RDX/R8 are already written when the TD state is checked */
+	assert_int_equal(r.rcx, PT_REG);
+	assert_int_equal(r.rdx, td->tdr);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-	tm_td_freeid(f->m, td);
+		  TDX_LIFECYCLE_STATE_INCORRECT);
+	/* the key's end in KVM's order (tdh_mng_vpflushdone.c,
+	 * tdh_phymem_cache_wb.c, tdh_mng_key_freeid.c) */
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL),
+		  TDX_NO_HKID_READY_TO_WBCACHE);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, td->tdr, 0, 0, NULL),
+		  TDX_SUCCESS);
+	/* blocked: a second VPFLUSHDONE fails, memory leaves see no keys */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, td->tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x2000, td->tdr, DATA + PG,
 			NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_TD_KEYS_NOT_CONFIGURED);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x1000, td->tdr, 0, NULL),
+		  TDX_TD_KEYS_NOT_CONFIGURED);
+	/* the HKID stays taken until CACHE.WB and FREEID */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
+		  TDX_WBCACHE_NOT_COMPLETE);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, CTL + 0x80000, 5, 0, NULL),
+		  TDX_HKID_NOT_FREE);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_CACHE_WB, 2, 0, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_CACHE_WB, 1, 0, 0, NULL),
+		  TDX_WBCACHE_RESUME_ERROR);
+	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_AUG, 0x2000, td->tdr, DATA + PG,
+			NULL),
+		  TDX_TD_KEYS_NOT_CONFIGURED);
 	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, td->tdr, 0, 0, NULL),
-		  TDX_TD_ASSOCIATED_PAGES_EXIST | TDX_OPERAND_ID_RCX);
+		  TDX_TD_ASSOCIATED_PAGES_EXIST);
 	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA + PG, 0, 0, NULL),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 	/* tdh_phymem_page_reclaim.c: RCX type, RDX owner, R8 level, and
@@ -511,32 +576,60 @@ static void test_lifecycle_ladder(void **state)
 		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, f->td.tdr, 6, 0, NULL),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
-	/* HKID 5 is taken by the fixture's TD, 63 by the global key */
+	/* tdh_mng_create.c: the HKID is checked before the TDR page (RCX
+	 * bad and HKID out of range -> |RDX); one in use by a TD (5, the
+	 * fixture's) or by the module (63, the global key) is
+	 * HKID_NOT_FREE, without an operand id. */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2 + 1, 64, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 5, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+		  TDX_HKID_NOT_FREE);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 63, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+		  TDX_HKID_NOT_FREE);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_CREATE, t2, 6, 0, NULL), TDX_SUCCESS);
+	/* tdh_mng_add_cx.c: before MNG.KEY.CONFIG -> TD_KEYS_NOT_CONFIGURED;
+	 * the TDR (RDX) is checked fully before RCX */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + PG, t2, 0, NULL),
+		  TDX_TD_KEYS_NOT_CONFIGURED);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + 1, t2 + PG, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, t2 + PG, t2, 0, NULL),
-		  TDX_OP_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_TD_KEYS_NOT_CONFIGURED);
+	/* tdh_mng_key_config.c: once; a second call is a life-cycle
+	 * error without operand id */
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_CONFIG, t2, 0, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_CONFIG, t2, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT);
+	/* check_td_in_correct_build_state() (helpers.c): too few TDCS
+	 * pages -> TDCS_NOT_ALLOCATED; then OP_STATE_INCORRECT carrying the
+	 * OP_STATE (0, uninitialised) as its low bits */
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, t2, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_TDCS_NOT_ALLOCATED);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + PG, t2 + PG, 0, NULL),
-		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	for (unsigned i = 0; i < f->td.ntdcs; i++)
 		TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + (i + 1) * PG, t2, 0,
 				NULL), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + 9 * PG, t2, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, t2 + 10 * PG, t2, 0, NULL),
+		  TDX_OP_STATE_INCORRECT | 0);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, t2, 0, 0, NULL), TDX_SUCCESS);
+	/* more TDCS pages than configured once initialised; a second INIT
+	 * reports OP_STATE 1 (initialised) */
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_ADDCX, t2 + 9 * PG, t2, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_OP_STATE_INCORRECT);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, t2, 0, 0, NULL),
+		  TDX_OP_STATE_INCORRECT | 1);
 	s = t2 + 10 * PG;
+	/* VP.CREATE checks its TDR (RDX) before the new page (RCX) */
+	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, s + 1, t2 + PG, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, s, t2, 0, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, s, 0, 0, NULL),
 		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, s + PG, t2, 0, NULL),
-		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RDX);
+	/* VP.ADDCX: the TDVPR (RDX) fully before RCX */
+	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, s + 1, t2, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, DATA, s, 0, NULL),
 		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX);
 	for (unsigned i = 0; i < f->td.ntdcx; i++)
@@ -589,8 +682,14 @@ static void test_busy_ladders(void **state)
 	sept_t = f->td.sept[2] + ((gpa >> 12) & 511) * 8;  /* level 0 */
 	sept_p = f->td.sept[1] + ((gpa >> 21) & 511) * 8;  /* level 1 */
 	tm_snap_take(f->m, &s, 4, pas);
+	/* an explicit TDR operand is walked (helpers.c,
+	 * check_lock_and_map_explicit_tdr()): BUSY carries its register,
+	 * on its 4K entry and on the 1G/2M entries taken shared on the way */
 	expect_busy(f, tdr_e, false, &s, TDH_MEM_PAGE_AUG, aug,
-		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
+	expect_busy(f, tm_entry_2m_pa(f->m, 4 * GiB, tdr), false, &s,
+		    TDH_MEM_PAGE_AUG, aug,
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
 	expect_busy(f, pg_e1, false, &s, TDH_MEM_PAGE_AUG, aug,
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
 	expect_busy(f, pg_e2, false, &s, TDH_MEM_PAGE_AUG, aug,
@@ -604,7 +703,7 @@ static void test_busy_ladders(void **state)
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_AUG, &aug), TDX_SUCCESS);
 	tm_snap_take(f->m, &s, 4, pas);
 	expect_busy(f, tdr_e, false, &s, TDH_MEM_PAGE_REMOVE, rm,
-		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
 	expect_busy(f, sept_t, true, &s, TDH_MEM_PAGE_REMOVE, rm,
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
 	expect_busy(f, pg_e, false, &s, TDH_MEM_PAGE_REMOVE, rm,
@@ -612,7 +711,7 @@ static void test_busy_ladders(void **state)
 	/* a TDR held exclusively blocks MEM.TRACK's shared lock */
 	expect_busy(f, tdr_e, false, &s, TDH_MEM_TRACK,
 		    (struct tdx_regs){.rcx = tdr},
-		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	tm_td_freeid(f->m, &f->td);
 	tm_snap_take(f->m, &s, 4, pas);
 	expect_busy(f, pg_e, false, &s, TDH_PHYMEM_PAGE_RECLAIM, rc,
@@ -625,7 +724,8 @@ static void test_busy_ladders(void **state)
 	tm_check_ok(f->m);
 }
 
-/* VP.ADDCX / VP.INIT: a busy TDVPR answers BUSY|TDVPR. */
+/* VP.ADDCX / VP.INIT: a busy TDVPR is an explicit operand: BUSY with its
+ * register (check_and_lock_explicit_4k_private_hpa() in helpers.c). */
 static void test_busy_tdvpr(void **state)
 {
 	struct fx *f = *state;
@@ -633,10 +733,10 @@ static void test_busy_tdvpr(void **state)
 
 	tm_entry_lock_bit(f->m, vp_e, true);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, f->td.tdvpr, 0, 0, NULL),
-		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_ADDCX, CTL + 0x100000, f->td.tdvpr, 0,
 			NULL),
-		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
 	tm_entry_lock_bit(f->m, vp_e, false);
 	/* already initialised by the fixture */
 	TM_EXPECT(tm_sc(f->m, TDH_VP_INIT, f->td.tdvpr, 0, 0, NULL),
@@ -665,20 +765,20 @@ static void test_small_ladders(void **state)
 		  TDX_SUCCESS);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-	/* a blocked page can still be removed (the model does not track) */
+	/* before MR.FINALIZE a blocked page is removed without TRACK */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, &r),
 		  TDX_SUCCESS);
 	assert_true(tdx_removal_hint(r.rcx));
 	/* MNG.INIT on an initialised TD; BUSY on the TDR */
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, tdr, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_OP_STATE_INCORRECT | 1 /* OP_STATE initialised */);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_INIT, DATA, 0, 0, NULL),
-		  TDX_PAGE_NOT_OWNED_BY_TD | TDX_OPERAND_ID_RCX);
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 	tm_entry_lock_bit(f->m, tdr_e, true);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
-		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
-		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDR);
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	tm_entry_lock_bit(f->m, tdr_e, false);
 	/* SEPT.REMOVE: a busy entry, a busy table page */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_ADD, 0x200000 | 1, tdr, sept,
@@ -693,25 +793,21 @@ static void test_small_ladders(void **state)
 			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, sept), false);
 	tm_snap_same(f->m, &s);
-	/* teardown order: FREEID needs VPFLUSHDONE; after it, TD leaves
-	 * answer LIFECYCLE_STATE_INCORRECT */
+	/* teardown order: FREEID needs VPFLUSHDONE and CACHE.WB; after
+	 * it, TD leaves see no keys (check_td_in_correct_build_state()) */
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_LIFECYCLE_STATE_INCORRECT);
+	tm_td_freeid(f->m, &f->td);
+	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
+		  TDX_LIFECYCLE_STATE_INCORRECT);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, tdr, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(f->m, TDH_MNG_VPFLUSHDONE, tdr, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_LIFECYCLE_STATE_INCORRECT);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, tdr, 0, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_TD_KEYS_NOT_CONFIGURED);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
-			NULL), TDX_LIFECYCLE_STATE_INCORRECT |
-				       TDX_OPERAND_ID_RDX);
+			NULL), TDX_TD_KEYS_NOT_CONFIGURED);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, CTL + 0x101000, tdr, 0, NULL),
-		  TDX_LIFECYCLE_STATE_INCORRECT | TDX_OPERAND_ID_RDX);
+		  TDX_TD_KEYS_NOT_CONFIGURED);
 	tm_check_ok(f->m);
 }
 

@@ -97,6 +97,8 @@ void tm_td_build(struct tdxmod *m, struct tm_td *td, uint64_t ctl,
 	pg += PG;
 	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, td->tdr, hkid, 0, NULL),
 		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MNG_KEY_CONFIG, td->tdr, 0, 0, NULL),
+		  TDX_SUCCESS);
 	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCS_PAGES, 0, &r),
 		  TDX_SUCCESS);
 	td->ntdcs = (unsigned)r.r8;
@@ -130,6 +132,7 @@ void tm_td_freeid(struct tdxmod *m, const struct tm_td *td)
 {
 	TM_EXPECT(tm_sc(m, TDH_MNG_VPFLUSHDONE, td->tdr, 0, 0, NULL),
 		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
 		  TDX_SUCCESS);
 }

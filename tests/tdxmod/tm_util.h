@@ -43,8 +43,8 @@ struct tm_td {
 };
 void tm_td_build(struct tdxmod *m, struct tm_td *td, uint64_t ctl,
 		 uint64_t pairs, unsigned hkid);
-/* Tear the TD down: VPFLUSHDONE, KEY.FREEID, then RECLAIM every page
- * given (TDR last is the caller's job). */
+/* End the TD's key as KVM does: VPFLUSHDONE, PHYMEM.CACHE.WB,
+ * KEY.FREEID; the pages are then the caller's to RECLAIM (TDR last). */
 void tm_td_freeid(struct tdxmod *m, const struct tm_td *td);
 
 /* Snapshot of the model state around an address set, for "unchanged". */
