@@ -110,6 +110,7 @@ enum tdx_leaf {
 #define TDX_SYS_BUSY 0x8000020200000000ULL
 #define TDX_SYS_NOT_READY 0xC000050500000000ULL
 #define TDX_SYS_STATE_INCORRECT 0xC000050800000000ULL
+#define TDX_SYS_CONFIG_NOT_PENDING 0xC000050C00000000ULL
 #define TDX_TD_KEYS_NOT_CONFIGURED 0x8000081000000000ULL
 #define TDX_KEY_STATE_INCORRECT 0xC000081100000000ULL
 #define TDX_KEY_CONFIGURED 0x0000081500000000ULL
@@ -170,6 +171,7 @@ enum tdx_leaf {
 	X(SYS_BUSY) \
 	X(SYS_NOT_READY) \
 	X(SYS_STATE_INCORRECT) \
+	X(SYS_CONFIG_NOT_PENDING) \
 	X(TD_KEYS_NOT_CONFIGURED) \
 	X(KEY_STATE_INCORRECT) \
 	X(KEY_CONFIGURED) \
@@ -289,10 +291,11 @@ _Static_assert(sizeof(struct tdx_tdmr_info) == TDX_TDMR_INFO_ALIGN,
 	       "TDMR_INFO is 512 bytes");
 
 /*
- * TDH.SYS.CONFIG: RCX = PA of an array of struct tdx_tdmr_info (512-byte
- * aligned, contiguous), RDX = number of TDMRs, R8 = global private HKID in
- * bits 15:0 | TDX_SYS_CONFIG_DPAMT_BIT.  TDH.SYS.TDMR.INIT: RCX = TDMR base.
- * TDH.SYS.RD: RDX = field id in, R8 = value out.
+ * TDH.SYS.CONFIG (the module's tdh_sys_config.c): RCX = PA of an array of
+ * RDX 8-byte PAs, each the PA of one struct tdx_tdmr_info; the array and
+ * every entry 512-byte aligned (TDX_TDMR_INFO_ALIGN).  R8 = global private
+ * HKID in bits 15:0 | TDX_SYS_CONFIG_DPAMT_BIT.  TDH.SYS.TDMR.INIT: RCX =
+ * TDMR base.  TDH.SYS.RD: RDX = field id in, R8 = value out.
  */
 
 /* ---- Helpers ----------------------------------------------------------- */

@@ -88,6 +88,24 @@ static void dp_info_write(struct dpamt *m, unsigned i)
 			  &info, sizeof(info));
 }
 
+/* The array SYS.CONFIG's RCX points at: the PA of each TDMR_INFO, right
+ * after the TDMR_INFOs (512-byte aligned, as the module requires). */
+static uint64_t dp_info_list_pa(const struct dpamt *m)
+{
+	return m->info_pa + (uint64_t)m->n_tdmrs * sizeof(struct tdx_tdmr_info);
+}
+
+static void dp_info_list_write(struct dpamt *m)
+{
+	for (unsigned i = 0; i < m->n_tdmrs; i++) {
+		uint64_t pa = m->info_pa +
+			      (uint64_t)i * sizeof(struct tdx_tdmr_info);
+
+		m->ops.phys_write(m->ops.ctx, dp_info_list_pa(m) + i * 8ULL,
+				  &pa, sizeof(pa));
+	}
+}
+
 /* Size and allocate every area and write the TDMR_INFO array. */
 int dp_areas_alloc(struct dpamt *m)
 {
@@ -106,7 +124,7 @@ int dp_areas_alloc(struct dpamt *m)
 			err = dp_contig(m, t->sz_4k, &t->pa_4k);
 	}
 	m->info_bytes = dp_page_round((uint64_t)m->n_tdmrs *
-				      sizeof(struct tdx_tdmr_info));
+				      (sizeof(struct tdx_tdmr_info) + 8));
 	if (!err)
 		err = dp_contig(m, m->info_bytes, &m->info_pa);
 	if (err) {
@@ -115,6 +133,7 @@ int dp_areas_alloc(struct dpamt *m)
 	}
 	for (unsigned i = 0; i < m->n_tdmrs; i++)
 		dp_info_write(m, i);
+	dp_info_list_write(m);
 	dp_stat_add(m, DP_ST_static_bytes, stat);
 	dp_stat_add(m, DP_ST_classic_bytes, classic);
 	return DPAMT_OK;
@@ -127,7 +146,7 @@ int dp_module_config(struct dpamt *m)
 	uint64_t st;
 
 	r.rax = TDH_SYS_CONFIG;
-	r.rcx = m->info_pa;
+	r.rcx = dp_info_list_pa(m);
 	r.rdx = m->n_tdmrs;
 	r.r8 = (m->cfg.global_hkid & 0xFFFFu) |
 	       (m->dynamic ? TDX_SYS_CONFIG_DPAMT_BIT : 0);

@@ -318,6 +318,21 @@ static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 	return 0;
 }
 
+/* A TDMR_INFO entry or the array of their PAs: a shared host address,
+ * 512-byte aligned, no key-id bits (the module's
+ * shared_hpa_check_with_pwr_2_alignment(); beyond simulated memory it
+ * reads as zeros). */
+static bool info_pa_ok(const struct tdxmod *m, uint64_t pa)
+{
+	return pa % TDX_TDMR_INFO_ALIGN == 0 && !(pa >> m->cfg.hkid_shift);
+}
+
+/*
+ * TDH.SYS.CONFIG as tdh_sys_config.c: RCX = PA of an array of RDX 8-byte
+ * PAs, each of a 512-byte aligned TDMR_INFO; R8 = global private HKID in
+ * bits 15:0 | TDX_SYS_CONFIG_DPAMT_BIT.  RCX, then RDX, then R8, then per
+ * TDMR its entry PA (OPERAND_INVALID|RCX) and its checks.
+ */
 static uint64_t sys_config_locked(struct call *c)
 {
 	struct tdxmod *m = c->m;
@@ -328,18 +343,24 @@ static uint64_t sys_config_locked(struct call *c)
 
 	if (atomic_load_explicit(&m->sys_state, memory_order_acquire) !=
 	    SYS_FRESH)
-		return TDX_SYS_STATE_INCORRECT;
+		return TDX_SYS_CONFIG_NOT_PENDING;
+	if (!info_pa_ok(m, r->rcx))
+		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
 	if (r->rdx == 0 || r->rdx > TDXMOD_MAX_TDMRS)
 		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
-	if (r->rcx % TDX_TDMR_INFO_ALIGN || r->rcx >= m->cfg.mem_bytes ||
-	    r->rdx * sizeof(ti) > m->cfg.mem_bytes - r->rcx)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
 	if ((r->r8 & ~(0xFFFFULL | TDX_SYS_CONFIG_DPAMT_BIT)) ||
 	    (dyn && !m->cfg.dpamt_supported) || hkid < m->cfg.hkid_min ||
 	    hkid > m->cfg.hkid_max)
 		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
 	for (unsigned i = 0; i < r->rdx; i++) {
-		tdxmod_phys_read(m, r->rcx + i * sizeof(ti), &ti, sizeof(ti));
+		uint64_t pa;
+
+		tdxmod_phys_read(m, r->rcx + i * 8ULL, &pa, sizeof(pa));
+		if (!info_pa_ok(m, pa)) {
+			memset(m->tdmr, 0, sizeof(m->tdmr));
+			return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		}
+		tdxmod_phys_read(m, pa, &ti, sizeof(ti));
 		st = tdmr_check(m, &ti, &m->tdmr[i], i, dyn);
 		if (st) {
 			memset(m->tdmr, 0, sizeof(m->tdmr));
@@ -482,6 +503,17 @@ static void write_tdmr_infos(struct tdxmod *m, uint64_t arr, uint64_t *pa,
 	}
 }
 
+/* The array of TDMR_INFO PAs SYS.CONFIG takes, at list. */
+static void write_info_list(struct tdxmod *m, uint64_t list, uint64_t arr,
+			    unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pa = arr + i * sizeof(struct tdx_tdmr_info);
+
+		tdxmod_phys_write(m, list + i * 8ULL, &pa, sizeof(pa));
+	}
+}
+
 static int setup_call(struct tdxmod *m, struct tdx_regs *r, char *err,
 		      size_t errlen)
 {
@@ -499,7 +531,7 @@ static int setup_call(struct tdxmod *m, struct tdx_regs *r, char *err,
 int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
 			uint64_t *area_end, char *err, size_t errlen)
 {
-	uint64_t feat, e4k, bits, arr, pa, n = m->cfg.n_cmrs;
+	uint64_t feat, e4k, bits, arr, list, pa, n = m->cfg.n_cmrs;
 	struct tdx_regs r;
 
 	if (sys_rd(m, TDX_MD_FEATURES0, &feat) ||
@@ -508,9 +540,11 @@ int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
 		return cfg_error(err, errlen, "TDH.SYS.RD failed");
 	dpamt = dpamt && (feat & TDX_FEATURES0_DPAMT_BIT);
 	arr = round_4k(area_base);
-	pa = round_4k(arr + n * sizeof(struct tdx_tdmr_info));
+	list = arr + n * sizeof(struct tdx_tdmr_info); /* 512-aligned */
+	pa = round_4k(list + n * 8);
 	write_tdmr_infos(m, arr, &pa, dpamt, e4k, bits);
-	r = (struct tdx_regs){.rax = TDH_SYS_CONFIG, .rcx = arr, .rdx = n,
+	write_info_list(m, list, arr, (unsigned)n);
+	r = (struct tdx_regs){.rax = TDH_SYS_CONFIG, .rcx = list, .rdx = n,
 			      .r8 = m->cfg.hkid_max |
 				    (dpamt ? TDX_SYS_CONFIG_DPAMT_BIT : 0)};
 	if (setup_call(m, &r, err, errlen))

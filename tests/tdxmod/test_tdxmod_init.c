@@ -15,7 +15,8 @@
 #include "tm_util.h"
 
 #define MEM (8 * GiB)
-#define ARR (7 * GiB) /* TDMR_INFO array */
+#define ARR (7 * GiB) /* TDMR_INFO entries, 512 bytes each */
+#define LIST (ARR + 32 * 1024) /* the array of their PAs SYS.CONFIG takes */
 #define AREA (ARR + 64 * 1024)
 
 static struct tdxmod *fresh(void)
@@ -61,11 +62,16 @@ static void layout(struct tdx_tdmr_info ti[2], bool dyn)
 	place_pamt(ti, dyn);
 }
 
-static uint64_t config(struct tdxmod *m, struct tdx_tdmr_info ti[2],
+static uint64_t config(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 		       unsigned n, uint64_t r8)
 {
 	tdxmod_phys_write(m, ARR, ti, n * sizeof(*ti));
-	return tm_sc(m, TDH_SYS_CONFIG, ARR, n, r8, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pa = ARR + i * sizeof(*ti);
+
+		tdxmod_phys_write(m, LIST + i * 8, &pa, sizeof(pa));
+	}
+	return tm_sc(m, TDH_SYS_CONFIG, LIST, n, r8, NULL);
 }
 
 #define DYN (TDX_SYS_CONFIG_DPAMT_BIT | 1)
@@ -137,7 +143,7 @@ static void test_not_ready(void **state)
 		  TDX_SYS_STATE_INCORRECT);
 	layout(ti, true);
 	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
-	TM_EXPECT(config(m, ti, 2, DYN), TDX_SYS_STATE_INCORRECT);
+	TM_EXPECT(config(m, ti, 2, DYN), TDX_SYS_CONFIG_NOT_PENDING);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 4 * GiB, 0, 0, NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
@@ -162,26 +168,37 @@ static void test_config_registers(void **state)
 	struct tdxmod *m = fresh();
 	struct tdx_tdmr_info ti[2];
 
+	uint64_t bad = ARR + 8;
+
 	layout(ti, true);
+	/* tdh_sys_config.c: RCX is the PA of an array of TDMR_INFO PAs;
+	 * RCX (512-aligned shared page) first, then RDX, then R8 */
 	tdxmod_phys_write(m, ARR, ti, sizeof(ti));
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 0, DYN, NULL),
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST + 8, 0, 0, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 0, DYN, NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, TDXMOD_MAX_TDMRS + 1, DYN,
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, TDXMOD_MAX_TDMRS + 1, DYN,
 			NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR + 8, 2, DYN, NULL),
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST | (1ULL << 46), 2, DYN, NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, MEM, 2, DYN, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, MEM - 512, 2, DYN, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, DYN | (1ULL << 17), NULL),
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 2, DYN | (1ULL << 17), NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, TDX_SYS_CONFIG_DPAMT_BIT,
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 2, TDX_SYS_CONFIG_DPAMT_BIT,
 			NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, 64, NULL),
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 2, 64, NULL),
 		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+	/* an entry PA that is not 512-byte aligned: OPERAND_INVALID|RCX */
+	tdxmod_phys_write(m, LIST, &bad, sizeof(bad));
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 1, DYN, NULL),
+		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	/* the old layout (RCX = the TDMR_INFO array itself) is refused:
+	 * its first word (the TDMR base 0) is read as an entry PA whose
+	 * TDMR_INFO is all zero */
+	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, DYN, NULL) & ~0xFFFFFFULL,
+		  TDX_INVALID_TDMR);
 	/* still unconfigured after all that */
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
 		  TDX_SYS_STATE_INCORRECT);
@@ -278,8 +295,7 @@ static void test_reserved_covers_hole(void **state)
 	ti.pamt_2m_base = pa, ti.pamt_2m_size = (MEM >> 21) * 16;
 	pa += ti.pamt_2m_size;
 	ti.pamt_4k_base = pa, ti.pamt_4k_size = (MEM >> 12) / 8;
-	tdxmod_phys_write(m, ARR, &ti, sizeof(ti));
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 1, DYN, NULL), TDX_SUCCESS);
+	TM_EXPECT(config(m, &ti, 1, DYN), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_pamt_add(m, 4 * GiB, 0, PG),
 		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
