@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "sim_explore.h"
 #include "sim/plot.h"
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -92,6 +93,10 @@ static int prepare(struct sim_front *s, int argc, char **argv)
 	if (sim_validate(&cli->sc, s->msg, sizeof(s->msg)) ||
 	    sim_mem_check(&cli->sc, s->msg, sizeof(s->msg)))
 		return usage_error(s->msg);
+	if (cli->explore && (cli->timeline_path || cli->plot_path))
+		return usage_error("--explore runs many seeds: it takes no "
+				   "--timeline or --plot (replay the seed it "
+				   "prints with them)");
 	return 0;
 }
 
@@ -274,8 +279,18 @@ static int sim_main(struct sim_front *s, int argc, char **argv)
 		discard_outputs(s);
 		return output_error(s->msg);
 	}
-	if ((rc = run(s)) == 2)
+	if (s->cli.explore) {
+		rc = sim_explore(&s->cli, argc, argv, &s->report,
+				 s->cli.quiet);
+		if (rc == 2) {
+			discard_outputs(s);
+			return usage_error(s->report.n_errors ?
+					   s->report.errors[0] :
+					   "the engine refused the scenario");
+		}
+	} else if ((rc = run(s)) == 2) {
 		return rc;
+	}
 	json_stdout = s->json.kind == OUTFILE_STDOUT;
 	if (s->cli.json_path && write_json(s))
 		rc = CLI_EXIT_FAILED;

@@ -40,7 +40,8 @@ static const char usage[] =
 "SVG per metric (gnuplot).\n"
 "\n"
 "  SIM OPTIONS    the base scenario: any `dpamt sim` option except --json,\n"
-"                 --timeline, --plot and --quiet (see dpamt sim --help);\n"
+"                 --timeline, --plot, --quiet and --explore (see dpamt sim\n"
+"                 --help);\n"
 "                 e.g. --td 1G,vcpus=4 --seed 3 --scenario base.json\n"
 "  KEY=V1,V2,...  an axis (at most 6, 64 values each, 4096 points): KEY is\n"
 "                 a key of the scenario JSON (pcpus, strategy, pair_pool,\n"
@@ -130,6 +131,7 @@ static size_t options(struct cliopt *t)
 
 	for (size_t i = 0; i < n_sim && n < MAX_OPTS - 5; i++)
 		if (strcmp(sim[i].name, "--json") &&
+		    strcmp(sim[i].name, "--explore") &&
 		    strcmp(sim[i].name, "--timeline") &&
 		    strcmp(sim[i].name, "--plot") &&
 		    strcmp(sim[i].name, "--quiet"))

@@ -146,6 +146,19 @@ static int opt_seed(void *ctx, const char *v, char *msg, size_t len)
 	return 0;
 }
 
+static int opt_explore(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	if (sim_parse_u64(v, &cli->explore) || cli->explore == 0 ||
+	    cli->explore > SIM_MAX_EXPLORE) {
+		cli->explore = 0;
+		return bad_number("--explore", v, "a number of seeds "
+				  "(1..10000000)", msg, len);
+	}
+	return 0;
+}
+
 static int opt_seamcall_ns(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
@@ -262,6 +275,7 @@ static const struct cliopt opts[] = {
 	{"--threads", "2", opt_threads},
 	{"--pcpus", "2", opt_pcpus},
 	{"--seed", "7", opt_seed},
+	{"--explore", "100", opt_explore},
 	{"--seamcall-ns", "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
 	{"--busy-inject", "0.01", opt_busy_inject},
 	{"--pair-pool", "on", opt_pair_pool},

@@ -36,7 +36,10 @@ struct sim_cli {
 	bool quiet;
 	bool help;                 /* --help seen: print usage, exit 0 */
 	bool guests_replaced;      /* a --td/--vm already reset the list */
+	uint64_t explore;          /* --explore N: seeds to try, 0 = off */
 };
+
+#define SIM_MAX_EXPLORE 10000000u
 
 /*
  * units_parse_size() without a message: "4096", "512K", "2M", "16G", "1T"

@@ -1,0 +1,121 @@
+/*
+ * test_sim_explore.c - `dpamt sim --explore N` on a small shared-ranges
+ * scenario: a broken strategy is caught, with its seed and a replay
+ * command that fails again when run; the production strategies and
+ * linux-v6 pass every seed; the verdicts repeat; bad values exit 2.
+ * The small version of bench/explore.sh (which runs the full counts).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim/sim_cli_run.h"
+
+#define SCENARIO "--td", "32M,vcpus=2", "--td", "32M,vcpus=2", \
+		 "--shared-ranges", "on", "--cycles", "2", "--quiet"
+
+/* The seed a failing exploration names, or -1. */
+static long failed_seed(const char *err)
+{
+	const char *p = strstr(err, "seed ");
+
+	return p && strstr(err, "failed") ? strtol(p + 5, NULL, 10) : -1;
+}
+
+static void test_broken_caught_and_replayed(void **state)
+{
+	const char *a[] = {SCENARIO, "--strategy", "broken-hint", "--seed",
+			   "100", "--explore", "20", NULL};
+	struct sim_cli_result r, again;
+	char seed[32];
+	long s;
+
+	(void)state;
+	sim_cli_run_bin(DPAMT_TEST_BIN, a, NULL, &r);
+	printf("%s", r.err);
+	assert_int_equal(r.status, 1);
+	s = failed_seed(r.err);
+	assert_true(s >= 100 && s < 120);
+	assert_non_null(strstr(r.err, "replay it with:"));
+	snprintf(seed, sizeof(seed), "--seed %ld\n", s);
+	assert_non_null(strstr(r.err, seed));
+	assert_null(strstr(strstr(r.err, "replay it with:"), "--explore"));
+	/* The same exploration again: the same verdict at the same seed. */
+	sim_cli_run_bin(DPAMT_TEST_BIN, a, NULL, &again);
+	assert_int_equal(again.status, 1);
+	assert_int_equal(failed_seed(again.err), s);
+	sim_cli_result_free(&again);
+	/* The printed command (same arguments, that seed) fails again. */
+	snprintf(seed, sizeof(seed), "%ld", s);
+	{
+		const char *b[] = {SCENARIO, "--strategy", "broken-hint",
+				   "--seed", seed, NULL};
+
+		sim_cli_run_bin(DPAMT_TEST_BIN, b, NULL, &again);
+		assert_int_equal(again.status, 1);
+		sim_cli_result_free(&again);
+	}
+	sim_cli_result_free(&r);
+}
+
+static void test_sound_strategies_pass(void **state)
+{
+	static const char *const strats[] = {"global-lock", "hashed",
+					     "lockless", "linux-v6"};
+
+	(void)state;
+	for (unsigned i = 0; i < 4; i++) {
+		const char *a[] = {SCENARIO, "--strategy", strats[i],
+				   "--explore", "8", NULL};
+		struct sim_cli_result r;
+
+		sim_cli_run(a, NULL, &r);
+		printf("%s: %s", strats[i], r.err);
+		assert_int_equal(r.status, 0);
+		assert_non_null(strstr(r.err, "all 8 seeds passed (1..8)"));
+		sim_cli_result_free(&r);
+	}
+}
+
+static void test_bad(void **state)
+{
+	static const struct {
+		const char *args[3];
+		const char *expect;
+	} bad[] = {
+		{{"--explore", "0"}, "--explore: '0'"},
+		{{"--explore", "10000001"}, "--explore: '10000001'"},
+		{{"--explore", "x"}, "--explore: 'x'"},
+		{{"--explore=3", "--timeline", "t.csv"}, "no --timeline"},
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *a[] = {"--td", "32M", bad[i].args[0],
+				   bad[i].args[1], bad[i].args[2], NULL};
+		struct sim_cli_result r;
+
+		sim_cli_run(a, NULL, &r);
+		printf("%s", r.err);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, bad[i].expect));
+		sim_cli_result_free(&r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_broken_caught_and_replayed),
+		cmocka_unit_test(test_sound_strategies_pass),
+		cmocka_unit_test(test_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
