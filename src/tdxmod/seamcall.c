@@ -138,11 +138,33 @@ static uint64_t dispatch(struct call *c, unsigned leaf)
 	return leaf_table[leaf](c);
 }
 
+/* Highest version of each leaf the model runs (RAX bits 23:16); 0 for
+ * every leaf not listed.  VP.INIT v1 takes the x2APIC id in R8, which the
+ * model ignores (Linux calls it with version 1). */
+static unsigned leaf_max_version(unsigned leaf)
+{
+	return leaf == TDH_VP_INIT ? 1 : 0;
+}
+
+/* RAX's leaf number, or TDX_LEAF_MAX when RAX has bits beyond the leaf
+ * and version fields or a version the leaf does not have. */
+static uint64_t leaf_of(uint64_t rax)
+{
+	uint64_t leaf = rax & TDX_LEAF_NUM_MASK;
+	unsigned ver = (unsigned)((rax & TDX_LEAF_VERSION_MASK) >>
+				  TDX_LEAF_VERSION_SHIFT);
+
+	if ((rax & ~(TDX_LEAF_NUM_MASK | TDX_LEAF_VERSION_MASK)) ||
+	    leaf >= TDX_LEAF_MAX || ver > leaf_max_version((unsigned)leaf))
+		return TDX_LEAF_MAX;
+	return leaf;
+}
+
 void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 {
 	struct call c;
 	struct tdx_regs in = *regs, out = *regs;
-	uint64_t leaf = regs->rax, st;
+	uint64_t leaf = leaf_of(regs->rax), st;
 
 	if (tdxmod_is_fatal(m)) {
 		regs->rax = TDX_MODEL_FATAL;
