@@ -54,7 +54,12 @@ struct tdxmod_config {
 	/* Optional fault injection and cost model. */
 	double busy_inject_prob;       /* 0..1: injected OPERAND_BUSY rate */
 	uint64_t busy_inject_seed;
-	uint64_t leaf_latency_ns[TDX_LEAF_MAX]; /* busy-wait per leaf */
+	/* Busy-wait per leaf, before its locks are released.  PAGE.REMOVE,
+	 * SEPT.REMOVE and PROMOTE spend it inside the module's hazard
+	 * window: after marking the freed page's 4K entry free, before
+	 * decrementing its range's page_count (a PAMT.REMOVE of that range
+	 * then is fatal, as in the module; see docs/model.md). */
+	uint64_t leaf_latency_ns[TDX_LEAF_MAX];
 };
 
 /* Fill *cfg with defaults for mem_bytes of memory (a multiple of 1 GiB). */

@@ -139,7 +139,10 @@ static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 					    (unsigned long long)h);
 				return TDX_MODEL_FATAL;
 			}
-			if ((h & PE_LOCKMASK) || pe_type(h) != PT_NDA)
+			/* the module tests the type only: a removal leaf
+			 * between freeing its entry and decrementing
+			 * page_count passes this (its hazard window) */
+			if (pe_type(h) != PT_NDA)
 				return st_err(TDX_PAMT_PAGE_NOT_EMPTY, half);
 		}
 	}
@@ -167,8 +170,9 @@ uint64_t leaf_pamt_remove(struct call *c)
 	ref = atomic_load_explicit(&e2->ref, memory_order_relaxed);
 	if ((st = pair_scan_empty(c, ref)))
 		return st;
-	/* Removal leaves lock only the 4K entry: they may have finished
-	 * since h was read; their count drop is visible now. */
+	/* The module's fatal check: every entry free but page_count != 0.
+	 * A removal leaf in its hazard window (release_commit_4k() in
+	 * pamt.c) is caught here, as a host that corrupted the entries. */
 	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
 	if (pe_count(h) != 0) {
 		model_fatal(m, "PAMT.REMOVE of 0x%llx: all 4K entries free "

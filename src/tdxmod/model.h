@@ -240,6 +240,7 @@ struct call {
 	struct tdx_regs *o;
 	unsigned leaf;
 	uint64_t t0;
+	bool latency_spent; /* the leaf spent its latency in its window */
 	unsigned nlocks;
 	struct held_lock locks[CALL_MAX_LOCKS];
 };
@@ -342,6 +343,7 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 /* Under the exclusive lock: replace the entry's value, keep lock bits. */
 void se_set(_Atomic uint64_t *e, uint64_t val);
 void call_release_all(struct call *c);
+void call_hold_latency(struct call *c); /* seamcall.c */
 void pe_set_type(struct pamt_entry *e, unsigned type);
 bool bitmap_test(struct tdxmod *m, uint64_t pa);
 bool bitmap_test_and_set(struct tdxmod *m, uint64_t pa);

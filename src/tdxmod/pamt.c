@@ -490,6 +490,15 @@ uint64_t walk_leaf_4k(struct call *c, uint64_t pa, uint32_t op,
  * Success path of a removal: the 4K entry (held exclusive) becomes free,
  * page_count goes down.  True when it reached 0 (the removal hint, given
  * in dynamic mode only).
+ *
+ * The module's hazard window (tdh_mem_page_remove.c,
+ * tdh_mem_sept_remove.c, tdh_mem_page_promote.c): those leaves lock only
+ * the 4K entry, set it free, and only then decrement page_count
+ * (pamt_dec_nl_page_count_and_get_hint()).  A PAMT.REMOVE of the range in
+ * between finds all 512 entries free and page_count != 0: the module's
+ * fatal error, and the model's (leaf_pamt.c).  Those leaves spend their
+ * configured latency here, inside the window.  RECLAIM holds the 2M entry
+ * shared on its walk, so no PAMT.REMOVE can enter its window.
  */
 bool release_commit_4k(struct call *c, uint64_t pa, struct walk4k *w)
 {
@@ -497,6 +506,11 @@ bool release_commit_4k(struct call *c, uint64_t pa, struct walk4k *w)
 
 	atomic_store_explicit(&w->e4->ref, 0, memory_order_relaxed);
 	pe_set_type(w->e4, PT_NDA);
+	if (c->leaf == TDH_MEM_PAGE_REMOVE || c->leaf == TDH_MEM_SEPT_REMOVE ||
+	    c->leaf == TDH_MEM_PAGE_PROMOTE) {
+		call_hold_latency(c);
+		c->latency_spent = true;
+	}
 	old = atomic_fetch_sub_explicit(&w->e2->hdr, PE_COUNT_ONE,
 					memory_order_acq_rel);
 	if (pe_count(old) == 0) {

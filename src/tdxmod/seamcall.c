@@ -78,7 +78,7 @@ static uint64_t now_ns(void)
 }
 
 /* Busy-wait until the leaf's configured latency has passed since t0. */
-static void hold_latency(struct call *c)
+void call_hold_latency(struct call *c)
 {
 	uint64_t ns = c->m->cfg.leaf_latency_ns[c->leaf];
 
@@ -178,11 +178,12 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 		clear_outputs(&out, leaf_clears[leaf]);
 	c.nlocks = 0;
 	c.t0 = m->cfg.leaf_latency_ns[c.leaf] ? now_ns() : 0;
+	c.latency_spent = false;
 	st = dispatch(&c, leaf < TDX_LEAF_MAX ? (unsigned)leaf : TDX_LEAF_MAX);
 	/* A BUSY answer gives up at its first failed try-lock: it does not
 	 * do the leaf's work, so it does not cost the leaf's latency. */
-	if (!tdx_is_busy(st))
-		hold_latency(&c);
+	if (!tdx_is_busy(st) && !c.latency_spent)
+		call_hold_latency(&c);
 	call_release_all(&c);
 	if (tdxmod_is_fatal(m))
 		st = TDX_MODEL_FATAL;
