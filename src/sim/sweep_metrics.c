@@ -116,6 +116,11 @@ static double m_peak_vs_classic(json_object *r)
 		     jnum(r, "pamt.classic_bytes"));
 }
 
+static double m_wait_p99(json_object *r)
+{
+	return jnum(r, "lock.wait_p99_ns");
+}
+
 static double m_contentions(json_object *r)
 {
 	return jnum(r, "lock.contentions");
@@ -142,6 +147,8 @@ const struct sweep_metric sweep_metrics[] = {
 	{ "contentions_per_add", "lock contentions per PAMT.ADD", true,
 	  m_contentions_per_add },
 	{ "fault_p99_ns", "p99 fault latency (ns)", true, m_fault_p99 },
+	{ "lock_wait_p99_ns", "p99 of one install/remove lock wait (ns)",
+	  true, m_wait_p99 },
 	{ "add_busy", "PAMT.ADD answered BUSY", true, m_add_busy },
 	{ "remove_busy", "PAMT.REMOVE answered BUSY", true, m_remove_busy },
 	{ "failed_gets", "failed gets", true, m_failed_gets },
