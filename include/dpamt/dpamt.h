@@ -267,6 +267,9 @@ unsigned dpamt_retry_deferred(struct dpamt *m);
  * idle pairs left (more than target only if REMOVE stayed BUSY).
  * Concurrency: any time, concurrently with get/put. */
 uint64_t dpamt_shrink(struct dpamt *m, uint64_t target);
+/* The same for the one range holding pa, if it is idle (e.g. before the
+ * host maps that 2 MiB block as one TD page); true if no pair is left. */
+bool dpamt_shrink_range(struct dpamt *m, uint64_t pa);
 
 /* Control structures: page_alloc + get / put + page_free.  Concurrency:
  * as get/put.  dpamt_free_page frees the page even if the put reported a
@@ -348,6 +351,8 @@ void dpamt_for_each_range(const struct dpamt *m,
 	X(get_failures)       /* gets that returned an error */             \
 	X(remove_deferred)    /* REMOVEs left for later after BUSY */        \
 	X(remove_errors)      /* REMOVEs that failed otherwise */           \
+	X(idle_kept)          /* last puts that kept the pair idle (cap N) */\
+	X(idle_reclaims)      /* allocator ran dry: idle pairs given back */ \
 	X(pairs_pinned)       /* linux-*: failed REMOVE, count set back up */\
 	X(gets_no_pair)       /* linux-v3: ADD error ignored, get said OK */ \
 	X(put_failures)       /* reclaim/promote puts that failed */         \

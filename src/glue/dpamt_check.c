@@ -61,7 +61,7 @@ static void chk_pair_pages(struct chk *c, uint64_t pa,
 	}
 }
 
-/* Invariant 1 (dynamic mode). */
+/* Invariant 1 (dynamic mode): installed <=> refcount > 0 or idle. */
 static void chk_installed(struct chk *c, uint64_t pa, uint32_t refs,
 			  const struct tdxmod_range_info *ri)
 {

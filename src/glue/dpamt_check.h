@@ -23,7 +23,10 @@ struct dpamt_check_opts {
 	 */
 	uint32_t (*held)(void *arg, uint64_t pa_2m);
 	void *held_arg;
-	/* Idle pairs (installed at refcount 0 after a BUSY REMOVE) allowed. */
+	/* Idle pairs allowed (installed at refcount 0: kept for reuse under
+	 * cfg.max_idle_pairs, or after a BUSY REMOVE).  Invariant 1 is
+	 * "installed <=> refcount > 0 or idle", with idle <= max_idle; pass
+	 * 0 after dpamt_shrink(m, 0) to demand the exact minimum. */
 	uint64_t max_idle;
 	/* Module page_count must equal the refcount (every get was followed
 	 * by the page's use); otherwise page_count <= refcount. */

@@ -5,12 +5,32 @@
  * page here is a pair page: it comes from pair_alloc and goes back through
  * pair_free (page_alloc/page_free when the hypervisor gave no pair ops).
  */
-#include "host/dp_internal.h"
+#include "host/strategy.h"
+
+/* Idle pairs given back per allocation failure (2 pages each). */
+#define DP_RECLAIM_BATCH 8
 
 /* Concurrency: pure read of creation-time state. */
 unsigned dpamt_pages_per_get(const struct dpamt *m)
 {
 	return m->dynamic ? m->md.pages_per_pair : 0;
+}
+
+/*
+ * The allocator ran dry: the manager's own shrinker.  Give back some idle
+ * pairs (their pages go to pair_free) so the next pair_alloc can succeed;
+ * false if there were none.  Concurrency: any thread holding no range
+ * lock (topup is never called under one).
+ */
+static bool dp_cache_reclaim(struct dpamt *m)
+{
+	uint64_t idle = dp_load_relaxed64(&m->n_idle);
+
+	if (!m->zoned || idle == 0)
+		return false;
+	dp_stat_inc(m, DP_ST_idle_reclaims);
+	dp_shrink_to(m, idle > DP_RECLAIM_BATCH ? idle - DP_RECLAIM_BATCH : 0);
+	return true;
 }
 
 /* Concurrency: the cache's owner only; may call pair_alloc (may sleep). */
@@ -21,7 +41,9 @@ int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
 	while (c->n < n) {
 		uint64_t pa;
 
-		if (m->ops.pair_alloc(m->ops.ctx, &pa) != 0) {
+		if (m->ops.pair_alloc(m->ops.ctx, &pa) != 0 &&
+		    (!dp_cache_reclaim(m) ||
+		     m->ops.pair_alloc(m->ops.ctx, &pa) != 0)) {
 			dp_stat_inc(m, DP_ST_enomem);
 			return DPAMT_ENOMEM;
 		}

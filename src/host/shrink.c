@@ -3,8 +3,9 @@
  * keeps its pair installed at refcount 0 (cfg.max_idle_pairs, default 0:
  * never, as upstream), and the reclaim pass that gives idle pairs back:
  * dpamt_shrink() on demand (teardown, memory pressure), the trim after a
- * keep pushed the count over the cap, and dpamt_retry_deferred() for
- * REMOVEs that stayed BUSY (which shrinks back to the cap).
+ * keep pushed the count over the cap, the page cache's own shrinker when
+ * pair_alloc fails (cache.c), and dpamt_retry_deferred() for REMOVEs that
+ * stayed BUSY (which shrinks back to the cap).
  *
  * The idle bitmap is a superset hint: a fast-path get revives an idle
  * pair (LIVE + 0 -> LIVE + 1) without touching its bit, so a set bit
@@ -22,6 +23,7 @@ bool dp_idle_keep(struct dpamt *m, uint64_t idx)
 	if (m->cfg.max_idle_pairs == 0)
 		return false;
 	dp_idle_set(m, idx);
+	dp_stat_inc(m, DP_ST_idle_kept);
 	return true;
 }
 
@@ -63,6 +65,20 @@ void dp_idle_trim(struct dpamt *m)
 {
 	if (dp_load_relaxed64(&m->n_idle) > m->cfg.max_idle_pairs)
 		dp_shrink_to(m, m->cfg.max_idle_pairs);
+}
+
+/* Concurrency: any thread, any time (see dpamt.h). */
+bool dpamt_shrink_range(struct dpamt *m, uint64_t pa)
+{
+	int64_t idx = dp_range_index(m, pa);
+
+	if (idx < 0 || !m->dynamic)
+		return false;
+	if (m->strat->reclaim)
+		m->strat->reclaim(m, (uint64_t)idx);
+	else
+		m->strat->retry_deferred(m);
+	return !dpamt_range_installed(m, pa);
 }
 
 /* Concurrency: any thread, any time (see dpamt.h). */

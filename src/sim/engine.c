@@ -123,6 +123,7 @@ static int host_up(struct engine *e)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.mode = sc->mode;
 	cfg.strategy = sc->strategy;
+	cfg.max_idle_pairs = sc->idle_pairs;
 	cfg.n_tdmrs = 1;
 	cfg.tdmrs[0].base = 0;
 	cfg.tdmrs[0].size = e->rep->host_mem;
@@ -164,6 +165,7 @@ static int guests_alloc(struct engine *e, unsigned cycle)
 			.vcpus = g->vcpus, .huge_pct = g->huge_pct,
 			.touch_pct = g->touch_pct,
 			.convert_pct = g->convert_pct,
+			.churn_pct = g->churn_pct,
 			.seed = sc->seed ^ ((uint64_t)cycle << 32) ^ i,
 		};
 
@@ -283,6 +285,7 @@ int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
 	report->mode = sc->mode;
 	report->pair_pool = sc->pair_pool;
 	report->shared_ranges = sc->shared_ranges;
+	report->idle_pairs = sc->idle_pairs;
 	if (sim_validate(sc, report->errors[0], sizeof(report->errors[0]))) {
 		report->n_errors = 1;
 		return 2;

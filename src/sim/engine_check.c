@@ -219,14 +219,20 @@ static void *check_guests(void *arg)
 	return NULL;
 }
 
-/* Give deferred removals a chance; what stays pending is allowed idle. */
-static uint64_t settle(struct engine *e)
+/* Give deferred removals a chance; what stays pending is allowed idle,
+ * on top of the idle_pairs kept for reuse.  All guests gone: give every
+ * idle pair back (dpamt_shrink to 0), so the check sees the minimum. */
+static uint64_t settle(struct engine *e, bool all_gone)
 {
 	unsigned left = dpamt_retry_deferred(e->mh.dp);
 
 	for (unsigned i = 0; i < 100 && left; i++)
 		left = dpamt_retry_deferred(e->mh.dp);
-	return left;
+	if (!all_gone)
+		return left + e->sc->idle_pairs;
+	for (unsigned i = 0; i < 100 && dpamt_shrink(e->mh.dp, 0); i++)
+		;
+	return dpamt_idle_ranges(e->mh.dp);
 }
 
 void engine_check(struct engine *e, bool all_gone)
@@ -242,7 +248,7 @@ void engine_check(struct engine *e, bool all_gone)
 	memset(&o, 0, sizeof(o));
 	o.held = held;
 	o.held_arg = e;
-	o.max_idle = settle(e);
+	o.max_idle = settle(e, all_gone);
 	o.exact_page_count = true;
 	o.all_gone = all_gone;
 	msg[0] = '\0';

@@ -119,9 +119,12 @@ static int check_guest(const struct sim_guest_spec *g, unsigned i,
 		return bad(msg, len, "%s %u: a percentage is above 100 "
 			   "(huge=%u touch=%u convert=%u); use 0..100", kind, i,
 			   g->huge_pct, g->touch_pct, g->convert_pct);
-	if (g->legacy && (g->huge_pct || g->convert_pct))
-		return bad(msg, len, "vm %u: huge= and convert= apply to TDs "
-			   "only; drop them or use --td", i);
+	if (g->churn_pct > 100)
+		return bad(msg, len, "guest %u: churn=%u is not a share; use "
+			   "0..100", i, g->churn_pct);
+	if (g->legacy && (g->huge_pct || g->convert_pct || g->churn_pct))
+		return bad(msg, len, "vm %u: huge=, convert= and churn= apply "
+			   "to TDs only; drop them or use --td", i);
 	return 0;
 }
 

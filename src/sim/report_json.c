@@ -71,6 +71,7 @@ static json_object *guest_json(const struct sim_guest_report *g, unsigned i)
 	add_u64(o, "huge_pct", g->spec.huge_pct);
 	add_u64(o, "touch_pct", g->spec.touch_pct);
 	add_u64(o, "convert_pct", g->spec.convert_pct);
+	add_u64(o, "churn_pct", g->spec.churn_pct);
 	add_u64(o, "pages_4k", g->pages_4k);
 	add_u64(o, "pages_2m", g->pages_2m);
 	add_u64(o, "sept_pages", g->sept_pages);
@@ -160,6 +161,7 @@ json_object *sim_report_json(const struct sim_report *r)
 	json_object_object_add(root, "shared_ranges",
 			       json_object_new_boolean(r->shared_ranges));
 	add_u64(root, "ranges_shared_peak", r->ranges_shared_peak);
+	add_u64(root, "idle_pairs", r->idle_pairs);
 	json_object_object_add(root, "host", json_object_new_object());
 	add_u64(json_object_object_get(root, "host"), "mem_bytes",
 		r->host_mem);
@@ -178,6 +180,13 @@ json_object *sim_report_json(const struct sim_report *r)
 	json_object_object_add(root, "vmm", pair_json("busy_retries",
 		r->busy_retries_vmm, "guests", r->n_guests, "fault_retries",
 		r->fault_retries_vmm));
+	json_object_object_add(root, "fault_latency_wall", pair_json(
+		"faults", r->faults_timed, "p50_ns", r->fault_p50_wall_ns,
+		"p99_ns", r->fault_p99_wall_ns));
+	add_u64(json_object_object_get(root, "fault_latency_wall"),
+		"p999_ns", r->fault_p999_wall_ns);
+	add_u64(json_object_object_get(root, "fault_latency_wall"),
+		"mean_ns", r->fault_mean_wall_ns);
 	add_lists(root, r);
 	add_u64(root, "wall_ns", r->wall_ns);
 	json_object_object_add(root, "host_manager", stats_json(&r->pamt));

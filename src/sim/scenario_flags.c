@@ -4,6 +4,8 @@
  * Parsed by the common CLI parser (src/util/cliopt.h).  Pure: nothing is opened except
  * a --scenario file, which is read.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +207,22 @@ static int opt_shared_ranges(void *ctx, const char *v, char *msg, size_t len)
 	return on_off("--shared-ranges", v, &cli->sc.shared_ranges, msg, len);
 }
 
+static int opt_idle_pairs(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno ||
+	    n > SIM_MAX_IDLE_PAIRS)
+		return bad_number("--idle-pairs", v, "a pair count (0..1048576)",
+				  msg, len);
+	cli->sc.idle_pairs = (unsigned)n;
+	return 0;
+}
+
 static int opt_scenario(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
@@ -280,6 +298,7 @@ static const struct cliopt opts[] = {
 	{"--busy-inject", "0.01", opt_busy_inject},
 	{"--pair-pool", "on", opt_pair_pool},
 	{"--shared-ranges", "on", opt_shared_ranges},
+	{"--idle-pairs", "1024", opt_idle_pairs},
 	{"--scenario", "run.json", opt_scenario},
 	{"--json", "report.json", opt_json},
 	{"--timeline", "timeline.csv", opt_timeline},

@@ -196,8 +196,10 @@ static int j_guest_key(const struct jctx *c, const char *key,
 		return j_unsigned(c, v, p, 0, 100, &g->touch_pct);
 	if (!strcmp(key, "convert"))
 		return j_unsigned(c, v, p, 0, 100, &g->convert_pct);
+	if (!strcmp(key, "churn"))
+		return j_unsigned(c, v, p, 0, 100, &g->churn_pct);
 	return jerr(c, p, "unknown key (known: type, size, vcpus, huge, "
-		    "touch, convert)");
+		    "touch, convert, churn)");
 }
 
 static int j_guest(const struct jctx *c, json_object *g, unsigned i,
@@ -293,9 +295,12 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_bool(c, v, key, &sc->pair_pool);
 	if (!strcmp(key, "shared_ranges"))
 		return j_bool(c, v, key, &sc->shared_ranges);
+	if (!strcmp(key, "idle_pairs"))
+		return j_unsigned(c, v, key, 0, SIM_MAX_IDLE_PAIRS,
+				  &sc->idle_pairs);
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
-		    "pair_pool, shared_ranges, guests)");
+		    "pair_pool, shared_ranges, idle_pairs, guests)");
 }
 
 /* Line number (1-based) of byte offset off in text. */

@@ -146,19 +146,20 @@ static int td_option(const char *opt, char *kv, struct sim_guest_spec *g,
 		     unsigned *seen, char *msg, unsigned len)
 {
 	static const char *const keys[] = {"vcpus", "huge", "touch",
-					   "convert"};
+					   "convert", "churn"};
 	char *eq = strchr(kv, '=');
 	unsigned k;
 
 	if (eq)
 		*eq = '\0';
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 5; k++)
 		if (!strcmp(kv, keys[k]))
 			break;
-	if (!eq || k == 4 || (g->legacy && k != 0)) {
+	if (!eq || k == 5 || (g->legacy && k != 0)) {
 		snprintf(msg, len, "%s: unknown setting '%s' (use %s)", opt,
 			 kv, g->legacy ? "SIZE[,vcpus=N]" :
-			 "SIZE[,vcpus=N][,huge=PCT][,touch=PCT][,convert=PCT]");
+			 "SIZE[,vcpus=N][,huge=PCT][,touch=PCT][,convert=PCT]"
+			 "[,churn=PCT]");
 		return -1;
 	}
 	if (*seen & (1u << k)) {
@@ -169,7 +170,8 @@ static int td_option(const char *opt, char *kv, struct sim_guest_spec *g,
 	if (k == 0)
 		return parse_vcpus(opt, eq + 1, &g->vcpus, msg, len);
 	return parse_pct(opt, kv, eq + 1, k == 1 ? &g->huge_pct :
-			 k == 2 ? &g->touch_pct : &g->convert_pct, msg, len);
+			 k == 2 ? &g->touch_pct : k == 3 ? &g->convert_pct :
+			 &g->churn_pct, msg, len);
 }
 
 int sim_parse_td_spec(const char *spec, struct sim_guest_spec *g, char *msg,

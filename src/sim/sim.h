@@ -22,6 +22,8 @@
  * allocator stores 32-bit page frame numbers). */
 #define SIM_MAX_HOST_MEM (16ull << 40)
 #define SIM_MAX_ERRORS 32
+/* --idle-pairs / idle_pairs: at most this many (2 GiB of pairs). */
+#define SIM_MAX_IDLE_PAIRS (1u << 20)
 
 struct sim_guest_spec {
 	bool legacy;        /* --vm: a non-TD VM, never any PAMT traffic */
@@ -30,6 +32,8 @@ struct sim_guest_spec {
 	unsigned huge_pct;  /* share of memory mapped at 2M, default 0 */
 	unsigned touch_pct; /* share of memory faulted in, default 100 */
 	unsigned convert_pct; /* share converted private->shared->private */
+	unsigned churn_pct; /* share of each 4K chunk unmapped and faulted
+			       back in, VMM_CHURN_ROUNDS times, default 0 */
 };
 
 struct sim_scenario {
@@ -53,6 +57,9 @@ struct sim_scenario {
 	/* Guests' and vCPUs' 4K pages interleaved in shared 2 MiB ranges
 	 * (exploration of put/put and get/put races); default off. */
 	bool shared_ranges;
+	/* Pairs the manager keeps installed at refcount 0 for reuse
+	 * (cfg.max_idle_pairs); default 0. */
+	unsigned idle_pairs;
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
 	/* Test hook: in each cycle, the k-th host allocation from the start
@@ -122,6 +129,11 @@ struct sim_report {
 	 * pair pages it could not serve (no free block: ordinary pages). */
 	uint64_t ranges_blocked_by_pairs_peak;
 	uint64_t pair_pool_blocks_peak, pair_pool_fallbacks;
+	unsigned idle_pairs;        /* the scenario's idle_pairs */
+	/* Wall time of the 4K faults (retries included), from a histogram
+	 * with 8 buckets per power of two: a bucket's upper bound. */
+	uint64_t faults_timed, fault_p50_wall_ns, fault_p99_wall_ns;
+	uint64_t fault_p999_wall_ns, fault_mean_wall_ns;
 	uint64_t busy_retries_vmm;  /* BUSY retries of the VMM's own calls */
 	uint64_t fault_retries_vmm; /* faults retried after a failure */
 	unsigned n_guests;

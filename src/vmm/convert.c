@@ -8,6 +8,12 @@
  * first (DEMOTE) unless the whole chunk converts, in which case the 2M page
  * is removed as one.  Converting back faults the pages in again, and a
  * split chunk whose 512 pages are all back is merged (PROMOTE).
+ * Churn (churn=PCT) unmaps a whole 4K or split chunk (a 2M one is split
+ * first and stays split; pages of a 4K chunk go back to the allocator,
+ * those of a split one stay with its block) and
+ * faults them all back in: a split chunk's 2 MiB range drops to no
+ * reference and comes back, as with conversions of huge guest_memfd
+ * folios.
  */
 #include "vmm/vmm.h"
 
@@ -119,5 +125,44 @@ int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
 	    td->chunk_mapped[chunk] == VMM_PAGES_PER_2M &&
 	    vmm_promote(v, chunk) < 0)
 		err = DPAMT_EIO;
+	return err;
+}
+
+/* Concurrency: the vCPU's thread, holding a pCPU token. */
+int vmm_churn_chunk(struct vmm_vcpu *v, uint64_t chunk)
+{
+	struct vmm_td *td = v->td;
+	uint64_t first = chunk * VMM_PAGES_PER_2M, was[VMM_PAGES_PER_2M / 64];
+	int err = 0;
+
+	if (td->chunk_state[chunk] == VMM_CH_NONE)
+		return 0;
+	if (td->chunk_state[chunk] == VMM_CH_2M) /* split it, and keep it so */
+		for (unsigned a = 1;; a++) {
+			err = vmm_demote(v, chunk);
+			if (!err || !vmm_fault_again(err, a))
+				break;
+			vmm_fault_backoff(v, a);
+		}
+	if (err)
+		return err;
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M / 64; i++)
+		was[i] = 0;
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M && !err; i++) {
+		if (!td->pfn[first + i])
+			continue;
+		err = unmap_4k(v, first + i);
+		if (!err)
+			was[i / 64] |= 1ull << (i % 64);
+	}
+	vmm_pages_flush(v); /* the pages really go back to the allocator */
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++) {
+		int e = 0;
+
+		if (was[i / 64] & (1ull << (i % 64)))
+			e = vmm_fault_retry(v, first + i);
+		if (e && !err)
+			err = e;
+	}
 	return err;
 }

@@ -201,16 +201,16 @@ int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page)
 
 /*
  * A wholly free 2 MiB block can still hold a pair: the manager keeps a
- * range's pair "idle" when its REMOVE stayed BUSY.  The module refuses a
- * 2M AUG there, so drop deferred pairs first; false if it is still there.
+ * range's pair "idle" when its REMOVE stayed BUSY or for reuse
+ * (idle_pairs).  The module refuses a 2M AUG there, so give that pair
+ * back first; false if it is still there.
  */
 bool vmm_block_pair_free(struct vmm_host *h, uint64_t block)
 {
 	if (!dpamt_range_installed(h->dp, block))
 		return true;
 	atomic_fetch_add_explicit(&h->idle_blocks, 1, memory_order_relaxed);
-	dpamt_retry_deferred(h->dp);
-	return !dpamt_range_installed(h->dp, block);
+	return dpamt_shrink_range(h->dp, block);
 }
 
 int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)

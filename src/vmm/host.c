@@ -35,6 +35,9 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	h->hkid_max = 63;
 	atomic_init(&h->busy_retries, 0);
 	atomic_init(&h->fault_retries, 0);
+	for (unsigned b = 0; b < VMM_LAT_BUCKETS; b++)
+		atomic_init(&h->fault_lat[b], 0);
+	atomic_init(&h->fault_lat_sum_ns, 0);
 	atomic_init(&h->seamcall_errors, 0);
 	atomic_init(&h->idle_blocks, 0);
 	atomic_init(&h->fatal, false);

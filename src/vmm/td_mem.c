@@ -153,6 +153,12 @@ bool vmm_page_touched(const struct vmm_td *td, uint64_t page)
 	return pct_pick(page % VMM_PAGES_PER_2M, td->spec.touch_pct);
 }
 
+/* Concurrency: pure. */
+bool vmm_chunk_churned(const struct vmm_td *td, uint64_t c)
+{
+	return pct_pick(c, td->spec.churn_pct);
+}
+
 unsigned vmm_convert_count(const struct vmm_td *td)
 {
 	return VMM_PAGES_PER_2M * td->spec.convert_pct / 100;

@@ -1,8 +1,10 @@
 /*
  * vcpu.c - what a vCPU thread does: boot (fault in its share of the TD's
  * memory, at 2M where the huge share says so, then convert part of it to
- * shared and back) and, at teardown, reclaim its share's private pages and
- * level-1 S-EPT pages.
+ * shared and back, then churn part of its 4K pages) and, at teardown,
+ * reclaim its share's private pages and level-1 S-EPT pages.  Every 4K
+ * fault's wall time goes into a per-vCPU histogram, folded into the
+ * host's when the vCPU is done booting.
  */
 #include "vmm/vmm.h"
 
@@ -66,14 +68,85 @@ void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
 	vmm_pcpu_enter(&v->td->h->pcpus);
 }
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Concurrency: pure. */
+unsigned vmm_lat_bucket(uint64_t ns)
+{
+	unsigned msb, b;
+
+	if (ns < VMM_LAT_SUB)
+		return (unsigned)ns;
+	msb = 63u - (unsigned)__builtin_clzll(ns);
+	b = msb * VMM_LAT_SUB + (unsigned)((ns >> (msb - 3)) & 7u);
+	return b < VMM_LAT_BUCKETS ? b : VMM_LAT_BUCKETS - 1;
+}
+
+/* Upper bound (ns) of bucket b. */
+static uint64_t lat_bucket_top(unsigned b)
+{
+	unsigned msb = b / VMM_LAT_SUB, sub = b % VMM_LAT_SUB;
+
+	if (msb < 3)
+		return b + 1;
+	return ((uint64_t)(VMM_LAT_SUB + sub + 1)) << (msb - 3);
+}
+
+/* Concurrency: any thread; racy while vCPUs still flush. */
+uint64_t vmm_lat_quantile(struct vmm_host *h, double q, uint64_t *count)
+{
+	uint64_t n = 0, seen = 0, want;
+
+	for (unsigned b = 0; b < VMM_LAT_BUCKETS; b++)
+		n += atomic_load_explicit(&h->fault_lat[b],
+					  memory_order_relaxed);
+	*count = n;
+	if (n == 0)
+		return 0;
+	want = (uint64_t)(q * (double)n);
+	want = want < 1 ? 1 : want;
+	for (unsigned b = 0; b < VMM_LAT_BUCKETS; b++) {
+		seen += atomic_load_explicit(&h->fault_lat[b],
+					     memory_order_relaxed);
+		if (seen >= want)
+			return lat_bucket_top(b);
+	}
+	return lat_bucket_top(VMM_LAT_BUCKETS - 1);
+}
+
+/* The vCPU's latencies into the host's histogram (once, at its end). */
+static void lat_flush(struct vmm_vcpu *v)
+{
+	for (unsigned b = 0; b < VMM_LAT_BUCKETS; b++) {
+		if (v->lat[b])
+			atomic_fetch_add_explicit(&v->td->h->fault_lat[b],
+						  v->lat[b],
+						  memory_order_relaxed);
+		v->lat[b] = 0;
+	}
+	atomic_fetch_add_explicit(&v->td->h->fault_lat_sum_ns, v->lat_sum_ns,
+				  memory_order_relaxed);
+	v->lat_sum_ns = 0;
+}
+
 int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page)
 {
+	uint64_t t0 = wall_ns();
 	int err = vmm_fault_4k(v, page);
 
 	for (unsigned a = 1; err && vmm_fault_again(err, a); a++) {
 		vmm_fault_backoff(v, a);
 		err = vmm_fault_4k(v, page);
 	}
+	t0 = wall_ns() - t0;
+	v->lat[vmm_lat_bucket(t0)]++;
+	v->lat_sum_ns += t0;
 	if (err)
 		vmm_error(v->td->h, "td %d vcpu %u: fault at gpa 0x%llx "
 			  "failed: %s", v->td->index, v->index,
@@ -122,6 +195,34 @@ static int boot_chunk_2m(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 	return 0;
 }
 
+/* churn=PCT: rounds over the vCPU's 4K chunks; that share of them is
+ * wholly unmapped and faulted back in each round. */
+static void churn(struct vmm_vcpu *v)
+{
+	struct vmm_td *td = v->td;
+
+	for (unsigned r = 0; r < VMM_CHURN_ROUNDS && td->spec.churn_pct &&
+	     !v->stopped; r++)
+		for (uint64_t k = 0; k < v->chunk_count && !v->stopped; k++) {
+			uint64_t c = v->chunk_first + k;
+			int err;
+
+			if (!vmm_chunk_churned(td, c))
+				continue;
+			vmm_pcpu_enter(&td->h->pcpus);
+			err = vmm_churn_chunk(v, c);
+			vmm_pcpu_leave(&td->h->pcpus);
+			if (err) {
+				vmm_error(td->h, "td %d vcpu %u: churn of gpa "
+					  "0x%llx failed: %s", td->index,
+					  v->index,
+					  (unsigned long long)(c * VMM_2M),
+					  dpamt_strerror(err));
+				v->stopped = true;
+			}
+		}
+}
+
 void vmm_vcpu_boot(struct vmm_vcpu *v)
 {
 	struct vmm_td *td = v->td;
@@ -160,6 +261,8 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 			v->stopped = true;
 		}
 	}
+	churn(v);
+	lat_flush(v);
 	if (v->stopped)
 		v->errors++;
 }

@@ -51,6 +51,13 @@
 #define VMM_SEPT_STASH 4u
 /* Pages a vCPU takes from / gives back to the allocator in one go. */
 #define VMM_MAG 64u
+/* churn=PCT: rounds of "unmap that share of the 4K chunks wholly,
+ * fault them back in" after boot. */
+#define VMM_CHURN_ROUNDS 8u
+/* Fault latency histogram (wall time): 8 buckets per power of two of
+ * nanoseconds, up to 2^40 ns. */
+#define VMM_LAT_SUB 8u
+#define VMM_LAT_BUCKETS (40u * VMM_LAT_SUB)
 
 /* pCPU tokens (pcpu.c): at most n vCPU threads work at once; 0 = all. */
 struct vmm_pcpus {
@@ -80,6 +87,9 @@ struct vmm_host {
 	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
+	/* Every 4K fault's wall time (retries included), all vCPUs. */
+	_Atomic uint64_t fault_lat[VMM_LAT_BUCKETS];
+	_Atomic uint64_t fault_lat_sum_ns;
 	_Atomic uint64_t seamcall_errors;
 	_Atomic uint64_t idle_blocks;  /* free 2M blocks found holding a pair */
 	_Atomic bool fatal;            /* the module answered MODEL_FATAL */
@@ -120,6 +130,9 @@ struct vmm_vcpu {
 	unsigned n_fbuf;
 	uint64_t chunk_first, chunk_count; /* this vCPU's share */
 	uint64_t rng;
+	uint32_t lat[VMM_LAT_BUCKETS]; /* its faults' wall times, flushed
+					  into the host's at the end */
+	uint64_t lat_sum_ns;
 	/* Owner writes (relaxed atomics: the sampler reads them). */
 	_Atomic uint64_t faults;        /* 4K faults + 2M mappings done */
 	_Atomic uint64_t work_total;    /* faults this vCPU will do */
@@ -135,6 +148,7 @@ struct vmm_td_spec {
 	uint64_t size;         /* bytes, 2 MiB multiple */
 	unsigned vcpus;
 	unsigned huge_pct, touch_pct, convert_pct;
+	unsigned churn_pct;    /* share of each 4K chunk unmapped + refaulted */
 	uint64_t seed;
 };
 
@@ -216,6 +230,8 @@ bool vmm_chunk_is_huge(const struct vmm_td *td, uint64_t c);
 bool vmm_page_touched(const struct vmm_td *td, uint64_t page);
 /* Pages of chunk c converted private->shared->private (convert_pct). */
 unsigned vmm_convert_count(const struct vmm_td *td);
+/* churn=PCT picks chunk c (every 100/PCT-th chunk). */
+bool vmm_chunk_churned(const struct vmm_td *td, uint64_t c);
 
 /* ---- TD life (td_create.c, td_teardown.c) --------------------------------
  * vmm_td_create: TDR, MNG.CREATE, TDCS pages, MNG.INIT, every vCPU's
@@ -258,6 +274,13 @@ int vmm_demote(struct vmm_vcpu *v, uint64_t chunk);
 int vmm_promote(struct vmm_vcpu *v, uint64_t chunk);
 /* First n pages of the chunk to shared and back: 0 or an error. */
 int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n);
+/* churn: unmap every page of 4K or split chunk c (a 4K chunk's pages
+ * back to the allocator), fault them all back in. */
+int vmm_churn_chunk(struct vmm_vcpu *v, uint64_t chunk);
+/* Fault latency histogram: bucket of ns, its upper bound, and the
+ * quantile q (0..1) of the host's histogram (0 if empty). */
+unsigned vmm_lat_bucket(uint64_t ns);
+uint64_t vmm_lat_quantile(struct vmm_host *h, double q, uint64_t *count);
 /* S-EPT: make sure the tables above gpa down to level 'lowest' exist
  * (called inside the fault section: pages come from v->stash). */
 int vmm_sept_ensure(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest);

@@ -255,6 +255,11 @@ static void strip_times(json_object *root)
 	json_object_object_del(root, "wall_ns");
 	json_object_object_del(jget(root, "lock"), "wait_ns");
 	json_object_object_del(jget(root, "host_manager"), "lock_wait_ns");
+	/* wall-time fault latencies: keep the count, drop the times */
+	json_object_object_del(jget(root, "fault_latency_wall"), "p50_ns");
+	json_object_object_del(jget(root, "fault_latency_wall"), "p99_ns");
+	json_object_object_del(jget(root, "fault_latency_wall"), "p999_ns");
+	json_object_object_del(jget(root, "fault_latency_wall"), "mean_ns");
 }
 
 /* Print the first path where a and b differ; true if they do. */
@@ -317,6 +322,44 @@ static void test_deterministic(void **state)
 	strip_times(b);
 	if (first_diff(a, b, "report"))
 		fail();
+	json_object_put(a);
+	json_object_put(b);
+}
+
+/* churn= on split huge pages: every churned chunk's range drops to no
+ * reference and comes back.  Idle pairs (--idle-pairs) cut PAMT.ADD +
+ * PAMT.REMOVE by at least half, and the run still ends clean (teardown
+ * gives every idle pair back: the final check sees nothing installed). */
+static void test_churn_idle_pairs(void **state)
+{
+	const char *eager[] = {"--host-mem", "1G", "--td",
+			       "64M,vcpus=2,huge=100,convert=10,churn=50",
+			       "--idle-pairs", "0", NULL};
+	const char *idle[] = {"--host-mem", "1G", "--td",
+			      "64M,vcpus=2,huge=100,convert=10,churn=50",
+			      "--idle-pairs", "64", NULL};
+	json_object *a, *b;
+	uint64_t pa, pb;
+
+	(void)state;
+	a = run_report(eager, 0);
+	b = run_report(idle, 0);
+	pa = u64(a, "seamcalls.phymem_pamt_add.calls") +
+	     u64(a, "seamcalls.phymem_pamt_remove.calls");
+	pb = u64(b, "seamcalls.phymem_pamt_add.calls") +
+	     u64(b, "seamcalls.phymem_pamt_remove.calls");
+	print_message("churn: ADD+REMOVE %llu eager, %llu with 64 idle\n",
+		      (unsigned long long)pa, (unsigned long long)pb);
+	assert_true(pa > 2 * 8 * 16); /* 16 churned chunks x 8 rounds */
+	assert_true(2 * pb <= pa);
+	assert_int_equal(u64(b, "idle_pairs"), 64);
+	assert_true(u64(b, "host_manager.idle_kept") > 0);
+	assert_int_equal(u64(a, "host_manager.idle_kept"), 0);
+	assert_int_equal(u64(b, "invariants.violations"), 0);
+	assert_int_equal(u64(b, "host_manager.pairs_now"), 0);
+	assert_true(u64(b, "fault_latency_wall.faults") > 0);
+	assert_int_equal(u64(json_object_array_get_idx(jget(b, "tds"), 0),
+			     "churn_pct"), 50);
 	json_object_put(a);
 	json_object_put(b);
 }
@@ -515,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_static_mode),
 		cmocka_unit_test(test_busy_inject),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_churn_idle_pairs),
 		cmocka_unit_test(test_strategies),
 		cmocka_unit_test(test_exit_status_matches_report),
 		cmocka_unit_test(test_summary_on_stdout),

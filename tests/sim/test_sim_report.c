@@ -51,7 +51,7 @@ static void fill_report(struct sim_report *r)
 	r->fault_retries_vmm = 4;
 	r->n_guests = 2;
 	r->guests[0].spec = (struct sim_guest_spec){false, 256ULL << 20, 2,
-						    50, 100, 10};
+						    50, 100, 10, 0};
 	r->guests[0].pages_4k = 32768;
 	r->guests[0].pages_2m = 64;
 	r->guests[0].sept_pages = 70;
@@ -61,7 +61,7 @@ static void fill_report(struct sim_report *r)
 	r->guests[0].promotes = 4;
 	r->guests[0].conversions = 3;
 	r->guests[1].spec = (struct sim_guest_spec){true, 512ULL << 20, 4, 0,
-						    100, 0};
+						    100, 0, 0};
 	r->n_errors = 1;
 	strcpy(r->errors[0], "td 0: \"quoted\" detail");
 	r->wall_ns = 1234567890;
