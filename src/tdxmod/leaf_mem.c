@@ -198,7 +198,9 @@ static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src,
 	struct sept_pos p;
 	uint64_t st;
 
-	if ((st = td_ready(c, ops, &tdw)) ||
+	/* PAGE.ADD holds the TDR exclusive (it extends the measurement) */
+	if ((st = (src != UINT64_MAX ? td_ready_excl(c, ops, &tdw)
+				     : td_ready(c, ops, &tdw))) ||
 	    (st = gpa_check(r->rcx, 0, hi_lvl)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;

@@ -131,6 +131,7 @@ enum td_word {
 	TDW_EPOCH,
 	TDW_OP,
 	TDW_NVCPU,
+	TDW_SEPT_LOCK, /* the S-EPT tree lock (layout of a PAMT entry hdr) */
 	TDW_TDCS0, /* MAX_TDCS_PAGES words of TDCS page PAs */
 };
 enum td_life {
@@ -331,6 +332,8 @@ bool pe_try_shared(struct call *c, struct pamt_entry *e);
 bool pe_try_excl(struct call *c, struct pamt_entry *e);
 bool se_try_shared(struct call *c, _Atomic uint64_t *e);
 bool word_try_excl(struct call *c, _Atomic uint64_t *w);
+bool rw_try_shared(struct call *c, _Atomic uint64_t *w);
+bool rw_try_excl(struct call *c, _Atomic uint64_t *w);
 bool se_try_excl(struct call *c, _Atomic uint64_t *e);
 
 /* sept.c: an S-EPT entry reached by sept_walk, locked exclusive. */
@@ -397,6 +400,7 @@ uint64_t td_lock(struct call *c, uint64_t tdr, uint32_t op, bool excl,
 uint64_t td_word(_Atomic uint64_t *tdw, unsigned i);
 uint64_t td_state_check(struct call *c, _Atomic uint64_t *tdw, unsigned ops);
 uint64_t td_ready(struct call *c, unsigned ops, _Atomic uint64_t **tdw);
+uint64_t td_ready_excl(struct call *c, unsigned ops, _Atomic uint64_t **tdw);
 uint64_t kot_lock(struct call *c);
 #define OPS_BUILT ((1u << OP_INITIALIZED) | (1u << OP_RUNNABLE))
 

@@ -251,6 +251,18 @@ bool se_try_excl(struct call *c, _Atomic uint64_t *e)
 	return try_excl(c, e, SE_LOCKMASK, SE_EXCL);
 }
 
+/* A reader/writer try-lock word laid out as a PAMT entry's lock bits
+ * (the S-EPT tree lock in the TDR). */
+bool rw_try_shared(struct call *c, _Atomic uint64_t *w)
+{
+	return try_shared(c, w, PE_EXCL, PE_READERS, 1);
+}
+
+bool rw_try_excl(struct call *c, _Atomic uint64_t *w)
+{
+	return try_excl(c, w, PE_LOCKMASK, PE_EXCL);
+}
+
 /* A plain try-lock word (bit 0), e.g. the KOT's. */
 bool word_try_excl(struct call *c, _Atomic uint64_t *w)
 {

@@ -13,8 +13,11 @@ static unsigned sept_idx(uint64_t gpa, unsigned lvl)
 }
 
 /*
- * Walk the TD's S-EPT to the level-lvl entry of gpa; lock its parent
- * entry shared and the entry exclusive.
+ * Walk the TD's S-EPT to the level-lvl entry of gpa: the tree lock
+ * (shared, exclusive for SEPT.REMOVE as tdh_mem_sept_remove.c takes it;
+ * contention -> BUSY|SEPT, operand 0x92), then the entry's parent shared
+ * and the entry exclusive (the module's host-side entry lock; contention
+ * -> BUSY|RCX).
  */
 uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 		   unsigned lvl, struct sept_pos *p)
@@ -24,6 +27,12 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 					      memory_order_acquire);
 	_Atomic uint64_t *parent = NULL;
 	uint64_t v;
+	bool tree_ok = c->leaf == TDH_MEM_SEPT_REMOVE
+			       ? rw_try_excl(c, &tdw[TDW_SEPT_LOCK])
+			       : rw_try_shared(c, &tdw[TDW_SEPT_LOCK]);
+
+	if (!tree_ok)
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
 
 	for (unsigned l = 3; l > lvl; l--) {
 		parent = mem_word(m, table + sept_idx(gpa, l) * 8, true);
@@ -38,7 +47,7 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 	}
 	if (parent) {
 		if (!se_try_shared(c, parent))
-			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 		v = atomic_load_explicit(parent, memory_order_acquire);
 		if (!(v & SE_PRESENT) || (v & SE_LEAF) ||
 		    (v & SE_PA_MASK) != table)
@@ -48,7 +57,7 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 	if (!p->target)
 		return TDX_MODEL_FATAL;
 	if (!se_try_excl(c, p->target))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	p->val = atomic_load_explicit(p->target, memory_order_acquire) &
 		 ~SE_LOCKMASK;
 	return 0;

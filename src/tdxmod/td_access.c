@@ -126,6 +126,14 @@ uint64_t td_ready(struct call *c, unsigned ops, _Atomic uint64_t **tdw)
 	return st ? st : td_state_check(c, *tdw, ops);
 }
 
+/* The same with the TDR exclusive (PAGE.ADD). */
+uint64_t td_ready_excl(struct call *c, unsigned ops, _Atomic uint64_t **tdw)
+{
+	uint64_t st = td_lock(c, c->r->rdx, TDX_OPERAND_ID_RDX, true, tdw);
+
+	return st ? st : td_state_check(c, *tdw, ops);
+}
+
 /* The key ownership table's lock, exclusive; BUSY|KOT on contention. */
 uint64_t kot_lock(struct call *c)
 {

@@ -1,7 +1,9 @@
 /*
  * test_tdxmod_race.c - the model under concurrent SEAMCALLs (run it in the
- * TSan build): two PAMT.ADDs of one range, AUG/REMOVE racing PAMT.REMOVE
- * in one range, neighbours whose pair pages lie in each other's range,
+ * TSan build): two PAMT.ADDs of one range, AUG racing PAMT.REMOVE/ADD in
+ * one range (REMOVE kept apart from PAMT.REMOVE: together they can meet
+ * the module's fatal hazard window, test_tdxmod_hazard.c), neighbours
+ * whose pair pages lie in each other's range,
  * and injected BUSY; the consistency check passes after each.
  */
 #include <pthread.h>
@@ -40,6 +42,9 @@ struct shared {
 	unsigned long long busy[2], ok[2];
 	_Atomic int failed_line;
 	_Atomic uint64_t failed_status;
+	/* what a host's refcount gives: no PAMT.REMOVE of a range while a
+	 * PAGE.REMOVE in it runs */
+	pthread_mutex_t rm_lock;
 };
 
 /* cmocka's asserts must not run off the main thread: record the first
@@ -170,10 +175,12 @@ static void *aug_loop(void *p)
 
 		if (st == TDX_SUCCESS) {
 			s->ok[0]++;
+			pthread_mutex_lock(&s->rm_lock);
 			do
 				st = tm_sc(s->m, TDH_MEM_PAGE_REMOVE, gpa,
 					   s->td.tdr, 0, NULL);
 			while (tdx_is_busy(st));
+			pthread_mutex_unlock(&s->rm_lock);
 			T_CHECK(s, tdx_is_success(st), st);
 		} else {
 			uint64_t c = tdx_status_class(st);
@@ -204,7 +211,11 @@ static void *pamt_loop(void *p)
 
 	pthread_barrier_wait(&s->bar);
 	for (unsigned i = 0; i < ROUNDS * 4; i++) {
-		uint64_t st = tm_pamt_remove(s->m, R1, NULL, NULL), c;
+		uint64_t st, c;
+
+		pthread_mutex_lock(&s->rm_lock);
+		st = tm_pamt_remove(s->m, R1, NULL, NULL);
+		pthread_mutex_unlock(&s->rm_lock);
 
 		c = tdx_status_class(st);
 		pause_us(4);
@@ -233,6 +244,7 @@ static void test_aug_vs_pamt_remove(void **state)
 	tm_td_build(s.m, &s.td, CTL, P, 3);
 	TM_EXPECT(tm_pamt_add(s.m, R1, P + 16 * PG, P + 17 * PG), TDX_SUCCESS);
 	pthread_barrier_init(&s.bar, NULL, 2);
+	pthread_mutex_init(&s.rm_lock, NULL);
 	pthread_create(&a, NULL, aug_loop, &s);
 	pthread_create(&b, NULL, pamt_loop, &s);
 	pthread_join(a, NULL);
@@ -421,6 +433,10 @@ struct mix {
 	pthread_barrier_t bar;
 	uint64_t seed;
 	unsigned long long ops[3], busy[3];
+	/* a host's refcount, coarsely: PAGE.REMOVEs (read) never overlap a
+	 * PAMT.REMOVE (write) -- together they can meet the module's fatal
+	 * hazard window (test_tdxmod_hazard.c) */
+	pthread_rwlock_t rm_lock;
 };
 
 static uint64_t retry(struct mix *x, unsigned id, unsigned leaf,
@@ -430,7 +446,11 @@ static uint64_t retry(struct mix *x, unsigned id, unsigned leaf,
 
 	for (;;) {
 		r = in;
+		if (leaf == TDH_MEM_PAGE_REMOVE)
+			pthread_rwlock_rdlock(&x->rm_lock);
 		tm_sc_regs(x->m, leaf, &r);
+		if (leaf == TDH_MEM_PAGE_REMOVE)
+			pthread_rwlock_unlock(&x->rm_lock);
 		if (!tdx_is_busy(r.rax))
 			return r.rax;
 		x->busy[id]++;
@@ -516,7 +536,9 @@ static void *mix_pamt(void *p)
 		uint64_t range = SBASE + k * 2 * MiB, pp = P + k * 2 * PG, st;
 
 		x->ops[2]++;
+		pthread_rwlock_wrlock(&x->rm_lock);
 		st = tm_pamt_remove(x->m, range, NULL, NULL);
+		pthread_rwlock_unlock(&x->rm_lock);
 		x->busy[2] += tdx_is_busy(st);
 		T_CHECK(x, st == TDX_SUCCESS || tdx_is_busy(st) ||
 			   tdx_status_class(st) == TDX_PAMT_PAGE_NOT_EMPTY, st);
@@ -546,6 +568,7 @@ static void test_mixed_stress(void **state)
 		TM_EXPECT(tm_pamt_add(x->m, SBASE + k * 2 * MiB, P + k * 2 * PG,
 				      P + k * 2 * PG + PG), TDX_SUCCESS);
 	pthread_barrier_init(&x->bar, NULL, 3);
+	pthread_rwlock_init(&x->rm_lock, NULL);
 	pthread_create(&t[2], NULL, mix_pamt, x);
 	for (unsigned id = 0; id < 2; id++)
 		pthread_create(&t[id], NULL, mix_vcpu, args[id]);

@@ -663,6 +663,27 @@ static void expect_busy(struct fx *f, uint64_t epa, bool sept,
 	tm_snap_same(f->m, s);
 }
 
+/* White-box: hold the TD's S-EPT tree lock exclusively (the TDR word
+ * after the vCPU count, src/tdxmod/model.h), as a concurrent SEPT.REMOVE
+ * would. */
+static void tree_lock(struct tdxmod *m, uint64_t tdr, bool set)
+{
+	uint64_t v = set ? 1ULL << 15 : 0;
+
+	tdxmod_phys_write(m, tdr + 7 * 8, &v, sizeof(v));
+}
+
+/* White-box: one reader on the TDR's 4K PAMT entry (the lock count in
+ * bits 13:0 of the entry's first word). */
+static void tdr_reader(struct tdxmod *m, uint64_t tdr, bool set)
+{
+	uint64_t epa = tm_entry_4k_pa(m, tdr), v;
+
+	tdxmod_phys_read(m, epa, &v, sizeof(v));
+	v = set ? v + 1 : v - 1;
+	tdxmod_phys_write(m, epa, &v, sizeof(v));
+}
+
 static void test_busy_ladders(void **state)
 {
 	struct fx *f = *state;
@@ -696,16 +717,31 @@ static void test_busy_ladders(void **state)
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
 	expect_busy(f, pg_e, false, &s, TDH_MEM_PAGE_AUG, aug,
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_R8);
+	/* the S-EPT entry's host-side lock: BUSY|RCX; the tree lock
+	 * (secure_ept_lock, here a word of the TDR): BUSY|SEPT (0x92) */
 	expect_busy(f, sept_p, true, &s, TDH_MEM_PAGE_AUG, aug,
-		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	expect_busy(f, sept_t, true, &s, TDH_MEM_PAGE_AUG, aug,
-		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+	tree_lock(f->m, tdr, true);
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_AUG, &aug),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+	tree_lock(f->m, tdr, false);
+	/* PAGE.ADD takes the TDR exclusive: a reader makes it BUSY|RDX
+	 * where AUG (shared) goes on */
+	tdr_reader(f->m, tdr, true);
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD,
+			     &(struct tdx_regs){.rcx = gpa, .rdx = tdr,
+						.r8 = pa, .r9 = 0}),
+		  TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
+	tdr_reader(f->m, tdr, false);
+	tm_snap_same(f->m, &s);
 	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_AUG, &aug), TDX_SUCCESS);
 	tm_snap_take(f->m, &s, 4, pas);
 	expect_busy(f, tdr_e, false, &s, TDH_MEM_PAGE_REMOVE, rm,
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
 	expect_busy(f, sept_t, true, &s, TDH_MEM_PAGE_REMOVE, rm,
-		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	expect_busy(f, pg_e, false, &s, TDH_MEM_PAGE_REMOVE, rm,
 		    TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	/* a TDR held exclusively blocks MEM.TRACK's shared lock */
@@ -786,7 +822,7 @@ static void test_small_ladders(void **state)
 	tm_snap_take(f->m, &s, 3, pas);
 	tm_sept_lock_bit(f->m, f->td.sept[1] + 8, true);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
-			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT);
+			NULL), TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
 	tm_sept_lock_bit(f->m, f->td.sept[1] + 8, false);
 	tm_entry_lock_bit(f->m, tm_entry_4k_pa(f->m, sept), true);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0x200000 | 1, tdr, 0,
