@@ -14,7 +14,7 @@
 #include "fastpath.h"
 #include "fp_env.h"
 
-enum fp_kind { FP_K_ATOMIC, FP_K_CAS, FP_K_FAST, FP_K_SLOW };
+enum fp_kind { FP_K_ATOMIC, FP_K_CAS, FP_K_FAST, FP_K_SLOW, FP_K_CHURN };
 
 /* A baseline word alone in its 128-byte block (line + prefetch pair). */
 struct fp_word {
@@ -27,6 +27,7 @@ struct fp_job {
 	struct dpamt *m;
 	struct dpamt_cache *cache;
 	uint64_t pa;
+	const struct fp_env *env; /* churn: its ranges */
 	unsigned ppg;           /* pages per get (slow path top-up) */
 	uint64_t iters;
 	_Atomic unsigned *gate; /* spinning start gate, NULL: go at once */
@@ -110,6 +111,27 @@ static void loop_slow(struct fp_job *j)
 	j->errors = errors;
 }
 
+/* Churn: get+put on the thread's churn ranges in turn (each 0->1->0). */
+static void loop_churn(struct fp_job *j)
+{
+	struct dpamt *m = j->m;
+	struct dpamt_cache *c = j->cache;
+	uint64_t done = 0, errors = 0;
+
+	for (uint64_t i = 0; i < j->iters; i++) {
+		uint64_t pa = fp_env_churn_pa(j->env, j->index,
+					      (unsigned)(i % FP_CHURN_RANGES));
+
+		if (dpamt_cache_topup(m, c, j->ppg) || dpamt_get(m, pa, c) ||
+		    dpamt_put(m, pa, c))
+			errors++;
+		else
+			done++;
+	}
+	j->done = done;
+	j->errors = errors;
+}
+
 /*
  * Pin thread 'index' of a multi-thread run to the index-th CPU this
  * process may use (wrapping), so the threads of one run sit on different
@@ -157,6 +179,7 @@ static void *job_main(void *arg)
 	case FP_K_CAS: loop_cas(j); break;
 	case FP_K_FAST: loop_fast(j); break;
 	case FP_K_SLOW: loop_slow(j); break;
+	case FP_K_CHURN: loop_churn(j); break;
 	}
 	j->ns = now_ns() - t0;
 	return NULL;
@@ -377,6 +400,7 @@ void fp_config_default(struct fp_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->strategies[DPAMT_STRATEGY_GLOBAL_LOCK] = true;
 	cfg->cas_rows = true;
+	cfg->churn_rows = true;
 	cfg->threads = 2;
 	cfg->iters = 50000;
 	cfg->slow_iters = 500;
@@ -484,7 +508,7 @@ static int check_config(const struct fp_config *cfg, char *err,
 static int make_env(struct fp_ctx *c, enum dpamt_strategy s, bool cas,
 		    char *err, size_t errlen)
 {
-	if (fp_env_create(&c->env[c->n_env], s, cas, c->cfg->threads, err,
+	if (fp_env_create(&c->env[c->n_env], s, cas, 0, c->cfg->threads, err,
 			  errlen))
 		return -1;
 	c->res->strat[c->n_env].strategy = s;
@@ -522,6 +546,85 @@ const char *fp_row_name(const struct fp_strategy_result *r, char *buf,
 	return buf;
 }
 
+/* One churn run of e on cfg->threads threads; stats into r[w]. */
+static double churn_rep(const struct fp_config *cfg, struct fp_env *e,
+			struct fp_churn *r, unsigned w)
+{
+	struct fp_job jobs[FP_MAX_THREADS];
+	struct dpamt_stats before, d;
+	double ns, ovl;
+
+	dpamt_stats(e->m, &before);
+	for (unsigned i = 0; i < cfg->threads; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].kind = FP_K_CHURN;
+		jobs[i].m = e->m;
+		jobs[i].env = e;
+		jobs[i].cache = &e->cache[i].c;
+		jobs[i].ppg = e->pages_per_get;
+		jobs[i].iters = cfg->slow_iters;
+	}
+	run_jobs(jobs, cfg->threads, &ns, &ovl);
+	for (unsigned i = 0; i < cfg->threads; i++) {
+		dpamt_cache_flush_stats(e->m, &e->cache[i].c);
+		r->cycles[w] += jobs[i].done;
+		r->errors[w] += jobs[i].errors;
+	}
+	stats_delta(e->m, &before, &d);
+	r->add_calls[w] += d.pamt_add_calls;
+	r->remove_calls[w] += d.pamt_remove_calls;
+	return ns;
+}
+
+/*
+ * Idle-pair hysteresis on a churn workload: each strategy with
+ * max_idle_pairs 0 and FP_CHURN_IDLE, the two runs alternating within
+ * every repetition, medians at the end.
+ */
+static int churn_run(const struct fp_config *cfg, struct fp_result *res,
+		     char *err, size_t errlen)
+{
+	struct fp_env *env = calloc(2, sizeof(*env));
+	double *ns = calloc(2 * (size_t)cfg->reps, sizeof(double));
+	int rc = -1;
+
+	if (!env || !ns) {
+		snprintf(err, errlen, "out of memory for the churn rows");
+		goto out;
+	}
+	for (unsigned s = 0; s < DPAMT_STRATEGY_COUNT; s++) {
+		struct fp_churn *r = &res->churn[res->n_churn];
+
+		if (!cfg->strategies[s] || !fp_has_cas_variant(s))
+			continue;
+		if (fp_env_create(&env[0], s, false, 0, cfg->threads, err,
+				  errlen) ||
+		    fp_env_create(&env[1], s, false, FP_CHURN_IDLE,
+				  cfg->threads, err, errlen))
+			goto out;
+		r->strategy = s;
+		for (unsigned rep = 0; rep < cfg->reps; rep++)
+			for (unsigned w = 0; w < 2; w++)
+				ns[w * cfg->reps + rep] =
+					churn_rep(cfg, &env[w], r, w);
+		for (unsigned w = 0; w < 2; w++) {
+			r->ns_per_cycle[w] = median(ns + w * cfg->reps,
+						    cfg->reps);
+			fp_env_destroy(&env[w]);
+		}
+		res->n_churn++;
+	}
+	rc = 0;
+out:
+	if (env) {
+		fp_env_destroy(&env[0]);
+		fp_env_destroy(&env[1]);
+	}
+	free(env);
+	free(ns);
+	return rc;
+}
+
 int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
 	   size_t errlen)
 {
@@ -549,6 +652,10 @@ int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
 	for (unsigned rep = 0; rep < cfg->reps; rep++)
 		one_rep(c, rep);
 	take_medians(c);
+	if (cfg->churn_rows && cfg->slow_iters &&
+	    churn_run(cfg, res, err, errlen))
+		goto out;
+	res->wall_ns = now_ns() - t0;
 	res->wall_ns = now_ns() - t0;
 	rc = 0;
 out:

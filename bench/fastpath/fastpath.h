@@ -30,6 +30,10 @@
 #define FP_MAX_THREADS 16
 /* Managers benched: each strategy, plus its CAS fast-path variant. */
 #define FP_MAX_ENV (2 * DPAMT_STRATEGY_COUNT)
+/* Churn: ranges per thread, each bounced 0->1->0 in turn, and the idle
+ * cap of the hysteresis row (covers them all: FP_MAX_THREADS x 64). */
+#define FP_CHURN_RANGES 64
+#define FP_CHURN_IDLE 1024
 
 /* Fast-path scenarios: one thread; N threads, own range each; N threads,
  * one shared range. */
@@ -49,6 +53,9 @@ struct fp_config {
 	/* Also bench global-lock/hashed/lockless with cfg.fast_path_cas
 	 * (the CAS-loop fast path on the same word), fast path only. */
 	bool cas_rows;
+	/* Churn rows: each strategy with max_idle_pairs 0 and
+	 * FP_CHURN_IDLE, cycles = slow_iters (0: none). */
+	bool churn_rows;
 	unsigned threads;     /* N for the multi-thread scenarios; 1: none */
 	uint64_t iters;       /* fast-path get+put pairs per thread per rep */
 	uint64_t slow_iters;  /* slow-path cycles per thread per rep */
@@ -80,6 +87,14 @@ struct fp_strategy_result {
 	struct fp_slow slow[FP_SLOW_COUNT];
 };
 
+/* One churn row: [0] eager (max_idle_pairs 0), [1] FP_CHURN_IDLE. */
+struct fp_churn {
+	enum dpamt_strategy strategy;
+	double ns_per_cycle[2];        /* median, per thread */
+	uint64_t cycles[2], errors[2]; /* all reps and threads */
+	uint64_t add_calls[2], remove_calls[2];
+};
+
 struct fp_result {
 	double atomic_ns[FP_FAST_COUNT];    /* median ns per add+sub pair */
 	double cas_ns[FP_FAST_COUNT];       /* median ns per CAS-loop pair */
@@ -92,6 +107,8 @@ struct fp_result {
 	unsigned n_slow;                    /* strat[0..n_slow): slow path ran
 					       (the CAS variants follow) */
 	struct fp_strategy_result strat[FP_MAX_ENV];
+	unsigned n_churn;
+	struct fp_churn churn[DPAMT_STRATEGY_COUNT];
 	uint64_t wall_ns;
 };
 

@@ -88,6 +88,7 @@ static int make_manager(struct fp_env *e, uint64_t mem, char *err,
 	cfg.mode = DPAMT_MODE_DYNAMIC;
 	cfg.strategy = e->strategy;
 	cfg.fast_path_cas = e->cas;
+	cfg.max_idle_pairs = e->max_idle;
 	cfg.n_tdmrs = 1;
 	cfg.tdmrs[0].base = 0;
 	cfg.tdmrs[0].size = mem;
@@ -124,13 +125,14 @@ static int install_fast(struct fp_env *e, char *err, size_t errlen)
 }
 
 int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
-		  unsigned threads, char *err, size_t errlen)
+		  unsigned max_idle, unsigned threads, char *err, size_t errlen)
 {
 	uint64_t mem = FP_FAR_BASE + (uint64_t)(threads + 1) * GIB;
 
 	memset(e, 0, sizeof(*e));
 	e->strategy = s;
 	e->cas = cas;
+	e->max_idle = max_idle;
 	e->priv = calloc(1, sizeof(*e->priv));
 	if (!e->priv) {
 		snprintf(err, errlen, "out of memory");
@@ -150,6 +152,11 @@ int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
 fail:
 	fp_env_destroy(e);
 	return -1;
+}
+
+uint64_t fp_env_churn_pa(const struct fp_env *e, unsigned i, unsigned k)
+{
+	return e->far_pa[i] + (uint64_t)(k + 1) * 4 * MIB;
 }
 
 static bool in_cross(const struct fp_env *e, uint64_t pa)
@@ -200,7 +207,8 @@ void fp_env_destroy(struct fp_env *e)
 		for (unsigned i = 0; i < p->installed; i++)
 			dpamt_put(e->m, e->fast_pa[i], &e->cache[0].c);
 		for (int tries = 0; tries < 1000; tries++)
-			if (dpamt_retry_deferred(e->m) == 0)
+			if (dpamt_retry_deferred(e->m) == 0 &&
+			    dpamt_shrink(e->m, 0) == 0)
 				break;
 		for (unsigned i = 0; i < FP_MAX_THREADS; i++) {
 			strip_cross(e, &e->cache[i].c);

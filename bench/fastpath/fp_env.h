@@ -24,6 +24,7 @@ struct fp_cache_slot {
 struct fp_env {
 	enum dpamt_strategy strategy;
 	bool cas;                /* cfg.fast_path_cas */
+	unsigned max_idle;       /* cfg.max_idle_pairs */
 	struct dpamt *m;
 	unsigned pages_per_get;
 	struct fp_cache_slot cache[FP_MAX_THREADS];  /* one per thread slot */
@@ -37,7 +38,7 @@ struct fp_env {
 
 /* 0, or -1 with a message in err (and nothing left allocated). */
 int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
-		  unsigned threads,
+		  unsigned max_idle, unsigned threads,
 		  char *err, size_t errlen);
 /*
  * Crossed scenario: empty caches 0..n-1 (allocator pages go back) and put
@@ -48,6 +49,10 @@ int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
  */
 void fp_env_cross_prepare(struct fp_env *e, unsigned n);
 void fp_env_cross_finish(struct fp_env *e, unsigned n);
+
+/* Churn ranges: thread i's k-th (k < FP_CHURN_RANGES), clear of every
+ * target, in the GiB after thread i's far target. */
+uint64_t fp_env_churn_pa(const struct fp_env *e, unsigned i, unsigned k);
 
 /* Drops the extra references, retries deferred removals, frees all. */
 void fp_env_destroy(struct fp_env *e);

@@ -120,12 +120,44 @@ static void print_slow(FILE *f, const struct fp_config *cfg,
 		}
 }
 
+static void print_churn(FILE *f, const struct fp_config *cfg,
+			const struct fp_result *res)
+{
+	fprintf(f, "\nchurn: %u thread(s), each cycling get+put over %d "
+		   "ranges of its own (every cycle a 0->1->0 without idle "
+		   "pairs);\nmax_idle_pairs 0 vs %d, the two alternating, "
+		   "median of %u reps x %llu cycles per thread\n\n",
+		cfg->threads, FP_CHURN_RANGES, FP_CHURN_IDLE, cfg->reps,
+		(unsigned long long)cfg->slow_iters);
+	fprintf(f, "  %-12s %12s %12s %8s %14s %14s %8s\n", "strategy",
+		"ns/cycle 0", "ns/cycle N", "ratio", "ADD+REMOVE 0",
+		"ADD+REMOVE N", "ratio");
+	for (unsigned i = 0; i < res->n_churn; i++) {
+		const struct fp_churn *c = &res->churn[i];
+		uint64_t s0 = c->add_calls[0] + c->remove_calls[0];
+		uint64_t s1 = c->add_calls[1] + c->remove_calls[1];
+
+		fprintf(f, "  %-12s %12.1f %12.1f %7.2fx %14llu %14llu "
+			   "%7.3fx\n", dpamt_strategy_name(c->strategy),
+			c->ns_per_cycle[0], c->ns_per_cycle[1],
+			ratio(c->ns_per_cycle[1], c->ns_per_cycle[0]),
+			(unsigned long long)s0, (unsigned long long)s1,
+			ratio((double)s1, (double)s0));
+		if (c->errors[0] || c->errors[1])
+			fprintf(f, "  %-12s errors %llu / %llu\n", "",
+				(unsigned long long)c->errors[0],
+				(unsigned long long)c->errors[1]);
+	}
+}
+
 void fp_print(FILE *f, const struct fp_config *cfg,
 	      const struct fp_result *res)
 {
 	print_fast(f, cfg, res);
 	if (cfg->slow_iters)
 		print_slow(f, cfg, res);
+	if (res->n_churn)
+		print_churn(f, cfg, res);
 	fprintf(f, "\nwall time %.2f s\n", (double)res->wall_ns / 1e9);
 }
 
@@ -221,6 +253,40 @@ static json_object *strat_json(const struct fp_config *cfg,
 	return o;
 }
 
+static json_object *churn_json(const struct fp_result *res)
+{
+	json_object *list = json_object_new_array();
+
+	for (unsigned i = 0; i < res->n_churn; i++) {
+		const struct fp_churn *c = &res->churn[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "strategy", json_object_new_string(
+			dpamt_strategy_name(c->strategy)));
+		json_object_object_add(o, "max_idle_pairs", u64(FP_CHURN_IDLE));
+		for (unsigned w = 0; w < 2; w++) {
+			json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "ns_per_cycle",
+					       dbl(c->ns_per_cycle[w]));
+			json_object_object_add(x, "cycles", u64(c->cycles[w]));
+			json_object_object_add(x, "errors", u64(c->errors[w]));
+			json_object_object_add(x, "pamt_add_calls",
+					       u64(c->add_calls[w]));
+			json_object_object_add(x, "pamt_remove_calls",
+					       u64(c->remove_calls[w]));
+			json_object_object_add(o, w ? "idle" : "eager", x);
+		}
+		json_object_object_add(o, "ratio_ns", dbl(ratio(
+			c->ns_per_cycle[1], c->ns_per_cycle[0])));
+		json_object_object_add(o, "ratio_seamcalls", dbl(ratio(
+			(double)(c->add_calls[1] + c->remove_calls[1]),
+			(double)(c->add_calls[0] + c->remove_calls[0]))));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
 json_object *fp_json(const struct fp_config *cfg,
 		     const struct fp_result *res)
 {
@@ -246,6 +312,7 @@ json_object *fp_json(const struct fp_config *cfg,
 		json_object_array_add(list, strat_json(cfg, res,
 						       &res->strat[i]));
 	json_object_object_add(o, "strategies", list);
+	json_object_object_add(o, "churn", churn_json(res));
 	json_object_object_add(o, "wall_ns", u64(res->wall_ns));
 	return o;
 }

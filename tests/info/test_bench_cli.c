@@ -142,6 +142,23 @@ static void test_smoke_json(void **state)
 	positive(j, "target_ratio_shared");
 	for (size_t i = 0; i < json_object_array_length(list); i++)
 		check_strategy(json_object_array_get_idx(list, i), reps, slow);
+	/* churn rows: global-lock with 0 and 1024 idle pairs; the eager
+	 * one pays an ADD and a REMOVE per cycle, the idle one only the
+	 * first ADD of each range (64 per thread), never a REMOVE */
+	list = key(j, "churn");
+	assert_int_equal(json_object_array_length(list), 1);
+	{
+		json_object *c = json_object_array_get_idx(list, 0);
+		json_object *e = key(c, "eager"), *d = key(c, "idle");
+
+		assert_int_equal(ukey(e, "cycles"), 2 * slow * reps);
+		assert_int_equal(ukey(e, "pamt_add_calls"), 2 * slow * reps);
+		assert_int_equal(ukey(e, "pamt_remove_calls"), 2 * slow * reps);
+		assert_int_equal(ukey(d, "cycles"), 2 * slow * reps);
+		assert_true(ukey(d, "pamt_add_calls") <= 2 * 64);
+		assert_int_equal(ukey(d, "pamt_remove_calls"), 0);
+		assert_int_equal(ukey(c, "max_idle_pairs"), 1024);
+	}
 	json_object_put(j);
 	cli_result_free(&r);
 }
