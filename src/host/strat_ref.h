@@ -19,5 +19,12 @@ int dp_ref_pages_take(struct dpamt *m, struct dpamt_cache *c,
 		      uint64_t *pages);
 void dp_ref_pages_free(struct dpamt *m, const uint64_t *pages);
 unsigned dp_ref_retry_none(struct dpamt *m);
+/* Global lock held: one ADD of the caller's pages (count 0 -> 1 on
+ * success, *used set), the status returned; one REMOVE, false (and
+ * pairs_pinned++) if it failed.  No BUSY retry in either. */
+uint64_t dp_ref_add_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
+			   dp_atomic32_t *w, const uint64_t *pages,
+			   bool *used);
+bool dp_ref_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa);
 
 #endif /* DPAMT_HOST_STRAT_REF_H */

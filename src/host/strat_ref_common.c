@@ -98,6 +98,41 @@ void dp_ref_pages_free(struct dpamt *m, const uint64_t *pages)
 	dp_cache_give_pair(m, 0, pages);
 }
 
+/* Global lock held, count 0: one PAMT.ADD (no BUSY retry) with the
+ * yield points of every install; on success the count becomes 1 and
+ * *used is set.  Returns the module's status. */
+uint64_t dp_ref_add_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
+			   dp_atomic32_t *w, const uint64_t *pages,
+			   bool *used)
+{
+	uint64_t st;
+
+	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
+	st = dp_pair_add_pages(m, idx, pages, 0);
+	if (tdx_is_success(st)) {
+		dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
+		dp_store_release32(w, 1);
+		*used = true;
+	}
+	return st;
+}
+
+/* Global lock held, the count seen 0: one PAMT.REMOVE (no BUSY retry),
+ * its pages to the allocator.  False if it failed: pairs_pinned++ and the
+ * caller puts the count back up its way. */
+bool dp_ref_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa)
+{
+	uint64_t st;
+
+	dp_yield(m, DPAMT_YP_PUT_LOCKED, pa);
+	if (dp_pair_remove_budget(m, idx, 0, 0, &st) == DP_REMOVE_DONE) {
+		dp_yield(m, DPAMT_YP_PUT_AFTER_REMOVE, pa);
+		return true;
+	}
+	dp_stat_inc(m, DP_ST_pairs_pinned); /* warned/logged */
+	return false;
+}
+
 /* Concurrency: any time; the references never leave a pair idle. */
 unsigned dp_ref_retry_none(struct dpamt *m)
 {

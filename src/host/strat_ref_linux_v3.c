@@ -28,19 +28,12 @@ static void v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			      dp_atomic32_t *w, const uint64_t *pages,
 			      bool *used)
 {
-	uint64_t st;
+	uint64_t st = dp_ref_add_locked(m, idx, pa, w, pages, used);
 
-	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
-	st = dp_pair_add_pages(m, idx, pages, 0);
-	if (tdx_is_success(st)) {
-		dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
-		dp_store_release32(w, 1);
-		*used = true;
-	} else if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE) {
+	if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE)
 		dp_fetch_add_acq_rel32(w, 1); /* "a put is pending" */
-	} else {
+	else if (!tdx_is_success(st))
 		dp_stat_inc(m, DP_ST_gets_no_pair); /* logged; get "succeeds" */
-	}
 }
 
 /* Concurrency: any thread; takes the manager's global lock on the slow
@@ -72,19 +65,13 @@ static int v3_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 	return DPAMT_OK;
 }
 
-/* Global lock held, count seen 0 again: one REMOVE, or count back. */
+/* Global lock held, count seen 0 again: one REMOVE, or (logged) the
+ * count incremented back. */
 static void v3_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			     dp_atomic32_t *w)
 {
-	uint64_t st;
-
-	dp_yield(m, DPAMT_YP_PUT_LOCKED, pa);
-	if (dp_pair_remove_budget(m, idx, 0, 0, &st) == DP_REMOVE_DONE) {
-		dp_yield(m, DPAMT_YP_PUT_AFTER_REMOVE, pa);
-		return;
-	}
-	dp_stat_inc(m, DP_ST_pairs_pinned); /* logged */
-	dp_fetch_add_acq_rel32(w, 1);
+	if (!dp_ref_remove_locked(m, idx, pa))
+		dp_fetch_add_acq_rel32(w, 1);
 }
 
 /* Concurrency: any thread; the decrement runs outside any lock (that is

@@ -18,21 +18,15 @@
  */
 #include "host/strat_ref.h"
 
-/* Lock held, count 0: install with one ADD.  *used: the pages went in. */
+/* Lock held, count 0: install with one ADD; any other answer than
+ * success (BUSY included) fails the get.  *used: the pages went in. */
 static int v6_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			     dp_atomic32_t *w, const uint64_t *pages,
 			     bool *used)
 {
-	uint64_t st;
-
-	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
-	st = dp_pair_add_pages(m, idx, pages, 0);
-	if (!tdx_is_success(st))
-		return DPAMT_EIO; /* warn once, no retry */
-	dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
-	dp_store_release32(w, 1);
-	*used = true;
-	return DPAMT_OK;
+	if (tdx_is_success(dp_ref_add_locked(m, idx, pa, w, pages, used)))
+		return DPAMT_OK;
+	return DPAMT_EIO; /* warn once, no retry */
 }
 
 /* Concurrency: any thread; takes the manager's global lock on the slow
@@ -64,19 +58,13 @@ static int v6_get(struct dpamt *m, uint64_t idx, uint64_t pa,
 	return err;
 }
 
-/* Global lock held, count just reached 0: one REMOVE, or pin. */
+/* Global lock held, count just reached 0: one REMOVE, or pin the pair
+ * (warn once, count back to 1 for good). */
 static void v6_remove_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			     dp_atomic32_t *w)
 {
-	uint64_t st;
-
-	dp_yield(m, DPAMT_YP_PUT_LOCKED, pa);
-	if (dp_pair_remove_budget(m, idx, 0, 0, &st) == DP_REMOVE_DONE) {
-		dp_yield(m, DPAMT_YP_PUT_AFTER_REMOVE, pa);
-		return;
-	}
-	dp_stat_inc(m, DP_ST_pairs_pinned); /* warn once, keep the pair */
-	dp_store_release32(w, 1);
+	if (!dp_ref_remove_locked(m, idx, pa))
+		dp_store_release32(w, 1);
 }
 
 /* Concurrency: any thread; takes the manager's global lock when the
