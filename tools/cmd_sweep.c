@@ -47,7 +47,7 @@ static const char usage[] =
 "                 a key of the scenario JSON (pcpus, strategy, pair_pool,\n"
 "                 shared_ranges, busy_inject, host_mem, cycles, ...; on/off\n"
 "                 mean true/false) or a guest key set in every guest\n"
-"                 (size, vcpus; huge, touch, convert in every TD)\n"
+"                 (size, vcpus; huge, touch, convert, churn in every TD)\n"
 "  --csv FILE     one row per point: axis values, status, metrics (- for\n"
 "                 stdout)\n"
 "  --json FILE    {\"axes\": ..., \"points\": [{point, status, metrics,\n"

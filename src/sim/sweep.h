@@ -2,7 +2,7 @@
  * sweep.h - `dpamt sweep`: a grid of simulation runs.  The grid is the
  * product of axes KEY=V1,V2,... over a base scenario; KEY is a key of the
  * scenario JSON schema (docs/sim.md) or a guest key applied to every guest
- * (size, vcpus; huge, touch, convert to every TD).  Every point is one
+ * (size, vcpus; huge, touch, convert, churn to every TD).  Every point is one
  * sim_run() in a child process (fork), up to `jobs` at once; its JSON
  * report is read back and reduced to the metrics below, written as one
  * CSV row and one JSON object per point, and plotted one SVG per metric.

@@ -127,7 +127,7 @@ static json_object *value_json(const char *v, bool literal)
 static bool guest_key(const char *k, bool *td_only)
 {
 	*td_only = !strcmp(k, "huge") || !strcmp(k, "touch") ||
-		   !strcmp(k, "convert");
+		   !strcmp(k, "convert") || !strcmp(k, "churn");
 	return *td_only || !strcmp(k, "size") || !strcmp(k, "vcpus");
 }
 
@@ -158,6 +158,8 @@ static json_object *guests_json(const struct sim_scenario *sc,
 			json_object_object_add(o, "convert",
 					       json_object_new_int(
 						       (int)g->convert_pct));
+			json_object_object_add(o, "churn", json_object_new_int(
+						       (int)g->churn_pct));
 		}
 		if (!g->legacy || !td_only)
 			json_object_object_add(o, key, json_object_get(val));

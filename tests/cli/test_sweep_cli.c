@@ -144,6 +144,7 @@ static const struct bad bads[] = {
 	{{"pcpus=0"}, "pcpus"},
 	{{"frob=1"}, "frob: unknown key"},
 	{{"huge=101"}, "guests[0].huge"},
+	{{"churn=0,101"}, "guests[0].churn"},
 	{{"huge=1,"}, "empty value"},
 	{{"Pcpus=1"}, "is not an axis"},
 	{{"strategy=nope"}, "unknown strategy 'nope'"},
