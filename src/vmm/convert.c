@@ -82,26 +82,32 @@ static int convert_whole_2m(struct vmm_vcpu *v, uint64_t chunk)
 	return err;
 }
 
-int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
+/* DEMOTE chunk's 2M mapping, retrying as a fault would. */
+static int demote_retry(struct vmm_vcpu *v, uint64_t chunk)
+{
+	int err;
+
+	for (unsigned a = 1;; a++) {
+		err = vmm_demote(v, chunk);
+		if (!err || !vmm_fault_again(err, a))
+			return err;
+		vmm_fault_backoff(v, a);
+	}
+}
+
+/*
+ * Unmap the mapped ones of the first n pages of a 4K or split chunk,
+ * then (flush: their pages back to the allocator first) fault them all
+ * back in; *unmapped counts them.  The first error is returned, after
+ * every page that went was faulted back.
+ */
+static int bounce_pages(struct vmm_vcpu *v, uint64_t chunk, unsigned n,
+			bool flush, uint64_t *unmapped)
 {
 	struct vmm_td *td = v->td;
 	uint64_t first = chunk * VMM_PAGES_PER_2M, was[VMM_PAGES_PER_2M / 64];
 	int err = 0;
 
-	if (!n || td->chunk_state[chunk] == VMM_CH_NONE)
-		return 0;
-	if (td->chunk_state[chunk] == VMM_CH_2M) {
-		if (n >= VMM_PAGES_PER_2M)
-			return convert_whole_2m(v, chunk);
-		for (unsigned a = 1;; a++) {
-			err = vmm_demote(v, chunk);
-			if (!err || !vmm_fault_again(err, a))
-				break;
-			vmm_fault_backoff(v, a);
-		}
-		if (err)
-			return err;
-	}
 	for (unsigned i = 0; i < VMM_PAGES_PER_2M / 64; i++)
 		was[i] = 0;
 	for (unsigned i = 0; i < n && !err; i++) {
@@ -110,9 +116,11 @@ int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
 		err = unmap_4k(v, first + i);
 		if (!err) {
 			was[i / 64] |= 1ull << (i % 64);
-			v->conversions++;
+			(*unmapped)++;
 		}
 	}
+	if (flush)
+		vmm_pages_flush(v);
 	for (unsigned i = 0; i < n; i++) {
 		int e = 0;
 
@@ -121,6 +129,24 @@ int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
 		if (e && !err)
 			err = e;
 	}
+	return err;
+}
+
+int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
+{
+	struct vmm_td *td = v->td;
+	int err = 0;
+
+	if (!n || td->chunk_state[chunk] == VMM_CH_NONE)
+		return 0;
+	if (td->chunk_state[chunk] == VMM_CH_2M) {
+		if (n >= VMM_PAGES_PER_2M)
+			return convert_whole_2m(v, chunk);
+		err = demote_retry(v, chunk);
+		if (err)
+			return err;
+	}
+	err = bounce_pages(v, chunk, n, false, &v->conversions);
 	if (!err && td->chunk_state[chunk] == VMM_CH_SPLIT &&
 	    td->chunk_mapped[chunk] == VMM_PAGES_PER_2M &&
 	    vmm_promote(v, chunk) < 0)
@@ -132,37 +158,14 @@ int vmm_convert_chunk(struct vmm_vcpu *v, uint64_t chunk, unsigned n)
 int vmm_churn_chunk(struct vmm_vcpu *v, uint64_t chunk)
 {
 	struct vmm_td *td = v->td;
-	uint64_t first = chunk * VMM_PAGES_PER_2M, was[VMM_PAGES_PER_2M / 64];
+	uint64_t unmapped = 0;
 	int err = 0;
 
 	if (td->chunk_state[chunk] == VMM_CH_NONE)
 		return 0;
 	if (td->chunk_state[chunk] == VMM_CH_2M) /* split it, and keep it so */
-		for (unsigned a = 1;; a++) {
-			err = vmm_demote(v, chunk);
-			if (!err || !vmm_fault_again(err, a))
-				break;
-			vmm_fault_backoff(v, a);
-		}
-	if (err)
-		return err;
-	for (unsigned i = 0; i < VMM_PAGES_PER_2M / 64; i++)
-		was[i] = 0;
-	for (unsigned i = 0; i < VMM_PAGES_PER_2M && !err; i++) {
-		if (!td->pfn[first + i])
-			continue;
-		err = unmap_4k(v, first + i);
-		if (!err)
-			was[i / 64] |= 1ull << (i % 64);
-	}
-	vmm_pages_flush(v); /* the pages really go back to the allocator */
-	for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++) {
-		int e = 0;
-
-		if (was[i / 64] & (1ull << (i % 64)))
-			e = vmm_fault_retry(v, first + i);
-		if (e && !err)
-			err = e;
-	}
-	return err;
+		err = demote_retry(v, chunk);
+	/* a 4K chunk's pages really go back to the allocator */
+	return err ? err : bounce_pages(v, chunk, VMM_PAGES_PER_2M, true,
+					&unmapped);
 }
