@@ -6,7 +6,8 @@
  * dpamt_shrink() gives them back down to the exact minimum (dynamic bytes
  * = the pairs of referenced ranges, allocator back where it started),
  * dpamt_shrink_range() one range, and the manager's own shrinker gives
- * idle pairs back when the pair allocator runs dry.  Plus a threaded
+ * idle pairs back when the pair allocator runs dry; a shrink whose
+ * REMOVEs stay BUSY keeps them, leaking nothing.  Plus a threaded
  * churn on few ranges with N > 0 (run under TSan), checked at the end.
  */
 #include <pthread.h>
@@ -164,6 +165,53 @@ static void test_enomem_reclaims_idle(void **state)
 	model_host_destroy(&h);
 }
 
+/* PAMT.REMOVE answers BUSY while armed. */
+static bool remove_busy(void *arg, struct tdx_regs *r)
+{
+	bool *armed = arg;
+
+	if (r->rax != TDH_PHYMEM_PAMT_REMOVE || !*armed)
+		return false;
+	r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+	return true;
+}
+
+/* Shrinking while REMOVE stays BUSY keeps the pairs idle, leaks nothing,
+ * and a later shrink gives them back. */
+static void test_shrink_busy(void **state)
+{
+	struct dpamt_check_opts o = { .max_idle = 2 };
+	struct dpamt_cache c = { 0 };
+	struct model_host h;
+	bool armed = true;
+	uint64_t used;
+
+	host_idle(&h, state, 2);
+	h.mo.seamcall_filter = remove_busy;
+	h.mo.filter_arg = &armed;
+	used = phys_used_bytes(h.alloc);
+	get_put(&h, &c, 0);
+	get_put(&h, &c, 1);
+	dpamt_cache_drain(h.dp, &c);
+	assert_int_equal(dpamt_shrink(h.dp, 0), 2); /* both stayed */
+	assert_int_equal(dpamt_retry_deferred(h.dp), 0); /* at the cap */
+	assert_true(dpamt_range_idle(h.dp, rpa(0)));
+	assert_int_equal(tdxmod_pairs_installed(h.mod), 2);
+	assert_int_equal(ht_check(&h, &o), 0);
+	/* a get reuses a pair the shrink could not take */
+	assert_int_equal(dpamt_get(h.dp, rpa(1), NULL), 0);
+	assert_int_equal(st_adds_ok(&h), 2);
+	assert_int_equal(dpamt_put(h.dp, rpa(1), NULL), 0);
+	armed = false;
+	assert_int_equal(dpamt_shrink(h.dp, 0), 0);
+	o.all_gone = true;
+	o.max_idle = 0;
+	assert_int_equal(ht_check(&h, &o), 0);
+	assert_int_equal(phys_used_bytes(h.alloc), used);
+	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	model_host_destroy(&h);
+}
+
 /* Threads churning get/put over few ranges with a small cap (TSan). */
 struct churn {
 	struct model_host *h;
@@ -225,6 +273,7 @@ int main(void)
 		PER_ALL(test_keep_reuse_cap_shrink),
 		PER_ALL(test_eager_default),
 		PER_ALL(test_enomem_reclaims_idle),
+		PER_ALL(test_shrink_busy),
 		PER_ALL(test_threads_churn),
 	};
 
