@@ -185,7 +185,11 @@ uint64_t leaf_page_demote(struct call *c)
 	p = val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, p))
 		return TDX_MODEL_FATAL;
-	if ((st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
+	/* TLB tracking on the 2M page's PAMT entry (read unlocked, as the
+	 * module's pamt_implicit_get()) before the new S-EPT page */
+	if ((st = tlb_tracked(c, tdw, val, pe_get(c->m, pe_addr_2m(
+					tdmr_of(c->m, p), p)))) ||
+	    (st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
 	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
 	    (st = lock_2m_page(c, p, r->rdx, &e2)) ||
 	    (c->m->dpamt && (st = demote_pair(c))))
@@ -308,7 +312,8 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 	table = l1->val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, table))
 		return TDX_MODEL_FATAL;
-	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, tw)))
+	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, tw)) ||
+	    (st = tlb_tracked(c, tdw, l1->val, tw->e4)))
 		return st;
 	if (pe_type(atomic_load_explicit(&tw->e4->hdr, memory_order_acquire)) !=
 	    PT_EPT) {

@@ -118,14 +118,16 @@ uint64_t leaf_sept_remove(struct call *c)
 	table = p.val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, table))
 		return TDX_MODEL_FATAL;
-	/* tdh_mem_sept_remove.c: a child table that still maps something
-	 * is EPT_PAGE_NOT_FREE. */
+	/* tdh_mem_sept_remove.c's order: the table page's PAMT entry, TLB
+	 * tracking, then a child table that still maps something is
+	 * EPT_PAGE_NOT_FREE. */
+	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, &w)) ||
+	    (st = tlb_tracked(c, tdw, p.val, w.e4)))
+		return st;
 	for (unsigned i = 0; i < 512; i++)
 		if (mem_load(c->m, table + i * 8))
 			return st_err(TDX_EPT_PAGE_NOT_FREE,
 				      TDX_OPERAND_ID_RCX);
-	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, &w)))
-		return st;
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
 						 memory_order_acquire),
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
@@ -261,6 +263,8 @@ uint64_t leaf_page_remove(struct call *c)
 	} else if ((st = walk_leaf_4k(c, pa, TDX_OPERAND_ID_RCX, &w))) {
 		return st;
 	}
+	if ((st = tlb_tracked(c, tdw, p.val, w.e4)))
+		return st;
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
 						 memory_order_acquire),
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
@@ -279,23 +283,3 @@ uint64_t leaf_page_remove(struct call *c)
 	return TDX_SUCCESS;
 }
 
-/* TDH.MEM.RANGE.BLOCK: RCX = GPA|level (0..1), RDX = TDR.  Marks the
- * mapping blocked; nothing else in the model depends on it. */
-uint64_t leaf_range_block(struct call *c)
-{
-	const struct tdx_regs *r = c->r;
-	_Atomic uint64_t *tdw;
-	struct sept_pos p;
-	uint64_t st;
-
-	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
-	    (st = gpa_check(r->rcx, 0, 1)) ||
-	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
-			    tdx_operand_level(r->rcx), &p)))
-		return st;
-	if (!(p.val & SE_PRESENT) || (p.val & SE_BLOCKED))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
-	se_set(p.target, p.val | SE_BLOCKED);
-	return TDX_SUCCESS;
-}

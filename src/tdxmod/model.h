@@ -60,7 +60,8 @@ struct mem_pool {
  * hdr: [13:0] reader count, [14] host priority, [15] exclusive,
  *      [19:16] page type, [31:20] reserved (0),
  *      [41:32] page_count (2M entries: 4K pages of the range in use),
- *      [63:42] reserved (0).
+ *      [63:42] BEPOCH: the TD epoch when RANGE.BLOCK blocked the page
+ *              (low 22 bits; the module's pamt_entry_t.bepoch).
  * ref: 4K entry / 2M or 1G TD page: owner = TDR PA >> 12;
  *      2M entry of type PAMT: [31:0] pfn of pair page 0, [63:32] page 1. */
 struct pamt_entry {
@@ -79,7 +80,10 @@ _Static_assert(_Alignof(struct pamt_entry) == 8, "entry word aligned");
 #define PE_COUNT_SHIFT 32
 #define PE_COUNT_MASK (0x3FFULL << PE_COUNT_SHIFT)
 #define PE_COUNT_ONE (1ULL << PE_COUNT_SHIFT)
-#define PE_RESERVED (~(PE_LOCKMASK | PE_TYPE_MASK | PE_COUNT_MASK))
+#define PE_EPOCH_SHIFT 42
+#define PE_EPOCH_MASK (0x3FFFFFULL << PE_EPOCH_SHIFT)
+#define PE_RESERVED                                                          \
+	(~(PE_LOCKMASK | PE_TYPE_MASK | PE_COUNT_MASK | PE_EPOCH_MASK))
 _Static_assert((PE_LOCKMASK & PE_TYPE_MASK) == 0, "fields disjoint");
 _Static_assert((PE_TYPE_MASK & PE_COUNT_MASK) == 0, "fields disjoint");
 _Static_assert((PE_COUNT_MASK >> PE_COUNT_SHIFT) >= PAGES_PER_2M,
@@ -245,6 +249,12 @@ struct call {
 	unsigned nlocks;
 	struct held_lock locks[CALL_MAX_LOCKS];
 };
+
+/* tlb.c: RANGE.BLOCK's epoch and the TLB-tracking check */
+void pe_set_epoch(struct pamt_entry *e, uint64_t epoch);
+uint64_t tlb_tracked(struct call *c, _Atomic uint64_t *tdw, uint64_t septe,
+		     const struct pamt_entry *e);
+uint64_t leaf_range_block(struct call *c);
 
 /* mem.c */
 struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc);
@@ -429,7 +439,6 @@ uint64_t leaf_sept_remove(struct call *c);
 uint64_t leaf_page_aug(struct call *c);
 uint64_t leaf_page_add(struct call *c);
 uint64_t leaf_page_remove(struct call *c);
-uint64_t leaf_range_block(struct call *c);
 
 /* leaf_huge.c */
 uint64_t leaf_page_demote(struct call *c);

@@ -53,6 +53,7 @@ static const leaf_fn leaf_table[TDX_LEAF_MAX] = {
 #define OUT_R11 (1u << 6)
 static const unsigned leaf_clears[TDX_LEAF_MAX] = {
 	[TDH_MEM_PAGE_REMOVE] = OUT_RCX | OUT_RDX,
+	[TDH_MEM_RANGE_BLOCK] = OUT_RCX | OUT_RDX,
 	[TDH_MEM_SEPT_REMOVE] = OUT_RCX | OUT_RDX,
 	[TDH_MEM_PAGE_PROMOTE] = OUT_RCX | OUT_RDX,
 	[TDH_PHYMEM_PAGE_RECLAIM] = OUT_RCX | OUT_RDX | OUT_R8 | OUT_R9 |

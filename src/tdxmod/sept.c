@@ -14,7 +14,8 @@ static unsigned sept_idx(uint64_t gpa, unsigned lvl)
 
 /*
  * Walk the TD's S-EPT to the level-lvl entry of gpa: the tree lock
- * (shared, exclusive for SEPT.REMOVE as tdh_mem_sept_remove.c takes it;
+ * (shared, exclusive for SEPT.REMOVE and RANGE.BLOCK as
+ * tdh_mem_sept_remove.c and tdh_mem_range_block.c take it;
  * contention -> BUSY|SEPT, operand 0x92), then the entry's parent shared
  * and the entry exclusive (the module's host-side entry lock; contention
  * -> BUSY|RCX).
@@ -27,7 +28,8 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 					      memory_order_acquire);
 	_Atomic uint64_t *parent = NULL;
 	uint64_t v;
-	bool tree_ok = c->leaf == TDH_MEM_SEPT_REMOVE
+	bool tree_ok = c->leaf == TDH_MEM_SEPT_REMOVE ||
+				       c->leaf == TDH_MEM_RANGE_BLOCK
 			       ? rw_try_excl(c, &tdw[TDW_SEPT_LOCK])
 			       : rw_try_shared(c, &tdw[TDW_SEPT_LOCK]);
 

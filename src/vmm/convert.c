@@ -14,15 +14,47 @@
  * faults them all back in: a split chunk's 2 MiB range drops to no
  * reference and comes back, as with conversions of huge guest_memfd
  * folios.
+ *
+ * The TD is runnable (MR.FINALIZE), so, as KVM does, every removal is
+ * preceded by MEM.RANGE.BLOCK of the entry and MEM.TRACK
+ * (vmm_block_track); the module refuses it otherwise.
  */
 #include "vmm/vmm.h"
+
+int vmm_block_track(struct vmm_td *td, uint64_t gpa_level)
+{
+	struct vmm_host *h = td->h;
+	struct tdx_regs r = { 0 };
+
+	r.rax = TDH_MEM_RANGE_BLOCK;
+	r.rcx = gpa_level;
+	r.rdx = td->tdr;
+	vmm_seamcall(h, &r);
+	if (!tdx_is_success(r.rax) &&
+	    tdx_status_class(r.rax) != TDX_GPA_RANGE_ALREADY_BLOCKED) {
+		vmm_error(h, "td %d: RANGE.BLOCK 0x%llx: status 0x%llx",
+			  td->index, (unsigned long long)gpa_level,
+			  (unsigned long long)r.rax);
+		return DPAMT_EIO;
+	}
+	r = (struct tdx_regs){ .rax = TDH_MEM_TRACK, .rcx = td->tdr };
+	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+		vmm_error(h, "td %d: MEM.TRACK: status 0x%llx", td->index,
+			  (unsigned long long)r.rax);
+		return DPAMT_EIO;
+	}
+	return 0;
+}
 
 static int remove_page(struct vmm_vcpu *v, uint64_t page, unsigned level)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
 	struct tdx_regs r = { 0 };
+	int err = vmm_block_track(td, page * VMM_PAGE | level);
 
+	if (err)
+		return err;
 	r.rax = TDH_MEM_PAGE_REMOVE;
 	r.rcx = page * VMM_PAGE | level;
 	r.rdx = td->tdr;

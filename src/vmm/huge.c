@@ -58,6 +58,12 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 		vmm_put(h, sept, &v->cache);
 		return err;
 	}
+	err = vmm_block_track(td, chunk * VMM_2M | TDX_PS_2M);
+	if (err) {
+		dpamt_demote_abort(h->dp, &v->cache, pair);
+		vmm_put(h, sept, &v->cache);
+		return err;
+	}
 	r.rax = TDH_MEM_PAGE_DEMOTE;
 	r.rcx = chunk * VMM_2M | TDX_PS_2M;
 	r.rdx = td->tdr;
@@ -153,6 +159,11 @@ int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
 	if (td->chunk_state[chunk] != VMM_CH_SPLIT ||
 	    td->chunk_mapped[chunk] != VMM_PAGES_PER_2M)
 		return DPAMT_EINVAL;
+	/* the level-1 table entry is blocked and tracked first; if PROMOTE
+	 * stays BUSY it stays blocked (the model walks through a blocked
+	 * table; KVM would unblock, a leaf the model does not have) */
+	if (vmm_block_track(td, chunk * VMM_2M | TDX_PS_2M))
+		return DPAMT_EIO;
 	r.rax = TDH_MEM_PAGE_PROMOTE;
 	r.rcx = chunk * VMM_2M | TDX_PS_2M;
 	r.rdx = td->tdr;

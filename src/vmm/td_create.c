@@ -90,5 +90,9 @@ int vmm_td_create(struct vmm_td *td)
 		err = vcpu_create(td, &td->vcpu[i]);
 		td->n_vcpus = i + 1;
 	}
+	/* KVM finalizes before the vCPUs run: from now on AUG maps memory
+	 * and every removal needs RANGE.BLOCK + MEM.TRACK */
+	if (!err)
+		err = simple_call(td, TDH_MR_FINALIZE, td->tdr);
 	return err;
 }

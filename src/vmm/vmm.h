@@ -270,6 +270,10 @@ int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk);
 bool vmm_block_pair_free(struct vmm_host *h, uint64_t block);
 /* Split a 2M chunk (DEMOTE): 0 or an error (chunk unchanged). */
 int vmm_demote(struct vmm_vcpu *v, uint64_t chunk);
+/* KVM's prelude to a removal in a runnable TD (convert.c): RANGE.BLOCK of
+ * the S-EPT entry at gpa|level (already blocked is fine), then MEM.TRACK.
+ * 0 or DPAMT_EIO (reported).  Any vCPU thread of the TD. */
+int vmm_block_track(struct vmm_td *td, uint64_t gpa_level);
 /* 0 merged, 1 left split (module stayed BUSY), or an error. */
 int vmm_promote(struct vmm_vcpu *v, uint64_t chunk);
 /* First n pages of the chunk to shared and back: 0 or an error. */

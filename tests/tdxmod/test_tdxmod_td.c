@@ -799,8 +799,9 @@ static void test_small_ladders(void **state)
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
 		  TDX_SUCCESS);
+	/* tdh_mem_range_block.c: blocked already -> not an error */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
-		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+		  TDX_GPA_RANGE_ALREADY_BLOCKED | TDX_OPERAND_ID_RCX);
 	/* before MR.FINALIZE a blocked page is removed without TRACK */
 	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, &r),
 		  TDX_SUCCESS);
@@ -844,6 +845,77 @@ static void test_small_ladders(void **state)
 			NULL), TDX_TD_KEYS_NOT_CONFIGURED);
 	TM_EXPECT(tm_sc(f->m, TDH_VP_CREATE, CTL + 0x101000, tdr, 0, NULL),
 		  TDX_TD_KEYS_NOT_CONFIGURED);
+	tm_check_ok(f->m);
+}
+
+/* TLB tracking once the TD is runnable (tdh_mr_finalize.c,
+ * tdh_mem_range_block.c, is_tlb_and_iotlb_tracked() in
+ * tdh_mem_page_remove.c, tdh_mem_sept_remove.c, tdh_mem_page_demote.c,
+ * tdh_mem_page_promote.c): each removal needs RANGE.BLOCK and a
+ * MEM.TRACK after it; PAGE.ADD is over. */
+static void test_tlb_tracking(void **state)
+{
+	struct fx *f = *state;
+	uint64_t tdr = f->td.tdr, gpa = 0x600000, pair, sept = CTL + 0x100000;
+	struct tdx_regs r;
+
+	TM_EXPECT(add_pair(f, DATA), TDX_SUCCESS);
+	TM_EXPECT(aug(f, 0x3000, 0, DATA), TDX_SUCCESS);
+	TM_EXPECT(aug(f, gpa, 1, HUGE), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MR_FINALIZE, tdr, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_ADD,
+			     &(struct tdx_regs){.rcx = 0x4000, .rdx = tdr,
+						.r8 = DATA + PG}),
+		  TDX_OP_STATE_INCORRECT | 2);
+	/* PAGE.REMOVE */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, NULL),
+		  TDX_GPA_RANGE_NOT_BLOCKED | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0x3000, tdr, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, NULL),
+		  TDX_TLB_TRACKING_NOT_DONE | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, tdr, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_REMOVE, 0x3000, tdr, 0, &r),
+		  TDX_SUCCESS);
+	assert_int_equal(tdx_hint_strip(r.rcx), DATA);
+	/* DEMOTE of the 2M page, then PROMOTE of its table */
+	pair = next_pair(f);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr, .r8 = sept,
+			      .r12 = pair, .r13 = pair + PG};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
+		  TDX_GPA_RANGE_NOT_BLOCKED | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, gpa | 1, tdr, 0, NULL),
+		  TDX_SUCCESS);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr, .r8 = sept,
+			      .r12 = pair, .r13 = pair + PG};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r),
+		  TDX_TLB_TRACKING_NOT_DONE | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, tdr, 0, 0, NULL), TDX_SUCCESS);
+	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr, .r8 = sept,
+			      .r12 = pair, .r13 = pair + PG};
+	TM_EXPECT(tm_sc_regs(f->m, TDH_MEM_PAGE_DEMOTE, &r), TDX_SUCCESS);
+	/* the 4K mappings DEMOTE wrote are not blocked */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, tdr, 0, NULL),
+		  TDX_GPA_RANGE_NOT_BLOCKED | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, gpa | 1, tdr, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, tdr, 0, NULL),
+		  TDX_TLB_TRACKING_NOT_DONE | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, tdr, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_PAGE_PROMOTE, gpa | 1, tdr, 0, &r),
+		  TDX_SUCCESS);
+	assert_int_equal(tdx_hint_strip(r.rcx), sept);
+	/* SEPT.REMOVE of the level-1 table under GPA 0 (now empty) */
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0 | 1, tdr, 0, NULL),
+		  TDX_GPA_RANGE_NOT_BLOCKED | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_RANGE_BLOCK, 0 | 1, tdr, 0, NULL),
+		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0 | 1, tdr, 0, NULL),
+		  TDX_TLB_TRACKING_NOT_DONE | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_TRACK, tdr, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(f->m, TDH_MEM_SEPT_REMOVE, 0 | 1, tdr, 0, &r),
+		  TDX_SUCCESS);
+	assert_int_equal(tdx_hint_strip(r.rcx), f->td.sept[2]);
 	tm_check_ok(f->m);
 }
 
@@ -900,6 +972,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_build_counts, setup_dyn,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_aug_4k_ladder, setup_dyn,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tlb_tracking, setup_dyn,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_remove_hint, setup_dyn,
 						teardown),
