@@ -71,10 +71,78 @@ void dp_areas_free(struct dpamt *m)
 	dp_contig_put(m, &m->info_pa, m->info_bytes);
 }
 
-static void dp_info_write(struct dpamt *m, unsigned i)
+/* Area q of the host's static allocations: the three PAMT areas of
+ * every TDMR, then the TDMR_INFO block.  False past the last. */
+static bool dp_area(const struct dpamt *m, unsigned q, uint64_t *pa,
+		    uint64_t *sz)
+{
+	const struct dp_tdmr *t = &m->tdmrs[q / 3];
+
+	if (q == 3 * m->n_tdmrs) {
+		*pa = m->info_pa, *sz = m->info_bytes;
+		return true;
+	}
+	if (q > 3 * m->n_tdmrs)
+		return false;
+	*pa = q % 3 == 0 ? t->pa_1g : q % 3 == 1 ? t->pa_2m : t->pa_4k;
+	*sz = q % 3 == 0 ? t->sz_1g : q % 3 == 1 ? t->sz_2m : t->sz_4k;
+	return true;
+}
+
+/* The lowest start >= from of an area's part inside [b, e); its end in
+ * *end.  False when none is left. */
+static bool dp_next_area(const struct dpamt *m, uint64_t b, uint64_t e,
+			 uint64_t from, uint64_t *start, uint64_t *end)
+{
+	uint64_t pa, sz;
+	bool found = false;
+
+	for (unsigned q = 0; dp_area(m, q, &pa, &sz); q++) {
+		uint64_t s = pa > b ? pa : b;
+		uint64_t x = pa + sz < e ? pa + sz : e;
+
+		if (!sz || s >= x || s < from || (found && s >= *start))
+			continue;
+		*start = s, *end = x;
+		found = true;
+	}
+	return found;
+}
+
+/*
+ * The module takes a TDMR's PAMT areas only inside its reserved areas
+ * (tdh_sys_config.c, check_pamt_overlaps_available_areas()): every area
+ * the host allocated inside TDMR t, adjacent ones merged, becomes one.
+ * DPAMT_EINVAL when more than TDX_MAX_RESERVED_PER_TDMR are needed.
+ */
+static int dp_reserved_fill(const struct dpamt *m, const struct dp_tdmr *t,
+			    struct tdx_tdmr_info *info)
+{
+	uint64_t from = t->base, s = 0, x = 0;
+	unsigned n = 0;
+
+	while (dp_next_area(m, t->base, t->base + t->size, from, &s, &x)) {
+		if (n && info->reserved[n - 1].offset +
+				     info->reserved[n - 1].size ==
+			     s - t->base) {
+			info->reserved[n - 1].size += x - s;
+		} else {
+			if (n == TDX_MAX_RESERVED_PER_TDMR)
+				return DPAMT_EINVAL;
+			info->reserved[n].offset = s - t->base;
+			info->reserved[n].size = x - s;
+			n++;
+		}
+		from = x;
+	}
+	return DPAMT_OK;
+}
+
+static int dp_info_write(struct dpamt *m, unsigned i)
 {
 	const struct dp_tdmr *t = &m->tdmrs[i];
 	struct tdx_tdmr_info info = { 0 };
+	int err = dp_reserved_fill(m, t, &info);
 
 	info.base = t->base;
 	info.size = t->size;
@@ -86,6 +154,7 @@ static void dp_info_write(struct dpamt *m, unsigned i)
 	info.pamt_4k_size = t->sz_4k;
 	m->ops.phys_write(m->ops.ctx, m->info_pa + (uint64_t)i * sizeof(info),
 			  &info, sizeof(info));
+	return err;
 }
 
 /* The array SYS.CONFIG's RCX points at: the PA of each TDMR_INFO, right
@@ -131,8 +200,12 @@ int dp_areas_alloc(struct dpamt *m)
 		dp_areas_free(m);
 		return err;
 	}
-	for (unsigned i = 0; i < m->n_tdmrs; i++)
-		dp_info_write(m, i);
+	for (unsigned i = 0; i < m->n_tdmrs && !err; i++)
+		err = dp_info_write(m, i);
+	if (err) {
+		dp_areas_free(m);
+		return err;
+	}
 	dp_info_list_write(m);
 	dp_stat_add(m, DP_ST_static_bytes, stat);
 	dp_stat_add(m, DP_ST_classic_bytes, classic);

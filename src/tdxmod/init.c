@@ -276,6 +276,47 @@ static uint64_t pamt_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 	return 0;
 }
 
+/* Does [a, a+s) overlap a part of TDMR t outside its reserved areas? */
+static bool overlaps_available(const struct tdmr *t, uint64_t a, uint64_t s)
+{
+	uint64_t from = t->base;
+
+	for (unsigned j = 0; j <= t->n_rsvd; j++) {
+		uint64_t to = j < t->n_rsvd ? t->rsvd[j].base : t->end;
+
+		if (to > from && overlap(a, s, from, to - from))
+			return true;
+		if (j < t->n_rsvd)
+			from = t->rsvd[j].end;
+	}
+	return false;
+}
+
+/*
+ * The module's check_pamt_overlaps_available_areas() (tdh_sys_config.c):
+ * a PAMT area may lie in a TDMR only inside its reserved areas.  TDMR
+ * idx's areas against TDMRs 0..idx, and the earlier TDMRs' areas against
+ * TDMR idx -> PAMT_OVERLAP (TDMR, PAMT level, the other TDMR).
+ */
+static uint64_t pamt_vs_available(struct tdxmod *m, unsigned idx)
+{
+	for (unsigned k = 0; k <= idx; k++) {
+		const struct tdmr *a = &m->tdmr[idx], *o = &m->tdmr[k];
+		uint64_t pa[3] = {a->pamt_4k, a->pamt_2m, a->pamt_1g};
+		uint64_t sz[3] = {a->sz_4k, a->sz_2m, a->sz_1g};
+		uint64_t opa[3] = {o->pamt_4k, o->pamt_2m, o->pamt_1g};
+		uint64_t osz[3] = {o->sz_4k, o->sz_2m, o->sz_1g};
+
+		for (unsigned l = 0; l < 3; l++) {
+			if (overlaps_available(o, pa[l], sz[l]))
+				return TDMR_ERR(TDX_PAMT_OVERLAP, idx, l, k);
+			if (k < idx && overlaps_available(a, opa[l], osz[l]))
+				return TDMR_ERR(TDX_PAMT_OVERLAP, k, l, idx);
+		}
+	}
+	return 0;
+}
+
 /* The parts of the TDMR outside its reserved areas lie in the CMRs. */
 static bool avail_in_cmrs(struct tdxmod *m, const struct tdmr *t)
 {
@@ -310,8 +351,9 @@ static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 	memset(t, 0, sizeof(*t));
 	t->base = ti->base;
 	t->end = ti->base + ti->size;
-	if ((st = rsvd_check(ti, t, idx)) || (st = pamt_check(m, ti, t, idx,
-							       dyn)))
+	if ((st = rsvd_check(ti, t, idx)) ||
+	    (st = pamt_check(m, ti, t, idx, dyn)) ||
+	    (st = pamt_vs_available(m, idx)))
 		return st;
 	if (!avail_in_cmrs(m, t))
 		return TDMR_ERR(TDX_TDMR_OUTSIDE_CMRS, idx, 0, 0);
@@ -398,27 +440,28 @@ static void drop_area(struct tdxmod *m, uint64_t base, uint64_t size)
 		mem_drop(m, pa);
 }
 
-/* Static PAMT pages inside TDMR t are module pages: bitmap bit set
- * (dynamic) or 4K entry of type PAMT (classic). */
-static void mark_area(struct tdxmod *m, struct tdmr *t, uint64_t base,
-		      uint64_t size)
+/* The reserved pages of TDMR t are never free: bitmap bit set (dynamic)
+ * or 4K entry of type RSVD (classic), as the module's
+ * pamt_4kb_bitmap_init() / pamt_4kb_init().  The PAMT areas lying in a
+ * TDMR are inside its reserved areas (SYS.CONFIG checked it). */
+static void mark_reserved(struct tdxmod *m, struct tdmr *t)
 {
-	for (uint64_t pa = base; pa < base + size; pa += TDX_PAGE_SIZE) {
-		if (pa < t->base || pa >= t->end || tdmr_of(m, pa) != t)
-			continue;
-		if (m->dpamt) {
-			bitmap_test_and_set(m, pa);
-		} else {
-			struct pamt_entry *e =
-				pe_get(m, pe_addr_4k(m, t, pa, 0));
+	for (unsigned i = 0; i < t->n_rsvd; i++)
+		for (uint64_t pa = t->rsvd[i].base; pa < t->rsvd[i].end;
+		     pa += TDX_PAGE_SIZE) {
+			struct pamt_entry *e;
 
+			if (m->dpamt) {
+				bitmap_test_and_set(m, pa);
+				continue;
+			}
+			e = pe_get(m, pe_addr_4k(m, t, pa, 0));
 			if (e)
 				atomic_store_explicit(
 					&e->hdr,
-					(uint64_t)PT_PAMT << PE_TYPE_SHIFT,
+					(uint64_t)PT_RSVD << PE_TYPE_SHIFT,
 					memory_order_relaxed);
 		}
-	}
 }
 
 static uint64_t tdmr_init_locked(struct call *c)
@@ -440,13 +483,7 @@ static uint64_t tdmr_init_locked(struct call *c)
 	drop_area(m, t->pamt_1g, t->sz_1g);
 	drop_area(m, t->pamt_2m, t->sz_2m);
 	drop_area(m, t->pamt_4k, t->sz_4k);
-	for (unsigned i = 0; i < m->n_tdmr; i++) {
-		struct tdmr *o = &m->tdmr[i];
-
-		mark_area(m, t, o->pamt_1g, o->sz_1g);
-		mark_area(m, t, o->pamt_2m, o->sz_2m);
-		mark_area(m, t, o->pamt_4k, o->sz_4k);
-	}
+	mark_reserved(m, t);
 	t->initialized = true;
 	c->o->rdx = t->end;
 	for (unsigned i = 0; i < m->n_tdmr; i++)
@@ -477,16 +514,45 @@ static int sys_rd(struct tdxmod *m, uint64_t field, uint64_t *v)
 	return r.rax == TDX_SUCCESS ? 0 : -1;
 }
 
-/* Write one TDMR_INFO per CMR at arr, PAMT areas placed from *pa up. */
+/* PAMT bytes of every TDMR (one per CMR), to know where they end. */
+static uint64_t areas_bytes(const struct tdxmod *m, bool dpamt, uint64_t e4k,
+			    uint64_t bits)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < m->cfg.n_cmrs; i++) {
+		uint64_t sz = m->cfg.cmrs[i].size;
+
+		n += round_4k((sz >> 30) * 16) + round_4k((sz >> 21) * 16) +
+		     round_4k(dpamt ? (sz >> 12) * bits / 8 : (sz >> 12) * e4k);
+	}
+	return n;
+}
+
+/*
+ * Write one TDMR_INFO per CMR at arr, PAMT areas placed from *pa up; the
+ * block [rbase, rend) holding the TDMR_INFOs, the PA list and the PAMT
+ * areas is a reserved area of each TDMR it lies in (PAMT areas must not
+ * overlap a TDMR's available memory).
+ */
 static void write_tdmr_infos(struct tdxmod *m, uint64_t arr, uint64_t *pa,
 			     bool dpamt, uint64_t e4k, uint64_t bits)
 {
 	struct tdx_tdmr_info ti;
+	uint64_t rbase = arr & ~(TDX_PAGE_SIZE - 1);
+	uint64_t rend = round_4k(*pa + areas_bytes(m, dpamt, e4k, bits));
 
 	for (unsigned i = 0; i < m->cfg.n_cmrs; i++) {
 		const struct tdxmod_range *cr = &m->cfg.cmrs[i];
+		uint64_t lo = rbase > cr->base ? rbase : cr->base;
+		uint64_t hi = rend < cr->base + cr->size ? rend
+							 : cr->base + cr->size;
 
 		memset(&ti, 0, sizeof(ti));
+		if (lo < hi) {
+			ti.reserved[0].offset = lo - cr->base;
+			ti.reserved[0].size = hi - lo;
+		}
 		ti.base = cr->base;
 		ti.size = cr->size;
 		ti.pamt_1g_base = *pa;

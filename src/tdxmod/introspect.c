@@ -171,7 +171,8 @@ static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
 			violation(k, "4K entry of 0x%llx locked or corrupt "
 				  "(0x%llx)", (unsigned long long)pa,
 				  (unsigned long long)h);
-		if (pe_type(h) == PT_NDA || pe_type(h) == PT_PAMT)
+		if (pe_type(h) == PT_NDA || pe_type(h) == PT_PAMT ||
+		    pe_type(h) == PT_RSVD)
 			continue;
 		used++;
 		/* A TDR's own entry has owner 0 (tdh_mng_create.c). */
@@ -229,7 +230,8 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 	}
 }
 
-/* Number of bitmap bits set, and how many belong to static PAMT areas. */
+/* Number of bitmap bits set, and how many belong to reserved areas (which
+ * hold the static PAMT areas lying in a TDMR). */
 static uint64_t bitmap_popcount(struct checker *k)
 {
 	struct tdxmod *m = k->m;
@@ -241,17 +243,9 @@ static uint64_t bitmap_popcount(struct checker *k)
 		for (uint64_t o = 0; o < t->sz_4k; o += 8)
 			n += (uint64_t)__builtin_popcountll(
 				mem_load(m, t->pamt_4k + o));
-		for (unsigned j = 0; j < m->n_tdmr; j++) {
-			struct tdmr *s = &m->tdmr[j];
-			uint64_t a[3] = {s->pamt_1g, s->pamt_2m, s->pamt_4k};
-			uint64_t z[3] = {s->sz_1g, s->sz_2m, s->sz_4k};
-
-			for (unsigned q = 0; q < 3; q++)
-				for (uint64_t p = a[q]; p < a[q] + z[q];
-				     p += TDX_PAGE_SIZE)
-					if (tdmr_of(m, p) == t)
-						k->static_bits++;
-		}
+		for (unsigned j = 0; j < t->n_rsvd; j++)
+			k->static_bits += (t->rsvd[j].end - t->rsvd[j].base) /
+					  TDX_PAGE_SIZE;
 	}
 	return n;
 }

@@ -49,19 +49,16 @@ const char *tdxmod_fatal_reason(const struct tdxmod *m)
 	return f == 2 ? m->fatal_reason : "fatal (reason being recorded)";
 }
 
-/* The TDMR covering pa outside its reserved areas, or NULL. */
+/* The TDMR covering pa, or NULL.  Its reserved areas are part of it, as
+ * for the module's pamt_get_block(): their pages are marked in the
+ * bitmap (PT_RSVD in classic mode) at TDMR.INIT. */
 struct tdmr *tdmr_of(struct tdxmod *m, uint64_t pa)
 {
 	uint64_t gib = pa >> 30;
-	struct tdmr *t;
 
 	if (gib >= m->n_gib || !m->gib_tdmr || m->gib_tdmr[gib] == 0xFF)
 		return NULL;
-	t = &m->tdmr[m->gib_tdmr[gib]];
-	for (unsigned i = 0; i < t->n_rsvd; i++)
-		if (pa >= t->rsvd[i].base && pa < t->rsvd[i].end)
-			return NULL;
-	return t;
+	return &m->tdmr[m->gib_tdmr[gib]];
 }
 
 /*

@@ -147,8 +147,9 @@ static void test_config_applied(void **state)
 		"SYS.RD rdx=0x0A00000300000008 expect=SUCCESS expect.r8=0\n"
 		"PHYMEM.PAMT.ADD rcx=0x40000001 rdx=0x80000000 r8=0x80001000 "
 		"expect=OPERAND_INVALID|RAX\n"
-		/* 7G is below the top 1 GiB of 8G: a free page */
-		"MNG.CREATE rcx=0x1c0000000 rdx=1 expect=SUCCESS\n"
+		/* 6G is below the top 1 GiB of 8G, where the set-up's
+		 * reserved block lies: a free page */
+		"MNG.CREATE rcx=0x180000000 rdx=1 expect=SUCCESS\n"
 		/* beyond 8G: in no TDMR */
 		"MNG.CREATE rcx=0x200000000 rdx=2 "
 		"expect=OPERAND_ADDR_RANGE_ERROR|RCX\n",

@@ -59,6 +59,9 @@ static void layout(struct tdx_tdmr_info ti[2], bool dyn)
 	memset(ti, 0, 2 * sizeof(*ti));
 	ti[0].base = 0, ti[0].size = 4 * GiB;
 	ti[1].base = 5 * GiB, ti[1].size = 3 * GiB;
+	/* the PAMT areas (from AREA) lie in a reserved area of TDMR 1 */
+	ti[1].reserved[0].offset = ARR - ti[1].base;
+	ti[1].reserved[0].size = 16 * MiB;
 	place_pamt(ti, dyn);
 }
 
@@ -243,8 +246,12 @@ static void test_config_tdmrs(void **state)
 	/* reserved areas */
 	BAD_TDMR(ti[0].reserved[0].size, 100,
 		 TE(INVALID_RESERVED_IN_TDMR, 0, 0, 0));
-	BAD_TDMR(ti[1].reserved[1].size, PG,
-		 TE(NON_ORDERED_RESERVED_IN_TDMR, 1, 0, 0));
+	BAD_TDMR(ti[1].reserved[2].size, PG,
+		 TE(NON_ORDERED_RESERVED_IN_TDMR, 1, 1, 0));
+	/* tdh_sys_config.c, check_pamt_overlaps_available_areas(): a PAMT
+	 * area inside a TDMR must lie in one of its reserved areas */
+	BAD_TDMR(ti[1].reserved[0].size, 4 * PG,
+		 TE(PAMT_OVERLAP, 0, 0, 1));
 	layout(ti, true);
 	ti[0].reserved[0].offset = 8;
 	ti[0].reserved[0].size = PG;
@@ -263,7 +270,10 @@ static void test_config_tdmrs(void **state)
 	TM_EXPECT(config(m, ti, 2, DYN), TE(INVALID_PAMT, 0, 0, 0));
 	layout(ti, true);
 	TM_EXPECT(config(m, ti, 2, 1), TE(INVALID_PAMT, 0, 0, 0));
-	/* a reserved area is outside the TDMR for every leaf */
+	/* a reserved area is inside the TDMR, its pages marked in the
+	 * bitmap (pamt_get_block(), pamt_4kb_bitmap_init()): not usable as
+	 * a pair page or TD page, but its range may get a pair (the model
+	 * used to answer OPERAND_ADDR_RANGE_ERROR) */
 	layout(ti, true);
 	ti[0].reserved[0].offset = 2 * MiB;
 	ti[0].reserved[0].size = 2 * MiB;
@@ -272,9 +282,10 @@ static void test_config_tdmrs(void **state)
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
 		  TDX_SUCCESS);
 	TM_EXPECT(tm_pamt_add(m, 4 * MiB, 2 * MiB, 2 * MiB + PG),
-		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 0, PG),
-		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 0, PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 2 * MiB + 5 * PG, 1, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
@@ -290,6 +301,7 @@ static void test_reserved_covers_hole(void **state)
 	memset(&ti, 0, sizeof(ti));
 	ti.base = 0, ti.size = MEM;
 	ti.reserved[0].offset = 4 * GiB, ti.reserved[0].size = GiB;
+	ti.reserved[1].offset = ARR, ti.reserved[1].size = 16 * MiB;
 	ti.pamt_1g_base = pa, ti.pamt_1g_size = PG;
 	pa += PG;
 	ti.pamt_2m_base = pa, ti.pamt_2m_size = (MEM >> 21) * 16;
@@ -297,8 +309,15 @@ static void test_reserved_covers_hole(void **state)
 	ti.pamt_4k_base = pa, ti.pamt_4k_size = (MEM >> 12) / 8;
 	TM_EXPECT(config(m, &ti, 1, DYN), TDX_SUCCESS);
 	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
-	TM_EXPECT(tm_pamt_add(m, 4 * GiB, 0, PG),
-		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+	/* a reserved area is inside the TDMR (pamt_get_block()), its pages
+	 * marked in the bitmap at TDMR.INIT (pamt_4kb_bitmap_init()): never
+	 * a pair page, never a TD page */
+	TM_EXPECT(tm_pamt_add(m, 5 * GiB, 4 * GiB, PG),
+		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_pamt_add(m, 4 * GiB, 0, PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 4 * GiB + 8 * PG, 1, 0, NULL),
+		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_pamt_remove(m, 4 * GiB, NULL, NULL), TDX_SUCCESS);
 	TM_EXPECT(tm_pamt_add(m, 5 * GiB, 0, PG), TDX_SUCCESS);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
@@ -337,14 +356,17 @@ static void test_static_areas_marked(void **state)
 		assert_int_equal(tdxmod_page_info(m, pa, &pi), 0);
 		assert_true(pi.bitmap_bit);
 	}
-	tdxmod_page_info(m, 3 * GiB, &pi); /* TDMR_INFO array: host's */
+	/* tdxmod_setup_simple reserves its whole block, TDMR_INFOs too */
+	tdxmod_page_info(m, 3 * GiB, &pi);
+	assert_true(pi.bitmap_bit);
+	tdxmod_page_info(m, 3 * GiB + 64 * MiB, &pi); /* past the block */
 	assert_false(pi.bitmap_bit);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 
 	m = tm_model(4 * GiB, false);
 	tdxmod_page_info(m, 3 * GiB + 2 * PG, &pi);
-	assert_int_equal(pi.type, PT_PAMT);
+	assert_int_equal(pi.type, PT_RSVD);
 	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 3 * GiB + 2 * PG, 1, 0, NULL),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 	tm_check_ok(m);
