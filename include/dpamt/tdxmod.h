@@ -60,6 +60,17 @@ struct tdxmod_config {
 	 * decrementing its range's page_count (a PAMT.REMOVE of that range
 	 * then is fatal, as in the module; see docs/model.md). */
 	uint64_t leaf_latency_ns[TDX_LEAF_MAX];
+	/*
+	 * How a leaf spends its latency while it holds its entry locks.
+	 * NULL: busy-wait on CLOCK_MONOTONIC until leaf_latency_ns has
+	 * passed since the call began.  Set: hold(hold_arg, ns) once, with
+	 * the full latency (a simulator advances its virtual clock and lets
+	 * other CPUs run meanwhile; they get BUSY on the locked entries).
+	 * Called on the calling thread, inside tdxmod_seamcall, with no
+	 * model mutex held.
+	 */
+	void (*hold)(void *hold_arg, uint64_t ns);
+	void *hold_arg;
 };
 
 /* Fill *cfg with defaults for mem_bytes of memory (a multiple of 1 GiB). */

@@ -83,6 +83,8 @@ static int model_up(struct engine *e, struct dpamt_config *cfg,
 
 	tdxmod_config_default(mc, e->rep->host_mem);
 	model_tweak(mc, (void *)e->sc);
+	if (e->vt)
+		engine_vt_model(e, mc);
 	mh->mod = tdxmod_create(mc, msg, sizeof(msg));
 	mh->alloc = mh->mod ? phys_alloc_create(&pr, 1) : NULL;
 	if (!mh->mod || !mh->alloc) {
@@ -101,7 +103,8 @@ static int model_up(struct engine *e, struct dpamt_config *cfg,
 	}
 	/* The module wants a private HKID for itself: the top one. */
 	cfg->global_hkid = mc->hkid_max;
-	err = dpamt_create(cfg, &mh->mo.ops, &mh->dp);
+	err = dpamt_create(cfg, e->vt ? engine_vt_ops(e, &mh->mo.ops) :
+			   &mh->mo.ops, &mh->dp);
 	if (err) {
 		snprintf(msg, sizeof(msg), "dpamt_create: %s",
 			 dpamt_strerror(err));
@@ -142,8 +145,10 @@ static int host_up(struct engine *e)
 	e->vh.shared_ranges = sc->shared_ranges;
 	for (unsigned i = 0; i < sc->n_guests; i++)
 		e->vh.shared_lanes += sc->guests[i].vcpus;
-	e->rep->pcpus = sc->pcpus ? sc->pcpus : engine_online_cpus();
-	vmm_pcpus_set(&e->vh.pcpus, e->rep->pcpus);
+	if (e->vt)
+		engine_vt_vmm(e);
+	else
+		vmm_pcpus_set(&e->vh.pcpus, e->rep->pcpus);
 	/* Frame 0 means "none" in the VMM's arrays: keep page 0 out. */
 	if (phys_is_free(e->mh.alloc, 0))
 		phys_alloc_reserve(e->mh.alloc, 0, 4096);
@@ -255,6 +260,15 @@ static void run_cycles(struct engine *e)
 	}
 }
 
+void engine_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
+		     enum engine_job job)
+{
+	if (e->vt)
+		engine_vt_run_jobs(e, vcpus, n, job);
+	else
+		engine_wall_run_jobs(e, vcpus, n, job);
+}
+
 static void engine_fini(struct engine *e)
 {
 	if (e->tds) {
@@ -270,7 +284,26 @@ static void engine_fini(struct engine *e)
 	free(e->tds);
 	free(e->live);
 	free(e->booted_ev);
+	engine_vt_fini(e);
 	pthread_mutex_destroy(&e->err_lock);
+}
+
+/* pCPUs when the scenario says 0: one per vCPU on the virtual clock (the
+ * same on every machine), the online CPUs on the wall clock. */
+static unsigned default_pcpus(const struct sim_scenario *sc)
+{
+	unsigned n = 0;
+
+	if (sc->clock == SIM_CLOCK_WALL)
+		return engine_online_cpus();
+	for (unsigned i = 0; i < sc->n_guests; i++)
+		n += sc->guests[i].vcpus;
+	return n < 1 ? 1 : n > SIM_MAX_PCPUS ? SIM_MAX_PCPUS : n;
+}
+
+uint64_t engine_clock_ns(const struct engine *e)
+{
+	return e->vt ? engine_vt_now(e) : engine_now_ns() - e->t0;
 }
 
 int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
@@ -299,10 +332,13 @@ int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
 	report->host_mem = sc->host_mem ? sc->host_mem :
 					  sim_host_mem_needed(sc);
 	report->n_guests = sc->n_guests;
+	report->pcpus = sc->pcpus ? sc->pcpus : default_pcpus(sc);
+	report->clock = sc->clock;
 	e.tds = calloc(sc->n_guests, sizeof(*e.tds));
 	e.live = calloc(sc->n_guests, sizeof(*e.live));
 	e.booted_ev = calloc(sc->n_guests, sizeof(*e.booted_ev));
-	if (!e.tds || !e.live || !e.booted_ev)
+	if (!e.tds || !e.live || !e.booted_ev ||
+	    (sc->clock == SIM_CLOCK_VIRTUAL && engine_vt_init(&e)))
 		engine_error(&e, "out of memory");
 	else if (host_up(&e) == 0)
 		run_cycles(&e);

@@ -31,6 +31,7 @@ struct engine {
 	uint64_t t0;
 	pthread_mutex_t err_lock;
 	uint64_t errors_total;
+	struct engine_vt *vt;     /* virtual clock; NULL: wall clock */
 };
 
 uint64_t engine_now_ns(void);
@@ -46,6 +47,29 @@ void engine_event(struct engine *e, const char *what, int guest);
 enum engine_job { ENGINE_BOOT, ENGINE_RECLAIM };
 void engine_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
 		     enum engine_job job);
+/* The wall-clock version (engine_jobs.c): real threads. */
+void engine_wall_run_jobs(struct engine *e, struct vmm_vcpu **vcpus,
+			  unsigned n, enum engine_job job);
+
+/* The virtual clock (engine_vt.c).  init: the scheduler for rep->pcpus
+ * pCPUs (0, or -1 on ENOMEM); model: the module's hold hook; ops: the
+ * manager's ops wrapped (yield points, costs, virtual locks); vmm: the
+ * VMM's SEAMCALL entry and environment; run_jobs: engine_run_jobs as
+ * tasks; now: the current virtual time; report: makespan, per-pCPU
+ * times, lock wait quantiles.  Engine thread only. */
+struct engine_vt;
+int engine_vt_init(struct engine *e);
+void engine_vt_fini(struct engine *e);
+void engine_vt_model(struct engine *e, struct tdxmod_config *mc);
+const struct dpamt_ops *engine_vt_ops(struct engine *e,
+				      const struct dpamt_ops *orig);
+void engine_vt_vmm(struct engine *e);
+void engine_vt_run_jobs(struct engine *e, struct vmm_vcpu **vcpus,
+			unsigned n, enum engine_job job);
+uint64_t engine_vt_now(const struct engine *e);
+void engine_vt_report(struct engine *e);
+/* Time since the start of the run: virtual, or wall when e->vt is NULL. */
+uint64_t engine_clock_ns(const struct engine *e);
 
 /* One invariant check at a quiescent point (counted in the report). */
 void engine_check(struct engine *e, bool all_gone);

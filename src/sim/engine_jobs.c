@@ -123,7 +123,7 @@ static void setup(struct pool *p, struct engine *e)
 	}
 }
 
-void engine_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
+void engine_wall_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
 		     enum engine_job job)
 {
 	struct pool p = { .e = e, .v = vcpus, .n = n, .job = job };

@@ -30,7 +30,7 @@ void engine_event(struct engine *e, const char *what, int guest)
 		return;
 	dpamt_stats(e->mh.dp, &s);
 	memset(&ev, 0, sizeof(ev));
-	ev.t_ns = engine_now_ns() - e->t0;
+	ev.t_ns = engine_clock_ns(e);
 	ev.what = what;
 	ev.guest = guest;
 	ev.pairs = s.pairs_now;
@@ -136,6 +136,12 @@ void engine_final_report(struct engine *e)
 				     memory_order_relaxed) / r->faults_timed : 0;
 	pair_figures(e);
 	protocol_errors(e);
+	r->sched = e->sc->sched;
+	r->pct_depth = e->sc->pct_depth;
+	r->cost = e->sc->cost;
+	memcpy(r->seamcall_ns, e->sc->seamcall_ns, sizeof(r->seamcall_ns));
+	if (e->vt)
+		engine_vt_report(e);
 	if (tdxmod_is_fatal(e->mh.mod)) {
 		char msg[160];
 

@@ -26,6 +26,10 @@ void sim_scenario_empty(struct sim_scenario *sc)
 	sc->mode = DPAMT_MODE_AUTO;
 	sc->strategy = DPAMT_STRATEGY_GLOBAL_LOCK;
 	sc->seed = 1;
+	sc->clock = SIM_CLOCK_VIRTUAL;
+	sc->sched = SIM_SCHED_FIFO;
+	sc->pct_depth = 3;
+	sim_cost_default(&sc->cost);
 	/* The v3 cover letter measured 4 ms of lock wait over 1136 contentions: about
 	 * 3.5 us per contended install/remove; 3 us of module work inside
 	 * PAMT.ADD/REMOVE reproduces that order of magnitude. */
@@ -180,9 +184,20 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 		return bad(msg, len, "strategy %s is not available in this "
 			   "build; use global-lock",
 			   dpamt_strategy_name(sc->strategy));
-	if (sc->pcpus > SIM_MAX_THREADS)
-		return bad(msg, len, "pcpus=%u is too many; use 0 (the online "
-			   "CPUs) or 1..%u", sc->pcpus, SIM_MAX_THREADS);
+	if (sc->pcpus > SIM_MAX_PCPUS)
+		return bad(msg, len, "pcpus=%u is too many; use 0 (the "
+			   "default) or 1..%u", sc->pcpus, SIM_MAX_PCPUS);
+	if (sc->clock != SIM_CLOCK_VIRTUAL && sc->clock != SIM_CLOCK_WALL)
+		return bad(msg, len, "unknown clock %d; use virtual or wall",
+			   (int)sc->clock);
+	if ((unsigned)sc->sched > SIM_SCHED_PCT || sc->pct_depth < 1 ||
+	    sc->pct_depth > SIM_MAX_PCT_DEPTH)
+		return bad(msg, len, "bad scheduling policy; use fifo, random "
+			   "or pct:D with D = 1..%u", SIM_MAX_PCT_DEPTH);
+	if (sc->clock == SIM_CLOCK_WALL && sc->sched != SIM_SCHED_FIFO)
+		return bad(msg, len, "--sched %s needs the virtual clock; drop "
+			   "--clock wall", sc->sched == SIM_SCHED_PCT ? "pct" :
+			   "random");
 	if (sc->threads > SIM_MAX_THREADS)
 		return bad(msg, len, "threads=%u is too many; use 0 (one per "
 			   "vCPU) or 1..%u", sc->threads, SIM_MAX_THREADS);

@@ -13,7 +13,7 @@
 
 #include "sim/sim.h"
 
-#define SIM_REPORT_VERSION 1
+#define SIM_REPORT_VERSION 2
 
 /* "PHYMEM.PAMT.ADD" -> "phymem_pamt_add" into buf; NULL for a leaf
  * number that has no name. */
@@ -30,6 +30,11 @@ int sim_report_write_json(const struct sim_report *r, FILE *f);
 
 /* Totals over every leaf (BUSY answers, errors). */
 uint64_t sim_report_total_busy(const struct sim_report *r);
+
+/* The install/remove lock's wait as a share of all pCPU time (virtual
+ * clock; 0 on the wall clock), and contentions per acquisition. */
+double sim_report_wait_share(const struct sim_report *r);
+double sim_report_contention_rate(const struct sim_report *r);
 
 /* Saving of dynamic (static + peak) against classic PAMT, in percent
  * (negative if dynamic cost more; 0 if classic is 0). */

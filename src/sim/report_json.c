@@ -1,5 +1,5 @@
 /*
- * report_json.c - the `dpamt sim` JSON report ("version": 1), built with
+ * report_json.c - the `dpamt sim` JSON report ("version": 2), built with
  * json-c.  Stable names, documented in docs/report.md: every leaf of
  * TDX_LEAVES is always listed under "seamcalls" (zeros included), every
  * dpamt_stats field under "host_manager".
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/report.h"
+#include "sim/scenario_parse.h"
 
 const char *sim_leaf_key(unsigned leaf, char *buf, unsigned len)
 {
@@ -113,6 +114,84 @@ static json_object *stats_json(const struct dpamt_stats *s)
 	return o;
 }
 
+double sim_report_wait_share(const struct sim_report *r)
+{
+	double all = (double)r->pcpus * (double)r->makespan_ns;
+
+	if (r->clock != SIM_CLOCK_VIRTUAL || all <= 0.0)
+		return 0.0;
+	return (double)r->pamt.lock_wait_ns / all;
+}
+
+double sim_report_contention_rate(const struct sim_report *r)
+{
+	return r->pamt.lock_acquisitions ?
+		(double)r->pamt.lock_contentions /
+		(double)r->pamt.lock_acquisitions : 0.0;
+}
+
+/* The cost model in force: every SIM_COSTS figure and the non-zero
+ * per-leaf latencies. */
+static json_object *cost_json(const struct sim_report *r)
+{
+	json_object *o = json_object_new_object();
+	json_object *lat = json_object_new_object();
+
+#define SIM_COST_JSON(n, d, w) add_u64(o, #n "_ns", r->cost.n##_ns);
+	SIM_COSTS(SIM_COST_JSON)
+#undef SIM_COST_JSON
+	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
+		char key[48];
+
+		if (r->seamcall_ns[l] && sim_leaf_key(l, key, sizeof(key)))
+			add_u64(lat, key, r->seamcall_ns[l]);
+	}
+	json_object_object_add(o, "leaf_latency_ns", lat);
+	return o;
+}
+
+/* Virtual time: makespan, pCPU time (sums and per pCPU), switches. */
+static json_object *time_json(const struct sim_report *r)
+{
+	json_object *o = json_object_new_object();
+	json_object *cpus = json_object_new_array();
+	unsigned n = r->clock == SIM_CLOCK_VIRTUAL ? r->pcpus : 0;
+
+	add_u64(o, "makespan_ns", r->makespan_ns);
+	add_u64(o, "busy_ns", r->busy_ns);
+	add_u64(o, "spin_ns", r->spin_ns);
+	add_u64(o, "idle_ns", r->idle_ns);
+	add_u64(o, "switches", r->vt_switches);
+	for (unsigned c = 0; c < n && c < SIM_MAX_PCPUS; c++) {
+		json_object *e = json_object_new_object();
+
+		add_u64(e, "busy_ns", r->cpu_busy_ns[c]);
+		add_u64(e, "spin_ns", r->cpu_spin_ns[c]);
+		add_u64(e, "idle_ns", r->cpu_idle_ns[c]);
+		json_object_array_add(cpus, e);
+	}
+	json_object_object_add(o, "cpus", cpus);
+	return o;
+}
+
+static json_object *lock_json(const struct sim_report *r)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "acquisitions", r->pamt.lock_acquisitions);
+	add_u64(o, "contentions", r->pamt.lock_contentions);
+	add_u64(o, "wait_ns", r->pamt.lock_wait_ns);
+	json_object_object_add(o, "wait_share", json_object_new_double(
+				       sim_report_wait_share(r)));
+	json_object_object_add(o, "contentions_per_acquisition",
+			       json_object_new_double(
+				       sim_report_contention_rate(r)));
+	add_u64(o, "wait_p50_ns", r->lock_wait_p50_ns);
+	add_u64(o, "wait_p99_ns", r->lock_wait_p99_ns);
+	add_u64(o, "wait_max_ns", r->lock_wait_max_ns);
+	return o;
+}
+
 /* A sub-object of two or three counters. */
 static json_object *pair_json(const char *k1, uint64_t v1, const char *k2,
 			      uint64_t v2, const char *k3, uint64_t v3)
@@ -156,6 +235,12 @@ json_object *sim_report_json(const struct sim_report *r)
 		dpamt_strategy_name(r->strategy) ?
 		dpamt_strategy_name(r->strategy) : "unknown"));
 	add_u64(root, "seed", r->seed);
+	json_object_object_add(root, "clock", json_object_new_string(
+		r->clock == SIM_CLOCK_WALL ? "wall" : "virtual"));
+	json_object_object_add(root, "sched", json_object_new_string(
+				       sim_sched_name(r->sched)));
+	add_u64(root, "pct_depth", r->sched == SIM_SCHED_PCT ?
+		r->pct_depth : 0);
 	json_object_object_add(root, "pair_pool",
 			       json_object_new_boolean(r->pair_pool));
 	json_object_object_add(root, "shared_ranges",
@@ -168,9 +253,9 @@ json_object *sim_report_json(const struct sim_report *r)
 	add_u64(json_object_object_get(root, "host"), "pcpus", r->pcpus);
 	json_object_object_add(root, "pamt", pamt_json(r));
 	json_object_object_add(root, "seamcalls", leaves_json(r));
-	json_object_object_add(root, "lock", pair_json("acquisitions",
-		r->pamt.lock_acquisitions, "contentions",
-		r->pamt.lock_contentions, "wait_ns", r->pamt.lock_wait_ns));
+	json_object_object_add(root, "lock", lock_json(r));
+	json_object_object_add(root, "time", time_json(r));
+	json_object_object_add(root, "cost_model", cost_json(r));
 	json_object_object_add(root, "invariants", pair_json("checks",
 		r->invariant_checks, "violations", r->invariant_violations,
 		NULL, 0));

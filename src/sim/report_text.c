@@ -75,6 +75,30 @@ static void sum_guests(const struct sim_report *r, struct totals *t)
 	}
 }
 
+/* Virtual clock: makespan, where the pCPUs' time went, the lock's wait. */
+static void print_virtual(const struct sim_report *r, FILE *f)
+{
+	double all = (double)r->busy_ns + (double)r->spin_ns +
+		     (double)r->idle_ns;
+	char a[32], b[32], c[32], d[32];
+
+	if (all <= 0.0)
+		all = 1.0;
+	fprintf(f, "  virtual time makespan %s on %u pCPUs (%s) | busy %.1f%% "
+		"| spin %.1f%% | idle %.1f%%\n",
+		fmt_ns(r->makespan_ns, a, sizeof(a)), r->pcpus,
+		sim_sched_name(r->sched), 100.0 * (double)r->busy_ns / all,
+		100.0 * (double)r->spin_ns / all,
+		100.0 * (double)r->idle_ns / all);
+	fprintf(f, "  lock wait    %.4f%% of CPU time | %.4f contentions per "
+		"acquisition | p50 %s p99 %s max %s\n",
+		100.0 * sim_report_wait_share(r),
+		sim_report_contention_rate(r),
+		fmt_ns(r->lock_wait_p50_ns, b, sizeof(b)),
+		fmt_ns(r->lock_wait_p99_ns, c, sizeof(c)),
+		fmt_ns(r->lock_wait_max_ns, d, sizeof(d)));
+}
+
 static void print_table(const struct sim_report *r, const struct totals *t,
 			FILE *f)
 {
@@ -116,6 +140,8 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		PRIu64 " | wait %s (all threads)\n", r->pamt.lock_acquisitions,
 		r->pamt.lock_contentions,
 		fmt_ns(r->pamt.lock_wait_ns, a, sizeof(a)));
+	if (r->clock == SIM_CLOCK_VIRTUAL)
+		print_virtual(r, f);
 	fprintf(f, "  invariants   checks %" PRIu64 " | violations %" PRIu64
 		"\n", r->invariant_checks, r->invariant_violations);
 	fprintf(f, "  leaks        %" PRIu64 " pages\n", r->leaked_pages);

@@ -134,7 +134,7 @@ static int opt_pcpus(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
 
-	return parse_count("--pcpus", "CPU count", "this machine's CPUs", v,
+	return parse_count("--pcpus", "CPU count", "one per vCPU", v,
 			   &cli->sc.pcpus, msg, len);
 }
 
@@ -198,6 +198,28 @@ static int opt_pair_pool(void *ctx, const char *v, char *msg, size_t len)
 	struct sim_cli *cli = ctx;
 
 	return on_off("--pair-pool", v, &cli->sc.pair_pool, msg, len);
+}
+
+static int opt_clock(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return sim_parse_clock(v, &cli->sc.clock, msg, (unsigned)len);
+}
+
+static int opt_sched(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return sim_parse_sched(v, &cli->sc.sched, &cli->sc.pct_depth, msg,
+			       (unsigned)len);
+}
+
+static int opt_cost(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return sim_parse_cost(v, &cli->sc.cost, msg, (unsigned)len);
 }
 
 static int opt_shared_ranges(void *ctx, const char *v, char *msg, size_t len)
@@ -299,6 +321,9 @@ static const struct cliopt opts[] = {
 	{"--pair-pool", "on", opt_pair_pool},
 	{"--shared-ranges", "on", opt_shared_ranges},
 	{"--idle-pairs", "1024", opt_idle_pairs},
+	{"--clock", "wall", opt_clock},
+	{"--sched", "pct:3", opt_sched},
+	{"--cost", "fault_ns=2000", opt_cost},
 	{"--scenario", "run.json", opt_scenario},
 	{"--json", "report.json", opt_json},
 	{"--timeline", "timeline.csv", opt_timeline},

@@ -150,6 +150,44 @@ static int j_seamcall_ns(const struct jctx *c, json_object *v, uint64_t *lat)
 	return 0;
 }
 
+/* {"fault_ns": 2000, ...}: the cost model's figures (SIM_COSTS). */
+static int j_cost(const struct jctx *c, json_object *v, struct sim_cost *cost)
+{
+	if (!json_object_is_type(v, json_type_object))
+		return jerr(c, "cost", "expected an object of \"NAME_ns\": ns "
+			    "(e.g. {\"fault_ns\": 2000})");
+	json_object_object_foreach(v, key, val)
+	{
+		char path[96], what[200];
+		uint64_t *f = sim_cost_field(cost, key);
+
+		snprintf(path, sizeof(path), "cost.%s", key);
+		if (!f) {
+			snprintf(what, sizeof(what), "unknown cost (known: %s)",
+				 sim_cost_known());
+			return jerr(c, path, what);
+		}
+		if (j_uint(c, val, path, 0, SIM_MAX_SEAMCALL_NS, f))
+			return -1;
+	}
+	return 0;
+}
+
+/* "clock": "virtual" | "wall"; "sched": "fifo" | "random" | "pct[:D]" */
+static int j_word(const struct jctx *c, json_object *v, const char *key,
+		  struct sim_scenario *sc)
+{
+	const char *s;
+	char m[200];
+	int rc;
+
+	if (j_string(c, v, key, &s))
+		return -1;
+	rc = key[0] == 'c' ? sim_parse_clock(s, &sc->clock, m, sizeof(m)) :
+		sim_parse_sched(s, &sc->sched, &sc->pct_depth, m, sizeof(m));
+	return rc ? jerr(c, key, m) : 0;
+}
+
 /* "type" of a guest object: "td" (default) or "vm". */
 static int j_guest_type(const struct jctx *c, json_object *g,
 			const char *path, bool *legacy)
@@ -298,9 +336,14 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 	if (!strcmp(key, "idle_pairs"))
 		return j_unsigned(c, v, key, 0, SIM_MAX_IDLE_PAIRS,
 				  &sc->idle_pairs);
+	if (!strcmp(key, "cost"))
+		return j_cost(c, v, &sc->cost);
+	if (!strcmp(key, "clock") || !strcmp(key, "sched"))
+		return j_word(c, v, key, sc);
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
-		    "pair_pool, shared_ranges, idle_pairs, guests)");
+		    "pair_pool, shared_ranges, idle_pairs, clock, sched, cost, "
+		    "guests)");
 }
 
 /* Line number (1-based) of byte offset off in text. */

@@ -102,6 +102,22 @@ int sim_leaf_number(const char *s);
 int sim_parse_seamcall_ns(const char *spec, uint64_t *lat, char *msg,
 			  unsigned len);
 
+/* The virtual clock's settings (scenario_cost.c).  sim_parse_cost:
+ * "fault_ns=2000,transfer_ns=100" into c (keys of SIM_COSTS with _ns).
+ * sim_cost_field: the field named "fault_ns", or NULL.  sim_parse_clock:
+ * "virtual" or "wall".  sim_parse_sched: "fifo", "random", "pct" or
+ * "pct:D" (D 1..SIM_MAX_PCT_DEPTH, into *depth).  Each: 0 or -1 + msg. */
+int sim_parse_cost(const char *spec, struct sim_cost *c, char *msg,
+		   unsigned len);
+uint64_t *sim_cost_field(struct sim_cost *c, const char *name);
+const char *sim_cost_name(unsigned i); /* i-th name, NULL past the end */
+const char *sim_cost_known(void);      /* "seamcall_entry_ns, ..." */
+int sim_parse_clock(const char *v, enum sim_clock *out, char *msg,
+		    unsigned len);
+int sim_parse_sched(const char *v, enum sim_sched *out, unsigned *depth,
+		    char *msg, unsigned len);
+const char *sim_sched_name(enum sim_sched s);
+
 /* Usage text of `dpamt sim --help`. */
 const char *sim_cli_usage(void);
 

@@ -36,6 +36,33 @@ struct sim_guest_spec {
 			       back in, VMM_CHURN_ROUNDS times, default 0 */
 };
 
+/*
+ * The virtual-time cost model (docs/cost-model.md): what each simulated
+ * action costs, in ns.  X(name, default, what): the scenario key and
+ * --cost name is <name>_ns.  Per-leaf module latency is seamcall_ns[].
+ */
+#define SIM_COSTS(X)                                                        \
+	X(seamcall_entry, 500, "SEAMCALL entry + exit (any leaf)")         \
+	X(fault, 1500, "guest fault: VM exit + KVM handling + VM entry")  \
+	X(page_zero, 330, "clearing one 4 KiB page")                      \
+	X(atomic, 5, "uncontended atomic RMW / lock word write")          \
+	X(transfer, 70, "cache line last written by another CPU")         \
+	X(relax, 40, "one pause in a spin loop")                          \
+	X(cpu_switch, 1000, "a vCPU put on a pCPU another one used")
+
+struct sim_cost {
+#define SIM_COST_FIELD(n, d, w) uint64_t n##_ns;
+	SIM_COSTS(SIM_COST_FIELD)
+#undef SIM_COST_FIELD
+};
+void sim_cost_default(struct sim_cost *c);
+
+enum sim_clock { SIM_CLOCK_VIRTUAL = 0, SIM_CLOCK_WALL };
+/* Tie-breaking / exploration policy of the virtual clock (vt.h). */
+enum sim_sched { SIM_SCHED_FIFO = 0, SIM_SCHED_RANDOM, SIM_SCHED_PCT };
+#define SIM_MAX_PCPUS 1024u
+#define SIM_MAX_PCT_DEPTH 64u
+
 struct sim_scenario {
 	uint64_t host_mem;            /* 0: sized to fit the guests */
 	unsigned n_guests;
@@ -44,10 +71,15 @@ struct sim_scenario {
 	enum dpamt_mode mode;         /* AUTO = dynamic */
 	enum dpamt_strategy strategy; /* default global-lock */
 	unsigned threads;             /* 0: one per vCPU; N: at most N */
-	/* pCPUs: at most this many vCPU threads work at once (a holder of
-	 * a non-sleeping section is never parked behind another vCPU);
-	 * 0: the machine's online CPUs. */
+	/* pCPUs: at most this many vCPUs work at once (a holder of a
+	 * non-sleeping section is never parked behind another vCPU);
+	 * 0: virtual clock: one per vCPU (at most 1024); wall clock: the
+	 * machine's online CPUs. */
 	unsigned pcpus;
+	enum sim_clock clock;         /* default virtual */
+	enum sim_sched sched;         /* virtual clock only; default fifo */
+	unsigned pct_depth;           /* pct: D, default 3 */
+	struct sim_cost cost;         /* virtual clock only */
 	uint64_t seed;
 	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
 	double busy_inject;           /* module BUSY injection rate, 0..1 */
@@ -140,6 +172,20 @@ struct sim_report {
 	struct sim_guest_report guests[SIM_MAX_GUESTS];
 	unsigned n_errors;
 	char errors[SIM_MAX_ERRORS][160];
+	/* Virtual clock (clock == SIM_CLOCK_VIRTUAL): the run's makespan in
+	 * simulated ns, each pCPU's busy / spin / idle time, the install/
+	 * remove lock's waits, and the engine's context switches. */
+	enum sim_clock clock;
+	enum sim_sched sched;
+	unsigned pct_depth;
+	struct sim_cost cost;
+	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* per-leaf latency used */
+	uint64_t makespan_ns;
+	uint64_t cpu_busy_ns[SIM_MAX_PCPUS], cpu_spin_ns[SIM_MAX_PCPUS];
+	uint64_t cpu_idle_ns[SIM_MAX_PCPUS];
+	uint64_t busy_ns, spin_ns, idle_ns; /* sums over the pCPUs */
+	uint64_t lock_wait_p50_ns, lock_wait_p99_ns, lock_wait_max_ns;
+	uint64_t vt_switches;
 	uint64_t wall_ns;
 	/* Where the wall time went: vCPUs booting (all cycles), guests
 	 * shutting down (reclaim), invariant checks. */

@@ -85,6 +85,10 @@ void call_hold_latency(struct call *c)
 
 	if (!ns)
 		return;
+	if (c->m->cfg.hold) {
+		c->m->cfg.hold(c->m->cfg.hold_arg, ns);
+		return;
+	}
 	while (now_ns() - c->t0 < ns)
 		;
 }
@@ -178,7 +182,7 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 	if (leaf < TDX_LEAF_MAX && leaf_table[leaf])
 		clear_outputs(&out, leaf_clears[leaf]);
 	c.nlocks = 0;
-	c.t0 = m->cfg.leaf_latency_ns[c.leaf] ? now_ns() : 0;
+	c.t0 = m->cfg.leaf_latency_ns[c.leaf] && !m->cfg.hold ? now_ns() : 0;
 	c.latency_spent = false;
 	st = dispatch(&c, leaf < TDX_LEAF_MAX ? (unsigned)leaf : TDX_LEAF_MAX);
 	/* A BUSY answer gives up at its first failed try-lock: it does not

@@ -104,10 +104,10 @@ int vmm_sept_ensure(struct vmm_vcpu *v, uint64_t gpa, unsigned lowest)
 			err = sept_add(v, gpa, l);
 			continue;
 		}
-		pthread_mutex_lock(&td->mmu_lock);
+		vmm_lock(td->h, td->mmu_lock);
 		if (!sept_slot_load(td, gpa, l))
 			err = sept_add(v, gpa, l);
-		pthread_mutex_unlock(&td->mmu_lock);
+		vmm_unlock(td->h, td->mmu_lock);
 	}
 	return err;
 }
@@ -175,6 +175,7 @@ int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page)
 
 	if (td->pfn[page])
 		return 0;
+	vmm_cost(td->h, VMM_COST_FAULT);
 	if (split) {
 		target = vmm_pfn_pa(td->chunk_pfn[c]) +
 			 (page % VMM_PAGES_PER_2M) * VMM_PAGE;
@@ -221,12 +222,14 @@ int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)
 	uint64_t gpa = chunk * VMM_2M, block;
 	int err;
 
+	vmm_cost(h, VMM_COST_FAULT);
 	if (phys_alloc_2m(h->pa, v->hint, &block))
 		return 1; /* no free block: the caller maps at 4K */
 	if (!vmm_block_pair_free(h, block)) {
 		phys_free_2m(h->pa, block);
 		return 1; /* an idle pair stays in it: map at 4K */
 	}
+	vmm_cost(h, VMM_COST_ZERO_2M);
 	err = vmm_fault_prepare(v, gpa, 2, false);
 	if (!err)
 		err = vmm_sept_ensure(v, gpa, 2);

@@ -5,11 +5,9 @@
  */
 #include "vmm/vmm.h"
 
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 		  struct phys_alloc *pa, uint64_t mem_bytes,
@@ -67,19 +65,17 @@ int vmm_reclaim(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)
 	int err;
 
 	for (unsigned a = 1;; a++) {
-		struct timespec ts = { 0, 0 };
-
 		err = dpamt_reclaim_page(h->dp, pa, c);
 		if (err != DPAMT_EBUSY || a >= VMM_FAULT_BUSY_ATTEMPTS)
 			return err;
 		atomic_fetch_add_explicit(&h->fault_retries, 1,
 					  memory_order_relaxed);
 		if (a < 4) {
-			sched_yield();
+			vmm_yield(h);
 			continue;
 		}
-		ts.tv_nsec = 1000L << (a < 14 ? a - 4 : 10); /* 1 us..1 ms */
-		nanosleep(&ts, NULL);
+		/* 1 us..1 ms */
+		vmm_sleep_ns(h, 1000ull << (a < 14 ? a - 4 : 10));
 	}
 }
 
@@ -95,15 +91,12 @@ void vmm_error(struct vmm_host *h, const char *fmt, ...)
 		h->error(h->error_arg, msg);
 }
 
-static void busy_relax(unsigned attempt)
+static void busy_relax(struct vmm_host *h, unsigned attempt)
 {
-	if (attempt < 8) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#endif
-		return;
-	}
-	sched_yield();
+	if (attempt < 8)
+		vmm_pause(h);
+	else
+		vmm_yield(h);
 }
 
 uint64_t vmm_seamcall(struct vmm_host *h, struct tdx_regs *regs)
@@ -122,7 +115,7 @@ uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
 			break;
 		atomic_fetch_add_explicit(&h->busy_retries, 1,
 					  memory_order_relaxed);
-		busy_relax(attempt);
+		busy_relax(h, attempt);
 		*regs = in;
 	}
 	if (tdx_is_error(regs->rax) && !tdx_is_busy(regs->rax))

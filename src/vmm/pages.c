@@ -26,6 +26,7 @@ int vmm_page_alloc(struct vmm_vcpu *v, uint64_t *pa)
 			return DPAMT_ENOMEM;
 	}
 	*pa = v->mag[v->mag_pos++];
+	vmm_cost(v->td->h, VMM_COST_ZERO_4K);
 	return 0;
 }
 

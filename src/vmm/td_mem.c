@@ -63,7 +63,8 @@ int vmm_td_alloc(struct vmm_td *td, struct vmm_host *h, int index,
 	td->n_pages = spec->size / VMM_PAGE;
 	atomic_init(&td->pairs_now, 0);
 	atomic_init(&td->pairs_peak, 0);
-	if (pthread_mutex_init(&td->mmu_lock, NULL))
+	td->mmu_lock = vmm_lock_new(h);
+	if (!td->mmu_lock)
 		return -1;
 	td->vcpu = calloc(spec->vcpus, sizeof(*td->vcpu));
 	if (!td->vcpu)
@@ -96,7 +97,8 @@ void vmm_td_free(struct vmm_td *td)
 	free(td->sept3);
 	free(td->tdcs);
 	free(td->range_refs);
-	pthread_mutex_destroy(&td->mmu_lock);
+	vmm_lock_del(td->h, td->mmu_lock);
+	td->mmu_lock = NULL;
 	memset(td, 0, sizeof(*td));
 }
 

@@ -8,8 +8,6 @@
  */
 #include "vmm/vmm.h"
 
-#include <sched.h>
-#include <time.h>
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -50,22 +48,22 @@ bool vmm_fault_again(int err, unsigned attempt)
 /* Concurrency: the caller holds a pCPU token and no lock. */
 void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
 {
-	struct timespec ts = { 0, 0 };
+	struct vmm_host *h = v->td->h;
+	uint64_t ns;
 
-	atomic_fetch_add_explicit(&v->td->h->fault_retries, 1,
-				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->fault_retries, 1, memory_order_relaxed);
 	if (attempt < 4) {
-		sched_yield();
+		vmm_yield(h);
 		return;
 	}
 	/* 1..2^k us with k growing to 10: neighbours stop retrying in step */
-	ts.tv_nsec = (long)(1000 * (1 + rng_next(&v->rng) %
-				    (1u << (attempt < 14 ? attempt - 4 : 10))));
+	ns = 1000 * (1 + rng_next(&v->rng) %
+		     (1u << (attempt < 14 ? attempt - 4 : 10)));
 	/* Callers hold a pCPU token and no lock: a sleeping vCPU lets
 	 * another one run, as a descheduled vCPU would. */
-	vmm_pcpu_leave(&v->td->h->pcpus);
-	nanosleep(&ts, NULL);
-	vmm_pcpu_enter(&v->td->h->pcpus);
+	vmm_cpu_leave(h);
+	vmm_sleep_ns(h, ns);
+	vmm_cpu_enter(h);
 }
 
 static uint64_t wall_ns(void)
@@ -238,10 +236,10 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 		uint64_t c = v->chunk_first + (start + k) % n;
 		int err;
 
-		vmm_pcpu_enter(&td->h->pcpus);
+		vmm_cpu_enter(td->h);
 		err = vmm_chunk_is_huge(td, c) ? boot_chunk_2m(v, c, &done) :
 						 boot_chunk_4k(v, c, &done);
-		vmm_pcpu_leave(&td->h->pcpus);
+		vmm_cpu_leave(td->h);
 		if (err)
 			v->stopped = true;
 	}
@@ -249,9 +247,9 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 		uint64_t c = v->chunk_first + k;
 		int err;
 
-		vmm_pcpu_enter(&td->h->pcpus);
+		vmm_cpu_enter(td->h);
 		err = vmm_convert_chunk(v, c, conv);
-		vmm_pcpu_leave(&td->h->pcpus);
+		vmm_cpu_leave(td->h);
 
 		if (err) {
 			vmm_error(td->h, "td %d vcpu %u: conversion of gpa "
@@ -349,10 +347,10 @@ void vmm_vcpu_reclaim(struct vmm_vcpu *v)
 		uint64_t sept = vmm_pfn_pa(td->sept1[c]);
 		int err;
 
-		vmm_pcpu_enter(&td->h->pcpus);
+		vmm_cpu_enter(td->h);
 		reclaim_chunk(v, c);
 		err = sept ? vmm_reclaim(td->h, sept, &v->cache) : 0;
-		vmm_pcpu_leave(&td->h->pcpus);
+		vmm_cpu_leave(td->h);
 		if (!sept)
 			continue;
 		if (err) {

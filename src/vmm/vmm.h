@@ -71,6 +71,31 @@ void vmm_pcpus_fini(struct vmm_pcpus *p);
 void vmm_pcpu_enter(struct vmm_pcpus *p);
 void vmm_pcpu_leave(struct vmm_pcpus *p);
 
+/*
+ * Where the vCPU threads run (env.c).  NULL in vmm_host.env: real threads
+ * on the wall clock (pCPU tokens, pthread mutexes, nanosleep, sched_yield,
+ * pause).  A simulator sets its own: every call below is then one of its
+ * yield points.  cost: work the simulator charges time for (may be NULL).
+ */
+enum vmm_cost {
+	VMM_COST_FAULT,   /* a guest fault: VM exit + KVM handling + entry */
+	VMM_COST_ZERO_4K, /* a 4 KiB page cleared for the guest / S-EPT */
+	VMM_COST_ZERO_2M, /* a 2 MiB block cleared for the guest */
+};
+struct vmm_env {
+	void *ctx;
+	void (*cpu_enter)(void *ctx);
+	void (*cpu_leave)(void *ctx);
+	void (*sleep_ns)(void *ctx, uint64_t ns);
+	void (*yield)(void *ctx);
+	void (*pause)(void *ctx);
+	void *(*lock_new)(void *ctx);
+	void (*lock_del)(void *ctx, void *lock);
+	void (*lock)(void *ctx, void *lock);
+	void (*unlock)(void *ctx, void *lock);
+	void (*cost)(void *ctx, enum vmm_cost what);
+};
+
 /* Everything the TDs of one host share. */
 struct vmm_host {
 	void (*seamcall)(void *ctx, struct tdx_regs *regs);
@@ -82,6 +107,7 @@ struct vmm_host {
 	uint64_t mem_bytes;            /* host memory: PA 0..mem_bytes */
 	uint64_t n_ranges;             /* 2 MiB ranges of host memory */
 	struct vmm_pcpus pcpus;        /* vmm_pcpus_set() after init */
+	const struct vmm_env *env;     /* NULL: real threads (set after init) */
 	pthread_mutex_t hkid_lock;
 	unsigned hkid_min, hkid_max;
 	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
@@ -173,7 +199,7 @@ struct vmm_td {
 	_Atomic uint32_t *sept2; /* per GiB */
 	_Atomic uint32_t *sept3; /* per 512 GiB */
 	uint64_t n_sept2, n_sept3;
-	pthread_mutex_t mmu_lock; /* adds of level-2/3 S-EPT pages */
+	void *mmu_lock;        /* adds of level-2/3 S-EPT pages (vmm_lock) */
 	/* Host 2 MiB ranges this TD holds 4K module pages in. */
 	_Atomic uint32_t *range_refs; /* per host range, NULL for legacy */
 	_Atomic uint64_t pairs_now, pairs_peak;
@@ -210,6 +236,21 @@ void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
 int vmm_reclaim(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
 /* Note an error code from the manager (DPAMT_EFATAL marks the host). */
 void vmm_note(struct vmm_host *h, int err);
+
+/* The environment (env.c): pCPU enter/leave, sleep, sched_yield, one
+ * pause, the per-TD mmu_lock (a mutex; NULL from lock_new on ENOMEM), and
+ * the cost of simulated work.  Any vCPU thread; lock_new/del single-
+ * threaded per TD. */
+void vmm_cpu_enter(struct vmm_host *h);
+void vmm_cpu_leave(struct vmm_host *h);
+void vmm_sleep_ns(struct vmm_host *h, uint64_t ns);
+void vmm_yield(struct vmm_host *h);
+void vmm_pause(struct vmm_host *h);
+void *vmm_lock_new(struct vmm_host *h);
+void vmm_lock_del(struct vmm_host *h, void *lock);
+void vmm_lock(struct vmm_host *h, void *lock);
+void vmm_unlock(struct vmm_host *h, void *lock);
+void vmm_cost(struct vmm_host *h, enum vmm_cost what);
 
 /* HKID pool: 0 and a free HKID, or -1 when all are in use.  Any thread. */
 int vmm_hkid_get(struct vmm_host *h, unsigned *hkid);

@@ -28,14 +28,16 @@ struct vt_task {
 	uint64_t prio;            /* pct */
 	int cpu;                  /* pCPU held, -1 if none */
 	unsigned id;
-	bool done;
+	bool done, daemon;
 	struct vt_task *next_wait; /* in a lock's or the pCPU wait list */
+	const struct vt_lock *waiting_on; /* NULL: a pCPU, or not blocked */
 	uint64_t wait_start;
 	struct vt_task *next_all;
 };
 
 struct vt_cpu {
 	uint64_t held_ns, spin_ns, since;
+	const struct vt_task *last; /* who ran on it last */
 };
 
 struct vt {
@@ -188,7 +190,7 @@ static void task_entry(void *arg)
 		vt_cpu_leave(vt);
 	t->done = true;
 	vt->live--;
-	if (t->now > vt->main.now)
+	if (!t->daemon && t->now > vt->main.now)
 		vt->main.now = t->now;
 	run_next(vt, true);
 }
@@ -220,12 +222,23 @@ struct vt_task *vt_spawn(struct vt *vt, void (*fn)(void *arg), void *arg)
 	t->now = vt->main.now;
 	t->cpu = -1;
 	t->done = false;
+	t->daemon = false;
 	t->next_wait = NULL;
 	t->id = vt->n_tasks++;
 	t->prio = PCT_INITIAL + rng_next(&vt->rng) % PCT_INITIAL;
 	vt->live++;
 	make_ready(vt, t);
 	return t;
+}
+
+bool vt_alone(const struct vt *vt)
+{
+	return vt->q.n == 0;
+}
+
+void vt_set_daemon(struct vt_task *t)
+{
+	t->daemon = true;
 }
 
 int vt_run(struct vt *vt)
@@ -332,9 +345,13 @@ static void block(struct vt *vt)
 
 static void cpu_give(struct vt *vt, struct vt_task *t, unsigned cpu)
 {
+	struct vt_cpu *c = &vt->cpus[cpu];
+
 	t->cpu = (int)cpu;
-	t->now += vt->cfg.switch_ns;
-	vt->cpus[cpu].since = t->now;
+	c->since = t->now;
+	if (c->last && c->last != t)
+		t->now += vt->cfg.switch_ns; /* counted as busy */
+	c->last = t;
 }
 
 void vt_cpu_enter(struct vt *vt)
@@ -426,15 +443,29 @@ bool vt_lock_try(struct vt *vt, struct vt_lock *l)
 	return false;
 }
 
+/* Waits below 16 ns: one bucket each; above, 16 buckets per power of
+ * two (the top 4 bits after the leading one). */
 static unsigned hist_bucket(uint64_t ns)
 {
-	unsigned b = 0;
+	unsigned e;
 
-	while (ns > 1 && b + 1 < VT_HIST_BUCKETS) {
-		ns >>= 1;
-		b++;
-	}
-	return b;
+	if (ns < 16)
+		return (unsigned)ns;
+	e = 63u - (unsigned)__builtin_clzll(ns);
+	return 16u + (e - 4u) * 16u + (unsigned)((ns >> (e - 4u)) & 15u);
+}
+
+static uint64_t hist_upper(unsigned b)
+{
+	unsigned e, m;
+
+	if (b < 16)
+		return b;
+	e = (b - 16u) / 16u + 4u;
+	m = (b - 16u) % 16u;
+	if (e >= 63)
+		return UINT64_MAX;
+	return ((uint64_t)(16u + m + 1u) << (e - 4u)) - 1u;
 }
 
 void vt_lock_acquire(struct vt *vt, struct vt_lock *l)
@@ -450,6 +481,7 @@ void vt_lock_acquire(struct vt *vt, struct vt_lock *l)
 		l->stats->contentions++;
 	t->wait_start = t->now;
 	t->next_wait = NULL;
+	t->waiting_on = l;
 	if (l->wait_tail)
 		l->wait_tail->next_wait = t;
 	else
@@ -474,9 +506,10 @@ static void note_wait(struct vt *vt, struct vt_lock *l, struct vt_task *w)
 
 void vt_lock_release(struct vt *vt, struct vt_lock *l)
 {
-	struct vt_task *t = vt->cur, *w = l->wait_head;
+	struct vt_task *t = vt->cur, *w;
 
-	vt_sync(vt);
+	vt_sync(vt); /* others may queue up meanwhile: read the list after */
+	w = l->wait_head;
 	t->now += vt->cfg.atomic_ns;
 	if (!w) {
 		l->owner = NULL;
@@ -490,6 +523,7 @@ void vt_lock_release(struct vt *vt, struct vt_lock *l)
 	if (w->now < t->now + vt->cfg.transfer_ns)
 		w->now = t->now + vt->cfg.transfer_ns;
 	note_wait(vt, l, w);
+	w->waiting_on = NULL;
 	l->owner = w;
 	l->last_cpu = writer_id(vt, w);
 	if (l->stats)
@@ -511,7 +545,7 @@ uint64_t vt_lock_wait_quantile(const struct vt_lock_stats *s, double q)
 	for (unsigned b = 0; b < VT_HIST_BUCKETS; b++) {
 		seen += s->hist[b];
 		if (seen > want) {
-			uint64_t hi = b >= 63 ? UINT64_MAX : (2ull << b) - 1;
+			uint64_t hi = hist_upper(b);
 
 			return hi < s->wait_max_ns ? hi : s->wait_max_ns;
 		}

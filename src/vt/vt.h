@@ -36,7 +36,7 @@
 #include <stdint.h>
 
 #define VT_MAX_CPUS 1024u
-#define VT_HIST_BUCKETS 64u
+#define VT_HIST_BUCKETS 1024u /* 16 per power of two (see vt.c) */
 
 enum vt_policy { VT_FIFO, VT_RANDOM, VT_PCT };
 
@@ -50,7 +50,7 @@ struct vt_config {
 	uint64_t atomic_ns;       /* an uncontended atomic RMW */
 	uint64_t transfer_ns;     /* a cache line last written elsewhere */
 	uint64_t relax_ns;        /* one spin-loop pause */
-	uint64_t switch_ns;       /* a task put on a pCPU it did not hold */
+	uint64_t switch_ns;       /* a task put on a pCPU another one used */
 	size_t stack_size;        /* per task, 0: coro_default_stack() */
 };
 
@@ -58,7 +58,7 @@ struct vt_config {
 struct vt_lock_stats {
 	uint64_t acquisitions, contentions;
 	uint64_t wait_ns, wait_max_ns;
-	uint64_t hist[VT_HIST_BUCKETS]; /* waits by log2 bucket (see vt.c) */
+	uint64_t hist[VT_HIST_BUCKETS]; /* waits, log-linear buckets */
 };
 
 struct vt_task;
@@ -79,6 +79,12 @@ void vt_destroy(struct vt *vt);
 /* A task running fn(arg), ready at the main context's current time.
  * Main context only.  NULL if out of memory. */
 struct vt_task *vt_spawn(struct vt *vt, void (*fn)(void *arg), void *arg);
+/* A daemon's end time does not count in the main clock (a sampler that
+ * wakes up periodically until the real work is done). */
+void vt_set_daemon(struct vt_task *t);
+/* No other task is ready: every other live task is blocked.  A daemon
+ * that finds this should end, so vt_run can report the deadlock. */
+bool vt_alone(const struct vt *vt);
 /* Run every task until all are done: 0, or -1 if the remaining ones are
  * all blocked (a deadlock; they are abandoned).  Afterwards the main
  * clock is the latest end time.  Main context only. */
@@ -108,7 +114,8 @@ void vt_lock_init(struct vt_lock *l, struct vt_lock_stats *stats);
 bool vt_lock_try(struct vt *vt, struct vt_lock *l);
 void vt_lock_acquire(struct vt *vt, struct vt_lock *l);
 void vt_lock_release(struct vt *vt, struct vt_lock *l);
-/* Wait quantile q (0..1) from a stats histogram (bucket upper bound). */
+/* Wait quantile q (0..1) from a stats histogram: the upper bound of its
+ * bucket (exact below 16 ns, within 1/16 above), at most the max. */
 uint64_t vt_lock_wait_quantile(const struct vt_lock_stats *s, double q);
 
 /* Per-CPU time so far: held by a task (busy + spin) and spinning. */

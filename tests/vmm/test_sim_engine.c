@@ -377,7 +377,8 @@ static void test_alloc_failures(void **state)
 	free(r);
 }
 
-/* --threads 1: the same seed gives the same counters, twice. */
+/* Wall clock, --threads 1: the same seed gives the same counters, twice
+ * (real threads, one at a time: no contention at all). */
 static void test_threads1_deterministic(void **state)
 {
 	struct sim_scenario sc;
@@ -387,6 +388,7 @@ static void test_threads1_deterministic(void **state)
 	(void)state;
 	sim_scenario_empty(&sc);
 	sc.seed = test_seed();
+	sc.clock = SIM_CLOCK_WALL;
 	sc.threads = 1;
 	add_td(&sc, 64 * MiB, 4, 30, 80, 20);
 	add_td(&sc, 32 * MiB, 2, 0, 100, 10);
