@@ -481,5 +481,6 @@ void engine_vt_report(struct engine *e)
 	r->lock_wait_p50_ns = vt_lock_wait_quantile(&ev->pamt, 0.50);
 	r->lock_wait_p99_ns = vt_lock_wait_quantile(&ev->pamt, 0.99);
 	r->lock_wait_max_ns = ev->pamt.wait_max_ns;
+	r->lock_hold_ns = ev->pamt.hold_ns;
 	r->vt_switches = vt_switches(ev->vt);
 }

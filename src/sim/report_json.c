@@ -189,6 +189,7 @@ static json_object *lock_json(const struct sim_report *r)
 	add_u64(o, "wait_p50_ns", r->lock_wait_p50_ns);
 	add_u64(o, "wait_p99_ns", r->lock_wait_p99_ns);
 	add_u64(o, "wait_max_ns", r->lock_wait_max_ns);
+	add_u64(o, "hold_ns", r->lock_hold_ns);
 	return o;
 }
 

@@ -185,6 +185,7 @@ struct sim_report {
 	uint64_t cpu_idle_ns[SIM_MAX_PCPUS];
 	uint64_t busy_ns, spin_ns, idle_ns; /* sums over the pCPUs */
 	uint64_t lock_wait_p50_ns, lock_wait_p99_ns, lock_wait_max_ns;
+	uint64_t lock_hold_ns;       /* install/remove lock held, all CPUs */
 	uint64_t vt_switches;
 	uint64_t wall_ns;
 	/* Where the wall time went: vCPUs booting (all cycles), guests

@@ -239,6 +239,7 @@ bool vt_alone(const struct vt *vt)
 void vt_set_daemon(struct vt_task *t)
 {
 	t->daemon = true;
+	t->prio = 0; /* pct: runs only when no other task is ready */
 }
 
 int vt_run(struct vt *vt)
@@ -426,6 +427,7 @@ static void lock_take(struct vt *vt, struct vt_lock *l, struct vt_task *t)
 		  (l->last_cpu != me && l->last_cpu != -1 ?
 		   vt->cfg.transfer_ns : 0);
 	l->last_cpu = me;
+	l->taken_at = t->now;
 	if (l->stats)
 		l->stats->acquisitions++;
 }
@@ -511,6 +513,8 @@ void vt_lock_release(struct vt *vt, struct vt_lock *l)
 	vt_sync(vt); /* others may queue up meanwhile: read the list after */
 	w = l->wait_head;
 	t->now += vt->cfg.atomic_ns;
+	if (l->stats)
+		l->stats->hold_ns += t->now - l->taken_at;
 	if (!w) {
 		l->owner = NULL;
 		l->last_cpu = writer_id(vt, t);
@@ -525,6 +529,7 @@ void vt_lock_release(struct vt *vt, struct vt_lock *l)
 	note_wait(vt, l, w);
 	w->waiting_on = NULL;
 	l->owner = w;
+	l->taken_at = w->now;
 	l->last_cpu = writer_id(vt, w);
 	if (l->stats)
 		l->stats->acquisitions++;

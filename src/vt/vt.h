@@ -58,6 +58,7 @@ struct vt_config {
 struct vt_lock_stats {
 	uint64_t acquisitions, contentions;
 	uint64_t wait_ns, wait_max_ns;
+	uint64_t hold_ns;         /* taken to released, all holders */
 	uint64_t hist[VT_HIST_BUCKETS]; /* waits, log-linear buckets */
 };
 
@@ -67,6 +68,7 @@ struct vt_lock {
 	struct vt_task *owner;
 	struct vt_task *wait_head, *wait_tail;
 	int last_cpu;             /* who wrote the lock word last */
+	uint64_t taken_at;        /* the owner's clock when it got it */
 	struct vt_lock_stats *stats;
 };
 
@@ -80,7 +82,9 @@ void vt_destroy(struct vt *vt);
  * Main context only.  NULL if out of memory. */
 struct vt_task *vt_spawn(struct vt *vt, void (*fn)(void *arg), void *arg);
 /* A daemon's end time does not count in the main clock (a sampler that
- * wakes up periodically until the real work is done). */
+ * wakes up periodically until the real work is done); under pct it has
+ * the lowest priority (time does not order pct, so a periodic daemon
+ * would otherwise run forever ahead of everyone). */
 void vt_set_daemon(struct vt_task *t);
 /* No other task is ready: every other live task is blocked.  A daemon
  * that finds this should end, so vt_run can report the deadlock. */

@@ -38,6 +38,20 @@ static const struct bad bad_cases[] = {
 	{{"--busy-inject", "-0.1"}, "is not a probability"},
 	{{"--seed", "x"}, "'x' is not a seed"},
 	{{"--scenario", "/nonexistent/s.json"}, "cannot open"},
+	{{"--clock", "sundial"}, "'sundial' is not a clock"},
+	{{"--clock"}, "--clock needs a value"},
+	{{"--sched", "lifo"}, "'lifo' is not a policy"},
+	{{"--sched", "pct:0"}, "'pct:0' is not a policy"},
+	{{"--sched", "pct:65"}, "'pct:65' is not a policy"},
+	{{"--sched", "pct:x"}, "'pct:x' is not a policy"},
+	{{"--sched", "random", "--clock", "wall"}, "needs the virtual clock"},
+	{{"--cost", "fault=1"}, "unknown cost 'fault'"},
+	{{"--cost", "fault_ns"}, "unknown cost 'fault_ns'"},
+	{{"--cost", "fault_ns=-1"}, "'-1' is not a time in ns"},
+	{{"--cost", "fault_ns=20000000"}, "'20000000' is not a time in ns"},
+	{{"--cost", "fault_ns=1,"}, "expected NAME=NS"},
+	{{"--pcpus", "1025"}, "'1025' is not a CPU count"},
+	{{"--pcpus", "0"}, "'0' is not a CPU count"},
 };
 
 static void expect_usage_error(const char *const *args, const char *expect)
@@ -90,6 +104,14 @@ static const struct bad_doc bad_docs[] = {
 	 "guests[0].huge: expected an integer"},
 	{"{\"guests\": [{\"size\": \"1G\"}]", "malformed JSON"},
 	{"not json", "malformed JSON"},
+	{"{\"clock\": \"fast\"}", "clock: --clock: 'fast' is not a clock"},
+	{"{\"clock\": 1}", "clock: expected a string"},
+	{"{\"sched\": \"pct:99\"}", "'pct:99' is not a policy"},
+	{"{\"cost\": {\"fault\": 1}}", "cost.fault: unknown cost"},
+	{"{\"cost\": {\"fault_ns\": -5}}", "cost.fault_ns: expected an "
+	 "integer"},
+	{"{\"cost\": [1]}", "cost: expected an object"},
+	{"{\"pcpus\": 2000}", "pcpus: expected an integer 1..1024"},
 };
 
 static void test_bad_scenarios(void **state)

@@ -103,7 +103,7 @@ static void assert_clean(json_object *root)
 	uint64_t rem = u64(root, "seamcalls.phymem_pamt_remove.calls") -
 		u64(root, "seamcalls.phymem_pamt_remove.busy") + pro;
 
-	assert_int_equal(u64(root, "version"), 1);
+	assert_int_equal(u64(root, "version"), 2);
 	assert_int_equal(u64(root, "leaks.pages"), 0);
 	assert_int_equal(u64(root, "invariants.violations"), 0);
 	assert_true(u64(root, "invariants.checks") > 0);
@@ -249,17 +249,20 @@ static void test_busy_inject(void **state)
 	json_object_put(root);
 }
 
-/* Remove the fields that measure time. */
-static void strip_times(json_object *root)
+/* Drop what may differ between two runs: wall_ns on the virtual clock;
+ * on the wall clock also every measured wait. */
+static void strip_times(json_object *root, bool wall)
 {
 	json_object_object_del(root, "wall_ns");
-	json_object_object_del(jget(root, "lock"), "wait_ns");
-	json_object_object_del(jget(root, "host_manager"), "lock_wait_ns");
 	/* wall-time fault latencies: keep the count, drop the times */
 	json_object_object_del(jget(root, "fault_latency_wall"), "p50_ns");
 	json_object_object_del(jget(root, "fault_latency_wall"), "p99_ns");
 	json_object_object_del(jget(root, "fault_latency_wall"), "p999_ns");
 	json_object_object_del(jget(root, "fault_latency_wall"), "mean_ns");
+	if (!wall)
+		return;
+	json_object_object_del(jget(root, "lock"), "wait_ns");
+	json_object_object_del(jget(root, "host_manager"), "lock_wait_ns");
 }
 
 /* Print the first path where a and b differ; true if they do. */
@@ -308,18 +311,18 @@ static bool first_diff(json_object *a, json_object *b, const char *path)
 	return false;
 }
 
-static void test_deterministic(void **state)
+/* Virtual clock (the default): the whole report but wall_ns, twice, for
+ * every policy; wall clock with --threads 1: the counters. */
+static void same_report_twice(const char *const *args, bool wall)
 {
-	const char *args[] = {"--host-mem", "1G", "--td",
-			      "64M,vcpus=2,huge=50,convert=10", "--td", "32M",
-			      "--threads", "1", NULL};
 	json_object *a, *b;
 
-	(void)state;
 	a = run_report(args, 0);
 	b = run_report(args, 0);
-	strip_times(a);
-	strip_times(b);
+	assert_string_equal(json_object_get_string(jget(a, "clock")),
+			    wall ? "wall" : "virtual");
+	strip_times(a, wall);
+	strip_times(b, wall);
 	if (first_diff(a, b, "report"))
 		fail();
 	json_object_put(a);
@@ -362,6 +365,25 @@ static void test_churn_idle_pairs(void **state)
 			     "churn_pct"), 50);
 	json_object_put(a);
 	json_object_put(b);
+}
+
+static void test_deterministic(void **state)
+{
+	static const char *const sched[] = {"fifo", "random", "pct:3"};
+	const char *wall[] = {"--host-mem", "1G", "--td",
+			      "64M,vcpus=2,huge=50,convert=10", "--td", "32M",
+			      "--threads", "1", "--clock", "wall", NULL};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sched) / sizeof(sched[0]); i++) {
+		const char *args[] = {"--host-mem", "1G", "--td",
+				      "64M,vcpus=4,huge=50,convert=10", "--td",
+				      "32M", "--pcpus", "3", "--sched",
+				      sched[i], NULL};
+
+		same_report_twice(args, false);
+	}
+	same_report_twice(wall, true);
 }
 
 /* Every strategy this build has runs clean; the others are refused. */

@@ -65,6 +65,20 @@ static void fill_report(struct sim_report *r)
 	r->n_errors = 1;
 	strcpy(r->errors[0], "td 0: \"quoted\" detail");
 	r->wall_ns = 1234567890;
+	r->clock = SIM_CLOCK_VIRTUAL;
+	r->sched = SIM_SCHED_PCT;
+	r->pct_depth = 4;
+	r->pcpus = 2;
+	sim_cost_default(&r->cost);
+	r->seamcall_ns[TDH_PHYMEM_PAMT_ADD] = 3000;
+	r->makespan_ns = 400000000;
+	r->cpu_busy_ns[0] = 400000000;
+	r->cpu_busy_ns[1] = 200000000;
+	r->cpu_idle_ns[1] = 200000000;
+	r->busy_ns = 600000000;
+	r->idle_ns = 200000000;
+	r->lock_wait_p99_ns = 900;
+	r->lock_hold_ns = 7000;
 }
 
 static json_object *get(json_object *o, const char *path)
@@ -120,7 +134,23 @@ static void test_json_keys(void **state)
 	(void)state;
 	fill_report(&r);
 	root = round_trip(&r);
-	assert_int_equal(get_u64(root, "version"), 1);
+	assert_int_equal(get_u64(root, "version"), 2);
+	assert_string_equal(json_object_get_string(get(root, "clock")),
+			    "virtual");
+	assert_string_equal(json_object_get_string(get(root, "sched")),
+			    "pct");
+	assert_int_equal(get_u64(root, "pct_depth"), 4);
+	assert_int_equal(get_u64(root, "time.makespan_ns"), 400000000);
+	assert_int_equal(get_u64(root, "time.busy_ns"), 600000000);
+	assert_int_equal(json_object_array_length(get(root, "time.cpus")), 2);
+	assert_int_equal(get_u64(root, "lock.wait_p99_ns"), 900);
+	assert_int_equal(get_u64(root, "lock.hold_ns"), 7000);
+	/* wait_ns 4 ms of 2 pCPUs x 400 ms */
+	assert_true(json_object_get_double(get(root, "lock.wait_share")) ==
+		    0.005);
+	assert_int_equal(get_u64(root, "cost_model.fault_ns"), 1500);
+	assert_int_equal(get_u64(root,
+		"cost_model.leaf_latency_ns.phymem_pamt_add"), 3000);
 	assert_string_equal(json_object_get_string(get(root, "mode")),
 			    "dynamic");
 	assert_string_equal(json_object_get_string(get(root, "strategy")),
@@ -223,6 +253,9 @@ static void test_summary(void **state)
 				    "BUSY 6"));
 	assert_non_null(strstr(buf, "contentions 17 | wait 4.000 ms"));
 	assert_non_null(strstr(buf, "checks 9 | violations 0"));
+	assert_non_null(strstr(buf, "makespan 400.000 ms on 2 pCPUs (pct) | "
+				    "busy 75.0% | spin 0.0% | idle 25.0%"));
+	assert_non_null(strstr(buf, "lock wait    0.5000% of CPU time"));
 	assert_non_null(strstr(buf, "leaks        0 pages"));
 	assert_non_null(strstr(buf, "wall time    1.235 s"));
 	assert_non_null(strstr(buf, "1 TDs (256 MiB, 2 vCPUs), 1 legacy VMs "

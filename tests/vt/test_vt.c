@@ -208,6 +208,8 @@ static void test_lock_fifo(void **state)
 	assert_int_equal(w.t_end[2], 2155 + 1000 + 5);
 	assert_int_equal(w.ls.wait_ns, (1080 - 10) + (2155 - 20));
 	assert_int_equal(w.ls.wait_max_ns, 2135);
+	/* held: a 5..1010, b 1080..2085, c 2155..3160 */
+	assert_int_equal(w.ls.hold_ns, 1005 * 3);
 	/* buckets are within 1/16: 1070 -> [1024, 1087], 2135 -> max */
 	assert_int_equal(vt_lock_wait_quantile(&w.ls, 0.99), 2135);
 	assert_int_equal(vt_lock_wait_quantile(&w.ls, 0.0), 1087);
