@@ -5,6 +5,15 @@
  * named functions, each with its memory ordering spelled out in its name.
  * A kernel port replaces this one header (e.g. with atomic_t/atomic64_t,
  * smp_load_acquire, cmpxchg, arch_spin primitives) and nothing else.
+ *
+ * Simulator hook: built with DPAMT_ATOMIC_HOOK (the CMake option of the
+ * same name, on by default; the freestanding check and a kernel port
+ * build without it, and then it compiles to nothing), every function
+ * below first reports the word it touches to the calling OS thread's
+ * hook, if one is set (dp_atomic_hook_set).  The virtual-time simulator
+ * uses it to make every atomic a yield point when it explores schedules
+ * and to charge cache-line transfers.  With no hook set the cost is one
+ * thread-local load and a predicted branch.
  */
 #ifndef DPAMT_HOST_DP_ATOMIC_H
 #define DPAMT_HOST_DP_ATOMIC_H
@@ -16,24 +25,57 @@
 typedef _Atomic uint32_t dp_atomic32_t;
 typedef _Atomic uint64_t dp_atomic64_t;
 
+/* What an atomic does to its word, as the hook sees it. */
+enum dp_atomic_kind {
+	DP_AT_READ,   /* a load */
+	DP_AT_WRITE,  /* a store or read-modify-write */
+	DP_AT_STAT,   /* a statistics counter (a per-CPU add in a kernel) */
+};
+
+#ifdef DPAMT_ATOMIC_HOOK
+struct dp_atomic_hook {
+	void (*fn)(void *arg, const void *word, enum dp_atomic_kind kind);
+	void *arg;
+};
+extern _Thread_local const struct dp_atomic_hook *dp_atomic_hook_tls
+	__attribute__((tls_model("initial-exec")));
+/* Set (or clear, NULL) the calling thread's hook. */
+void dp_atomic_hook_set(const struct dp_atomic_hook *h);
+
+static inline void dp_atomic_at(const volatile void *p,
+				enum dp_atomic_kind kind)
+{
+	const struct dp_atomic_hook *h = dp_atomic_hook_tls;
+
+	if (__builtin_expect(h != 0, 0))
+		h->fn(h->arg, (const void *)p, kind);
+}
+#else
+#define dp_atomic_at(p, kind) ((void)0)
+#endif
+
 /* ---- 32-bit ------------------------------------------------------------ */
 static inline uint32_t dp_load_relaxed32(const dp_atomic32_t *p)
 {
+	dp_atomic_at(p, DP_AT_READ);
 	return atomic_load_explicit((dp_atomic32_t *)p, memory_order_relaxed);
 }
 
 static inline uint32_t dp_load_acquire32(const dp_atomic32_t *p)
 {
+	dp_atomic_at(p, DP_AT_READ);
 	return atomic_load_explicit((dp_atomic32_t *)p, memory_order_acquire);
 }
 
 static inline void dp_store_relaxed32(dp_atomic32_t *p, uint32_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
 static inline void dp_store_release32(dp_atomic32_t *p, uint32_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	atomic_store_explicit(p, v, memory_order_release);
 }
 
@@ -41,6 +83,7 @@ static inline void dp_store_release32(dp_atomic32_t *p, uint32_t v)
 static inline bool dp_cas_acq_rel32(dp_atomic32_t *p, uint32_t *expected,
 				    uint32_t desired)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_compare_exchange_strong_explicit(
 		p, expected, desired, memory_order_acq_rel,
 		memory_order_acquire);
@@ -48,60 +91,80 @@ static inline bool dp_cas_acq_rel32(dp_atomic32_t *p, uint32_t *expected,
 
 static inline uint32_t dp_fetch_add_acq_rel32(dp_atomic32_t *p, uint32_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_fetch_add_explicit(p, v, memory_order_acq_rel);
 }
 
 static inline uint32_t dp_fetch_sub_acq_rel32(dp_atomic32_t *p, uint32_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_fetch_sub_explicit(p, v, memory_order_acq_rel);
 }
 
 static inline uint32_t dp_xchg_acquire32(dp_atomic32_t *p, uint32_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_exchange_explicit(p, v, memory_order_acquire);
 }
 
 /* ---- 64-bit ------------------------------------------------------------ */
 static inline uint64_t dp_load_relaxed64(const dp_atomic64_t *p)
 {
+	dp_atomic_at(p, DP_AT_READ);
 	return atomic_load_explicit((dp_atomic64_t *)p, memory_order_relaxed);
 }
 
 static inline void dp_store_relaxed64(dp_atomic64_t *p, uint64_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
 static inline uint64_t dp_fetch_add_relaxed64(dp_atomic64_t *p, uint64_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_fetch_add_explicit(p, v, memory_order_relaxed);
 }
 
 static inline uint64_t dp_fetch_sub_relaxed64(dp_atomic64_t *p, uint64_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_fetch_sub_explicit(p, v, memory_order_relaxed);
 }
 
 static inline uint64_t dp_fetch_or_acq_rel64(dp_atomic64_t *p, uint64_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_fetch_or_explicit(p, v, memory_order_acq_rel);
 }
 
 static inline uint64_t dp_fetch_and_acq_rel64(dp_atomic64_t *p, uint64_t v)
 {
+	dp_atomic_at(p, DP_AT_WRITE);
 	return atomic_fetch_and_explicit(p, v, memory_order_acq_rel);
 }
 
 static inline uint64_t dp_load_acquire64(const dp_atomic64_t *p)
 {
+	dp_atomic_at(p, DP_AT_READ);
 	return atomic_load_explicit((dp_atomic64_t *)p, memory_order_acquire);
+}
+
+/* Add to a statistics counter (striped by the caller; a kernel port would
+ * use a per-CPU counter, so the simulator charges no transfer for it). */
+static inline void dp_stat_add_relaxed64(dp_atomic64_t *p, uint64_t v)
+{
+	dp_atomic_at(p, DP_AT_STAT);
+	atomic_fetch_add_explicit(p, v, memory_order_relaxed);
 }
 
 /* Raise *p to at least v (statistics peaks). */
 static inline void dp_max_relaxed64(dp_atomic64_t *p, uint64_t v)
 {
-	uint64_t cur = atomic_load_explicit(p, memory_order_relaxed);
+	uint64_t cur;
 
+	dp_atomic_at(p, DP_AT_WRITE);
+	cur = atomic_load_explicit(p, memory_order_relaxed);
 	while (cur < v &&
 	       !atomic_compare_exchange_weak_explicit(p, &cur, v,
 						      memory_order_relaxed,

@@ -130,7 +130,7 @@ static inline unsigned dp_stat_stripe(void)
 static inline void dp_stat_add(struct dpamt *m, enum dp_stat_id id,
 			       uint64_t v)
 {
-	dp_fetch_add_relaxed64(&m->st[dp_stat_stripe()].v[id], v);
+	dp_stat_add_relaxed64(&m->st[dp_stat_stripe()].v[id], v);
 }
 
 static inline void dp_stat_inc(struct dpamt *m, enum dp_stat_id id)

@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/dp_atomic.h"
 #include "vt/vt.h"
+#include "vt/vt_lines.h"
 
 #define SAMPLE_VNS 10000000ull  /* timeline sample every 10 ms virtual */
 #define PCT_STEPS 200000u       /* PCT change points among the first N */
@@ -36,7 +38,43 @@ struct engine_vt {
 	struct dpamt_ops orig, ops;
 	struct vt_lock_stats pamt, mmu;
 	struct vmm_env env;
+	bool explore;             /* random / pct: every atomic yields */
+	struct vt_lines lines;    /* last writer per cache line */
+#ifdef DPAMT_ATOMIC_HOOK
+	struct dp_atomic_hook hook;
+#endif
 };
+
+/* ---- the host core's atomics (src/host/dp_atomic.h) ----------------------- */
+#ifdef DPAMT_ATOMIC_HOOK
+/* A yield point when exploring; the RMW's cost, plus a cache-line
+ * transfer if another CPU wrote the word last.  Statistics counters are
+ * per-CPU in a kernel (and striped by stack address here, which would
+ * make their words differ from run to run): they cost the RMW only. */
+static void ev_atomic(void *arg, const void *word, enum dp_atomic_kind kind)
+{
+	struct engine_vt *ev = arg;
+	uint64_t ns = kind == DP_AT_READ ? 0 : ev->cost.atomic_ns;
+
+	if (ev->explore)
+		vt_sync(ev->vt);
+	if (kind != DP_AT_STAT &&
+	    vt_lines_access(&ev->lines, word, vt_agent(ev->vt),
+			    kind == DP_AT_WRITE))
+		ns += ev->cost.transfer_ns;
+	vt_advance(ev->vt, ns);
+}
+#endif
+
+static void hook_on(struct engine_vt *ev, bool on)
+{
+#ifdef DPAMT_ATOMIC_HOOK
+	dp_atomic_hook_set(on ? &ev->hook : NULL);
+#else
+	(void)ev;
+	(void)on;
+#endif
+}
 
 /* ---- the manager's ops ---------------------------------------------------- */
 static void ev_seamcall(void *ctx, struct tdx_regs *regs)
@@ -310,6 +348,12 @@ int engine_vt_init(struct engine *e)
 	}
 	ev->e = e;
 	ev->cost = sc->cost;
+	ev->explore = sc->sched != SIM_SCHED_FIFO;
+	vt_lines_init(&ev->lines);
+#ifdef DPAMT_ATOMIC_HOOK
+	ev->hook.fn = ev_atomic;
+	ev->hook.arg = ev;
+#endif
 	env_init(ev);
 	e->vt = ev;
 	return 0;
@@ -320,6 +364,7 @@ void engine_vt_fini(struct engine *e)
 	if (!e->vt)
 		return;
 	vt_destroy(e->vt->vt);
+	vt_lines_fini(&e->vt->lines);
 	free(e->vt);
 	e->vt = NULL;
 }
@@ -450,9 +495,16 @@ void engine_vt_run_jobs(struct engine *e, struct vmm_vcpu **vcpus,
 	} else if (spawn_all(&p, jobs)) {
 		engine_error(e, "out of memory for the vCPU tasks' stacks");
 		vt_run(e->vt->vt); /* what was spawned still runs */
-	} else if (vt_run(e->vt->vt)) {
-		engine_error(e, "virtual time: every remaining vCPU waits for "
-			     "another (deadlock); the run is incomplete");
+	} else {
+		int rc;
+
+		hook_on(e->vt, true);
+		rc = vt_run(e->vt->vt);
+		hook_on(e->vt, false);
+		if (rc)
+			engine_error(e, "virtual time: every remaining vCPU "
+				     "waits for another (deadlock); the run is "
+				     "incomplete");
 	}
 	progress(&p);
 	free(jobs);

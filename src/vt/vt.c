@@ -408,7 +408,13 @@ static int writer_id(const struct vt *vt, const struct vt_task *t)
 {
 	if (t->cpu >= 0)
 		return t->cpu;
-	return t == &vt->main ? -2 : (int)(VT_MAX_CPUS + t->id % 1000000u);
+	return t == &vt->main ? (int)VT_MAX_CPUS :
+	       (int)(VT_MAX_CPUS + 1 + t->id % 1000000u);
+}
+
+int vt_agent(const struct vt *vt)
+{
+	return writer_id(vt, vt->cur);
 }
 
 void vt_lock_init(struct vt_lock *l, struct vt_lock_stats *stats)

@@ -113,6 +113,9 @@ void vt_cpu_enter(struct vt *vt);
 void vt_cpu_leave(struct vt *vt);
 /* pCPU of the current task, or -1. */
 int vt_cpu_of_current(const struct vt *vt);
+/* Who is running, as a cache would see it: the pCPU (0..VT_MAX_CPUS-1),
+ * or for a task without one (or the main context) a number above. */
+int vt_agent(const struct vt *vt);
 
 void vt_lock_init(struct vt_lock *l, struct vt_lock_stats *stats);
 bool vt_lock_try(struct vt *vt, struct vt_lock *l);
