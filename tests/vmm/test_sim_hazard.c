@@ -41,6 +41,9 @@ static void test_no_strategy_reaches_the_window(void **state)
 		sc.seed = seed;
 		sc.strategy = (enum dpamt_strategy)st;
 		sc.shared_ranges = true;
+		/* real threads: the window is a real busy-wait that other
+		 * vCPUs' puts can run into */
+		sc.clock = SIM_CLOCK_WALL;
 		sc.quiet = true;
 		sc.seamcall_ns[TDH_MEM_PAGE_REMOVE] = 20000;
 		for (int g = 0; g < 3; g++) {
