@@ -16,7 +16,7 @@ for cfg in $CONFIGS; do
 	*) echo "check: unknown configuration $cfg" >&2; exit 2 ;;
 	esac
 	echo "=== $cfg: configure and build ==="
-	cmake -S . -B "$BUILD/$cfg" -DDPAMT_SANITIZE=$san -DDPAMT_TESTS=ON \
+	cmake -S . -B "$BUILD/$cfg" -DDPAMT_SANITIZE=$san -DDPAMT_BUILD_TESTS=ON \
 		>/dev/null
 	cmake --build "$BUILD/$cfg" -j "$JOBS"
 	echo "=== $cfg: test ==="

@@ -19,6 +19,7 @@
 #include "util/units.h"
 #include "commands.h"
 #include "dpamt/dpamt.h"
+#include "dpamt/version.h"
 
 #define GIB (1ULL << 30)
 #define INFO_DEFAULT_HOST_MEM (256ULL * GIB)
@@ -332,6 +333,8 @@ static json_object *info_json(const struct info_opts *o,
 	json_object *j = json_object_new_object();
 	json_object *list = json_object_new_array();
 
+	json_object_object_add(j, "tool_version",
+			       json_object_new_string(DPAMT_VERSION_STRING));
 	json_object_object_add(j, "host_mem_bytes", u64(o->host_mem));
 	json_object_object_add(j, "covered_bytes", u64(covered_bytes(s)));
 	json_object_object_add(j, "metadata", metadata_json(md));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dpamt/version.h"
 #include "util/cliopt.h"
 #include "util/outfile.h"
 
@@ -31,7 +32,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: dpamt <command> [options]   (dpamt <command> --help,"
 		   " dpamt help <command>)\n\n"
-		   "Intel TDX Dynamic PAMT: host manager + TDX-module model.\n\n"
+		   "Intel TDX Dynamic PAMT: host manager + TDX-module model.\n"
+		   "dpamt --version prints the version.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
@@ -87,6 +89,10 @@ static int dispatch(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "help"))
 		return help(argc, argv);
+	if (!strcmp(argv[1], "--version")) {
+		printf("dpamt %s\n", DPAMT_VERSION_STRING);
+		return CLI_EXIT_OK;
+	}
 	c = find(argv[1]);
 	return c ? c->run(argc - 1, argv + 1) : unknown(argv[1]);
 }

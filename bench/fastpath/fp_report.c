@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "fastpath.h"
+#include "dpamt/version.h"
 
 /* Targets (issue 12): get+put / the atomic pair, t1 and tN_distinct;
  * tN_shared. */
@@ -294,6 +295,8 @@ json_object *fp_json(const struct fp_config *cfg,
 	json_object *list = json_object_new_array();
 
 	json_object_object_add(o, "version", u64(1));
+	json_object_object_add(o, "tool_version",
+			       json_object_new_string(DPAMT_VERSION_STRING));
 	json_object_object_add(o, "threads", u64(cfg->threads));
 	json_object_object_add(o, "iters", u64(cfg->iters));
 	json_object_object_add(o, "slow_iters", u64(cfg->slow_iters));

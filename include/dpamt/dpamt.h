@@ -32,6 +32,9 @@ enum dpamt_err {
 	DPAMT_EFATAL = -5,  /* module is in its fatal state */
 };
 const char *dpamt_strerror(int err);
+/* The version of the library linked ("0.1.0"); compare with
+ * DPAMT_VERSION_STRING of dpamt/version.h, the headers compiled against. */
+const char *dpamt_version(void);
 
 /* Places where the yield hook is called (tests widen race windows here). */
 #define DPAMT_YIELD_POINTS(X)                                                \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/report.h"
+#include "dpamt/version.h"
 #include "sim/scenario_parse.h"
 
 const char *sim_leaf_key(unsigned leaf, char *buf, unsigned len)
@@ -230,6 +231,8 @@ json_object *sim_report_json(const struct sim_report *r)
 	if (!root)
 		return NULL;
 	add_u64(root, "version", SIM_REPORT_VERSION);
+	json_object_object_add(root, "tool_version",
+			       json_object_new_string(DPAMT_VERSION_STRING));
 	json_object_object_add(root, "mode", json_object_new_string(
 				       sim_mode_name(r->mode)));
 	json_object_object_add(root, "strategy", json_object_new_string(

@@ -1,0 +1,33 @@
+# dpamt.bash - bash completion for the dpamt CLI.  Installed as
+# share/bash-completion/completions/dpamt.  Subcommands come from
+# `dpamt --help`, options from `dpamt CMD --help`, so the completion
+# never goes stale when an option is added.
+_dpamt()
+{
+	local cur prev cmd words
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		words=$("${COMP_WORDS[0]}" --help 2>/dev/null |
+			awk '/^commands:/ {on=1; next} on && NF {print $1}')
+		COMPREPLY=($(compgen -W "$words --help --version" -- "$cur"))
+		return
+	fi
+	cmd=${COMP_WORDS[1]}
+	case $prev in
+	--json|--timeline|--plot|--scenario|--iomem)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--memmap)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	esac
+	if [ "$cmd" = replay ] && [[ $cur != -* ]]; then
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
+	words=$("${COMP_WORDS[0]}" "$cmd" --help 2>/dev/null |
+		grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+	COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+complete -F _dpamt dpamt
