@@ -21,6 +21,10 @@
 
 #include "dpamt/tdx_abi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct dpamt;
 
 enum dpamt_err {
@@ -380,5 +384,9 @@ struct dpamt_stats {
 };
 /* Snapshot (relaxed reads; exact at quiescence and after cache flushes). */
 void dpamt_stats(const struct dpamt *m, struct dpamt_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DPAMT_DPAMT_H */

@@ -12,6 +12,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A static assertion any C11 or C++11 compiler takes at file scope. */
+#ifdef __cplusplus
+#define DPAMT_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define DPAMT_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Registers of one SEAMCALL (RAX = leaf in, status out) ------------ */
 struct tdx_regs {
 	uint64_t rax, rcx, rdx, r8, r9, r10, r11, r12, r13;
@@ -234,14 +245,14 @@ enum tdx_operand_id {
 
 /* ---- PAMT page types and sizes ----------------------------------------- */
 enum tdx_page_type {
-	PT_NDA = 0,   /* free: not assigned */
-	PT_RSVD = 1,  /* reserved */
-	PT_REG = 3,   /* TD private page */
-	PT_TDR = 4,
-	PT_TDCX = 5,  /* TDCS page or TDCX page */
-	PT_TDVPR = 6,
-	PT_EPT = 8,   /* S-EPT page */
-	PT_PAMT = 15, /* 2M entry: the range's 4K entries live in a pair */
+	TDX_PT_NDA = 0,   /* free: not assigned */
+	TDX_PT_RSVD = 1,  /* reserved */
+	TDX_PT_REG = 3,   /* TD private page */
+	TDX_PT_TDR = 4,
+	TDX_PT_TDCX = 5,  /* TDCS page or TDCX page */
+	TDX_PT_TDVPR = 6,
+	TDX_PT_EPT = 8,   /* S-EPT page */
+	TDX_PT_PAMT = 15, /* 2M entry: the range's 4K entries live in a pair */
 };
 
 enum tdx_page_level { TDX_PS_4K = 0, TDX_PS_2M = 1, TDX_PS_1G = 2 };
@@ -289,7 +300,7 @@ struct tdx_tdmr_info {
 	uint8_t pad[TDX_TDMR_INFO_ALIGN - 64 - 16 * TDX_MAX_RESERVED_PER_TDMR];
 };
 
-_Static_assert(sizeof(struct tdx_tdmr_info) == TDX_TDMR_INFO_ALIGN,
+DPAMT_STATIC_ASSERT(sizeof(struct tdx_tdmr_info) == TDX_TDMR_INFO_ALIGN,
 	       "TDMR_INFO is 512 bytes");
 
 /*
@@ -359,14 +370,14 @@ static inline unsigned tdx_operand_level(uint64_t op)
 	return (unsigned)(op & TDX_LEVEL_MASK);
 }
 
-_Static_assert(sizeof(struct tdx_regs) == 9 * 8, "tdx_regs is 9 registers");
-_Static_assert((TDX_MODEL_FATAL & TDX_STATUS_ERROR_BIT) != 0,
+DPAMT_STATIC_ASSERT(sizeof(struct tdx_regs) == 9 * 8, "tdx_regs is 9 registers");
+DPAMT_STATIC_ASSERT((TDX_MODEL_FATAL & TDX_STATUS_ERROR_BIT) != 0,
 	       "model fatal is an error");
-_Static_assert((TDX_OPERAND_BUSY & TDX_STATUS_ERROR_BIT) != 0 &&
+DPAMT_STATIC_ASSERT((TDX_OPERAND_BUSY & TDX_STATUS_ERROR_BIT) != 0 &&
 		       (TDX_OPERAND_BUSY & TDX_STATUS_NONRECOVERABLE_BIT) == 0,
 	       "BUSY is a recoverable error");
-_Static_assert(TDH_PHYMEM_PAMT_REMOVE < TDX_LEAF_MAX, "leaf table size");
-_Static_assert((TDX_PAMT_REMOVAL_HINT & 0x000FFFFFFFFFFFFFULL) == 0,
+DPAMT_STATIC_ASSERT(TDH_PHYMEM_PAMT_REMOVE < TDX_LEAF_MAX, "leaf table size");
+DPAMT_STATIC_ASSERT((TDX_PAMT_REMOVAL_HINT & 0x000FFFFFFFFFFFFFULL) == 0,
 	       "the hint lies above every physical address bit");
 
 /*
@@ -383,5 +394,9 @@ int tdx_class_from_name(const char *name, uint64_t *cls); /* 0 ok, -1 */
 const char *tdx_operand_name(uint32_t id);            /* "RCX" */
 int tdx_operand_from_name(const char *name, uint32_t *id);
 char *tdx_status_name(uint64_t status, char *buf, unsigned len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DPAMT_TDX_ABI_H */

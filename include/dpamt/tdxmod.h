@@ -20,6 +20,10 @@
 
 #include "dpamt/tdx_abi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct tdxmod;
 
 #define TDXMOD_MAX_CMRS 32
@@ -130,7 +134,7 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 
 struct tdxmod_range_info {
 	bool in_tdmr;
-	unsigned type_2m;     /* PT_NDA, PT_PAMT (pair installed), PT_REG... */
+	unsigned type_2m;     /* TDX_PT_NDA, TDX_PT_PAMT (pair), TDX_PT_REG */
 	bool has_pair;
 	uint64_t pair[2];     /* pair pages when has_pair (pages_per_pair) */
 	unsigned page_count;  /* 4K pages of the range in module use */
@@ -171,5 +175,9 @@ uint64_t tdxmod_footprint_bytes(const struct tdxmod *m);
 void tdxmod_phys_write(struct tdxmod *m, uint64_t pa, const void *src,
 		       size_t len);
 void tdxmod_phys_read(struct tdxmod *m, uint64_t pa, void *dst, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DPAMT_TDXMOD_H */

@@ -459,7 +459,7 @@ static void mark_reserved(struct tdxmod *m, struct tdmr *t)
 			if (e)
 				atomic_store_explicit(
 					&e->hdr,
-					(uint64_t)PT_RSVD << PE_TYPE_SHIFT,
+					(uint64_t)TDX_PT_RSVD << PE_TYPE_SHIFT,
 					memory_order_relaxed);
 		}
 }

@@ -33,7 +33,7 @@ int tdxmod_range_info(struct tdxmod *m, uint64_t pa_2m,
 	pe_peek(m, pe_addr_2m(t, pa_2m), &h, &ref);
 	out->type_2m = pe_type(h);
 	out->page_count = pe_count(h);
-	if (out->type_2m == PT_PAMT) {
+	if (out->type_2m == TDX_PT_PAMT) {
 		out->has_pair = true;
 		out->pair[0] = pair_page(ref, 0);
 		out->pair[1] = pair_page(ref, 1);
@@ -56,14 +56,14 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 		out->bitmap_bit = bitmap_test(m, pa);
 	pe_peek(m, pe_addr_1g(t, pa), &h1, &r1);
 	pe_peek(m, pe_addr_2m(t, pa), &h2, &r2);
-	if (pe_type(h1) != PT_NDA) {
+	if (pe_type(h1) != TDX_PT_NDA) {
 		out->type = pe_type(h1);
 		out->level = TDX_PS_1G;
 		out->owner = r1;
 		out->locked = (h1 & PE_LOCKMASK) != 0;
 		return 0;
 	}
-	if (pe_type(h2) != PT_NDA && pe_type(h2) != PT_PAMT) {
+	if (pe_type(h2) != TDX_PT_NDA && pe_type(h2) != TDX_PT_PAMT) {
 		out->type = pe_type(h2);
 		out->level = TDX_PS_2M;
 		out->owner = r2;
@@ -71,13 +71,13 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 		return 0;
 	}
 	out->level = TDX_PS_4K;
-	if (m->dpamt && pe_type(h2) == PT_NDA) {
+	if (m->dpamt && pe_type(h2) == TDX_PT_NDA) {
 		out->locked = (h2 & PE_LOCKMASK) != 0;
 		return 0; /* no 4K entry exists: free */
 	}
 	pe_peek(m, pe_addr_4k(m, t, pa, r2), &h4, &r4);
 	out->type = pe_type(h4);
-	out->owner = pe_type(h4) == PT_NDA || pe_type(h4) == PT_PAMT ? 0 : r4;
+	out->owner = pe_type(h4) == TDX_PT_NDA || pe_type(h4) == TDX_PT_PAMT ? 0 : r4;
 	out->locked = (h4 & PE_LOCKMASK) != 0;
 	return 0;
 }
@@ -131,7 +131,7 @@ static bool owner_live(struct checker *k, uint64_t owner)
 	if (owner && owner == k->last_owner_ok)
 		return true;
 	if (tdxmod_page_info(k->m, owner << PAGE_SHIFT, &pi) ||
-	    pi.type != PT_TDR)
+	    pi.type != TDX_PT_TDR)
 		return false;
 	k->last_owner_ok = owner;
 	return true;
@@ -171,12 +171,12 @@ static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
 			violation(k, "4K entry of 0x%llx locked or corrupt "
 				  "(0x%llx)", (unsigned long long)pa,
 				  (unsigned long long)h);
-		if (pe_type(h) == PT_NDA || pe_type(h) == PT_PAMT ||
-		    pe_type(h) == PT_RSVD)
+		if (pe_type(h) == TDX_PT_NDA || pe_type(h) == TDX_PT_PAMT ||
+		    pe_type(h) == TDX_PT_RSVD)
 			continue;
 		used++;
 		/* A TDR's own entry has owner 0 (tdh_mng_create.c). */
-		if (!(pe_type(h) == PT_TDR && o == 0) && !owner_live(k, o))
+		if (!(pe_type(h) == TDX_PT_TDR && o == 0) && !owner_live(k, o))
 			violation(k, "page 0x%llx owned by 0x%llx, not a live "
 				  "TDR", (unsigned long long)pa,
 				  (unsigned long long)(o << PAGE_SHIFT));
@@ -196,7 +196,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 		violation(k, "2M entry of 0x%llx locked or corrupt (0x%llx)",
 			  (unsigned long long)r, (unsigned long long)h2);
 	switch (pe_type(h2)) {
-	case PT_PAMT:
+	case TDX_PT_PAMT:
 		k->pairs++;
 		for (unsigned i = 0; i < 2; i++) {
 			uint64_t p = pair_page(ref, i);
@@ -210,7 +210,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 		}
 		check_4k_entries(k, t, r, h2, ref);
 		break;
-	case PT_NDA:
+	case TDX_PT_NDA:
 		if (!m->dpamt)
 			check_4k_entries(k, t, r, h2, 0);
 		else if (pe_count(h2))
@@ -218,7 +218,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 				  "page_count %u", (unsigned long long)r,
 				  pe_count(h2));
 		break;
-	case PT_REG:
+	case TDX_PT_REG:
 		if (pe_count(h2) || !owner_live(k, ref))
 			violation(k, "2M page 0x%llx: count %u owner 0x%llx",
 				  (unsigned long long)r, pe_count(h2),

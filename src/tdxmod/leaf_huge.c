@@ -41,7 +41,7 @@ static uint64_t lock_2m_page(struct call *c, uint64_t pa, uint64_t tdr,
 	if (!*e2 || !pe_try_excl(c, *e2))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&(*e2)->hdr, memory_order_acquire);
-	if (pe_type(h) != PT_REG ||
+	if (pe_type(h) != TDX_PT_REG ||
 	    atomic_load_explicit(&(*e2)->ref, memory_order_relaxed) !=
 		    tdr >> PAGE_SHIFT) {
 		model_fatal(c->m, "S-EPT maps 2M page 0x%llx but PAMT says "
@@ -70,7 +70,7 @@ static uint64_t pair_free(struct call *c, uint64_t pa, uint32_t op)
 	if (st)
 		return st;
 	if (pe_type(atomic_load_explicit(&w.leaf->hdr,
-					 memory_order_acquire)) != PT_NDA)
+					 memory_order_acquire)) != TDX_PT_NDA)
 		return st_err(TDX_PAGE_NOT_FREE, op);
 	return 0;
 }
@@ -139,10 +139,10 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 		atomic_store_explicit(&e->ref, r->rdx >> PAGE_SHIFT,
 				      memory_order_relaxed);
 		atomic_store_explicit(&e->hdr,
-				      (uint64_t)PT_REG << PE_TYPE_SHIFT,
+				      (uint64_t)TDX_PT_REG << PE_TYPE_SHIFT,
 				      memory_order_release);
 	}
-	e2_set(e2, m->dpamt ? PT_PAMT : PT_NDA, PAGES_PER_2M, ref);
+	e2_set(e2, m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA, PAGES_PER_2M, ref);
 }
 
 /* DEMOTE's and PROMOTE's RCX: GPA|level (1 or 2), aligned to the level's
@@ -198,7 +198,7 @@ uint64_t leaf_page_demote(struct call *c)
 	se_set(l1.target, r->r8 | SE_PRESENT);
 	atomic_fetch_add_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
-	assign_commit_4k(c, &w, PT_EPT, r->rdx);
+	assign_commit_4k(c, &w, TDX_PT_EPT, r->rdx);
 	return TDX_SUCCESS;
 }
 
@@ -236,7 +236,7 @@ static bool promote_entries_ok(struct call *c, uint64_t base, uint64_t ref,
 
 		pe_peek(m, pe_addr_4k(m, t, base + i * TDX_PAGE_SIZE, ref), &h,
 			&o);
-		if (pe_type(h) != PT_REG || o != tdr >> PAGE_SHIFT) {
+		if (pe_type(h) != TDX_PT_REG || o != tdr >> PAGE_SHIFT) {
 			model_fatal(m, "S-EPT maps 0x%llx at 4K but PAMT says "
 				    "type %u", (unsigned long long)(base +
 				    i * TDX_PAGE_SIZE), pe_type(h));
@@ -268,7 +268,7 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 						      memory_order_release);
 			}
 		}
-		e2_set(e2, PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
+		e2_set(e2, TDX_PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 		c->o->r12 = c->o->r13 = 0;
 		return 0;
 	}
@@ -277,7 +277,7 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 			    (unsigned long long)base);
 		return TDX_MODEL_FATAL;
 	}
-	e2_set(e2, PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
+	e2_set(e2, TDX_PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 	bitmap_clear(m, p0);
 	bitmap_clear(m, p1);
 	mem_drop(m, p0);
@@ -316,7 +316,7 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 	    (st = tlb_tracked(c, tdw, l1->val, tw->e4)))
 		return st;
 	if (pe_type(atomic_load_explicit(&tw->e4->hdr, memory_order_acquire)) !=
-	    PT_EPT) {
+	    TDX_PT_EPT) {
 		model_fatal(c->m, "S-EPT table 0x%llx not of type EPT",
 			    (unsigned long long)table);
 		return TDX_MODEL_FATAL;
@@ -329,7 +329,7 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 	if (!*e2 || !pe_try_excl(c, *e2))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&(*e2)->hdr, memory_order_acquire);
-	if (pe_type(h) != (c->m->dpamt ? PT_PAMT : PT_NDA) ||
+	if (pe_type(h) != (c->m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
 	    pe_count(h) != PAGES_PER_2M) {
 		model_fatal(c->m,
 			    "promote of 0x%llx: 2M entry type %u count %u",

@@ -82,7 +82,7 @@ uint64_t leaf_sept_add(struct call *c)
 	mem_drop(c->m, r->r8);
 	se_set(p.target, r->r8 | SE_PRESENT);
 	children_add(tdw, 1);
-	assign_commit_4k(c, &w, PT_EPT, r->rdx);
+	assign_commit_4k(c, &w, TDX_PT_EPT, r->rdx);
 	return TDX_SUCCESS;
 }
 
@@ -131,7 +131,7 @@ uint64_t leaf_sept_remove(struct call *c)
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
 						 memory_order_acquire),
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
-			 PT_EPT, r->rdx, table))
+			 TDX_PT_EPT, r->rdx, table))
 		return TDX_MODEL_FATAL;
 	se_set(p.target, 0);
 	children_add(tdw, -1);
@@ -178,9 +178,9 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 	if (lvl) {
 		atomic_store_explicit(&e2->ref, r->rdx >> PAGE_SHIFT,
 				      memory_order_relaxed);
-		pe_set_type(e2, PT_REG);
+		pe_set_type(e2, TDX_PT_REG);
 	} else {
-		assign_commit_4k(c, w, PT_REG, r->rdx);
+		assign_commit_4k(c, w, TDX_PT_REG, r->rdx);
 	}
 }
 
@@ -268,13 +268,13 @@ uint64_t leaf_page_remove(struct call *c)
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
 						 memory_order_acquire),
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
-			 PT_REG, r->rdx, pa))
+			 TDX_PT_REG, r->rdx, pa))
 		return TDX_MODEL_FATAL;
 	se_set(p.target, 0);
 	children_add(tdw, -1);
 	if (lvl) {
 		atomic_store_explicit(&w.e2->ref, 0, memory_order_relaxed);
-		pe_set_type(w.e2, PT_NDA);
+		pe_set_type(w.e2, TDX_PT_NDA);
 	} else {
 		hint = release_commit_4k(c, pa, &w);
 	}

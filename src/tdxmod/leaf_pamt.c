@@ -55,16 +55,16 @@ uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
 	if (!e2 || !pe_try_shared(c, e2))
 		return st_err(TDX_OPERAND_BUSY, op);
 	h2 = atomic_load_explicit(&e2->hdr, memory_order_acquire);
-	if (pe_type(h2) == PT_NDA)
+	if (pe_type(h2) == TDX_PT_NDA)
 		return 0;
-	if (pe_type(h2) != PT_PAMT)
+	if (pe_type(h2) != TDX_PT_PAMT)
 		return st_err(TDX_PAGE_NOT_FREE, op);
 	e4 = pe_get(m, pe_addr_4k(m, t, hpa, atomic_load_explicit(
 					&e2->ref, memory_order_relaxed)));
 	if (!e4 || !pe_try_shared(c, e4))
 		return st_err(TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&e4->hdr, memory_order_acquire)) !=
-	    PT_NDA)
+	    TDX_PT_NDA)
 		return st_err(TDX_PAGE_NOT_FREE, op);
 	return 0;
 }
@@ -82,7 +82,7 @@ static void pair_install(struct call *c, struct pamt_entry *e2,
 	if (pe_count(h) != 0)
 		model_fatal(c->m, "free 2M entry with page_count %u",
 			    pe_count(h));
-	pe_set_type(e2, PT_PAMT);
+	pe_set_type(e2, TDX_PT_PAMT);
 	stat_pairs_add(c->m, 1);
 }
 
@@ -104,7 +104,7 @@ uint64_t leaf_pamt_add(struct call *c)
 	if (!(e2 = lock_2m_excl(c, base)))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	if (pe_type(atomic_load_explicit(&e2->hdr, memory_order_acquire)) !=
-	    PT_NDA)
+	    TDX_PT_NDA)
 		return st_err(TDX_HPA_RANGE_NOT_FREE, TDX_OPERAND_ID_RCX);
 	if ((st = pair_page_claim(c, r->rdx, base, TDX_OPERAND_ID_RDX)) ||
 	    (st = pair_page_claim(c, r->r8, base, TDX_OPERAND_ID_R8)))
@@ -142,7 +142,7 @@ static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 			/* the module tests the type only: a removal leaf
 			 * between freeing its entry and decrementing
 			 * page_count passes this (its hazard window) */
-			if (pe_type(h) != PT_NDA)
+			if (pe_type(h) != TDX_PT_NDA)
 				return st_err(TDX_PAMT_PAGE_NOT_EMPTY, half);
 		}
 	}
@@ -165,7 +165,7 @@ uint64_t leaf_pamt_remove(struct call *c)
 	if (!(e2 = lock_2m_excl(c, base)))
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
-	if (pe_type(h) != PT_PAMT)
+	if (pe_type(h) != TDX_PT_PAMT)
 		return st_err(TDX_NO_PAMT_PAGE_PAIR, TDX_OPERAND_ID_RCX);
 	ref = atomic_load_explicit(&e2->ref, memory_order_relaxed);
 	if ((st = pair_scan_empty(c, ref)))
@@ -192,7 +192,7 @@ uint64_t leaf_pamt_remove(struct call *c)
 	mem_drop(m, p0);
 	mem_drop(m, p1);
 	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
-	pe_set_type(e2, PT_NDA);
+	pe_set_type(e2, TDX_PT_NDA);
 	stat_pairs_add(m, -1);
 	c->o->rdx = p0;
 	c->o->r8 = p1;

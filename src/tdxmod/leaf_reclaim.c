@@ -17,7 +17,7 @@ static uint64_t reclaim_td_check(struct call *c, unsigned type, uint64_t pa,
 {
 	uint64_t st;
 
-	if (type == PT_TDR) {
+	if (type == TDX_PT_TDR) {
 		if (!(*tdw = page_words(c->m, pa)))
 			return TDX_MODEL_FATAL;
 		if (td_word(*tdw, TDW_LIFE) != TD_TEARDOWN)
@@ -46,7 +46,7 @@ uint64_t leaf_page_reclaim(struct call *c)
 		return st;
 	type = pe_type(atomic_load_explicit(&w.leaf->hdr,
 					    memory_order_acquire));
-	if (type == PT_NDA || type == PT_RSVD || type == PT_PAMT)
+	if (type == TDX_PT_NDA || type == TDX_PT_RSVD || type == TDX_PT_PAMT)
 		return st_err(TDX_PAGE_METADATA_INCORRECT, TDX_OPERAND_ID_RCX);
 	owner = atomic_load_explicit(&w.leaf->ref, memory_order_relaxed)
 		<< PAGE_SHIFT;
@@ -58,12 +58,12 @@ uint64_t leaf_page_reclaim(struct call *c)
 		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
 	if ((st = reclaim_td_check(c, type, pa, owner, &tdw)))
 		return st;
-	if (type != PT_TDR)
+	if (type != TDX_PT_TDR)
 		atomic_fetch_sub_explicit(&tdw[TDW_CHILDREN], 1,
 					  memory_order_acq_rel);
 	if (w.level != TDX_PS_4K) {
 		atomic_store_explicit(&w.leaf->ref, 0, memory_order_relaxed);
-		pe_set_type(w.leaf, PT_NDA);
+		pe_set_type(w.leaf, TDX_PT_NDA);
 		return TDX_SUCCESS;
 	}
 	if (release_commit_4k(c, pa, &(struct walk4k){w.e2, w.e4}))

@@ -59,7 +59,7 @@ uint64_t leaf_mng_create(struct call *c)
 			      memory_order_release);
 	wstore(tdw, TDW_HKID, r->rdx);
 	wstore(tdw, TDW_LIFE, TD_HKID_ASSIGNED);
-	assign_commit_4k(c, &w, PT_TDR, 0);
+	assign_commit_4k(c, &w, TDX_PT_TDR, 0);
 	return TDX_SUCCESS;
 }
 
@@ -110,7 +110,7 @@ uint64_t leaf_mng_addcx(struct call *c)
 	wstore(tdw, TDW_TDCS0 + (unsigned)n, r->rcx);
 	wstore(tdw, TDW_NTDCS, n + 1);
 	wadd(tdw, TDW_CHILDREN, 1);
-	assign_commit_4k(c, &w, PT_TDCX, r->rdx);
+	assign_commit_4k(c, &w, TDX_PT_TDCX, r->rdx);
 	return TDX_SUCCESS;
 }
 
@@ -163,7 +163,7 @@ uint64_t leaf_vp_create(struct call *c)
 	wstore(vpw, VPW_STATE, VP_CREATED);
 	wadd(tdw, TDW_CHILDREN, 1);
 	wadd(tdw, TDW_NVCPU, 1);
-	assign_commit_4k(c, &w, PT_TDVPR, r->rdx);
+	assign_commit_4k(c, &w, TDX_PT_TDVPR, r->rdx);
 	return TDX_SUCCESS;
 }
 
@@ -179,7 +179,7 @@ uint64_t leaf_vp_addcx(struct call *c)
 	uint64_t st, n, tdr;
 
 	if ((st = explicit_page_lock(c, r->rdx, TDX_OPERAND_ID_RDX, true,
-				     PT_TDVPR, &vw)))
+				     TDX_PT_TDVPR, &vw)))
 		return st;
 	if (!(vpw = page_words(m, r->rdx)))
 		return TDX_MODEL_FATAL;
@@ -198,7 +198,7 @@ uint64_t leaf_vp_addcx(struct call *c)
 	wstore(vpw, VPW_TDCX0 + (unsigned)n, r->rcx);
 	wstore(vpw, VPW_NTDCX, n + 1);
 	wadd(tdw, TDW_CHILDREN, 1);
-	assign_commit_4k(c, &w, PT_TDCX, tdr);
+	assign_commit_4k(c, &w, TDX_PT_TDCX, tdr);
 	return TDX_SUCCESS;
 }
 
@@ -210,7 +210,7 @@ uint64_t leaf_vp_init(struct call *c)
 	uint64_t st;
 
 	if ((st = explicit_page_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true,
-				     PT_TDVPR, &vw)))
+				     TDX_PT_TDVPR, &vw)))
 		return st;
 	if (!(vpw = page_words(c->m, c->r->rcx)))
 		return TDX_MODEL_FATAL;

@@ -51,7 +51,7 @@ const char *tdxmod_fatal_reason(const struct tdxmod *m)
 
 /* The TDMR covering pa, or NULL.  Its reserved areas are part of it, as
  * for the module's pamt_get_block(): their pages are marked in the
- * bitmap (PT_RSVD in classic mode) at TDMR.INIT. */
+ * bitmap (TDX_PT_RSVD in classic mode) at TDMR.INIT. */
 struct tdmr *tdmr_of(struct tdxmod *m, uint64_t pa)
 {
 	uint64_t gib = pa >> 30;
@@ -381,21 +381,22 @@ uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
 						  memory_order_acquire)) : 0;
 	w->level = TDX_PS_1G;
 	w->leaf = w->e1;
-	if (!walk_lock(c, w->e1, ty != PT_NDA || target == TDX_PS_1G, excl))
+	if (!walk_lock(c, w->e1, ty != TDX_PT_NDA || target == TDX_PS_1G, excl))
 		return st_err(TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&w->e1->hdr, memory_order_acquire)) !=
-		    PT_NDA || target == TDX_PS_1G)
+		    TDX_PT_NDA || target == TDX_PS_1G)
 		return 0;
 	w->e2 = pe_get(m, pe_addr_2m(t, pa));
 	ty = w->e2 ? pe_type(atomic_load_explicit(&w->e2->hdr,
 						  memory_order_acquire)) : 0;
 	w->level = TDX_PS_2M;
 	w->leaf = w->e2;
-	if (!walk_lock(c, w->e2, ty != (m->dpamt ? PT_PAMT : PT_NDA) ||
+	if (!walk_lock(c, w->e2, ty != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
 				       target == TDX_PS_2M, excl))
 		return st_err(TDX_OPERAND_BUSY, op);
 	ty = pe_type(atomic_load_explicit(&w->e2->hdr, memory_order_acquire));
-	if (ty != (m->dpamt ? PT_PAMT : PT_NDA) || target == TDX_PS_2M) {
+	if (ty != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
+	    target == TDX_PS_2M) {
 		/* a leaf that changed type between the peek and the lock was
 		 * locked shared only: treat as contention */
 		if (excl && !(atomic_load_explicit(&w->e2->hdr,
@@ -415,7 +416,7 @@ uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
 
 /*
  * Walk to the 4K entry of pa for assigning the page (the module's
- * non_shared_hpa_metadata_check_and_lock() with PT_NDA, helpers.c): the
+ * non_shared_hpa_metadata_check_and_lock() with TDX_PT_NDA, helpers.c): the
  * walk above with the leaf exclusive; stopping above 4K is
  * MISSING_PAMT_PAGE_PAIR for a free 2M entry in dynamic mode (its lock
  * was promoted to exclusive, so a concurrent caller sees BUSY), else
@@ -435,11 +436,12 @@ uint64_t walk_assign_4k(struct call *c, uint64_t pa, uint32_t op,
 		return st;
 	ty = pe_type(atomic_load_explicit(&pw.leaf->hdr, memory_order_acquire));
 	if (pw.level != TDX_PS_4K)
-		return st_err(m->dpamt && pw.level == TDX_PS_2M && ty == PT_NDA
+		return st_err(m->dpamt && pw.level == TDX_PS_2M &&
+					      ty == TDX_PT_NDA
 				      ? TDX_MISSING_PAMT_PAGE_PAIR
 				      : TDX_PAGE_METADATA_INCORRECT,
 			      op);
-	if (ty != PT_NDA || (m->dpamt && bitmap_test(m, pa)))
+	if (ty != TDX_PT_NDA || (m->dpamt && bitmap_test(m, pa)))
 		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
 	w->e2 = pw.e2;
 	w->e4 = pw.e4;
@@ -481,7 +483,7 @@ uint64_t walk_leaf_4k(struct call *c, uint64_t pa, uint32_t op,
 		return st_err(TDX_OPERAND_BUSY, op);
 	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
 	ref = atomic_load_explicit(&w->e2->ref, memory_order_acquire);
-	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA))
+	if (pe_type(h2) != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA))
 		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
 	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, ref));
 	if (!w->e4 || !pe_try_excl(c, w->e4))
@@ -489,7 +491,7 @@ uint64_t walk_leaf_4k(struct call *c, uint64_t pa, uint32_t op,
 	/* The pair cannot go while one of its entries is in use; re-check
 	 * that it is still the one we walked through. */
 	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
-	if (pe_type(h2) != (m->dpamt ? PT_PAMT : PT_NDA) ||
+	if (pe_type(h2) != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
 	    atomic_load_explicit(&w->e2->ref, memory_order_acquire) != ref)
 		return st_err(TDX_OPERAND_BUSY, op);
 	return TDX_SUCCESS;
@@ -514,7 +516,7 @@ bool release_commit_4k(struct call *c, uint64_t pa, struct walk4k *w)
 	uint64_t old;
 
 	atomic_store_explicit(&w->e4->ref, 0, memory_order_relaxed);
-	pe_set_type(w->e4, PT_NDA);
+	pe_set_type(w->e4, TDX_PT_NDA);
 	if (c->leaf == TDH_MEM_PAGE_REMOVE || c->leaf == TDH_MEM_SEPT_REMOVE ||
 	    c->leaf == TDH_MEM_PAGE_PROMOTE) {
 		call_hold_latency(c);

@@ -68,7 +68,7 @@ static uint64_t implicit_tdr_lock(struct call *c, uint64_t tdr, bool excl)
 	if (!ok)
 		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_TDR);
 	if (pe_type(atomic_load_explicit(&e4->hdr, memory_order_acquire)) !=
-	    PT_TDR) {
+	    TDX_PT_TDR) {
 		model_fatal(m, "owner 0x%llx of a page is not a TDR",
 			    (unsigned long long)tdr);
 		return TDX_MODEL_FATAL;
@@ -84,7 +84,8 @@ uint64_t td_lock(struct call *c, uint64_t tdr, uint32_t op, bool excl,
 	struct pwalk w;
 	uint64_t st = op == TDX_OPERAND_ID_TDR
 			      ? implicit_tdr_lock(c, tdr, excl)
-			      : explicit_page_lock(c, tdr, op, excl, PT_TDR, &w);
+			      : explicit_page_lock(c, tdr, op, excl,
+						   TDX_PT_TDR, &w);
 
 	if (st)
 		return st;

@@ -61,7 +61,7 @@ static void test_put_before_remove_returns_is_fatal(void **state)
 	do {
 		tdxmod_page_info(rm.m, DATA, &pi);
 		tdxmod_range_info(rm.m, DATA, &ri);
-	} while (pi.type != PT_NDA);
+	} while (pi.type != TDX_PT_NDA);
 	assert_int_equal(ri.page_count, 1);
 	/* the buggy put: PAMT.REMOVE now */
 	TM_EXPECT(tm_pamt_remove(rm.m, DATA, NULL, NULL), TDX_MODEL_FATAL);

@@ -366,7 +366,7 @@ static void test_static_areas_marked(void **state)
 
 	m = tm_model(4 * GiB, false);
 	tdxmod_page_info(m, 3 * GiB + 2 * PG, &pi);
-	assert_int_equal(pi.type, PT_RSVD);
+	assert_int_equal(pi.type, TDX_PT_RSVD);
 	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 3 * GiB + 2 * PG, 1, 0, NULL),
 		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 	tm_check_ok(m);

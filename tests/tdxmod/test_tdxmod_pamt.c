@@ -153,7 +153,7 @@ static void test_add_success_zeroes(void **state)
 	assert_int_equal(v, 0);
 	assert_int_equal(tdxmod_range_info(m, R1, &ri), 0);
 	assert_true(ri.has_pair);
-	assert_int_equal(ri.type_2m, PT_PAMT);
+	assert_int_equal(ri.type_2m, TDX_PT_PAMT);
 	assert_int_equal(ri.page_count, 0);
 	assert_int_equal(ri.pair[0], P);
 	assert_int_equal(ri.pair[1], P + PG);

@@ -75,16 +75,16 @@ static void test_build_counts(void **state)
 
 	assert_int_equal(tdxmod_range_info(f->m, CTL, &ri), 0);
 	assert_true(ri.has_pair);
-	assert_int_equal(ri.type_2m, PT_PAMT);
+	assert_int_equal(ri.type_2m, TDX_PT_PAMT);
 	assert_int_equal(ri.page_count, n);
 	assert_int_equal(ri.pair[0], POOL);
 	assert_int_equal(tdxmod_page_info(f->m, f->td.tdr, &pi), 0);
-	assert_int_equal(pi.type, PT_TDR);
+	assert_int_equal(pi.type, TDX_PT_TDR);
 	assert_int_equal(pi.owner, 0); /* tdh_mng_create.c: TDR owner 0 */
 	tdxmod_page_info(f->m, f->td.sept[0], &pi);
-	assert_int_equal(pi.type, PT_EPT);
+	assert_int_equal(pi.type, TDX_PT_EPT);
 	tdxmod_page_info(f->m, f->td.tdcx[0], &pi);
-	assert_int_equal(pi.type, PT_TDCX);
+	assert_int_equal(pi.type, TDX_PT_TDCX);
 	tdxmod_page_info(f->m, POOL, &pi);
 	assert_true(pi.bitmap_bit);
 	tm_check_ok(f->m);
@@ -291,7 +291,7 @@ static void test_aug_2m(void **state)
 		  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
 	TM_EXPECT(aug(f, gpa, 1, HUGE), TDX_SUCCESS);
 	tdxmod_page_info(f->m, HUGE + 5 * PG, &pi);
-	assert_int_equal(pi.type, PT_REG);
+	assert_int_equal(pi.type, TDX_PT_REG);
 	assert_int_equal(pi.level, TDX_PS_2M);
 	TM_EXPECT(add_pair(f, HUGE),
 		  TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX);
@@ -302,7 +302,7 @@ static void test_aug_2m(void **state)
 	st = tm_sc(f->m, TDH_MEM_PAGE_REMOVE, gpa | 1, f->td.tdr, 0, NULL);
 	TM_EXPECT(st, TDX_SUCCESS);
 	tdxmod_page_info(f->m, HUGE, &pi);
-	assert_int_equal(pi.type, PT_NDA);
+	assert_int_equal(pi.type, TDX_PT_NDA);
 	tm_check_ok(f->m);
 }
 
@@ -360,7 +360,7 @@ static void test_demote_promote(void **state)
 	assert_int_equal(r.rdx, 0);
 	tdxmod_range_info(f->m, HUGE, &ri);
 	assert_false(ri.has_pair);
-	assert_int_equal(ri.type_2m, PT_REG);
+	assert_int_equal(ri.type_2m, TDX_PT_REG);
 	tm_check_ok(f->m);
 }
 
@@ -477,7 +477,7 @@ static void test_teardown_reclaim(void **state)
 	TM_EXPECT(tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, &r),
 		  TDX_LIFECYCLE_STATE_INCORRECT);
 	/* RCX/RDX/R8 are already written when the TD state is checked */
-	assert_int_equal(r.rcx, PT_REG);
+	assert_int_equal(r.rcx, TDX_PT_REG);
 	assert_int_equal(r.rdx, td->tdr);
 	TM_EXPECT(tm_sc(f->m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
 		  TDX_LIFECYCLE_STATE_INCORRECT);
@@ -519,7 +519,7 @@ static void test_teardown_reclaim(void **state)
 	 * the removal hint ORed into R9 (cleared at entry). */
 	st = tm_sc(f->m, TDH_PHYMEM_PAGE_RECLAIM, DATA, 0, 0, &r);
 	TM_EXPECT(st, TDX_SUCCESS);
-	assert_int_equal(r.rcx, PT_REG);
+	assert_int_equal(r.rcx, TDX_PT_REG);
 	assert_int_equal(r.rdx, td->tdr);
 	assert_int_equal(r.r8, TDX_PS_4K);
 	assert_int_equal(r.r9, TDX_PAMT_REMOVAL_HINT);
@@ -544,7 +544,7 @@ static void test_teardown_reclaim(void **state)
 	 * of a TDR returns RDX = 0. */
 	r = (struct tdx_regs){.rcx = td->tdr, .rdx = 77, .r9 = 0x1234};
 	TM_EXPECT(tm_sc_regs(f->m, TDH_PHYMEM_PAGE_RECLAIM, &r), TDX_SUCCESS);
-	assert_int_equal(r.rcx, PT_TDR);
+	assert_int_equal(r.rcx, TDX_PT_TDR);
 	assert_int_equal(r.rdx, 0);
 	/* R9 is cleared at entry, then the hint is ORed in */
 	assert_int_equal(r.r9, TDX_PAMT_REMOVAL_HINT);
@@ -934,7 +934,7 @@ static void test_classic_td(void **state)
 	tm_td_build(m, &td, CTL, 0, 4);
 	tdxmod_range_info(m, CTL, &ri);
 	assert_false(ri.has_pair);
-	assert_int_equal(ri.type_2m, PT_NDA);
+	assert_int_equal(ri.type_2m, TDX_PT_NDA);
 	assert_int_equal(ri.page_count, 1 + td.ntdcs + 1 + td.ntdcx + 3);
 	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x1000, td.tdr, DATA, NULL),
 		  TDX_SUCCESS);
@@ -953,14 +953,14 @@ static void test_classic_td(void **state)
 	tdxmod_range_info(m, HUGE + 2 * MiB, &ri);
 	assert_int_equal(ri.page_count, 512);
 	tdxmod_page_info(m, HUGE + 2 * MiB + 7 * PG, &pi);
-	assert_int_equal(pi.type, PT_REG);
+	assert_int_equal(pi.type, TDX_PT_REG);
 	assert_int_equal(pi.level, TDX_PS_4K);
 	tm_check_ok(m);
 	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_PROMOTE, 0x400000 | 1, td.tdr, 0, &r),
 		  TDX_SUCCESS);
 	assert_int_equal(r.r12, 0);
 	tdxmod_range_info(m, HUGE + 2 * MiB, &ri);
-	assert_int_equal(ri.type_2m, PT_REG);
+	assert_int_equal(ri.type_2m, TDX_PT_REG);
 	assert_int_equal(ri.page_count, 0);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
