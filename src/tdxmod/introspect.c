@@ -77,7 +77,8 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 	}
 	pe_peek(m, pe_addr_4k(m, t, pa, r2), &h4, &r4);
 	out->type = pe_type(h4);
-	out->owner = pe_type(h4) == TDX_PT_NDA || pe_type(h4) == TDX_PT_PAMT ? 0 : r4;
+	out->owner = pe_type(h4) == TDX_PT_NDA ||
+		     pe_type(h4) == TDX_PT_PAMT ? 0 : r4;
 	out->locked = (h4 & PE_LOCKMASK) != 0;
 	return 0;
 }
