@@ -47,6 +47,11 @@ export PKG_CONFIG_LIBDIR="$prefix/$libdir/pkgconfig"
 	"$src/examples/host_two_threads.c" \
 	$(pkg-config --cflags --libs dpamt dpamt-tdxmod) \
 	-o "$exb/pc/host_two_threads"
+# shellcheck disable=SC2046
+"$cc" -std=c11 -Wall -Wextra -Werror -pthread \
+	"$src/examples/linux_seamcall.c" \
+	$(pkg-config --cflags --libs dpamt-tdxmod) -o "$exb/pc/linux_seamcall"
+LD_LIBRARY_PATH="$prefix/$libdir" "$exb/pc/linux_seamcall"
 LD_LIBRARY_PATH="$prefix/$libdir" "$exb/pc/size_layout" 0:64 4096:64
 LD_LIBRARY_PATH="$prefix/$libdir" "$exb/pc/host_two_threads"
 
@@ -58,4 +63,5 @@ cmake --build "$exb/cmake" >/dev/null
 	fail "size_layout (find_package) reports another version"
 "$exb/cmake/host_two_threads"
 "$exb/cmake/host_two_threads_static"
+"$exb/cmake/linux_seamcall" >/dev/null
 echo "install_examples: prefix $prefix: pkg-config and find_package builds ran"
