@@ -54,6 +54,5 @@ unsigned dpamt_check(struct dpamt *m, struct tdxmod *mod,
 /* JSON object of every field of struct dpamt_stats (X-macro).  Returns
  * what snprintf would (length without the NUL). */
 int dpamt_stats_json(const struct dpamt_stats *s, char *buf, size_t len);
-void dpamt_stats_fprint_json(FILE *f, const struct dpamt_stats *s);
 
 #endif /* DPAMT_GLUE_DPAMT_CHECK_H */

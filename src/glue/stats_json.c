@@ -54,12 +54,3 @@ int dpamt_stats_json(const struct dpamt_stats *s, char *buf, size_t len)
 	jb_put(&j, "}");
 	return j.total;
 }
-
-void dpamt_stats_fprint_json(FILE *f, const struct dpamt_stats *s)
-{
-	char buf[2048];
-	int n = dpamt_stats_json(s, buf, sizeof(buf));
-
-	if (n >= 0 && (size_t)n < sizeof(buf))
-		fputs(buf, f);
-}

@@ -331,6 +331,25 @@ static void test_reclaim_put_failure_not_a_leak(void **state)
 	fx_free(x);
 }
 
+/* dpamt_for_each_range callback: count the ranges, keep the last. */
+struct seen {
+	unsigned n;
+	uint64_t pa;
+	uint32_t refs;
+	bool installed;
+};
+
+static void seen_range(void *arg, uint64_t pa_2m, uint32_t refs,
+		       bool installed)
+{
+	struct seen *sn = arg;
+
+	sn->n++;
+	sn->pa = pa_2m;
+	sn->refs = refs;
+	sn->installed = installed;
+}
+
 static void test_sparse_refcounts(void **state)
 {
 	struct fake f;
@@ -353,6 +372,14 @@ static void test_sparse_refcounts(void **state)
 	assert_int_equal(dpamt_get(dp, hi + GiB, NULL), 0);
 	assert_int_equal(dpamt_refcount(dp, hi + GiB + 4096), 1);
 	assert_int_equal(dpamt_refcount(dp, GiB), 0);
+	/* the one referenced range, and only it, is visited */
+	struct seen sn = { 0 };
+	dpamt_for_each_range(dp, seen_range, &sn);
+	assert_int_equal(sn.n, 1);
+	assert_int_equal(sn.pa, hi + GiB);
+	assert_int_equal(sn.refs, 1);
+	assert_int_equal(sn.installed, dpamt_is_dynamic(dp));
+	assert_int_equal(dpamt_get_strategy(dp), c.strategy);
 	assert_int_equal(dpamt_get(dp, 100 * GiB, NULL), DPAMT_EINVAL);
 	assert_int_equal(dpamt_put(dp, hi + GiB, NULL), 0);
 	dpamt_destroy(dp);
