@@ -9,7 +9,7 @@
 #
 # usage: bench/explore.sh [BUILD_DIR]     (default build/plain)
 # env:   NBROKEN (1000), NPASS (10000), REPEAT (1: run everything twice),
-#        SIM_EXTRA (extra sim options, e.g. "--sched random"),
+#        SIM_EXTRA (extra sim options, default "--sched pct"),
 #        SCENARIO (default below), BROKEN, SOUND (strategy lists)
 set -u
 build=${1:-build/plain}
@@ -17,8 +17,8 @@ bin=$build/tests/dpamt-test          # broken-* live in the test CLI only
 NBROKEN=${NBROKEN:-1000}
 NPASS=${NPASS:-10000}
 REPEAT=${REPEAT:-1}
-SIM_EXTRA=${SIM_EXTRA:-}
-SCENARIO=${SCENARIO:---td 8M,vcpus=2 --td 8M,vcpus=2 --shared-ranges on --cycles 2}
+SIM_EXTRA=${SIM_EXTRA:---sched pct}
+SCENARIO=${SCENARIO:---td 4M,vcpus=2,churn=100 --td 4M,vcpus=2,churn=100 --shared-ranges on}
 BROKEN=${BROKEN:-broken-v3-put broken-hint linux-v3}
 SOUND=${SOUND:-global-lock hashed lockless linux-v6}
 

@@ -64,6 +64,31 @@ static void test_broken_caught_and_replayed(void **state)
 	sim_cli_result_free(&r);
 }
 
+/* The put-outside-the-lock race of broken-v3-put and linux-v3 needs a
+ * get and two puts on one range at the right moments: churn refaults
+ * shared ranges while PCT on the virtual clock varies the interleaving. */
+static void test_v3_races_caught(void **state)
+{
+	static const char *const strats[] = {"broken-v3-put", "linux-v3"};
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		const char *a[] = {"--td", "4M,vcpus=2,churn=100", "--td",
+				   "4M,vcpus=2,churn=100", "--shared-ranges",
+				   "on", "--sched", "pct", "--quiet",
+				   "--strategy", strats[i], "--seed", "100",
+				   "--explore", "200", NULL};
+		struct sim_cli_result r;
+
+		sim_cli_run_bin(DPAMT_TEST_BIN, a, NULL, &r);
+		printf("%s: %s", strats[i], r.err);
+		assert_int_equal(r.status, 1);
+		assert_true(failed_seed(r.err) >= 100);
+		assert_non_null(strstr(r.err, "--sched pct"));
+		sim_cli_result_free(&r);
+	}
+}
+
 static void test_sound_strategies_pass(void **state)
 {
 	static const char *const strats[] = {"global-lock", "hashed",
@@ -113,6 +138,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_broken_caught_and_replayed),
+		cmocka_unit_test(test_v3_races_caught),
 		cmocka_unit_test(test_sound_strategies_pass),
 		cmocka_unit_test(test_bad),
 	};
