@@ -56,7 +56,12 @@ struct tdxmod_config {
 	unsigned max_pa_bits;          /* default 52 */
 	unsigned hkid_shift;           /* key-id bits start here, default 46 */
 	/* Optional fault injection and cost model. */
-	double busy_inject_prob;       /* 0..1: injected OPERAND_BUSY rate */
+	/* 0..1: a SEAMCALL that would take a lock answers OPERAND_BUSY, as a
+	 * whole, at this rate, before taking any lock (per call). */
+	double busy_inject_prob;
+	/* 0..1: each try-lock of a call fails as if contended at this rate
+	 * (per lock: a call taking k locks fails with 1-(1-p)^k). */
+	double busy_inject_lock_prob;
 	uint64_t busy_inject_seed;
 	/* Busy-wait per leaf, before its locks are released.  PAGE.REMOVE,
 	 * SEPT.REMOVE and PROMOTE spend it inside the module's hazard

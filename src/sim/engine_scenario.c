@@ -201,9 +201,11 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 	if (sc->threads > SIM_MAX_THREADS)
 		return bad(msg, len, "threads=%u is too many; use 0 (one per "
 			   "vCPU) or 1..%u", sc->threads, SIM_MAX_THREADS);
-	if (!(sc->busy_inject >= 0.0 && sc->busy_inject < 1.0))
-		return bad(msg, len, "busy injection rate %g is out of range; "
-			   "use 0 <= rate < 1", sc->busy_inject);
+	if (!(sc->busy_inject >= 0.0 && sc->busy_inject < 1.0) ||
+	    !(sc->busy_inject_lock >= 0.0 && sc->busy_inject_lock < 1.0))
+		return bad(msg, len, "busy injection rate %g/%g is out of "
+			   "range; use 0 <= rate < 1", sc->busy_inject,
+			   sc->busy_inject_lock);
 	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
 		if (sc->seamcall_ns[l] > SIM_MAX_SEAMCALL_NS)
 			return bad(msg, len, "SEAMCALL latency %llu ns for "

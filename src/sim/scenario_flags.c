@@ -168,17 +168,34 @@ static int opt_seamcall_ns(void *ctx, const char *v, char *msg, size_t len)
 	return sim_parse_seamcall_ns(v, cli->sc.seamcall_ns, msg, len);
 }
 
-static int opt_busy_inject(void *ctx, const char *v, char *msg, size_t len)
+/* A BUSY injection rate, 0 <= p < 1; -1 with msg naming flag and v. */
+static int parse_rate(const char *flag, const char *v, double *out,
+		      char *msg, size_t len)
 {
-	struct sim_cli *cli = ctx;
 	char *end;
 	double p = strtod(v, &end);
 
 	if (end == v || *end != '\0' || !isfinite(p) || p < 0.0 || p >= 1.0)
-		return bad_number("--busy-inject", v, "a probability "
-				  "(0 <= p < 1, e.g. 0.01)", msg, len);
-	cli->sc.busy_inject = p;
+		return bad_number(flag, v, "a probability (0 <= p < 1, e.g. "
+				  "0.01)", msg, len);
+	*out = p;
 	return 0;
+}
+
+static int opt_busy_inject(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return parse_rate("--busy-inject", v, &cli->sc.busy_inject, msg, len);
+}
+
+static int opt_busy_inject_lock(void *ctx, const char *v, char *msg,
+				size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return parse_rate("--busy-inject-lock", v, &cli->sc.busy_inject_lock,
+			  msg, len);
 }
 
 /* on|off into *out; else a message naming opt. */
@@ -318,6 +335,7 @@ static const struct cliopt opts[] = {
 	{"--explore", "100", opt_explore},
 	{"--seamcall-ns", "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
 	{"--busy-inject", "0.01", opt_busy_inject},
+	{"--busy-inject-lock", "0.01", opt_busy_inject_lock},
 	{"--pair-pool", "on", opt_pair_pool},
 	{"--shared-ranges", "on", opt_shared_ranges},
 	{"--idle-pairs", "1024", opt_idle_pairs},

@@ -111,16 +111,17 @@ static int j_strategy(const struct jctx *c, json_object *v,
 	return 0;
 }
 
-static int j_busy(const struct jctx *c, json_object *v, double *p)
+static int j_busy(const struct jctx *c, json_object *v, const char *key,
+		  double *p)
 {
 	const char *what = "expected a probability, 0 <= p < 1";
 
 	if (!json_object_is_type(v, json_type_double) &&
 	    !json_object_is_type(v, json_type_int))
-		return jerr(c, "busy_inject", what);
+		return jerr(c, key, what);
 	*p = json_object_get_double(v);
 	if (!(*p >= 0.0 && *p < 1.0))
-		return jerr(c, "busy_inject", what);
+		return jerr(c, key, what);
 	return 0;
 }
 
@@ -326,7 +327,9 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 	if (!strcmp(key, "seamcall_ns"))
 		return j_seamcall_ns(c, v, sc->seamcall_ns);
 	if (!strcmp(key, "busy_inject"))
-		return j_busy(c, v, &sc->busy_inject);
+		return j_busy(c, v, key, &sc->busy_inject);
+	if (!strcmp(key, "busy_inject_lock"))
+		return j_busy(c, v, key, &sc->busy_inject_lock);
 	if (!strcmp(key, "guests"))
 		return j_guests(c, v, sc);
 	if (!strcmp(key, "pair_pool"))
@@ -342,8 +345,8 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_word(c, v, key, sc);
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
-		    "pair_pool, shared_ranges, idle_pairs, clock, sched, cost, "
-		    "guests)");
+		    "busy_inject_lock, pair_pool, shared_ranges, idle_pairs, "
+		    "clock, sched, cost, guests)");
 }
 
 /* Line number (1-based) of byte offset off in text. */

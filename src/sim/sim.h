@@ -82,7 +82,8 @@ struct sim_scenario {
 	struct sim_cost cost;         /* virtual clock only */
 	uint64_t seed;
 	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
-	double busy_inject;           /* module BUSY injection rate, 0..1 */
+	double busy_inject;           /* BUSY injection per SEAMCALL, 0..1 */
+	double busy_inject_lock;      /* BUSY injection per try-lock, 0..1 */
 	/* Pair pages from a pool of whole 2 MiB blocks (docs/design.md §9)
 	 * instead of the allocator's 4K pages; default off. */
 	bool pair_pool;

@@ -74,9 +74,18 @@ static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 			return cfg_error(err, n, "CMRs must be 1 GiB aligned, "
 					 "sorted, disjoint, inside memory");
 	}
-	if (!(c->busy_inject_prob >= 0.0 && c->busy_inject_prob <= 1.0))
-		return cfg_error(err, n, "busy_inject_prob must be in 0..1");
+	if (!(c->busy_inject_prob >= 0.0 && c->busy_inject_prob <= 1.0) ||
+	    !(c->busy_inject_lock_prob >= 0.0 &&
+	      c->busy_inject_lock_prob <= 1.0))
+		return cfg_error(err, n, "busy_inject_prob and "
+				 "busy_inject_lock_prob must be in 0..1");
 	return 0;
+}
+
+/* A rate 0..1 as a threshold on a 64-bit hash. */
+static uint64_t busy_threshold(double p)
+{
+	return p >= 1.0 ? UINT64_MAX : (uint64_t)(p * 18446744073709551616.0);
 }
 
 struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
@@ -111,11 +120,8 @@ struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
 		return NULL;
 	}
 	memset(m->gib_tdmr, 0xFF, m->n_gib);
-	if (cfg->busy_inject_prob >= 1.0)
-		m->busy_thresh = UINT64_MAX;
-	else
-		m->busy_thresh = (uint64_t)(cfg->busy_inject_prob *
-					    18446744073709551616.0);
+	m->busy_thresh = busy_threshold(cfg->busy_inject_prob);
+	m->busy_lock_thresh = busy_threshold(cfg->busy_inject_lock_prob);
 	mem_init(m);
 	pthread_mutex_init(&m->cfg_lock, NULL);
 	return m;

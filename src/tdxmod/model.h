@@ -214,7 +214,8 @@ struct tdxmod {
 	_Atomic uint64_t kot_lock; /* try-lock: 1 = held (BUSY|KOT) */
 	_Atomic uint64_t wb_lock; /* CACHE.WB's try-lock (BUSY|WBCACHE) */
 
-	uint64_t busy_thresh;     /* busy_inject_prob * 2^64 */
+	uint64_t busy_thresh;     /* busy_inject_prob * 2^64 (per call) */
+	uint64_t busy_lock_thresh;/* busy_inject_lock_prob * 2^64 (per lock) */
 
 	_Atomic int fatal;        /* 0, 1 = being recorded, 2 = recorded */
 	char fatal_reason[256];
@@ -247,6 +248,7 @@ struct call {
 	uint64_t t0;
 	bool latency_spent; /* the leaf spent its latency in its window */
 	unsigned nlocks;
+	bool busy_drawn;          /* the per-call BUSY injection was drawn */
 	struct held_lock locks[CALL_MAX_LOCKS];
 };
 

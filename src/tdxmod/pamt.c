@@ -130,17 +130,31 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Configured fault injection: this lock attempt fails as if contended. */
-bool inject_busy(struct call *c)
+/* One draw of the injection stream: true with probability thresh/2^64. */
+static bool busy_draw(struct tdxmod *m, uint64_t thresh)
 {
 	uint64_t n;
 
-	if (!c->m->busy_thresh)
+	if (!thresh)
 		return false;
-	n = atomic_fetch_add_explicit(&c->m->busy_ctr, 1,
-				      memory_order_relaxed);
-	return mix64(c->m->cfg.busy_inject_seed ^ mix64(n)) <
-	       c->m->busy_thresh;
+	n = atomic_fetch_add_explicit(&m->busy_ctr, 1, memory_order_relaxed);
+	return mix64(m->cfg.busy_inject_seed ^ mix64(n)) < thresh;
+}
+
+/*
+ * Configured fault injection, asked before every try-lock: this attempt
+ * fails as if contended.  Per call: drawn once, at the call's first lock
+ * attempt (before any lock is held), so the whole SEAMCALL answers BUSY
+ * with probability busy_inject_prob.  Per lock: drawn at every attempt.
+ */
+bool inject_busy(struct call *c)
+{
+	if (!c->busy_drawn) {
+		c->busy_drawn = true;
+		if (busy_draw(c->m, c->m->busy_thresh))
+			return true;
+	}
+	return busy_draw(c->m, c->m->busy_lock_thresh);
 }
 
 static bool push_lock(struct call *c, _Atomic uint64_t *w, uint64_t rel,

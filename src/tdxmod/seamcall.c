@@ -182,6 +182,7 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs)
 	if (leaf < TDX_LEAF_MAX && leaf_table[leaf])
 		clear_outputs(&out, leaf_clears[leaf]);
 	c.nlocks = 0;
+	c.busy_drawn = false;
 	c.t0 = m->cfg.leaf_latency_ns[c.leaf] && !m->cfg.hold ? now_ns() : 0;
 	c.latency_spent = false;
 	st = dispatch(&c, leaf < TDX_LEAF_MAX ? (unsigned)leaf : TDX_LEAF_MAX);

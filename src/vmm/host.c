@@ -60,22 +60,28 @@ void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)
 			  (unsigned long long)pa, dpamt_strerror(err));
 }
 
+/* Concurrency: any thread, no lock held (it may sleep). */
+void vmm_busy_backoff(struct vmm_host *h, unsigned attempt)
+{
+	atomic_fetch_add_explicit(&h->fault_retries, 1, memory_order_relaxed);
+	if (attempt < 4) {
+		vmm_yield(h);
+		return;
+	}
+	/* 1 us..1 ms */
+	vmm_sleep_ns(h, 1000ull << (attempt < 14 ? attempt - 4 : 10));
+}
+
+/* Must complete (docs/vmm.md, "Retry policy"): BUSY is retried for ever. */
 int vmm_reclaim(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)
 {
 	int err;
 
 	for (unsigned a = 1;; a++) {
 		err = dpamt_reclaim_page(h->dp, pa, c);
-		if (err != DPAMT_EBUSY || a >= VMM_FAULT_BUSY_ATTEMPTS)
+		if (err != DPAMT_EBUSY)
 			return err;
-		atomic_fetch_add_explicit(&h->fault_retries, 1,
-					  memory_order_relaxed);
-		if (a < 4) {
-			vmm_yield(h);
-			continue;
-		}
-		/* 1 us..1 ms */
-		vmm_sleep_ns(h, 1000ull << (a < 14 ? a - 4 : 10));
+		vmm_busy_backoff(h, a);
 	}
 }
 

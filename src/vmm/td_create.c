@@ -19,6 +19,13 @@ static int give_page(struct vmm_td *td, unsigned leaf, uint64_t parent,
 	uint64_t pa;
 	int err = dpamt_alloc_page(h->dp, NULL, &pa);
 
+	/* May fail, but gets the same BUSY budget as a fault (docs/vmm.md,
+	 * "Retry policy"), not just the manager's 64 retries. */
+	for (unsigned a = 1; err == DPAMT_EBUSY &&
+	     a < VMM_FAULT_BUSY_ATTEMPTS; a++) {
+		vmm_busy_backoff(h, a);
+		err = dpamt_alloc_page(h->dp, NULL, &pa);
+	}
 	if (err) {
 		vmm_error(h, "td %d: no page for %s: %s", td->index,
 			  tdx_leaf_name(leaf), dpamt_strerror(err));

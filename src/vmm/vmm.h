@@ -231,9 +231,13 @@ bool vmm_fatal(struct vmm_host *h);
 /* dpamt_put that reports a failure (a refused REMOVE, an unbalanced put)
  * as an error of the run instead of dropping it. */
 void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
-/* dpamt_reclaim_page, retried with backoff while the module stays BUSY
- * past the manager's budget (teardown has no caller to hand BUSY to). */
+/* dpamt_reclaim_page, retried with backoff for as long as the module
+ * stays BUSY past the manager's budget (teardown has no caller to hand
+ * BUSY to: docs/vmm.md, "Retry policy").  Any thread, no lock held. */
 int vmm_reclaim(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c);
+/* The backoff between BUSY retries outside a vCPU: yield, then sleep
+ * 1 us doubling to 1 ms; counted in fault_retries.  May sleep. */
+void vmm_busy_backoff(struct vmm_host *h, unsigned attempt);
 /* Note an error code from the manager (DPAMT_EFATAL marks the host). */
 void vmm_note(struct vmm_host *h, int err);
 
