@@ -1,14 +1,24 @@
 #!/bin/sh
-# check.sh - build the three configurations and run every test in each.
-#   plain: -Werror, optimised;  asan: ASan+UBSan;  tsan: ThreadSanitizer.
-# CHECK_CONFIGS="plain asan" limits the set (default: all three).
+# check.sh - build the configurations and run every test in each.
+#   plain: -Werror, optimised;  asan: ASan+UBSan;  tsan: ThreadSanitizer;
+#   fuzz: clang libFuzzer harnesses (fuzz/), each run ~10 s on its seeds.
+# CHECK_CONFIGS="plain asan" limits the set (default: all four).
 set -eu
 
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 BUILD=${BUILD:-build}
-CONFIGS=${CHECK_CONFIGS:-"plain asan tsan"}
+CONFIGS=${CHECK_CONFIGS:-"plain asan tsan fuzz"}
 
 for cfg in $CONFIGS; do
+	if [ "$cfg" = fuzz ]; then
+		echo "=== fuzz: configure and build (clang) ==="
+		CC=clang cmake -S . -B "$BUILD/fuzz" -DDPAMT_FUZZ=ON \
+			-DDPAMT_TESTS=OFF >/dev/null
+		cmake --build "$BUILD/fuzz" -j "$JOBS"
+		echo "=== fuzz: short runs on the committed seeds ==="
+		ctest --test-dir "$BUILD/fuzz" -L fuzz --output-on-failure
+		continue
+	fi
 	case $cfg in
 	plain) san=none ;;
 	asan) san=asan ;;

@@ -10,7 +10,7 @@ set -eu
 RUN_PKGS="cmake make gcc pkg-config libjson-c-dev gnuplot-nox"
 case "${1:-}" in
 --run) PKGS="$RUN_PKGS" ;;
-"") PKGS="$RUN_PKGS libcmocka-dev spin" ;;
+"") PKGS="$RUN_PKGS libcmocka-dev spin clang libclang-rt-14-dev" ;;
 *) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
 esac
 

@@ -250,7 +250,8 @@ static void test_outputs_complete(void **state)
 /* dpamt help CMD = dpamt CMD --help, and every help lists 0, 1 and 2. */
 static void test_help_command(void **state)
 {
-	static const char *const cmds[] = {"sim", "replay", "bench", "info"};
+	static const char *const cmds[] = {"sim", "replay", "bench", "info",
+					    "sweep"};
 	struct cli_out a, b;
 
 	(void)state;
