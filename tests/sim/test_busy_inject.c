@@ -2,11 +2,12 @@
  * test_busy_inject.c - fault injection that means what it says (issue 10,
  * Why 7).  --busy-inject P answers BUSY to a whole SEAMCALL with
  * probability P, before any lock: PROMOTE (which locks 512 PAMT entries)
- * is refused at about P, not at 1-(1-P)^512, so at P = 0.05 promotes
- * succeed (0 of 4160 did with the per-lock injection).  At P = 0.6 every
+ * is refused at about P, not at 1-(1-P)^k, so at P = 0.05 promotes
+ * succeed (0 of 4160 did with the per-lock injection when PROMOTE tried
+ * 512 locks).  At P = 0.6 every
  * production strategy, with and without the pair pool, ends clean: exit
  * 0, no leak, no violation, no pair left, pairs balanced.  Seeds fixed
- * and printed.
+ * and printed; one vCPU thread, so every run is the same.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,15 +30,15 @@ static void mixed(struct sim_scenario *sc, enum dpamt_strategy s, bool pool,
 {
 	sim_scenario_empty(sc);
 	sc->n_guests = 2;
-	sc->guests[0] = (struct sim_guest_spec){false, 128 * MiB, 2, 50, 100,
-						30};
-	sc->guests[1] = (struct sim_guest_spec){true, 64 * MiB, 1, 0, 100, 0};
+	sc->guests[0] = (struct sim_guest_spec){false, 64 * MiB, 2, 50, 100,
+						50};
+	sc->guests[1] = (struct sim_guest_spec){true, 32 * MiB, 1, 0, 100, 0};
 	sc->strategy = s;
 	sc->pair_pool = pool;
 	sc->busy_inject = p;
 	sc->busy_inject_lock = p_lock;
-	sc->threads = 2;
-	sc->cycles = 2;
+	sc->threads = 1; /* deterministic for the seed */
+	sc->cycles = 1;
 	sc->seed = 11;
 	sc->quiet = true;
 	for (unsigned l = 0; l < TDX_LEAF_MAX; l++)
@@ -78,33 +79,48 @@ static void test_promote_at_005(void **state)
 	       (unsigned long long)promotes(r),
 	       (unsigned long long)pr->calls, (unsigned long long)pr->busy);
 	assert_true(promotes(r) > 0);
-	assert_true(pr->calls > 50);
-	/* binomial(n, 0.05): far below 0.2 for n > 50 */
+	assert_true(pr->calls > 10);
+	/* binomial(n, 0.05): below 0.2 */
 	assert_true(pr->busy * 5 < pr->calls);
 	free(sc);
 	free(r);
 }
 
-/* The per-lock variant stays available and is what it says: a PROMOTE
- * (512 try-locks) is almost never let through at 0.05. */
-static void test_per_lock_variant(void **state)
+/* Share of PROMOTE calls answered BUSY under the given injection. */
+static double promote_busy_share(double p, double p_lock)
 {
 	struct sim_scenario *sc = calloc(1, sizeof(*sc));
 	struct sim_report *r = calloc(1, sizeof(*r));
 	const struct sim_leaf_report *pr;
+	double share;
 	int rc;
 
-	(void)state;
-	mixed(sc, DPAMT_STRATEGY_GLOBAL_LOCK, false, 0.0, 0.05);
+	mixed(sc, DPAMT_STRATEGY_GLOBAL_LOCK, false, p, p_lock);
 	rc = run(sc, r);
 	sim_assert_clean_run(r, rc);
 	pr = &r->leaves[TDH_MEM_PAGE_PROMOTE];
-	printf("  per-lock: PROMOTE calls %llu busy %llu\n",
-	       (unsigned long long)pr->calls, (unsigned long long)pr->busy);
-	assert_true(pr->calls > 0);
-	assert_true(pr->busy * 10 > pr->calls * 9);
+	assert_true(pr->calls > 20);
+	share = (double)pr->busy / (double)pr->calls;
+	printf("  PROMOTE calls %llu busy %llu (%.2f)\n",
+	       (unsigned long long)pr->calls, (unsigned long long)pr->busy,
+	       share);
 	free(sc);
 	free(r);
+	return share;
+}
+
+/* The per-lock variant stays available and is what it says: PROMOTE
+ * takes several locks, so at the same rate it is refused far more often
+ * per lock (1-(1-p)^k) than per call (p). */
+static void test_per_lock_variant(void **state)
+{
+	double per_call, per_lock;
+
+	(void)state;
+	per_call = promote_busy_share(0.3, 0.0);
+	per_lock = promote_busy_share(0.0, 0.3);
+	assert_true(per_call > 0.15 && per_call < 0.55);
+	assert_true(per_lock > 0.7 && per_lock > per_call + 0.25);
 }
 
 /* P = 0.6: every production strategy, pool on and off, ends clean. */
