@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "sim/scenario_parse.h"
 #include "sim/sim.h"
 #include "sim/sim_run_check.h"
 
@@ -30,9 +31,12 @@ static void mixed(struct sim_scenario *sc, enum dpamt_strategy s, bool pool,
 {
 	sim_scenario_empty(sc);
 	sc->n_guests = 2;
-	sc->guests[0] = (struct sim_guest_spec){false, 64 * MiB, 2, 50, 100,
-						50};
-	sc->guests[1] = (struct sim_guest_spec){true, 32 * MiB, 1, 0, 100, 0};
+	sim_guest_default(&sc->guests[0], 64 * MiB, false);
+	sc->guests[0].vcpus = 2;
+	sc->guests[0].huge_pct = 50;
+	sc->guests[0].convert_pct = 50;
+	sim_guest_default(&sc->guests[1], 32 * MiB, true);
+	sc->guests[1].vcpus = 1;
 	sc->strategy = s;
 	sc->pair_pool = pool;
 	sc->busy_inject = p;
