@@ -1,7 +1,6 @@
 /*
  * cmd_bench.c - `dpamt bench`: the get/put fast-path and slow-path
- * benchmark (bench/fastpath) from the command line.  Also the front end
- * of the standalone dpamt-bench-fastpath binary.  Reports, never judges:
+ * benchmark (bench/fastpath) from the command line.  Reports, never judges:
  * exit 0 when it ran, 1 if the run itself failed or an output was not
  * written, 2 on bad usage (docs/cli.md).
  */

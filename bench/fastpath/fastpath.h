@@ -1,6 +1,5 @@
 /*
- * fastpath.h - the get/put benchmark behind `dpamt bench` and the
- * standalone dpamt-bench-fastpath binary.
+ * fastpath.h - the get/put benchmark behind `dpamt bench`.
  *
  * Fast path: dpamt_get + dpamt_put on a range whose pair is installed and
  * which holds one extra reference (refcount 1 <-> 2, never a SEAMCALL),
