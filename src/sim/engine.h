@@ -47,6 +47,10 @@ void engine_event(struct engine *e, const char *what, int guest);
 enum engine_job { ENGINE_BOOT, ENGINE_RECLAIM };
 void engine_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
 		     enum engine_job job);
+/* Report boot progress (faults done / to do over vcpus[0..n)) to the
+ * progress callback; nothing for other jobs.  Engine thread or task. */
+void engine_progress(struct engine *e, struct vmm_vcpu **v, unsigned n,
+		     enum engine_job job);
 /* The wall-clock version (engine_jobs.c): real threads. */
 void engine_wall_run_jobs(struct engine *e, struct vmm_vcpu **vcpus,
 			  unsigned n, enum engine_job job);

@@ -46,20 +46,26 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void progress(struct pool *p)
+void engine_progress(struct engine *e, struct vmm_vcpu **v, unsigned n,
+		     enum engine_job job)
 {
-	const struct sim_callbacks *cb = p->e->cb;
+	const struct sim_callbacks *cb = e->cb;
 	uint64_t done = 0, total = 0;
 
-	if (!cb->progress || p->job != ENGINE_BOOT)
+	if (!cb->progress || job != ENGINE_BOOT)
 		return;
-	for (unsigned i = 0; i < p->n; i++) {
-		done += atomic_load_explicit(&p->v[i]->faults,
+	for (unsigned i = 0; i < n; i++) {
+		done += atomic_load_explicit(&v[i]->faults,
 					     memory_order_relaxed);
-		total += atomic_load_explicit(&p->v[i]->work_total,
+		total += atomic_load_explicit(&v[i]->work_total,
 					      memory_order_relaxed);
 	}
 	cb->progress(cb->arg, done, total);
+}
+
+static void progress(struct pool *p)
+{
+	engine_progress(p->e, p->v, p->n, p->job);
 }
 
 static void booted_events(struct pool *p)

@@ -410,18 +410,7 @@ struct vjob {
 
 static void progress(struct vjobs *p)
 {
-	const struct sim_callbacks *cb = p->e->cb;
-	uint64_t done = 0, total = 0;
-
-	if (!cb->progress || p->job != ENGINE_BOOT)
-		return;
-	for (unsigned i = 0; i < p->n; i++) {
-		done += atomic_load_explicit(&p->v[i]->faults,
-					     memory_order_relaxed);
-		total += atomic_load_explicit(&p->v[i]->work_total,
-					      memory_order_relaxed);
-	}
-	cb->progress(cb->arg, done, total);
+	engine_progress(p->e, p->v, p->n, p->job);
 }
 
 static void job_task(void *arg)

@@ -16,4 +16,7 @@
  */
 void sim_assert_clean_run(const struct sim_report *r, int rc);
 
+/* The test's seed: DPAMT_SEED if set, else 42; printed as seed=N. */
+uint64_t sim_test_seed(void);
+
 #endif

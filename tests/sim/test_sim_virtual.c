@@ -22,15 +22,6 @@
 
 #define MiB (1ull << 20)
 
-static uint64_t test_seed(void)
-{
-	const char *s = getenv("DPAMT_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : 42;
-
-	printf("seed=%llu\n", (unsigned long long)seed);
-	return seed;
-}
-
 static void add_td(struct sim_scenario *sc, uint64_t size, unsigned vcpus,
 		   unsigned huge)
 {
@@ -47,7 +38,7 @@ static void add_td(struct sim_scenario *sc, uint64_t size, unsigned vcpus,
 static void small(struct sim_scenario *sc)
 {
 	sim_scenario_empty(sc);
-	sc->seed = test_seed();
+	sc->seed = sim_test_seed();
 	sc->pcpus = 8;
 	add_td(sc, 128 * MiB, 4, 0);
 	add_td(sc, 96 * MiB, 4, 30);
