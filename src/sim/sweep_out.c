@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpamt/version.h"
 #include "sim/plot.h"
 #include "sim/sweep.h"
 #include "util/outfile.h"
@@ -105,6 +106,8 @@ int sweep_write_json(const struct sweep *s, const struct sweep_point *pts,
 	unsigned n = sweep_n_points(s);
 	int rc;
 
+	json_object_object_add(root, "tool_version",
+			       json_object_new_string(DPAMT_VERSION_STRING));
 	for (unsigned k = 0; k < s->n_axes; k++) {
 		json_object *vals = json_object_new_array();
 
