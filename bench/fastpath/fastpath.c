@@ -405,6 +405,7 @@ void fp_config_default(struct fp_config *cfg)
 	cfg->iters = 50000;
 	cfg->slow_iters = 500;
 	cfg->reps = 31;
+	cfg->rss_gib = 4;
 }
 
 const char *fp_fast_name(const struct fp_config *cfg, enum fp_fast_scen s,
@@ -655,7 +656,8 @@ int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
 	if (cfg->churn_rows && cfg->slow_iters &&
 	    churn_run(cfg, res, err, errlen))
 		goto out;
-	res->wall_ns = now_ns() - t0;
+	if (fp_sim_rss(cfg, &res->rss, err, errlen))
+		goto out;
 	res->wall_ns = now_ns() - t0;
 	rc = 0;
 out:

@@ -59,6 +59,11 @@ struct fp_config {
 	uint64_t iters;       /* fast-path get+put pairs per thread per rep */
 	uint64_t slow_iters;  /* slow-path cycles per thread per rep */
 	unsigned reps;        /* repetitions (median taken), >= 1 */
+	/* Simulator memory rows: `sim` runs with one TD of rss_gib and
+	 * 2 x rss_gib GiB mapped at 4K, 8x and 16x at 2M (0: skipped), by
+	 * the dpamt binary sim_exe (NULL: skipped; not the standalone). */
+	unsigned rss_gib;
+	const char *sim_exe;
 };
 
 /* Defaults: global-lock (+ its CAS row), 2 threads, 50000 iters, 500
@@ -94,6 +99,19 @@ struct fp_churn {
 	uint64_t add_calls[2], remove_calls[2];
 };
 
+/* Peak RSS of `dpamt sim` with one TD of gib_lo and of gib_hi GiB, and
+ * the slope: (kib_hi - kib_lo) / 1024 / (gib_hi - gib_lo). */
+struct fp_rss_mode {
+	unsigned gib_lo, gib_hi;
+	uint64_t kib_lo, kib_hi;
+	double mib_per_gib;
+};
+
+struct fp_rss {
+	bool measured;
+	struct fp_rss_mode at_4k, at_2m;
+};
+
 struct fp_result {
 	double atomic_ns[FP_FAST_COUNT];    /* median ns per add+sub pair */
 	double cas_ns[FP_FAST_COUNT];       /* median ns per CAS-loop pair */
@@ -108,6 +126,7 @@ struct fp_result {
 	struct fp_strategy_result strat[FP_MAX_ENV];
 	unsigned n_churn;
 	struct fp_churn churn[DPAMT_STRATEGY_COUNT];
+	struct fp_rss rss;                  /* after the timed runs */
 	uint64_t wall_ns;
 };
 
@@ -129,6 +148,20 @@ const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
 			 char *buf, size_t len);
 /* True if the scenario ran (multi-thread ones need threads >= 2). */
 bool fp_scen_ran(const struct fp_config *cfg, unsigned scen);
+
+/* fp_rss.c: fill out (out->measured false when cfg skips it).  0, or -1
+ * with a message in err (a sim child failed). */
+int fp_sim_rss(const struct fp_config *cfg, struct fp_rss *out, char *err,
+	       size_t errlen);
+void fp_print_rss(FILE *f, const struct fp_config *cfg,
+		  const struct fp_rss *rss);
+/* Adds "sim_rss" to o when measured (keys in docs/bench.md). */
+void fp_json_rss(json_object *o, const struct fp_rss *rss);
+
+/* Slow-path distinct-range scaling of strategy r: ns per cycle per
+ * thread on tN_distinct over t1 (0 when either did not run). */
+double fp_slow_scaling(const struct fp_config *cfg,
+		       const struct fp_strategy_result *r);
 
 void fp_print(FILE *f, const struct fp_config *cfg,
 	      const struct fp_result *res);

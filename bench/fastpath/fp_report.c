@@ -11,6 +11,7 @@
  * tN_shared. */
 #define FP_TARGET_RATIO 1.15
 #define FP_TARGET_RATIO_SHARED 1.3
+#define FP_SCALING_TARGET 1.3 /* tN_distinct / t1, slow path */
 
 static double ratio(double a, double b)
 {
@@ -151,14 +152,45 @@ static void print_churn(FILE *f, const struct fp_config *cfg,
 	}
 }
 
+double fp_slow_scaling(const struct fp_config *cfg,
+		       const struct fp_strategy_result *r)
+{
+	if (!cfg->slow_iters || !fp_scen_ran(cfg, FP_SN_DISTINCT) || r->cas)
+		return 0;
+	return ratio(r->slow[FP_SN_DISTINCT].ns_per_cycle,
+		     r->slow[FP_S1].ns_per_cycle);
+}
+
+/* One line: each strategy's tN_distinct / t1 slow-path ratio. */
+static void print_scaling(FILE *f, const struct fp_config *cfg,
+			  const struct fp_result *res)
+{
+	char name[32];
+
+	if (!fp_scen_ran(cfg, FP_SN_DISTINCT))
+		return;
+	fprintf(f, "\n  distinct-range scaling, %s / t1 (per-thread ns per "
+		   "cycle; target <= %.1fx):\n ",
+		fp_slow_name(cfg, FP_SN_DISTINCT, name, 32),
+		FP_SCALING_TARGET);
+	for (unsigned i = 0; i < res->n_slow; i++)
+		fprintf(f, " %s %.2fx",
+			dpamt_strategy_name(res->strat[i].strategy),
+			fp_slow_scaling(cfg, &res->strat[i]));
+	fprintf(f, "\n");
+}
+
 void fp_print(FILE *f, const struct fp_config *cfg,
 	      const struct fp_result *res)
 {
 	print_fast(f, cfg, res);
-	if (cfg->slow_iters)
+	if (cfg->slow_iters) {
 		print_slow(f, cfg, res);
+		print_scaling(f, cfg, res);
+	}
 	if (res->n_churn)
 		print_churn(f, cfg, res);
+	fp_print_rss(f, cfg, &res->rss);
 	fprintf(f, "\nwall time %.2f s\n", (double)res->wall_ns / 1e9);
 }
 
@@ -251,6 +283,9 @@ static json_object *strat_json(const struct fp_config *cfg,
 								  32),
 					       slow_json(&r->slow[s]));
 	json_object_object_add(o, "slow", slow);
+	if (fp_slow_scaling(cfg, r) > 0)
+		json_object_object_add(o, "slow_scaling",
+				       dbl(fp_slow_scaling(cfg, r)));
 	return o;
 }
 
@@ -316,6 +351,8 @@ json_object *fp_json(const struct fp_config *cfg,
 						       &res->strat[i]));
 	json_object_object_add(o, "strategies", list);
 	json_object_object_add(o, "churn", churn_json(res));
+	json_object_object_add(o, "scaling_target", dbl(FP_SCALING_TARGET));
+	fp_json_rss(o, &res->rss);
 	json_object_object_add(o, "wall_ns", u64(res->wall_ns));
 	return o;
 }

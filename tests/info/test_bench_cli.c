@@ -5,6 +5,7 @@
  * ADD and one REMOVE) are checked.  No timing is asserted, only that
  * timings are present and positive.  Bad usage exits 2.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,7 +102,7 @@ static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
 static void test_smoke_json(void **state)
 {
 	const char *args[] = {"bench", "--iters", "1000", "--json", "-",
-			      NULL};
+			      "--sim-rss", "0", NULL};
 	struct cli_result r;
 	json_object *j, *list;
 	uint64_t reps, slow;
@@ -140,8 +141,26 @@ static void test_smoke_json(void **state)
 	assert_string_equal(json_object_get_string(key(
 		json_object_array_get_idx(list, 1), "fast_path")), "cas");
 	positive(j, "target_ratio_shared");
-	for (size_t i = 0; i < json_object_array_length(list); i++)
-		check_strategy(json_object_array_get_idx(list, i), reps, slow);
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *s = json_object_array_get_idx(list, i);
+		double t1, t2, sc;
+
+		check_strategy(s, reps, slow);
+		if (!strcmp(json_object_get_string(key(s, "fast_path")),
+			    "cas")) { /* no slow path: no scaling */
+			assert_false(json_object_object_get_ex(
+				s, "slow_scaling", NULL));
+			continue;
+		}
+		/* t2_distinct over t1, per thread: the two figures above */
+		t2 = json_object_get_double(key(key(key(s, "slow"),
+						    "t2_distinct"),
+						"ns_per_cycle"));
+		t1 = json_object_get_double(key(key(key(s, "slow"), "t1"),
+						"ns_per_cycle"));
+		sc = json_object_get_double(key(s, "slow_scaling"));
+		assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
+	}
 	/* churn rows: global-lock with 0 and 1024 idle pairs; the eager
 	 * one pays an ADD and a REMOVE per cycle, the idle one only the
 	 * first ADD of each range (64 per thread), never a REMOVE */
@@ -159,6 +178,8 @@ static void test_smoke_json(void **state)
 		assert_int_equal(ukey(d, "pamt_remove_calls"), 0);
 		assert_int_equal(ukey(c, "max_idle_pairs"), 1024);
 	}
+	positive(j, "scaling_target");
+	assert_false(json_object_object_get_ex(j, "sim_rss", NULL));
 	json_object_put(j);
 	cli_result_free(&r);
 }
@@ -166,7 +187,8 @@ static void test_smoke_json(void **state)
 static void test_table(void **state)
 {
 	const char *args[] = {"bench", "--iters", "200", "--reps", "1",
-			      "--threads", "1", "--strategy", "all", NULL};
+			      "--threads", "1", "--strategy", "all",
+			      "--sim-rss", "0", NULL};
 	struct cli_result r;
 
 	(void)state;
@@ -182,6 +204,41 @@ static void test_table(void **state)
 	cli_result_free(&r);
 }
 
+/* The sim RSS rows: 1 and 2 GiB at 4K, 8 and 16 GiB at 2M.  Each run
+ * maps all of its TD, so the bigger TD holds more; 4K costs PAMT pairs
+ * and S-EPT pages per 2 MiB that 2M does not. */
+static void test_sim_rss(void **state)
+{
+	const char *args[] = {"bench", "--iters", "10", "--reps", "1",
+			      "--threads", "1", "--slow-iters", "0",
+			      "--sim-rss", "1", "--json", "-", NULL};
+	struct cli_result r;
+	json_object *j, *k4, *k2;
+
+	(void)state;
+#if defined(DPAMT_TSAN)
+	skip(); /* a 2 GiB all-4K sim takes ~20 s under TSan */
+#endif
+	run_cli(args, &r);
+	if (r.status != 0)
+		fail_msg("exit %d, stderr: %s", r.status, r.err);
+	j = json_tokener_parse(r.out);
+	if (!j)
+		fail_msg("stdout is not JSON:\n%s", r.out);
+	k4 = key(key(j, "sim_rss"), "at_4k");
+	k2 = key(key(j, "sim_rss"), "at_2m");
+	assert_int_equal(ukey(k4, "gib_lo"), 1);
+	assert_int_equal(ukey(k4, "gib_hi"), 2);
+	assert_int_equal(ukey(k2, "gib_lo"), 8);
+	assert_int_equal(ukey(k2, "gib_hi"), 16);
+	assert_true(ukey(k4, "kib_hi") > ukey(k4, "kib_lo"));
+	positive(k4, "mib_per_gib");
+	assert_true(json_object_get_double(key(k2, "mib_per_gib")) <
+		    json_object_get_double(key(k4, "mib_per_gib")));
+	json_object_put(j);
+	cli_result_free(&r);
+}
+
 static void test_bad_usage(void **state)
 {
 	static const char *const cases[][4] = {
@@ -192,10 +249,12 @@ static void test_bad_usage(void **state)
 		{"bench", "--reps", NULL, NULL},
 		{"bench", "--strategy", "fastest", NULL},
 		{"bench", "--turbo", NULL, NULL},
+		{"bench", "--sim-rss", "17", NULL},
 	};
 	static const char *const msgs[] = {
 		"out of range", "out of range", "trailing", "negative",
 		"needs a value", "unknown strategy", "unknown option",
+		"out of range",
 	};
 	struct cli_result r;
 
@@ -214,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smoke_json),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_sim_rss),
 		cmocka_unit_test(test_bad_usage),
 	};
 
