@@ -151,15 +151,15 @@ static unsigned long long mem_available_mib(void)
 	return kb / 1024;
 }
 
-/* Why 8: a 12 TiB TD at 4K needs ~120 GiB of model state: refused with
+/* Why 8: a 12 TiB TD at 4K needs ~96 GiB of model state: refused with
  * the estimate and the limit before anything runs. */
 static void test_why8_too_big_for_machine(void **state)
 {
 	const char *args[] = {"sim", "--td", "12T", "--quiet", NULL};
 
 	(void)state;
-	if (mem_available_mib() > 110ull * 1024) {
-		print_message("skipped: this machine has more than 110 GiB "
+	if (mem_available_mib() > 90ull * 1024) {
+		print_message("skipped: this machine has more than 90 GiB "
 			      "available, a 12T TD might fit\n");
 		skip();
 	}
