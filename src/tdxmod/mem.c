@@ -6,7 +6,7 @@
  * S-EPT pages and TD control pages).  Lookups are four dependent loads;
  * nodes and page buffers are installed with a CAS on first touch, so any
  * number of threads may read and write at once without a lock.  Dropping a
- * page (the module zeroes it) returns its buffer to the CPU's pool that
+ * page (the module zeroes it) returns its buffer to the thread's pool that
  * later allocations reuse; nothing is freed before tdxmod_destroy.
  */
 #include <stdlib.h>
@@ -43,7 +43,7 @@ static struct mem_page *pool_pop(struct mem_pool *pl)
 	return pg;
 }
 
-/* A zeroed page buffer: from this CPU's pool, else any pool, else new. */
+/* A zeroed page buffer: from this thread's pool, else any, else new. */
 static struct mem_page *page_alloc(struct tdxmod *m)
 {
 	unsigned s = stat_stripe_of();
@@ -58,7 +58,7 @@ static struct mem_page *page_alloc(struct tdxmod *m)
 	return pg;
 }
 
-/* Give a buffer nobody links to any more to this CPU's pool; its first
+/* Give a buffer nobody links to any more to this thread's pool; its first
  * word becomes the link (a racy reader may see it: it reads garbage, as
  * it would after reuse, never freed memory). */
 static void page_pool_put(struct tdxmod *m, struct mem_page *pg)

@@ -32,9 +32,9 @@
  * holds one written page (a pair page or an S-EPT page among TD pages the
  * model never stores) at under 400 bytes of index instead of 4 KiB.
  * Nodes and buffers are installed atomically on first touch; a page whose
- * buffer is absent reads as zero.  Dropped buffers go to per-CPU pools and
- * are reused, never freed while the model lives, so racy introspection
- * stays memory safe. */
+ * buffer is absent reads as zero.  Dropped buffers go to per-thread
+ * pools and are reused, never freed while the model lives, so racy
+ * introspection stays memory safe. */
 #define MEM_GROUP_PAGES 16
 #define MEM_GROUPS_PER_2M (PAGES_PER_2M / MEM_GROUP_PAGES)
 struct mem_page {
@@ -179,9 +179,10 @@ struct tdmr {
 
 enum sys_state { SYS_FRESH = 0, SYS_CONFIGURED, SYS_READY };
 
-/* Counters every SEAMCALL writes are split into stripes, one per CPU
- * (modulo STAT_STRIPES) and summed on read, so two CPUs working on
- * distinct ranges never write the same cache line for bookkeeping.
+/* Counters every SEAMCALL writes are split into stripes, picked per
+ * thread (a hash of its stack address, modulo STAT_STRIPES) and summed on
+ * read, so two CPUs working on distinct ranges do not write the same
+ * cache line for bookkeeping (unless their threads hash alike).
  * Each stripe starts on its own 128-byte block (line + adjacent-line
  * prefetch). */
 #define STAT_STRIPES 16
