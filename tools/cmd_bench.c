@@ -131,15 +131,24 @@ static int number(const char *opt, const char *v, uint64_t min, uint64_t max,
 	return 0;
 }
 
+/* number() into an unsigned (max fits one). */
+static int number_u(const char *opt, const char *v, unsigned min,
+		    unsigned max, unsigned *out, char *msg, size_t len)
+{
+	uint64_t n;
+
+	if (number(opt, v, min, max, &n, msg, len))
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
 static int opt_threads(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct bench_opts *o = ctx;
-	uint64_t n;
 
-	if (number("--threads", v, 1, FP_MAX_THREADS, &n, msg, len))
-		return -1;
-	o->cfg.threads = (unsigned)n;
-	return 0;
+	return number_u("--threads", v, 1, FP_MAX_THREADS, &o->cfg.threads,
+			msg, len);
 }
 
 static int opt_iters(void *ctx, const char *v, char *msg, size_t len)
@@ -162,12 +171,9 @@ static int opt_slow_iters(void *ctx, const char *v, char *msg, size_t len)
 static int opt_reps(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct bench_opts *o = ctx;
-	uint64_t n;
 
-	if (number("--reps", v, 1, BENCH_MAX_REPS, &n, msg, len))
-		return -1;
-	o->cfg.reps = (unsigned)n;
-	return 0;
+	return number_u("--reps", v, 1, BENCH_MAX_REPS, &o->cfg.reps, msg,
+			len);
 }
 
 static int opt_json(void *ctx, const char *v, char *msg, size_t len)
@@ -183,12 +189,9 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 static int opt_sim_rss(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct bench_opts *o = ctx;
-	uint64_t n;
 
-	if (number("--sim-rss", v, 0, BENCH_MAX_RSS_GIB, &n, msg, len))
-		return -1;
-	o->cfg.rss_gib = (unsigned)n;
-	return 0;
+	return number_u("--sim-rss", v, 0, BENCH_MAX_RSS_GIB,
+			&o->cfg.rss_gib, msg, len);
 }
 
 static const struct cliopt bench_opts_table[] = {
