@@ -1,11 +1,12 @@
 #!/bin/sh
 # check-contracts.sh - the public API's contracts are written down and the
 # docs index matches them.  Fails if a public dpamt_*() function declared in
-# include/dpamt/dpamt.h, or a callback of struct dpamt_ops, is not directly
+# include/dpamt/dpamt.h, a tdxmod_*() function of include/dpamt/tdxmod.h,
+# or a callback of struct dpamt_ops, is not directly
 # preceded by its own kernel-doc block ("/** name() - ..." for a function,
 # "@name:" for a callback) holding a "Context:" line; or if the table
 # between <!-- contracts:begin --> and <!-- contracts:end --> in
-# docs/host.md misses one of them or lists one that does not exist.
+# docs/host.md misses one of dpamt.h's or lists one that does not exist.
 # The table is checked, not generated: its prose is written by hand.
 # Usage: check-contracts.sh [ROOT] (default: the repository root).
 set -eu
@@ -17,10 +18,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # One line per public name: "<name> ok" or "<name> <what is wrong>".
-awk '
+contracts() { # HEADER PREFIX
+awk -v pfx="$2" '
 function flush_doc() {
 	doc_name = ""; doc_ctx = 0
-	if (match(doc, /^[ \t]*\/\*\*[ \t]*\n?[ \t]*\*?[ \t]*dpamt_[a-z0-9_]+\(\) -/)) {
+	if (match(doc, "^[ \t]*/[*][*][ \t]*\n?[ \t]*[*]?[ \t]*" pfx "[a-z0-9_]+[(][)] -")) {
 		s = doc; sub(/\(\) -.*/, "", s); sub(/.*[^a-z0-9_]/, "", s)
 		doc_name = s "()"
 	} else if (match(doc, /@[a-z0-9_]+:/)) {
@@ -47,12 +49,15 @@ in_ops && /\(\*[a-z0-9_]+\)\(/ {
 	s = $0; sub(/^[^(]*\(\*/, "", s); sub(/\).*/, "", s)
 	want("ops->" s); pending = 0; next
 }
-/^[a-z].*[^a-z0-9_]dpamt_[a-z0-9_]+\(/ && $0 !~ /^#/ {
+$0 ~ ("^[a-z].*[^a-z0-9_]" pfx "[a-z0-9_]+[(]") && $0 !~ /^#/ {
 	s = $0; sub(/\(.*/, "", s); sub(/.*[^a-z0-9_]/, "", s)
 	want(s "()"); pending = 0; next
 }
 { if ($0 !~ /^[ \t]*(\/\*|\*)/) pending = 0 }
-' "$hdr" >"$tmp/hdr"
+' "$1"
+}
+contracts "$hdr" dpamt_ >"$tmp/hdr"
+contracts "$root/include/dpamt/tdxmod.h" tdxmod_ >"$tmp/mod"
 
 bad=0
 if ! [ -s "$tmp/hdr" ]; then
@@ -63,6 +68,11 @@ if grep -v ' ok$' "$tmp/hdr" >"$tmp/missing"; then
 	sed 's/^/check-contracts: dpamt.h: /' "$tmp/missing" >&2
 	bad=1
 fi
+if grep -v ' ok$' "$tmp/mod" >"$tmp/missing"; then
+	sed 's/^/check-contracts: tdxmod.h: /' "$tmp/missing" >&2
+	bad=1
+fi
+n_mod=$(grep -c ' ok$' "$tmp/mod" || true)
 cut -d' ' -f1 "$tmp/hdr" | sort -u >"$tmp/hdr.names"
 
 # First cell of every row of the marked table: `dpamt_x()` or `ops->x`.
@@ -91,4 +101,4 @@ if [ "$bad" -ne 0 ]; then
 	echo "check-contracts: FAILED" >&2
 	exit 1
 fi
-echo "check-contracts: $n_fn functions and $n_op ops callbacks documented with Context:, host.md table matches"
+echo "check-contracts: $n_fn dpamt_* functions, $n_op ops callbacks and $n_mod tdxmod_* functions documented with Context:, host.md table matches"

@@ -83,6 +83,14 @@ struct tdxmod_config {
 };
 
 /* Fill *cfg with defaults for mem_bytes of memory (a multiple of 1 GiB). */
+/**
+ * tdxmod_config_default() - Default configuration for a memory size.
+ * @cfg: filled in full.
+ * @mem_bytes: simulated memory, a multiple of 1 GiB.
+ *
+ * Context: Any thread; pure.
+ * Return: nothing.
+ */
 void tdxmod_config_default(struct tdxmod_config *cfg, uint64_t mem_bytes);
 
 /*
@@ -90,8 +98,24 @@ void tdxmod_config_default(struct tdxmod_config *cfg, uint64_t mem_bytes);
  * host must call TDH.SYS.CONFIG and TDH.SYS.TDMR.INIT for every TDMR.
  * Returns NULL and writes a message into err on a bad configuration.
  */
+/**
+ * tdxmod_create() - Create a model in the not-configured state.
+ * @cfg: the configuration; copied.
+ * @err: message buffer for a refusal.
+ * @errlen: its size.
+ *
+ * Context: Any thread; may sleep (allocates).
+ * Return: the model, or NULL with a message in err.
+ */
 struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
 			     size_t errlen);
+/**
+ * tdxmod_destroy() - Free a model and all its memory.
+ * @m: the model, or NULL.
+ *
+ * Context: No other call on m may run or follow.
+ * Return: nothing.
+ */
 void tdxmod_destroy(struct tdxmod *m);
 
 /*
@@ -106,20 +130,68 @@ void tdxmod_destroy(struct tdxmod *m);
  * the failing leaf and status).  Concurrency: no other call on m.
  * For dpamt replay and tests; the host manager does its own set-up.
  */
+/**
+ * tdxmod_setup_simple() - Configure the model as a simple host would.
+ * @m: a model fresh from tdxmod_create().
+ * @dpamt: turn Dynamic PAMT on if supported.
+ * @area_base: where the PAMT areas start.
+ * @area_end: first byte after them, on success.
+ * @err: message buffer.
+ * @errlen: its size.
+ *
+ * Context: No other call on m; issues SEAMCALLs on the calling thread.
+ * Return: 0, or -1 with the failing leaf and status in err.
+ */
 int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
 			uint64_t *area_end, char *err, size_t errlen);
 
 /* The SEAMCALL instruction: regs->rax is the leaf in, the status out. */
+/**
+ * tdxmod_seamcall() - Execute one SEAMCALL.
+ * @m: the model.
+ * @regs: rax the leaf in, the status out; operands in and out.
+ *
+ * Context: Any thread, any number at once (like logical CPUs). Entry
+ * locks are try-locks: contention answers BUSY, never waits. Busy-waits
+ * for leaf latency, or calls cfg.hold (which may block) with no model
+ * mutex held; set-up leaves (SYS.CONFIG, TDMR.INIT) serialise on a
+ * model mutex.
+ * Return: nothing; the status is in regs->rax (TDX_MODEL_FATAL once
+ * fatal).
+ */
 void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs);
 
 /* Same, for callers holding only a void * (ops structs). */
+/**
+ * tdxmod_seamcall_ops() - tdxmod_seamcall() for a void * context.
+ * @m: a struct tdxmod *.
+ * @regs: as tdxmod_seamcall().
+ *
+ * Context: As tdxmod_seamcall().
+ * Return: nothing; status in regs->rax.
+ */
 void tdxmod_seamcall_ops(void *m, struct tdx_regs *regs);
 
 /* ---- Fatal state --------------------------------------------------------
  * A broken internal invariant puts the model in a fatal state: the call
  * that found it returns TDX_MODEL_FATAL, every later call returns it too.
  * Concurrency: any time. */
+/**
+ * tdxmod_is_fatal() - Whether the model hit a broken invariant.
+ * @m: the model.
+ *
+ * Context: Any thread, any time; no lock, no callback. Acquire load.
+ * Return: true once fatal (never reset).
+ */
 bool tdxmod_is_fatal(const struct tdxmod *m);
+/**
+ * tdxmod_fatal_reason() - Why the model went fatal.
+ * @m: the model.
+ *
+ * Context: Any thread, any time; no lock, no callback. Acquire load;
+ * the text is complete once returned.
+ * Return: a string, "" if not fatal; valid until tdxmod_destroy().
+ */
 const char *tdxmod_fatal_reason(const struct tdxmod *m); /* "" if none */
 
 /* ---- Introspection (for invariant checkers and tests) -------------------
@@ -134,6 +206,16 @@ struct tdxmod_page_info {
 	bool bitmap_bit;      /* dynamic mode: page is a pair page */
 	bool locked;          /* any lock bit set on its entry */
 };
+/**
+ * tdxmod_page_info() - Describe the 4 KiB page at pa.
+ * @m: the model.
+ * @pa: any address.
+ * @out: filled on success.
+ *
+ * Context: Any thread; racy while SEAMCALLs run, exact at quiescence
+ * (no tdxmod_seamcall() in flight).
+ * Return: 0, or -1 if pa is outside simulated memory.
+ */
 int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 		     struct tdxmod_page_info *out);
 
@@ -144,10 +226,28 @@ struct tdxmod_range_info {
 	uint64_t pair[2];     /* pair pages when has_pair (pages_per_pair) */
 	unsigned page_count;  /* 4K pages of the range in module use */
 };
+/**
+ * tdxmod_range_info() - Describe the 2 MiB range at pa_2m.
+ * @m: the model.
+ * @pa_2m: any address in the range.
+ * @out: filled on success.
+ *
+ * Context: Any thread; racy while SEAMCALLs run, exact at quiescence
+ * (no tdxmod_seamcall() in flight).
+ * Return: 0, or -1 if pa_2m is outside simulated memory.
+ */
 int tdxmod_range_info(struct tdxmod *m, uint64_t pa_2m,
 		      struct tdxmod_range_info *out);
 
 /* Count of 2 MiB ranges with a pair installed now. */
+/**
+ * tdxmod_pairs_installed() - Number of ranges with a pair installed.
+ * @m: the model.
+ *
+ * Context: Any thread; racy while SEAMCALLs run, exact at quiescence
+ * (no tdxmod_seamcall() in flight). Relaxed sums of striped counters.
+ * Return: the count.
+ */
 uint64_t tdxmod_pairs_installed(const struct tdxmod *m);
 
 /*
@@ -156,12 +256,30 @@ uint64_t tdxmod_pairs_installed(const struct tdxmod *m);
  * range; no lock held; every owner is a live TDR.  Returns the number of
  * violations; the first few are written into err.
  */
+/**
+ * tdxmod_check() - Whole-model consistency check.
+ * @m: the model.
+ * @err: the first violations, as text.
+ * @errlen: its size.
+ *
+ * Context: Only at quiescence: no tdxmod_seamcall() in flight.
+ * Return: the number of violations (0: consistent).
+ */
 unsigned tdxmod_check(struct tdxmod *m, char *err, size_t errlen);
 
 /* Per-leaf counters. Concurrency: any time (relaxed reads). */
 struct tdxmod_leaf_stats {
 	uint64_t calls, busy, errors;
 };
+/**
+ * tdxmod_leaf_stats() - Per-leaf counters.
+ * @m: the model.
+ * @leaf: a TDX leaf number.
+ * @out: filled (zeros for an unknown leaf).
+ *
+ * Context: Any thread, any time; relaxed reads.
+ * Return: nothing.
+ */
 void tdxmod_leaf_stats(const struct tdxmod *m, unsigned leaf,
 		       struct tdxmod_leaf_stats *out);
 
@@ -169,6 +287,13 @@ void tdxmod_leaf_stats(const struct tdxmod *m, unsigned leaf,
  * Storage dropped by the module is pooled for reuse, so this follows the
  * peak of pages in use, never the simulated memory size.
  * Concurrency: any time (relaxed read). */
+/**
+ * tdxmod_footprint_bytes() - Host memory the model itself holds.
+ * @m: the model.
+ *
+ * Context: Any thread, any time; relaxed read.
+ * Return: bytes.
+ */
 uint64_t tdxmod_footprint_bytes(const struct tdxmod *m);
 
 /*
@@ -177,8 +302,31 @@ uint64_t tdxmod_footprint_bytes(const struct tdxmod *m);
  * PAMT entries stored there, exactly as on hardware; the model's checks
  * then notice.  Concurrency: like a plain store to memory.
  */
+/**
+ * tdxmod_phys_write() - Store to simulated physical memory.
+ * @m: the model.
+ * @pa: destination.
+ * @src: bytes to store.
+ * @len: how many.
+ *
+ * Context: Any thread; each aligned 8-byte word is stored atomically
+ * with release order, the caller orders anything wider; may allocate
+ * backing storage.
+ * Return: nothing.
+ */
 void tdxmod_phys_write(struct tdxmod *m, uint64_t pa, const void *src,
 		       size_t len);
+/**
+ * tdxmod_phys_read() - Load from simulated physical memory.
+ * @m: the model.
+ * @pa: source.
+ * @dst: where to copy.
+ * @len: how many.
+ *
+ * Context: Any thread; each aligned 8-byte word is loaded atomically;
+ * memory never written (or outside the model) reads as zeros.
+ * Return: nothing.
+ */
 void tdxmod_phys_read(struct tdxmod *m, uint64_t pa, void *dst, size_t len);
 
 #ifdef __cplusplus

@@ -1,6 +1,6 @@
 #!/bin/sh
 # contracts_kernel_doc.sh - run the Linux kernel's own kernel-doc parser
-# over include/dpamt/dpamt.h with -Werror -none: the comments must be valid
+# over include/dpamt/dpamt.h and tdxmod.h with -Werror -none: the comments must be valid
 # kernel-doc (every parameter and ops member described, no malformed
 # block).  Skips (exit 77) when no kernel-doc script is installed: it
 # ships with the kernel headers (Debian: linux-headers-*-common).
@@ -19,9 +19,10 @@ if [ -z "$kd" ] || ! [ -f "$kd" ] || ! command -v perl >/dev/null; then
 	echo "SKIP: no kernel-doc script (linux-headers-*-common) or no perl"
 	exit 77
 fi
-out=$(perl "$kd" -Werror -none "$root/include/dpamt/dpamt.h" 2>&1) || {
+out=$(perl "$kd" -Werror -none "$root/include/dpamt/dpamt.h" \
+	"$root/include/dpamt/tdxmod.h" 2>&1) || {
 	printf '%s\n' "$out" >&2
-	echo "contracts_kernel_doc: $kd rejects dpamt.h" >&2
+	echo "contracts_kernel_doc: $kd rejects the headers" >&2
 	exit 1
 }
 if [ -n "$out" ]; then
@@ -29,4 +30,4 @@ if [ -n "$out" ]; then
 	echo "contracts_kernel_doc: warnings from $kd" >&2
 	exit 1
 fi
-echo "contracts_kernel_doc: $kd -Werror -none: dpamt.h clean"
+echo "contracts_kernel_doc: $kd -Werror -none: dpamt.h, tdxmod.h clean"

@@ -2,7 +2,7 @@
 # contracts_selftest.sh - prove scripts/check-contracts.sh can fail: on a
 # temporary copy of dpamt.h and docs/host.md it must pass unchanged and
 # fail, naming the culprit, after each of these edits: a function's
-# Context: line removed, a callback's kernel-doc block removed, a table
+# Context: line removed (dpamt.h, tdxmod.h), a callback's kernel-doc block removed, a table
 # row removed, a row for a function that does not exist added.
 # Usage: contracts_selftest.sh ROOT
 set -eu
@@ -16,7 +16,8 @@ fails=0
 fresh() {
 	rm -rf "$tmp/r"
 	mkdir -p "$tmp/r/include/dpamt" "$tmp/r/docs"
-	cp "$root/include/dpamt/dpamt.h" "$tmp/r/include/dpamt/"
+	cp "$root/include/dpamt/dpamt.h" "$root/include/dpamt/tdxmod.h" \
+		"$tmp/r/include/dpamt/"
 	cp "$root/docs/host.md" "$tmp/r/docs/"
 }
 
@@ -56,6 +57,15 @@ awk '/^[ \t]*\/\*\*$/ { buf = $0; held = 1; next }
             if (buf !~ /@relax:/) print buf } ; next }
      { print }' "$root/include/dpamt/dpamt.h" >"$tmp/r/include/dpamt/dpamt.h"
 expect_fail "callback block removed" "ops->relax has no kernel-doc block"
+
+# 2b. tdxmod_check()'s Context: line removed.
+fresh
+awk '/tdxmod_check\(\) -/ { inb = 1 }
+     inb && /Context:/ { skip = 1 }
+     skip && /Return:/ { skip = 0; inb = 0 }
+     !skip { print }' "$root/include/dpamt/tdxmod.h" \
+	>"$tmp/r/include/dpamt/tdxmod.h"
+expect_fail "tdxmod Context: removed" "tdxmod_check() kernel-doc block has no Context"
 
 # 3. the table row of dpamt_shrink() removed.
 fresh
