@@ -4,7 +4,10 @@
  * Every atomic operation the freestanding core performs is one of these
  * named functions, each with its memory ordering spelled out in its name.
  * A kernel port replaces this one header (e.g. with atomic_t/atomic64_t,
- * smp_load_acquire, cmpxchg, arch_spin primitives) and nothing else.
+ * smp_load_acquire, cmpxchg, arch_spin primitives) and nothing else; the
+ * kernel-module build does exactly that with kbuild/shim/host/dp_atomic.h
+ * (docs/kernel.md).  The compiler builtins the kernel spells differently
+ * (bit scans) sit behind this header too, for the same reason.
  *
  * Simulator hook: built with DPAMT_ATOMIC_HOOK (the CMake option of the
  * same name, on by default; the freestanding check and a kernel port
@@ -176,6 +179,13 @@ static inline void dp_max_relaxed64(dp_atomic64_t *p, uint64_t v)
 static inline void dp_compiler_barrier(void)
 {
 	atomic_signal_fence(memory_order_seq_cst);
+}
+
+/* ---- Bit scan ------------------------------------------------------------
+ * Index of the lowest set bit of x; x must not be 0 (kernel: __ffs64). */
+static inline unsigned int dp_ctz64(uint64_t x)
+{
+	return (unsigned int)__builtin_ctzll(x);
 }
 
 #endif /* DPAMT_HOST_DP_ATOMIC_H */

@@ -16,8 +16,9 @@
 struct dp_strategy;
 
 /* Keep a rarely taken path out of its caller (the fast path stays a
- * leaf function).  GCC and Clang; a kernel port has its own noinline. */
-#define DP_NOINLINE __attribute__((noinline))
+ * leaf function).  GCC and Clang; the reserved spelling, because the
+ * kernel defines a `noinline` macro (kbuild/). */
+#define DP_NOINLINE __attribute__((__noinline__))
 
 /* The fast path getput.c runs before calling the strategy. */
 enum dp_fast {

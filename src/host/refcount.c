@@ -160,7 +160,7 @@ uint64_t dpamt_idle_ranges(const struct dpamt *m)
 		uint64_t bits = dp_load_acquire64(&m->idle[w]);
 
 		while (bits) {
-			uint64_t idx = w * 64 + (uint64_t)__builtin_ctzll(bits);
+			uint64_t idx = w * 64 + dp_ctz64(bits);
 
 			bits &= bits - 1;
 			n += dp_idle_at(m, idx);

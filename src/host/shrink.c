@@ -34,7 +34,7 @@ static void dp_shrink_word(struct dpamt *m, uint64_t wi, uint64_t target,
 	uint64_t bits = dp_load_acquire64(&m->idle[wi]);
 
 	while (bits && dp_load_relaxed64(&m->n_idle) > target) {
-		uint64_t idx = wi * 64 + (uint64_t)__builtin_ctzll(bits);
+		uint64_t idx = wi * 64 + dp_ctz64(bits);
 
 		bits &= bits - 1;
 		if (m->strat->reclaim(m, idx) == DP_RECLAIM_KEPT)

@@ -108,7 +108,7 @@ unsigned dp_plain_retry_deferred(struct dpamt *m)
 		uint64_t bits = dp_load_acquire64(&m->idle[w]);
 
 		while (bits) {
-			uint64_t idx = w * 64 + (uint64_t)__builtin_ctzll(bits);
+			uint64_t idx = w * 64 + dp_ctz64(bits);
 
 			bits &= bits - 1;
 			pending += dp_plain_retry_one(m, idx);

@@ -23,7 +23,7 @@ static const char *const dp_strategy_names[DPAMT_STRATEGY_COUNT] = {
 };
 
 /* Concurrency: pure.  Overridden (strong symbol) by test binaries. */
-__attribute__((weak)) const struct dp_strategy_set *dp_extra_strategies(void)
+__attribute__((__weak__)) const struct dp_strategy_set *dp_extra_strategies(void)
 {
 	static const struct dp_strategy_set none = { 0, 0 };
 
