@@ -8,9 +8,11 @@
 set -eu
 
 RUN_PKGS="cmake make gcc pkg-config libjson-c-dev gnuplot-nox"
+# linux-headers-amd64: the kernel-module build of the core (tests/kmod).
+TEST_PKGS="libcmocka-dev spin clang libclang-rt-14-dev linux-headers-amd64"
 case "${1:-}" in
 --run) PKGS="$RUN_PKGS" ;;
-"") PKGS="$RUN_PKGS libcmocka-dev spin clang libclang-rt-14-dev" ;;
+"") PKGS="$RUN_PKGS $TEST_PKGS" ;;
 *) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
 esac
 
