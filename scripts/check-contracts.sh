@@ -1,7 +1,8 @@
 #!/bin/sh
 # check-contracts.sh - the public API's contracts are written down and the
 # docs index matches them.  Fails if a public dpamt_*() function declared in
-# include/dpamt/dpamt.h, a tdxmod_*() function of include/dpamt/tdxmod.h,
+# include/dpamt/dpamt.h, a function of include/dpamt/tdxmod.h or of
+# linux_seamcall.h,
 # or a callback of struct dpamt_ops, is not directly
 # preceded by its own kernel-doc block ("/** name() - ..." for a function,
 # "@name:" for a callback) holding a "Context:" line; or if the table
@@ -22,7 +23,7 @@ contracts() { # HEADER PREFIX
 awk -v pfx="$2" '
 function flush_doc() {
 	doc_name = ""; doc_ctx = 0
-	if (match(doc, "^[ \t]*/[*][*][ \t]*\n?[ \t]*[*]?[ \t]*" pfx "[a-z0-9_]+[(][)] -")) {
+	if (match(doc, "^[ \t]*/[*][*][ \t]*\n?[ \t]*[*]?[ \t]*" pfx "[a-z0-9_]*[(][)] -")) {
 		s = doc; sub(/\(\) -.*/, "", s); sub(/.*[^a-z0-9_]/, "", s)
 		doc_name = s "()"
 	} else if (match(doc, /@[a-z0-9_]+:/)) {
@@ -49,7 +50,7 @@ in_ops && /\(\*[a-z0-9_]+\)\(/ {
 	s = $0; sub(/^[^(]*\(\*/, "", s); sub(/\).*/, "", s)
 	want("ops->" s); pending = 0; next
 }
-$0 ~ ("^[a-z].*[^a-z0-9_]" pfx "[a-z0-9_]+[(]") && $0 !~ /^#/ {
+$0 ~ ("^[a-z].*[^a-z0-9_]" pfx "[a-z0-9_]*[(]") && $0 !~ /^#/ {
 	s = $0; sub(/\(.*/, "", s); sub(/.*[^a-z0-9_]/, "", s)
 	want(s "()"); pending = 0; next
 }
@@ -58,6 +59,8 @@ $0 ~ ("^[a-z].*[^a-z0-9_]" pfx "[a-z0-9_]+[(]") && $0 !~ /^#/ {
 }
 contracts "$hdr" dpamt_ >"$tmp/hdr"
 contracts "$root/include/dpamt/tdxmod.h" tdxmod_ >"$tmp/mod"
+contracts "$root/include/dpamt/linux_seamcall.h" \
+	'(tdxmod_|__seamcall|seamcall)' >>"$tmp/mod"
 
 bad=0
 if ! [ -s "$tmp/hdr" ]; then
@@ -69,7 +72,7 @@ if grep -v ' ok$' "$tmp/hdr" >"$tmp/missing"; then
 	bad=1
 fi
 if grep -v ' ok$' "$tmp/mod" >"$tmp/missing"; then
-	sed 's/^/check-contracts: tdxmod.h: /' "$tmp/missing" >&2
+	sed 's/^/check-contracts: tdxmod.h|linux_seamcall.h: /' "$tmp/missing" >&2
 	bad=1
 fi
 n_mod=$(grep -c ' ok$' "$tmp/mod" || true)
@@ -101,4 +104,4 @@ if [ "$bad" -ne 0 ]; then
 	echo "check-contracts: FAILED" >&2
 	exit 1
 fi
-echo "check-contracts: $n_fn dpamt_* functions, $n_op ops callbacks and $n_mod tdxmod_* functions documented with Context:, host.md table matches"
+echo "check-contracts: $n_fn dpamt_* functions, $n_op ops callbacks and $n_mod model functions (tdxmod.h, linux_seamcall.h) documented with Context:, host.md table matches"

@@ -58,17 +58,105 @@ struct tdx_module_args {
 };
 
 /* Bind the calling thread to m (NULL unbinds); the model bound now. */
+/**
+ * tdxmod_bind_thread() - Bind the calling thread to a model.
+ * @m: the model, or NULL to unbind.
+ *
+ * Context: Any thread; changes only the calling thread's binding
+ * (thread-local); the model must outlive the binding's use.
+ * Return: nothing.
+ */
 void tdxmod_bind_thread(struct tdxmod *m);
+/**
+ * tdxmod_bound_thread() - The model the calling thread is bound to.
+ *
+ * Context: Any thread; reads the calling thread's binding.
+ * Return: the model, or NULL if unbound.
+ */
 struct tdxmod *tdxmod_bound_thread(void);
 
 /* The kernel's assembly entry points (RAX = fn in, status out). */
+/**
+ * __seamcall() - Issue SEAMCALL fn on the bound model (RAX only).
+ * @fn: the leaf, version in bits 23:16.
+ * @args: operands in; not written.
+ *
+ * Context: Any thread, any number at once; each thread uses its own
+ * binding and the model is thread safe. Runs tdxmod_seamcall() on the
+ * bound model: never sleeps except in the model's cfg.hold; entry
+ * contention answers BUSY.
+ * Return: the status (RAX); TDX_SEAMCALL_VMFAILINVALID when the thread
+ * is unbound.
+ */
 uint64_t __seamcall(uint64_t fn, struct tdx_module_args *args);
+/**
+ * __seamcall_ret() - SEAMCALL fn on the bound model, RCX..R11 back.
+ * @fn: the leaf, version in bits 23:16.
+ * @args: operands in; outputs copied back as the kernel's assembly
+ *   does.
+ *
+ * Context: Any thread, any number at once; each thread uses its own
+ * binding and the model is thread safe. Runs tdxmod_seamcall() on the
+ * bound model: never sleeps except in the model's cfg.hold; entry
+ * contention answers BUSY.
+ * Return: the status (RAX); TDX_SEAMCALL_VMFAILINVALID when the thread
+ * is unbound.
+ */
 uint64_t __seamcall_ret(uint64_t fn, struct tdx_module_args *args);
+/**
+ * __seamcall_saved_ret() - SEAMCALL fn, RCX..R11 and R12/R13 back.
+ * @fn: the leaf, version in bits 23:16.
+ * @args: operands in; outputs copied back as the kernel's assembly
+ *   does.
+ *
+ * Context: Any thread, any number at once; each thread uses its own
+ * binding and the model is thread safe. Runs tdxmod_seamcall() on the
+ * bound model: never sleeps except in the model's cfg.hold; entry
+ * contention answers BUSY.
+ * Return: the status (RAX); TDX_SEAMCALL_VMFAILINVALID when the thread
+ * is unbound.
+ */
 uint64_t __seamcall_saved_ret(uint64_t fn, struct tdx_module_args *args);
 
 /* The kernel's wrappers of those (sc_retry() in asm/tdx.h). */
+/**
+ * seamcall() - The kernel's wrapper of __seamcall().
+ * @fn: the leaf, version in bits 23:16.
+ * @args: as __seamcall().
+ *
+ * Context: Any thread, any number at once; each thread uses its own
+ * binding and the model is thread safe. Runs tdxmod_seamcall() on the
+ * bound model: never sleeps except in the model's cfg.hold; entry
+ * contention answers BUSY. No retry: the model never answers
+ * TDX_RND_NO_ENTROPY.
+ * Return: as __seamcall().
+ */
 uint64_t seamcall(uint64_t fn, struct tdx_module_args *args);
+/**
+ * seamcall_ret() - The kernel's wrapper of __seamcall_ret().
+ * @fn: the leaf, version in bits 23:16.
+ * @args: as __seamcall_ret().
+ *
+ * Context: Any thread, any number at once; each thread uses its own
+ * binding and the model is thread safe. Runs tdxmod_seamcall() on the
+ * bound model: never sleeps except in the model's cfg.hold; entry
+ * contention answers BUSY. No retry: the model never answers
+ * TDX_RND_NO_ENTROPY.
+ * Return: as __seamcall_ret().
+ */
 uint64_t seamcall_ret(uint64_t fn, struct tdx_module_args *args);
+/**
+ * seamcall_saved_ret() - The kernel's wrapper of __seamcall_saved_ret().
+ * @fn: the leaf, version in bits 23:16.
+ * @args: as __seamcall_saved_ret().
+ *
+ * Context: Any thread, any number at once; each thread uses its own
+ * binding and the model is thread safe. Runs tdxmod_seamcall() on the
+ * bound model: never sleeps except in the model's cfg.hold; entry
+ * contention answers BUSY. No retry: the model never answers
+ * TDX_RND_NO_ENTROPY.
+ * Return: as __seamcall_saved_ret().
+ */
 uint64_t seamcall_saved_ret(uint64_t fn, struct tdx_module_args *args);
 
 /* Linux's status for "no TDX module" (TDX_SW_ERROR | 0xFFFF0000). */

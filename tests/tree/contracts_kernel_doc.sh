@@ -1,6 +1,7 @@
 #!/bin/sh
 # contracts_kernel_doc.sh - run the Linux kernel's own kernel-doc parser
-# over include/dpamt/dpamt.h and tdxmod.h with -Werror -none: the comments must be valid
+# over include/dpamt/dpamt.h, tdxmod.h and
+# linux_seamcall.h with -Werror -none: the comments must be valid
 # kernel-doc (every parameter and ops member described, no malformed
 # block).  Skips (exit 77) when no kernel-doc script is installed: it
 # ships with the kernel headers (Debian: linux-headers-*-common).
@@ -20,7 +21,8 @@ if [ -z "$kd" ] || ! [ -f "$kd" ] || ! command -v perl >/dev/null; then
 	exit 77
 fi
 out=$(perl "$kd" -Werror -none "$root/include/dpamt/dpamt.h" \
-	"$root/include/dpamt/tdxmod.h" 2>&1) || {
+	"$root/include/dpamt/tdxmod.h" \
+	"$root/include/dpamt/linux_seamcall.h" 2>&1) || {
 	printf '%s\n' "$out" >&2
 	echo "contracts_kernel_doc: $kd rejects the headers" >&2
 	exit 1
@@ -30,4 +32,4 @@ if [ -n "$out" ]; then
 	echo "contracts_kernel_doc: warnings from $kd" >&2
 	exit 1
 fi
-echo "contracts_kernel_doc: $kd -Werror -none: dpamt.h, tdxmod.h clean"
+echo "contracts_kernel_doc: $kd -Werror -none: dpamt.h, tdxmod.h, linux_seamcall.h clean"

@@ -17,6 +17,7 @@ fresh() {
 	rm -rf "$tmp/r"
 	mkdir -p "$tmp/r/include/dpamt" "$tmp/r/docs"
 	cp "$root/include/dpamt/dpamt.h" "$root/include/dpamt/tdxmod.h" \
+		"$root/include/dpamt/linux_seamcall.h" \
 		"$tmp/r/include/dpamt/"
 	cp "$root/docs/host.md" "$tmp/r/docs/"
 }
@@ -64,6 +65,7 @@ awk '/tdxmod_check\(\) -/ { inb = 1 }
      inb && /Context:/ { skip = 1 }
      skip && /Return:/ { skip = 0; inb = 0 }
      !skip { print }' "$root/include/dpamt/tdxmod.h" \
+		"$root/include/dpamt/linux_seamcall.h" \
 	>"$tmp/r/include/dpamt/tdxmod.h"
 expect_fail "tdxmod Context: removed" "tdxmod_check() kernel-doc block has no Context"
 
