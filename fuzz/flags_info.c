@@ -19,5 +19,6 @@ void fuzz_flags_info(int argc, char **argv)
 		dpamt_metadata_default(&md);
 		(void)dpamt_size(&md, o->tdmrs, o->n, &s);
 	}
+	memmap_free(&o->ram);
 	free(o);
 }

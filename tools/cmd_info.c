@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "util/cliopt.h"
+#include "util/memmap.h"
 #include "util/outfile.h"
 #include "util/units.h"
 #include "commands.h"
@@ -31,13 +32,19 @@ struct info_opts {
 	unsigned n;
 	struct dpamt_range tdmrs[DPAMT_MAX_TDMRS];
 	const char *json; /* NULL, "-" or a path */
+	const char *iomem;  /* --iomem FILE, or NULL */
+	const char *memmap; /* --memmap DIR, or NULL */
+	struct memmap ram;  /* read from either */
+	struct memmap_plan plan;
 };
 
 static void info_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: dpamt info [--host-mem SIZE] [--tdmr BASE:SIZE]... "
-		"[--json FILE|-]\n\n"
+		"[--json FILE|-]\n"
+		"       dpamt info --iomem FILE|--memmap DIR [--json FILE|-]"
+		"\n\n"
 		"PAMT sizing for a host: classic PAMT, Dynamic PAMT's static "
 		"part (1G + 2M\narrays + page bitmap), host refcounts, bytes "
 		"per 2 MiB pair, the worst case\n(every range 4K-backed) and "
@@ -50,6 +57,13 @@ static void info_usage(FILE *f)
 		"%d, sorted\n"
 		"                    by base; must not overlap or pass "
 		"--host-mem)\n"
+		"  --iomem FILE      TDMRs built from the 'System RAM' lines "
+		"of an iomem\n"
+		"                    file the way Linux's TDX host code "
+		"does (this host:\n"
+		"                    --iomem /proc/iomem, as root)\n"
+		"  --memmap DIR      likewise from a /sys/firmware/memmap "
+		"directory\n"
 		"  --json FILE|-     also write JSON to FILE; '-': JSON only, "
 		"on stdout\n"
 		"SIZE: number (decimal or 0x hex) with optional K/M/G/T "
@@ -125,7 +139,29 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 	return 0;
 }
 
+static int opt_iomem(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct info_opts *o = ctx;
+
+	if (!*v)
+		return bad(msg, len, "--iomem: '' is not a file name");
+	o->iomem = v;
+	return 0;
+}
+
+static int opt_memmap(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct info_opts *o = ctx;
+
+	if (!*v)
+		return bad(msg, len, "--memmap: '' is not a directory name");
+	o->memmap = v;
+	return 0;
+}
+
 static const struct cliopt info_opts_table[] = {
+	{"--iomem", "/proc/iomem", opt_iomem},
+	{"--memmap", "/sys/firmware/memmap", opt_memmap},
 	{"--host-mem", "256G", opt_host_mem},
 	{"--tdmr", "0:64G", opt_tdmr},
 	{"--json", "info.json", opt_json},
@@ -183,11 +219,42 @@ static char *range_str(const struct dpamt_range *r, char *buf, size_t len)
 	return buf;
 }
 
+/* --iomem/--memmap: read the RAM ranges and build the TDMRs. */
+static int layout_from_map(struct info_opts *o)
+{
+	char msg[4200];
+
+	if (o->iomem && o->memmap)
+		return bad_layout("--iomem and --memmap exclude each other");
+	if (o->n || o->host_mem_set)
+		return bad_layout("--%s builds the layout: no --tdmr or "
+				  "--host-mem with it",
+				  o->iomem ? "iomem" : "memmap");
+	if ((o->iomem ? memmap_read_iomem(o->iomem, &o->ram, msg,
+					  sizeof(msg))
+		      : memmap_read_dir(o->memmap, &o->ram, msg,
+					sizeof(msg))) ||
+	    memmap_build_tdmrs(&o->ram, DPAMT_MAX_TDMRS, MEMMAP_MAX_RSVD,
+			       &o->plan, msg, sizeof(msg))) {
+		fprintf(stderr, "dpamt info: %s\n", msg);
+		return CLI_EXIT_USAGE;
+	}
+	for (unsigned i = 0; i < o->plan.n; i++) {
+		o->tdmrs[i].base = o->plan.t[i].base;
+		o->tdmrs[i].size = o->plan.t[i].size;
+	}
+	o->n = o->plan.n;
+	o->host_mem = memmap_ram_bytes(&o->ram);
+	return 0;
+}
+
 /* Default TDMR, sort, overlap and host-memory checks. */
 static int check_layout(struct info_opts *o)
 {
 	char a[64], b[64];
 
+	if (o->iomem || o->memmap)
+		return layout_from_map(o);
 	if (!o->host_mem_set)
 		o->host_mem = o->n ? 0 : INFO_DEFAULT_HOST_MEM;
 	if (o->n == 0) {
@@ -262,6 +329,33 @@ static void print_tdmr_rows(const struct dpamt_sizing *s)
 	}
 }
 
+/* The RAM ranges and TDMRs read from --iomem/--memmap. */
+static void print_map(const struct info_opts *o)
+{
+	char h[3][32];
+
+	printf("layout from %s: %u RAM range%s (merged), %s of RAM; TDMRs "
+	       "built as Linux's TDX host code does\n",
+	       o->iomem ? o->iomem : o->memmap, o->ram.n,
+	       o->ram.n == 1 ? "" : "s",
+	       units_human_bytes(memmap_ram_bytes(&o->ram), h[0], 32));
+	printf("%4s  %-16s %11s %11s %9s\n", "TDMR", "base", "size", "RAM",
+	       "reserved");
+	for (unsigned i = 0; i < o->plan.n; i++) {
+		const struct memmap_tdmr *t = &o->plan.t[i];
+
+		printf("%4u  0x%014llx %11s %11s %9u\n", i,
+		       (unsigned long long)t->base,
+		       units_human_bytes(t->size, h[1], 32),
+		       units_human_bytes(t->ram_bytes, h[2], 32), t->n_rsvd);
+		for (unsigned k = 0; k < t->n_rsvd; k++)
+			printf("        reserved 0x%llx-0x%llx\n",
+			       (unsigned long long)t->rsvd[k].start,
+			       (unsigned long long)t->rsvd[k].end - 1);
+	}
+	printf("\n");
+}
+
 static void print_human(const struct info_opts *o,
 			const struct dpamt_metadata *md,
 			const struct dpamt_sizing *s)
@@ -269,6 +363,8 @@ static void print_human(const struct info_opts *o,
 	uint64_t cov = covered_bytes(s);
 	char h[2][32];
 
+	if (o->plan.n)
+		print_map(o);
 	printf("dpamt info: host memory %s, %u TDMR%s covering %s\n",
 	       units_human_bytes(o->host_mem, h[0], 32), s->n_tdmrs,
 	       s->n_tdmrs == 1 ? "" : "s", units_human_bytes(cov, h[1], 32));
@@ -347,9 +443,23 @@ static json_object *info_json(const struct info_opts *o,
 			       u64(s->pair_bytes_per_2m));
 	json_object_object_add(j, "dynamic_max_bytes",
 			       u64(s->dynamic_max_bytes));
-	for (unsigned i = 0; i < s->n_tdmrs; i++)
-		json_object_array_add(list, tdmr_json(&s->tdmrs[i]));
+	for (unsigned i = 0; i < s->n_tdmrs; i++) {
+		json_object *t = tdmr_json(&s->tdmrs[i]);
+
+		if (o->plan.n) {
+			json_object_object_add(t, "ram_bytes",
+					       u64(o->plan.t[i].ram_bytes));
+			json_object_object_add(t, "reserved_areas",
+					       u64(o->plan.t[i].n_rsvd));
+		}
+		json_object_array_add(list, t);
+	}
 	json_object_object_add(j, "tdmrs", list);
+	if (o->plan.n) {
+		json_object_object_add(j, "source", json_object_new_string(
+					o->iomem ? o->iomem : o->memmap));
+		json_object_object_add(j, "ram_ranges", u64(o->ram.n));
+	}
 	return j;
 }
 
@@ -370,34 +480,49 @@ static int write_json(struct outfile *out, json_object *j)
 	return CLI_EXIT_FAILED;
 }
 
-int cmd_info(int argc, char **argv)
+/* Parse, lay out, size and print; o owns the RAM ranges read. */
+static int info_run(struct info_opts *o, int argc, char **argv)
 {
-	struct info_opts o = {0};
 	struct dpamt_metadata md;
 	struct dpamt_sizing s;
 	struct outfile jf = {0};
 	char msg[512];
-	int rc = parse_args(argc, argv, &o);
+	int rc = parse_args(argc, argv, o);
 
 	if (rc)
 		return rc == 1 ? 0 : rc; /* 1: --help printed */
-	if ((rc = check_layout(&o)))
+	if ((rc = check_layout(o)))
 		return rc;
 	dpamt_metadata_default(&md);
-	if (dpamt_size(&md, o.tdmrs, o.n, &s) != DPAMT_OK)
+	if (dpamt_size(&md, o->tdmrs, o->n, &s) != DPAMT_OK)
 		return bad_layout("the TDMR layout was rejected by dpamt_size");
-	if (o.json && outfile_open(&jf, "--json", o.json, true, msg,
+	if (o->json && outfile_open(&jf, "--json", o->json, true, msg,
 				   sizeof(msg))) {
 		fprintf(stderr, "dpamt info: %s\n", msg);
 		return CLI_EXIT_FAILED;
 	}
 	if (jf.kind != OUTFILE_STDOUT)
-		print_human(&o, &md, &s);
-	if (o.json) {
-		json_object *j = info_json(&o, &md, &s);
+		print_human(o, &md, &s);
+	if (o->json) {
+		json_object *j = info_json(o, &md, &s);
 
 		rc = write_json(&jf, j);
 		json_object_put(j);
 	}
+	return rc;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct info_opts *o = calloc(1, sizeof(*o));
+	int rc;
+
+	if (!o) {
+		fprintf(stderr, "dpamt info: out of memory\n");
+		return CLI_EXIT_FAILED;
+	}
+	rc = info_run(o, argc, argv);
+	memmap_free(&o->ram);
+	free(o);
 	return rc;
 }
