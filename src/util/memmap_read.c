@@ -19,10 +19,8 @@
 #define MEMMAP_MAX_LINE 512
 #define MEMMAP_MAX_ENTRIES 100000
 
-static int fail(char *msg, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *msg, size_t len, const char *fmt, ...)
+/* Fill msg (the error of either memmap file) and return -1. */
+int memmap_fail(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -125,25 +123,25 @@ static int iomem_line(struct iomem_state *st, const char *s,
 	if (!*p || *p == '\n')
 		return 0; /* blank line */
 	if (parse_hex(&p, &a))
-		return fail(msg, len, "%s:%u: bad hex start address",
+		return memmap_fail(msg, len, "%s:%u: bad hex start address",
 			    st->name, st->line);
 	if (*p++ != '-' || parse_hex(&p, &b))
-		return fail(msg, len, "%s:%u: bad hex end address "
+		return memmap_fail(msg, len, "%s:%u: bad hex end address "
 			    "(expected START-END)", st->name, st->line);
 	while (*p == ' ')
 		p++;
 	if (*p++ != ':')
-		return fail(msg, len, "%s:%u: missing ':' after the range",
+		return memmap_fail(msg, len, "%s:%u: missing ':' after the range",
 			    st->name, st->line);
 	if (b < a)
-		return fail(msg, len, "%s:%u: end 0x%llx < start 0x%llx",
+		return memmap_fail(msg, len, "%s:%u: end 0x%llx < start 0x%llx",
 			    st->name, st->line, (unsigned long long)b,
 			    (unsigned long long)a);
 	st->any_nonzero |= a || b;
 	if (!top)
 		return 0; /* nested: part of its parent */
 	if (st->have_top && a <= st->top_end && (a || b))
-		return fail(msg, len, "%s:%u: range 0x%llx-0x%llx overlaps "
+		return memmap_fail(msg, len, "%s:%u: range 0x%llx-0x%llx overlaps "
 			    "or precedes the previous top-level range",
 			    st->name, st->line, (unsigned long long)a,
 			    (unsigned long long)b);
@@ -152,10 +150,10 @@ static int iomem_line(struct iomem_state *st, const char *s,
 	while (*p == ' ')
 		p++;
 	if (is_ram(p) && b != UINT64_MAX && add_range(m, a, b + 1))
-		return fail(msg, len, "%s:%u: out of memory", st->name,
+		return memmap_fail(msg, len, "%s:%u: out of memory", st->name,
 			    st->line);
 	if (m->n > MEMMAP_MAX_ENTRIES)
-		return fail(msg, len, "%s:%u: more than %d RAM ranges",
+		return memmap_fail(msg, len, "%s:%u: more than %d RAM ranges",
 			    st->name, st->line, MEMMAP_MAX_ENTRIES);
 	return 0;
 }
@@ -169,20 +167,20 @@ int memmap_parse_iomem(FILE *f, const char *name, struct memmap *m,
 	while (fgets(buf, sizeof(buf), f)) {
 		st.line++;
 		if (!strchr(buf, '\n') && !feof(f))
-			return fail(msg, len, "%s:%u: line longer than %d "
+			return memmap_fail(msg, len, "%s:%u: line longer than %d "
 				    "bytes", name, st.line, MEMMAP_MAX_LINE - 2);
 		if (iomem_line(&st, buf, m, msg, len))
 			return -1;
 	}
 	if (ferror(f))
-		return fail(msg, len, "%s:%u: read error: %s", name,
+		return memmap_fail(msg, len, "%s:%u: read error: %s", name,
 			    st.line + 1, strerror(errno));
 	if (st.line && !st.any_nonzero)
-		return fail(msg, len, "%s:1: every address is zero: the "
+		return memmap_fail(msg, len, "%s:1: every address is zero: the "
 			    "kernel hides them from non-root users (run as "
 			    "root, or pass a copy made by root)", name);
 	if (!m->n)
-		return fail(msg, len, "%s:%u: no top-level 'System RAM' "
+		return memmap_fail(msg, len, "%s:%u: no top-level 'System RAM' "
 			    "range", name, st.line);
 	sort_merge(m);
 	return 0;
@@ -195,7 +193,7 @@ int memmap_read_iomem(const char *path, struct memmap *m, char *msg,
 	int rc;
 
 	if (!f)
-		return fail(msg, len, "%s:0: cannot open: %s", path,
+		return memmap_fail(msg, len, "%s:0: cannot open: %s", path,
 			    strerror(errno));
 	rc = memmap_parse_iomem(f, path, m, msg, len);
 	fclose(f);
@@ -212,11 +210,11 @@ static int read_field(const char *dir, const char *ent, const char *file,
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, ent, file);
 	f = fopen(path, "r");
 	if (!f)
-		return fail(msg, len, "%s:0: cannot open: %s", path,
+		return memmap_fail(msg, len, "%s:0: cannot open: %s", path,
 			    strerror(errno));
 	if (!fgets(out, (int)outlen, f)) {
 		fclose(f);
-		return fail(msg, len, "%s:1: empty", path);
+		return memmap_fail(msg, len, "%s:1: empty", path);
 	}
 	fclose(f);
 	out[strcspn(out, "\n")] = 0;
@@ -232,7 +230,7 @@ static int field_hex(const char *dir, const char *ent, const char *file,
 	if (read_field(dir, ent, file, buf, sizeof(buf), msg, len))
 		return -1;
 	if (parse_hex(&p, v) || *p)
-		return fail(msg, len, "%s/%s/%s:1: bad hex '%s'", dir, ent,
+		return memmap_fail(msg, len, "%s/%s/%s:1: bad hex '%s'", dir, ent,
 			    file, buf);
 	return 0;
 }
@@ -249,13 +247,13 @@ static int memmap_entry(const char *dir, const char *ent, struct memmap *m,
 	    read_field(dir, ent, "type", type, sizeof(type), msg, len))
 		return -1;
 	if (b < a)
-		return fail(msg, len, "%s/%s/end:1: end 0x%llx < start 0x%llx",
+		return memmap_fail(msg, len, "%s/%s/end:1: end 0x%llx < start 0x%llx",
 			    dir, ent, (unsigned long long)b,
 			    (unsigned long long)a);
 	if (!is_ram(type) || b == UINT64_MAX)
 		return 0;
 	if (add_range(m, a, b + 1) || m->n > MEMMAP_MAX_ENTRIES)
-		return fail(msg, len, "%s/%s: too many entries", dir, ent);
+		return memmap_fail(msg, len, "%s/%s: too many entries", dir, ent);
 	return 0;
 }
 
@@ -267,7 +265,7 @@ int memmap_read_dir(const char *dir, struct memmap *m, char *msg,
 	int rc = 0;
 
 	if (!d)
-		return fail(msg, len, "%s:0: cannot open directory: %s", dir,
+		return memmap_fail(msg, len, "%s:0: cannot open directory: %s", dir,
 			    strerror(errno));
 	while (!rc && (e = readdir(d)))
 		if (e->d_name[0] != '.')
@@ -276,11 +274,11 @@ int memmap_read_dir(const char *dir, struct memmap *m, char *msg,
 	if (rc)
 		return -1;
 	if (!m->n)
-		return fail(msg, len, "%s:0: no 'System RAM' entry", dir);
+		return memmap_fail(msg, len, "%s:0: no 'System RAM' entry", dir);
 	qsort(m->r, m->n, sizeof(m->r[0]), cmp_start);
 	for (unsigned i = 1; i < m->n; i++)
 		if (m->r[i].start < m->r[i - 1].end)
-			return fail(msg, len, "%s:0: RAM ranges 0x%llx and "
+			return memmap_fail(msg, len, "%s:0: RAM ranges 0x%llx and "
 				    "0x%llx overlap", dir,
 				    (unsigned long long)m->r[i - 1].start,
 				    (unsigned long long)m->r[i].start);

@@ -9,24 +9,10 @@
  */
 #include "memmap.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #define GIB (1ULL << 30)
 #define MIB (1ULL << 20)
-
-static int fail(char *msg, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The part of RAM range r Linux hands to TDX (none below 1 MiB). */
 static int tdx_part(const struct memmap_range *r, uint64_t *s, uint64_t *e)
@@ -56,7 +42,7 @@ static int fill_tdmrs(const struct memmap *m, unsigned max_tdmrs,
 				base = t->base + t->size;
 		}
 		if (p->n == max_tdmrs)
-			return fail(msg, len, "RAM range 0x%llx-0x%llx needs "
+			return memmap_fail(msg, len, "RAM range 0x%llx-0x%llx needs "
 				    "TDMR %u, the module allows %u (Linux "
 				    "fails TDX init here)",
 				    (unsigned long long)m->r[i].start,
@@ -67,7 +53,7 @@ static int fill_tdmrs(const struct memmap *m, unsigned max_tdmrs,
 		p->n++;
 	}
 	if (!p->n)
-		return fail(msg, len, "no RAM above 1 MiB to cover");
+		return memmap_fail(msg, len, "no RAM above 1 MiB to cover");
 	return 0;
 }
 
@@ -75,7 +61,7 @@ static int add_rsvd(struct memmap_tdmr *t, unsigned idx, uint64_t s,
 		    uint64_t e, unsigned max_rsvd, char *msg, size_t len)
 {
 	if (t->n_rsvd == max_rsvd)
-		return fail(msg, len, "TDMR %u (0x%llx, %llu GiB) has more "
+		return memmap_fail(msg, len, "TDMR %u (0x%llx, %llu GiB) has more "
 			    "than %u holes needing reserved areas, the "
 			    "module's limit (Linux fails TDX init here)", idx,
 			    (unsigned long long)t->base,
