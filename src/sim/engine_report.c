@@ -125,13 +125,13 @@ void engine_final_report(struct engine *e)
 						   memory_order_relaxed);
 	r->fault_retries_vmm = atomic_load_explicit(&e->vh.fault_retries,
 						    memory_order_relaxed);
-	r->fault_p50_wall_ns = vmm_lat_quantile(&e->vh, 0.50,
+	r->fault_p50_ns = vmm_lat_quantile(&e->vh, 0.50,
 						&r->faults_timed);
-	r->fault_p99_wall_ns = vmm_lat_quantile(&e->vh, 0.99,
+	r->fault_p99_ns = vmm_lat_quantile(&e->vh, 0.99,
 						&r->faults_timed);
-	r->fault_p999_wall_ns = vmm_lat_quantile(&e->vh, 0.999,
+	r->fault_p999_ns = vmm_lat_quantile(&e->vh, 0.999,
 						 &r->faults_timed);
-	r->fault_mean_wall_ns = r->faults_timed ?
+	r->fault_mean_ns = r->faults_timed ?
 		atomic_load_explicit(&e->vh.fault_lat_sum_ns,
 				     memory_order_relaxed) / r->faults_timed : 0;
 	pair_figures(e);

@@ -13,7 +13,7 @@
 
 #include "sim/sim.h"
 
-#define SIM_REPORT_VERSION 2
+#define SIM_REPORT_VERSION 3
 
 /* "PHYMEM.PAMT.ADD" -> "phymem_pamt_add" into buf; NULL for a leaf
  * number that has no name. */

@@ -1,5 +1,5 @@
 /*
- * report_json.c - the `dpamt sim` JSON report ("version": 2), built with
+ * report_json.c - the `dpamt sim` JSON report ("version": 3), built with
  * json-c.  Stable names, documented in docs/report.md: every leaf of
  * TDX_LEAVES is always listed under "seamcalls" (zeros included), every
  * dpamt_stats field under "host_manager".
@@ -269,13 +269,13 @@ json_object *sim_report_json(const struct sim_report *r)
 	json_object_object_add(root, "vmm", pair_json("busy_retries",
 		r->busy_retries_vmm, "guests", r->n_guests, "fault_retries",
 		r->fault_retries_vmm));
-	json_object_object_add(root, "fault_latency_wall", pair_json(
-		"faults", r->faults_timed, "p50_ns", r->fault_p50_wall_ns,
-		"p99_ns", r->fault_p99_wall_ns));
-	add_u64(json_object_object_get(root, "fault_latency_wall"),
-		"p999_ns", r->fault_p999_wall_ns);
-	add_u64(json_object_object_get(root, "fault_latency_wall"),
-		"mean_ns", r->fault_mean_wall_ns);
+	json_object_object_add(root, "fault_latency", pair_json(
+		"faults", r->faults_timed, "p50_ns", r->fault_p50_ns,
+		"p99_ns", r->fault_p99_ns));
+	add_u64(json_object_object_get(root, "fault_latency"),
+		"p999_ns", r->fault_p999_ns);
+	add_u64(json_object_object_get(root, "fault_latency"),
+		"mean_ns", r->fault_mean_ns);
 	add_lists(root, r);
 	add_u64(root, "wall_ns", r->wall_ns);
 	json_object_object_add(root, "host_manager", stats_json(&r->pamt));

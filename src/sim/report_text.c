@@ -131,11 +131,12 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		"allocator pressure %" PRIu64 "\n", r->idle_pairs,
 		r->pamt.idle_kept, r->pamt.idle_reclaims);
 	fprintf(f, "  4K faults    %" PRIu64 " timed | p50 %s | p99 %s",
-		r->faults_timed, fmt_ns(r->fault_p50_wall_ns, a, sizeof(a)),
-		fmt_ns(r->fault_p99_wall_ns, b, sizeof(b)));
-	fprintf(f, " | p99.9 %s | mean %s (wall time)\n",
-		fmt_ns(r->fault_p999_wall_ns, a, sizeof(a)),
-		fmt_ns(r->fault_mean_wall_ns, b, sizeof(b)));
+		r->faults_timed, fmt_ns(r->fault_p50_ns, a, sizeof(a)),
+		fmt_ns(r->fault_p99_ns, b, sizeof(b)));
+	fprintf(f, " | p99.9 %s | mean %s (%s time)\n",
+		fmt_ns(r->fault_p999_ns, a, sizeof(a)),
+		fmt_ns(r->fault_mean_ns, b, sizeof(b)),
+		r->clock == SIM_CLOCK_WALL ? "wall" : "virtual");
 	fprintf(f, "  lock         acquisitions %" PRIu64 " | contentions %"
 		PRIu64 " | wait %s (all threads)\n", r->pamt.lock_acquisitions,
 		r->pamt.lock_contentions,

@@ -163,10 +163,11 @@ struct sim_report {
 	uint64_t ranges_blocked_by_pairs_peak;
 	uint64_t pair_pool_blocks_peak, pair_pool_fallbacks;
 	unsigned idle_pairs;        /* the scenario's idle_pairs */
-	/* Wall time of the 4K faults (retries included), from a histogram
+	/* Time of the 4K faults (retries included) on the run's clock
+	 * (virtual ns, or wall ns with SIM_CLOCK_WALL), from a histogram
 	 * with 8 buckets per power of two: a bucket's upper bound. */
-	uint64_t faults_timed, fault_p50_wall_ns, fault_p99_wall_ns;
-	uint64_t fault_p999_wall_ns, fault_mean_wall_ns;
+	uint64_t faults_timed, fault_p50_ns, fault_p99_ns;
+	uint64_t fault_p999_ns, fault_mean_ns;
 	uint64_t busy_retries_vmm;  /* BUSY retries of the VMM's own calls */
 	uint64_t fault_retries_vmm; /* faults retried after a failure */
 	unsigned n_guests;

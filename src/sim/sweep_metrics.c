@@ -81,8 +81,7 @@ static double m_contentions_per_add(json_object *r)
 
 static double m_fault_p99(json_object *r)
 {
-	static const char *const p[] = { "fault_latency_wall.p99_ns",
-					 "fault_latency.p99_ns",
+	static const char *const p[] = { "fault_latency.p99_ns",
 					 "faults.latency_p99_ns",
 					 "fault.p99_ns", NULL };
 

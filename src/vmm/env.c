@@ -37,6 +37,16 @@ void vmm_sleep_ns(struct vmm_host *h, uint64_t ns)
 		nanosleep(&ts, NULL);
 }
 
+uint64_t vmm_now_ns(struct vmm_host *h)
+{
+	struct timespec ts;
+
+	if (h->env)
+		return h->env->now_ns(h->env->ctx);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 void vmm_yield(struct vmm_host *h)
 {
 	if (h->env)

@@ -66,14 +66,6 @@ void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
 	vmm_cpu_enter(h);
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Concurrency: pure. */
 unsigned vmm_lat_bucket(uint64_t ns)
 {
@@ -135,14 +127,14 @@ static void lat_flush(struct vmm_vcpu *v)
 
 int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page)
 {
-	uint64_t t0 = wall_ns();
+	uint64_t t0 = vmm_now_ns(v->td->h);
 	int err = vmm_fault_4k(v, page);
 
 	for (unsigned a = 1; err && vmm_fault_again(err, a); a++) {
 		vmm_fault_backoff(v, a);
 		err = vmm_fault_4k(v, page);
 	}
-	t0 = wall_ns() - t0;
+	t0 = vmm_now_ns(v->td->h) - t0;
 	v->lat[vmm_lat_bucket(t0)]++;
 	v->lat_sum_ns += t0;
 	if (err)

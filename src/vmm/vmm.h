@@ -94,6 +94,8 @@ struct vmm_env {
 	void (*lock)(void *ctx, void *lock);
 	void (*unlock)(void *ctx, void *lock);
 	void (*cost)(void *ctx, enum vmm_cost what);
+	/* The calling vCPU's clock, ns (faults are timed with it). */
+	uint64_t (*now_ns)(void *ctx);
 };
 
 /* Everything the TDs of one host share. */
@@ -113,7 +115,8 @@ struct vmm_host {
 	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
-	/* Every 4K fault's wall time (retries included), all vCPUs. */
+	/* Every 4K fault's time on vmm_now_ns (retries included), all
+	 * vCPUs: virtual ns under a simulator's env, wall ns without. */
 	_Atomic uint64_t fault_lat[VMM_LAT_BUCKETS];
 	_Atomic uint64_t fault_lat_sum_ns;
 	_Atomic uint64_t seamcall_errors;
@@ -248,6 +251,9 @@ void vmm_note(struct vmm_host *h, int err);
 void vmm_cpu_enter(struct vmm_host *h);
 void vmm_cpu_leave(struct vmm_host *h);
 void vmm_sleep_ns(struct vmm_host *h, uint64_t ns);
+/* The env's clock (CLOCK_MONOTONIC without one), ns.  Concurrency: a
+ * vCPU thread (the env's clock is the calling task's). */
+uint64_t vmm_now_ns(struct vmm_host *h);
 void vmm_yield(struct vmm_host *h);
 void vmm_pause(struct vmm_host *h);
 void *vmm_lock_new(struct vmm_host *h);

@@ -134,7 +134,7 @@ static void test_json_keys(void **state)
 	(void)state;
 	fill_report(&r);
 	root = round_trip(&r);
-	assert_int_equal(get_u64(root, "version"), 2);
+	assert_int_equal(get_u64(root, "version"), 3);
 	assert_string_equal(json_object_get_string(get(root, "clock")),
 			    "virtual");
 	assert_string_equal(json_object_get_string(get(root, "sched")),

@@ -62,8 +62,6 @@ static char *json_text(const struct sim_report *r)
 	assert_non_null(o);
 	assert_non_null(json_object_object_get(o, "wall_ns"));
 	json_object_object_del(o, "wall_ns");
-	/* fault latencies measured on the wall clock (docs/report.md) */
-	json_object_object_del(o, "fault_latency_wall");
 	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	assert_non_null(s);
