@@ -67,12 +67,12 @@ static void child(char **argv, const struct cli_env *env, int ofd, int efd)
 void cli_run_env(const char *const *args, const struct cli_env *env,
 		 struct cli_out *r)
 {
-	char *argv[64];
+	char *argv[256];
 	int n = 0, ofd = tmp_fd(), efd = tmp_fd(), ws;
 	pid_t pid;
 
 	argv[n++] = (char *)DPAMT_BIN;
-	while (args[n - 1] && n < 63) {
+	while (args[n - 1] && n < 255) {
 		argv[n] = (char *)args[n - 1];
 		n++;
 	}

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "run_cli.h"
+#include "cli/cli_run.h"
 
 static json_object *key(json_object *o, const char *k)
 {
@@ -103,12 +103,12 @@ static void test_smoke_json(void **state)
 {
 	const char *args[] = {"bench", "--iters", "1000", "--json", "-",
 			      "--sim-rss", "0", NULL};
-	struct cli_result r;
+	struct cli_out r;
 	json_object *j, *list;
 	uint64_t reps, slow;
 
 	(void)state;
-	run_cli(args, &r);
+	cli_run(args, &r);
 	if (r.status != 0)
 		fail_msg("exit %d, stderr: %s", r.status, r.err);
 	j = json_tokener_parse(r.out);
@@ -181,7 +181,7 @@ static void test_smoke_json(void **state)
 	positive(j, "scaling_target");
 	assert_false(json_object_object_get_ex(j, "sim_rss", NULL));
 	json_object_put(j);
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static void test_table(void **state)
@@ -189,10 +189,10 @@ static void test_table(void **state)
 	const char *args[] = {"bench", "--iters", "200", "--reps", "1",
 			      "--threads", "1", "--strategy", "all",
 			      "--sim-rss", "0", NULL};
-	struct cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	run_cli(args, &r);
+	cli_run(args, &r);
 	if (r.status != 0)
 		fail_msg("exit %d, stderr: %s", r.status, r.err);
 	assert_non_null(strstr(r.out, "atomic add+sub"));
@@ -201,7 +201,7 @@ static void test_table(void **state)
 	assert_non_null(strstr(r.out, "slow path"));
 	assert_null(strstr(r.out, "t1_distinct")); /* 1 thread: no multi */
 	assert_null(strstr(r.out, "broken-"));      /* test-only excluded */
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 /* The sim RSS rows: 1 and 2 GiB at 4K, 8 and 16 GiB at 2M.  Each run
@@ -212,14 +212,14 @@ static void test_sim_rss(void **state)
 	const char *args[] = {"bench", "--iters", "10", "--reps", "1",
 			      "--threads", "1", "--slow-iters", "0",
 			      "--sim-rss", "1", "--json", "-", NULL};
-	struct cli_result r;
+	struct cli_out r;
 	json_object *j, *k4, *k2;
 
 	(void)state;
 #if defined(DPAMT_TSAN)
 	skip(); /* a 2 GiB all-4K sim takes ~20 s under TSan */
 #endif
-	run_cli(args, &r);
+	cli_run(args, &r);
 	if (r.status != 0)
 		fail_msg("exit %d, stderr: %s", r.status, r.err);
 	j = json_tokener_parse(r.out);
@@ -236,7 +236,7 @@ static void test_sim_rss(void **state)
 	assert_true(json_object_get_double(key(k2, "mib_per_gib")) <
 		    json_object_get_double(key(k4, "mib_per_gib")));
 	json_object_put(j);
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static void test_bad_usage(void **state)
@@ -256,15 +256,15 @@ static void test_bad_usage(void **state)
 		"needs a value", "unknown strategy", "unknown option",
 		"out of range",
 	};
-	struct cli_result r;
+	struct cli_out r;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
-		run_cli(cases[i], &r);
+		cli_run(cases[i], &r);
 		if (r.status != 2 || !strstr(r.err, msgs[i]))
 			fail_msg("case %zu: exit %d, stderr '%s', want 2 and "
 				 "'%s'", i, r.status, r.err, msgs[i]);
-		cli_result_free(&r);
+		cli_out_free(&r);
 	}
 }
 

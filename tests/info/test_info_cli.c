@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "run_cli.h"
+#include "cli/cli_run.h"
 
 #define GIB (1ULL << 30)
 
@@ -43,10 +43,10 @@ static void line_has(const char *out, const char *label, const char *n1,
 static void test_default_human(void **state)
 {
 	const char *args[] = {"info", NULL};
-	struct cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	line_has(r.out, "dpamt info: host memory", "256.00 GiB", "1 TDMR ");
@@ -58,7 +58,7 @@ static void test_default_human(void **state)
 	line_has(r.out, "dynamic worst case", " 1084231680 ", NULL);
 	line_has(r.out, "TDMR  base", "refcounts", "2M ranges");
 	line_has(r.out, "   0  0x00000000000000", "256.00 GiB", " 131072");
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static uint64_t jget(json_object *o, const char *key)
@@ -73,16 +73,16 @@ static uint64_t jget(json_object *o, const char *key)
 
 static json_object *json_of(const char *const *args)
 {
-	struct cli_result r;
+	struct cli_out r;
 	json_object *j;
 
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	j = json_tokener_parse(r.out); /* stdout is JSON and nothing else */
 	if (!j)
 		fail_msg("stdout is not JSON:\n%s", r.out);
-	cli_result_free(&r);
+	cli_out_free(&r);
 	return j;
 }
 
@@ -141,13 +141,13 @@ static void test_json_file_and_human(void **state)
 	int fd = mkstemp(path);
 	const char *args[] = {"info", "--host-mem", "1536M", "--json", path,
 			      NULL};
-	struct cli_result r;
+	struct cli_out r;
 	json_object *j;
 
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 0);
 	line_has(r.out, "dpamt info: host memory", "1.50 GiB",
 		 "covering 2.00 GiB"); /* TDMR rounded up to 1 GiB */
@@ -158,20 +158,20 @@ static void test_json_file_and_human(void **state)
 	assert_int_equal(jget(j, "refcount_bytes"), 1024 * 4);
 	json_object_put(j);
 	unlink(path);
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static void test_help(void **state)
 {
 	const char *args[] = {"info", "--help", NULL};
-	struct cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "usage: dpamt info"));
 	assert_non_null(strstr(r.out, "--tdmr BASE:SIZE"));
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 struct bad_case {
@@ -202,17 +202,17 @@ static const struct bad_case bad_cases[] = {
 
 static void test_bad_inputs(void **state)
 {
-	struct cli_result r;
+	struct cli_out r;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		run_cli(bad_cases[i].args, &r);
+		cli_run(bad_cases[i].args, &r);
 		if (r.status != 2 || !strstr(r.err, bad_cases[i].msg) ||
 		    r.out[0] != '\0')
 			fail_msg("case %zu: status %d, stderr '%s' (want 2 and "
 				 "'%s', empty stdout)", i, r.status, r.err,
 				 bad_cases[i].msg);
-		cli_result_free(&r);
+		cli_out_free(&r);
 	}
 }
 
@@ -220,7 +220,7 @@ static void test_too_many_tdmrs(void **state)
 {
 	const char *args[2 + 2 * 65 + 1];
 	char specs[65][32];
-	struct cli_result r;
+	struct cli_out r;
 	unsigned n = 0;
 
 	(void)state;
@@ -231,10 +231,10 @@ static void test_too_many_tdmrs(void **state)
 		args[n++] = specs[i];
 	}
 	args[n] = NULL;
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "too many TDMRs (at most 64)"));
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 int main(void)

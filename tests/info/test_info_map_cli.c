@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "run_cli.h"
+#include "cli/cli_run.h"
 
 #define GIB (1ULL << 30)
 #define FIX DPAMT_FIXTURES "/"
@@ -34,16 +34,16 @@ static uint64_t jget(json_object *o, const char *key)
 static json_object *json_of(const char *opt, const char *path)
 {
 	const char *args[] = {"info", opt, path, "--json", "-", NULL};
-	struct cli_result r;
+	struct cli_out r;
 	json_object *j;
 
-	run_cli(args, &r);
+	cli_run(args, &r);
 	if (r.status != 0)
 		fail_msg("exit %d: %s", r.status, r.err);
 	j = json_tokener_parse(r.out);
 	if (!j)
 		fail_msg("stdout is not JSON:\n%s", r.out);
-	cli_result_free(&r);
+	cli_out_free(&r);
 	return j;
 }
 
@@ -135,14 +135,14 @@ static void expect_exit2(const char *opt, const char *path,
 			 const char *needle)
 {
 	const char *args[] = {"info", opt, path, NULL};
-	struct cli_result r;
+	struct cli_out r;
 
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 2);
 	assert_string_equal(r.out, "");
 	if (!strstr(r.err, needle))
 		fail_msg("stderr '%s' lacks '%s'", r.err, needle);
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static void test_limits(void **state)
@@ -180,13 +180,13 @@ static void test_exclusive_options(void **state)
 {
 	const char *args[] = {"info", "--iomem", FIX "one_node.iomem",
 			      "--tdmr", "0:1G", NULL};
-	struct cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	run_cli(args, &r);
+	cli_run(args, &r);
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "no --tdmr or --host-mem with it"));
-	cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 int main(void)
