@@ -70,10 +70,13 @@ struct sweep_metric {
 	const char *name;  /* CSV column and SVG file name */
 	const char *label; /* axis label of its plot */
 	bool plotted;
-	double (*fn)(json_object *report); /* NAN if not in this report */
+	const char *path; /* the number at this dotted report path, or */
+	double (*fn)(json_object *report); /* derived (path NULL) */
 };
 extern const struct sweep_metric sweep_metrics[];
 extern const unsigned sweep_n_metrics;
+/* Metric m of a report: NAN if the report does not have it. */
+double sweep_metric_value(const struct sweep_metric *m, json_object *report);
 
 /* ---- outputs (sweep_out.c) -------------------------------------------- */
 /* CSV: axis keys, status, metrics; one row per point. */

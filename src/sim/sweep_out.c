@@ -40,7 +40,8 @@ static void csv_num(FILE *f, double v)
 
 static double metric(const struct sweep_point *p, unsigned m)
 {
-	return p->report ? sweep_metrics[m].fn(p->report) : NAN;
+	return p->report ? sweep_metric_value(&sweep_metrics[m], p->report)
+			 : NAN;
 }
 
 int sweep_write_csv(const struct sweep *s, const struct sweep_point *pts,
