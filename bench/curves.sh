@@ -76,6 +76,13 @@ for add in 1500 3000 6000; do
 		--seamcall-ns PHYMEM.PAMT.REMOVE=$add \
 		pcpus=16,32,64,128,256,448
 done
+# The cache-line transfer cost (70 ns measured here) prices the lock's
+# hand-off and every host-core atomic on a word another CPU wrote last.
+for transfer in 0 140; do
+	# shellcheck disable=SC2086
+	sweep "sens_transfer$transfer" $tds --strategy global-lock \
+		--cost transfer_ns=$transfer pcpus=16,32,64,128,256,448
+done
 for fault in 750 3000; do
 	# shellcheck disable=SC2086
 	sweep "sens_fault$fault" $tds --strategy global-lock \
