@@ -94,7 +94,7 @@ static void phys_write(void *ctx, uint64_t pa, const void *src, size_t n)
 	tdxmod_phys_write(((struct host *)ctx)->mod, pa, src, n);
 }
 
-static void seamcall(void *ctx, struct tdx_regs *regs)
+static void seamcall(void *ctx, struct dpamt_tdx_regs *regs)
 {
 	tdxmod_seamcall(((struct host *)ctx)->mod, regs);
 }

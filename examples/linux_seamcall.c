@@ -22,7 +22,8 @@ static int expect(const char *what, uint64_t got, uint64_t want)
 {
 	char buf[64];
 
-	printf("%-28s %s\n", what, tdx_status_name(got, buf, sizeof(buf)));
+	printf("%-28s %s\n", what,
+	       dpamt_tdx_status_name(got, buf, sizeof(buf)));
 	return got == want ? 0 : 1;
 }
 
@@ -45,23 +46,23 @@ int main(void)
 	}
 	tdxmod_bind_thread(m); /* this thread's SEAMCALLs go to m */
 
-	a.rcx = range | TDX_PS_2M;
+	a.rcx = range | DPAMT_TDX_PS_2M;
 	a.rdx = hpa0;
 	a.r8 = hpa1;
 	bad |= expect("PAMT.ADD", seamcall_ret(TDH_PHYMEM_PAMT_ADD, &a),
-		      TDX_SUCCESS);
+		      DPAMT_TDX_SUCCESS);
 
-	a = (struct tdx_module_args){ .rcx = range | TDX_PS_2M };
+	a = (struct tdx_module_args){ .rcx = range | DPAMT_TDX_PS_2M };
 	bad |= expect("PAMT.REMOVE", seamcall_ret(TDH_PHYMEM_PAMT_REMOVE, &a),
-		      TDX_SUCCESS);
+		      DPAMT_TDX_SUCCESS);
 	bad |= a.rdx != hpa0 || a.r8 != hpa1;
 	printf("%-28s rdx=%#llx r8=%#llx\n", "  pair returned",
 	       (unsigned long long)a.rdx, (unsigned long long)a.r8);
 
-	a = (struct tdx_module_args){ .rcx = range | TDX_PS_2M };
+	a = (struct tdx_module_args){ .rcx = range | DPAMT_TDX_PS_2M };
 	bad |= expect("PAMT.REMOVE again",
 		      seamcall_ret(TDH_PHYMEM_PAMT_REMOVE, &a),
-		      TDX_NO_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX);
+		      DPAMT_TDX_NO_PAMT_PAGE_PAIR | DPAMT_TDX_OPERAND_ID_RCX);
 
 	tdxmod_bind_thread(NULL);
 	tdxmod_destroy(m);

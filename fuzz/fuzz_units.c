@@ -49,7 +49,7 @@ static void values(const char *s)
 {
 	struct sim_guest_spec g = {0};
 	struct replay_expect x;
-	uint64_t lat[TDX_LEAF_MAX] = {0};
+	uint64_t lat[DPAMT_TDX_LEAF_MAX] = {0};
 	enum dpamt_strategy st;
 	char msg[SIM_MSG_LEN];
 
@@ -60,7 +60,7 @@ static void values(const char *s)
 	     g.touch_pct > 100 || g.convert_pct > 100))
 		abort();
 	if (!sim_parse_seamcall_ns(s, lat, msg, sizeof(msg)))
-		for (unsigned l = 0; l < TDX_LEAF_MAX; l++)
+		for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++)
 			if (lat[l] > SIM_MAX_SEAMCALL_NS)
 				abort();
 	(void)sim_parse_strategy(s, &st, msg, sizeof(msg));

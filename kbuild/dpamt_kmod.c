@@ -7,7 +7,9 @@
  * (dpamt_size) and prints classic vs Dynamic PAMT with pr_info; it
  * touches no hardware and issues no SEAMCALL, so it loads on any x86-64
  * kernel.  The layout is two TDMRs, 0-64 GiB and 4 TiB..4 TiB+64 GiB, the
- * same one examples/size_layout.c prints by default.
+ * same one examples/size_layout.c prints by default.  It includes the
+ * kernel's <asm/tdx.h> next to dpamt's headers, proving their names do
+ * not clash with the kernel's.
  *
  * Concurrency: module init and exit run once each, in process context,
  * serialised by the module loader; nothing here is shared.
@@ -20,8 +22,13 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <asm/tdx.h>
 
+/* After the kernel's TDX names: dpamt's headers must not clash with them
+ * (docs/linux-interface.md, "Names"); W=1 makes any redefinition fail
+ * the build. */
 #include "dpamt/dpamt.h"
+#include "dpamt/tdx_abi.h"
 
 #define DPAMT_KMOD_GIB (1ULL << 30)
 

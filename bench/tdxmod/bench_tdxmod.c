@@ -41,13 +41,15 @@ static uint64_t now(void)
 static uint64_t sc_raw(struct tdxmod *m, unsigned leaf, uint64_t rcx,
 		       uint64_t rdx, uint64_t r8)
 {
-	struct tdx_regs r = {.rax = leaf, .rcx = rcx, .rdx = rdx, .r8 = r8};
+	struct dpamt_tdx_regs r = {
+		.rax = leaf, .rcx = rcx, .rdx = rdx, .r8 = r8
+	};
 
 	do {
-		r = (struct tdx_regs){.rax = leaf, .rcx = rcx, .rdx = rdx,
+		r = (struct dpamt_tdx_regs){.rax = leaf, .rcx = rcx, .rdx = rdx,
 				      .r8 = r8};
 		tdxmod_seamcall(m, &r);
-	} while (tdx_is_busy(r.rax));
+	} while (dpamt_tdx_is_busy(r.rax));
 	return r.rax;
 }
 
@@ -57,7 +59,7 @@ static int sc_bad(struct worker *w, unsigned leaf, uint64_t rcx,
 {
 	uint64_t st = sc_raw(w->m, leaf, rcx, rdx, r8);
 
-	if (tdx_is_success(st))
+	if (dpamt_tdx_is_success(st))
 		return 0;
 	if (!w->errors) {
 		w->first_bad = st;
@@ -75,23 +77,23 @@ static void build_td(struct worker *w)
 	uint64_t n2m = w->gib * 512, nctl = (8 + w->gib + n2m) / 512 + 1;
 
 	for (uint64_t i = 0; i < nctl; i++)
-		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD, (pg + i * MB2) | 1,
-				    pairs + i * 2 * PG,
-				    pairs + i * 2 * PG + PG);
+		w->errors +=
+			sc_bad(w, DPAMT_TDH_PHYMEM_PAMT_ADD, (pg + i * MB2) | 1,
+			       pairs + i * 2 * PG, pairs + i * 2 * PG + PG);
 	w->tdr = pg;
-	w->errors += sc_bad(w, TDH_MNG_CREATE, w->tdr, 1 + w->idx, 0);
+	w->errors += sc_bad(w, DPAMT_TDH_MNG_CREATE, w->tdr, 1 + w->idx, 0);
 	pg += PG;
 	for (unsigned i = 0; i < 4; i++, pg += PG)
-		w->errors += sc_bad(w, TDH_MNG_ADDCX, pg, w->tdr, 0);
-	w->errors += sc_bad(w, TDH_MNG_INIT, w->tdr, 0, 0);
-	w->errors += sc_bad(w, TDH_MEM_SEPT_ADD, 0 | 3, w->tdr, pg);
+		w->errors += sc_bad(w, DPAMT_TDH_MNG_ADDCX, pg, w->tdr, 0);
+	w->errors += sc_bad(w, DPAMT_TDH_MNG_INIT, w->tdr, 0, 0);
+	w->errors += sc_bad(w, DPAMT_TDH_MEM_SEPT_ADD, 0 | 3, w->tdr, pg);
 	pg += PG;
 	for (uint64_t g = 0; g < w->gib; g++, pg += PG)
-		w->errors += sc_bad(w, TDH_MEM_SEPT_ADD, (g * GB) | 2, w->tdr,
-				    pg);
+		w->errors += sc_bad(w, DPAMT_TDH_MEM_SEPT_ADD, (g * GB) | 2,
+				    w->tdr, pg);
 	for (uint64_t r = 0; r < n2m; r++, pg += PG)
-		w->errors += sc_bad(w, TDH_MEM_SEPT_ADD, (r * MB2) | 1, w->tdr,
-				    pg);
+		w->errors += sc_bad(w, DPAMT_TDH_MEM_SEPT_ADD, (r * MB2) | 1,
+				    w->tdr, pg);
 }
 
 static void *run(void *arg)
@@ -103,30 +105,30 @@ static void *run(void *arg)
 	build_td(w);
 	t = now();
 	for (uint64_t r = 0; r < n2m; r++)
-		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_ADD,
+		w->errors += sc_bad(w, DPAMT_TDH_PHYMEM_PAMT_ADD,
 				    (w->data + r * MB2) | 1, pairs + r * 2 * PG,
 				    pairs + r * 2 * PG + PG);
 	w->ns[0] = now() - t;
 	t = now();
 	for (uint64_t p = 0; p < npg; p++)
-		w->errors += sc_bad(w, TDH_MEM_PAGE_AUG, p * PG, w->tdr,
+		w->errors += sc_bad(w, DPAMT_TDH_MEM_PAGE_AUG, p * PG, w->tdr,
 				w->data + p * PG);
 	w->ns[1] = now() - t;
 	t = now();
 	for (uint64_t p = 0; p < npg / 2; p++)
-		w->errors += (sc_bad(w, TDH_MEM_PAGE_REMOVE, p * PG,
+		w->errors += (sc_bad(w, DPAMT_TDH_MEM_PAGE_REMOVE, p * PG,
 						w->tdr, 0));
 	w->ns[2] = now() - t;
-	w->errors += sc_bad(w, TDH_MNG_VPFLUSHDONE, w->tdr, 0, 0);
-	w->errors += sc_bad(w, TDH_MNG_KEY_FREEID, w->tdr, 0, 0);
+	w->errors += sc_bad(w, DPAMT_TDH_MNG_VPFLUSHDONE, w->tdr, 0, 0);
+	w->errors += sc_bad(w, DPAMT_TDH_MNG_KEY_FREEID, w->tdr, 0, 0);
 	t = now();
 	for (uint64_t p = npg / 2; p < npg; p++)
-		w->errors += (sc_bad(w, TDH_PHYMEM_PAGE_RECLAIM,
+		w->errors += (sc_bad(w, DPAMT_TDH_PHYMEM_PAGE_RECLAIM,
 						w->data + p * PG, 0, 0));
 	w->ns[3] = now() - t;
 	t = now();
 	for (uint64_t r = 0; r < n2m; r++)
-		w->errors += sc_bad(w, TDH_PHYMEM_PAMT_REMOVE,
+		w->errors += sc_bad(w, DPAMT_TDH_PHYMEM_PAMT_REMOVE,
 				(w->data + r * MB2) | 1, 0, 0);
 	w->ns[4] = now() - t;
 	return NULL;
@@ -188,10 +190,11 @@ int main(int argc, char **argv)
 
 		if (w[i].errors)
 			printf("  worker %u: %llu unexpected statuses, first "
-			       "%s from %s\n", i,
-			       (unsigned long long)w[i].errors,
-			       tdx_status_name(w[i].first_bad, b, sizeof(b)),
-			       tdx_leaf_name(w[i].first_leaf));
+			       "%s from %s\n",
+			       i, (unsigned long long)w[i].errors,
+			       dpamt_tdx_status_name(w[i].first_bad, b,
+						     sizeof(b)),
+			       dpamt_tdx_leaf_name(w[i].first_leaf));
 	}
 	printf("  pairs installed at end %llu, fatal: %s\n",
 	       (unsigned long long)tdxmod_pairs_installed(m),

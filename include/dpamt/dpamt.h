@@ -104,7 +104,7 @@ struct dpamt_ops {
 	 * only once the module finished; the core publishes the result
 	 * with acq_rel/release atomics after it returns.
 	 */
-	void (*seamcall)(void *ctx, struct tdx_regs *regs);
+	void (*seamcall)(void *ctx, struct dpamt_tdx_regs *regs);
 	/**
 	 * @page_alloc: one 4 KiB page of host memory into *pa.
 	 * Context: may sleep; any thread, concurrently; never called under

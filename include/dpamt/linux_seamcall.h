@@ -19,16 +19,22 @@
  * TDX_SEAMCALL_VMFAILINVALID, what Linux sees when no module is loaded.
  * The binding is per thread and stays until changed.
  *
- * This header is self-contained (only <stdint.h>) and defines no name of
- * dpamt/tdx_abi.h, so it can sit under a shim next to the kernel's own
- * TDX headers; every leaf number below is guarded by #ifndef and spelled
- * as a plain value.  How to compile a kernel source file against it:
- * docs/linux-interface.md.
+ * Names: this is the one public header that gives Linux's own names
+ * (struct tdx_module_args, the SEAMCALL entry points, TDH_* leaf numbers,
+ * TDX_SEAMCALL_VMFAILINVALID); it stands in for the kernel's SEAMCALL
+ * interface and is not meant to sit next to it.  Every leaf number and
+ * the status are under #ifndef and spelled as plain values, so a kernel
+ * header's definitions seen first win.  Everything else it uses comes
+ * from dpamt/tdx_abi.h, whose names are all DPAMT_* / dpamt_tdx_*
+ * (docs/linux-interface.md, "Names", which also shows how to compile a
+ * kernel source file against it).
  */
 #ifndef DPAMT_LINUX_SEAMCALL_H
 #define DPAMT_LINUX_SEAMCALL_H
 
 #include <stdint.h>
+
+#include "dpamt/tdx_abi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -162,12 +168,6 @@ uint64_t seamcall_saved_ret(uint64_t fn, struct tdx_module_args *args);
 /* Linux's status for "no TDX module" (TDX_SW_ERROR | 0xFFFF0000). */
 #ifndef TDX_SEAMCALL_VMFAILINVALID
 #define TDX_SEAMCALL_VMFAILINVALID 0x8000FF00FFFF0000ULL
-#endif
-
-/* PAMT_REMOVAL_HINT: bit 62 of the register returning a freed page (RCX
- * of PAGE.REMOVE / SEPT.REMOVE / PROMOTE, R9 of PHYMEM.PAGE.RECLAIM). */
-#ifndef TDX_PAMT_REMOVAL_HINT_BIT
-#define TDX_PAMT_REMOVAL_HINT_BIT 0x4000000000000000ULL
 #endif
 
 /* ---- Leaf numbers with version bits (the module's tdx_api_defs.h) ----- */

@@ -5,6 +5,11 @@
  * metadata field ids, plus small inline helpers to pick a status apart.
  * Facts only (public numbers and names); no policy lives here.  This header
  * is freestanding: the host core (src/host/) includes it.
+ *
+ * Names: every name here is DPAMT_TDX_* / DPAMT_TDH_* / dpamt_tdx_*, never
+ * the module's or Linux's bare TDX_* / TDH_* / tdx_*, so this header can
+ * be visible next to the kernel's asm/tdx.h (docs/linux-interface.md,
+ * "Names"; the headers_linux_names test checks it).
  */
 #ifndef DPAMT_TDX_ABI_H
 #define DPAMT_TDX_ABI_H
@@ -24,7 +29,7 @@ extern "C" {
 #endif
 
 /* ---- Registers of one SEAMCALL (RAX = leaf in, status out) ------------ */
-struct tdx_regs {
+struct dpamt_tdx_regs {
 	uint64_t rax, rcx, rdx, r8, r9, r10, r11, r12, r13;
 };
 
@@ -35,124 +40,124 @@ struct tdx_regs {
  * every leaf and answers OPERAND_INVALID|RAX for any other (as the
  * module's dispatcher does for versions a leaf does not have).
  */
-#define TDX_LEAF_NUM_MASK 0xFFFFULL
-#define TDX_LEAF_VERSION_SHIFT 16
-#define TDX_LEAF_VERSION_MASK (0xFFULL << TDX_LEAF_VERSION_SHIFT)
+#define DPAMT_TDX_LEAF_NUM_MASK 0xFFFFULL
+#define DPAMT_TDX_LEAF_VERSION_SHIFT 16
+#define DPAMT_TDX_LEAF_VERSION_MASK (0xFFULL << DPAMT_TDX_LEAF_VERSION_SHIFT)
 
 /* ---- Leaf numbers ------------------------------------------------------ */
-#define TDX_LEAVES(X)                                                        \
-	X(TDH_MNG_ADDCX, 1, "MNG.ADDCX")                                     \
-	X(TDH_MEM_PAGE_ADD, 2, "MEM.PAGE.ADD")                               \
-	X(TDH_MEM_SEPT_ADD, 3, "MEM.SEPT.ADD")                               \
-	X(TDH_VP_ADDCX, 4, "VP.ADDCX")                                       \
-	X(TDH_MEM_PAGE_AUG, 6, "MEM.PAGE.AUG")                               \
-	X(TDH_MEM_RANGE_BLOCK, 7, "MEM.RANGE.BLOCK")                         \
-	X(TDH_MNG_KEY_CONFIG, 8, "MNG.KEY.CONFIG")                           \
-	X(TDH_MNG_CREATE, 9, "MNG.CREATE")                                   \
-	X(TDH_VP_CREATE, 10, "VP.CREATE")                                    \
-	X(TDH_MEM_PAGE_DEMOTE, 15, "MEM.PAGE.DEMOTE")                        \
-	X(TDH_MR_FINALIZE, 17, "MR.FINALIZE")                                \
-	X(TDH_MNG_VPFLUSHDONE, 19, "MNG.VPFLUSHDONE")                        \
-	X(TDH_MNG_KEY_FREEID, 20, "MNG.KEY.FREEID")                          \
-	X(TDH_MNG_INIT, 21, "MNG.INIT")                                      \
-	X(TDH_VP_INIT, 22, "VP.INIT")                                        \
-	X(TDH_MEM_PAGE_PROMOTE, 23, "MEM.PAGE.PROMOTE")                      \
-	X(TDH_PHYMEM_PAGE_RECLAIM, 28, "PHYMEM.PAGE.RECLAIM")                \
-	X(TDH_MEM_PAGE_REMOVE, 29, "MEM.PAGE.REMOVE")                        \
-	X(TDH_MEM_SEPT_REMOVE, 30, "MEM.SEPT.REMOVE")                        \
-	X(TDH_SYS_RD, 34, "SYS.RD")                                          \
-	X(TDH_SYS_TDMR_INIT, 36, "SYS.TDMR.INIT")                            \
-	X(TDH_MEM_TRACK, 38, "MEM.TRACK")                                    \
-	X(TDH_PHYMEM_CACHE_WB, 40, "PHYMEM.CACHE.WB")                        \
-	X(TDH_SYS_CONFIG, 45, "SYS.CONFIG")                                  \
-	X(TDH_PHYMEM_PAMT_ADD, 58, "PHYMEM.PAMT.ADD")                        \
-	X(TDH_PHYMEM_PAMT_REMOVE, 59, "PHYMEM.PAMT.REMOVE")
+#define DPAMT_TDX_LEAVES(X)                                                    \
+	X(DPAMT_TDH_MNG_ADDCX, 1, "MNG.ADDCX")                                 \
+	X(DPAMT_TDH_MEM_PAGE_ADD, 2, "MEM.PAGE.ADD")                           \
+	X(DPAMT_TDH_MEM_SEPT_ADD, 3, "MEM.SEPT.ADD")                           \
+	X(DPAMT_TDH_VP_ADDCX, 4, "VP.ADDCX")                                   \
+	X(DPAMT_TDH_MEM_PAGE_AUG, 6, "MEM.PAGE.AUG")                           \
+	X(DPAMT_TDH_MEM_RANGE_BLOCK, 7, "MEM.RANGE.BLOCK")                     \
+	X(DPAMT_TDH_MNG_KEY_CONFIG, 8, "MNG.KEY.CONFIG")                       \
+	X(DPAMT_TDH_MNG_CREATE, 9, "MNG.CREATE")                               \
+	X(DPAMT_TDH_VP_CREATE, 10, "VP.CREATE")                                \
+	X(DPAMT_TDH_MEM_PAGE_DEMOTE, 15, "MEM.PAGE.DEMOTE")                    \
+	X(DPAMT_TDH_MR_FINALIZE, 17, "MR.FINALIZE")                            \
+	X(DPAMT_TDH_MNG_VPFLUSHDONE, 19, "MNG.VPFLUSHDONE")                    \
+	X(DPAMT_TDH_MNG_KEY_FREEID, 20, "MNG.KEY.FREEID")                      \
+	X(DPAMT_TDH_MNG_INIT, 21, "MNG.INIT")                                  \
+	X(DPAMT_TDH_VP_INIT, 22, "VP.INIT")                                    \
+	X(DPAMT_TDH_MEM_PAGE_PROMOTE, 23, "MEM.PAGE.PROMOTE")                  \
+	X(DPAMT_TDH_PHYMEM_PAGE_RECLAIM, 28, "PHYMEM.PAGE.RECLAIM")            \
+	X(DPAMT_TDH_MEM_PAGE_REMOVE, 29, "MEM.PAGE.REMOVE")                    \
+	X(DPAMT_TDH_MEM_SEPT_REMOVE, 30, "MEM.SEPT.REMOVE")                    \
+	X(DPAMT_TDH_SYS_RD, 34, "SYS.RD")                                      \
+	X(DPAMT_TDH_SYS_TDMR_INIT, 36, "SYS.TDMR.INIT")                        \
+	X(DPAMT_TDH_MEM_TRACK, 38, "MEM.TRACK")                                \
+	X(DPAMT_TDH_PHYMEM_CACHE_WB, 40, "PHYMEM.CACHE.WB")                    \
+	X(DPAMT_TDH_SYS_CONFIG, 45, "SYS.CONFIG")                              \
+	X(DPAMT_TDH_PHYMEM_PAMT_ADD, 58, "PHYMEM.PAMT.ADD")                    \
+	X(DPAMT_TDH_PHYMEM_PAMT_REMOVE, 59, "PHYMEM.PAMT.REMOVE")
 
-enum tdx_leaf {
-#define TDX_LEAF_ENUM(sym, num, name) sym = num,
-	TDX_LEAVES(TDX_LEAF_ENUM)
-#undef TDX_LEAF_ENUM
-	TDX_LEAF_MAX = 64 /* every leaf number is below this */
+enum dpamt_tdx_leaf {
+#define DPAMT_TDX_LEAF_ENUM(sym, num, name) sym = num,
+	DPAMT_TDX_LEAVES(DPAMT_TDX_LEAF_ENUM)
+#undef DPAMT_TDX_LEAF_ENUM
+	DPAMT_TDX_LEAF_MAX = 64 /* every leaf number is below this */
 };
 
 /* ---- Status ------------------------------------------------------------ */
-#define TDX_STATUS_ERROR_BIT (1ULL << 63)
-#define TDX_STATUS_NONRECOVERABLE_BIT (1ULL << 62)
+#define DPAMT_TDX_STATUS_ERROR_BIT (1ULL << 63)
+#define DPAMT_TDX_STATUS_NONRECOVERABLE_BIT (1ULL << 62)
 /*
  * PAMT_REMOVAL_HINT: never in RAX.  The leaves that free a page ORed it
  * into the output register that returns the freed page's address (RCX of
  * MEM.PAGE.REMOVE, MEM.SEPT.REMOVE and MEM.PAGE.PROMOTE; R9 of
  * PHYMEM.PAGE.RECLAIM) when that page's 2 MiB range's page_count reached
  * 0 (pamt_dec_nl_page_count_and_get_hint() in the module's
- * pamt_manager.c).  RAX stays TDX_SUCCESS.
+ * pamt_manager.c).  RAX stays DPAMT_TDX_SUCCESS.
  */
-#define TDX_PAMT_REMOVAL_HINT (1ULL << 62)
-#define TDX_STATUS_CLASS_MASK 0xFFFFFFFF00000000ULL
-#define TDX_STATUS_OPERAND_MASK 0x00000000FFFFFFFFULL
+#define DPAMT_TDX_PAMT_REMOVAL_HINT (1ULL << 62)
+#define DPAMT_TDX_STATUS_CLASS_MASK 0xFFFFFFFF00000000ULL
+#define DPAMT_TDX_STATUS_OPERAND_MASK 0x00000000FFFFFFFFULL
 
-#define TDX_SUCCESS 0x0000000000000000ULL
-#define TDX_OPERAND_INVALID 0xC000010000000000ULL
-#define TDX_OPERAND_ADDR_RANGE_ERROR 0xC000010100000000ULL
-#define TDX_OPERAND_BUSY 0x8000020000000000ULL
-#define TDX_OPERAND_BUSY_HOST_PRIORITY 0x8000020400000000ULL
-#define TDX_PAGE_METADATA_INCORRECT 0xC000030000000000ULL
-#define TDX_PAGE_ALREADY_FREE 0x0000030100000000ULL
-#define TDX_PAGE_NOT_FREE 0xC000030300000000ULL
-#define TDX_HPA_RANGE_NOT_FREE 0xC000030400000000ULL
-#define TDX_NO_PAMT_PAGE_PAIR 0xC000030500000000ULL
-#define TDX_PAMT_PAGE_NOT_EMPTY 0xC000030600000000ULL
-#define TDX_INTERRUPTED_PAMT 0x8000030700000000ULL
-#define TDX_MISSING_PAMT_PAGE_PAIR 0x8000030800000000ULL
-#define TDX_TD_ASSOCIATED_PAGES_EXIST 0xC000040000000000ULL
-#define TDX_EPT_WALK_FAILED 0xC0000B0000000000ULL
-#define TDX_GPA_RANGE_NOT_BLOCKED 0xC0000B0600000000ULL
-#define TDX_GPA_RANGE_ALREADY_BLOCKED 0x00000B0700000000ULL
-#define TDX_TLB_TRACKING_NOT_DONE 0xC0000B0800000000ULL
-#define TDX_EPT_INVALID_PROMOTE_CONDITIONS 0xC0000B0900000000ULL
-#define TDX_EPT_ENTRY_STATE_INCORRECT 0xC0000B0D00000000ULL
-#define TDX_EPT_PAGE_NOT_FREE 0xC0000B0E00000000ULL
-#define TDX_SYS_SHUTDOWN 0xC000050600000000ULL
-#define TDX_PAGE_NOT_OWNED_BY_TD 0xC000030200000000ULL
+#define DPAMT_TDX_SUCCESS 0x0000000000000000ULL
+#define DPAMT_TDX_OPERAND_INVALID 0xC000010000000000ULL
+#define DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR 0xC000010100000000ULL
+#define DPAMT_TDX_OPERAND_BUSY 0x8000020000000000ULL
+#define DPAMT_TDX_OPERAND_BUSY_HOST_PRIORITY 0x8000020400000000ULL
+#define DPAMT_TDX_PAGE_METADATA_INCORRECT 0xC000030000000000ULL
+#define DPAMT_TDX_PAGE_ALREADY_FREE 0x0000030100000000ULL
+#define DPAMT_TDX_PAGE_NOT_FREE 0xC000030300000000ULL
+#define DPAMT_TDX_HPA_RANGE_NOT_FREE 0xC000030400000000ULL
+#define DPAMT_TDX_NO_PAMT_PAGE_PAIR 0xC000030500000000ULL
+#define DPAMT_TDX_PAMT_PAGE_NOT_EMPTY 0xC000030600000000ULL
+#define DPAMT_TDX_INTERRUPTED_PAMT 0x8000030700000000ULL
+#define DPAMT_TDX_MISSING_PAMT_PAGE_PAIR 0x8000030800000000ULL
+#define DPAMT_TDX_TD_ASSOCIATED_PAGES_EXIST 0xC000040000000000ULL
+#define DPAMT_TDX_EPT_WALK_FAILED 0xC0000B0000000000ULL
+#define DPAMT_TDX_GPA_RANGE_NOT_BLOCKED 0xC0000B0600000000ULL
+#define DPAMT_TDX_GPA_RANGE_ALREADY_BLOCKED 0x00000B0700000000ULL
+#define DPAMT_TDX_TLB_TRACKING_NOT_DONE 0xC0000B0800000000ULL
+#define DPAMT_TDX_EPT_INVALID_PROMOTE_CONDITIONS 0xC0000B0900000000ULL
+#define DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT 0xC0000B0D00000000ULL
+#define DPAMT_TDX_EPT_PAGE_NOT_FREE 0xC0000B0E00000000ULL
+#define DPAMT_TDX_SYS_SHUTDOWN 0xC000050600000000ULL
+#define DPAMT_TDX_PAGE_NOT_OWNED_BY_TD 0xC000030200000000ULL
 /* Low 32 bits: the TD's OP_STATE (the module's op_state_e), not an id. */
-#define TDX_OP_STATE_INCORRECT 0xC000060800000000ULL
-#define TDX_TDCS_NOT_ALLOCATED 0xC000060600000000ULL
-#define TDX_TDCX_NUM_INCORRECT 0xC000061000000000ULL
-#define TDX_TD_FATAL 0xE000060400000000ULL
-#define TDX_LIFECYCLE_STATE_INCORRECT 0xC000060700000000ULL
-#define TDX_SYS_BUSY 0x8000020200000000ULL
-#define TDX_SYS_NOT_READY 0xC000050500000000ULL
-#define TDX_SYS_STATE_INCORRECT 0xC000050800000000ULL
-#define TDX_SYS_CONFIG_NOT_PENDING 0xC000050C00000000ULL
-#define TDX_TD_KEYS_NOT_CONFIGURED 0x8000081000000000ULL
-#define TDX_KEY_STATE_INCORRECT 0xC000081100000000ULL
-#define TDX_KEY_CONFIGURED 0x0000081500000000ULL
-#define TDX_WBCACHE_NOT_COMPLETE 0x8000081700000000ULL
-#define TDX_HKID_NOT_FREE 0xC000082000000000ULL
-#define TDX_NO_HKID_READY_TO_WBCACHE 0x0000082100000000ULL
-#define TDX_WBCACHE_RESUME_ERROR 0xC000082300000000ULL
-#define TDX_FLUSHVP_NOT_DONE 0x8000082400000000ULL
-#define TDX_METADATA_FIELD_ID_INCORRECT 0xC0000C0000000000ULL
+#define DPAMT_TDX_OP_STATE_INCORRECT 0xC000060800000000ULL
+#define DPAMT_TDX_TDCS_NOT_ALLOCATED 0xC000060600000000ULL
+#define DPAMT_TDX_TDCX_NUM_INCORRECT 0xC000061000000000ULL
+#define DPAMT_TDX_TD_FATAL 0xE000060400000000ULL
+#define DPAMT_TDX_LIFECYCLE_STATE_INCORRECT 0xC000060700000000ULL
+#define DPAMT_TDX_SYS_BUSY 0x8000020200000000ULL
+#define DPAMT_TDX_SYS_NOT_READY 0xC000050500000000ULL
+#define DPAMT_TDX_SYS_STATE_INCORRECT 0xC000050800000000ULL
+#define DPAMT_TDX_SYS_CONFIG_NOT_PENDING 0xC000050C00000000ULL
+#define DPAMT_TDX_TD_KEYS_NOT_CONFIGURED 0x8000081000000000ULL
+#define DPAMT_TDX_KEY_STATE_INCORRECT 0xC000081100000000ULL
+#define DPAMT_TDX_KEY_CONFIGURED 0x0000081500000000ULL
+#define DPAMT_TDX_WBCACHE_NOT_COMPLETE 0x8000081700000000ULL
+#define DPAMT_TDX_HKID_NOT_FREE 0xC000082000000000ULL
+#define DPAMT_TDX_NO_HKID_READY_TO_WBCACHE 0x0000082100000000ULL
+#define DPAMT_TDX_WBCACHE_RESUME_ERROR 0xC000082300000000ULL
+#define DPAMT_TDX_FLUSHVP_NOT_DONE 0x8000082400000000ULL
+#define DPAMT_TDX_METADATA_FIELD_ID_INCORRECT 0xC0000C0000000000ULL
 /* Not a module status: the model's stand-in for the module's fatal error
  * (the real module shuts down and every later SEAMCALL fails). */
-#define TDX_MODEL_FATAL 0xC0000FF000000000ULL
+#define DPAMT_TDX_MODEL_FATAL 0xC0000FF000000000ULL
 /*
  * TDH.SYS.CONFIG's TDMR checks (public module ABI).  The low 32 bits carry
  * the TDMR index in bits 7:0, then the reserved-area index or the PAMT
  * level (0 4K, 1 2M, 2 1G) in bits 15:8, and for PAMT_OVERLAP the other
- * TDMR's index in bits 23:16 (tdx_status_make_info()).
+ * TDMR's index in bits 23:16 (dpamt_tdx_status_make_info()).
  */
-#define TDX_INVALID_TDMR 0xC0000A0000000000ULL
-#define TDX_NON_ORDERED_TDMR 0xC0000A0100000000ULL
-#define TDX_TDMR_OUTSIDE_CMRS 0xC0000A0200000000ULL
-#define TDX_TDMR_ALREADY_INITIALIZED 0x00000A0300000000ULL
-#define TDX_INVALID_PAMT 0xC0000A1000000000ULL
-#define TDX_PAMT_OUTSIDE_CMRS 0xC0000A1100000000ULL
-#define TDX_PAMT_OVERLAP 0xC0000A1200000000ULL
-#define TDX_INVALID_RESERVED_IN_TDMR 0xC0000A2000000000ULL
-#define TDX_NON_ORDERED_RESERVED_IN_TDMR 0xC0000A2100000000ULL
+#define DPAMT_TDX_INVALID_TDMR 0xC0000A0000000000ULL
+#define DPAMT_TDX_NON_ORDERED_TDMR 0xC0000A0100000000ULL
+#define DPAMT_TDX_TDMR_OUTSIDE_CMRS 0xC0000A0200000000ULL
+#define DPAMT_TDX_TDMR_ALREADY_INITIALIZED 0x00000A0300000000ULL
+#define DPAMT_TDX_INVALID_PAMT 0xC0000A1000000000ULL
+#define DPAMT_TDX_PAMT_OUTSIDE_CMRS 0xC0000A1100000000ULL
+#define DPAMT_TDX_PAMT_OVERLAP 0xC0000A1200000000ULL
+#define DPAMT_TDX_INVALID_RESERVED_IN_TDMR 0xC0000A2000000000ULL
+#define DPAMT_TDX_NON_ORDERED_RESERVED_IN_TDMR 0xC0000A2100000000ULL
 
 /* Name table: X(symbol-without-TDX_) for every class above. */
-#define TDX_STATUSES(X) \
+#define DPAMT_TDX_STATUSES(X) \
 	X(SUCCESS) \
 	X(OPERAND_INVALID) \
 	X(OPERAND_ADDR_RANGE_ERROR) \
@@ -208,87 +213,93 @@ enum tdx_leaf {
 /* ---- Operand ids (low 32 bits of an error status) ----------------------
  * As the module's operand id table (OPERAND_ID_* in its generated ABI
  * definitions): registers by number, then TD structures from 0x80. */
-#define TDX_OPERANDS(X)                                                      \
-	X(TDX_OPERAND_ID_RAX, 0x00, "RAX")                                   \
-	X(TDX_OPERAND_ID_RCX, 0x01, "RCX")                                   \
-	X(TDX_OPERAND_ID_RDX, 0x02, "RDX")                                   \
-	X(TDX_OPERAND_ID_RBX, 0x03, "RBX")                                   \
-	X(TDX_OPERAND_ID_RSI, 0x06, "RSI")                                   \
-	X(TDX_OPERAND_ID_RDI, 0x07, "RDI")                                   \
-	X(TDX_OPERAND_ID_R8, 0x08, "R8")                                     \
-	X(TDX_OPERAND_ID_R9, 0x09, "R9")                                     \
-	X(TDX_OPERAND_ID_R10, 0x0A, "R10")                                   \
-	X(TDX_OPERAND_ID_R11, 0x0B, "R11")                                   \
-	X(TDX_OPERAND_ID_R12, 0x0C, "R12")                                   \
-	X(TDX_OPERAND_ID_R13, 0x0D, "R13")                                   \
-	X(TDX_OPERAND_ID_R14, 0x0E, "R14")                                   \
-	X(TDX_OPERAND_ID_R15, 0x0F, "R15")                                   \
-	X(TDX_OPERAND_ID_TDR, 0x80, "TDR")                                   \
-	X(TDX_OPERAND_ID_TDCX, 0x81, "TDCX")                                 \
-	X(TDX_OPERAND_ID_TDVPR, 0x82, "TDVPR")                               \
-	X(TDX_OPERAND_ID_TDCS, 0x90, "TDCS")                                 \
-	X(TDX_OPERAND_ID_TDVPS, 0x91, "TDVPS")                               \
-	X(TDX_OPERAND_ID_SEPT, 0x92, "SEPT")                                 \
-	X(TDX_OPERAND_ID_SEPT_ENTRY, 0x93, "SEPT_ENTRY")                     \
-	X(TDX_OPERAND_ID_TD_EPOCH, 0xA9, "TD_EPOCH")                         \
-	X(TDX_OPERAND_ID_OP_STATE, 0xAC, "OP_STATE")                         \
-	X(TDX_OPERAND_ID_SYS, 0xB8, "SYS")                                   \
-	X(TDX_OPERAND_ID_KOT, 0xBA, "KOT")                                   \
-	X(TDX_OPERAND_ID_KET, 0xBB, "KET")                                   \
-	X(TDX_OPERAND_ID_WBCACHE, 0xBC, "WBCACHE")
+#define DPAMT_TDX_OPERANDS(X)                                                  \
+	X(DPAMT_TDX_OPERAND_ID_RAX, 0x00, "RAX")                               \
+	X(DPAMT_TDX_OPERAND_ID_RCX, 0x01, "RCX")                               \
+	X(DPAMT_TDX_OPERAND_ID_RDX, 0x02, "RDX")                               \
+	X(DPAMT_TDX_OPERAND_ID_RBX, 0x03, "RBX")                               \
+	X(DPAMT_TDX_OPERAND_ID_RSI, 0x06, "RSI")                               \
+	X(DPAMT_TDX_OPERAND_ID_RDI, 0x07, "RDI")                               \
+	X(DPAMT_TDX_OPERAND_ID_R8, 0x08, "R8")                                 \
+	X(DPAMT_TDX_OPERAND_ID_R9, 0x09, "R9")                                 \
+	X(DPAMT_TDX_OPERAND_ID_R10, 0x0A, "R10")                               \
+	X(DPAMT_TDX_OPERAND_ID_R11, 0x0B, "R11")                               \
+	X(DPAMT_TDX_OPERAND_ID_R12, 0x0C, "R12")                               \
+	X(DPAMT_TDX_OPERAND_ID_R13, 0x0D, "R13")                               \
+	X(DPAMT_TDX_OPERAND_ID_R14, 0x0E, "R14")                               \
+	X(DPAMT_TDX_OPERAND_ID_R15, 0x0F, "R15")                               \
+	X(DPAMT_TDX_OPERAND_ID_TDR, 0x80, "TDR")                               \
+	X(DPAMT_TDX_OPERAND_ID_TDCX, 0x81, "TDCX")                             \
+	X(DPAMT_TDX_OPERAND_ID_TDVPR, 0x82, "TDVPR")                           \
+	X(DPAMT_TDX_OPERAND_ID_TDCS, 0x90, "TDCS")                             \
+	X(DPAMT_TDX_OPERAND_ID_TDVPS, 0x91, "TDVPS")                           \
+	X(DPAMT_TDX_OPERAND_ID_SEPT, 0x92, "SEPT")                             \
+	X(DPAMT_TDX_OPERAND_ID_SEPT_ENTRY, 0x93, "SEPT_ENTRY")                 \
+	X(DPAMT_TDX_OPERAND_ID_TD_EPOCH, 0xA9, "TD_EPOCH")                     \
+	X(DPAMT_TDX_OPERAND_ID_OP_STATE, 0xAC, "OP_STATE")                     \
+	X(DPAMT_TDX_OPERAND_ID_SYS, 0xB8, "SYS")                               \
+	X(DPAMT_TDX_OPERAND_ID_KOT, 0xBA, "KOT")                               \
+	X(DPAMT_TDX_OPERAND_ID_KET, 0xBB, "KET")                               \
+	X(DPAMT_TDX_OPERAND_ID_WBCACHE, 0xBC, "WBCACHE")
 
-enum tdx_operand_id {
-#define TDX_OPERAND_ENUM(sym, val, name) sym = val,
-	TDX_OPERANDS(TDX_OPERAND_ENUM)
-#undef TDX_OPERAND_ENUM
+enum dpamt_tdx_operand_id {
+#define DPAMT_TDX_OPERAND_ENUM(sym, val, name) sym = val,
+	DPAMT_TDX_OPERANDS(DPAMT_TDX_OPERAND_ENUM)
+#undef DPAMT_TDX_OPERAND_ENUM
 };
 
 /* ---- PAMT page types and sizes ----------------------------------------- */
-enum tdx_page_type {
-	TDX_PT_NDA = 0,   /* free: not assigned */
-	TDX_PT_RSVD = 1,  /* reserved */
-	TDX_PT_REG = 3,   /* TD private page */
-	TDX_PT_TDR = 4,
-	TDX_PT_TDCX = 5,  /* TDCS page or TDCX page */
-	TDX_PT_TDVPR = 6,
-	TDX_PT_EPT = 8,   /* S-EPT page */
-	TDX_PT_PAMT = 15, /* 2M entry: the range's 4K entries live in a pair */
+enum dpamt_tdx_page_type {
+	DPAMT_TDX_PT_NDA = 0,   /* free: not assigned */
+	DPAMT_TDX_PT_RSVD = 1,  /* reserved */
+	DPAMT_TDX_PT_REG = 3,   /* TD private page */
+	DPAMT_TDX_PT_TDR = 4,
+	DPAMT_TDX_PT_TDCX = 5,  /* TDCS page or TDCX page */
+	DPAMT_TDX_PT_TDVPR = 6,
+	DPAMT_TDX_PT_EPT = 8,   /* S-EPT page */
+	DPAMT_TDX_PT_PAMT =
+		15, /* 2M entry: the range's 4K entries live in a pair */
 };
 
-enum tdx_page_level { TDX_PS_4K = 0, TDX_PS_2M = 1, TDX_PS_1G = 2 };
+enum dpamt_tdx_page_level {
+	DPAMT_TDX_PS_4K = 0,
+	DPAMT_TDX_PS_2M = 1,
+	DPAMT_TDX_PS_1G = 2
+};
 
-#define TDX_PAGE_SIZE 4096ULL
-#define TDX_2M_SIZE (2ULL << 20)
-#define TDX_1G_SIZE (1ULL << 30)
-#define TDX_LEVEL_MASK 0x7ULL
+#define DPAMT_TDX_PAGE_SIZE 4096ULL
+#define DPAMT_TDX_2M_SIZE (2ULL << 20)
+#define DPAMT_TDX_1G_SIZE (1ULL << 30)
+#define DPAMT_TDX_LEVEL_MASK 0x7ULL
 
 /* SYS.CONFIG R8 bit that turns Dynamic PAMT on. */
-#define TDX_SYS_CONFIG_DPAMT_BIT (1ULL << 16)
+#define DPAMT_TDX_SYS_CONFIG_DPAMT_BIT (1ULL << 16)
 /* TDX_FEATURES0 bit: Dynamic PAMT supported. */
-#define TDX_FEATURES0_DPAMT_BIT (1ULL << 36)
+#define DPAMT_TDX_FEATURES0_DPAMT_BIT (1ULL << 36)
 
 /* ---- Global metadata field ids (TDH.SYS.RD RDX in, R8 out) ------------- */
-#define TDX_MD_FEATURES0 0x0A00000300000008ULL
-#define TDX_MD_PAMT_4K_ENTRY_SIZE 0x9100000100000010ULL
-#define TDX_MD_PAMT_2M_ENTRY_SIZE 0x9100000100000011ULL
-#define TDX_MD_PAMT_1G_ENTRY_SIZE 0x9100000100000012ULL
-#define TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS 0x9100000100000013ULL
-#define TDX_MD_PAMT_PAGES_PER_2M 0x9100000100000014ULL /* model-chosen id */
-#define TDX_MD_NUM_TDCS_PAGES 0x9800000100000003ULL /* model-chosen id */
-#define TDX_MD_NUM_TDCX_PAGES 0x9800000100000004ULL /* model-chosen id */
+#define DPAMT_TDX_MD_FEATURES0 0x0A00000300000008ULL
+#define DPAMT_TDX_MD_PAMT_4K_ENTRY_SIZE 0x9100000100000010ULL
+#define DPAMT_TDX_MD_PAMT_2M_ENTRY_SIZE 0x9100000100000011ULL
+#define DPAMT_TDX_MD_PAMT_1G_ENTRY_SIZE 0x9100000100000012ULL
+#define DPAMT_TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS 0x9100000100000013ULL
+#define DPAMT_TDX_MD_PAMT_PAGES_PER_2M                                         \
+	0x9100000100000014ULL				  /* model-chosen id */
+#define DPAMT_TDX_MD_NUM_TDCS_PAGES 0x9800000100000003ULL /* model-chosen id */
+#define DPAMT_TDX_MD_NUM_TDCX_PAGES 0x9800000100000004ULL /* model-chosen id */
 /* Sizes in bytes, as the public module reports them. */
-#define TDX_MD_TDR_BASE_SIZE 0x9800000100000000ULL
-#define TDX_MD_TDCS_BASE_SIZE 0x9800000100000100ULL
-#define TDX_MD_TDVPS_BASE_SIZE 0x9800000100000200ULL
-#define TDX_MD_MAX_TDMRS 0x9100000100000008ULL
-#define TDX_MD_MAX_RESERVED_PER_TDMR 0x9100000100000009ULL
+#define DPAMT_TDX_MD_TDR_BASE_SIZE 0x9800000100000000ULL
+#define DPAMT_TDX_MD_TDCS_BASE_SIZE 0x9800000100000100ULL
+#define DPAMT_TDX_MD_TDVPS_BASE_SIZE 0x9800000100000200ULL
+#define DPAMT_TDX_MD_MAX_TDMRS 0x9100000100000008ULL
+#define DPAMT_TDX_MD_MAX_RESERVED_PER_TDMR 0x9100000100000009ULL
 
 
 /* ---- TDMR_INFO: one per TDMR, in the array TDH.SYS.CONFIG points at ---- */
-#define TDX_MAX_RESERVED_PER_TDMR 16
-#define TDX_TDMR_INFO_ALIGN 512
+#define DPAMT_TDX_MAX_RESERVED_PER_TDMR 16
+#define DPAMT_TDX_TDMR_INFO_ALIGN 512
 
-struct tdx_tdmr_info {
+struct dpamt_tdx_tdmr_info {
 	uint64_t base;        /* 1 GiB aligned */
 	uint64_t size;        /* multiple of 1 GiB */
 	uint64_t pamt_1g_base, pamt_1g_size;
@@ -296,104 +307,112 @@ struct tdx_tdmr_info {
 	uint64_t pamt_4k_base, pamt_4k_size; /* bitmap in dynamic mode */
 	struct {
 		uint64_t offset, size;
-	} reserved[TDX_MAX_RESERVED_PER_TDMR];
-	uint8_t pad[TDX_TDMR_INFO_ALIGN - 64 - 16 * TDX_MAX_RESERVED_PER_TDMR];
+	} reserved[DPAMT_TDX_MAX_RESERVED_PER_TDMR];
+	uint8_t pad[DPAMT_TDX_TDMR_INFO_ALIGN - 64 -
+		    16 * DPAMT_TDX_MAX_RESERVED_PER_TDMR];
 };
 
-DPAMT_STATIC_ASSERT(sizeof(struct tdx_tdmr_info) == TDX_TDMR_INFO_ALIGN,
-	       "TDMR_INFO is 512 bytes");
+DPAMT_STATIC_ASSERT(sizeof(struct dpamt_tdx_tdmr_info) ==
+			    DPAMT_TDX_TDMR_INFO_ALIGN,
+		    "TDMR_INFO is 512 bytes");
 
 /*
  * TDH.SYS.CONFIG (the module's tdh_sys_config.c): RCX = PA of an array of
- * RDX 8-byte PAs, each the PA of one struct tdx_tdmr_info; the array and
- * every entry 512-byte aligned (TDX_TDMR_INFO_ALIGN).  R8 = global private
- * HKID in bits 15:0 | TDX_SYS_CONFIG_DPAMT_BIT.  TDH.SYS.TDMR.INIT: RCX =
- * TDMR base.  TDH.SYS.RD: RDX = field id in, R8 = value out.
+ * RDX 8-byte PAs, each the PA of one struct dpamt_tdx_tdmr_info; the array and
+ * every entry 512-byte aligned (DPAMT_TDX_TDMR_INFO_ALIGN).  R8 = global
+ * private HKID in bits 15:0 | DPAMT_TDX_SYS_CONFIG_DPAMT_BIT.
+ * TDH.SYS.TDMR.INIT: RCX = TDMR base.  TDH.SYS.RD: RDX = field id in, R8 =
+ * value out.
  */
 
 /* ---- Helpers ----------------------------------------------------------- */
-static inline uint64_t tdx_status_class(uint64_t status)
+static inline uint64_t dpamt_tdx_status_class(uint64_t status)
 {
-	return status & TDX_STATUS_CLASS_MASK;
+	return status & DPAMT_TDX_STATUS_CLASS_MASK;
 }
 
-static inline uint32_t tdx_status_operand(uint64_t status)
+static inline uint32_t dpamt_tdx_status_operand(uint64_t status)
 {
-	return (uint32_t)(status & TDX_STATUS_OPERAND_MASK);
+	return (uint32_t)(status & DPAMT_TDX_STATUS_OPERAND_MASK);
 }
 
-static inline bool tdx_is_error(uint64_t status)
+static inline bool dpamt_tdx_is_error(uint64_t status)
 {
-	return (status & TDX_STATUS_ERROR_BIT) != 0;
+	return (status & DPAMT_TDX_STATUS_ERROR_BIT) != 0;
 }
 
-static inline bool tdx_is_busy(uint64_t status)
+static inline bool dpamt_tdx_is_busy(uint64_t status)
 {
-	uint64_t c = tdx_status_class(status);
+	uint64_t c = dpamt_tdx_status_class(status);
 
-	return c == TDX_OPERAND_BUSY || c == TDX_OPERAND_BUSY_HOST_PRIORITY;
+	return c == DPAMT_TDX_OPERAND_BUSY ||
+	       c == DPAMT_TDX_OPERAND_BUSY_HOST_PRIORITY;
 }
 
 /* The removal hint in an output register (RCX/R9), not in RAX. */
-static inline bool tdx_removal_hint(uint64_t reg)
+static inline bool dpamt_tdx_removal_hint(uint64_t reg)
 {
-	return (reg & TDX_PAMT_REMOVAL_HINT) != 0;
+	return (reg & DPAMT_TDX_PAMT_REMOVAL_HINT) != 0;
 }
 
 /* The page address of an output register that may carry the hint. */
-static inline uint64_t tdx_hint_strip(uint64_t reg)
+static inline uint64_t dpamt_tdx_hint_strip(uint64_t reg)
 {
-	return reg & ~TDX_PAMT_REMOVAL_HINT;
+	return reg & ~DPAMT_TDX_PAMT_REMOVAL_HINT;
 }
 
-static inline bool tdx_is_success(uint64_t status)
+static inline bool dpamt_tdx_is_success(uint64_t status)
 {
-	return status == TDX_SUCCESS;
+	return status == DPAMT_TDX_SUCCESS;
 }
 
-static inline uint64_t tdx_status_make(uint64_t cls, uint32_t operand)
+static inline uint64_t dpamt_tdx_status_make(uint64_t cls, uint32_t operand)
 {
 	return cls | operand;
 }
 
 /* Class with info bytes in bits 7:0, 15:8, 23:16 (e.g. TDMR index, PAMT
  * level or reserved-area index, other TDMR index). */
-static inline uint64_t tdx_status_make_info(uint64_t cls, uint8_t info0,
+static inline uint64_t dpamt_tdx_status_make_info(uint64_t cls, uint8_t info0,
 					    uint8_t info1, uint8_t info2)
 {
 	return cls | info0 | ((uint64_t)info1 << 8) | ((uint64_t)info2 << 16);
 }
 
 /* Level bits of a GPA/HPA operand (RCX bits 2:0). */
-static inline unsigned tdx_operand_level(uint64_t op)
+static inline unsigned dpamt_tdx_operand_level(uint64_t op)
 {
-	return (unsigned)(op & TDX_LEVEL_MASK);
+	return (unsigned)(op & DPAMT_TDX_LEVEL_MASK);
 }
 
-DPAMT_STATIC_ASSERT(sizeof(struct tdx_regs) == 9 * 8, "tdx_regs is 9 registers");
-DPAMT_STATIC_ASSERT((TDX_MODEL_FATAL & TDX_STATUS_ERROR_BIT) != 0,
+DPAMT_STATIC_ASSERT(sizeof(struct dpamt_tdx_regs) == 9 * 8,
+		    "dpamt_tdx_regs is 9 registers");
+DPAMT_STATIC_ASSERT((DPAMT_TDX_MODEL_FATAL & DPAMT_TDX_STATUS_ERROR_BIT) != 0,
 	       "model fatal is an error");
-DPAMT_STATIC_ASSERT((TDX_OPERAND_BUSY & TDX_STATUS_ERROR_BIT) != 0 &&
-		       (TDX_OPERAND_BUSY & TDX_STATUS_NONRECOVERABLE_BIT) == 0,
-	       "BUSY is a recoverable error");
-DPAMT_STATIC_ASSERT(TDH_PHYMEM_PAMT_REMOVE < TDX_LEAF_MAX, "leaf table size");
-DPAMT_STATIC_ASSERT((TDX_PAMT_REMOVAL_HINT & 0x000FFFFFFFFFFFFFULL) == 0,
+DPAMT_STATIC_ASSERT((DPAMT_TDX_OPERAND_BUSY & DPAMT_TDX_STATUS_ERROR_BIT) !=
+				    0 &&
+			    (DPAMT_TDX_OPERAND_BUSY &
+			     DPAMT_TDX_STATUS_NONRECOVERABLE_BIT) == 0,
+		    "BUSY is a recoverable error");
+DPAMT_STATIC_ASSERT(DPAMT_TDH_PHYMEM_PAMT_REMOVE < DPAMT_TDX_LEAF_MAX,
+		    "leaf table size");
+DPAMT_STATIC_ASSERT((DPAMT_TDX_PAMT_REMOVAL_HINT & 0x000FFFFFFFFFFFFFULL) == 0,
 	       "the hint lies above every physical address bit");
 
 /*
  * Non-inline helpers (src/common/tdx_abi.c, hosted and freestanding safe):
  * names for leaves, status classes and operand ids.  Unknown values give
- * NULL.  tdx_status_name() formats "CLASS" or "CLASS|OPERAND" into buf
+ * NULL.  dpamt_tdx_status_name() formats "CLASS" or "CLASS|OPERAND" into buf
  * (e.g. "HPA_RANGE_NOT_FREE|RCX"; an unnamed operand prints as hex) and
  * returns buf.
  */
-const char *tdx_leaf_name(unsigned leaf);             /* "PHYMEM.PAMT.ADD" */
-int tdx_leaf_from_name(const char *name);             /* -1 if unknown */
-const char *tdx_class_name(uint64_t status);          /* "OPERAND_BUSY" */
-int tdx_class_from_name(const char *name, uint64_t *cls); /* 0 ok, -1 */
-const char *tdx_operand_name(uint32_t id);            /* "RCX" */
-int tdx_operand_from_name(const char *name, uint32_t *id);
-char *tdx_status_name(uint64_t status, char *buf, unsigned len);
+const char *dpamt_tdx_leaf_name(unsigned leaf); /* "PHYMEM.PAMT.ADD" */
+int dpamt_tdx_leaf_from_name(const char *name);             /* -1 if unknown */
+const char *dpamt_tdx_class_name(uint64_t status);          /* "OPERAND_BUSY" */
+int dpamt_tdx_class_from_name(const char *name, uint64_t *cls); /* 0 ok, -1 */
+const char *dpamt_tdx_operand_name(uint32_t id);            /* "RCX" */
+int dpamt_tdx_operand_from_name(const char *name, uint32_t *id);
+char *dpamt_tdx_status_name(uint64_t status, char *buf, unsigned len);
 
 #ifdef __cplusplus
 }

@@ -68,7 +68,7 @@ struct tdxmod_config {
 	 * window: after marking the freed page's 4K entry free, before
 	 * decrementing its range's page_count (a PAMT.REMOVE of that range
 	 * then is fatal, as in the module; see docs/model.md). */
-	uint64_t leaf_latency_ns[TDX_LEAF_MAX];
+	uint64_t leaf_latency_ns[DPAMT_TDX_LEAF_MAX];
 	/*
 	 * How a leaf spends its latency while it holds its entry locks.
 	 * NULL: busy-wait on CLOCK_MONOTONIC until leaf_latency_ns has
@@ -156,10 +156,10 @@ int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
  * for leaf latency, or calls cfg.hold (which may block) with no model
  * mutex held; set-up leaves (SYS.CONFIG, TDMR.INIT) serialise on a
  * model mutex.
- * Return: nothing; the status is in regs->rax (TDX_MODEL_FATAL once
+ * Return: nothing; the status is in regs->rax (DPAMT_TDX_MODEL_FATAL once
  * fatal).
  */
-void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs);
+void tdxmod_seamcall(struct tdxmod *m, struct dpamt_tdx_regs *regs);
 
 /* Same, for callers holding only a void * (ops structs). */
 /**
@@ -170,11 +170,11 @@ void tdxmod_seamcall(struct tdxmod *m, struct tdx_regs *regs);
  * Context: As tdxmod_seamcall().
  * Return: nothing; status in regs->rax.
  */
-void tdxmod_seamcall_ops(void *m, struct tdx_regs *regs);
+void tdxmod_seamcall_ops(void *m, struct dpamt_tdx_regs *regs);
 
 /* ---- Fatal state --------------------------------------------------------
  * A broken internal invariant puts the model in a fatal state: the call
- * that found it returns TDX_MODEL_FATAL, every later call returns it too.
+ * that found it returns DPAMT_TDX_MODEL_FATAL, every later call returns it too.
  * Concurrency: any time. */
 /**
  * tdxmod_is_fatal() - Whether the model hit a broken invariant.
@@ -199,7 +199,7 @@ const char *tdxmod_fatal_reason(const struct tdxmod *m); /* "" if none */
  * quiescence (no seamcall in flight). */
 struct tdxmod_page_info {
 	bool in_tdmr;
-	unsigned type;        /* enum tdx_page_type of the 4K entry, or of
+	unsigned type;        /* enum dpamt_tdx_page_type of the 4K entry, or of
 				 the 2M/1G entry covering it when mapped large */
 	unsigned level;       /* level the page is tracked at */
 	uint64_t owner;       /* TDR PA >> 12, 0 if none */
@@ -221,7 +221,8 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 
 struct tdxmod_range_info {
 	bool in_tdmr;
-	unsigned type_2m;     /* TDX_PT_NDA, TDX_PT_PAMT (pair), TDX_PT_REG */
+	unsigned type_2m; /* DPAMT_TDX_PT_NDA, DPAMT_TDX_PT_PAMT (pair),
+			     DPAMT_TDX_PT_REG */
 	bool has_pair;
 	uint64_t pair[2];     /* pair pages when has_pair (pages_per_pair) */
 	unsigned page_count;  /* 4K pages of the range in module use */

@@ -15,19 +15,19 @@ struct name_u64 {
 
 static const struct name_u64 leaf_names[] = {
 #define LEAF_ROW(sym, num, name) {num, name},
-	TDX_LEAVES(LEAF_ROW)
+	DPAMT_TDX_LEAVES(LEAF_ROW)
 #undef LEAF_ROW
 };
 
 static const struct name_u64 class_names[] = {
-#define CLASS_ROW(sym) {TDX_##sym, #sym},
-	TDX_STATUSES(CLASS_ROW)
+#define CLASS_ROW(sym) {DPAMT_TDX_##sym, #sym},
+	DPAMT_TDX_STATUSES(CLASS_ROW)
 #undef CLASS_ROW
 };
 
 static const struct name_u64 operand_names[] = {
 #define OPERAND_ROW(sym, val, name) {val, name},
-	TDX_OPERANDS(OPERAND_ROW)
+	DPAMT_TDX_OPERANDS(OPERAND_ROW)
 #undef OPERAND_ROW
 };
 
@@ -69,12 +69,12 @@ static int lookup_value(const struct name_u64 *t, size_t n, const char *s,
 	return -1;
 }
 
-const char *tdx_leaf_name(unsigned leaf)
+const char *dpamt_tdx_leaf_name(unsigned leaf)
 {
 	return lookup_name(leaf_names, ARRAY_LEN(leaf_names), leaf);
 }
 
-int tdx_leaf_from_name(const char *name)
+int dpamt_tdx_leaf_from_name(const char *name)
 {
 	uint64_t v;
 
@@ -86,13 +86,13 @@ int tdx_leaf_from_name(const char *name)
 	return (int)v;
 }
 
-const char *tdx_class_name(uint64_t status)
+const char *dpamt_tdx_class_name(uint64_t status)
 {
 	return lookup_name(class_names, ARRAY_LEN(class_names),
-			   tdx_status_class(status));
+			   dpamt_tdx_status_class(status));
 }
 
-int tdx_class_from_name(const char *name, uint64_t *cls)
+int dpamt_tdx_class_from_name(const char *name, uint64_t *cls)
 {
 	if (lower(name[0]) == 't' && lower(name[1]) == 'd' &&
 	    lower(name[2]) == 'x' && name[3] == '_')
@@ -100,12 +100,12 @@ int tdx_class_from_name(const char *name, uint64_t *cls)
 	return lookup_value(class_names, ARRAY_LEN(class_names), name, cls);
 }
 
-const char *tdx_operand_name(uint32_t id)
+const char *dpamt_tdx_operand_name(uint32_t id)
 {
 	return lookup_name(operand_names, ARRAY_LEN(operand_names), id);
 }
 
-int tdx_operand_from_name(const char *name, uint32_t *id)
+int dpamt_tdx_operand_from_name(const char *name, uint32_t *id)
 {
 	uint64_t v;
 
@@ -138,11 +138,11 @@ static void put_hex(char *buf, unsigned len, unsigned *pos, uint64_t v,
 
 /* "CLASS|OPERAND"; the TDMR-check classes (0x..0A..) carry info bytes
  * instead of an operand and print them as "CLASS|0xNNNNNN". */
-char *tdx_status_name(uint64_t status, char *buf, unsigned len)
+char *dpamt_tdx_status_name(uint64_t status, char *buf, unsigned len)
 {
 	unsigned pos = 0;
-	uint32_t op = tdx_status_operand(status);
-	const char *cls = tdx_class_name(status);
+	uint32_t op = dpamt_tdx_status_operand(status);
+	const char *cls = dpamt_tdx_class_name(status);
 
 	if (!len)
 		return buf;
@@ -150,13 +150,15 @@ char *tdx_status_name(uint64_t status, char *buf, unsigned len)
 	if (cls)
 		put_str(buf, len, &pos, cls);
 	else
-		put_hex(buf, len, &pos, tdx_status_class(status) >> 32, 8);
+		put_hex(buf, len, &pos, dpamt_tdx_status_class(status) >> 32,
+			8);
 	if (((status >> 40) & 0xFF) == 0x0A) { /* TDMR checks: info bytes */
 		put_str(buf, len, &pos, "|");
 		put_hex(buf, len, &pos, op, 6);
 		return buf;
 	}
-	if (tdx_status_class(status) == TDX_PAMT_PAGE_NOT_EMPTY && op < 10) {
+	if (dpamt_tdx_status_class(status) == DPAMT_TDX_PAMT_PAGE_NOT_EMPTY &&
+	    op < 10) {
 		/* the operand is the index of the pair page, not a register */
 		char idx[2] = { (char)('0' + op), '\0' };
 
@@ -164,8 +166,8 @@ char *tdx_status_name(uint64_t status, char *buf, unsigned len)
 		put_str(buf, len, &pos, idx);
 		return buf;
 	}
-	if (op || tdx_is_error(status)) {
-		const char *on = tdx_operand_name(op);
+	if (op || dpamt_tdx_is_error(status)) {
+		const char *on = dpamt_tdx_operand_name(op);
 
 		put_str(buf, len, &pos, "|");
 		if (on)

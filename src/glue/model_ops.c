@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-static void mo_seamcall(void *ctx, struct tdx_regs *regs)
+static void mo_seamcall(void *ctx, struct dpamt_tdx_regs *regs)
 {
 	struct model_ops *mo = ctx;
 
@@ -47,7 +47,7 @@ static void mo_page_free(void *ctx, uint64_t pa)
 static int mo_contig_alloc(void *ctx, uint64_t bytes, uint64_t *pa)
 {
 	return phys_alloc_contig(((struct model_ops *)ctx)->alloc, bytes,
-				 TDX_PAGE_SIZE, pa);
+				 DPAMT_TDX_PAGE_SIZE, pa);
 }
 
 static void mo_contig_free(void *ctx, uint64_t pa, uint64_t bytes)

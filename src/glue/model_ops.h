@@ -32,7 +32,7 @@ struct model_ops {
 	void *yield_arg;
 	/* SEAMCALL filter: return true if it answered regs itself (fault
 	 * injection); false passes the call to the model.  NULL: none. */
-	bool (*seamcall_filter)(void *arg, struct tdx_regs *regs);
+	bool (*seamcall_filter)(void *arg, struct dpamt_tdx_regs *regs);
 	void *filter_arg;
 	/* Bytes the manager holds from mem_alloc now (leak checks). */
 	_Atomic uint64_t mem_bytes;

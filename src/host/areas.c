@@ -8,7 +8,7 @@
 
 static uint64_t dp_page_round(uint64_t b)
 {
-	return (b + TDX_PAGE_SIZE - 1) & ~(TDX_PAGE_SIZE - 1);
+	return (b + DPAMT_TDX_PAGE_SIZE - 1) & ~(DPAMT_TDX_PAGE_SIZE - 1);
 }
 
 /* Area sizes of one TDMR; adds the classic total to *classic. */
@@ -16,11 +16,13 @@ static void dp_size_tdmr(struct dpamt *m, struct dp_tdmr *t,
 			 uint64_t *classic)
 {
 	const struct dpamt_metadata *md = &m->md;
-	uint64_t n4k = t->size / TDX_PAGE_SIZE;
+	uint64_t n4k = t->size / DPAMT_TDX_PAGE_SIZE;
 	uint64_t sz_4k_classic = dp_page_round(n4k * md->entry_size_4k);
 
-	t->sz_1g = dp_page_round((t->size / TDX_1G_SIZE) * md->entry_size_1g);
-	t->sz_2m = dp_page_round((t->size / TDX_2M_SIZE) * md->entry_size_2m);
+	t->sz_1g = dp_page_round((t->size / DPAMT_TDX_1G_SIZE) *
+				 md->entry_size_1g);
+	t->sz_2m = dp_page_round((t->size / DPAMT_TDX_2M_SIZE) *
+				 md->entry_size_2m);
 	if (m->dynamic)
 		t->sz_4k = dp_page_round((n4k * md->bitmap_entry_bits + 7) / 8);
 	else
@@ -113,10 +115,10 @@ static bool dp_next_area(const struct dpamt *m, uint64_t b, uint64_t e,
  * The module takes a TDMR's PAMT areas only inside its reserved areas
  * (tdh_sys_config.c, check_pamt_overlaps_available_areas()): every area
  * the host allocated inside TDMR t, adjacent ones merged, becomes one.
- * DPAMT_EINVAL when more than TDX_MAX_RESERVED_PER_TDMR are needed.
+ * DPAMT_EINVAL when more than DPAMT_TDX_MAX_RESERVED_PER_TDMR are needed.
  */
 static int dp_reserved_fill(const struct dpamt *m, const struct dp_tdmr *t,
-			    struct tdx_tdmr_info *info)
+			    struct dpamt_tdx_tdmr_info *info)
 {
 	uint64_t from = t->base, s = 0, x = 0;
 	unsigned n = 0;
@@ -127,7 +129,7 @@ static int dp_reserved_fill(const struct dpamt *m, const struct dp_tdmr *t,
 			     s - t->base) {
 			info->reserved[n - 1].size += x - s;
 		} else {
-			if (n == TDX_MAX_RESERVED_PER_TDMR)
+			if (n == DPAMT_TDX_MAX_RESERVED_PER_TDMR)
 				return DPAMT_EINVAL;
 			info->reserved[n].offset = s - t->base;
 			info->reserved[n].size = x - s;
@@ -141,7 +143,7 @@ static int dp_reserved_fill(const struct dpamt *m, const struct dp_tdmr *t,
 static int dp_info_write(struct dpamt *m, unsigned i)
 {
 	const struct dp_tdmr *t = &m->tdmrs[i];
-	struct tdx_tdmr_info info = { 0 };
+	struct dpamt_tdx_tdmr_info info = { 0 };
 	int err = dp_reserved_fill(m, t, &info);
 
 	info.base = t->base;
@@ -161,14 +163,15 @@ static int dp_info_write(struct dpamt *m, unsigned i)
  * after the TDMR_INFOs (512-byte aligned, as the module requires). */
 static uint64_t dp_info_list_pa(const struct dpamt *m)
 {
-	return m->info_pa + (uint64_t)m->n_tdmrs * sizeof(struct tdx_tdmr_info);
+	return m->info_pa +
+	       (uint64_t)m->n_tdmrs * sizeof(struct dpamt_tdx_tdmr_info);
 }
 
 static void dp_info_list_write(struct dpamt *m)
 {
 	for (unsigned i = 0; i < m->n_tdmrs; i++) {
 		uint64_t pa = m->info_pa +
-			      (uint64_t)i * sizeof(struct tdx_tdmr_info);
+			      (uint64_t)i * sizeof(struct dpamt_tdx_tdmr_info);
 
 		m->ops.phys_write(m->ops.ctx, dp_info_list_pa(m) + i * 8ULL,
 				  &pa, sizeof(pa));
@@ -193,7 +196,7 @@ int dp_areas_alloc(struct dpamt *m)
 			err = dp_contig(m, t->sz_4k, &t->pa_4k);
 	}
 	m->info_bytes = dp_page_round((uint64_t)m->n_tdmrs *
-				      (sizeof(struct tdx_tdmr_info) + 8));
+				      (sizeof(struct dpamt_tdx_tdmr_info) + 8));
 	if (!err)
 		err = dp_contig(m, m->info_bytes, &m->info_pa);
 	if (err) {
@@ -215,25 +218,25 @@ int dp_areas_alloc(struct dpamt *m)
 /* TDH.SYS.CONFIG, then TDH.SYS.TDMR.INIT for every TDMR. */
 int dp_module_config(struct dpamt *m)
 {
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t st;
 
-	r.rax = TDH_SYS_CONFIG;
+	r.rax = DPAMT_TDH_SYS_CONFIG;
 	r.rcx = dp_info_list_pa(m);
 	r.rdx = m->n_tdmrs;
 	r.r8 = (m->cfg.global_hkid & 0xFFFFu) |
-	       (m->dynamic ? TDX_SYS_CONFIG_DPAMT_BIT : 0);
+	       (m->dynamic ? DPAMT_TDX_SYS_CONFIG_DPAMT_BIT : 0);
 	st = dp_seamcall_retry(m, &r, 0);
-	if (!tdx_is_success(st))
+	if (!dpamt_tdx_is_success(st))
 		return dp_status_to_err(st);
 	m->module_configured = true;
 	for (unsigned i = 0; i < m->n_tdmrs; i++) {
-		struct tdx_regs t = { 0 };
+		struct dpamt_tdx_regs t = { 0 };
 
-		t.rax = TDH_SYS_TDMR_INIT;
+		t.rax = DPAMT_TDH_SYS_TDMR_INIT;
 		t.rcx = m->tdmrs[i].base;
 		st = dp_seamcall_retry(m, &t, 0);
-		if (!tdx_is_success(st))
+		if (!dpamt_tdx_is_success(st))
 			return dp_status_to_err(st);
 	}
 	return DPAMT_OK;

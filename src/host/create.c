@@ -28,7 +28,7 @@ static bool dp_tdmrs_ok(const struct dpamt_config *cfg)
 	for (unsigned i = 0; i < cfg->n_tdmrs; i++) {
 		const struct dpamt_range *t = &cfg->tdmrs[i];
 
-		if (!t->size || (t->base | t->size) & (TDX_1G_SIZE - 1))
+		if (!t->size || (t->base | t->size) & (DPAMT_TDX_1G_SIZE - 1))
 			return false;
 		if (t->base >= DP_MAX_PA || t->size > DP_MAX_PA - t->base)
 			return false;
@@ -41,13 +41,13 @@ static bool dp_tdmrs_ok(const struct dpamt_config *cfg)
 
 static int dp_sys_rd(struct dpamt *m, uint64_t field, uint64_t *val)
 {
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t st;
 
-	r.rax = TDH_SYS_RD;
+	r.rax = DPAMT_TDH_SYS_RD;
 	r.rdx = field;
 	st = dp_seamcall_retry(m, &r, 0);
-	if (!tdx_is_success(st))
+	if (!dpamt_tdx_is_success(st))
 		return dp_status_to_err(st);
 	*val = r.r8;
 	return DPAMT_OK;
@@ -67,27 +67,27 @@ static int dp_read_metadata(struct dpamt *m)
 	uint64_t f0 = 0, v = 0;
 	int err;
 
-	err = dp_sys_rd(m, TDX_MD_FEATURES0, &f0);
+	err = dp_sys_rd(m, DPAMT_TDX_MD_FEATURES0, &f0);
 	if (err)
 		return err;
-	md->dpamt_supported = (f0 & TDX_FEATURES0_DPAMT_BIT) != 0;
-	if ((err = dp_sys_rd(m, TDX_MD_PAMT_4K_ENTRY_SIZE, &v)))
+	md->dpamt_supported = (f0 & DPAMT_TDX_FEATURES0_DPAMT_BIT) != 0;
+	if ((err = dp_sys_rd(m, DPAMT_TDX_MD_PAMT_4K_ENTRY_SIZE, &v)))
 		return err;
 	md->entry_size_4k = (unsigned)v;
-	if ((err = dp_sys_rd(m, TDX_MD_PAMT_2M_ENTRY_SIZE, &v)))
+	if ((err = dp_sys_rd(m, DPAMT_TDX_MD_PAMT_2M_ENTRY_SIZE, &v)))
 		return err;
 	md->entry_size_2m = (unsigned)v;
-	if ((err = dp_sys_rd(m, TDX_MD_PAMT_1G_ENTRY_SIZE, &v)))
+	if ((err = dp_sys_rd(m, DPAMT_TDX_MD_PAMT_1G_ENTRY_SIZE, &v)))
 		return err;
 	md->entry_size_1g = (unsigned)v;
-	md->num_tdcs_pages = dp_rd_or(m, TDX_MD_NUM_TDCS_PAGES, 0);
-	md->num_tdcx_pages = dp_rd_or(m, TDX_MD_NUM_TDCX_PAGES, 0);
+	md->num_tdcs_pages = dp_rd_or(m, DPAMT_TDX_MD_NUM_TDCS_PAGES, 0);
+	md->num_tdcx_pages = dp_rd_or(m, DPAMT_TDX_MD_NUM_TDCX_PAGES, 0);
 	if (!md->dpamt_supported)
 		return DPAMT_OK;
-	if ((err = dp_sys_rd(m, TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, &v)))
+	if ((err = dp_sys_rd(m, DPAMT_TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, &v)))
 		return err;
 	md->bitmap_entry_bits = (unsigned)v;
-	if ((err = dp_sys_rd(m, TDX_MD_PAMT_PAGES_PER_2M, &v)))
+	if ((err = dp_sys_rd(m, DPAMT_TDX_MD_PAMT_PAGES_PER_2M, &v)))
 		return err;
 	md->pages_per_pair = (unsigned)v;
 	return DPAMT_OK;

@@ -111,7 +111,7 @@ struct dpamt {
 };
 
 /* 4K pages per 2 MiB range (a refcount after DEMOTE). */
-#define DP_PAGES_PER_2M ((uint32_t)(TDX_2M_SIZE / TDX_PAGE_SIZE))
+#define DP_PAGES_PER_2M ((uint32_t)(DPAMT_TDX_2M_SIZE / DPAMT_TDX_PAGE_SIZE))
 
 /* ---- stats.c ----------------------------------------------------------- */
 /* The calling thread's stripe: a hash of its stack address (threads
@@ -159,7 +159,7 @@ static inline int64_t dp_range_index(const struct dpamt *m, uint64_t pa)
 			lo = mid + 1;
 		else
 			return (int64_t)(t->first_range +
-					 (pa - t->base) / TDX_2M_SIZE);
+					 (pa - t->base) / DPAMT_TDX_2M_SIZE);
 	}
 	return -1;
 }
@@ -188,12 +188,12 @@ void dp_lock_release(struct dpamt *m, struct dp_lock *l);
  * backoff; counts the calls of PAMT leaves and every retry.  regs is the
  * input; on return it holds the last answer.  Returns the status.
  */
-uint64_t dp_seamcall_retry(struct dpamt *m, struct tdx_regs *regs,
+uint64_t dp_seamcall_retry(struct dpamt *m, struct dpamt_tdx_regs *regs,
 			   uint64_t yield_pa);
 /* The same with another BUSY budget (0: one call, no retry). */
-uint64_t dp_seamcall_budget(struct dpamt *m, struct tdx_regs *regs,
+uint64_t dp_seamcall_budget(struct dpamt *m, struct dpamt_tdx_regs *regs,
 			    uint64_t yield_pa, unsigned budget);
-uint64_t dp_seamcall_once(struct dpamt *m, struct tdx_regs *regs);
+uint64_t dp_seamcall_once(struct dpamt *m, struct dpamt_tdx_regs *regs);
 void dp_relax(struct dpamt *m, unsigned attempt);
 int dp_status_to_err(uint64_t status);
 

@@ -26,10 +26,10 @@ int dpamt_demote_prepare(struct dpamt *m, struct dpamt_cache *c,
 int dpamt_demote_check_pair(uint64_t pa_2m, uint64_t sept,
 			    const uint64_t pair[2])
 {
-	uint64_t base = pa_2m & ~(TDX_2M_SIZE - 1);
+	uint64_t base = pa_2m & ~(DPAMT_TDX_2M_SIZE - 1);
 
 	for (unsigned i = 0; i < 2; i++)
-		if (pair[i] && ((pair[i] & ~(TDX_2M_SIZE - 1)) == base ||
+		if (pair[i] && ((pair[i] & ~(DPAMT_TDX_2M_SIZE - 1)) == base ||
 				pair[i] == sept))
 			return DPAMT_EINVAL;
 	return DPAMT_OK;

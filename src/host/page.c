@@ -36,13 +36,13 @@ void dpamt_free_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c)
 /* Concurrency: like dpamt_put. */
 int dpamt_reclaim_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c)
 {
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t st;
 
-	r.rax = TDH_PHYMEM_PAGE_RECLAIM;
+	r.rax = DPAMT_TDH_PHYMEM_PAGE_RECLAIM;
 	r.rcx = pa;
 	st = dp_seamcall_retry(m, &r, pa);
-	if (!tdx_is_success(st)) {
+	if (!dpamt_tdx_is_success(st)) {
 		dp_stat_inc(m, DP_ST_reclaim_failures);
 		return dp_status_to_err(st);
 	}

@@ -8,7 +8,7 @@
 
 static uint64_t dp_range_operand(const struct dpamt *m, uint64_t idx)
 {
-	return dp_range_pa(m, idx) | TDX_PS_2M;
+	return dp_range_pa(m, idx) | DPAMT_TDX_PS_2M;
 }
 
 /*
@@ -19,18 +19,18 @@ static uint64_t dp_range_operand(const struct dpamt *m, uint64_t idx)
 uint64_t dp_pair_add_pages(struct dpamt *m, uint64_t idx,
 			   const uint64_t *pages, unsigned budget)
 {
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t st;
 
-	r.rax = TDH_PHYMEM_PAMT_ADD;
+	r.rax = DPAMT_TDH_PHYMEM_PAMT_ADD;
 	r.rcx = dp_range_operand(m, idx);
 	r.rdx = pages[0];
 	r.r8 = m->md.pages_per_pair > 1 ? pages[1] : 0;
 	st = dp_seamcall_budget(m, &r, dp_range_pa(m, idx), budget);
-	if (tdx_is_success(st)) {
+	if (dpamt_tdx_is_success(st)) {
 		dp_stat_inc(m, DP_ST_pamt_add_ok);
 		dp_stat_pair_installed(m);
-	} else if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE) {
+	} else if (dpamt_tdx_status_class(st) == DPAMT_TDX_HPA_RANGE_NOT_FREE) {
 		dp_stat_inc(m, DP_ST_add_not_free);
 	}
 	return st;
@@ -50,10 +50,10 @@ enum dp_add_result dp_pair_add(struct dpamt *m, uint64_t idx,
 	if (*err)
 		return DP_ADD_FAILED;
 	st = dp_pair_add_pages(m, idx, pages, m->busy_budget);
-	if (tdx_is_success(st))
+	if (dpamt_tdx_is_success(st))
 		return DP_ADD_DONE;
 	dp_cache_give_pair(m, c, pages);
-	if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE)
+	if (dpamt_tdx_status_class(st) == DPAMT_TDX_HPA_RANGE_NOT_FREE)
 		return DP_ADD_NOT_FREE;
 	*err = dp_status_to_err(st);
 	return DP_ADD_FAILED;
@@ -66,14 +66,14 @@ enum dp_remove_result dp_pair_remove_budget(struct dpamt *m, uint64_t idx,
 					    unsigned budget, uint64_t *status)
 {
 	uint64_t pages[DP_MAX_PAIR_PAGES];
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t st;
 
-	r.rax = TDH_PHYMEM_PAMT_REMOVE;
+	r.rax = DPAMT_TDH_PHYMEM_PAMT_REMOVE;
 	r.rcx = dp_range_operand(m, idx);
 	st = dp_seamcall_budget(m, &r, dp_range_pa(m, idx), budget);
 	*status = st;
-	if (tdx_is_success(st)) {
+	if (dpamt_tdx_is_success(st)) {
 		pages[0] = r.rdx;
 		pages[1] = r.r8;
 		dp_stat_inc(m, DP_ST_pamt_remove_ok);
@@ -81,12 +81,12 @@ enum dp_remove_result dp_pair_remove_budget(struct dpamt *m, uint64_t idx,
 		dp_cache_give_pair(m, c, pages);
 		return DP_REMOVE_DONE;
 	}
-	if (tdx_is_busy(st))
+	if (dpamt_tdx_is_busy(st))
 		return DP_REMOVE_BUSY;
-	if (tdx_status_class(st) == TDX_PAMT_PAGE_NOT_EMPTY)
+	if (dpamt_tdx_status_class(st) == DPAMT_TDX_PAMT_PAGE_NOT_EMPTY)
 		return DP_REMOVE_NOT_EMPTY; /* caller decides if it is bad */
 	dp_stat_inc(m, DP_ST_remove_errors);
-	if (tdx_status_class(st) == TDX_NO_PAMT_PAGE_PAIR)
+	if (dpamt_tdx_status_class(st) == DPAMT_TDX_NO_PAMT_PAGE_PAIR)
 		return DP_REMOVE_NO_PAIR;
 	return DP_REMOVE_FAILED;
 }

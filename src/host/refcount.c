@@ -22,7 +22,7 @@ uint64_t dp_range_pa(const struct dpamt *m, uint64_t idx)
 			hi = mid;
 	}
 	return m->tdmrs[lo].base +
-	       (idx - m->tdmrs[lo].first_range) * TDX_2M_SIZE;
+	       (idx - m->tdmrs[lo].first_range) * DPAMT_TDX_2M_SIZE;
 }
 
 int dp_refs_alloc(struct dpamt *m)
@@ -31,7 +31,7 @@ int dp_refs_alloc(struct dpamt *m)
 
 	for (unsigned i = 0; i < m->n_tdmrs; i++) {
 		m->tdmrs[i].first_range = n;
-		n += m->tdmrs[i].size / TDX_2M_SIZE;
+		n += m->tdmrs[i].size / DPAMT_TDX_2M_SIZE;
 	}
 	m->n_ranges = n;
 	m->refs_bytes = (size_t)n * sizeof(dp_atomic32_t);

@@ -19,34 +19,36 @@ void dp_relax(struct dpamt *m, unsigned attempt)
 		dp_compiler_barrier();
 }
 
-uint64_t dp_seamcall_once(struct dpamt *m, struct tdx_regs *regs)
+uint64_t dp_seamcall_once(struct dpamt *m, struct dpamt_tdx_regs *regs)
 {
-	if (regs->rax == TDH_PHYMEM_PAMT_ADD)
+	if (regs->rax == DPAMT_TDH_PHYMEM_PAMT_ADD)
 		dp_stat_inc(m, DP_ST_pamt_add_calls);
-	else if (regs->rax == TDH_PHYMEM_PAMT_REMOVE)
+	else if (regs->rax == DPAMT_TDH_PHYMEM_PAMT_REMOVE)
 		dp_stat_inc(m, DP_ST_pamt_remove_calls);
-	m->ops.seamcall(m->ops.ctx, regs);
+	/* Parenthesised: never Linux's function-like seamcall() macro when
+	 * the kernel's asm/tdx.h is visible (docs/linux-interface.md). */
+	(m->ops.seamcall)(m->ops.ctx, regs);
 	return regs->rax;
 }
 
 /* Concurrency: any thread; touches only regs and atomic counters. */
-uint64_t dp_seamcall_retry(struct dpamt *m, struct tdx_regs *regs,
+uint64_t dp_seamcall_retry(struct dpamt *m, struct dpamt_tdx_regs *regs,
 			   uint64_t yield_pa)
 {
 	return dp_seamcall_budget(m, regs, yield_pa, m->busy_budget);
 }
 
 /* Concurrency: as dp_seamcall_retry; budget 0 issues the call once. */
-uint64_t dp_seamcall_budget(struct dpamt *m, struct tdx_regs *regs,
+uint64_t dp_seamcall_budget(struct dpamt *m, struct dpamt_tdx_regs *regs,
 			    uint64_t yield_pa, unsigned budget)
 {
-	struct tdx_regs in = *regs;
+	struct dpamt_tdx_regs in = *regs;
 	uint64_t st;
 
 	for (unsigned attempt = 0;; attempt++) {
 		*regs = in;
 		st = dp_seamcall_once(m, regs);
-		if (!tdx_is_busy(st) || attempt >= budget)
+		if (!dpamt_tdx_is_busy(st) || attempt >= budget)
 			return st;
 		dp_stat_inc(m, DP_ST_busy_retries);
 		dp_yield(m, DPAMT_YP_BUSY_RETRY, yield_pa);
@@ -56,11 +58,11 @@ uint64_t dp_seamcall_budget(struct dpamt *m, struct tdx_regs *regs,
 
 int dp_status_to_err(uint64_t status)
 {
-	if (tdx_is_success(status))
+	if (dpamt_tdx_is_success(status))
 		return DPAMT_OK;
-	if (tdx_is_busy(status))
+	if (dpamt_tdx_is_busy(status))
 		return DPAMT_EBUSY;
-	if (tdx_status_class(status) == TDX_MODEL_FATAL)
+	if (dpamt_tdx_status_class(status) == DPAMT_TDX_MODEL_FATAL)
 		return DPAMT_EFATAL;
 	return DPAMT_EIO;
 }

@@ -40,7 +40,7 @@ void dpamt_metadata_default(struct dpamt_metadata *md)
 
 static uint64_t round_up_page(uint64_t bytes)
 {
-	return (bytes + TDX_PAGE_SIZE - 1) & ~(TDX_PAGE_SIZE - 1);
+	return (bytes + DPAMT_TDX_PAGE_SIZE - 1) & ~(DPAMT_TDX_PAGE_SIZE - 1);
 }
 
 static bool metadata_ok(const struct dpamt_metadata *md)
@@ -66,8 +66,8 @@ static bool layout_ok(const struct dpamt_range *t, unsigned n)
 	if (n == 0 || n > DPAMT_MAX_TDMRS)
 		return false;
 	for (unsigned i = 0; i < n; i++) {
-		if (t[i].size == 0 || (t[i].base & (TDX_1G_SIZE - 1)) ||
-		    (t[i].size & (TDX_1G_SIZE - 1)))
+		if (t[i].size == 0 || (t[i].base & (DPAMT_TDX_1G_SIZE - 1)) ||
+		    (t[i].size & (DPAMT_TDX_1G_SIZE - 1)))
 			return false;
 		if (t[i].base >= SIZING_MAX_PA ||
 		    t[i].size > SIZING_MAX_PA - t[i].base)
@@ -82,9 +82,9 @@ static bool layout_ok(const struct dpamt_range *t, unsigned n)
 static void size_one(const struct dpamt_metadata *md,
 		     const struct dpamt_range *r, struct dpamt_tdmr_sizing *s)
 {
-	uint64_t n_1g = (r->size + TDX_1G_SIZE - 1) / TDX_1G_SIZE;
-	uint64_t n_2m = r->size / TDX_2M_SIZE;
-	uint64_t n_4k = r->size / TDX_PAGE_SIZE;
+	uint64_t n_1g = (r->size + DPAMT_TDX_1G_SIZE - 1) / DPAMT_TDX_1G_SIZE;
+	uint64_t n_2m = r->size / DPAMT_TDX_2M_SIZE;
+	uint64_t n_4k = r->size / DPAMT_TDX_PAGE_SIZE;
 	uint64_t bitmap_bits = n_4k * md->bitmap_entry_bits;
 
 	s->base = r->base;
@@ -123,7 +123,8 @@ int dpamt_size(const struct dpamt_metadata *md,
 	zero_sizing(out);
 	if (!metadata_ok(md) || !layout_ok(tdmrs, n))
 		return DPAMT_EINVAL;
-	out->pair_bytes_per_2m = (uint64_t)md->pages_per_pair * TDX_PAGE_SIZE;
+	out->pair_bytes_per_2m =
+		(uint64_t)md->pages_per_pair * DPAMT_TDX_PAGE_SIZE;
 	for (unsigned i = 0; i < n; i++) {
 		struct dpamt_tdmr_sizing *s = &out->tdmrs[i];
 

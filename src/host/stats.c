@@ -7,7 +7,7 @@
 
 static uint64_t dp_pair_bytes(const struct dpamt *m)
 {
-	return (uint64_t)m->md.pages_per_pair * TDX_PAGE_SIZE;
+	return (uint64_t)m->md.pages_per_pair * DPAMT_TDX_PAGE_SIZE;
 }
 
 /* Called after a successful PAMT.ADD or a DEMOTE that brought a pair. */

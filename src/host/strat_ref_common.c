@@ -33,7 +33,7 @@ int dp_ref_init(struct dpamt *m)
 	for (unsigned i = 0; i < m->n_tdmrs; i++)
 		if (m->tdmrs[i].base + m->tdmrs[i].size > end)
 			end = m->tdmrs[i].base + m->tdmrs[i].size;
-	n = end / TDX_2M_SIZE;
+	n = end / DPAMT_TDX_2M_SIZE;
 	bytes = sizeof(*p) + (size_t)n * sizeof(dp_atomic32_t);
 	p = m->ops.mem_alloc(m->ops.ctx, bytes);
 	if (!p)
@@ -62,7 +62,7 @@ dp_atomic32_t *dp_ref_word_pa(struct dpamt *m, uint64_t pa)
 {
 	struct ref_priv *p = m->strat_priv;
 
-	return &p->w[pa / TDX_2M_SIZE];
+	return &p->w[pa / DPAMT_TDX_2M_SIZE];
 }
 
 /* Concurrency: pure.  Static mode: the core's own word. */
@@ -109,7 +109,7 @@ uint64_t dp_ref_add_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 
 	dp_yield(m, DPAMT_YP_GET_LOCKED, pa);
 	st = dp_pair_add_pages(m, idx, pages, 0);
-	if (tdx_is_success(st)) {
+	if (dpamt_tdx_is_success(st)) {
 		dp_yield(m, DPAMT_YP_GET_AFTER_ADD, pa);
 		dp_store_release32(w, 1);
 		*used = true;

@@ -30,9 +30,9 @@ static void v3_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 {
 	uint64_t st = dp_ref_add_locked(m, idx, pa, w, pages, used);
 
-	if (tdx_status_class(st) == TDX_HPA_RANGE_NOT_FREE)
+	if (dpamt_tdx_status_class(st) == DPAMT_TDX_HPA_RANGE_NOT_FREE)
 		dp_fetch_add_acq_rel32(w, 1); /* "a put is pending" */
-	else if (!tdx_is_success(st))
+	else if (!dpamt_tdx_is_success(st))
 		dp_stat_inc(m, DP_ST_gets_no_pair); /* logged; get "succeeds" */
 }
 

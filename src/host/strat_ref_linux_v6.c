@@ -24,7 +24,7 @@ static int v6_install_locked(struct dpamt *m, uint64_t idx, uint64_t pa,
 			     dp_atomic32_t *w, const uint64_t *pages,
 			     bool *used)
 {
-	if (tdx_is_success(dp_ref_add_locked(m, idx, pa, w, pages, used)))
+	if (dpamt_tdx_is_success(dp_ref_add_locked(m, idx, pa, w, pages, used)))
 		return DPAMT_OK;
 	return DPAMT_EIO; /* warn once, no retry */
 }

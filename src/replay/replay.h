@@ -40,7 +40,8 @@ enum replay_reg {
 
 enum replay_expect_kind {
 	RX_NONE,   /* no expect= on the line */
-	RX_CLASS,  /* expect=NAME: status & TDX_STATUS_CLASS_MASK == value */
+	RX_CLASS,  /* expect=NAME: status & DPAMT_TDX_STATUS_CLASS_MASK == value
+		    */
 	RX_STATUS, /* expect=NAME|OPERAND or expect=0x...: status == value */
 };
 
@@ -65,7 +66,7 @@ struct replay_call {
 	bool is_write;           /* write item: pa/len/byte below */
 	uint64_t write_pa, write_len;
 	uint8_t write_byte;
-	unsigned leaf;           /* enum tdx_leaf */
+	unsigned leaf;           /* enum dpamt_tdx_leaf */
 	uint64_t reg[RR_COUNT];  /* operand values; 0 when not given */
 	unsigned reg_set;        /* bit RR_x set: the line gave that register */
 	struct replay_expect expect;

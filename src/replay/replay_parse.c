@@ -73,7 +73,7 @@ static int parse_mem(const char *val, uint64_t *mem, char *err,
 			 val);
 		return -1;
 	}
-	if (*mem % TDX_1G_SIZE) {
+	if (*mem % DPAMT_TDX_1G_SIZE) {
 		snprintf(err, errlen, "mem=%s is not a multiple of 1 GiB",
 			 val);
 		return -1;
@@ -283,7 +283,7 @@ static int call_line(struct replay_trace *t, const char *leaf_name,
 		     char **save, unsigned lineno, char *err, size_t errlen)
 {
 	struct replay_call c;
-	int leaf = tdx_leaf_from_name(leaf_name);
+	int leaf = dpamt_tdx_leaf_from_name(leaf_name);
 	char *tok;
 
 	if (leaf < 0) {

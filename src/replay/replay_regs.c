@@ -29,21 +29,21 @@ struct leaf_out {
 
 static const struct leaf_out leaf_out_table[] = {
 	/* R8 = value of the field id given in RDX */
-	{TDH_SYS_RD, OUT(RR_R8), 0},
+	{DPAMT_TDH_SYS_RD, OUT(RR_R8), 0},
 	/* RDX/R8 = the pair pages handed back to the host */
-	{TDH_PHYMEM_PAMT_REMOVE, OUT(RR_RDX) | OUT(RR_R8), 0},
+	{DPAMT_TDH_PHYMEM_PAMT_REMOVE, OUT(RR_RDX) | OUT(RR_R8), 0},
 	/* RDX = next TDMR to initialise (end of this one) */
-	{TDH_SYS_TDMR_INIT, OUT(RR_RDX), 0},
+	{DPAMT_TDH_SYS_TDMR_INIT, OUT(RR_RDX), 0},
 	/* RCX = the removed page | removal hint (bit 62) */
-	{TDH_MEM_PAGE_REMOVE, OUT(RR_RCX), OUT(RR_RCX)},
-	{TDH_MEM_SEPT_REMOVE, OUT(RR_RCX), OUT(RR_RCX)},
+	{DPAMT_TDH_MEM_PAGE_REMOVE, OUT(RR_RCX), OUT(RR_RCX)},
+	{DPAMT_TDH_MEM_SEPT_REMOVE, OUT(RR_RCX), OUT(RR_RCX)},
 	/* RCX = the freed S-EPT page | hint, R12/R13 = the pair the 2 MiB
 	 * mapping no longer needs */
-	{TDH_MEM_PAGE_PROMOTE, OUT(RR_RCX) | OUT(RR_R12) | OUT(RR_R13),
+	{DPAMT_TDH_MEM_PAGE_PROMOTE, OUT(RR_RCX) | OUT(RR_R12) | OUT(RR_R13),
 	 OUT(RR_RCX)},
 	/* RCX = page type, RDX = owner TDR (0 for a TDR), R8 = page level,
 	 * R9 = the removal hint */
-	{TDH_PHYMEM_PAGE_RECLAIM,
+	{DPAMT_TDH_PHYMEM_PAGE_RECLAIM,
 	 OUT(RR_RCX) | OUT(RR_RDX) | OUT(RR_R8) | OUT(RR_R9), OUT(RR_R9)},
 };
 

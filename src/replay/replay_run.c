@@ -8,7 +8,7 @@
 #include "dpamt/tdxmod.h"
 #include "replay/replay.h"
 
-static uint64_t *reg_slot(struct tdx_regs *regs, enum replay_reg r)
+static uint64_t *reg_slot(struct dpamt_tdx_regs *regs, enum replay_reg r)
 {
 	switch (r) {
 	case RR_RCX: return &regs->rcx;
@@ -70,27 +70,28 @@ static struct tdxmod *setup_model(const struct replay_trace *t, FILE *errf)
 }
 
 static void print_call(const struct replay_call *c,
-		       const struct tdx_regs *regs, FILE *out)
+		       const struct dpamt_tdx_regs *regs, FILE *out)
 {
 	unsigned outmask = replay_leaf_out_regs(c->leaf);
 	unsigned hintmask = replay_leaf_hint_regs(c->leaf);
-	struct tdx_regs copy = *regs;
+	struct dpamt_tdx_regs copy = *regs;
 	char name[64];
 
 	fprintf(out, "%u: %s status=0x%016llx %s", c->line,
-		tdx_leaf_name(c->leaf), (unsigned long long)regs->rax,
-		tdx_status_name(regs->rax, name, sizeof(name)));
-	if (!tdx_is_success(regs->rax))
+		dpamt_tdx_leaf_name(c->leaf), (unsigned long long)regs->rax,
+		dpamt_tdx_status_name(regs->rax, name, sizeof(name)));
+	if (!dpamt_tdx_is_success(regs->rax))
 		outmask = 0;
 	for (int r = 0; r < RR_COUNT; r++) {
 		uint64_t v = *reg_slot(&copy, (enum replay_reg)r);
-		bool hint = (hintmask & (1u << r)) && tdx_removal_hint(v);
+		bool hint = (hintmask & (1u << r)) && dpamt_tdx_removal_hint(v);
 
 		if (!(outmask & (1u << r)))
 			continue;
 		fprintf(out, " %s=0x%llx%s",
 			replay_reg_name((enum replay_reg)r),
-			(unsigned long long)(hint ? tdx_hint_strip(v) : v),
+			(unsigned long long)(hint ? dpamt_tdx_hint_strip(v)
+						  : v),
 			hint ? "|HINT" : "");
 	}
 	fputc('\n', out);
@@ -99,7 +100,7 @@ static void print_call(const struct replay_call *c,
 /* Every expect.REG of c against regs; returns the number that failed. */
 static unsigned check_out_regs(const struct replay_trace *t,
 			       const struct replay_call *c,
-			       struct tdx_regs *regs, FILE *errf)
+			       struct dpamt_tdx_regs *regs, FILE *errf)
 {
 	unsigned failed = 0;
 
@@ -144,7 +145,7 @@ static void run_write(struct tdxmod *m, const struct replay_call *c,
 static int run_call(const struct replay_trace *t, struct tdxmod *m,
 		    const struct replay_call *c, FILE *out, FILE *errf)
 {
-	struct tdx_regs regs;
+	struct dpamt_tdx_regs regs;
 	char want[96], got[64];
 	unsigned failed;
 
@@ -166,7 +167,7 @@ static int run_call(const struct replay_trace *t, struct tdxmod *m,
 			"0x%016llx %s\n", t->file, c->line,
 			replay_expect_str(&c->expect, want, sizeof(want)),
 			(unsigned long long)regs.rax,
-			tdx_status_name(regs.rax, got, sizeof(got)));
+			dpamt_tdx_status_name(regs.rax, got, sizeof(got)));
 		failed++;
 	}
 	failed += check_out_regs(t, c, &regs, errf);

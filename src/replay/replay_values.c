@@ -112,7 +112,7 @@ static int parse_operand(const char *s, uint32_t *id)
 {
 	uint64_t v;
 
-	if (tdx_operand_from_name(s, id) == 0)
+	if (dpamt_tdx_operand_from_name(s, id) == 0)
 		return 0;
 	if (replay_parse_u64(s, &v) || v > 0xFFFFFFFFULL)
 		return -1;
@@ -143,9 +143,9 @@ int replay_parse_reg_value(const char *s, uint64_t *v)
 	rc = replay_parse_u64(num, v);
 	if (rc)
 		return rc;
-	if (*v & TDX_PAMT_REMOVAL_HINT)
+	if (*v & DPAMT_TDX_PAMT_REMOVAL_HINT)
 		return -1;
-	*v |= TDX_PAMT_REMOVAL_HINT;
+	*v |= DPAMT_TDX_PAMT_REMOVAL_HINT;
 	return 0;
 }
 
@@ -192,7 +192,7 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 	}
 	memcpy(name, s, n);
 	name[n] = '\0';
-	if (tdx_class_from_name(name, &cls)) {
+	if (dpamt_tdx_class_from_name(name, &cls)) {
 		snprintf(err, errlen, "bad expect '%s': unknown status '%s'",
 			 s, name);
 		return -1;
@@ -202,7 +202,7 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 		x->value = cls;
 		return 0;
 	}
-	if (cls == TDX_SUCCESS && is_hint_name(bar + 1))
+	if (cls == DPAMT_TDX_SUCCESS && is_hint_name(bar + 1))
 		return hint_not_in_status(s, err, errlen);
 	if (parse_operand(bar + 1, &op)) {
 		snprintf(err, errlen, "bad expect '%s': unknown operand '%s'",
@@ -210,7 +210,7 @@ int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 		return -1;
 	}
 	x->kind = RX_STATUS;
-	x->value = tdx_status_make(cls, op);
+	x->value = dpamt_tdx_status_make(cls, op);
 	return 0;
 }
 
@@ -218,7 +218,7 @@ bool replay_expect_holds(const struct replay_expect *x, uint64_t status)
 {
 	switch (x->kind) {
 	case RX_CLASS:
-		return tdx_status_class(status) == x->value;
+		return dpamt_tdx_status_class(status) == x->value;
 	case RX_STATUS:
 		return status == x->value;
 	default:
@@ -230,7 +230,7 @@ char *replay_expect_str(const struct replay_expect *x, char *buf,
 			size_t len)
 {
 	char name[64];
-	const char *cls = tdx_class_name(x->value);
+	const char *cls = dpamt_tdx_class_name(x->value);
 
 	if (x->kind == RX_CLASS) {
 		if (cls)
@@ -240,7 +240,7 @@ char *replay_expect_str(const struct replay_expect *x, char *buf,
 				 (unsigned long long)(x->value >> 32));
 		return buf;
 	}
-	tdx_status_name(x->value, name, sizeof(name));
+	dpamt_tdx_status_name(x->value, name, sizeof(name));
 	snprintf(buf, len, "0x%016llx %s", (unsigned long long)x->value,
 		 name);
 	return buf;

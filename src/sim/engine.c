@@ -50,7 +50,7 @@ static void model_tweak(struct tdxmod_config *mc, void *arg)
 {
 	const struct sim_scenario *sc = arg;
 
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++)
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++)
 		mc->leaf_latency_ns[l] = sc->seamcall_ns[l];
 	mc->busy_inject_prob = sc->busy_inject;
 	mc->busy_inject_lock_prob = sc->busy_inject_lock;

@@ -71,7 +71,8 @@ static unsigned check_private(struct engine *e, struct vmm_td *td)
 		if (td->spec.legacy || p % OWNER_SAMPLE)
 			continue;
 		if (tdxmod_page_info(e->mh.mod, a, &pi) == 0 &&
-		    (pi.type != TDX_PT_REG || pi.owner != td->tdr / VMM_PAGE))
+		    (pi.type != DPAMT_TDX_PT_REG ||
+		     pi.owner != td->tdr / VMM_PAGE))
 			bad += violation(e, "invariant: private page 0x%llx "
 					 "has PAMT type %llu, not the TD's",
 					 a, pi.type);

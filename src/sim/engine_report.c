@@ -12,7 +12,7 @@ static uint64_t busy_total(struct engine *e)
 {
 	uint64_t n = 0;
 
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		struct tdxmod_leaf_stats ls;
 
 		tdxmod_leaf_stats(e->mh.mod, l, &ls);
@@ -77,7 +77,7 @@ void engine_guest_report(struct engine *e, unsigned i)
 static void protocol_errors(struct engine *e)
 {
 	const struct sim_report *r = e->rep;
-	uint64_t mod = r->leaves[TDH_PHYMEM_PAMT_REMOVE].errors;
+	uint64_t mod = r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE].errors;
 	char msg[160];
 
 	if (!mod && !r->pamt.remove_errors && !r->pamt.put_failures)
@@ -112,7 +112,7 @@ void engine_final_report(struct engine *e)
 {
 	struct sim_report *r = e->rep;
 
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		struct tdxmod_leaf_stats ls;
 
 		tdxmod_leaf_stats(e->mh.mod, l, &ls);

@@ -33,8 +33,8 @@ void sim_scenario_empty(struct sim_scenario *sc)
 	/* The v3 cover letter measured 4 ms of lock wait over 1136 contentions: about
 	 * 3.5 us per contended install/remove; 3 us of module work inside
 	 * PAMT.ADD/REMOVE reproduces that order of magnitude. */
-	sc->seamcall_ns[TDH_PHYMEM_PAMT_ADD] = 3000;
-	sc->seamcall_ns[TDH_PHYMEM_PAMT_REMOVE] = 3000;
+	sc->seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD] = 3000;
+	sc->seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_REMOVE] = 3000;
 }
 
 void sim_scenario_default(struct sim_scenario *sc)
@@ -206,7 +206,7 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 		return bad(msg, len, "busy injection rate %g/%g is out of "
 			   "range; use 0 <= rate < 1", sc->busy_inject,
 			   sc->busy_inject_lock);
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		if (sc->seamcall_ns[l] > SIM_MAX_SEAMCALL_NS)
 			return bad(msg, len, "SEAMCALL latency %llu ns for "
 				   "leaf %u is above 10 ms; lower "

@@ -77,7 +77,7 @@ static void hook_on(struct engine_vt *ev, bool on)
 }
 
 /* ---- the manager's ops ---------------------------------------------------- */
-static void ev_seamcall(void *ctx, struct tdx_regs *regs)
+static void ev_seamcall(void *ctx, struct dpamt_tdx_regs *regs)
 {
 	struct engine_vt *ev = ctx;
 
@@ -255,7 +255,7 @@ static void ev_hold(void *arg, uint64_t ns)
 	vt_delay(((struct engine_vt *)arg)->vt, ns);
 }
 
-static void ev_vmm_seamcall(void *ctx, struct tdx_regs *regs)
+static void ev_vmm_seamcall(void *ctx, struct dpamt_tdx_regs *regs)
 {
 	struct engine_vt *ev = ctx;
 

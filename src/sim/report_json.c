@@ -1,7 +1,7 @@
 /*
  * report_json.c - the `dpamt sim` JSON report ("version": 3), built with
  * json-c.  Stable names, documented in docs/report.md: every leaf of
- * TDX_LEAVES is always listed under "seamcalls" (zeros included), every
+ * DPAMT_TDX_LEAVES is always listed under "seamcalls" (zeros included), every
  * dpamt_stats field under "host_manager".
  */
 #include <ctype.h>
@@ -14,7 +14,7 @@
 
 const char *sim_leaf_key(unsigned leaf, char *buf, unsigned len)
 {
-	const char *name = tdx_leaf_name(leaf);
+	const char *name = dpamt_tdx_leaf_name(leaf);
 	unsigned i;
 
 	if (!name || !len)
@@ -40,7 +40,7 @@ static json_object *leaves_json(const struct sim_report *r)
 {
 	static const unsigned leaves[] = {
 #define SIM_LEAF_NUM(sym, num, name) num,
-		TDX_LEAVES(SIM_LEAF_NUM)
+		DPAMT_TDX_LEAVES(SIM_LEAF_NUM)
 #undef SIM_LEAF_NUM
 	};
 	json_object *o = json_object_new_object();
@@ -141,7 +141,7 @@ static json_object *cost_json(const struct sim_report *r)
 #define SIM_COST_JSON(n, d, w) add_u64(o, #n "_ns", r->cost.n##_ns);
 	SIM_COSTS(SIM_COST_JSON)
 #undef SIM_COST_JSON
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		char key[48];
 
 		if (r->seamcall_ns[l] && sim_leaf_key(l, key, sizeof(key)))

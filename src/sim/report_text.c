@@ -14,7 +14,7 @@ uint64_t sim_report_total_busy(const struct sim_report *r)
 {
 	uint64_t n = 0;
 
-	for (unsigned i = 0; i < TDX_LEAF_MAX; i++)
+	for (unsigned i = 0; i < DPAMT_TDX_LEAF_MAX; i++)
 		n += r->leaves[i].busy;
 	return n;
 }
@@ -120,8 +120,8 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		t->conversions);
 	fprintf(f, "  SEAMCALLs    PAMT.ADD %" PRIu64 " | PAMT.REMOVE %" PRIu64
 		" | BUSY %" PRIu64 " | VMM retries %" PRIu64 "\n",
-		r->leaves[TDH_PHYMEM_PAMT_ADD].calls,
-		r->leaves[TDH_PHYMEM_PAMT_REMOVE].calls,
+		r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls,
+		r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE].calls,
 		sim_report_total_busy(r), r->busy_retries_vmm);
 	fprintf(f, "  pair pages   pool %s | 2M ranges blocked (peak) %" PRIu64
 		" | pool blocks (peak) %" PRIu64 " | shared ranges %s\n",

@@ -218,7 +218,7 @@ static int j_guest_key(const struct jctx *c, const char *key,
 	if (!strcmp(key, "size")) {
 		if (j_size(c, v, p, &g->size))
 			return -1;
-		if (g->size == 0 || g->size % TDX_2M_SIZE ||
+		if (g->size == 0 || g->size % DPAMT_TDX_2M_SIZE ||
 		    g->size > SIM_MAX_HOST_MEM)
 			return jerr(c, p, "size must be a multiple of 2M from "
 				    "2M to 16T (e.g. \"256M\", \"1G\")");

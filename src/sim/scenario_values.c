@@ -50,7 +50,7 @@ int sim_parse_strategy(const char *name, enum dpamt_strategy *out, char *msg,
 
 static const unsigned all_leaves[] = {
 #define SIM_LEAF_NUM(sym, num, name) num,
-	TDX_LEAVES(SIM_LEAF_NUM)
+	DPAMT_TDX_LEAVES(SIM_LEAF_NUM)
 #undef SIM_LEAF_NUM
 };
 
@@ -59,9 +59,11 @@ int sim_leaf_number(const char *s)
 	uint64_t n;
 
 	if (sim_parse_u64(s, &n) == 0)
-		return n < TDX_LEAF_MAX && tdx_leaf_name((unsigned)n) ?
-			       (int)n : -1;
-	return tdx_leaf_from_name(s);
+		return n < DPAMT_TDX_LEAF_MAX &&
+				       dpamt_tdx_leaf_name((unsigned)n)
+			       ? (int)n
+			       : -1;
+	return dpamt_tdx_leaf_from_name(s);
 }
 
 int sim_parse_seamcall_ns(const char *spec, uint64_t *lat, char *msg,
@@ -133,7 +135,7 @@ static int parse_vcpus(const char *opt, const char *v, unsigned *out,
 static int check_guest_size(const char *opt, const char *v, uint64_t size,
 			    char *msg, unsigned len)
 {
-	if (size == 0 || size % TDX_2M_SIZE || size > SIM_MAX_HOST_MEM) {
+	if (size == 0 || size % DPAMT_TDX_2M_SIZE || size > SIM_MAX_HOST_MEM) {
 		snprintf(msg, len, "%s: size '%s' must be a multiple of 2M "
 			 "from 2M to 16T (e.g. 256M, 1G, 16G)", opt, v);
 		return -1;

@@ -81,7 +81,7 @@ struct sim_scenario {
 	unsigned pct_depth;           /* pct: D, default 3 */
 	struct sim_cost cost;         /* virtual clock only */
 	uint64_t seed;
-	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* module latency per leaf */
+	uint64_t seamcall_ns[DPAMT_TDX_LEAF_MAX]; /* module latency per leaf */
 	double busy_inject;           /* BUSY injection per SEAMCALL, 0..1 */
 	double busy_inject_lock;      /* BUSY injection per try-lock, 0..1 */
 	/* Pair pages from a pool of whole 2 MiB blocks (docs/design.md §9)
@@ -149,7 +149,7 @@ struct sim_report {
 	uint64_t host_mem;
 	unsigned pcpus;             /* resolved pCPU count */
 	struct dpamt_stats pamt;    /* manager stats at the end (bytes too) */
-	struct sim_leaf_report leaves[TDX_LEAF_MAX];
+	struct sim_leaf_report leaves[DPAMT_TDX_LEAF_MAX];
 	uint64_t invariant_checks, invariant_violations;
 	uint64_t leaked_pages;
 	bool pair_pool;             /* the scenario's pair_pool */
@@ -181,7 +181,7 @@ struct sim_report {
 	enum sim_sched sched;
 	unsigned pct_depth;
 	struct sim_cost cost;
-	uint64_t seamcall_ns[TDX_LEAF_MAX]; /* per-leaf latency used */
+	uint64_t seamcall_ns[DPAMT_TDX_LEAF_MAX]; /* per-leaf latency used */
 	uint64_t makespan_ns;
 	uint64_t cpu_busy_ns[SIM_MAX_PCPUS], cpu_spin_ns[SIM_MAX_PCPUS];
 	uint64_t cpu_idle_ns[SIM_MAX_PCPUS];

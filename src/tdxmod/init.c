@@ -41,7 +41,7 @@ static int cfg_error(char *err, size_t len, const char *msg)
 
 static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 {
-	if (!c->mem_bytes || c->mem_bytes % TDX_1G_SIZE)
+	if (!c->mem_bytes || c->mem_bytes % DPAMT_TDX_1G_SIZE)
 		return cfg_error(err, n,
 				 "mem_bytes must be a multiple of 1 GiB");
 	if (c->mem_bytes > MAX_MEM_BYTES ||
@@ -67,8 +67,8 @@ static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 	for (unsigned i = 0; i < c->n_cmrs; i++) {
 		const struct tdxmod_range *r = &c->cmrs[i];
 
-		if (r->base % TDX_1G_SIZE || !r->size ||
-		    r->size % TDX_1G_SIZE ||
+		if (r->base % DPAMT_TDX_1G_SIZE || !r->size ||
+		    r->size % DPAMT_TDX_1G_SIZE ||
 		    r->base + r->size > c->mem_bytes ||
 		    (i && r->base < c->cmrs[i - 1].base + c->cmrs[i - 1].size))
 			return cfg_error(err, n, "CMRs must be 1 GiB aligned, "
@@ -146,38 +146,41 @@ uint64_t leaf_sys_rd(struct call *c)
 	uint64_t v;
 
 	switch (c->r->rdx) {
-	case TDX_MD_FEATURES0:
-		v = g->dpamt_supported ? TDX_FEATURES0_DPAMT_BIT : 0;
+	case DPAMT_TDX_MD_FEATURES0:
+		v = g->dpamt_supported ? DPAMT_TDX_FEATURES0_DPAMT_BIT : 0;
 		break;
-	case TDX_MD_PAMT_4K_ENTRY_SIZE: v = g->pamt_entry_size_4k; break;
-	case TDX_MD_PAMT_2M_ENTRY_SIZE: v = g->pamt_entry_size_2m; break;
-	case TDX_MD_PAMT_1G_ENTRY_SIZE: v = g->pamt_entry_size_1g; break;
-	case TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS: v = g->bitmap_entry_bits;
+	case DPAMT_TDX_MD_PAMT_4K_ENTRY_SIZE: v = g->pamt_entry_size_4k; break;
+	case DPAMT_TDX_MD_PAMT_2M_ENTRY_SIZE: v = g->pamt_entry_size_2m; break;
+	case DPAMT_TDX_MD_PAMT_1G_ENTRY_SIZE: v = g->pamt_entry_size_1g; break;
+	case DPAMT_TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS: v = g->bitmap_entry_bits;
 		break;
-	case TDX_MD_PAMT_PAGES_PER_2M: v = g->pages_per_pair; break;
-	case TDX_MD_NUM_TDCS_PAGES: v = g->num_tdcs_pages; break;
-	case TDX_MD_NUM_TDCX_PAGES: v = g->num_tdcx_pages; break;
-	case TDX_MD_TDR_BASE_SIZE: v = TDX_PAGE_SIZE; break;
-	case TDX_MD_TDCS_BASE_SIZE: v = g->num_tdcs_pages * TDX_PAGE_SIZE;
+	case DPAMT_TDX_MD_PAMT_PAGES_PER_2M: v = g->pages_per_pair; break;
+	case DPAMT_TDX_MD_NUM_TDCS_PAGES: v = g->num_tdcs_pages; break;
+	case DPAMT_TDX_MD_NUM_TDCX_PAGES: v = g->num_tdcx_pages; break;
+	case DPAMT_TDX_MD_TDR_BASE_SIZE: v = DPAMT_TDX_PAGE_SIZE; break;
+	case DPAMT_TDX_MD_TDCS_BASE_SIZE:
+		v = g->num_tdcs_pages * DPAMT_TDX_PAGE_SIZE;
 		break;
-	case TDX_MD_TDVPS_BASE_SIZE:
-		v = (1 + g->num_tdcx_pages) * TDX_PAGE_SIZE; /* TDVPR + TDCX */
+	case DPAMT_TDX_MD_TDVPS_BASE_SIZE:
+		v = (1 + g->num_tdcx_pages) *
+		    DPAMT_TDX_PAGE_SIZE; /* TDVPR + TDCX */
 		break;
-	case TDX_MD_MAX_TDMRS: v = TDXMOD_MAX_TDMRS; break;
-	case TDX_MD_MAX_RESERVED_PER_TDMR: v = TDX_MAX_RESERVED_PER_TDMR;
+	case DPAMT_TDX_MD_MAX_TDMRS: v = TDXMOD_MAX_TDMRS; break;
+	case DPAMT_TDX_MD_MAX_RESERVED_PER_TDMR:
+		v = DPAMT_TDX_MAX_RESERVED_PER_TDMR;
 		break;
 	default:
-		return st_err(TDX_METADATA_FIELD_ID_INCORRECT,
-			      TDX_OPERAND_ID_RDX);
+		return st_err(DPAMT_TDX_METADATA_FIELD_ID_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RDX);
 	}
 	c->o->r8 = v;
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* ---- TDH.SYS.CONFIG ------------------------------------------------------ */
 static uint64_t round_4k(uint64_t b)
 {
-	return (b + TDX_PAGE_SIZE - 1) & ~(TDX_PAGE_SIZE - 1);
+	return (b + DPAMT_TDX_PAGE_SIZE - 1) & ~(DPAMT_TDX_PAGE_SIZE - 1);
 }
 
 static bool in_cmrs(const struct tdxmod *m, uint64_t base, uint64_t size)
@@ -208,35 +211,37 @@ static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return a < b + bs && b < a + as;
 }
 
-#define TDMR_ERR(cls, i, x, y)                                               \
-	tdx_status_make_info((cls), (uint8_t)(i), (uint8_t)(x), (uint8_t)(y))
+#define TDMR_ERR(cls, i, x, y)                                                 \
+	dpamt_tdx_status_make_info((cls), (uint8_t)(i), (uint8_t)(x),          \
+				   (uint8_t)(y))
 
 /* Reserved areas: a zero size ends the list, sorted, disjoint, 4 KiB
  * granular, inside the TDMR.  Fills t->rsvd. */
-static uint64_t rsvd_check(const struct tdx_tdmr_info *ti, struct tdmr *t,
+static uint64_t rsvd_check(const struct dpamt_tdx_tdmr_info *ti, struct tdmr *t,
 			   unsigned idx)
 {
-	for (unsigned j = 0; j < TDX_MAX_RESERVED_PER_TDMR; j++) {
+	for (unsigned j = 0; j < DPAMT_TDX_MAX_RESERVED_PER_TDMR; j++) {
 		uint64_t o = ti->reserved[j].offset, z = ti->reserved[j].size;
 
 		if (!z) {
-			if (j + 1 < TDX_MAX_RESERVED_PER_TDMR &&
+			if (j + 1 < DPAMT_TDX_MAX_RESERVED_PER_TDMR &&
 			    ti->reserved[j + 1].size)
 				return TDMR_ERR(
-					TDX_NON_ORDERED_RESERVED_IN_TDMR,
+					DPAMT_TDX_NON_ORDERED_RESERVED_IN_TDMR,
 					idx, j, 0);
 			break;
 		}
 		if (o + z < o)
-			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j,
-					0);
+			return TDMR_ERR(DPAMT_TDX_INVALID_RESERVED_IN_TDMR, idx,
+					j, 0);
 		if (j && o < ti->reserved[j - 1].offset +
 				     ti->reserved[j - 1].size)
-			return TDMR_ERR(TDX_NON_ORDERED_RESERVED_IN_TDMR, idx,
+			return TDMR_ERR(DPAMT_TDX_NON_ORDERED_RESERVED_IN_TDMR,
+					idx, j, 0);
+		if (o % DPAMT_TDX_PAGE_SIZE || z % DPAMT_TDX_PAGE_SIZE ||
+		    o + z > ti->size)
+			return TDMR_ERR(DPAMT_TDX_INVALID_RESERVED_IN_TDMR, idx,
 					j, 0);
-		if (o % TDX_PAGE_SIZE || z % TDX_PAGE_SIZE || o + z > ti->size)
-			return TDMR_ERR(TDX_INVALID_RESERVED_IN_TDMR, idx, j,
-					0);
 		t->rsvd[j].base = t->base + o;
 		t->rsvd[j].end = t->base + o + z;
 		t->n_rsvd = j + 1;
@@ -246,8 +251,9 @@ static uint64_t rsvd_check(const struct tdx_tdmr_info *ti, struct tdmr *t,
 
 /* PAMT areas (index 0 = 4K/bitmap, 1 = 2M, 2 = 1G, as the PAMT levels):
  * exact sizes, aligned, disjoint from every PAMT area, inside the CMRs. */
-static uint64_t pamt_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
-			   struct tdmr *t, unsigned idx, bool dyn)
+static uint64_t pamt_check(struct tdxmod *m,
+			   const struct dpamt_tdx_tdmr_info *ti, struct tdmr *t,
+			   unsigned idx, bool dyn)
 {
 	uint64_t a[3] = {ti->pamt_4k_base, ti->pamt_2m_base, ti->pamt_1g_base};
 	uint64_t s[3] = {ti->pamt_4k_size, ti->pamt_2m_size, ti->pamt_1g_size};
@@ -257,9 +263,9 @@ static uint64_t pamt_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 		round_4k((ti->size >> 30) * 16)};
 
 	for (unsigned l = 0; l < 3; l++)
-		if (s[l] != want[l] || a[l] % TDX_PAGE_SIZE ||
+		if (s[l] != want[l] || a[l] % DPAMT_TDX_PAGE_SIZE ||
 		    (a[l] >> m->cfg.hkid_shift))
-			return TDMR_ERR(TDX_INVALID_PAMT, idx, l, 0);
+			return TDMR_ERR(DPAMT_TDX_INVALID_PAMT, idx, l, 0);
 	for (unsigned l = 0; l < 3; l++)
 		for (unsigned k = 0; k < idx; k++) {
 			const struct tdmr *o = &m->tdmr[k];
@@ -267,15 +273,16 @@ static uint64_t pamt_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 			if (overlap(a[l], s[l], o->pamt_4k, o->sz_4k) ||
 			    overlap(a[l], s[l], o->pamt_2m, o->sz_2m) ||
 			    overlap(a[l], s[l], o->pamt_1g, o->sz_1g))
-				return TDMR_ERR(TDX_PAMT_OVERLAP, idx, l, k);
+				return TDMR_ERR(DPAMT_TDX_PAMT_OVERLAP, idx, l,
+						k);
 		}
 	if (overlap(a[0], s[0], a[1], s[1]) || overlap(a[0], s[0], a[2], s[2]))
-		return TDMR_ERR(TDX_PAMT_OVERLAP, idx, 0, idx);
+		return TDMR_ERR(DPAMT_TDX_PAMT_OVERLAP, idx, 0, idx);
 	if (overlap(a[1], s[1], a[2], s[2]))
-		return TDMR_ERR(TDX_PAMT_OVERLAP, idx, 1, idx);
+		return TDMR_ERR(DPAMT_TDX_PAMT_OVERLAP, idx, 1, idx);
 	for (unsigned l = 3; l-- > 0;)
 		if (!in_cmrs(m, a[l], s[l]))
-			return TDMR_ERR(TDX_PAMT_OUTSIDE_CMRS, idx, l, 0);
+			return TDMR_ERR(DPAMT_TDX_PAMT_OUTSIDE_CMRS, idx, l, 0);
 	t->pamt_4k = a[0], t->sz_4k = s[0];
 	t->pamt_2m = a[1], t->sz_2m = s[1];
 	t->pamt_1g = a[2], t->sz_1g = s[2];
@@ -315,9 +322,11 @@ static uint64_t pamt_vs_available(struct tdxmod *m, unsigned idx)
 
 		for (unsigned l = 0; l < 3; l++) {
 			if (overlaps_available(o, pa[l], sz[l]))
-				return TDMR_ERR(TDX_PAMT_OVERLAP, idx, l, k);
+				return TDMR_ERR(DPAMT_TDX_PAMT_OVERLAP, idx, l,
+						k);
 			if (k < idx && overlaps_available(a, opa[l], osz[l]))
-				return TDMR_ERR(TDX_PAMT_OVERLAP, k, l, idx);
+				return TDMR_ERR(DPAMT_TDX_PAMT_OVERLAP, k, l,
+						idx);
 		}
 	}
 	return 0;
@@ -341,19 +350,21 @@ static bool avail_in_cmrs(struct tdxmod *m, const struct tdmr *t)
 
 /* Check one TDMR_INFO against the ones before it, in the module's order;
  * fill *t.  0 if fine. */
-static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
-			   struct tdmr *t, unsigned idx, bool dyn)
+static uint64_t tdmr_check(struct tdxmod *m,
+			   const struct dpamt_tdx_tdmr_info *ti, struct tdmr *t,
+			   unsigned idx, bool dyn)
 {
 	uint64_t st;
 
 	if (ti->base + ti->size < ti->base)
-		return TDMR_ERR(TDX_INVALID_TDMR, idx, 0, 0);
+		return TDMR_ERR(DPAMT_TDX_INVALID_TDMR, idx, 0, 0);
 	if (idx && (ti->base < m->tdmr[idx - 1].base ||
 		    ti->base < m->tdmr[idx - 1].end))
-		return TDMR_ERR(TDX_NON_ORDERED_TDMR, idx, 0, 0);
-	if (ti->base % TDX_1G_SIZE || !ti->size || ti->size % TDX_1G_SIZE ||
+		return TDMR_ERR(DPAMT_TDX_NON_ORDERED_TDMR, idx, 0, 0);
+	if (ti->base % DPAMT_TDX_1G_SIZE || !ti->size ||
+	    ti->size % DPAMT_TDX_1G_SIZE ||
 	    ti->base + ti->size > (1ULL << m->cfg.hkid_shift))
-		return TDMR_ERR(TDX_INVALID_TDMR, idx, 0, 0);
+		return TDMR_ERR(DPAMT_TDX_INVALID_TDMR, idx, 0, 0);
 	memset(t, 0, sizeof(*t));
 	t->base = ti->base;
 	t->end = ti->base + ti->size;
@@ -362,7 +373,7 @@ static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 	    (st = pamt_vs_available(m, idx)))
 		return st;
 	if (!avail_in_cmrs(m, t))
-		return TDMR_ERR(TDX_TDMR_OUTSIDE_CMRS, idx, 0, 0);
+		return TDMR_ERR(DPAMT_TDX_TDMR_OUTSIDE_CMRS, idx, 0, 0);
 	return 0;
 }
 
@@ -372,41 +383,46 @@ static uint64_t tdmr_check(struct tdxmod *m, const struct tdx_tdmr_info *ti,
  * reads as zeros). */
 static bool info_pa_ok(const struct tdxmod *m, uint64_t pa)
 {
-	return pa % TDX_TDMR_INFO_ALIGN == 0 && !(pa >> m->cfg.hkid_shift);
+	return pa % DPAMT_TDX_TDMR_INFO_ALIGN == 0 &&
+	       !(pa >> m->cfg.hkid_shift);
 }
 
 /*
  * TDH.SYS.CONFIG as tdh_sys_config.c: RCX = PA of an array of RDX 8-byte
  * PAs, each of a 512-byte aligned TDMR_INFO; R8 = global private HKID in
- * bits 15:0 | TDX_SYS_CONFIG_DPAMT_BIT.  RCX, then RDX, then R8, then per
+ * bits 15:0 | DPAMT_TDX_SYS_CONFIG_DPAMT_BIT.  RCX, then RDX, then R8, then per
  * TDMR its entry PA (OPERAND_INVALID|RCX) and its checks.
  */
 static uint64_t sys_config_locked(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	uint64_t hkid = r->r8 & 0xFFFF, st;
-	bool dyn = (r->r8 & TDX_SYS_CONFIG_DPAMT_BIT) != 0;
-	struct tdx_tdmr_info ti;
+	bool dyn = (r->r8 & DPAMT_TDX_SYS_CONFIG_DPAMT_BIT) != 0;
+	struct dpamt_tdx_tdmr_info ti;
 
 	if (atomic_load_explicit(&m->sys_state, memory_order_acquire) !=
 	    SYS_FRESH)
-		return TDX_SYS_CONFIG_NOT_PENDING;
+		return DPAMT_TDX_SYS_CONFIG_NOT_PENDING;
 	if (!info_pa_ok(m, r->rcx))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (r->rdx == 0 || r->rdx > TDXMOD_MAX_TDMRS)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
-	if ((r->r8 & ~(0xFFFFULL | TDX_SYS_CONFIG_DPAMT_BIT)) ||
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RDX);
+	if ((r->r8 & ~(0xFFFFULL | DPAMT_TDX_SYS_CONFIG_DPAMT_BIT)) ||
 	    (dyn && !m->cfg.dpamt_supported) || hkid < m->cfg.hkid_min ||
 	    hkid > m->cfg.hkid_max)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_R8);
 	for (unsigned i = 0; i < r->rdx; i++) {
 		uint64_t pa;
 
 		tdxmod_phys_read(m, r->rcx + i * 8ULL, &pa, sizeof(pa));
 		if (!info_pa_ok(m, pa)) {
 			memset(m->tdmr, 0, sizeof(m->tdmr));
-			return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+			return st_err(DPAMT_TDX_OPERAND_INVALID,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 		}
 		tdxmod_phys_read(m, pa, &ti, sizeof(ti));
 		st = tdmr_check(m, &ti, &m->tdmr[i], i, dyn);
@@ -426,7 +442,7 @@ static uint64_t sys_config_locked(struct call *c)
 			      memory_order_relaxed);
 	atomic_store_explicit(&m->sys_state, SYS_CONFIGURED,
 			      memory_order_release);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 uint64_t leaf_sys_config(struct call *c)
@@ -442,7 +458,7 @@ uint64_t leaf_sys_config(struct call *c)
 /* ---- TDH.SYS.TDMR.INIT: RCX = TDMR base; RDX out = next address ------- */
 static void drop_area(struct tdxmod *m, uint64_t base, uint64_t size)
 {
-	for (uint64_t pa = base; pa < base + size; pa += TDX_PAGE_SIZE)
+	for (uint64_t pa = base; pa < base + size; pa += DPAMT_TDX_PAGE_SIZE)
 		mem_drop(m, pa);
 }
 
@@ -454,7 +470,7 @@ static void mark_reserved(struct tdxmod *m, struct tdmr *t)
 {
 	for (unsigned i = 0; i < t->n_rsvd; i++)
 		for (uint64_t pa = t->rsvd[i].base; pa < t->rsvd[i].end;
-		     pa += TDX_PAGE_SIZE) {
+		     pa += DPAMT_TDX_PAGE_SIZE) {
 			struct pamt_entry *e;
 
 			if (m->dpamt) {
@@ -465,7 +481,8 @@ static void mark_reserved(struct tdxmod *m, struct tdmr *t)
 			if (e)
 				atomic_store_explicit(
 					&e->hdr,
-					(uint64_t)TDX_PT_RSVD << PE_TYPE_SHIFT,
+					(uint64_t)DPAMT_TDX_PT_RSVD
+						<< PE_TYPE_SHIFT,
 					memory_order_relaxed);
 		}
 }
@@ -478,14 +495,15 @@ static uint64_t tdmr_init_locked(struct call *c)
 
 	if (atomic_load_explicit(&m->sys_state, memory_order_acquire) !=
 	    SYS_CONFIGURED)
-		return TDX_SYS_STATE_INCORRECT;
+		return DPAMT_TDX_SYS_STATE_INCORRECT;
 	for (unsigned i = 0; i < m->n_tdmr; i++)
 		if (m->tdmr[i].base == c->r->rcx)
 			t = &m->tdmr[i];
 	if (!t)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (t->initialized)
-		return TDX_TDMR_ALREADY_INITIALIZED;
+		return DPAMT_TDX_TDMR_ALREADY_INITIALIZED;
 	drop_area(m, t->pamt_1g, t->sz_1g);
 	drop_area(m, t->pamt_2m, t->sz_2m);
 	drop_area(m, t->pamt_4k, t->sz_4k);
@@ -497,7 +515,7 @@ static uint64_t tdmr_init_locked(struct call *c)
 	if (all)
 		atomic_store_explicit(&m->sys_state, SYS_READY,
 				      memory_order_release);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 uint64_t leaf_sys_tdmr_init(struct call *c)
@@ -513,11 +531,11 @@ uint64_t leaf_sys_tdmr_init(struct call *c)
 /* ---- A minimal host set-up through SEAMCALLs ---------------------------- */
 static int sys_rd(struct tdxmod *m, uint64_t field, uint64_t *v)
 {
-	struct tdx_regs r = {.rax = TDH_SYS_RD, .rdx = field};
+	struct dpamt_tdx_regs r = {.rax = DPAMT_TDH_SYS_RD, .rdx = field};
 
 	tdxmod_seamcall(m, &r);
 	*v = r.r8;
-	return r.rax == TDX_SUCCESS ? 0 : -1;
+	return r.rax == DPAMT_TDX_SUCCESS ? 0 : -1;
 }
 
 /* PAMT bytes of every TDMR (one per CMR), to know where they end. */
@@ -544,8 +562,8 @@ static uint64_t areas_bytes(const struct tdxmod *m, bool dpamt, uint64_t e4k,
 static void write_tdmr_infos(struct tdxmod *m, uint64_t arr, uint64_t *pa,
 			     bool dpamt, uint64_t e4k, uint64_t bits)
 {
-	struct tdx_tdmr_info ti;
-	uint64_t rbase = arr & ~(TDX_PAGE_SIZE - 1);
+	struct dpamt_tdx_tdmr_info ti;
+	uint64_t rbase = arr & ~(DPAMT_TDX_PAGE_SIZE - 1);
 	uint64_t rend = round_4k(*pa + areas_bytes(m, dpamt, e4k, bits));
 
 	for (unsigned i = 0; i < m->cfg.n_cmrs; i++) {
@@ -580,23 +598,23 @@ static void write_info_list(struct tdxmod *m, uint64_t list, uint64_t arr,
 			    unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t pa = arr + i * sizeof(struct tdx_tdmr_info);
+		uint64_t pa = arr + i * sizeof(struct dpamt_tdx_tdmr_info);
 
 		tdxmod_phys_write(m, list + i * 8ULL, &pa, sizeof(pa));
 	}
 }
 
-static int setup_call(struct tdxmod *m, struct tdx_regs *r, char *err,
+static int setup_call(struct tdxmod *m, struct dpamt_tdx_regs *r, char *err,
 		      size_t errlen)
 {
 	char sbuf[64];
 	unsigned leaf = (unsigned)r->rax;
 
 	tdxmod_seamcall(m, r);
-	if (r->rax == TDX_SUCCESS)
+	if (r->rax == DPAMT_TDX_SUCCESS)
 		return 0;
-	snprintf(err, errlen, "TDH.%s: %s", tdx_leaf_name(leaf),
-		 tdx_status_name(r->rax, sbuf, sizeof(sbuf)));
+	snprintf(err, errlen, "TDH.%s: %s", dpamt_tdx_leaf_name(leaf),
+		 dpamt_tdx_status_name(r->rax, sbuf, sizeof(sbuf)));
 	return -1;
 }
 
@@ -604,25 +622,29 @@ int tdxmod_setup_simple(struct tdxmod *m, bool dpamt, uint64_t area_base,
 			uint64_t *area_end, char *err, size_t errlen)
 {
 	uint64_t feat, e4k, bits, arr, list, pa, n = m->cfg.n_cmrs;
-	struct tdx_regs r;
+	struct dpamt_tdx_regs r;
 
-	if (sys_rd(m, TDX_MD_FEATURES0, &feat) ||
-	    sys_rd(m, TDX_MD_PAMT_4K_ENTRY_SIZE, &e4k) ||
-	    sys_rd(m, TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, &bits))
+	if (sys_rd(m, DPAMT_TDX_MD_FEATURES0, &feat) ||
+	    sys_rd(m, DPAMT_TDX_MD_PAMT_4K_ENTRY_SIZE, &e4k) ||
+	    sys_rd(m, DPAMT_TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, &bits))
 		return cfg_error(err, errlen, "TDH.SYS.RD failed");
-	dpamt = dpamt && (feat & TDX_FEATURES0_DPAMT_BIT);
+	dpamt = dpamt && (feat & DPAMT_TDX_FEATURES0_DPAMT_BIT);
 	arr = round_4k(area_base);
-	list = arr + n * sizeof(struct tdx_tdmr_info); /* 512-aligned */
+	list = arr + n * sizeof(struct dpamt_tdx_tdmr_info); /* 512-aligned */
 	pa = round_4k(list + n * 8);
 	write_tdmr_infos(m, arr, &pa, dpamt, e4k, bits);
 	write_info_list(m, list, arr, (unsigned)n);
-	r = (struct tdx_regs){.rax = TDH_SYS_CONFIG, .rcx = list, .rdx = n,
-			      .r8 = m->cfg.hkid_max |
-				    (dpamt ? TDX_SYS_CONFIG_DPAMT_BIT : 0)};
+	r = (struct dpamt_tdx_regs){
+		.rax = DPAMT_TDH_SYS_CONFIG,
+		.rcx = list,
+		.rdx = n,
+		.r8 = m->cfg.hkid_max |
+		      (dpamt ? DPAMT_TDX_SYS_CONFIG_DPAMT_BIT : 0)
+	};
 	if (setup_call(m, &r, err, errlen))
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
-		r = (struct tdx_regs){.rax = TDH_SYS_TDMR_INIT,
+		r = (struct dpamt_tdx_regs){.rax = DPAMT_TDH_SYS_TDMR_INIT,
 				      .rcx = m->cfg.cmrs[i].base};
 		if (setup_call(m, &r, err, errlen))
 			return -1;

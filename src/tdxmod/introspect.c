@@ -11,7 +11,7 @@
 
 #include "tdxmod/model.h"
 
-#define PG_SIZE TDX_PAGE_SIZE
+#define PG_SIZE DPAMT_TDX_PAGE_SIZE
 
 static bool ready(const struct tdxmod *m)
 {
@@ -26,14 +26,14 @@ int tdxmod_range_info(struct tdxmod *m, uint64_t pa_2m,
 	uint64_t h, ref;
 
 	memset(out, 0, sizeof(*out));
-	pa_2m &= ~(TDX_2M_SIZE - 1);
+	pa_2m &= ~(DPAMT_TDX_2M_SIZE - 1);
 	if (!ready(m) || !(t = tdmr_of(m, pa_2m)))
 		return -1;
 	out->in_tdmr = true;
 	pe_peek(m, pe_addr_2m(t, pa_2m), &h, &ref);
 	out->type_2m = pe_type(h);
 	out->page_count = pe_count(h);
-	if (out->type_2m == TDX_PT_PAMT) {
+	if (out->type_2m == DPAMT_TDX_PT_PAMT) {
 		out->has_pair = true;
 		out->pair[0] = pair_page(ref, 0);
 		out->pair[1] = pair_page(ref, 1);
@@ -48,7 +48,7 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 	uint64_t h1, r1, h2, r2, h4, r4;
 
 	memset(out, 0, sizeof(*out));
-	pa &= ~(TDX_PAGE_SIZE - 1);
+	pa &= ~(DPAMT_TDX_PAGE_SIZE - 1);
 	if (!ready(m) || (pa >> m->cfg.hkid_shift) || !(t = tdmr_of(m, pa)))
 		return -1;
 	out->in_tdmr = true;
@@ -56,29 +56,30 @@ int tdxmod_page_info(struct tdxmod *m, uint64_t pa,
 		out->bitmap_bit = bitmap_test(m, pa);
 	pe_peek(m, pe_addr_1g(t, pa), &h1, &r1);
 	pe_peek(m, pe_addr_2m(t, pa), &h2, &r2);
-	if (pe_type(h1) != TDX_PT_NDA) {
+	if (pe_type(h1) != DPAMT_TDX_PT_NDA) {
 		out->type = pe_type(h1);
-		out->level = TDX_PS_1G;
+		out->level = DPAMT_TDX_PS_1G;
 		out->owner = r1;
 		out->locked = (h1 & PE_LOCKMASK) != 0;
 		return 0;
 	}
-	if (pe_type(h2) != TDX_PT_NDA && pe_type(h2) != TDX_PT_PAMT) {
+	if (pe_type(h2) != DPAMT_TDX_PT_NDA &&
+	    pe_type(h2) != DPAMT_TDX_PT_PAMT) {
 		out->type = pe_type(h2);
-		out->level = TDX_PS_2M;
+		out->level = DPAMT_TDX_PS_2M;
 		out->owner = r2;
 		out->locked = (h2 & PE_LOCKMASK) != 0;
 		return 0;
 	}
-	out->level = TDX_PS_4K;
-	if (m->dpamt && pe_type(h2) == TDX_PT_NDA) {
+	out->level = DPAMT_TDX_PS_4K;
+	if (m->dpamt && pe_type(h2) == DPAMT_TDX_PT_NDA) {
 		out->locked = (h2 & PE_LOCKMASK) != 0;
 		return 0; /* no 4K entry exists: free */
 	}
 	pe_peek(m, pe_addr_4k(m, t, pa, r2), &h4, &r4);
 	out->type = pe_type(h4);
-	out->owner = pe_type(h4) == TDX_PT_NDA ||
-		     pe_type(h4) == TDX_PT_PAMT ? 0 : r4;
+	out->owner = pe_type(h4) == DPAMT_TDX_PT_NDA ||
+		     pe_type(h4) == DPAMT_TDX_PT_PAMT ? 0 : r4;
 	out->locked = (h4 & PE_LOCKMASK) != 0;
 	return 0;
 }
@@ -132,7 +133,7 @@ static bool owner_live(struct checker *k, uint64_t owner)
 	if (owner && owner == k->last_owner_ok)
 		return true;
 	if (tdxmod_page_info(k->m, owner << PAGE_SHIFT, &pi) ||
-	    pi.type != TDX_PT_TDR)
+	    pi.type != DPAMT_TDX_PT_TDR)
 		return false;
 	k->last_owner_ok = owner;
 	return true;
@@ -172,12 +173,14 @@ static void check_4k_entries(struct checker *k, struct tdmr *t, uint64_t r,
 			violation(k, "4K entry of 0x%llx locked or corrupt "
 				  "(0x%llx)", (unsigned long long)pa,
 				  (unsigned long long)h);
-		if (pe_type(h) == TDX_PT_NDA || pe_type(h) == TDX_PT_PAMT ||
-		    pe_type(h) == TDX_PT_RSVD)
+		if (pe_type(h) == DPAMT_TDX_PT_NDA ||
+		    pe_type(h) == DPAMT_TDX_PT_PAMT ||
+		    pe_type(h) == DPAMT_TDX_PT_RSVD)
 			continue;
 		used++;
 		/* A TDR's own entry has owner 0 (tdh_mng_create.c). */
-		if (!(pe_type(h) == TDX_PT_TDR && o == 0) && !owner_live(k, o))
+		if (!(pe_type(h) == DPAMT_TDX_PT_TDR && o == 0) &&
+		    !owner_live(k, o))
 			violation(k, "page 0x%llx owned by 0x%llx, not a live "
 				  "TDR", (unsigned long long)pa,
 				  (unsigned long long)(o << PAGE_SHIFT));
@@ -197,7 +200,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 		violation(k, "2M entry of 0x%llx locked or corrupt (0x%llx)",
 			  (unsigned long long)r, (unsigned long long)h2);
 	switch (pe_type(h2)) {
-	case TDX_PT_PAMT:
+	case DPAMT_TDX_PT_PAMT:
 		k->pairs++;
 		for (unsigned i = 0; i < 2; i++) {
 			uint64_t p = pair_page(ref, i);
@@ -211,7 +214,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 		}
 		check_4k_entries(k, t, r, h2, ref);
 		break;
-	case TDX_PT_NDA:
+	case DPAMT_TDX_PT_NDA:
 		if (!m->dpamt)
 			check_4k_entries(k, t, r, h2, 0);
 		else if (pe_count(h2))
@@ -219,7 +222,7 @@ static void check_range(struct checker *k, struct tdmr *t, uint64_t r)
 				  "page_count %u", (unsigned long long)r,
 				  pe_count(h2));
 		break;
-	case TDX_PT_REG:
+	case DPAMT_TDX_PT_REG:
 		if (pe_count(h2) || !owner_live(k, ref))
 			violation(k, "2M page 0x%llx: count %u owner 0x%llx",
 				  (unsigned long long)r, pe_count(h2),
@@ -246,7 +249,7 @@ static uint64_t bitmap_popcount(struct checker *k)
 				mem_load(m, t->pamt_4k + o));
 		for (unsigned j = 0; j < t->n_rsvd; j++)
 			k->static_bits += (t->rsvd[j].end - t->rsvd[j].base) /
-					  TDX_PAGE_SIZE;
+					  DPAMT_TDX_PAGE_SIZE;
 	}
 	return n;
 }
@@ -264,10 +267,10 @@ unsigned tdxmod_check(struct tdxmod *m, char *err, size_t errlen)
 	for (unsigned i = 0; i < m->n_tdmr; i++) {
 		struct tdmr *t = &m->tdmr[i];
 
-		for (uint64_t r = t->base; r < t->end; r += TDX_2M_SIZE) {
+		for (uint64_t r = t->base; r < t->end; r += DPAMT_TDX_2M_SIZE) {
 			uint64_t h1, r1;
 
-			if ((r & (TDX_1G_SIZE - 1)) == 0) {
+			if ((r & (DPAMT_TDX_1G_SIZE - 1)) == 0) {
 				pe_peek(m, pe_addr_1g(t, r), &h1, &r1);
 				if (h1)
 					violation(&k, "1G entry of 0x%llx not "

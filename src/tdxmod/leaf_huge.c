@@ -39,14 +39,14 @@ static uint64_t lock_2m_page(struct call *c, uint64_t pa, uint64_t tdr,
 
 	*e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, pa), pa));
 	if (!*e2 || !pe_try_excl(c, *e2))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&(*e2)->hdr, memory_order_acquire);
-	if (pe_type(h) != TDX_PT_REG ||
+	if (pe_type(h) != DPAMT_TDX_PT_REG ||
 	    atomic_load_explicit(&(*e2)->ref, memory_order_relaxed) !=
 		    tdr >> PAGE_SHIFT) {
 		model_fatal(c->m, "S-EPT maps 2M page 0x%llx but PAMT says "
 			    "type %u", (unsigned long long)pa, pe_type(h));
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	return 0;
 }
@@ -54,8 +54,8 @@ static uint64_t lock_2m_page(struct call *c, uint64_t pa, uint64_t tdr,
 /* A new pair page's fields: aligned, no key-id bits, below the max PA. */
 static uint64_t pair_fields(struct tdxmod *m, uint64_t pa, uint32_t op)
 {
-	if ((pa & (TDX_PAGE_SIZE - 1)) || (pa >> m->cfg.hkid_shift))
-		return st_err(TDX_OPERAND_INVALID, op);
+	if ((pa & (DPAMT_TDX_PAGE_SIZE - 1)) || (pa >> m->cfg.hkid_shift))
+		return st_err(DPAMT_TDX_OPERAND_INVALID, op);
 	return 0;
 }
 
@@ -65,13 +65,13 @@ static uint64_t pair_fields(struct tdxmod *m, uint64_t pa, uint32_t op)
 static uint64_t pair_free(struct call *c, uint64_t pa, uint32_t op)
 {
 	struct pwalk w;
-	uint64_t st = pamt_walk(c, pa, TDX_PS_4K, false, op, &w);
+	uint64_t st = pamt_walk(c, pa, DPAMT_TDX_PS_4K, false, op, &w);
 
 	if (st)
 		return st;
-	if (pe_type(atomic_load_explicit(&w.leaf->hdr,
-					 memory_order_acquire)) != TDX_PT_NDA)
-		return st_err(TDX_PAGE_NOT_FREE, op);
+	if (pe_type(atomic_load_explicit(&w.leaf->hdr, memory_order_acquire)) !=
+	    DPAMT_TDX_PT_NDA)
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE, op);
 	return 0;
 }
 
@@ -83,25 +83,29 @@ static uint64_t pair_free(struct call *c, uint64_t pa, uint32_t op)
  */
 static uint64_t demote_pair(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct tdxmod *m = c->m;
 	uint64_t st;
 
-	if ((st = pair_fields(m, r->r12, TDX_OPERAND_ID_R12)) ||
-	    (st = pair_fields(m, r->r13, TDX_OPERAND_ID_R13)))
+	if ((st = pair_fields(m, r->r12, DPAMT_TDX_OPERAND_ID_R12)) ||
+	    (st = pair_fields(m, r->r13, DPAMT_TDX_OPERAND_ID_R13)))
 		return st;
 	if (!tdmr_of(m, r->r12))
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R12);
+		return st_err(DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR,
+			      DPAMT_TDX_OPERAND_ID_R12);
 	if (!tdmr_of(m, r->r13))
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_R13);
-	if ((st = pair_free(c, r->r12, TDX_OPERAND_ID_R12)) ||
-	    (st = pair_free(c, r->r13, TDX_OPERAND_ID_R13)))
+		return st_err(DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR,
+			      DPAMT_TDX_OPERAND_ID_R13);
+	if ((st = pair_free(c, r->r12, DPAMT_TDX_OPERAND_ID_R12)) ||
+	    (st = pair_free(c, r->r13, DPAMT_TDX_OPERAND_ID_R13)))
 		return st;
 	if (bitmap_test_and_set(m, r->r12))
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R12);
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE,
+			      DPAMT_TDX_OPERAND_ID_R12);
 	if (bitmap_test_and_set(m, r->r13)) {
 		bitmap_clear(m, r->r12);
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R13);
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE,
+			      DPAMT_TDX_OPERAND_ID_R13);
 	}
 	return 0;
 }
@@ -110,7 +114,7 @@ static uint64_t demote_pair(struct call *c)
 static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct tdmr *t = tdmr_of(m, p);
 	uint64_t ref = 0;
 
@@ -119,10 +123,10 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 		_Atomic uint64_t *w = mem_word(m, r->r8 + i * 8, true);
 
 		if (w)
-			atomic_store_explicit(
-				w,
-				(p + i * TDX_PAGE_SIZE) | SE_PRESENT | SE_LEAF,
-				memory_order_relaxed);
+			atomic_store_explicit(w,
+					      (p + i * DPAMT_TDX_PAGE_SIZE) |
+						      SE_PRESENT | SE_LEAF,
+					      memory_order_relaxed);
 	}
 	if (m->dpamt) {
 		mem_drop(m, r->r12);
@@ -132,29 +136,32 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 	}
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
 		struct pamt_entry *e = pe_get(
-			m, pe_addr_4k(m, t, p + i * TDX_PAGE_SIZE, ref));
+			m, pe_addr_4k(m, t, p + i * DPAMT_TDX_PAGE_SIZE, ref));
 
 		if (!e)
 			continue;
 		atomic_store_explicit(&e->ref, r->rdx >> PAGE_SHIFT,
 				      memory_order_relaxed);
-		atomic_store_explicit(&e->hdr,
-				      (uint64_t)TDX_PT_REG << PE_TYPE_SHIFT,
-				      memory_order_release);
+		atomic_store_explicit(
+			&e->hdr, (uint64_t)DPAMT_TDX_PT_REG << PE_TYPE_SHIFT,
+			memory_order_release);
 	}
-	e2_set(e2, m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA, PAGES_PER_2M, ref);
+	e2_set(e2, m->dpamt ? DPAMT_TDX_PT_PAMT : DPAMT_TDX_PT_NDA,
+	       PAGES_PER_2M, ref);
 }
 
 /* DEMOTE's and PROMOTE's RCX: GPA|level (1 or 2), aligned to the level's
  * span, below 2^48, reserved bits 11:3 clear. */
 static uint64_t rcx_huge_check(uint64_t rcx)
 {
-	unsigned lvl = tdx_operand_level(rcx);
+	unsigned lvl = dpamt_tdx_operand_level(rcx);
 
-	if (lvl < TDX_PS_2M || lvl > TDX_PS_1G || (rcx & 0xFF8ULL) ||
+	if (lvl < DPAMT_TDX_PS_2M || lvl > DPAMT_TDX_PS_1G ||
+	    (rcx & 0xFF8ULL) ||
 	    ((rcx & ~0xFFFULL) & ((1ULL << (12 + 9 * lvl)) - 1)) ||
 	    (rcx >> GPA_BITS))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	return 0;
 }
 
@@ -166,7 +173,7 @@ static uint64_t rcx_huge_check(uint64_t rcx)
  */
 uint64_t leaf_page_demote(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	_Atomic uint64_t *tdw;
 	struct sept_pos l1;
 	struct pamt_entry *e2;
@@ -176,21 +183,22 @@ uint64_t leaf_page_demote(struct call *c)
 	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
 	    (st = rcx_huge_check(r->rcx)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
-			    tdx_operand_level(r->rcx), &l1)))
+			    dpamt_tdx_operand_level(r->rcx), &l1)))
 		return st;
 	val = l1.val;
 	if (!(val & SE_PRESENT) || !(val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	p = val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, p))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	/* TLB tracking on the 2M page's PAMT entry (read unlocked, as the
 	 * module's pamt_implicit_get()) before the new S-EPT page */
-	if ((st = tlb_tracked(c, tdw, val, pe_get(c->m, pe_addr_2m(
-					tdmr_of(c->m, p), p)))) ||
-	    (st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
-	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)) ||
+	if ((st = tlb_tracked(c, tdw, val,
+			      pe_get(c->m, pe_addr_2m(tdmr_of(c->m, p), p)))) ||
+	    (st = hpa_check(c->m, r->r8, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_R8)) ||
+	    (st = walk_assign_4k(c, r->r8, DPAMT_TDX_OPERAND_ID_R8, &w)) ||
 	    (st = lock_2m_page(c, p, r->rdx, &e2)) ||
 	    (c->m->dpamt && (st = demote_pair(c))))
 		return st;
@@ -198,8 +206,8 @@ uint64_t leaf_page_demote(struct call *c)
 	se_set(l1.target, r->r8 | SE_PRESENT);
 	atomic_fetch_add_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
-	assign_commit_4k(c, &w, TDX_PT_EPT, r->rdx);
-	return TDX_SUCCESS;
+	assign_commit_4k(c, &w, DPAMT_TDX_PT_EPT, r->rdx);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* PROMOTE: the level-0 table must map 512 contiguous present pages from a
@@ -209,13 +217,13 @@ static uint64_t promote_base(struct tdxmod *m, uint64_t table)
 {
 	uint64_t base = mem_load(m, table) & SE_PA_MASK;
 
-	if (base & (TDX_2M_SIZE - 1))
+	if (base & (DPAMT_TDX_2M_SIZE - 1))
 		return UINT64_MAX;
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
 		uint64_t v = mem_load(m, table + i * 8);
 
 		if (!(v & SE_PRESENT) || !(v & SE_LEAF) ||
-		    (v & SE_PA_MASK) != base + i * TDX_PAGE_SIZE)
+		    (v & SE_PA_MASK) != base + i * DPAMT_TDX_PAGE_SIZE)
 			return UINT64_MAX;
 	}
 	return base;
@@ -234,12 +242,13 @@ static bool promote_entries_ok(struct call *c, uint64_t base, uint64_t ref,
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
 		uint64_t h, o;
 
-		pe_peek(m, pe_addr_4k(m, t, base + i * TDX_PAGE_SIZE, ref), &h,
-			&o);
-		if (pe_type(h) != TDX_PT_REG || o != tdr >> PAGE_SHIFT) {
+		pe_peek(m,
+			pe_addr_4k(m, t, base + i * DPAMT_TDX_PAGE_SIZE, ref),
+			&h, &o);
+		if (pe_type(h) != DPAMT_TDX_PT_REG || o != tdr >> PAGE_SHIFT) {
 			model_fatal(m, "S-EPT maps 0x%llx at 4K but PAMT says "
 				    "type %u", (unsigned long long)(base +
-				    i * TDX_PAGE_SIZE), pe_type(h));
+				    i * DPAMT_TDX_PAGE_SIZE), pe_type(h));
 			return false;
 		}
 	}
@@ -259,7 +268,9 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 	if (!m->dpamt) {
 		for (unsigned i = 0; i < PAGES_PER_2M; i++) {
 			struct pamt_entry *e = pe_get(
-				m, pe_addr_4k(m, t, base + i * TDX_PAGE_SIZE, 0));
+				m,
+				pe_addr_4k(m, t, base + i * DPAMT_TDX_PAGE_SIZE,
+					   0));
 
 			if (e) {
 				atomic_store_explicit(&e->ref, 0,
@@ -268,16 +279,16 @@ static uint64_t promote_commit(struct call *c, uint64_t base,
 						      memory_order_release);
 			}
 		}
-		e2_set(e2, TDX_PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
+		e2_set(e2, DPAMT_TDX_PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 		c->o->r12 = c->o->r13 = 0;
 		return 0;
 	}
 	if (!bitmap_test(m, p0) || !bitmap_test(m, p1)) {
 		model_fatal(m, "pair of 0x%llx not in the bitmap",
 			    (unsigned long long)base);
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
-	e2_set(e2, TDX_PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
+	e2_set(e2, DPAMT_TDX_PT_REG, 0, c->r->rdx >> PAGE_SHIFT);
 	bitmap_clear(m, p0);
 	bitmap_clear(m, p1);
 	mem_drop(m, p0);
@@ -301,47 +312,48 @@ static uint64_t promote_prepare(struct call *c, _Atomic uint64_t *tdw,
 				struct sept_pos *l1, uint64_t *base,
 				struct pamt_entry **e2, struct walk4k *tw)
 {
-	unsigned lvl = tdx_operand_level(c->r->rcx);
+	unsigned lvl = dpamt_tdx_operand_level(c->r->rcx);
 	uint64_t st, table, h;
 
 	if ((st = sept_walk(c, tdw, c->r->rcx & ~0xFFFULL, lvl, l1)))
 		return st;
 	if (!(l1->val & SE_PRESENT) || (l1->val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	table = l1->val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, table))
-		return TDX_MODEL_FATAL;
-	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, tw)) ||
+		return DPAMT_TDX_MODEL_FATAL;
+	if ((st = walk_leaf_4k(c, table, DPAMT_TDX_OPERAND_ID_RCX, tw)) ||
 	    (st = tlb_tracked(c, tdw, l1->val, tw->e4)))
 		return st;
 	if (pe_type(atomic_load_explicit(&tw->e4->hdr, memory_order_acquire)) !=
-	    TDX_PT_EPT) {
+	    DPAMT_TDX_PT_EPT) {
 		model_fatal(c->m, "S-EPT table 0x%llx not of type EPT",
 			    (unsigned long long)table);
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
-	*base = lvl == TDX_PS_2M ? promote_base(c->m, table) : UINT64_MAX;
+	*base = lvl == DPAMT_TDX_PS_2M ? promote_base(c->m, table) : UINT64_MAX;
 	if (*base == UINT64_MAX || !tdmr_of(c->m, *base))
-		return st_err(TDX_EPT_INVALID_PROMOTE_CONDITIONS,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_INVALID_PROMOTE_CONDITIONS,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	*e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, *base), *base));
 	if (!*e2 || !pe_try_excl(c, *e2))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&(*e2)->hdr, memory_order_acquire);
-	if (pe_type(h) != (c->m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
+	if (pe_type(h) !=
+		    (c->m->dpamt ? DPAMT_TDX_PT_PAMT : DPAMT_TDX_PT_NDA) ||
 	    pe_count(h) != PAGES_PER_2M) {
 		model_fatal(c->m,
 			    "promote of 0x%llx: 2M entry type %u count %u",
 			    (unsigned long long)*base, pe_type(h), pe_count(h));
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	return 0;
 }
 
 uint64_t leaf_page_promote(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct pamt_entry *e2;
 	_Atomic uint64_t *tdw;
 	struct sept_pos l1;
@@ -355,7 +367,7 @@ uint64_t leaf_page_promote(struct call *c)
 		return st;
 	if (!promote_entries_ok(c, base, atomic_load_explicit(
 				&e2->ref, memory_order_relaxed), r->rdx))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	if ((st = promote_commit(c, base, e2)))
 		return st;
 	table = l1.val & SE_PA_MASK;
@@ -366,6 +378,6 @@ uint64_t leaf_page_promote(struct call *c)
 	mem_drop(c->m, table);
 	/* tdh_mem_page_promote.c: RCX = the freed S-EPT page | hint, RDX
 	 * stays 0 (cleared at entry). */
-	c->o->rcx = table | (hint ? TDX_PAMT_REMOVAL_HINT : 0);
-	return TDX_SUCCESS;
+	c->o->rcx = table | (hint ? DPAMT_TDX_PAMT_REMOVAL_HINT : 0);
+	return DPAMT_TDX_SUCCESS;
 }

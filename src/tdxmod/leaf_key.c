@@ -22,22 +22,23 @@ uint64_t leaf_mng_vpflushdone(struct call *c)
 	_Atomic uint64_t *tdw;
 	uint64_t st, life, hkid;
 
-	if ((st = td_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true, &tdw)) ||
+	if ((st = td_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX, true,
+			  &tdw)) ||
 	    (st = kot_lock(c)))
 		return st;
 	life = td_word(tdw, TDW_LIFE);
 	if (life != TD_KEYS_CONFIGURED && life != TD_HKID_ASSIGNED)
-		return TDX_LIFECYCLE_STATE_INCORRECT;
+		return DPAMT_TDX_LIFECYCLE_STATE_INCORRECT;
 	hkid = td_word(tdw, TDW_HKID);
 	if (hkid > m->cfg.hkid_max) {
 		model_fatal(m, "TDR 0x%llx holds HKID %llu",
 			    (unsigned long long)c->r->rcx,
 			    (unsigned long long)hkid);
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	atomic_store_explicit(&m->kot[hkid], KOT_FLUSHED, memory_order_release);
 	atomic_store_explicit(&tdw[TDW_LIFE], TD_BLOCKED, memory_order_release);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /*
@@ -53,13 +54,15 @@ uint64_t leaf_phymem_cache_wb(struct call *c)
 	bool any = false;
 
 	if (c->r->rcx > 1)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (!word_try_excl(c, &m->wb_lock))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_WBCACHE);
+		return st_err(DPAMT_TDX_OPERAND_BUSY,
+			      DPAMT_TDX_OPERAND_ID_WBCACHE);
 	if (!word_try_excl(c, &m->kot_lock))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_KOT);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_KOT);
 	if (c->r->rcx == 1)
-		return TDX_WBCACHE_RESUME_ERROR;
+		return DPAMT_TDX_WBCACHE_RESUME_ERROR;
 	for (uint64_t k = m->cfg.hkid_min; k <= m->cfg.hkid_max; k++)
 		if (atomic_load_explicit(&m->kot[k], memory_order_acquire) ==
 		    KOT_FLUSHED) {
@@ -67,7 +70,7 @@ uint64_t leaf_phymem_cache_wb(struct call *c)
 					      memory_order_release);
 			any = true;
 		}
-	return any ? TDX_SUCCESS : TDX_NO_HKID_READY_TO_WBCACHE;
+	return any ? DPAMT_TDX_SUCCESS : DPAMT_TDX_NO_HKID_READY_TO_WBCACHE;
 }
 
 /* TDH.MNG.KEY.FREEID: RCX = TDR.  The TD must be blocked (VPFLUSHDONE,
@@ -80,18 +83,18 @@ uint64_t leaf_mng_key_freeid(struct call *c)
 	_Atomic uint64_t *tdw;
 	uint64_t st, hkid;
 
-	if ((st = td_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true, &tdw)))
+	if ((st = td_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX, true, &tdw)))
 		return st;
 	if (td_word(tdw, TDW_LIFE) != TD_BLOCKED)
-		return TDX_LIFECYCLE_STATE_INCORRECT;
+		return DPAMT_TDX_LIFECYCLE_STATE_INCORRECT;
 	if ((st = kot_lock(c)))
 		return st;
 	hkid = td_word(tdw, TDW_HKID);
 	if (atomic_load_explicit(&m->kot[hkid], memory_order_acquire) !=
 	    KOT_WB_DONE)
-		return TDX_WBCACHE_NOT_COMPLETE;
+		return DPAMT_TDX_WBCACHE_NOT_COMPLETE;
 	atomic_store_explicit(&m->kot[hkid], KOT_FREE, memory_order_release);
 	atomic_store_explicit(&tdw[TDW_LIFE], TD_TEARDOWN,
 			      memory_order_release);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }

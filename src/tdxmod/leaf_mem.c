@@ -16,12 +16,13 @@
 
 static uint64_t gpa_check(uint64_t rcx, unsigned lo, unsigned hi)
 {
-	unsigned lvl = tdx_operand_level(rcx);
+	unsigned lvl = dpamt_tdx_operand_level(rcx);
 	uint64_t gpa = rcx & ~0xFFFULL;
 
 	if (lvl < lo || lvl > hi || (rcx & 0xFF8ULL) ||
 	    (gpa & ((1ULL << (12 + 9 * lvl)) - 1)) || (gpa >> GPA_BITS))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	return 0;
 }
 
@@ -35,21 +36,23 @@ static uint64_t walk_assign_2m(struct call *c, uint64_t pa, uint32_t op,
 	struct pamt_entry *e1 = pe_get(m, pe_addr_1g(t, pa));
 
 	if (!e1 || !pe_try_shared(c, e1))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&e1->hdr, memory_order_relaxed)))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);
 	*e2 = pe_get(m, pe_addr_2m(t, pa));
 	if (!*e2 || !pe_try_excl(c, *e2))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&(*e2)->hdr, memory_order_acquire)))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);
 	if (m->dpamt && bitmap_any_in_2m(m, pa))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);
 	if (!m->dpamt)
 		for (unsigned i = 0; i < PAGES_PER_2M; i++)
-			if (mem_load(m, pe_addr_4k(m, t, pa + i * TDX_PAGE_SIZE,
+			if (mem_load(m, pe_addr_4k(m, t,
+						   pa + i * DPAMT_TDX_PAGE_SIZE,
 						   0)))
-				return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+				return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT,
+					      op);
 	return 0;
 }
 
@@ -62,8 +65,8 @@ static void children_add(_Atomic uint64_t *tdw, int64_t d)
 /* TDH.MEM.SEPT.ADD: RCX = GPA|level (1..3), RDX = TDR, R8 = new page. */
 uint64_t leaf_sept_add(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
-	unsigned lvl = tdx_operand_level(r->rcx);
+	const struct dpamt_tdx_regs *r = c->r;
+	unsigned lvl = dpamt_tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
 	struct sept_pos p;
@@ -74,16 +77,17 @@ uint64_t leaf_sept_add(struct call *c)
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (p.val & SE_PRESENT)
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
-	if ((st = hpa_check(c->m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)) ||
-	    (st = walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w)))
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
+	if ((st = hpa_check(c->m, r->r8, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_R8)) ||
+	    (st = walk_assign_4k(c, r->r8, DPAMT_TDX_OPERAND_ID_R8, &w)))
 		return st;
 	mem_drop(c->m, r->r8);
 	se_set(p.target, r->r8 | SE_PRESENT);
 	children_add(tdw, 1);
-	assign_commit_4k(c, &w, TDX_PT_EPT, r->rdx);
-	return TDX_SUCCESS;
+	assign_commit_4k(c, &w, DPAMT_TDX_PT_EPT, r->rdx);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* A page mapped in the S-EPT must be tracked by PAMT as the TD's. */
@@ -101,7 +105,7 @@ static bool pamt_agrees(struct call *c, uint64_t hdr, uint64_t ref,
 /* TDH.MEM.SEPT.REMOVE: RCX = GPA|level (1..3), RDX = TDR. */
 uint64_t leaf_sept_remove(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
 	struct sept_pos p;
@@ -110,36 +114,37 @@ uint64_t leaf_sept_remove(struct call *c)
 	if ((st = td_ready(c, OPS_BUILT, &tdw)) ||
 	    (st = gpa_check(r->rcx, 1, 3)) ||
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL,
-			    tdx_operand_level(r->rcx), &p)))
+			    dpamt_tdx_operand_level(r->rcx), &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || (p.val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	table = p.val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, table))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	/* tdh_mem_sept_remove.c's order: the table page's PAMT entry, TLB
 	 * tracking, then a child table that still maps something is
 	 * EPT_PAGE_NOT_FREE. */
-	if ((st = walk_leaf_4k(c, table, TDX_OPERAND_ID_RCX, &w)) ||
+	if ((st = walk_leaf_4k(c, table, DPAMT_TDX_OPERAND_ID_RCX, &w)) ||
 	    (st = tlb_tracked(c, tdw, p.val, w.e4)))
 		return st;
 	for (unsigned i = 0; i < 512; i++)
 		if (mem_load(c->m, table + i * 8))
-			return st_err(TDX_EPT_PAGE_NOT_FREE,
-				      TDX_OPERAND_ID_RCX);
+			return st_err(DPAMT_TDX_EPT_PAGE_NOT_FREE,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
 						 memory_order_acquire),
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
-			 TDX_PT_EPT, r->rdx, table))
-		return TDX_MODEL_FATAL;
+			 DPAMT_TDX_PT_EPT, r->rdx, table))
+		return DPAMT_TDX_MODEL_FATAL;
 	se_set(p.target, 0);
 	children_add(tdw, -1);
 	mem_drop(c->m, table);
 	/* tdh_mem_sept_remove.c: RCX = the removed S-EPT page | hint. */
-	c->o->rcx = table |
-		    (release_commit_4k(c, table, &w) ? TDX_PAMT_REMOVAL_HINT : 0);
-	return TDX_SUCCESS;
+	c->o->rcx = table | (release_commit_4k(c, table, &w)
+				     ? DPAMT_TDX_PAMT_REMOVAL_HINT
+				     : 0);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* PAGE.ADD's source page: a shared host page anywhere (the module's
@@ -147,8 +152,9 @@ uint64_t leaf_sept_remove(struct call *c)
  * lie in a TDMR).  Beyond simulated memory it reads as zeros. */
 static uint64_t src_check(struct tdxmod *m, uint64_t r9)
 {
-	if ((r9 >> m->cfg.hkid_shift) || (r9 & (TDX_PAGE_SIZE - 1)))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R9);
+	if ((r9 >> m->cfg.hkid_shift) || (r9 & (DPAMT_TDX_PAGE_SIZE - 1)))
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_R9);
 	return 0;
 }
 
@@ -158,10 +164,10 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 		       struct walk4k *w, struct pamt_entry *e2)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 
 	for (unsigned i = 0; i < (lvl ? PAGES_PER_2M : 1u); i++)
-		mem_drop(m, r->r8 + i * TDX_PAGE_SIZE);
+		mem_drop(m, r->r8 + i * DPAMT_TDX_PAGE_SIZE);
 	if (src != UINT64_MAX) { /* PAGE.ADD: copy the source page */
 		struct mem_page *s = mem_page_get(m, src, false), *d;
 
@@ -178,9 +184,9 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 	if (lvl) {
 		atomic_store_explicit(&e2->ref, r->rdx >> PAGE_SHIFT,
 				      memory_order_relaxed);
-		pe_set_type(e2, TDX_PT_REG);
+		pe_set_type(e2, DPAMT_TDX_PT_REG);
 	} else {
-		assign_commit_4k(c, w, TDX_PT_REG, r->rdx);
+		assign_commit_4k(c, w, DPAMT_TDX_PT_REG, r->rdx);
 	}
 }
 
@@ -192,8 +198,8 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src,
 			 unsigned ops)
 {
-	const struct tdx_regs *r = c->r;
-	unsigned lvl = tdx_operand_level(r->rcx);
+	const struct dpamt_tdx_regs *r = c->r;
+	unsigned lvl = dpamt_tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
 	struct pamt_entry *e2 = NULL;
@@ -207,18 +213,19 @@ static uint64_t map_page(struct call *c, unsigned hi_lvl, uint64_t src,
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (p.val & SE_PRESENT)
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if ((src != UINT64_MAX && (st = src_check(c->m, src))) ||
-	    (st = hpa_check(c->m, r->r8, lvl ? TDX_2M_SIZE : TDX_PAGE_SIZE,
-			    TDX_OPERAND_ID_R8)))
+	    (st = hpa_check(c->m, r->r8,
+			    lvl ? DPAMT_TDX_2M_SIZE : DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_R8)))
 		return st;
-	st = lvl ? walk_assign_2m(c, r->r8, TDX_OPERAND_ID_R8, &e2)
-		 : walk_assign_4k(c, r->r8, TDX_OPERAND_ID_R8, &w);
+	st = lvl ? walk_assign_2m(c, r->r8, DPAMT_TDX_OPERAND_ID_R8, &e2)
+		 : walk_assign_4k(c, r->r8, DPAMT_TDX_OPERAND_ID_R8, &w);
 	if (st)
 		return st;
 	map_commit(c, lvl, src, tdw, &p, &w, e2);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.MEM.PAGE.AUG: RCX = GPA|level (0 or 1), RDX = TDR, R8 = page. */
@@ -237,8 +244,8 @@ uint64_t leaf_page_add(struct call *c)
 /* TDH.MEM.PAGE.REMOVE: RCX = GPA|level (0 or 1), RDX = TDR. */
 uint64_t leaf_page_remove(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
-	unsigned lvl = tdx_operand_level(r->rcx);
+	const struct dpamt_tdx_regs *r = c->r;
+	unsigned lvl = dpamt_tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct walk4k w;
 	struct sept_pos p;
@@ -250,17 +257,18 @@ uint64_t leaf_page_remove(struct call *c)
 	    (st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (!(p.val & SE_PRESENT) || !(p.val & SE_LEAF))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	pa = p.val & SE_PA_MASK;
 	if (!sept_pa_ok(c->m, pa))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	if (lvl) {
 		w.e2 = pe_get(c->m, pe_addr_2m(tdmr_of(c->m, pa), pa));
 		if (!w.e2 || !pe_try_excl(c, w.e2))
-			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+			return st_err(DPAMT_TDX_OPERAND_BUSY,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 		w.e4 = w.e2;
-	} else if ((st = walk_leaf_4k(c, pa, TDX_OPERAND_ID_RCX, &w))) {
+	} else if ((st = walk_leaf_4k(c, pa, DPAMT_TDX_OPERAND_ID_RCX, &w))) {
 		return st;
 	}
 	if ((st = tlb_tracked(c, tdw, p.val, w.e4)))
@@ -268,18 +276,18 @@ uint64_t leaf_page_remove(struct call *c)
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
 						 memory_order_acquire),
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
-			 TDX_PT_REG, r->rdx, pa))
-		return TDX_MODEL_FATAL;
+			 DPAMT_TDX_PT_REG, r->rdx, pa))
+		return DPAMT_TDX_MODEL_FATAL;
 	se_set(p.target, 0);
 	children_add(tdw, -1);
 	if (lvl) {
 		atomic_store_explicit(&w.e2->ref, 0, memory_order_relaxed);
-		pe_set_type(w.e2, TDX_PT_NDA);
+		pe_set_type(w.e2, DPAMT_TDX_PT_NDA);
 	} else {
 		hint = release_commit_4k(c, pa, &w);
 	}
 	/* tdh_mem_page_remove.c: RCX = the removed page's HPA | hint. */
-	c->o->rcx = pa | (hint ? TDX_PAMT_REMOVAL_HINT : 0);
-	return TDX_SUCCESS;
+	c->o->rcx = pa | (hint ? DPAMT_TDX_PAMT_REMOVAL_HINT : 0);
+	return DPAMT_TDX_SUCCESS;
 }
 

@@ -12,10 +12,11 @@
 /* RCX of PAMT.ADD/REMOVE: 2 MiB-aligned PA with level 2M in bits 2:0. */
 static uint64_t pamt_rcx_check(struct tdxmod *m, uint64_t rcx)
 {
-	if (tdx_operand_level(rcx) != TDX_PS_2M ||
-	    (rcx & (TDX_2M_SIZE - 1) & ~TDX_LEVEL_MASK) ||
+	if (dpamt_tdx_operand_level(rcx) != DPAMT_TDX_PS_2M ||
+	    (rcx & (DPAMT_TDX_2M_SIZE - 1) & ~DPAMT_TDX_LEVEL_MASK) ||
 	    (rcx >> m->cfg.hkid_shift))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	return 0;
 }
 
@@ -45,27 +46,27 @@ uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
 	struct pamt_entry *e1, *e2, *e4;
 	uint64_t h2;
 
-	if ((hpa & ~(TDX_2M_SIZE - 1)) == target2m)
+	if ((hpa & ~(DPAMT_TDX_2M_SIZE - 1)) == target2m)
 		return 0;
 	t = tdmr_of(m, hpa);
 	e1 = pe_get(m, pe_addr_1g(t, hpa));
 	if (!e1 || !pe_try_shared(c, e1))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	e2 = pe_get(m, pe_addr_2m(t, hpa));
 	if (!e2 || !pe_try_shared(c, e2))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	h2 = atomic_load_explicit(&e2->hdr, memory_order_acquire);
-	if (pe_type(h2) == TDX_PT_NDA)
+	if (pe_type(h2) == DPAMT_TDX_PT_NDA)
 		return 0;
-	if (pe_type(h2) != TDX_PT_PAMT)
-		return st_err(TDX_PAGE_NOT_FREE, op);
+	if (pe_type(h2) != DPAMT_TDX_PT_PAMT)
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE, op);
 	e4 = pe_get(m, pe_addr_4k(m, t, hpa, atomic_load_explicit(
 					&e2->ref, memory_order_relaxed)));
 	if (!e4 || !pe_try_shared(c, e4))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&e4->hdr, memory_order_acquire)) !=
-	    TDX_PT_NDA)
-		return st_err(TDX_PAGE_NOT_FREE, op);
+	    DPAMT_TDX_PT_NDA)
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE, op);
 	return 0;
 }
 
@@ -82,41 +83,47 @@ static void pair_install(struct call *c, struct pamt_entry *e2,
 	if (pe_count(h) != 0)
 		model_fatal(c->m, "free 2M entry with page_count %u",
 			    pe_count(h));
-	pe_set_type(e2, TDX_PT_PAMT);
+	pe_set_type(e2, DPAMT_TDX_PT_PAMT);
 	stat_pairs_add(c->m, 1);
 }
 
 uint64_t leaf_pamt_add(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
-	uint64_t base = r->rcx & ~TDX_LEVEL_MASK, st;
+	const struct dpamt_tdx_regs *r = c->r;
+	uint64_t base = r->rcx & ~DPAMT_TDX_LEVEL_MASK, st;
 	struct pamt_entry *e2;
 
 	if (!m->dpamt)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RAX);
 	if ((st = pamt_rcx_check(m, r->rcx)) ||
-	    (st = hpa_check(m, r->rdx, TDX_PAGE_SIZE, TDX_OPERAND_ID_RDX)) ||
-	    (st = hpa_check(m, r->r8, TDX_PAGE_SIZE, TDX_OPERAND_ID_R8)))
+	    (st = hpa_check(m, r->rdx, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_RDX)) ||
+	    (st = hpa_check(m, r->r8, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_R8)))
 		return st;
 	if (!tdmr_of(m, base))
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (!(e2 = lock_2m_excl(c, base)))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_RCX);
 	if (pe_type(atomic_load_explicit(&e2->hdr, memory_order_acquire)) !=
-	    TDX_PT_NDA)
-		return st_err(TDX_HPA_RANGE_NOT_FREE, TDX_OPERAND_ID_RCX);
-	if ((st = pair_page_claim(c, r->rdx, base, TDX_OPERAND_ID_RDX)) ||
-	    (st = pair_page_claim(c, r->r8, base, TDX_OPERAND_ID_R8)))
+	    DPAMT_TDX_PT_NDA)
+		return st_err(DPAMT_TDX_HPA_RANGE_NOT_FREE,
+			      DPAMT_TDX_OPERAND_ID_RCX);
+	if ((st = pair_page_claim(c, r->rdx, base, DPAMT_TDX_OPERAND_ID_RDX)) ||
+	    (st = pair_page_claim(c, r->r8, base, DPAMT_TDX_OPERAND_ID_R8)))
 		return st;
 	if (bitmap_test_and_set(m, r->rdx))
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_RDX);
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE,
+			      DPAMT_TDX_OPERAND_ID_RDX);
 	if (bitmap_test_and_set(m, r->r8)) {
 		bitmap_clear(m, r->rdx);
-		return st_err(TDX_PAGE_NOT_FREE, TDX_OPERAND_ID_R8);
+		return st_err(DPAMT_TDX_PAGE_NOT_FREE, DPAMT_TDX_OPERAND_ID_R8);
 	}
 	pair_install(c, e2, r->rdx, r->r8);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* Scan the 512 4K entries of a range about to lose its pair.  0, or
@@ -137,13 +144,14 @@ static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 					    "0x%llx (hdr 0x%llx)",
 					    (unsigned long long)(pg + i * 16),
 					    (unsigned long long)h);
-				return TDX_MODEL_FATAL;
+				return DPAMT_TDX_MODEL_FATAL;
 			}
 			/* the module tests the type only: a removal leaf
 			 * between freeing its entry and decrementing
 			 * page_count passes this (its hazard window) */
-			if (pe_type(h) != TDX_PT_NDA)
-				return st_err(TDX_PAMT_PAGE_NOT_EMPTY, half);
+			if (pe_type(h) != DPAMT_TDX_PT_NDA)
+				return st_err(DPAMT_TDX_PAMT_PAGE_NOT_EMPTY,
+					      half);
 		}
 	}
 	return 0;
@@ -152,21 +160,24 @@ static uint64_t pair_scan_empty(struct call *c, uint64_t ref)
 uint64_t leaf_pamt_remove(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
-	uint64_t base = r->rcx & ~TDX_LEVEL_MASK, st, h, ref, p0, p1;
+	const struct dpamt_tdx_regs *r = c->r;
+	uint64_t base = r->rcx & ~DPAMT_TDX_LEVEL_MASK, st, h, ref, p0, p1;
 	struct pamt_entry *e2;
 
 	if (!m->dpamt)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RAX);
 	if ((st = pamt_rcx_check(m, r->rcx)))
 		return st;
 	if (!tdmr_of(m, base))
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (!(e2 = lock_2m_excl(c, base)))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_RCX);
 	h = atomic_load_explicit(&e2->hdr, memory_order_acquire);
-	if (pe_type(h) != TDX_PT_PAMT)
-		return st_err(TDX_NO_PAMT_PAGE_PAIR, TDX_OPERAND_ID_RCX);
+	if (pe_type(h) != DPAMT_TDX_PT_PAMT)
+		return st_err(DPAMT_TDX_NO_PAMT_PAGE_PAIR,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	ref = atomic_load_explicit(&e2->ref, memory_order_relaxed);
 	if ((st = pair_scan_empty(c, ref)))
 		return st;
@@ -178,23 +189,23 @@ uint64_t leaf_pamt_remove(struct call *c)
 		model_fatal(m, "PAMT.REMOVE of 0x%llx: all 4K entries free "
 			    "but page_count is %u", (unsigned long long)base,
 			    pe_count(h));
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	p0 = pair_page(ref, 0);
 	p1 = pair_page(ref, 1);
 	if (!bitmap_test(m, p0) || !bitmap_test(m, p1)) {
 		model_fatal(m, "pair page of 0x%llx not marked in the bitmap",
 			    (unsigned long long)base);
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	bitmap_clear(m, p0);
 	bitmap_clear(m, p1);
 	mem_drop(m, p0);
 	mem_drop(m, p1);
 	atomic_store_explicit(&e2->ref, 0, memory_order_relaxed);
-	pe_set_type(e2, TDX_PT_NDA);
+	pe_set_type(e2, DPAMT_TDX_PT_NDA);
 	stat_pairs_add(m, -1);
 	c->o->rdx = p0;
 	c->o->r8 = p1;
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }

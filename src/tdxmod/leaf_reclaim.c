@@ -17,19 +17,19 @@ static uint64_t reclaim_td_check(struct call *c, unsigned type, uint64_t pa,
 {
 	uint64_t st;
 
-	if (type == TDX_PT_TDR) {
+	if (type == DPAMT_TDX_PT_TDR) {
 		if (!(*tdw = page_words(c->m, pa)))
-			return TDX_MODEL_FATAL;
+			return DPAMT_TDX_MODEL_FATAL;
 		if (td_word(*tdw, TDW_LIFE) != TD_TEARDOWN)
-			return TDX_LIFECYCLE_STATE_INCORRECT;
+			return DPAMT_TDX_LIFECYCLE_STATE_INCORRECT;
 		if (td_word(*tdw, TDW_CHILDREN))
-			return TDX_TD_ASSOCIATED_PAGES_EXIST;
+			return DPAMT_TDX_TD_ASSOCIATED_PAGES_EXIST;
 		return 0;
 	}
-	if ((st = td_lock(c, owner, TDX_OPERAND_ID_TDR, false, tdw)))
+	if ((st = td_lock(c, owner, DPAMT_TDX_OPERAND_ID_TDR, false, tdw)))
 		return st;
 	if (td_word(*tdw, TDW_LIFE) != TD_TEARDOWN)
-		return TDX_LIFECYCLE_STATE_INCORRECT;
+		return DPAMT_TDX_LIFECYCLE_STATE_INCORRECT;
 	return 0;
 }
 
@@ -41,32 +41,37 @@ uint64_t leaf_page_reclaim(struct call *c)
 	struct pwalk w;
 	unsigned type;
 
-	if ((st = hpa_check(m, pa, TDX_PAGE_SIZE, TDX_OPERAND_ID_RCX)) ||
-	    (st = pamt_walk(c, pa, TDX_PS_4K, true, TDX_OPERAND_ID_RCX, &w)))
+	if ((st = hpa_check(m, pa, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_RCX)) ||
+	    (st = pamt_walk(c, pa, DPAMT_TDX_PS_4K, true,
+			    DPAMT_TDX_OPERAND_ID_RCX, &w)))
 		return st;
 	type = pe_type(atomic_load_explicit(&w.leaf->hdr,
 					    memory_order_acquire));
-	if (type == TDX_PT_NDA || type == TDX_PT_RSVD || type == TDX_PT_PAMT)
-		return st_err(TDX_PAGE_METADATA_INCORRECT, TDX_OPERAND_ID_RCX);
+	if (type == DPAMT_TDX_PT_NDA || type == DPAMT_TDX_PT_RSVD ||
+	    type == DPAMT_TDX_PT_PAMT)
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	owner = atomic_load_explicit(&w.leaf->ref, memory_order_relaxed)
 		<< PAGE_SHIFT;
 	c->o->rcx = type;
 	c->o->rdx = owner;
 	c->o->r8 = w.level;
-	if (w.level != TDX_PS_4K &&
-	    (pa & ((TDX_PAGE_SIZE << (9 * w.level)) - 1)))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+	if (w.level != DPAMT_TDX_PS_4K &&
+	    (pa & ((DPAMT_TDX_PAGE_SIZE << (9 * w.level)) - 1)))
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if ((st = reclaim_td_check(c, type, pa, owner, &tdw)))
 		return st;
-	if (type != TDX_PT_TDR)
+	if (type != DPAMT_TDX_PT_TDR)
 		atomic_fetch_sub_explicit(&tdw[TDW_CHILDREN], 1,
 					  memory_order_acq_rel);
-	if (w.level != TDX_PS_4K) {
+	if (w.level != DPAMT_TDX_PS_4K) {
 		atomic_store_explicit(&w.leaf->ref, 0, memory_order_relaxed);
-		pe_set_type(w.leaf, TDX_PT_NDA);
-		return TDX_SUCCESS;
+		pe_set_type(w.leaf, DPAMT_TDX_PT_NDA);
+		return DPAMT_TDX_SUCCESS;
 	}
 	if (release_commit_4k(c, pa, &(struct walk4k){w.e2, w.e4}))
-		c->o->r9 |= TDX_PAMT_REMOVAL_HINT;
-	return TDX_SUCCESS;
+		c->o->r9 |= DPAMT_TDX_PAMT_REMOVAL_HINT;
+	return DPAMT_TDX_SUCCESS;
 }

@@ -39,28 +39,30 @@ static _Atomic uint64_t *fresh_page(struct tdxmod *m, uint64_t pa)
 uint64_t leaf_mng_create(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw;
 	uint64_t st;
 
 	if (r->rdx < m->cfg.hkid_min || r->rdx > m->cfg.hkid_max)
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
-	if ((st = hpa_check(m, r->rcx, TDX_PAGE_SIZE, TDX_OPERAND_ID_RCX)) ||
-	    (st = walk_assign_4k(c, r->rcx, TDX_OPERAND_ID_RCX, &w)) ||
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RDX);
+	if ((st = hpa_check(m, r->rcx, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_RCX)) ||
+	    (st = walk_assign_4k(c, r->rcx, DPAMT_TDX_OPERAND_ID_RCX, &w)) ||
 	    (st = kot_lock(c)))
 		return st;
 	if (atomic_load_explicit(&m->kot[r->rdx], memory_order_acquire) !=
 	    KOT_FREE)
-		return TDX_HKID_NOT_FREE;
+		return DPAMT_TDX_HKID_NOT_FREE;
 	if (!(tdw = fresh_page(m, r->rcx)))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	atomic_store_explicit(&m->kot[r->rdx], KOT_ASSIGNED,
 			      memory_order_release);
 	wstore(tdw, TDW_HKID, r->rdx);
 	wstore(tdw, TDW_LIFE, TD_HKID_ASSIGNED);
-	assign_commit_4k(c, &w, TDX_PT_TDR, 0);
-	return TDX_SUCCESS;
+	assign_commit_4k(c, &w, DPAMT_TDX_PT_TDR, 0);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.MNG.KEY.CONFIG: RCX = TDR.  One package: the keys are configured
@@ -71,12 +73,12 @@ uint64_t leaf_mng_key_config(struct call *c)
 	_Atomic uint64_t *tdw;
 	uint64_t st;
 
-	if ((st = td_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true, &tdw)))
+	if ((st = td_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX, true, &tdw)))
 		return st;
 	if (td_word(tdw, TDW_LIFE) != TD_HKID_ASSIGNED)
-		return TDX_LIFECYCLE_STATE_INCORRECT;
+		return DPAMT_TDX_LIFECYCLE_STATE_INCORRECT;
 	wstore(tdw, TDW_LIFE, TD_KEYS_CONFIGURED);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /*
@@ -88,30 +90,31 @@ uint64_t leaf_mng_key_config(struct call *c)
 uint64_t leaf_mng_addcx(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw;
 	uint64_t st, n;
 
-	if ((st = td_lock(c, r->rdx, TDX_OPERAND_ID_RDX, true, &tdw)))
+	if ((st = td_lock(c, r->rdx, DPAMT_TDX_OPERAND_ID_RDX, true, &tdw)))
 		return st;
 	if (td_word(tdw, TDW_LIFE) != TD_KEYS_CONFIGURED)
-		return TDX_TD_KEYS_NOT_CONFIGURED;
+		return DPAMT_TDX_TD_KEYS_NOT_CONFIGURED;
 	n = td_word(tdw, TDW_NTDCS);
 	if (n >= MAX_TDCS_PAGES)
-		return TDX_TDCX_NUM_INCORRECT;
-	if ((st = hpa_check(m, r->rcx, TDX_PAGE_SIZE, TDX_OPERAND_ID_RCX)) ||
-	    (st = walk_assign_4k(c, r->rcx, TDX_OPERAND_ID_RCX, &w)))
+		return DPAMT_TDX_TDCX_NUM_INCORRECT;
+	if ((st = hpa_check(m, r->rcx, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_RCX)) ||
+	    (st = walk_assign_4k(c, r->rcx, DPAMT_TDX_OPERAND_ID_RCX, &w)))
 		return st;
 	if (n + 1 > m->cfg.num_tdcs_pages &&
 	    td_word(tdw, TDW_OP) != OP_UNINITIALIZED)
-		return TDX_OP_STATE_INCORRECT;
+		return DPAMT_TDX_OP_STATE_INCORRECT;
 	mem_drop(m, r->rcx);
 	wstore(tdw, TDW_TDCS0 + (unsigned)n, r->rcx);
 	wstore(tdw, TDW_NTDCS, n + 1);
 	wadd(tdw, TDW_CHILDREN, 1);
-	assign_commit_4k(c, &w, TDX_PT_TDCX, r->rdx);
-	return TDX_SUCCESS;
+	assign_commit_4k(c, &w, DPAMT_TDX_PT_TDCX, r->rdx);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.MNG.INIT: RCX = TDR (RDX = TD parameters, ignored).  The common
@@ -121,11 +124,12 @@ uint64_t leaf_mng_init(struct call *c)
 	_Atomic uint64_t *tdw;
 	uint64_t st;
 
-	if ((st = td_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true, &tdw)) ||
+	if ((st = td_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX, true,
+			  &tdw)) ||
 	    (st = td_state_check(c, tdw, 1u << OP_UNINITIALIZED)))
 		return st;
 	wstore(tdw, TDW_OP, OP_INITIALIZED);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.MR.FINALIZE: RCX = TDR.  Initialised -> runnable: PAGE.ADD is over,
@@ -135,11 +139,12 @@ uint64_t leaf_mr_finalize(struct call *c)
 	_Atomic uint64_t *tdw;
 	uint64_t st;
 
-	if ((st = td_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true, &tdw)) ||
+	if ((st = td_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX, true,
+			  &tdw)) ||
 	    (st = td_state_check(c, tdw, 1u << OP_INITIALIZED)))
 		return st;
 	wstore(tdw, TDW_OP, OP_RUNNABLE);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.VP.CREATE: RCX = TDVPR page, RDX = TDR.  The TDR (RDX) fully, then
@@ -147,24 +152,25 @@ uint64_t leaf_mr_finalize(struct call *c)
 uint64_t leaf_vp_create(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct walk4k w;
 	_Atomic uint64_t *tdw, *vpw;
 	uint64_t st;
 
-	if ((st = td_lock(c, r->rdx, TDX_OPERAND_ID_RDX, false, &tdw)) ||
+	if ((st = td_lock(c, r->rdx, DPAMT_TDX_OPERAND_ID_RDX, false, &tdw)) ||
 	    (st = td_state_check(c, tdw, OPS_BUILT)) ||
-	    (st = hpa_check(m, r->rcx, TDX_PAGE_SIZE, TDX_OPERAND_ID_RCX)) ||
-	    (st = walk_assign_4k(c, r->rcx, TDX_OPERAND_ID_RCX, &w)))
+	    (st = hpa_check(m, r->rcx, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_RCX)) ||
+	    (st = walk_assign_4k(c, r->rcx, DPAMT_TDX_OPERAND_ID_RCX, &w)))
 		return st;
 	if (!(vpw = fresh_page(m, r->rcx)))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	wstore(vpw, VPW_TDR, r->rdx);
 	wstore(vpw, VPW_STATE, VP_CREATED);
 	wadd(tdw, TDW_CHILDREN, 1);
 	wadd(tdw, TDW_NVCPU, 1);
-	assign_commit_4k(c, &w, TDX_PT_TDVPR, r->rdx);
-	return TDX_SUCCESS;
+	assign_commit_4k(c, &w, DPAMT_TDX_PT_TDVPR, r->rdx);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.VP.ADDCX: RCX = TDCX page, RDX = TDVPR.  The TDVPR (RDX) fully,
@@ -172,34 +178,35 @@ uint64_t leaf_vp_create(struct call *c)
 uint64_t leaf_vp_addcx(struct call *c)
 {
 	struct tdxmod *m = c->m;
-	const struct tdx_regs *r = c->r;
+	const struct dpamt_tdx_regs *r = c->r;
 	struct walk4k w;
 	struct pwalk vw;
 	_Atomic uint64_t *tdw, *vpw;
 	uint64_t st, n, tdr;
 
-	if ((st = explicit_page_lock(c, r->rdx, TDX_OPERAND_ID_RDX, true,
-				     TDX_PT_TDVPR, &vw)))
+	if ((st = explicit_page_lock(c, r->rdx, DPAMT_TDX_OPERAND_ID_RDX, true,
+				     DPAMT_TDX_PT_TDVPR, &vw)))
 		return st;
 	if (!(vpw = page_words(m, r->rdx)))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	n = td_word(vpw, VPW_NTDCX);
 	if (td_word(vpw, VPW_STATE) != VP_CREATED || n >= m->cfg.num_tdcx_pages)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RDX);
+		return st_err(DPAMT_TDX_LIFECYCLE_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RDX);
 	tdr = atomic_load_explicit(&vw.leaf->ref, memory_order_relaxed)
 	      << PAGE_SHIFT;
-	if ((st = td_lock(c, tdr, TDX_OPERAND_ID_TDR, false, &tdw)) ||
+	if ((st = td_lock(c, tdr, DPAMT_TDX_OPERAND_ID_TDR, false, &tdw)) ||
 	    (st = td_state_check(c, tdw, OPS_BUILT)) ||
-	    (st = hpa_check(m, r->rcx, TDX_PAGE_SIZE, TDX_OPERAND_ID_RCX)) ||
-	    (st = walk_assign_4k(c, r->rcx, TDX_OPERAND_ID_RCX, &w)))
+	    (st = hpa_check(m, r->rcx, DPAMT_TDX_PAGE_SIZE,
+			    DPAMT_TDX_OPERAND_ID_RCX)) ||
+	    (st = walk_assign_4k(c, r->rcx, DPAMT_TDX_OPERAND_ID_RCX, &w)))
 		return st;
 	mem_drop(m, r->rcx);
 	wstore(vpw, VPW_TDCX0 + (unsigned)n, r->rcx);
 	wstore(vpw, VPW_NTDCX, n + 1);
 	wadd(tdw, TDW_CHILDREN, 1);
-	assign_commit_4k(c, &w, TDX_PT_TDCX, tdr);
-	return TDX_SUCCESS;
+	assign_commit_4k(c, &w, DPAMT_TDX_PT_TDCX, tdr);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.VP.INIT: RCX = TDVPR (RDX = initial RCX of the vCPU, ignored). */
@@ -209,17 +216,17 @@ uint64_t leaf_vp_init(struct call *c)
 	_Atomic uint64_t *vpw;
 	uint64_t st;
 
-	if ((st = explicit_page_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, true,
-				     TDX_PT_TDVPR, &vw)))
+	if ((st = explicit_page_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX,
+				     true, DPAMT_TDX_PT_TDVPR, &vw)))
 		return st;
 	if (!(vpw = page_words(c->m, c->r->rcx)))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	if (td_word(vpw, VPW_STATE) != VP_CREATED ||
 	    td_word(vpw, VPW_NTDCX) != c->m->cfg.num_tdcx_pages)
-		return st_err(TDX_LIFECYCLE_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_LIFECYCLE_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	wstore(vpw, VPW_STATE, VP_INITIALIZED);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* TDH.MEM.TRACK: RCX = TDR; advances the TD's epoch. */
@@ -228,9 +235,10 @@ uint64_t leaf_mem_track(struct call *c)
 	_Atomic uint64_t *tdw;
 	uint64_t st;
 
-	if ((st = td_lock(c, c->r->rcx, TDX_OPERAND_ID_RCX, false, &tdw)) ||
+	if ((st = td_lock(c, c->r->rcx, DPAMT_TDX_OPERAND_ID_RCX, false,
+			  &tdw)) ||
 	    (st = td_state_check(c, tdw, OPS_BUILT)))
 		return st;
 	wadd(tdw, TDW_EPOCH, 1);
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }

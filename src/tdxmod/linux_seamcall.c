@@ -34,7 +34,7 @@ enum copy_back { OUT_RAX, OUT_RET, OUT_SAVED };
 static uint64_t call(uint64_t fn, struct tdx_module_args *a,
 		     enum copy_back back)
 {
-	struct tdx_regs r = {
+	struct dpamt_tdx_regs r = {
 		.rax = fn, .rcx = a->rcx, .rdx = a->rdx, .r8 = a->r8,
 		.r9 = a->r9, .r10 = a->r10, .r11 = a->r11, .r12 = a->r12,
 		.r13 = a->r13,

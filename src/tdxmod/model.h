@@ -173,7 +173,7 @@ struct tdmr {
 	unsigned n_rsvd;
 	struct {
 		uint64_t base, end;
-	} rsvd[TDX_MAX_RESERVED_PER_TDMR];
+	} rsvd[DPAMT_TDX_MAX_RESERVED_PER_TDMR];
 	bool initialized; /* under cfg_lock */
 };
 
@@ -193,7 +193,7 @@ struct leaf_ctr {
 struct stat_stripe {
 	_Alignas(MODEL_LINE) _Atomic int64_t pairs; /* PAMT pairs: +1/-1 */
 	_Atomic int64_t footprint; /* bytes of nodes and page buffers */
-	struct leaf_ctr leaf[TDX_LEAF_MAX];
+	struct leaf_ctr leaf[DPAMT_TDX_LEAF_MAX];
 };
 unsigned stat_stripe_of(void);
 /* pairs installed changes by d (+1 ADD/DEMOTE, -1 REMOVE/PROMOTE). */
@@ -243,8 +243,8 @@ struct held_lock {
  */
 struct call {
 	struct tdxmod *m;
-	const struct tdx_regs *r;
-	struct tdx_regs *o;
+	const struct dpamt_tdx_regs *r;
+	struct dpamt_tdx_regs *o;
 	unsigned leaf;
 	uint64_t t0;
 	bool latency_spent; /* the leaf spent its latency in its window */
@@ -375,7 +375,7 @@ bool sept_pa_ok(struct tdxmod *m, uint64_t pa);
 /* Result of pamt_walk: the entries locked on the way and the leaf. */
 struct pwalk {
 	struct pamt_entry *e1, *e2, *e4, *leaf;
-	unsigned level; /* TDX_PS_4K / 2M / 1G: where the walk stopped */
+	unsigned level; /* DPAMT_TDX_PS_4K / 2M / 1G: where the walk stopped */
 };
 uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
 		   uint32_t op, struct pwalk *w);

@@ -17,7 +17,7 @@
 
 uint64_t st_err(uint64_t cls, uint32_t op)
 {
-	return tdx_status_make(cls, op);
+	return dpamt_tdx_status_make(cls, op);
 }
 
 void model_fatal(struct tdxmod *m, const char *fmt, ...)
@@ -51,7 +51,7 @@ const char *tdxmod_fatal_reason(const struct tdxmod *m)
 
 /* The TDMR covering pa, or NULL.  Its reserved areas are part of it, as
  * for the module's pamt_get_block(): their pages are marked in the
- * bitmap (TDX_PT_RSVD in classic mode) at TDMR.INIT. */
+ * bitmap (DPAMT_TDX_PT_RSVD in classic mode) at TDMR.INIT. */
 struct tdmr *tdmr_of(struct tdxmod *m, uint64_t pa)
 {
 	uint64_t gib = pa >> 30;
@@ -70,9 +70,9 @@ uint64_t hpa_check(struct tdxmod *m, uint64_t pa, uint64_t align,
 		   uint32_t op)
 {
 	if ((pa >> m->cfg.hkid_shift) != 0 || (pa & (align - 1)) != 0)
-		return st_err(TDX_OPERAND_INVALID, op);
+		return st_err(DPAMT_TDX_OPERAND_INVALID, op);
 	if (!tdmr_of(m, pa))
-		return st_err(TDX_OPERAND_ADDR_RANGE_ERROR, op);
+		return st_err(DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR, op);
 	return 0;
 }
 
@@ -393,45 +393,50 @@ uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
 	w->e2 = w->e4 = NULL;
 	ty = w->e1 ? pe_type(atomic_load_explicit(&w->e1->hdr,
 						  memory_order_acquire)) : 0;
-	w->level = TDX_PS_1G;
+	w->level = DPAMT_TDX_PS_1G;
 	w->leaf = w->e1;
-	if (!walk_lock(c, w->e1, ty != TDX_PT_NDA || target == TDX_PS_1G, excl))
-		return st_err(TDX_OPERAND_BUSY, op);
+	if (!walk_lock(c, w->e1,
+		       ty != DPAMT_TDX_PT_NDA || target == DPAMT_TDX_PS_1G,
+		       excl))
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&w->e1->hdr, memory_order_acquire)) !=
-		    TDX_PT_NDA || target == TDX_PS_1G)
+		    DPAMT_TDX_PT_NDA || target == DPAMT_TDX_PS_1G)
 		return 0;
 	w->e2 = pe_get(m, pe_addr_2m(t, pa));
 	ty = w->e2 ? pe_type(atomic_load_explicit(&w->e2->hdr,
 						  memory_order_acquire)) : 0;
-	w->level = TDX_PS_2M;
+	w->level = DPAMT_TDX_PS_2M;
 	w->leaf = w->e2;
-	if (!walk_lock(c, w->e2, ty != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
-				       target == TDX_PS_2M, excl))
-		return st_err(TDX_OPERAND_BUSY, op);
+	if (!walk_lock(
+		    c, w->e2,
+		    ty != (m->dpamt ? DPAMT_TDX_PT_PAMT : DPAMT_TDX_PT_NDA) ||
+			    target == DPAMT_TDX_PS_2M,
+		    excl))
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	ty = pe_type(atomic_load_explicit(&w->e2->hdr, memory_order_acquire));
-	if (ty != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
-	    target == TDX_PS_2M) {
+	if (ty != (m->dpamt ? DPAMT_TDX_PT_PAMT : DPAMT_TDX_PT_NDA) ||
+	    target == DPAMT_TDX_PS_2M) {
 		/* a leaf that changed type between the peek and the lock was
 		 * locked shared only: treat as contention */
 		if (excl && !(atomic_load_explicit(&w->e2->hdr,
 						   memory_order_relaxed) &
 			      PE_EXCL))
-			return st_err(TDX_OPERAND_BUSY, op);
+			return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 		return 0;
 	}
 	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, atomic_load_explicit(
 					&w->e2->ref, memory_order_relaxed)));
-	w->level = TDX_PS_4K;
+	w->level = DPAMT_TDX_PS_4K;
 	w->leaf = w->e4;
 	if (!w->e4 || !(excl ? pe_try_excl(c, w->e4) : pe_try_shared(c, w->e4)))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	return 0;
 }
 
 /*
  * Walk to the 4K entry of pa for assigning the page (the module's
- * non_shared_hpa_metadata_check_and_lock() with TDX_PT_NDA, helpers.c): the
- * walk above with the leaf exclusive; stopping above 4K is
+ * non_shared_hpa_metadata_check_and_lock() with DPAMT_TDX_PT_NDA, helpers.c):
+ * the walk above with the leaf exclusive; stopping above 4K is
  * MISSING_PAMT_PAGE_PAIR for a free 2M entry in dynamic mode (its lock
  * was promoted to exclusive, so a concurrent caller sees BUSY), else
  * PAGE_METADATA_INCORRECT; a 4K entry not free, or a free one whose
@@ -443,23 +448,23 @@ uint64_t walk_assign_4k(struct call *c, uint64_t pa, uint32_t op,
 {
 	struct tdxmod *m = c->m;
 	struct pwalk pw;
-	uint64_t st = pamt_walk(c, pa, TDX_PS_4K, true, op, &pw);
+	uint64_t st = pamt_walk(c, pa, DPAMT_TDX_PS_4K, true, op, &pw);
 	unsigned ty;
 
 	if (st)
 		return st;
 	ty = pe_type(atomic_load_explicit(&pw.leaf->hdr, memory_order_acquire));
-	if (pw.level != TDX_PS_4K)
-		return st_err(m->dpamt && pw.level == TDX_PS_2M &&
-					      ty == TDX_PT_NDA
-				      ? TDX_MISSING_PAMT_PAGE_PAIR
-				      : TDX_PAGE_METADATA_INCORRECT,
+	if (pw.level != DPAMT_TDX_PS_4K)
+		return st_err(m->dpamt && pw.level == DPAMT_TDX_PS_2M &&
+					      ty == DPAMT_TDX_PT_NDA
+				      ? DPAMT_TDX_MISSING_PAMT_PAGE_PAIR
+				      : DPAMT_TDX_PAGE_METADATA_INCORRECT,
 			      op);
-	if (ty != TDX_PT_NDA || (m->dpamt && bitmap_test(m, pa)))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	if (ty != DPAMT_TDX_PT_NDA || (m->dpamt && bitmap_test(m, pa)))
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);
 	w->e2 = pw.e2;
 	w->e4 = pw.e4;
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }
 
 /* Success path of a page-assigning leaf: the entry takes type and owner,
@@ -494,21 +499,21 @@ uint64_t walk_leaf_4k(struct call *c, uint64_t pa, uint32_t op,
 
 	w->e2 = pe_get(m, pe_addr_2m(t, pa));
 	if (!w->e2)
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
 	ref = atomic_load_explicit(&w->e2->ref, memory_order_acquire);
-	if (pe_type(h2) != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA))
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+	if (pe_type(h2) != (m->dpamt ? DPAMT_TDX_PT_PAMT : DPAMT_TDX_PT_NDA))
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);
 	w->e4 = pe_get(m, pe_addr_4k(m, t, pa, ref));
 	if (!w->e4 || !pe_try_excl(c, w->e4))
-		return st_err(TDX_OPERAND_BUSY, op);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	/* The pair cannot go while one of its entries is in use; re-check
 	 * that it is still the one we walked through. */
 	h2 = atomic_load_explicit(&w->e2->hdr, memory_order_acquire);
-	if (pe_type(h2) != (m->dpamt ? TDX_PT_PAMT : TDX_PT_NDA) ||
+	if (pe_type(h2) != (m->dpamt ? DPAMT_TDX_PT_PAMT : DPAMT_TDX_PT_NDA) ||
 	    atomic_load_explicit(&w->e2->ref, memory_order_acquire) != ref)
-		return st_err(TDX_OPERAND_BUSY, op);
-	return TDX_SUCCESS;
+		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
+	return DPAMT_TDX_SUCCESS;
 }
 
 /*
@@ -530,9 +535,10 @@ bool release_commit_4k(struct call *c, uint64_t pa, struct walk4k *w)
 	uint64_t old;
 
 	atomic_store_explicit(&w->e4->ref, 0, memory_order_relaxed);
-	pe_set_type(w->e4, TDX_PT_NDA);
-	if (c->leaf == TDH_MEM_PAGE_REMOVE || c->leaf == TDH_MEM_SEPT_REMOVE ||
-	    c->leaf == TDH_MEM_PAGE_PROMOTE) {
+	pe_set_type(w->e4, DPAMT_TDX_PT_NDA);
+	if (c->leaf == DPAMT_TDH_MEM_PAGE_REMOVE ||
+	    c->leaf == DPAMT_TDH_MEM_SEPT_REMOVE ||
+	    c->leaf == DPAMT_TDH_MEM_PAGE_PROMOTE) {
 		call_hold_latency(c);
 		c->latency_spent = true;
 	}

@@ -28,38 +28,42 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 					      memory_order_acquire);
 	_Atomic uint64_t *parent = NULL;
 	uint64_t v;
-	bool tree_ok = c->leaf == TDH_MEM_SEPT_REMOVE ||
-				       c->leaf == TDH_MEM_RANGE_BLOCK
+	bool tree_ok = c->leaf == DPAMT_TDH_MEM_SEPT_REMOVE ||
+				       c->leaf == DPAMT_TDH_MEM_RANGE_BLOCK
 			       ? rw_try_excl(c, &tdw[TDW_SEPT_LOCK])
 			       : rw_try_shared(c, &tdw[TDW_SEPT_LOCK]);
 
 	if (!tree_ok)
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_SEPT);
+		return st_err(DPAMT_TDX_OPERAND_BUSY,
+			      DPAMT_TDX_OPERAND_ID_SEPT);
 
 	for (unsigned l = 3; l > lvl; l--) {
 		parent = mem_word(m, table + sept_idx(gpa, l) * 8, true);
 		if (!parent)
-			return TDX_MODEL_FATAL;
+			return DPAMT_TDX_MODEL_FATAL;
 		v = atomic_load_explicit(parent, memory_order_acquire);
 		if (!(v & SE_PRESENT) || (v & SE_LEAF))
-			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
+			return st_err(DPAMT_TDX_EPT_WALK_FAILED,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 		table = v & SE_PA_MASK;
 		if (!sept_pa_ok(c->m, table))
-			return TDX_MODEL_FATAL;
+			return DPAMT_TDX_MODEL_FATAL;
 	}
 	if (parent) {
 		if (!se_try_shared(c, parent))
-			return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+			return st_err(DPAMT_TDX_OPERAND_BUSY,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 		v = atomic_load_explicit(parent, memory_order_acquire);
 		if (!(v & SE_PRESENT) || (v & SE_LEAF) ||
 		    (v & SE_PA_MASK) != table)
-			return st_err(TDX_EPT_WALK_FAILED, TDX_OPERAND_ID_RCX);
+			return st_err(DPAMT_TDX_EPT_WALK_FAILED,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 	}
 	p->target = mem_word(m, table + sept_idx(gpa, lvl) * 8, true);
 	if (!p->target)
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	if (!se_try_excl(c, p->target))
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_RCX);
 	p->val = atomic_load_explicit(p->target, memory_order_acquire) &
 		 ~SE_LOCKMASK;
 	return 0;

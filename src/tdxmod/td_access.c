@@ -33,13 +33,13 @@ uint64_t explicit_page_lock(struct call *c, uint64_t pa, uint32_t op,
 {
 	uint64_t st;
 
-	if ((st = hpa_check(c->m, pa, TDX_PAGE_SIZE, op)) ||
-	    (st = pamt_walk(c, pa, TDX_PS_4K, excl, op, w)))
+	if ((st = hpa_check(c->m, pa, DPAMT_TDX_PAGE_SIZE, op)) ||
+	    (st = pamt_walk(c, pa, DPAMT_TDX_PS_4K, excl, op, w)))
 		return st;
-	if (w->level != TDX_PS_4K ||
+	if (w->level != DPAMT_TDX_PS_4K ||
 	    pe_type(atomic_load_explicit(&w->leaf->hdr,
 					 memory_order_acquire)) != want)
-		return st_err(TDX_PAGE_METADATA_INCORRECT, op);
+		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);
 	return 0;
 }
 
@@ -60,18 +60,18 @@ static uint64_t implicit_tdr_lock(struct call *c, uint64_t tdr, bool excl)
 	if (!t || (e2 = pe_get(m, pe_addr_2m(t, tdr))) == NULL) {
 		model_fatal(m, "owner 0x%llx of a page is in no TDMR",
 			    (unsigned long long)tdr);
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	ref = atomic_load_explicit(&e2->ref, memory_order_acquire);
 	e4 = pe_get(m, pe_addr_4k(m, t, tdr, ref));
 	ok = e4 && (excl ? pe_try_excl(c, e4) : pe_try_shared(c, e4));
 	if (!ok)
-		return st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_TDR);
+		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_TDR);
 	if (pe_type(atomic_load_explicit(&e4->hdr, memory_order_acquire)) !=
-	    TDX_PT_TDR) {
+	    DPAMT_TDX_PT_TDR) {
 		model_fatal(m, "owner 0x%llx of a page is not a TDR",
 			    (unsigned long long)tdr);
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	}
 	return 0;
 }
@@ -82,15 +82,15 @@ uint64_t td_lock(struct call *c, uint64_t tdr, uint32_t op, bool excl,
 		 _Atomic uint64_t **tdw)
 {
 	struct pwalk w;
-	uint64_t st = op == TDX_OPERAND_ID_TDR
+	uint64_t st = op == DPAMT_TDX_OPERAND_ID_TDR
 			      ? implicit_tdr_lock(c, tdr, excl)
 			      : explicit_page_lock(c, tdr, op, excl,
-						   TDX_PT_TDR, &w);
+						   DPAMT_TDX_PT_TDR, &w);
 
 	if (st)
 		return st;
 	*tdw = page_words(c->m, tdr);
-	return *tdw ? 0 : TDX_MODEL_FATAL;
+	return *tdw ? 0 : DPAMT_TDX_MODEL_FATAL;
 }
 
 uint64_t td_word(_Atomic uint64_t *tdw, unsigned i)
@@ -109,12 +109,12 @@ uint64_t td_state_check(struct call *c, _Atomic uint64_t *tdw, unsigned ops)
 	uint64_t op;
 
 	if (td_word(tdw, TDW_LIFE) != TD_KEYS_CONFIGURED)
-		return TDX_TD_KEYS_NOT_CONFIGURED;
+		return DPAMT_TDX_TD_KEYS_NOT_CONFIGURED;
 	if (td_word(tdw, TDW_NTDCS) < c->m->cfg.num_tdcs_pages)
-		return TDX_TDCS_NOT_ALLOCATED;
+		return DPAMT_TDX_TDCS_NOT_ALLOCATED;
 	op = td_word(tdw, TDW_OP);
 	if (op >= 32 || !(ops & (1u << op)))
-		return st_err(TDX_OP_STATE_INCORRECT, (uint32_t)op);
+		return st_err(DPAMT_TDX_OP_STATE_INCORRECT, (uint32_t)op);
 	return 0;
 }
 
@@ -122,7 +122,8 @@ uint64_t td_state_check(struct call *c, _Atomic uint64_t *tdw, unsigned ops)
  * ops (the memory leaves' common start). */
 uint64_t td_ready(struct call *c, unsigned ops, _Atomic uint64_t **tdw)
 {
-	uint64_t st = td_lock(c, c->r->rdx, TDX_OPERAND_ID_RDX, false, tdw);
+	uint64_t st =
+		td_lock(c, c->r->rdx, DPAMT_TDX_OPERAND_ID_RDX, false, tdw);
 
 	return st ? st : td_state_check(c, *tdw, ops);
 }
@@ -130,7 +131,8 @@ uint64_t td_ready(struct call *c, unsigned ops, _Atomic uint64_t **tdw)
 /* The same with the TDR exclusive (PAGE.ADD). */
 uint64_t td_ready_excl(struct call *c, unsigned ops, _Atomic uint64_t **tdw)
 {
-	uint64_t st = td_lock(c, c->r->rdx, TDX_OPERAND_ID_RDX, true, tdw);
+	uint64_t st =
+		td_lock(c, c->r->rdx, DPAMT_TDX_OPERAND_ID_RDX, true, tdw);
 
 	return st ? st : td_state_check(c, *tdw, ops);
 }
@@ -140,5 +142,6 @@ uint64_t kot_lock(struct call *c)
 {
 	return word_try_excl(c, &c->m->kot_lock)
 		       ? 0
-		       : st_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_KOT);
+		       : st_err(DPAMT_TDX_OPERAND_BUSY,
+				DPAMT_TDX_OPERAND_ID_KOT);
 }

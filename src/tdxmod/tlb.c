@@ -36,12 +36,14 @@ uint64_t tlb_tracked(struct call *c, _Atomic uint64_t *tdw, uint64_t septe,
 	if (td_word(tdw, TDW_OP) != OP_RUNNABLE)
 		return 0;
 	if (!(septe & SE_BLOCKED))
-		return st_err(TDX_GPA_RANGE_NOT_BLOCKED, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_GPA_RANGE_NOT_BLOCKED,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	be = (atomic_load_explicit(&e->hdr, memory_order_acquire) &
 	      PE_EPOCH_MASK) >> PE_EPOCH_SHIFT;
 	now = td_word(tdw, TDW_EPOCH);
 	if (((now - be) & (PE_EPOCH_MASK >> PE_EPOCH_SHIFT)) == 0)
-		return st_err(TDX_TLB_TRACKING_NOT_DONE, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_TLB_TRACKING_NOT_DONE,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	return 0;
 }
 
@@ -56,7 +58,7 @@ static struct pamt_entry *blocked_entry(struct tdxmod *m, uint64_t septe,
 
 	if (!t)
 		return NULL;
-	if ((septe & SE_LEAF) && lvl == TDX_PS_2M)
+	if ((septe & SE_LEAF) && lvl == DPAMT_TDX_PS_2M)
 		return pe_get(m, pe_addr_2m(t, pa));
 	ref = mem_load(m, pe_addr_2m(t, pa) + 8);
 	return pe_get(m, pe_addr_4k(m, t, pa, ref));
@@ -70,8 +72,8 @@ static struct pamt_entry *blocked_entry(struct tdxmod *m, uint64_t septe,
  */
 uint64_t leaf_range_block(struct call *c)
 {
-	const struct tdx_regs *r = c->r;
-	unsigned lvl = tdx_operand_level(r->rcx);
+	const struct dpamt_tdx_regs *r = c->r;
+	unsigned lvl = dpamt_tdx_operand_level(r->rcx);
 	_Atomic uint64_t *tdw;
 	struct pamt_entry *e;
 	struct sept_pos p;
@@ -82,19 +84,20 @@ uint64_t leaf_range_block(struct call *c)
 	if (lvl > 3 || (r->rcx & 0xFF8ULL) ||
 	    ((r->rcx & ~0xFFFULL) & ((1ULL << (12 + 9 * lvl)) - 1)) ||
 	    (r->rcx >> GPA_BITS))
-		return st_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_OPERAND_INVALID,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if ((st = sept_walk(c, tdw, r->rcx & ~0xFFFULL, lvl, &p)))
 		return st;
 	if (!(p.val & SE_PRESENT))
-		return st_err(TDX_EPT_ENTRY_STATE_INCORRECT,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (p.val & SE_BLOCKED)
-		return st_err(TDX_GPA_RANGE_ALREADY_BLOCKED,
-			      TDX_OPERAND_ID_RCX);
+		return st_err(DPAMT_TDX_GPA_RANGE_ALREADY_BLOCKED,
+			      DPAMT_TDX_OPERAND_ID_RCX);
 	if (!sept_pa_ok(c->m, p.val & SE_PA_MASK) ||
 	    !(e = blocked_entry(c->m, p.val, lvl)))
-		return TDX_MODEL_FATAL;
+		return DPAMT_TDX_MODEL_FATAL;
 	se_set(p.target, p.val | SE_BLOCKED);
 	pe_set_epoch(e, td_word(tdw, TDW_EPOCH));
-	return TDX_SUCCESS;
+	return DPAMT_TDX_SUCCESS;
 }

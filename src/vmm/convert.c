@@ -24,21 +24,23 @@
 int vmm_block_track(struct vmm_td *td, uint64_t gpa_level)
 {
 	struct vmm_host *h = td->h;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 
-	r.rax = TDH_MEM_RANGE_BLOCK;
+	r.rax = DPAMT_TDH_MEM_RANGE_BLOCK;
 	r.rcx = gpa_level;
 	r.rdx = td->tdr;
 	vmm_seamcall(h, &r);
-	if (!tdx_is_success(r.rax) &&
-	    tdx_status_class(r.rax) != TDX_GPA_RANGE_ALREADY_BLOCKED) {
+	if (!dpamt_tdx_is_success(r.rax) &&
+	    dpamt_tdx_status_class(r.rax) !=
+		    DPAMT_TDX_GPA_RANGE_ALREADY_BLOCKED) {
 		vmm_error(h, "td %d: RANGE.BLOCK 0x%llx: status 0x%llx",
 			  td->index, (unsigned long long)gpa_level,
 			  (unsigned long long)r.rax);
 		return DPAMT_EIO;
 	}
-	r = (struct tdx_regs){ .rax = TDH_MEM_TRACK, .rcx = td->tdr };
-	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MEM_TRACK,
+				     .rcx = td->tdr };
+	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 		vmm_error(h, "td %d: MEM.TRACK: status 0x%llx", td->index,
 			  (unsigned long long)r.rax);
 		return DPAMT_EIO;
@@ -50,15 +52,15 @@ static int remove_page(struct vmm_vcpu *v, uint64_t page, unsigned level)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	int err = vmm_block_track(td, page * VMM_PAGE | level);
 
 	if (err)
 		return err;
-	r.rax = TDH_MEM_PAGE_REMOVE;
+	r.rax = DPAMT_TDH_MEM_PAGE_REMOVE;
 	r.rcx = page * VMM_PAGE | level;
 	r.rdx = td->tdr;
-	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 		vmm_error(h, "td %d: PAGE.REMOVE gpa 0x%llx level %u: status "
 			  "0x%llx", td->index,
 			  (unsigned long long)(page * VMM_PAGE), level,
@@ -73,7 +75,7 @@ static int unmap_4k(struct vmm_vcpu *v, uint64_t page)
 {
 	struct vmm_td *td = v->td;
 	uint64_t c = page / VMM_PAGES_PER_2M, pa = vmm_pfn_pa(td->pfn[page]);
-	int err = remove_page(v, page, TDX_PS_4K);
+	int err = remove_page(v, page, DPAMT_TDX_PS_4K);
 
 	if (err)
 		return err;
@@ -92,7 +94,7 @@ static int convert_whole_2m(struct vmm_vcpu *v, uint64_t chunk)
 {
 	struct vmm_td *td = v->td;
 	uint64_t block = vmm_pfn_pa(td->chunk_pfn[chunk]);
-	int err = remove_page(v, chunk * VMM_PAGES_PER_2M, TDX_PS_2M);
+	int err = remove_page(v, chunk * VMM_PAGES_PER_2M, DPAMT_TDX_PS_2M);
 
 	if (err)
 		return err;

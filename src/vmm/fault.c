@@ -60,7 +60,7 @@ static int sept_add(struct vmm_vcpu *v, uint64_t gpa, unsigned level)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t page;
 	int err;
 
@@ -72,11 +72,11 @@ static int sept_add(struct vmm_vcpu *v, uint64_t gpa, unsigned level)
 		v->stash[v->n_stash++] = page;
 		return err;
 	}
-	r.rax = TDH_MEM_SEPT_ADD;
+	r.rax = DPAMT_TDH_MEM_SEPT_ADD;
 	r.rcx = (gpa & ~(sept_cover(level) - 1)) | level;
 	r.rdx = td->tdr;
 	r.r8 = page;
-	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 		vmm_error(h, "td %d: SEPT.ADD level %u gpa 0x%llx: "
 			  "status 0x%llx", td->index, level,
 			  (unsigned long long)gpa,
@@ -143,16 +143,16 @@ static int aug_4k(struct vmm_vcpu *v, uint64_t page, uint64_t target)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	int err = dpamt_get(h->dp, target, &v->cache);
 
 	if (err)
 		return err;
-	r.rax = TDH_MEM_PAGE_AUG;
-	r.rcx = page * VMM_PAGE | TDX_PS_4K;
+	r.rax = DPAMT_TDH_MEM_PAGE_AUG;
+	r.rcx = page * VMM_PAGE | DPAMT_TDX_PS_4K;
 	r.rdx = td->tdr;
 	r.r8 = target;
-	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 		vmm_error(h, "td %d: PAGE.AUG 4K gpa 0x%llx: status 0x%llx",
 			  td->index, (unsigned long long)(page * VMM_PAGE),
 			  (unsigned long long)r.rax);
@@ -218,7 +218,7 @@ int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t gpa = chunk * VMM_2M, block;
 	int err;
 
@@ -234,11 +234,11 @@ int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)
 	if (!err)
 		err = vmm_sept_ensure(v, gpa, 2);
 	if (!err) {
-		r.rax = TDH_MEM_PAGE_AUG;
-		r.rcx = gpa | TDX_PS_2M;
+		r.rax = DPAMT_TDH_MEM_PAGE_AUG;
+		r.rcx = gpa | DPAMT_TDX_PS_2M;
 		r.rdx = td->tdr;
 		r.r8 = block;
-		if (!tdx_is_success(vmm_seamcall(h, &r))) {
+		if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 			vmm_error(h, "td %d: PAGE.AUG 2M gpa 0x%llx: status "
 				  "0x%llx", td->index, (unsigned long long)gpa,
 				  (unsigned long long)r.rax);

@@ -11,7 +11,7 @@
 
 int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 		  struct phys_alloc *pa, uint64_t mem_bytes,
-		  void (*seamcall)(void *ctx, struct tdx_regs *regs),
+		  void (*seamcall)(void *ctx, struct dpamt_tdx_regs *regs),
 		  void *seamcall_ctx)
 {
 	const struct dpamt_metadata *md = dpamt_metadata(dp);
@@ -105,29 +105,29 @@ static void busy_relax(struct vmm_host *h, unsigned attempt)
 		vmm_yield(h);
 }
 
-uint64_t vmm_seamcall(struct vmm_host *h, struct tdx_regs *regs)
+uint64_t vmm_seamcall(struct vmm_host *h, struct dpamt_tdx_regs *regs)
 {
 	return vmm_seamcall_n(h, regs, VMM_BUSY_RETRIES);
 }
 
-uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
+uint64_t vmm_seamcall_n(struct vmm_host *h, struct dpamt_tdx_regs *regs,
 			unsigned retries)
 {
-	struct tdx_regs in = *regs;
+	struct dpamt_tdx_regs in = *regs;
 
 	for (unsigned attempt = 0;; attempt++) {
 		h->seamcall(h->seamcall_ctx, regs);
-		if (!tdx_is_busy(regs->rax) || attempt >= retries)
+		if (!dpamt_tdx_is_busy(regs->rax) || attempt >= retries)
 			break;
 		atomic_fetch_add_explicit(&h->busy_retries, 1,
 					  memory_order_relaxed);
 		busy_relax(h, attempt);
 		*regs = in;
 	}
-	if (tdx_is_error(regs->rax) && !tdx_is_busy(regs->rax))
+	if (dpamt_tdx_is_error(regs->rax) && !dpamt_tdx_is_busy(regs->rax))
 		atomic_fetch_add_explicit(&h->seamcall_errors, 1,
 					  memory_order_relaxed);
-	if (regs->rax == TDX_MODEL_FATAL)
+	if (regs->rax == DPAMT_TDX_MODEL_FATAL)
 		atomic_store_explicit(&h->fatal, true, memory_order_relaxed);
 	return regs->rax;
 }

@@ -39,7 +39,7 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
 	uint64_t pair[2] = { 0, 0 }, block = vmm_pfn_pa(td->chunk_pfn[chunk]);
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	int err = dpamt_get(h->dp, sept, &v->cache);
 
 	if (err)
@@ -58,19 +58,19 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 		vmm_put(h, sept, &v->cache);
 		return err;
 	}
-	err = vmm_block_track(td, chunk * VMM_2M | TDX_PS_2M);
+	err = vmm_block_track(td, chunk * VMM_2M | DPAMT_TDX_PS_2M);
 	if (err) {
 		dpamt_demote_abort(h->dp, &v->cache, pair);
 		vmm_put(h, sept, &v->cache);
 		return err;
 	}
-	r.rax = TDH_MEM_PAGE_DEMOTE;
-	r.rcx = chunk * VMM_2M | TDX_PS_2M;
+	r.rax = DPAMT_TDH_MEM_PAGE_DEMOTE;
+	r.rcx = chunk * VMM_2M | DPAMT_TDX_PS_2M;
 	r.rdx = td->tdr;
 	r.r8 = sept;
 	r.r12 = pair[0];
 	r.r13 = pair[1];
-	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 		vmm_error(h, "td %d: PAGE.DEMOTE gpa 0x%llx: status 0x%llx",
 			  td->index, (unsigned long long)(chunk * VMM_2M),
 			  (unsigned long long)r.rax);
@@ -119,7 +119,7 @@ int vmm_demote(struct vmm_vcpu *v, uint64_t chunk)
  * chunk is one 2M page again and the freed level-1 S-EPT page (RCX, bit
  * 62 the removal hint) is the host's: put it and free it. */
 static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
-			   const struct tdx_regs *r)
+			   const struct dpamt_tdx_regs *r)
 {
 	struct vmm_td *td = v->td;
 	struct vmm_host *h = td->h;
@@ -137,10 +137,10 @@ static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
 		td->pfn[first + i] = 0;
 	td->chunk_mapped[chunk] = 0;
 	td->chunk_state[chunk] = VMM_CH_2M;
-	if (tdx_hint_strip(r->rcx) != sept)
+	if (dpamt_tdx_hint_strip(r->rcx) != sept)
 		vmm_error(h, "td %d: PROMOTE returned S-EPT page 0x%llx, "
 			  "expected 0x%llx", td->index,
-			  (unsigned long long)tdx_hint_strip(r->rcx),
+			  (unsigned long long)dpamt_tdx_hint_strip(r->rcx),
 			  (unsigned long long)sept);
 	td->sept1[chunk] = 0;
 	vmm_put(h, sept, &v->cache);
@@ -154,7 +154,7 @@ static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
 int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
 {
 	struct vmm_td *td = v->td;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 
 	if (td->chunk_state[chunk] != VMM_CH_SPLIT ||
 	    td->chunk_mapped[chunk] != VMM_PAGES_PER_2M)
@@ -162,17 +162,17 @@ int vmm_promote(struct vmm_vcpu *v, uint64_t chunk)
 	/* the level-1 table entry is blocked and tracked first; if PROMOTE
 	 * stays BUSY it stays blocked (the model walks through a blocked
 	 * table; KVM would unblock, a leaf the model does not have) */
-	if (vmm_block_track(td, chunk * VMM_2M | TDX_PS_2M))
+	if (vmm_block_track(td, chunk * VMM_2M | DPAMT_TDX_PS_2M))
 		return DPAMT_EIO;
-	r.rax = TDH_MEM_PAGE_PROMOTE;
-	r.rcx = chunk * VMM_2M | TDX_PS_2M;
+	r.rax = DPAMT_TDH_MEM_PAGE_PROMOTE;
+	r.rcx = chunk * VMM_2M | DPAMT_TDX_PS_2M;
 	r.rdx = td->tdr;
 	vmm_seamcall_n(td->h, &r, VMM_PROMOTE_RETRIES);
-	if (tdx_is_busy(r.rax)) { /* 512 entries to lock: stay split */
+	if (dpamt_tdx_is_busy(r.rax)) { /* 512 entries to lock: stay split */
 		v->promote_busy++;
 		return 1;
 	}
-	if (!tdx_is_success(r.rax)) {
+	if (!dpamt_tdx_is_success(r.rax)) {
 		vmm_error(td->h, "td %d: PAGE.PROMOTE gpa 0x%llx: status "
 			  "0x%llx", td->index,
 			  (unsigned long long)(chunk * VMM_2M),

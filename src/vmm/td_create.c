@@ -15,7 +15,7 @@ static int give_page(struct vmm_td *td, unsigned leaf, uint64_t parent,
 		     uint64_t *out)
 {
 	struct vmm_host *h = td->h;
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 	uint64_t pa;
 	int err = dpamt_alloc_page(h->dp, NULL, &pa);
 
@@ -28,15 +28,15 @@ static int give_page(struct vmm_td *td, unsigned leaf, uint64_t parent,
 	}
 	if (err) {
 		vmm_error(h, "td %d: no page for %s: %s", td->index,
-			  tdx_leaf_name(leaf), dpamt_strerror(err));
+			  dpamt_tdx_leaf_name(leaf), dpamt_strerror(err));
 		return err;
 	}
 	r.rax = leaf;
 	r.rcx = pa;
 	r.rdx = parent;
-	if (!tdx_is_success(vmm_seamcall(h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
 		vmm_error(h, "td %d: %s: status 0x%llx", td->index,
-			  tdx_leaf_name(leaf), (unsigned long long)r.rax);
+			  dpamt_tdx_leaf_name(leaf), (unsigned long long)r.rax);
 		dpamt_free_page(h->dp, pa, NULL);
 		return DPAMT_EIO;
 	}
@@ -48,13 +48,13 @@ static int give_page(struct vmm_td *td, unsigned leaf, uint64_t parent,
 
 static int simple_call(struct vmm_td *td, unsigned leaf, uint64_t rcx)
 {
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 
 	r.rax = leaf;
 	r.rcx = rcx;
-	if (!tdx_is_success(vmm_seamcall(td->h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(td->h, &r))) {
 		vmm_error(td->h, "td %d: %s: status 0x%llx", td->index,
-			  tdx_leaf_name(leaf), (unsigned long long)r.rax);
+			  dpamt_tdx_leaf_name(leaf), (unsigned long long)r.rax);
 		return DPAMT_EIO;
 	}
 	return 0;
@@ -62,12 +62,12 @@ static int simple_call(struct vmm_td *td, unsigned leaf, uint64_t rcx)
 
 static int vcpu_create(struct vmm_td *td, struct vmm_vcpu *v)
 {
-	int err = give_page(td, TDH_VP_CREATE, td->tdr, &v->tdvpr);
+	int err = give_page(td, DPAMT_TDH_VP_CREATE, td->tdr, &v->tdvpr);
 
 	for (unsigned i = 0; i < td->h->tdcx_pages && !err; i++)
-		err = give_page(td, TDH_VP_ADDCX, v->tdvpr, &v->tdcx[i]);
+		err = give_page(td, DPAMT_TDH_VP_ADDCX, v->tdvpr, &v->tdcx[i]);
 	if (!err)
-		err = simple_call(td, TDH_VP_INIT, v->tdvpr);
+		err = simple_call(td, DPAMT_TDH_VP_INIT, v->tdvpr);
 	return err;
 }
 
@@ -83,16 +83,16 @@ int vmm_td_create(struct vmm_td *td)
 		return DPAMT_EINVAL;
 	}
 	td->keyed = true;
-	err = give_page(td, TDH_MNG_CREATE, td->hkid, &td->tdr);
+	err = give_page(td, DPAMT_TDH_MNG_CREATE, td->hkid, &td->tdr);
 	if (err)
 		return err;
 	td->created = true;
 	/* KVM's order: the key is programmed before any TDCS page */
-	err = simple_call(td, TDH_MNG_KEY_CONFIG, td->tdr);
+	err = simple_call(td, DPAMT_TDH_MNG_KEY_CONFIG, td->tdr);
 	for (unsigned i = 0; i < h->tdcs_pages && !err; i++)
-		err = give_page(td, TDH_MNG_ADDCX, td->tdr, &td->tdcs[i]);
+		err = give_page(td, DPAMT_TDH_MNG_ADDCX, td->tdr, &td->tdcs[i]);
 	if (!err)
-		err = simple_call(td, TDH_MNG_INIT, td->tdr);
+		err = simple_call(td, DPAMT_TDH_MNG_INIT, td->tdr);
 	for (unsigned i = 0; i < td->spec.vcpus && !err; i++) {
 		err = vcpu_create(td, &td->vcpu[i]);
 		td->n_vcpus = i + 1;
@@ -100,6 +100,6 @@ int vmm_td_create(struct vmm_td *td)
 	/* KVM finalizes before the vCPUs run: from now on AUG maps memory
 	 * and every removal needs RANGE.BLOCK + MEM.TRACK */
 	if (!err)
-		err = simple_call(td, TDH_MR_FINALIZE, td->tdr);
+		err = simple_call(td, DPAMT_TDH_MR_FINALIZE, td->tdr);
 	return err;
 }

@@ -12,30 +12,30 @@
 int vmm_td_teardown_begin(struct vmm_td *td)
 {
 	struct vmm_host *h = td->h;
-	static const unsigned leaves[] = { TDH_MNG_VPFLUSHDONE,
-					   TDH_PHYMEM_CACHE_WB,
-					   TDH_MNG_KEY_FREEID };
+	static const unsigned leaves[] = { DPAMT_TDH_MNG_VPFLUSHDONE,
+					   DPAMT_TDH_PHYMEM_CACHE_WB,
+					   DPAMT_TDH_MNG_KEY_FREEID };
 	int ret = 0;
 
 	if (td->spec.legacy || !td->created)
 		return 0;
 	for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
-		struct tdx_regs r = { 0 };
+		struct dpamt_tdx_regs r = { 0 };
 
 		r.rax = leaves[i];
-		r.rcx = leaves[i] == TDH_PHYMEM_CACHE_WB ? 0 : td->tdr;
+		r.rcx = leaves[i] == DPAMT_TDH_PHYMEM_CACHE_WB ? 0 : td->tdr;
 		vmm_seamcall(h, &r);
 		/* CACHE.WB writes back every flushed HKID: another TD's
 		 * CACHE.WB may have done this one's already */
-		if (leaves[i] == TDH_PHYMEM_CACHE_WB &&
-		    r.rax == TDX_NO_HKID_READY_TO_WBCACHE)
+		if (leaves[i] == DPAMT_TDH_PHYMEM_CACHE_WB &&
+		    r.rax == DPAMT_TDX_NO_HKID_READY_TO_WBCACHE)
 			continue;
-		if (!tdx_is_success(r.rax)) {
+		if (!dpamt_tdx_is_success(r.rax)) {
 			vmm_error(h, "td %d: %s: status 0x%llx", td->index,
-				  tdx_leaf_name(leaves[i]),
+				  dpamt_tdx_leaf_name(leaves[i]),
 				  (unsigned long long)r.rax);
 			ret = DPAMT_EIO;
-		} else if (leaves[i] == TDH_MNG_KEY_FREEID) {
+		} else if (leaves[i] == DPAMT_TDH_MNG_KEY_FREEID) {
 			td->key_freed = true; /* as KVM: the HKID is free now */
 		}
 	}

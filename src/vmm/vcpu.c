@@ -286,11 +286,11 @@ static void reclaim_2m(struct vmm_vcpu *v, uint64_t c)
 {
 	struct vmm_td *td = v->td;
 	uint64_t pa = vmm_pfn_pa(td->chunk_pfn[c]);
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 
-	r.rax = TDH_PHYMEM_PAGE_RECLAIM;
+	r.rax = DPAMT_TDH_PHYMEM_PAGE_RECLAIM;
 	r.rcx = pa;
-	if (!tdx_is_success(vmm_seamcall(td->h, &r))) {
+	if (!dpamt_tdx_is_success(vmm_seamcall(td->h, &r))) {
 		vmm_error(td->h, "td %d: reclaim of 2M page 0x%llx: status "
 			  "0x%llx", td->index, (unsigned long long)pa,
 			  (unsigned long long)r.rax);

@@ -100,7 +100,7 @@ struct vmm_env {
 
 /* Everything the TDs of one host share. */
 struct vmm_host {
-	void (*seamcall)(void *ctx, struct tdx_regs *regs);
+	void (*seamcall)(void *ctx, struct dpamt_tdx_regs *regs);
 	void *seamcall_ctx;
 	struct dpamt *dp;
 	struct phys_alloc *pa;
@@ -214,7 +214,7 @@ struct vmm_td {
  * manager's metadata).  Single-threaded.  0 or -1. */
 int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 		  struct phys_alloc *pa, uint64_t mem_bytes,
-		  void (*seamcall)(void *ctx, struct tdx_regs *regs),
+		  void (*seamcall)(void *ctx, struct dpamt_tdx_regs *regs),
 		  void *seamcall_ctx);
 void vmm_host_fini(struct vmm_host *h);
 /* Report one error line through h->error.  Any thread (the sink must be
@@ -224,9 +224,9 @@ void vmm_error(struct vmm_host *h, const char *fmt, ...)
 
 /* One SEAMCALL with BUSY retried (bounded, counted).  Returns the final
  * status; regs hold the outputs.  Any thread. */
-uint64_t vmm_seamcall(struct vmm_host *h, struct tdx_regs *regs);
+uint64_t vmm_seamcall(struct vmm_host *h, struct dpamt_tdx_regs *regs);
 /* Same with a caller-chosen retry budget (for optional operations). */
-uint64_t vmm_seamcall_n(struct vmm_host *h, struct tdx_regs *regs,
+uint64_t vmm_seamcall_n(struct vmm_host *h, struct dpamt_tdx_regs *regs,
 			unsigned retries);
 
 /* The module is in its fatal state: stop calling it (any thread). */

@@ -13,18 +13,21 @@
 
 static void test_class_and_operand(void **state)
 {
-	uint64_t st = tdx_status_make(TDX_HPA_RANGE_NOT_FREE,
-				      TDX_OPERAND_ID_RCX);
+	uint64_t st = dpamt_tdx_status_make(DPAMT_TDX_HPA_RANGE_NOT_FREE,
+				      DPAMT_TDX_OPERAND_ID_RCX);
 
 	(void)state;
-	assert_int_equal(tdx_status_class(st), TDX_HPA_RANGE_NOT_FREE);
-	assert_int_equal(tdx_status_operand(st), TDX_OPERAND_ID_RCX);
-	assert_true(tdx_is_error(st));
-	assert_false(tdx_is_busy(st));
-	assert_true(tdx_is_busy(TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX));
-	assert_true(tdx_is_busy(TDX_OPERAND_BUSY_HOST_PRIORITY));
-	assert_false(tdx_is_busy(TDX_SUCCESS));
-	assert_true(tdx_is_error(TDX_MISSING_PAMT_PAGE_PAIR));
+	assert_int_equal(dpamt_tdx_status_class(st),
+			 DPAMT_TDX_HPA_RANGE_NOT_FREE);
+	assert_int_equal(dpamt_tdx_status_operand(st),
+			 DPAMT_TDX_OPERAND_ID_RCX);
+	assert_true(dpamt_tdx_is_error(st));
+	assert_false(dpamt_tdx_is_busy(st));
+	assert_true(dpamt_tdx_is_busy(DPAMT_TDX_OPERAND_BUSY |
+				      DPAMT_TDX_OPERAND_ID_RDX));
+	assert_true(dpamt_tdx_is_busy(DPAMT_TDX_OPERAND_BUSY_HOST_PRIORITY));
+	assert_false(dpamt_tdx_is_busy(DPAMT_TDX_SUCCESS));
+	assert_true(dpamt_tdx_is_error(DPAMT_TDX_MISSING_PAMT_PAGE_PAIR));
 }
 
 /* The hint is bit 62 of an output register (RCX, or R9 of RECLAIM), as
@@ -33,13 +36,15 @@ static void test_class_and_operand(void **state)
 static void test_removal_hint(void **state)
 {
 	(void)state;
-	assert_true(tdx_removal_hint(0x80003000ULL | TDX_PAMT_REMOVAL_HINT));
-	assert_false(tdx_removal_hint(0x80003000ULL));
-	assert_int_equal(tdx_hint_strip(0x80003000ULL | TDX_PAMT_REMOVAL_HINT),
+	assert_true(dpamt_tdx_removal_hint(0x80003000ULL |
+					   DPAMT_TDX_PAMT_REMOVAL_HINT));
+	assert_false(dpamt_tdx_removal_hint(0x80003000ULL));
+	assert_int_equal(dpamt_tdx_hint_strip(0x80003000ULL |
+					      DPAMT_TDX_PAMT_REMOVAL_HINT),
 			 0x80003000ULL);
-	assert_false(tdx_is_success(TDX_PAMT_REMOVAL_HINT));
-	assert_true(tdx_is_success(TDX_SUCCESS));
-	assert_false(tdx_is_success(TDX_OPERAND_BUSY));
+	assert_false(dpamt_tdx_is_success(DPAMT_TDX_PAMT_REMOVAL_HINT));
+	assert_true(dpamt_tdx_is_success(DPAMT_TDX_SUCCESS));
+	assert_false(dpamt_tdx_is_success(DPAMT_TDX_OPERAND_BUSY));
 }
 
 static void test_names(void **state)
@@ -48,39 +53,42 @@ static void test_names(void **state)
 
 	(void)state;
 	assert_string_equal(
-		tdx_status_name(TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX,
-				buf, sizeof(buf)),
+		dpamt_tdx_status_name(DPAMT_TDX_HPA_RANGE_NOT_FREE |
+					      DPAMT_TDX_OPERAND_ID_RCX,
+				      buf, sizeof(buf)),
 		"HPA_RANGE_NOT_FREE|RCX");
-	assert_string_equal(tdx_status_name(TDX_SUCCESS, buf, sizeof(buf)),
-			    "SUCCESS");
-	assert_string_equal(tdx_status_name(TDX_OPERAND_INVALID, buf,
-					    sizeof(buf)),
+	assert_string_equal(
+		dpamt_tdx_status_name(DPAMT_TDX_SUCCESS, buf, sizeof(buf)),
+		"SUCCESS");
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_INVALID,
+						  buf, sizeof(buf)),
 			    "OPERAND_INVALID|RAX");
 	/* operand ids of the module's table (tdx_api_defs.h / OPERAND_ID_*) */
-	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x81, buf,
-					    sizeof(buf)),
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x81,
+						  buf, sizeof(buf)),
 			    "OPERAND_BUSY|TDCX");
-	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x82, buf,
-					    sizeof(buf)),
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x82,
+						  buf, sizeof(buf)),
 			    "OPERAND_BUSY|TDVPR");
-	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x90, buf,
-					    sizeof(buf)),
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x90,
+						  buf, sizeof(buf)),
 			    "OPERAND_BUSY|TDCS");
-	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x92, buf,
-					    sizeof(buf)),
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x92,
+						  buf, sizeof(buf)),
 			    "OPERAND_BUSY|SEPT");
-	assert_string_equal(tdx_status_name(TDX_OPERAND_BUSY | 0x77, buf,
-					    sizeof(buf)),
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x77,
+						  buf, sizeof(buf)),
 			    "OPERAND_BUSY|0x77");
 	/* PAMT_PAGE_NOT_EMPTY carries the pair page's index, not a register */
-	assert_string_equal(tdx_status_name(TDX_PAMT_PAGE_NOT_EMPTY | 1, buf,
-					    sizeof(buf)),
-			    "PAMT_PAGE_NOT_EMPTY|1");
-	assert_string_equal(tdx_status_name(TDX_PAMT_PAGE_NOT_EMPTY, buf,
-					    sizeof(buf)),
+	assert_string_equal(
+		dpamt_tdx_status_name(DPAMT_TDX_PAMT_PAGE_NOT_EMPTY | 1, buf,
+				      sizeof(buf)),
+		"PAMT_PAGE_NOT_EMPTY|1");
+	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_PAMT_PAGE_NOT_EMPTY,
+						  buf, sizeof(buf)),
 			    "PAMT_PAGE_NOT_EMPTY|0");
 	/* truncation keeps the string terminated */
-	tdx_status_name(TDX_HPA_RANGE_NOT_FREE, buf, 5);
+	dpamt_tdx_status_name(DPAMT_TDX_HPA_RANGE_NOT_FREE, buf, 5);
 	assert_int_equal(strlen(buf), 4);
 }
 
@@ -90,18 +98,20 @@ static void test_name_round_trip(void **state)
 	uint32_t op;
 
 	(void)state;
-	assert_int_equal(tdx_leaf_from_name("phymem.pamt.add"),
-			 TDH_PHYMEM_PAMT_ADD);
-	assert_int_equal(tdx_leaf_from_name("TDH.MNG.CREATE"), TDH_MNG_CREATE);
-	assert_int_equal(tdx_leaf_from_name("PHYMEM.PAMT"), -1);
-	assert_string_equal(tdx_leaf_name(TDH_PHYMEM_PAMT_REMOVE),
+	assert_int_equal(dpamt_tdx_leaf_from_name("phymem.pamt.add"),
+			 DPAMT_TDH_PHYMEM_PAMT_ADD);
+	assert_int_equal(dpamt_tdx_leaf_from_name("TDH.MNG.CREATE"),
+			 DPAMT_TDH_MNG_CREATE);
+	assert_int_equal(dpamt_tdx_leaf_from_name("PHYMEM.PAMT"), -1);
+	assert_string_equal(dpamt_tdx_leaf_name(DPAMT_TDH_PHYMEM_PAMT_REMOVE),
 			    "PHYMEM.PAMT.REMOVE");
-	assert_null(tdx_leaf_name(63));
-	assert_int_equal(tdx_class_from_name("missing_pamt_page_pair", &cls), 0);
-	assert_int_equal(cls, TDX_MISSING_PAMT_PAGE_PAIR);
-	assert_int_equal(tdx_class_from_name("NOPE", &cls), -1);
-	assert_int_equal(tdx_operand_from_name("r8", &op), 0);
-	assert_int_equal(op, TDX_OPERAND_ID_R8);
+	assert_null(dpamt_tdx_leaf_name(63));
+	assert_int_equal(
+		dpamt_tdx_class_from_name("missing_pamt_page_pair", &cls), 0);
+	assert_int_equal(cls, DPAMT_TDX_MISSING_PAMT_PAGE_PAIR);
+	assert_int_equal(dpamt_tdx_class_from_name("NOPE", &cls), -1);
+	assert_int_equal(dpamt_tdx_operand_from_name("r8", &op), 0);
+	assert_int_equal(op, DPAMT_TDX_OPERAND_ID_R8);
 }
 
 int main(void)

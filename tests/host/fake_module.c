@@ -6,94 +6,95 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fake_rd(struct fake *f, struct tdx_regs *r)
+static void fake_rd(struct fake *f, struct dpamt_tdx_regs *r)
 {
-	r->rax = TDX_SUCCESS;
+	r->rax = DPAMT_TDX_SUCCESS;
 	switch (r->rdx) {
-	case TDX_MD_FEATURES0:
-		r->r8 = f->dpamt_supported ? TDX_FEATURES0_DPAMT_BIT : 0;
+	case DPAMT_TDX_MD_FEATURES0:
+		r->r8 = f->dpamt_supported ? DPAMT_TDX_FEATURES0_DPAMT_BIT : 0;
 		break;
-	case TDX_MD_PAMT_4K_ENTRY_SIZE:
+	case DPAMT_TDX_MD_PAMT_4K_ENTRY_SIZE:
 		r->r8 = f->entry_size_4k;
 		break;
-	case TDX_MD_PAMT_2M_ENTRY_SIZE:
-	case TDX_MD_PAMT_1G_ENTRY_SIZE:
+	case DPAMT_TDX_MD_PAMT_2M_ENTRY_SIZE:
+	case DPAMT_TDX_MD_PAMT_1G_ENTRY_SIZE:
 		r->r8 = 16;
 		break;
-	case TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS:
+	case DPAMT_TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS:
 		r->r8 = 1;
 		break;
-	case TDX_MD_PAMT_PAGES_PER_2M:
+	case DPAMT_TDX_MD_PAMT_PAGES_PER_2M:
 		r->r8 = f->pages_per_pair;
 		break;
 	default:
-		r->rax = TDX_METADATA_FIELD_ID_INCORRECT;
+		r->rax = DPAMT_TDX_METADATA_FIELD_ID_INCORRECT;
 	}
 }
 
-static void fake_add(struct fake *f, struct tdx_regs *r)
+static void fake_add(struct fake *f, struct dpamt_tdx_regs *r)
 {
 	uint64_t idx = ((r->rcx & ~7ULL) >> 21) % FAKE_MAX_RANGES;
 
 	f->adds++;
 	if (f->add_busy_next) {
 		f->add_busy_next--;
-		r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+		r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
 	} else if (!f->dynamic) {
-		r->rax = TDX_OPERAND_INVALID;
+		r->rax = DPAMT_TDX_OPERAND_INVALID;
 	} else if (f->pair[idx]) {
-		r->rax = TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX;
+		r->rax =
+			DPAMT_TDX_HPA_RANGE_NOT_FREE | DPAMT_TDX_OPERAND_ID_RCX;
 	} else {
 		f->pair[idx] = true;
 		f->pair_pages[idx][0] = r->rdx;
 		f->pair_pages[idx][1] = r->r8;
 		f->add_ok++;
-		r->rax = TDX_SUCCESS;
+		r->rax = DPAMT_TDX_SUCCESS;
 	}
 }
 
-static void fake_remove(struct fake *f, struct tdx_regs *r)
+static void fake_remove(struct fake *f, struct dpamt_tdx_regs *r)
 {
 	uint64_t idx = ((r->rcx & ~7ULL) >> 21) % FAKE_MAX_RANGES;
 
 	f->removes++;
 	if (f->remove_busy_next) {
 		f->remove_busy_next--;
-		r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+		r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
 	} else if (!f->pair[idx]) {
 		f->remove_no_pair++;
-		r->rax = TDX_NO_PAMT_PAGE_PAIR | TDX_OPERAND_ID_RCX;
+		r->rax = DPAMT_TDX_NO_PAMT_PAGE_PAIR | DPAMT_TDX_OPERAND_ID_RCX;
 	} else {
 		f->pair[idx] = false;
 		r->rdx = f->pair_pages[idx][0];
 		r->r8 = f->pair_pages[idx][1];
 		f->remove_ok++;
-		r->rax = TDX_SUCCESS;
+		r->rax = DPAMT_TDX_SUCCESS;
 	}
 }
 
-static void fake_seamcall(void *ctx, struct tdx_regs *r)
+static void fake_seamcall(void *ctx, struct dpamt_tdx_regs *r)
 {
 	struct fake *f = ctx;
 
 	pthread_mutex_lock(&f->mu);
 	switch (r->rax) {
-	case TDH_SYS_RD:
+	case DPAMT_TDH_SYS_RD:
 		fake_rd(f, r);
 		break;
-	case TDH_SYS_CONFIG:
+	case DPAMT_TDH_SYS_CONFIG:
 		f->configured = true;
-		f->dynamic = (r->r8 & TDX_SYS_CONFIG_DPAMT_BIT) != 0;
-		r->rax = TDX_SUCCESS;
+		f->dynamic = (r->r8 & DPAMT_TDX_SYS_CONFIG_DPAMT_BIT) != 0;
+		r->rax = DPAMT_TDX_SUCCESS;
 		break;
-	case TDH_PHYMEM_PAMT_ADD:
+	case DPAMT_TDH_PHYMEM_PAMT_ADD:
 		fake_add(f, r);
 		break;
-	case TDH_PHYMEM_PAMT_REMOVE:
+	case DPAMT_TDH_PHYMEM_PAMT_REMOVE:
 		fake_remove(f, r);
 		break;
 	default: /* TDMR.INIT, PAGE.RECLAIM */
-		r->rax = TDX_SUCCESS;
+		r->rax = DPAMT_TDX_SUCCESS;
 	}
 	pthread_mutex_unlock(&f->mu);
 }

@@ -236,16 +236,16 @@ struct remove_busy {
 	_Atomic unsigned answered;
 };
 
-static bool remove_busy_filter(void *arg, struct tdx_regs *regs)
+static bool remove_busy_filter(void *arg, struct dpamt_tdx_regs *regs)
 {
 	struct remove_busy *rb = arg;
 	unsigned n = atomic_load_explicit(&rb->left, memory_order_relaxed);
 
-	if (regs->rax != TDH_PHYMEM_PAMT_REMOVE || n == 0)
+	if (regs->rax != DPAMT_TDH_PHYMEM_PAMT_REMOVE || n == 0)
 		return false;
 	atomic_store_explicit(&rb->left, n - 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&rb->answered, 1, memory_order_relaxed);
-	regs->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+	regs->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
 	return true;
 }
 
@@ -292,7 +292,7 @@ static void remove_busy_n_times(enum dpamt_strategy strat)
 	assert_int_equal(st.remove_deferred, 9);
 	assert_int_equal(st.pamt_remove_ok, 14);
 	assert_int_equal(st.remove_errors, 0);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	model_host_destroy(&h);
 }
 

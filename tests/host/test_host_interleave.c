@@ -87,9 +87,12 @@ static void test_double_remove_correct(void **state)
 		strat_announce(correct[i]);
 		double_remove_schedule(correct[i], &a_result, &h);
 		assert_int_equal(a_result, 0);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
-		assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+		assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD),
+				 1);
+		assert_int_equal(
+			ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
+		assert_int_equal(
+			ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 		dpamt_stats(h.dp, &st);
 		assert_int_equal(st.remove_errors, 0);
 		assert_int_equal(st.add_not_free, 0);
@@ -112,15 +115,17 @@ static void test_double_remove_broken_v3_put(void **state)
 	dpamt_stats(h.dp, &st);
 	assert_int_equal(st.add_not_free, 1);
 	assert_int_equal(st.remove_errors, 1);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 2);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 2);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
 	model_host_destroy(&h);
 }
 
 /* ---- the v3 cover letter's CPU0/CPU1 race ---------------------------------------- */
 static uint64_t mng_create(struct model_host *h, uint64_t tdr)
 {
-	struct tdx_regs r = { .rax = TDH_MNG_CREATE, .rcx = tdr, .rdx = 1 };
+	struct dpamt_tdx_regs r = { .rax = DPAMT_TDH_MNG_CREATE,
+				    .rcx = tdr,
+				    .rdx = 1 };
 
 	tdxmod_seamcall(h->mod, &r);
 	return r.rax;
@@ -152,9 +157,11 @@ static void test_seed_race_correct(void **state)
 					      .exact_page_count = true };
 
 		strat_announce(correct[i]);
-		assert_int_equal(seed_race(&h, correct[i]), TDX_SUCCESS);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+		assert_int_equal(seed_race(&h, correct[i]), DPAMT_TDX_SUCCESS);
+		assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD),
+				 1);
+		assert_int_equal(
+			ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 		ht_held_init(&held, MEM);
 		held.refs[R / MiB2] = 1; /* Z, now the module's TDR page */
 		assert_int_equal(ht_check(&h, &o), 0);
@@ -170,9 +177,10 @@ static void test_seed_race_broken_hint(void **state)
 
 	(void)state;
 	st = seed_race(&h, DPAMT_TEST_STRATEGY_BROKEN_HINT);
-	assert_int_equal(tdx_status_class(st), TDX_MISSING_PAMT_PAGE_PAIR);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 2);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(dpamt_tdx_status_class(st),
+			 DPAMT_TDX_MISSING_PAMT_PAGE_PAIR);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 2);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
 	assert_false(tdxmod_range_info(h.mod, R, &(struct tdxmod_range_info){
 		0 }) != 0);
 	model_host_destroy(&h);
@@ -199,11 +207,11 @@ static void put_during_get_window(enum dpamt_strategy strat)
 	sem_post(&p_stop->go);          /* put REMOVEs */
 	assert_int_equal(ht_op_join(&p), 0);
 	assert_int_equal(ht_op_join(&g), 0);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 2);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 2);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
 	assert_int_equal(dpamt_refcount(h.dp, R), 1);
-	assert_int_equal(mng_create(&h, PZ), TDX_SUCCESS);
+	assert_int_equal(mng_create(&h, PZ), DPAMT_TDX_SUCCESS);
 	assert_int_equal(ht_check(&h, &o), 0);
 	ht_sched_fini(&sc);
 	model_host_destroy(&h);
@@ -238,12 +246,12 @@ static void two_gets_one_add(enum dpamt_strategy strat)
 	sem_post(&g1_stop->go);
 	assert_int_equal(ht_op_join(&g1), 0);
 	assert_int_equal(ht_op_join(&g2), 0);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 1);
 	assert_int_equal(dpamt_refcount(h.dp, R), 2);
 	assert_int_equal(ht_check(&h, &o), 0);
 	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);
 	assert_int_equal(dpamt_put(h.dp, PZ, NULL), 0);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
 	o.all_gone = true;
 	assert_int_equal(ht_check(&h, &o), 0);
 	ht_sched_fini(&sc);

@@ -61,7 +61,7 @@ static void test_transitions_exact(void **state)
 	for (unsigned round = 0; round < 3; round++) {
 		for (unsigned i = 0; i < 3; i++)
 			get_five(&h, &cache, &held, r[i]);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD),
+		assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD),
 				 3 * (round + 1));
 		assert_int_equal(tdxmod_pairs_installed(h.mod), 3);
 		assert_int_equal(tdxmod_range_info(h.mod, r[2], &ri), 0);
@@ -70,12 +70,13 @@ static void test_transitions_exact(void **state)
 		assert_int_equal(ht_check(&h, &o), 0);
 		for (unsigned i = 0; i < 3; i++)
 			put_five(&h, &cache, &held, r[i]);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE),
-				 3 * (round + 1));
+		assert_int_equal(
+			ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE),
+			3 * (round + 1));
 		assert_int_equal(tdxmod_pairs_installed(h.mod), 0);
 	}
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_ADD), 0);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	dpamt_cache_drain(h.dp, &cache);
 	assert_int_equal(phys_used_bytes(h.alloc), base_used);
 	o.all_gone = true;
@@ -111,8 +112,10 @@ static void test_static_no_seamcalls(void **state)
 		for (unsigned i = 0; i < 100; i++)
 			assert_int_equal(dpamt_put(h.dp, i * 4096 * 37, NULL),
 					 0);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 0);
-		assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+		assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD),
+				 0);
+		assert_int_equal(
+			ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 		assert_int_equal(phys_used_bytes(h.alloc), used);
 		dpamt_stats(h.dp, &s);
 		assert_int_equal(s.static_bytes, s.classic_bytes);

@@ -23,7 +23,7 @@
 
 struct px {
 	struct fake f; /* first: ops.ctx points at it */
-	void (*fake_seamcall)(void *ctx, struct tdx_regs *r);
+	void (*fake_seamcall)(void *ctx, struct dpamt_tdx_regs *r);
 	bool out[PAIR_MAX];   /* pair page i handed out */
 	unsigned n_out, allocs, frees, bad_frees, bad_adds;
 	struct dpamt *dp;
@@ -66,11 +66,11 @@ static void px_pair_free(void *ctx, uint64_t pa)
 }
 
 /* Every PAMT.ADD must carry pages pair_alloc handed out. */
-static void px_seamcall(void *ctx, struct tdx_regs *r)
+static void px_seamcall(void *ctx, struct dpamt_tdx_regs *r)
 {
 	struct px *x = ctx;
 
-	if (r->rax == TDH_PHYMEM_PAMT_ADD &&
+	if (r->rax == DPAMT_TDH_PHYMEM_PAMT_ADD &&
 	    (!px_is_out(x, r->rdx) || !px_is_out(x, r->r8)))
 		x->bad_adds++;
 	x->fake_seamcall(ctx, r);

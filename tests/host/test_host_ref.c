@@ -230,8 +230,8 @@ static void test_v3_double_remove(void **state)
 	assert_int_equal(double_remove(&h, DPAMT_STRATEGY_LINUX_V3), 0);
 	dpamt_stats(h.dp, &st);
 	assert_int_equal(st.add_not_free, 1);   /* "a put is pending" */
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 2);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 2);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
 	assert_int_equal(st.pairs_pinned, 1);   /* count back up... */
 	assert_int_equal(dpamt_refcount(h.dp, PY), 1);
 	assert_int_equal(st.pairs_now, 0);      /* ...on a range with none */
@@ -248,9 +248,9 @@ static void test_v6_double_remove(void **state)
 	(void)state;
 	assert_int_equal(double_remove(&h, DPAMT_STRATEGY_LINUX_V6), 0);
 	dpamt_stats(h.dp, &st);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), 1);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), 1);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 1);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 1);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	assert_int_equal(st.pairs_pinned, 0);
 	assert_int_equal(ht_check(&h, &o), 0);
 	model_host_destroy(&h);

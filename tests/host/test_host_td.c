@@ -77,28 +77,29 @@ static void unpick_page(struct vcpu *v, uint64_t pa)
 }
 
 /* One SEAMCALL, BUSY retried (the module never waits). */
-static uint64_t call(struct td *td, struct tdx_regs *r)
+static uint64_t call(struct td *td, struct dpamt_tdx_regs *r)
 {
-	struct tdx_regs in = *r;
+	struct dpamt_tdx_regs in = *r;
 
 	for (unsigned i = 0;; i++) {
 		*r = in;
 		tdxmod_seamcall(td->h.mod, r);
-		if (!tdx_is_busy(r->rax) || i > 100000)
+		if (!dpamt_tdx_is_busy(r->rax) || i > 100000)
 			return r->rax;
 		atomic_fetch_add_explicit(&td->busy, 1, memory_order_relaxed);
 		sched_yield();
 	}
 }
 
-static void expect_ok(struct td *td, struct tdx_regs *r, const char *what)
+static void expect_ok(struct td *td, struct dpamt_tdx_regs *r, const char *what)
 {
 	uint64_t st = call(td, r);
 	char buf[64];
 
-	if (!tdx_is_success(st)) {
+	if (!dpamt_tdx_is_success(st)) {
 		atomic_fetch_add_explicit(&td->errors, 1, memory_order_relaxed);
-		printf("%s: %s\n", what, tdx_status_name(st, buf, sizeof(buf)));
+		printf("%s: %s\n", what,
+		       dpamt_tdx_status_name(st, buf, sizeof(buf)));
 	}
 }
 
@@ -120,28 +121,31 @@ static uint64_t ctl_page(struct td *td)
 static void td_build(struct td *td)
 {
 	unsigned ntdcs = dpamt_metadata(td->h.dp)->num_tdcs_pages;
-	struct tdx_regs r;
+	struct dpamt_tdx_regs r;
 
 	td->tdr = ctl_page(td);
-	r = (struct tdx_regs){ .rax = TDH_MNG_CREATE, .rcx = td->tdr,
-			       .rdx = 1 };
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MNG_CREATE,
+				     .rcx = td->tdr,
+				     .rdx = 1 };
 	expect_ok(td, &r, "MNG.CREATE");
-	r = (struct tdx_regs){ .rax = TDH_MNG_KEY_CONFIG, .rcx = td->tdr };
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MNG_KEY_CONFIG,
+				     .rcx = td->tdr };
 	expect_ok(td, &r, "MNG.KEY.CONFIG");
 	for (unsigned i = 0; i < ntdcs; i++) {
 		td->ctl[td->n_ctl] = ctl_page(td);
-		r = (struct tdx_regs){ .rax = TDH_MNG_ADDCX,
+		r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MNG_ADDCX,
 				       .rcx = td->ctl[td->n_ctl++],
 				       .rdx = td->tdr };
 		expect_ok(td, &r, "MNG.ADDCX");
 	}
-	r = (struct tdx_regs){ .rax = TDH_MNG_INIT, .rcx = td->tdr };
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MNG_INIT,
+				     .rcx = td->tdr };
 	expect_ok(td, &r, "MNG.INIT");
 	for (unsigned lvl = 3; lvl >= 1; lvl--)
 		for (unsigned v = 0; v < (lvl == 1 ? VCPUS : 1); v++) {
 			td->ctl[td->n_ctl] = ctl_page(td);
-			r = (struct tdx_regs){
-				.rax = TDH_MEM_SEPT_ADD,
+			r = (struct dpamt_tdx_regs){
+				.rax = DPAMT_TDH_MEM_SEPT_ADD,
 				.rcx = (uint64_t)v * MiB2 | lvl,
 				.rdx = td->tdr, .r8 = td->ctl[td->n_ctl++] };
 			expect_ok(td, &r, "SEPT.ADD");
@@ -155,7 +159,7 @@ static void map_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s,
 {
 	struct td *td = v->td;
 	uint64_t pa = pick_page(v, rng);
-	struct tdx_regs r;
+	struct dpamt_tdx_regs r;
 
 	if (dpamt_cache_topup(td->h.dp, c, dpamt_pages_per_get(td->h.dp)) ||
 	    dpamt_get(td->h.dp, pa, c)) {
@@ -163,7 +167,7 @@ static void map_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s,
 		atomic_fetch_add_explicit(&td->errors, 1, memory_order_relaxed);
 		return;
 	}
-	r = (struct tdx_regs){ .rax = TDH_MEM_PAGE_AUG,
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MEM_PAGE_AUG,
 			       .rcx = (uint64_t)v->id * MiB2 + s * 4096ULL,
 			       .rdx = td->tdr, .r8 = pa };
 	expect_ok(td, &r, "PAGE.AUG");
@@ -174,7 +178,7 @@ static void map_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s,
 static void unmap_slot(struct vcpu *v, struct dpamt_cache *c, unsigned s)
 {
 	struct td *td = v->td;
-	struct tdx_regs r = { .rax = TDH_MEM_PAGE_REMOVE,
+	struct dpamt_tdx_regs r = { .rax = DPAMT_TDH_MEM_PAGE_REMOVE,
 			      .rcx = (uint64_t)v->id * MiB2 + s * 4096ULL,
 			      .rdx = td->tdr };
 
@@ -213,12 +217,15 @@ static void *vcpu_main(void *arg)
 
 static void td_teardown(struct td *td)
 {
-	struct tdx_regs r = { .rax = TDH_MNG_VPFLUSHDONE, .rcx = td->tdr };
+	struct dpamt_tdx_regs r = { .rax = DPAMT_TDH_MNG_VPFLUSHDONE,
+				    .rcx = td->tdr };
 
 	expect_ok(td, &r, "VPFLUSHDONE");
-	r = (struct tdx_regs){ .rax = TDH_PHYMEM_CACHE_WB, .rcx = 0 };
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_PHYMEM_CACHE_WB,
+				     .rcx = 0 };
 	expect_ok(td, &r, "PHYMEM.CACHE.WB");
-	r = (struct tdx_regs){ .rax = TDH_MNG_KEY_FREEID, .rcx = td->tdr };
+	r = (struct dpamt_tdx_regs){ .rax = DPAMT_TDH_MNG_KEY_FREEID,
+				     .rcx = td->tdr };
 	expect_ok(td, &r, "KEY.FREEID");
 	for (unsigned i = td->n_ctl; i-- > 0;) {
 		assert_int_equal(dpamt_reclaim_page(td->h.dp, td->ctl[i], NULL),

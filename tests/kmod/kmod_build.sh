@@ -2,7 +2,8 @@
 # kmod_build.sh - build the host core as a Linux kernel module out of tree
 # (kbuild/Makefile: stage into the build tree, then make -C KDIR M=... W=1)
 # and fail on any warning or error, on a missing dpamt.ko, on a src/host
-# file left out of the module, or on the C11 dp_atomic.h reaching it.
+# file left out of the module, on the C11 dp_atomic.h reaching it, or on
+# dpamt's headers not compiled next to the kernel's <asm/tdx.h>.
 # Usage: kmod_build.sh SRCDIR BUILDDIR
 # No kernel headers: skip (exit 77) unless CI is set, then fail.
 set -u
@@ -57,6 +58,9 @@ if grep -l 'src/host/dp_atomic\.h' "$out"/src/host/.*.o.cmd; then
 fi
 grep -q 'shim/host/dp_atomic\.h' "$out/src/host/.getput.o.cmd" ||
 	fail "getput.o does not depend on kbuild/shim/host/dp_atomic.h"
+# dpamt's headers were compiled next to the kernel's TDX names.
+grep -q 'include/asm/tdx\.h' "$out/.dpamt_kmod.o.cmd" ||
+	fail "dpamt_kmod.o was not compiled with the kernel's asm/tdx.h"
 # The sizing API and every production strategy are linked in.
 syms=$(nm "$out/dpamt.ko") || fail "nm $out/dpamt.ko"
 for s in dpamt_size dpamt_create dp_strat_global_lock dp_strat_hashed \

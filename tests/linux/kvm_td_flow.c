@@ -10,6 +10,10 @@
  * RECLAIM).
  */
 
+/* The module's PAMT_REMOVAL_HINT: bit 62 of the register that returns a
+ * freed page (Linux names no macro for it; a kernel file spells it). */
+#define PAMT_REMOVAL_HINT BIT_ULL(62)
+
 /* ---- the wrappers, one per leaf, in the kernel's style ----------------- */
 
 static u64 tdh_phymem_pamt_add(u64 range, u64 p0, u64 p1)
@@ -87,8 +91,8 @@ static u64 tdh_mem_page_remove(u64 tdr, u64 gpa, u64 *page, bool *hint)
 	struct tdx_module_args args = { .rcx = gpa, .rdx = tdr };
 	u64 err = seamcall_ret(TDH_MEM_PAGE_REMOVE, &args);
 
-	*page = args.rcx & ~TDX_PAMT_REMOVAL_HINT_BIT;
-	*hint = args.rcx & TDX_PAMT_REMOVAL_HINT_BIT;
+	*page = args.rcx & ~PAMT_REMOVAL_HINT;
+	*hint = args.rcx & PAMT_REMOVAL_HINT;
 	return err;
 }
 
@@ -98,7 +102,7 @@ static u64 tdh_phymem_page_reclaim(u64 page, u64 *type, bool *hint)
 	u64 err = seamcall_ret(TDH_PHYMEM_PAGE_RECLAIM, &args);
 
 	*type = args.rcx;
-	*hint = args.r9 & TDX_PAMT_REMOVAL_HINT_BIT;
+	*hint = args.r9 & PAMT_REMOVAL_HINT;
 	return err;
 }
 

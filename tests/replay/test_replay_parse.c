@@ -101,39 +101,44 @@ static void expect_ok(const char *s, enum replay_expect_kind kind,
 static void test_expect_values(void **state)
 {
 	(void)state;
-	expect_ok("SUCCESS", RX_CLASS, TDX_SUCCESS);
-	expect_ok("hpa_range_not_free", RX_CLASS, TDX_HPA_RANGE_NOT_FREE);
-	expect_ok("TDX_OPERAND_BUSY", RX_CLASS, TDX_OPERAND_BUSY);
+	expect_ok("SUCCESS", RX_CLASS, DPAMT_TDX_SUCCESS);
+	expect_ok("hpa_range_not_free", RX_CLASS, DPAMT_TDX_HPA_RANGE_NOT_FREE);
+	expect_ok("TDX_OPERAND_BUSY", RX_CLASS, DPAMT_TDX_OPERAND_BUSY);
 	expect_ok("HPA_RANGE_NOT_FREE|RCX", RX_STATUS,
-		  TDX_HPA_RANGE_NOT_FREE | TDX_OPERAND_ID_RCX);
-	expect_ok("OPERAND_INVALID|rax", RX_STATUS, TDX_OPERAND_INVALID);
+		  DPAMT_TDX_HPA_RANGE_NOT_FREE | DPAMT_TDX_OPERAND_ID_RCX);
+	expect_ok("OPERAND_INVALID|rax", RX_STATUS, DPAMT_TDX_OPERAND_INVALID);
 	expect_ok("MISSING_PAMT_PAGE_PAIR|TDR", RX_STATUS,
-		  TDX_MISSING_PAMT_PAGE_PAIR | TDX_OPERAND_ID_TDR);
+		  DPAMT_TDX_MISSING_PAMT_PAGE_PAIR | DPAMT_TDX_OPERAND_ID_TDR);
 	expect_ok("PAMT_PAGE_NOT_EMPTY|1", RX_STATUS,
-		  TDX_PAMT_PAGE_NOT_EMPTY | 1);
-	expect_ok("PAGE_NOT_FREE|0x92", RX_STATUS, TDX_PAGE_NOT_FREE | 0x92);
+		  DPAMT_TDX_PAMT_PAGE_NOT_EMPTY | 1);
+	expect_ok("PAGE_NOT_FREE|0x92", RX_STATUS,
+		  DPAMT_TDX_PAGE_NOT_FREE | 0x92);
 	expect_ok("0xc000030400000001", RX_STATUS,
-		  TDX_HPA_RANGE_NOT_FREE | 1);
+		  DPAMT_TDX_HPA_RANGE_NOT_FREE | 1);
 	expect_ok("0", RX_STATUS, 0);
 }
 
 static void test_expect_holds(void **state)
 {
-	struct replay_expect cls = {RX_CLASS, TDX_HPA_RANGE_NOT_FREE};
+	struct replay_expect cls = {RX_CLASS, DPAMT_TDX_HPA_RANGE_NOT_FREE};
 	struct replay_expect full = {RX_STATUS,
-				     TDX_HPA_RANGE_NOT_FREE | 1};
-	struct replay_expect ok = {RX_CLASS, TDX_SUCCESS};
+				     DPAMT_TDX_HPA_RANGE_NOT_FREE | 1};
+	struct replay_expect ok = {RX_CLASS, DPAMT_TDX_SUCCESS};
 	struct replay_expect none = {RX_NONE, 0};
 	char buf[128];
 
 	(void)state;
-	assert_true(replay_expect_holds(&cls, TDX_HPA_RANGE_NOT_FREE | 1));
-	assert_true(replay_expect_holds(&cls, TDX_HPA_RANGE_NOT_FREE | 2));
-	assert_false(replay_expect_holds(&cls, TDX_PAGE_NOT_FREE | 1));
-	assert_true(replay_expect_holds(&full, TDX_HPA_RANGE_NOT_FREE | 1));
-	assert_false(replay_expect_holds(&full, TDX_HPA_RANGE_NOT_FREE | 2));
-	assert_true(replay_expect_holds(&ok, TDX_SUCCESS));
-	assert_true(replay_expect_holds(&none, TDX_OPERAND_BUSY));
+	assert_true(
+		replay_expect_holds(&cls, DPAMT_TDX_HPA_RANGE_NOT_FREE | 1));
+	assert_true(
+		replay_expect_holds(&cls, DPAMT_TDX_HPA_RANGE_NOT_FREE | 2));
+	assert_false(replay_expect_holds(&cls, DPAMT_TDX_PAGE_NOT_FREE | 1));
+	assert_true(
+		replay_expect_holds(&full, DPAMT_TDX_HPA_RANGE_NOT_FREE | 1));
+	assert_false(
+		replay_expect_holds(&full, DPAMT_TDX_HPA_RANGE_NOT_FREE | 2));
+	assert_true(replay_expect_holds(&ok, DPAMT_TDX_SUCCESS));
+	assert_true(replay_expect_holds(&none, DPAMT_TDX_OPERAND_BUSY));
 	assert_string_equal(replay_expect_str(&cls, buf, sizeof(buf)),
 			    "HPA_RANGE_NOT_FREE");
 	assert_string_equal(replay_expect_str(&full, buf, sizeof(buf)),
@@ -178,18 +183,18 @@ static void test_call_line(void **state)
 	assert_int_equal(t.n_calls, 1);
 	c = &t.calls[0];
 	assert_int_equal(c->line, 7);
-	assert_int_equal(c->leaf, TDH_PHYMEM_PAMT_ADD);
+	assert_int_equal(c->leaf, DPAMT_TDH_PHYMEM_PAMT_ADD);
 	assert_true(c->reg[RR_RCX] == 0x40000001);
 	assert_true(c->reg[RR_RDX] == 0x80000000);
 	assert_true(c->reg[RR_R8] == 0x80001000);
 	assert_int_equal(c->reg_set, (1u << RR_RCX) | (1u << RR_RDX) |
 				     (1u << RR_R8) | (1u << RR_R13));
 	assert_int_equal(c->expect.kind, RX_CLASS);
-	assert_true(c->expect.value == TDX_SUCCESS);
+	assert_true(c->expect.value == DPAMT_TDX_SUCCESS);
 	assert_int_equal(replay_parse_line(&t, "MNG.CREATE rcx=0x1000 rdx=1",
 					   8, err, sizeof(err)), 0);
 	assert_int_equal(t.n_calls, 2);
-	assert_int_equal(t.calls[1].leaf, TDH_MNG_CREATE);
+	assert_int_equal(t.calls[1].leaf, DPAMT_TDH_MNG_CREATE);
 	assert_int_equal(t.calls[1].expect.kind, RX_NONE);
 	replay_trace_free(&t);
 }
@@ -454,19 +459,19 @@ static void test_out_regs(void **state)
 	(void)state;
 	assert_string_equal(replay_reg_name(RR_RCX), "rcx");
 	assert_string_equal(replay_reg_name(RR_R13), "r13");
-	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAMT_REMOVE),
+	assert_int_equal(replay_leaf_out_regs(DPAMT_TDH_PHYMEM_PAMT_REMOVE),
 			 (1u << RR_RDX) | (1u << RR_R8));
-	assert_int_equal(replay_leaf_out_regs(TDH_SYS_RD), 1u << RR_R8);
-	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(replay_leaf_out_regs(DPAMT_TDH_SYS_RD), 1u << RR_R8);
+	assert_int_equal(replay_leaf_out_regs(DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
 	/* tdh_phymem_page_reclaim.c: RCX/RDX/R8 and the hint in R9 */
-	assert_int_equal(replay_leaf_out_regs(TDH_PHYMEM_PAGE_RECLAIM),
+	assert_int_equal(replay_leaf_out_regs(DPAMT_TDH_PHYMEM_PAGE_RECLAIM),
 			 (1u << RR_RCX) | (1u << RR_RDX) | (1u << RR_R8) |
 				 (1u << RR_R9));
-	assert_int_equal(replay_leaf_hint_regs(TDH_PHYMEM_PAGE_RECLAIM),
+	assert_int_equal(replay_leaf_hint_regs(DPAMT_TDH_PHYMEM_PAGE_RECLAIM),
 			 1u << RR_R9);
-	assert_int_equal(replay_leaf_hint_regs(TDH_MEM_PAGE_REMOVE),
+	assert_int_equal(replay_leaf_hint_regs(DPAMT_TDH_MEM_PAGE_REMOVE),
 			 1u << RR_RCX);
-	assert_int_equal(replay_leaf_out_regs(TDH_MEM_PAGE_PROMOTE),
+	assert_int_equal(replay_leaf_out_regs(DPAMT_TDH_MEM_PAGE_PROMOTE),
 			 (1u << RR_RCX) | (1u << RR_R12) | (1u << RR_R13));
 }
 

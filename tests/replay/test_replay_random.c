@@ -42,17 +42,26 @@ static unsigned rnd_below(unsigned n)
 }
 
 static const unsigned leaves[] = {
-	TDH_MNG_ADDCX, TDH_MEM_PAGE_ADD, TDH_MEM_SEPT_ADD, TDH_VP_ADDCX,
-	TDH_MEM_PAGE_AUG, TDH_MNG_CREATE, TDH_VP_CREATE, TDH_MEM_PAGE_DEMOTE,
-	TDH_MEM_PAGE_PROMOTE, TDH_PHYMEM_PAGE_RECLAIM, TDH_MEM_PAGE_REMOVE,
-	TDH_MEM_SEPT_REMOVE, TDH_SYS_CONFIG, TDH_PHYMEM_PAMT_ADD,
-	TDH_PHYMEM_PAMT_REMOVE, TDH_SYS_RD, TDH_MEM_TRACK,
+	DPAMT_TDH_MNG_ADDCX,	      DPAMT_TDH_MEM_PAGE_ADD,
+	DPAMT_TDH_MEM_SEPT_ADD,	      DPAMT_TDH_VP_ADDCX,
+	DPAMT_TDH_MEM_PAGE_AUG,	      DPAMT_TDH_MNG_CREATE,
+	DPAMT_TDH_VP_CREATE,	      DPAMT_TDH_MEM_PAGE_DEMOTE,
+	DPAMT_TDH_MEM_PAGE_PROMOTE,   DPAMT_TDH_PHYMEM_PAGE_RECLAIM,
+	DPAMT_TDH_MEM_PAGE_REMOVE,    DPAMT_TDH_MEM_SEPT_REMOVE,
+	DPAMT_TDH_SYS_CONFIG,	      DPAMT_TDH_PHYMEM_PAMT_ADD,
+	DPAMT_TDH_PHYMEM_PAMT_REMOVE, DPAMT_TDH_SYS_RD,
+	DPAMT_TDH_MEM_TRACK,
 };
 
 static const uint64_t classes[] = {
-	TDX_SUCCESS, TDX_OPERAND_INVALID, TDX_OPERAND_BUSY,
-	TDX_PAGE_NOT_FREE, TDX_HPA_RANGE_NOT_FREE, TDX_NO_PAMT_PAGE_PAIR,
-	TDX_PAMT_PAGE_NOT_EMPTY, TDX_MISSING_PAMT_PAGE_PAIR,
+	DPAMT_TDX_SUCCESS,
+	DPAMT_TDX_OPERAND_INVALID,
+	DPAMT_TDX_OPERAND_BUSY,
+	DPAMT_TDX_PAGE_NOT_FREE,
+	DPAMT_TDX_HPA_RANGE_NOT_FREE,
+	DPAMT_TDX_NO_PAMT_PAGE_PAIR,
+	DPAMT_TDX_PAMT_PAGE_NOT_EMPTY,
+	DPAMT_TDX_MISSING_PAMT_PAGE_PAIR,
 };
 
 /* Append to a line buffer. */
@@ -122,16 +131,16 @@ static void put_expect(struct line *l, struct replay_expect *x)
 	put_cased(l, "expect=");
 	switch (rnd_below(3)) {
 	case 0:
-		put_cased(l, tdx_class_name(cls));
+		put_cased(l, dpamt_tdx_class_name(cls));
 		x->kind = RX_CLASS;
 		x->value = cls;
 		break;
 	case 1:
-		put_cased(l, tdx_class_name(cls));
+		put_cased(l, dpamt_tdx_class_name(cls));
 		put(l, "|");
 		put_cased(l, "R8");
 		x->kind = RX_STATUS;
-		x->value = cls | TDX_OPERAND_ID_R8;
+		x->value = cls | DPAMT_TDX_OPERAND_ID_R8;
 		break;
 	default:
 		x->kind = RX_STATUS;
@@ -151,7 +160,7 @@ static void gen_call(struct line *l, struct replay_call *want)
 		put_space(l);
 	if (rnd_below(2))
 		put_cased(l, "tdh.");
-	put_cased(l, tdx_leaf_name(want->leaf));
+	put_cased(l, dpamt_tdx_leaf_name(want->leaf));
 	for (unsigned i = 0; i < RR_COUNT; i++)
 		order[i] = i;
 	for (unsigned i = RR_COUNT - 1; i > 0; i--) {

@@ -14,8 +14,10 @@
 
 void sim_assert_clean_run(const struct sim_report *r, int rc)
 {
-	const struct sim_leaf_report *add = &r->leaves[TDH_PHYMEM_PAMT_ADD];
-	const struct sim_leaf_report *rem = &r->leaves[TDH_PHYMEM_PAMT_REMOVE];
+	const struct sim_leaf_report *add =
+		&r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD];
+	const struct sim_leaf_report *rem =
+		&r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE];
 	uint64_t demotes = 0, promotes = 0;
 
 	for (unsigned i = 0; i < r->n_errors; i++)

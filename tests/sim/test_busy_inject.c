@@ -45,7 +45,7 @@ static void mixed(struct sim_scenario *sc, enum dpamt_strategy s, bool pool,
 	sc->cycles = 1;
 	sc->seed = 11;
 	sc->quiet = true;
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++)
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++)
 		sc->seamcall_ns[l] = 0;
 }
 
@@ -78,7 +78,7 @@ static void test_promote_at_005(void **state)
 	mixed(sc, DPAMT_STRATEGY_GLOBAL_LOCK, false, 0.05, 0.0);
 	rc = run(sc, r);
 	sim_assert_clean_run(r, rc);
-	pr = &r->leaves[TDH_MEM_PAGE_PROMOTE];
+	pr = &r->leaves[DPAMT_TDH_MEM_PAGE_PROMOTE];
 	printf("  promotes %llu, PROMOTE calls %llu busy %llu\n",
 	       (unsigned long long)promotes(r),
 	       (unsigned long long)pr->calls, (unsigned long long)pr->busy);
@@ -102,7 +102,7 @@ static double promote_busy_share(double p, double p_lock)
 	mixed(sc, DPAMT_STRATEGY_GLOBAL_LOCK, false, p, p_lock);
 	rc = run(sc, r);
 	sim_assert_clean_run(r, rc);
-	pr = &r->leaves[TDH_MEM_PAGE_PROMOTE];
+	pr = &r->leaves[DPAMT_TDH_MEM_PAGE_PROMOTE];
 	assert_true(pr->calls > 20);
 	share = (double)pr->busy / (double)pr->calls;
 	printf("  PROMOTE calls %llu busy %llu (%.2f)\n",
@@ -148,7 +148,8 @@ static void test_clean_at_06(void **state)
 			memset(r, 0, sizeof(*r));
 			rc = run(sc, r);
 			sim_assert_clean_run(r, rc);
-			assert_true(r->leaves[TDH_PHYMEM_PAMT_ADD].busy > 0);
+			assert_true(r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].busy >
+				    0);
 			assert_true(promotes(r) > 0);
 		}
 	}

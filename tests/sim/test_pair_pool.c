@@ -194,7 +194,8 @@ static void add_td(struct sim_scenario *sc, uint64_t size, unsigned huge,
 /* Clean (sim_run_check.h), and pair pages blocked some ranges. */
 static void assert_clean(const struct sim_report *r, int rc)
 {
-	const struct sim_leaf_report *add = &r->leaves[TDH_PHYMEM_PAMT_ADD];
+	const struct sim_leaf_report *add =
+		&r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD];
 
 	printf("  pool %d: ADD %llu (busy %llu) blocked peak %llu, pool "
 	       "blocks peak %llu, fallbacks %llu\n", r->pair_pool,

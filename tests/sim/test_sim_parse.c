@@ -26,8 +26,8 @@ static void start(struct sim_cli *cli)
 		sim_guest_default(&cli->sc.guests[i], 16ULL << 30, false);
 	cli->sc.cycles = 1;
 	cli->sc.seed = 1;
-	cli->sc.seamcall_ns[TDH_PHYMEM_PAMT_ADD] = 3000;
-	cli->sc.seamcall_ns[TDH_PHYMEM_PAMT_REMOVE] = 3000;
+	cli->sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD] = 3000;
+	cli->sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_REMOVE] = 3000;
 }
 
 /* Parse a NULL-terminated list of arguments (after "sim"). */
@@ -141,10 +141,10 @@ static void test_every_flag(void **state)
 	assert_int_equal(cli.sc.strategy, DPAMT_STRATEGY_GLOBAL_LOCK);
 	assert_int_equal(cli.sc.threads, 2);
 	assert_int_equal(cli.sc.seed, 42);
-	assert_int_equal(cli.sc.seamcall_ns[TDH_PHYMEM_PAMT_ADD], 0);
-	assert_int_equal(cli.sc.seamcall_ns[TDH_PHYMEM_PAMT_REMOVE], 7);
-	assert_int_equal(cli.sc.seamcall_ns[TDH_MEM_PAGE_AUG], 7);
-	assert_int_equal(cli.sc.seamcall_ns[TDH_MEM_PAGE_REMOVE], 11);
+	assert_int_equal(cli.sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD], 0);
+	assert_int_equal(cli.sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_REMOVE], 7);
+	assert_int_equal(cli.sc.seamcall_ns[DPAMT_TDH_MEM_PAGE_AUG], 7);
+	assert_int_equal(cli.sc.seamcall_ns[DPAMT_TDH_MEM_PAGE_REMOVE], 11);
 	assert_true(cli.sc.busy_inject == 0.25);
 	assert_string_equal(cli.json_path, "-");
 	assert_string_equal(cli.timeline_path, "t.csv");
@@ -279,8 +279,8 @@ static void test_json_good(void **state)
 	assert_int_equal(cli.sc.mode, DPAMT_MODE_DYNAMIC);
 	assert_int_equal(cli.sc.threads, 4);
 	assert_int_equal(cli.sc.seed, 7);
-	assert_int_equal(cli.sc.seamcall_ns[TDH_PHYMEM_PAMT_ADD], 3000);
-	assert_int_equal(cli.sc.seamcall_ns[TDH_PHYMEM_PAMT_REMOVE], 5);
+	assert_int_equal(cli.sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD], 3000);
+	assert_int_equal(cli.sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_REMOVE], 5);
 	assert_true(cli.sc.busy_inject == 0.5);
 	assert_int_equal(cli.sc.n_guests, 3);
 	assert_int_equal(cli.sc.guests[0].huge_pct, 50);

@@ -40,10 +40,12 @@ static void fill_report(struct sim_report *r)
 	r->pamt.pairs_peak = 128;
 	r->pamt.gets = 12345;
 	r->pamt.fast_puts = 54321;
-	r->leaves[TDH_PHYMEM_PAMT_ADD] = (struct sim_leaf_report){130, 2, 0};
-	r->leaves[TDH_PHYMEM_PAMT_REMOVE] = (struct sim_leaf_report){129, 1,
-								     0};
-	r->leaves[TDH_MEM_PAGE_AUG] = (struct sim_leaf_report){5000, 3, 1};
+	r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD] =
+		(struct sim_leaf_report){ 130, 2, 0 };
+	r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE] =
+		(struct sim_leaf_report){ 129, 1, 0 };
+	r->leaves[DPAMT_TDH_MEM_PAGE_AUG] =
+		(struct sim_leaf_report){ 5000, 3, 1 };
 	r->invariant_checks = 9;
 	r->invariant_violations = 0;
 	r->leaked_pages = 0;
@@ -70,7 +72,7 @@ static void fill_report(struct sim_report *r)
 	r->pct_depth = 4;
 	r->pcpus = 2;
 	sim_cost_default(&r->cost);
-	r->seamcall_ns[TDH_PHYMEM_PAMT_ADD] = 3000;
+	r->seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD] = 3000;
 	r->makespan_ns = 400000000;
 	r->cpu_busy_ns[0] = 400000000;
 	r->cpu_busy_ns[1] = 200000000;
@@ -172,7 +174,7 @@ static void test_json_keys(void **state)
 	assert_int_equal(get_u64(root, "seamcalls.mng_create.calls"), 0);
 #define COUNT_LEAF(sym, num, name) +1
 	assert_int_equal(json_object_object_length(get(root, "seamcalls")),
-			 0 TDX_LEAVES(COUNT_LEAF));
+			 0 DPAMT_TDX_LEAVES(COUNT_LEAF));
 #undef COUNT_LEAF
 	assert_int_equal(get_u64(root, "lock.acquisitions"), 1000);
 	assert_int_equal(get_u64(root, "lock.contentions"), 17);
@@ -229,9 +231,10 @@ static void test_leaf_key(void **state)
 	char b[48];
 
 	(void)state;
-	assert_string_equal(sim_leaf_key(TDH_PHYMEM_PAMT_ADD, b, sizeof(b)),
-			    "phymem_pamt_add");
-	assert_string_equal(sim_leaf_key(TDH_MEM_PAGE_AUG, b, sizeof(b)),
+	assert_string_equal(
+		sim_leaf_key(DPAMT_TDH_PHYMEM_PAMT_ADD, b, sizeof(b)),
+		"phymem_pamt_add");
+	assert_string_equal(sim_leaf_key(DPAMT_TDH_MEM_PAGE_AUG, b, sizeof(b)),
 			    "mem_page_aug");
 	assert_null(sim_leaf_key(63, b, sizeof(b)));
 }

@@ -144,12 +144,12 @@ static void test_figures_add_up(void **state)
 	assert_true(r->lock_wait_p50_ns > 0);
 	/* Each install holds the lock for at least PAMT.ADD's latency. */
 	assert_true(r->lock_hold_ns >=
-		    3000 * (r->leaves[TDH_PHYMEM_PAMT_ADD].calls -
-			    r->leaves[TDH_PHYMEM_PAMT_ADD].busy));
+		    3000 * (r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls -
+			    r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].busy));
 	assert_true(sim_report_wait_share(r) > 0.0);
 	assert_true(sim_report_wait_share(r) < 1.0);
 	assert_int_equal(r->cost.fault_ns, 1500);
-	assert_int_equal(r->seamcall_ns[TDH_PHYMEM_PAMT_ADD], 3000);
+	assert_int_equal(r->seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD], 3000);
 	free(r);
 }
 
@@ -163,12 +163,12 @@ static void test_cost_pamt_add(void **state)
 	(void)state;
 	small(&sc);
 	a = run(&sc);
-	sc.seamcall_ns[TDH_PHYMEM_PAMT_ADD] = 6000;
+	sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD] = 6000;
 	b = run(&sc);
-	adds_a = a->leaves[TDH_PHYMEM_PAMT_ADD].calls -
-		 a->leaves[TDH_PHYMEM_PAMT_ADD].busy;
-	adds_b = b->leaves[TDH_PHYMEM_PAMT_ADD].calls -
-		 b->leaves[TDH_PHYMEM_PAMT_ADD].busy;
+	adds_a = a->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls -
+		 a->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].busy;
+	adds_b = b->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls -
+		 b->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].busy;
 	printf("hold %llu -> %llu ns, adds %llu -> %llu, wait %llu -> %llu\n",
 	       (unsigned long long)a->lock_hold_ns,
 	       (unsigned long long)b->lock_hold_ns,
@@ -238,7 +238,7 @@ static void test_wall_clock(void **state)
 	r = run(&sc);
 	assert_int_equal(r->clock, SIM_CLOCK_WALL);
 	assert_int_equal(r->makespan_ns, 0);
-	assert_true(r->leaves[TDH_PHYMEM_PAMT_ADD].calls > 0);
+	assert_true(r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls > 0);
 	assert_true(r->wall_ns > 0);
 	free(r);
 }

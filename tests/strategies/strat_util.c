@@ -92,14 +92,14 @@ void st_spy_destroy(struct st_spy *s)
 
 uint64_t st_adds_ok(struct model_host *h)
 {
-	return ht_leaf_calls(h, TDH_PHYMEM_PAMT_ADD) -
-	       ht_leaf_busy(h, TDH_PHYMEM_PAMT_ADD) -
-	       ht_leaf_errors(h, TDH_PHYMEM_PAMT_ADD);
+	return ht_leaf_calls(h, DPAMT_TDH_PHYMEM_PAMT_ADD) -
+	       ht_leaf_busy(h, DPAMT_TDH_PHYMEM_PAMT_ADD) -
+	       ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_ADD);
 }
 
 uint64_t st_removes_ok(struct model_host *h)
 {
-	return ht_leaf_calls(h, TDH_PHYMEM_PAMT_REMOVE) -
-	       ht_leaf_busy(h, TDH_PHYMEM_PAMT_REMOVE) -
-	       ht_leaf_errors(h, TDH_PHYMEM_PAMT_REMOVE);
+	return ht_leaf_calls(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE) -
+	       ht_leaf_busy(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE) -
+	       ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE);
 }

@@ -100,16 +100,16 @@ struct filt {
 	unsigned answered;
 };
 
-static bool filter(void *arg, struct tdx_regs *r)
+static bool filter(void *arg, struct dpamt_tdx_regs *r)
 {
 	struct filt *f = arg;
 
-	if (r->rax == TDH_PHYMEM_PAMT_REMOVE && f->remove_busy)
-		r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
-	else if (r->rax == TDH_PHYMEM_PAMT_ADD && f->add_busy)
-		r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
-	else if (r->rax == TDH_PHYMEM_PAMT_ADD && f->add_invalid)
-		r->rax = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	if (r->rax == DPAMT_TDH_PHYMEM_PAMT_REMOVE && f->remove_busy)
+		r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
+	else if (r->rax == DPAMT_TDH_PHYMEM_PAMT_ADD && f->add_busy)
+		r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
+	else if (r->rax == DPAMT_TDH_PHYMEM_PAMT_ADD && f->add_invalid)
+		r->rax = DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RCX;
 	else
 		return false;
 	f->answered++;

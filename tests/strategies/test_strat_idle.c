@@ -73,8 +73,8 @@ static void test_keep_reuse_cap_shrink(void **state)
 	assert_true(dpamt_range_idle(h.dp, rpa(0)));
 	assert_int_equal(ht_check(&h, &o), 0);
 	/* Reuse: no SEAMCALL, no page taken from the cache. */
-	adds = ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD);
-	rems = ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE);
+	adds = ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD);
+	rems = ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE);
 	for (unsigned k = 0; k < 3; k++)
 		for (unsigned r = 0; r < N_IDLE; r++) {
 			unsigned n = c.n;
@@ -85,8 +85,8 @@ static void test_keep_reuse_cap_shrink(void **state)
 			assert_int_equal(dpamt_refcount(h.dp, rpa(r)), 1);
 			assert_int_equal(dpamt_put(h.dp, rpa(r) + 4096, &c), 0);
 		}
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_ADD), adds);
-	assert_int_equal(ht_leaf_calls(&h, TDH_PHYMEM_PAMT_REMOVE), rems);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), adds);
+	assert_int_equal(ht_leaf_calls(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), rems);
 	/* One more idle pair than the cap: the clock gives one back. */
 	get_put(&h, &c, N_IDLE);
 	assert_int_equal(st_removes_ok(&h), 1);
@@ -166,13 +166,13 @@ static void test_enomem_reclaims_idle(void **state)
 }
 
 /* PAMT.REMOVE answers BUSY while armed. */
-static bool remove_busy(void *arg, struct tdx_regs *r)
+static bool remove_busy(void *arg, struct dpamt_tdx_regs *r)
 {
 	bool *armed = arg;
 
-	if (r->rax != TDH_PHYMEM_PAMT_REMOVE || !*armed)
+	if (r->rax != DPAMT_TDH_PHYMEM_PAMT_REMOVE || !*armed)
 		return false;
-	r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+	r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
 	return true;
 }
 
@@ -208,7 +208,7 @@ static void test_shrink_busy(void **state)
 	o.max_idle = 0;
 	assert_int_equal(ht_check(&h, &o), 0);
 	assert_int_equal(phys_used_bytes(h.alloc), used);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	model_host_destroy(&h);
 }
 
@@ -258,8 +258,8 @@ static void test_threads_churn(void **state)
 	o.all_gone = true;
 	o.max_idle = 0;
 	assert_int_equal(ht_check(&h, &o), 0);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_ADD), 0);
-	assert_int_equal(ht_leaf_errors(&h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	model_host_destroy(&h);
 }
 

@@ -43,12 +43,12 @@ static void host(struct model_host *h, void **state, struct ht_sched *s)
 
 static uint64_t adds(struct model_host *h)
 {
-	return ht_leaf_calls(h, TDH_PHYMEM_PAMT_ADD);
+	return ht_leaf_calls(h, DPAMT_TDH_PHYMEM_PAMT_ADD);
 }
 
 static uint64_t removes(struct model_host *h)
 {
-	return ht_leaf_calls(h, TDH_PHYMEM_PAMT_REMOVE);
+	return ht_leaf_calls(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE);
 }
 
 /* Everything put: clean module, no error SEAMCALL, no leak. */
@@ -56,8 +56,8 @@ static void finish(struct model_host *h, struct ht_sched *s)
 {
 	struct dpamt_check_opts o = { .all_gone = true };
 
-	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_ADD), 0);
-	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	assert_int_equal(ht_check(h, &o), 0);
 	model_host_destroy(h);
 	ht_sched_fini(s);
@@ -158,14 +158,14 @@ static void test_get_during_install(void **state)
 }
 
 /* PAMT.REMOVE answers BUSY while armed. */
-static bool remove_busy(void *arg, struct tdx_regs *r)
+static bool remove_busy(void *arg, struct dpamt_tdx_regs *r)
 {
 	atomic_bool *armed = arg;
 
-	if (r->rax != TDH_PHYMEM_PAMT_REMOVE ||
+	if (r->rax != DPAMT_TDH_PHYMEM_PAMT_REMOVE ||
 	    !atomic_load_explicit(armed, memory_order_acquire))
 		return false;
-	r->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+	r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
 	return true;
 }
 
@@ -215,7 +215,9 @@ static void test_seed_race(void **state)
 {
 	struct ht_sched s = { .n = 0 };
 	struct model_host h;
-	struct tdx_regs r = { .rax = TDH_MNG_CREATE, .rcx = PZ, .rdx = 1 };
+	struct dpamt_tdx_regs r = { .rax = DPAMT_TDH_MNG_CREATE,
+				    .rcx = PZ,
+				    .rdx = 1 };
 	struct ht_held held;
 	struct dpamt_check_opts o = { .held = ht_held_cb, .held_arg = &held,
 				      .exact_page_count = true };
@@ -225,7 +227,7 @@ static void test_seed_race(void **state)
 	assert_int_equal(dpamt_get(h.dp, PZ, NULL), 0);  /* CPU0: Z */
 	assert_int_equal(dpamt_put(h.dp, PY, NULL), 0);  /* CPU1: Y gone */
 	tdxmod_seamcall(h.mod, &r);                      /* CPU0 uses Z */
-	assert_int_equal(r.rax, TDX_SUCCESS);
+	assert_int_equal(r.rax, DPAMT_TDX_SUCCESS);
 	assert_int_equal(adds(&h), 1);
 	assert_int_equal(removes(&h), 0);
 	ht_held_init(&held, MEM);

@@ -191,8 +191,8 @@ static void check_counts(struct stress *s, bool all_gone)
 	assert_int_equal(st.pamt_remove_ok, st_removes_ok(h));
 	assert_int_equal(st.add_not_free, 0);
 	assert_int_equal(st.remove_errors, 0);
-	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_ADD), 0);
-	assert_int_equal(ht_leaf_errors(h, TDH_PHYMEM_PAMT_REMOVE), 0);
+	assert_int_equal(ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
 	assert_int_equal(ht_check(h, &o), 0);
 }
 

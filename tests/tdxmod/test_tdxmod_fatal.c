@@ -22,13 +22,13 @@
 
 static void assert_fatal_sticks(struct tdxmod *m)
 {
-	struct tdx_regs r = {.rdx = TDX_MD_FEATURES0};
+	struct dpamt_tdx_regs r = {.rdx = DPAMT_TDX_MD_FEATURES0};
 
 	assert_true(tdxmod_is_fatal(m));
 	assert_true(strlen(tdxmod_fatal_reason(m)) > 0);
-	TM_EXPECT(tm_sc_regs(m, TDH_SYS_RD, &r), TDX_MODEL_FATAL);
+	TM_EXPECT(tm_sc_regs(m, DPAMT_TDH_SYS_RD, &r), DPAMT_TDX_MODEL_FATAL);
 	TM_EXPECT(tm_pamt_add(m, R1 + 2 * MiB, P + 8 * PG, P + 9 * PG),
-		  TDX_MODEL_FATAL);
+		  DPAMT_TDX_MODEL_FATAL);
 	assert_true(tdxmod_check(m, NULL, 0) > 0);
 }
 
@@ -40,13 +40,13 @@ static void test_garbage_in_pair(void **state)
 
 	assert_false(tdxmod_is_fatal(m));
 	assert_string_equal(tdxmod_fatal_reason(m), "");
-	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, R1 + 2 * PG, 1, 0, NULL),
-		  TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, R1 + 2 * PG, 1, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 	memset(junk, 0xA7, sizeof(junk));
 	tdxmod_phys_write(m, P + 2 * 16, junk, sizeof(junk));
 	assert_true(tdxmod_check(m, NULL, 0) > 0);
-	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), TDX_MODEL_FATAL);
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), DPAMT_TDX_MODEL_FATAL);
 	assert_non_null(strstr(tdxmod_fatal_reason(m), "corrupt"));
 	assert_fatal_sticks(m);
 	tdxmod_destroy(m);
@@ -59,11 +59,11 @@ static void test_page_count_mismatch(void **state)
 	struct tdxmod *m = tm_model(MEM, true);
 	uint8_t zero[4096] = {0};
 
-	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, R1 + 2 * PG, 1, 0, NULL),
-		  TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, R1 + 2 * PG, 1, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 	tdxmod_phys_write(m, P, zero, sizeof(zero));
-	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), TDX_MODEL_FATAL);
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), DPAMT_TDX_MODEL_FATAL);
 	assert_non_null(strstr(tdxmod_fatal_reason(m), "page_count"));
 	assert_fatal_sticks(m);
 	tdxmod_destroy(m);
@@ -78,13 +78,14 @@ static void test_sept_pamt_disagree(void **state)
 	uint8_t zero[4096] = {0};
 
 	tm_td_build(m, &td, 0x10000000, P, 3);
-	TM_EXPECT(tm_pamt_add(m, R1, P + 2 * PG, P + 3 * PG), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x3000, td.tdr, R1 + 5 * PG,
-			NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, R1, P + 2 * PG, P + 3 * PG),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MEM_PAGE_AUG, 0x3000, td.tdr, R1 + 5 * PG,
+			NULL), DPAMT_TDX_SUCCESS);
 	tm_check_ok(m);
 	tdxmod_phys_write(m, P + 2 * PG, zero, sizeof(zero));
-	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_REMOVE, 0x3000, td.tdr, 0, NULL),
-		  TDX_MODEL_FATAL);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MEM_PAGE_REMOVE, 0x3000, td.tdr, 0, NULL),
+		  DPAMT_TDX_MODEL_FATAL);
 	assert_fatal_sticks(m);
 	tdxmod_destroy(m);
 }
@@ -93,9 +94,11 @@ static void test_sept_pamt_disagree(void **state)
  * that follow them go fatal instead of touching anything out of bounds. */
 static void test_garbage_in_sept(void **state)
 {
-	const unsigned leaves[] = {TDH_MEM_PAGE_REMOVE, TDH_MEM_SEPT_REMOVE,
-				   TDH_MEM_PAGE_AUG, TDH_MEM_PAGE_DEMOTE,
-				   TDH_MEM_PAGE_PROMOTE};
+	const unsigned leaves[] = { DPAMT_TDH_MEM_PAGE_REMOVE,
+				    DPAMT_TDH_MEM_SEPT_REMOVE,
+				    DPAMT_TDH_MEM_PAGE_AUG,
+				    DPAMT_TDH_MEM_PAGE_DEMOTE,
+				    DPAMT_TDH_MEM_PAGE_PROMOTE };
 
 	/* which entry to overwrite, with what, and the GPA to act on */
 	const struct {
@@ -121,7 +124,7 @@ static void test_garbage_in_sept(void **state)
 				  &junk, 8);
 		TM_EXPECT(tm_sc(m, leaves[k], how[k].rcx, td.tdr,
 				0x10100000, NULL),
-			  TDX_MODEL_FATAL);
+			  DPAMT_TDX_MODEL_FATAL);
 		assert_non_null(strstr(tdxmod_fatal_reason(m), "S-EPT"));
 		tdxmod_destroy(m);
 	}
@@ -136,17 +139,17 @@ static void test_garbage_in_2m_array(void **state)
 	uint64_t e2 = tm_entry_2m_pa(m, MEM, R1);
 	uint64_t junk = 0xFFFFFFF0FFFFFFF0ULL;
 
-	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), DPAMT_TDX_SUCCESS);
 	tdxmod_phys_write(m, e2 + 8, &junk, 8);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, R1 + 5 * PG, 1, 0, NULL),
-		  TDX_MODEL_FATAL);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, R1 + 5 * PG, 1, 0, NULL),
+		  DPAMT_TDX_MODEL_FATAL);
 	assert_non_null(strstr(tdxmod_fatal_reason(m), "outside memory"));
 	tdxmod_destroy(m);
 
 	m = tm_model(MEM, true);
-	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), DPAMT_TDX_SUCCESS);
 	tdxmod_phys_write(m, e2 + 8, &junk, 8);
-	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), TDX_MODEL_FATAL);
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), DPAMT_TDX_MODEL_FATAL);
 	assert_non_null(strstr(tdxmod_fatal_reason(m), "bitmap"));
 	tdxmod_destroy(m);
 }
@@ -155,7 +158,7 @@ static void test_garbage_in_2m_array(void **state)
 static void test_check_sees_bitmap(void **state)
 {
 	struct tdxmod *m = tm_model(MEM, true);
-	struct tdx_tdmr_info ti;
+	struct dpamt_tdx_tdmr_info ti;
 	uint64_t w;
 	char err[256];
 
@@ -187,10 +190,11 @@ static void test_hostile_operands(void **state)
 
 	tm_td_build(m, &td, 0x10000000, P, 3);
 	for (unsigned leaf = 0; leaf < 70; leaf++) {
-		if (leaf == TDH_SYS_CONFIG || leaf == TDH_SYS_TDMR_INIT)
+		if (leaf == DPAMT_TDH_SYS_CONFIG ||
+		    leaf == DPAMT_TDH_SYS_TDMR_INIT)
 			continue;
 		for (unsigned k = 0; k < 300; k++) {
-			struct tdx_regs r = {
+			struct dpamt_tdx_regs r = {
 				.rcx = vals[tm_rand(&seed) % n],
 				.rdx = vals[tm_rand(&seed) % n],
 				.r8 = vals[tm_rand(&seed) % n],
@@ -200,7 +204,7 @@ static void test_hostile_operands(void **state)
 			};
 
 			tm_sc_regs(m, leaf, &r);
-			assert_int_not_equal(r.rax, TDX_MODEL_FATAL);
+			assert_int_not_equal(r.rax, DPAMT_TDX_MODEL_FATAL);
 		}
 	}
 	/* out-of-memory physical accesses are dropped / read as zero */
@@ -225,19 +229,28 @@ static void test_random_corruption(void **state)
 	struct tm_td td;
 	uint64_t targets[16], n = 0, e2 = tm_entry_2m_pa(m, MEM, R1);
 	const unsigned leaves[] = {
-		TDH_MEM_PAGE_AUG, TDH_MEM_PAGE_REMOVE, TDH_MEM_SEPT_ADD,
-		TDH_MEM_SEPT_REMOVE, TDH_PHYMEM_PAMT_ADD, TDH_PHYMEM_PAMT_REMOVE,
-		TDH_PHYMEM_PAGE_RECLAIM, TDH_MEM_PAGE_DEMOTE,
-		TDH_MEM_PAGE_PROMOTE, TDH_MNG_ADDCX, TDH_VP_ADDCX,
-		TDH_MNG_KEY_FREEID, TDH_MEM_RANGE_BLOCK,
+		DPAMT_TDH_MEM_PAGE_AUG,
+		DPAMT_TDH_MEM_PAGE_REMOVE,
+		DPAMT_TDH_MEM_SEPT_ADD,
+		DPAMT_TDH_MEM_SEPT_REMOVE,
+		DPAMT_TDH_PHYMEM_PAMT_ADD,
+		DPAMT_TDH_PHYMEM_PAMT_REMOVE,
+		DPAMT_TDH_PHYMEM_PAGE_RECLAIM,
+		DPAMT_TDH_MEM_PAGE_DEMOTE,
+		DPAMT_TDH_MEM_PAGE_PROMOTE,
+		DPAMT_TDH_MNG_ADDCX,
+		DPAMT_TDH_VP_ADDCX,
+		DPAMT_TDH_MNG_KEY_FREEID,
+		DPAMT_TDH_MEM_RANGE_BLOCK,
 	};
 	char err[256];
 
 	tm_td_build(m, &td, 0x10000000, P, 3);
-	TM_EXPECT(tm_pamt_add(m, R1, P + 8 * PG, P + 9 * PG), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, R1, P + 8 * PG, P + 9 * PG),
+		  DPAMT_TDX_SUCCESS);
 	for (unsigned i = 0; i < 8; i++)
-		TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, (i + 1) * PG, td.tdr,
-				R1 + i * PG, NULL), TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_MEM_PAGE_AUG, (i + 1) * PG, td.tdr,
+				R1 + i * PG, NULL), DPAMT_TDX_SUCCESS);
 	targets[n++] = e2 & ~(PG - 1);
 	targets[n++] = P;
 	targets[n++] = P + 8 * PG;
@@ -254,12 +267,12 @@ static void test_random_corruption(void **state)
 			(v % 16) * PG, ((v >> 8) % 4) * 2 * MiB | 1, P + PG,
 			0x10100000, v & 0xFFFFF000ULL,
 		};
-		struct tdx_regs r;
+		struct dpamt_tdx_regs r;
 
 		pa = targets[tm_rand(&seed) % n] + (tm_rand(&seed) % 512) * 8;
 		if (k % 3 == 0)
 			tdxmod_phys_write(m, pa, &v, 8);
-		r = (struct tdx_regs){
+		r = (struct dpamt_tdx_regs){
 			.rcx = pick[tm_rand(&seed) % 9],
 			.rdx = pick[tm_rand(&seed) % 9],
 			.r8 = pick[tm_rand(&seed) % 9],
@@ -269,9 +282,9 @@ static void test_random_corruption(void **state)
 		tm_sc_regs(m, leaves[tm_rand(&seed) % 13], &r);
 		/* whatever the corruption, the answer is a status the ABI
 		 * knows (the ASan build checks the memory side) */
-		assert_non_null(tdx_class_name(r.rax));
+		assert_non_null(dpamt_tdx_class_name(r.rax));
 		if (tdxmod_is_fatal(m)) {
-			assert_int_equal(r.rax, TDX_MODEL_FATAL);
+			assert_int_equal(r.rax, DPAMT_TDX_MODEL_FATAL);
 			assert_true(tdxmod_fatal_reason(m)[0] != '\0');
 			break;
 		}

@@ -33,7 +33,8 @@ static void *remove_page(void *p)
 {
 	struct remover *rm = p;
 
-	rm->st = tm_sc(rm->m, TDH_MEM_PAGE_REMOVE, 0x1000, rm->tdr, 0, NULL);
+	rm->st = tm_sc(rm->m, DPAMT_TDH_MEM_PAGE_REMOVE, 0x1000, rm->tdr, 0,
+		       NULL);
 	return NULL;
 }
 
@@ -48,28 +49,30 @@ static void test_put_before_remove_returns_is_fatal(void **state)
 
 	(void)state;
 	tdxmod_config_default(&cfg, 4 * GiB);
-	cfg.leaf_latency_ns[TDH_MEM_PAGE_REMOVE] = 300000000; /* 300 ms */
+	cfg.leaf_latency_ns[DPAMT_TDH_MEM_PAGE_REMOVE] = 300000000; /* 300 ms */
 	rm.m = tm_model_cfg(&cfg, true);
 	tm_td_build(rm.m, &td, CTL, POOL, 5);
 	rm.tdr = td.tdr;
 	TM_EXPECT(tm_pamt_add(rm.m, DATA, POOL + 2 * PG, POOL + 3 * PG),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(rm.m, TDH_MEM_PAGE_AUG, 0x1000, td.tdr, DATA, NULL),
-		  TDX_SUCCESS);
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(
+		tm_sc(rm.m, DPAMT_TDH_MEM_PAGE_AUG, 0x1000, td.tdr, DATA, NULL),
+		DPAMT_TDX_SUCCESS);
 	assert_int_equal(pthread_create(&t, NULL, remove_page, &rm), 0);
 	/* the remover is in the window: entry free, page_count still 1 */
 	do {
 		tdxmod_page_info(rm.m, DATA, &pi);
 		tdxmod_range_info(rm.m, DATA, &ri);
-	} while (pi.type != TDX_PT_NDA);
+	} while (pi.type != DPAMT_TDX_PT_NDA);
 	assert_int_equal(ri.page_count, 1);
 	/* the buggy put: PAMT.REMOVE now */
-	TM_EXPECT(tm_pamt_remove(rm.m, DATA, NULL, NULL), TDX_MODEL_FATAL);
+	TM_EXPECT(tm_pamt_remove(rm.m, DATA, NULL, NULL),
+		  DPAMT_TDX_MODEL_FATAL);
 	assert_true(tdxmod_is_fatal(rm.m));
 	assert_non_null(strstr(tdxmod_fatal_reason(rm.m),
 			       "all 4K entries free but page_count is 1"));
 	assert_int_equal(pthread_join(t, NULL), 0);
-	TM_EXPECT(rm.st, TDX_MODEL_FATAL);
+	TM_EXPECT(rm.st, DPAMT_TDX_MODEL_FATAL);
 	tdxmod_destroy(rm.m);
 }
 
@@ -80,19 +83,19 @@ static void test_after_remove_returns_is_fine(void **state)
 {
 	struct tdxmod *m = tm_model(4 * GiB, true);
 	struct tm_td td;
-	struct tdx_regs r;
+	struct dpamt_tdx_regs r;
 
 	(void)state;
 	tm_td_build(m, &td, CTL, POOL, 5);
 	TM_EXPECT(tm_pamt_add(m, DATA, POOL + 2 * PG, POOL + 3 * PG),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_AUG, 0x1000, td.tdr, DATA, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MEM_PAGE_REMOVE, 0x1000, td.tdr, 0, &r),
-		  TDX_SUCCESS);
-	assert_true(tdx_removal_hint(r.rcx));
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MEM_PAGE_AUG, 0x1000, td.tdr, DATA, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MEM_PAGE_REMOVE, 0x1000, td.tdr, 0, &r),
+		  DPAMT_TDX_SUCCESS);
+	assert_true(dpamt_tdx_removal_hint(r.rcx));
 	tm_entry_lock_bit(m, tm_entry_4k_pa(m, DATA + PG), true);
-	TM_EXPECT(tm_pamt_remove(m, DATA, NULL, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_remove(m, DATA, NULL, NULL), DPAMT_TDX_SUCCESS);
 	assert_false(tdxmod_is_fatal(m));
 	tdxmod_destroy(m);
 }

@@ -36,7 +36,7 @@ static struct tdxmod *fresh(void)
 
 /* Place the PAMT areas of ti[0..1] contiguously from AREA, sized for the
  * TDMRs' current sizes. */
-static void place_pamt(struct tdx_tdmr_info ti[2], bool dyn)
+static void place_pamt(struct dpamt_tdx_tdmr_info ti[2], bool dyn)
 {
 	uint64_t pa = AREA;
 
@@ -54,7 +54,7 @@ static void place_pamt(struct tdx_tdmr_info ti[2], bool dyn)
 }
 
 /* A valid two-TDMR layout matching fresh()'s CMRs. */
-static void layout(struct tdx_tdmr_info ti[2], bool dyn)
+static void layout(struct dpamt_tdx_tdmr_info ti[2], bool dyn)
 {
 	memset(ti, 0, 2 * sizeof(*ti));
 	ti[0].base = 0, ti[0].size = 4 * GiB;
@@ -65,7 +65,7 @@ static void layout(struct tdx_tdmr_info ti[2], bool dyn)
 	place_pamt(ti, dyn);
 }
 
-static uint64_t config(struct tdxmod *m, const struct tdx_tdmr_info *ti,
+static uint64_t config(struct tdxmod *m, const struct dpamt_tdx_tdmr_info *ti,
 		       unsigned n, uint64_t r8)
 {
 	tdxmod_phys_write(m, ARR, ti, n * sizeof(*ti));
@@ -74,10 +74,10 @@ static uint64_t config(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 
 		tdxmod_phys_write(m, LIST + i * 8, &pa, sizeof(pa));
 	}
-	return tm_sc(m, TDH_SYS_CONFIG, LIST, n, r8, NULL);
+	return tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, n, r8, NULL);
 }
 
-#define DYN (TDX_SYS_CONFIG_DPAMT_BIT | 1)
+#define DYN (DPAMT_TDX_SYS_CONFIG_DPAMT_BIT | 1)
 #define BAD_TDMR(field, value, want)                                        \
 	do {                                                                \
 		layout(ti, true);                                           \
@@ -92,76 +92,82 @@ static uint64_t config(struct tdxmod *m, const struct tdx_tdmr_info *ti,
 		place_pamt(ti, true);                                       \
 		TM_EXPECT(config(m, ti, 2, DYN), want);                     \
 	} while (0)
-#define TE(cls, i, x, y) tdx_status_make_info(TDX_##cls, i, x, y)
+#define TE(cls, i, x, y) dpamt_tdx_status_make_info(DPAMT_TDX_##cls, i, x, y)
 
 static void test_sys_rd(void **state)
 {
 	struct tdxmod *m = fresh();
-	struct tdx_regs r;
+	struct dpamt_tdx_regs r;
 
-	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, TDX_MD_FEATURES0, 0, &r),
-		  TDX_SUCCESS);
-	assert_true(r.r8 & TDX_FEATURES0_DPAMT_BIT);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_4K_ENTRY_SIZE, 0, &r);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_FEATURES0, 0, &r),
+		  DPAMT_TDX_SUCCESS);
+	assert_true(r.r8 & DPAMT_TDX_FEATURES0_DPAMT_BIT);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_PAMT_4K_ENTRY_SIZE, 0, &r);
 	assert_int_equal(r.r8, 16);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_2M_ENTRY_SIZE, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_PAMT_2M_ENTRY_SIZE, 0, &r);
 	assert_int_equal(r.r8, 16);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_1G_ENTRY_SIZE, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_PAMT_1G_ENTRY_SIZE, 0, &r);
 	assert_int_equal(r.r8, 16);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_PAMT_PAGE_BITMAP_ENTRY_BITS,
+	      0, &r);
 	assert_int_equal(r.r8, 1);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_PAMT_PAGES_PER_2M, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_PAMT_PAGES_PER_2M, 0, &r);
 	assert_int_equal(r.r8, 2);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCS_PAGES, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_NUM_TDCS_PAGES, 0, &r);
 	assert_int_equal(r.r8, 4);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCX_PAGES, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_NUM_TDCX_PAGES, 0, &r);
 	assert_int_equal(r.r8, 6);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_TDR_BASE_SIZE, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_TDR_BASE_SIZE, 0, &r);
 	assert_int_equal(r.r8, 4096);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_TDCS_BASE_SIZE, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_TDCS_BASE_SIZE, 0, &r);
 	assert_int_equal(r.r8, 4 * 4096);
-	tm_sc(m, TDH_SYS_RD, 0, TDX_MD_TDVPS_BASE_SIZE, 0, &r);
+	tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_TDVPS_BASE_SIZE, 0, &r);
 	assert_int_equal(r.r8, 7 * 4096);
-	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, 0x1234, 0, NULL),
-		  TDX_METADATA_FIELD_ID_INCORRECT | TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_RD, 0, 0x1234, 0, NULL),
+		  DPAMT_TDX_METADATA_FIELD_ID_INCORRECT |
+			  DPAMT_TDX_OPERAND_ID_RDX);
 	/* The module's dispatcher (tdx_vmm_dispatcher.c, default case):
 	 * an unknown leaf is OPERAND_INVALID|RAX; there is no other
 	 * "invalid leaf" status. */
 	TM_EXPECT(tm_sc(m, 5, 0, 0, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RAX);
 	TM_EXPECT(tm_sc(m, 1000, 0, 0, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RAX);
 	tdxmod_destroy(m);
 }
 
 static void test_not_ready(void **state)
 {
 	struct tdxmod *m = fresh();
-	struct tdx_tdmr_info ti[2];
+	struct dpamt_tdx_tdmr_info ti[2];
 
-	TM_EXPECT(tm_sc(m, TDH_PHYMEM_PAMT_ADD, 1 | 2 * MiB, 0, PG, NULL),
-		  TDX_SYS_NOT_READY);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 0, 1, 0, NULL), TDX_SYS_NOT_READY);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
-		  TDX_SYS_STATE_INCORRECT);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_PHYMEM_PAMT_ADD, 1 | 2 * MiB, 0, PG, NULL),
+		  DPAMT_TDX_SYS_NOT_READY);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, 0, 1, 0, NULL),
+		  DPAMT_TDX_SYS_NOT_READY);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_SYS_STATE_INCORRECT);
 	layout(ti, true);
-	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
-	TM_EXPECT(config(m, ti, 2, DYN), TDX_SYS_CONFIG_NOT_PENDING);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 4 * GiB, 0, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
-		  TDX_TDMR_ALREADY_INITIALIZED);
+	TM_EXPECT(config(m, ti, 2, DYN), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(config(m, ti, 2, DYN), DPAMT_TDX_SYS_CONFIG_NOT_PENDING);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 4 * GiB, 0, 0, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_TDMR_ALREADY_INITIALIZED);
 	/* one TDMR still uninitialised */
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 0, 1, 0, NULL), TDX_SYS_NOT_READY);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_pamt_add(m, 0, 5 * GiB, 5 * GiB + PG), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, 0, 1, 0, NULL),
+		  DPAMT_TDX_SYS_NOT_READY);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, 0, 5 * GiB, 5 * GiB + PG), DPAMT_TDX_SUCCESS);
 	/* memory in the CMR hole is in no TDMR */
 	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 4 * GiB, PG),
-		  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
-		  TDX_SYS_STATE_INCORRECT);
+		  DPAMT_TDX_OPERAND_ADDR_RANGE_ERROR |
+			  DPAMT_TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_SYS_STATE_INCORRECT);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
@@ -169,7 +175,7 @@ static void test_not_ready(void **state)
 static void test_config_registers(void **state)
 {
 	struct tdxmod *m = fresh();
-	struct tdx_tdmr_info ti[2];
+	struct dpamt_tdx_tdmr_info ti[2];
 
 	uint64_t bad = ARR + 8;
 
@@ -177,42 +183,45 @@ static void test_config_registers(void **state)
 	/* tdh_sys_config.c: RCX is the PA of an array of TDMR_INFO PAs;
 	 * RCX (512-aligned shared page) first, then RDX, then R8 */
 	tdxmod_phys_write(m, ARR, ti, sizeof(ti));
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST + 8, 0, 0, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 0, DYN, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, TDXMOD_MAX_TDMRS + 1, DYN,
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST + 8, 0, 0, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, 0, DYN, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, TDXMOD_MAX_TDMRS + 1,
+			DYN, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST | (1ULL << 46), 2, DYN,
 			NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST | (1ULL << 46), 2, DYN, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 2, DYN | (1ULL << 17), NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 2, TDX_SYS_CONFIG_DPAMT_BIT,
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, 2, DYN | (1ULL << 17),
 			NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 2, 64, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, 2,
+			DPAMT_TDX_SYS_CONFIG_DPAMT_BIT, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_R8);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, 2, 64, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_R8);
 	/* an entry PA that is not 512-byte aligned: OPERAND_INVALID|RCX */
 	tdxmod_phys_write(m, LIST, &bad, sizeof(bad));
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, LIST, 1, DYN, NULL),
-		  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, LIST, 1, DYN, NULL),
+		  DPAMT_TDX_OPERAND_INVALID | DPAMT_TDX_OPERAND_ID_RCX);
 	/* the old layout (RCX = the TDMR_INFO array itself) is refused:
 	 * its first word (the TDMR base 0) is read as an entry PA whose
 	 * TDMR_INFO is all zero */
-	TM_EXPECT(tm_sc(m, TDH_SYS_CONFIG, ARR, 2, DYN, NULL) & ~0xFFFFFFULL,
-		  TDX_INVALID_TDMR);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_CONFIG, ARR, 2, DYN, NULL) &
+			  ~0xFFFFFFULL,
+		  DPAMT_TDX_INVALID_TDMR);
 	/* still unconfigured after all that */
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
-		  TDX_SYS_STATE_INCORRECT);
-	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_SYS_STATE_INCORRECT);
+	TM_EXPECT(config(m, ti, 2, DYN), DPAMT_TDX_SUCCESS);
 	tdxmod_destroy(m);
 }
 
 static void test_config_tdmrs(void **state)
 {
 	struct tdxmod *m = fresh();
-	struct tdx_tdmr_info ti[2];
+	struct dpamt_tdx_tdmr_info ti[2];
 	BAD_GEOM(ti[0].base, 2 * MiB, TE(INVALID_TDMR, 0, 0, 0));
 	BAD_GEOM(ti[0].size, 0, TE(INVALID_TDMR, 0, 0, 0));
 	BAD_GEOM(ti[1].size, GiB + 2 * MiB, TE(INVALID_TDMR, 1, 0, 0));
@@ -239,9 +248,10 @@ static void test_config_tdmrs(void **state)
 	{
 		char b[48];
 
-		assert_string_equal(tdx_status_name(TE(PAMT_OVERLAP, 1, 2, 0),
-						    b, sizeof(b)),
-				    "PAMT_OVERLAP|0x000201");
+		assert_string_equal(
+			dpamt_tdx_status_name(TE(PAMT_OVERLAP, 1, 2, 0), b,
+					      sizeof(b)),
+			"PAMT_OVERLAP|0x000201");
 	}
 	/* reserved areas */
 	BAD_TDMR(ti[0].reserved[0].size, 100,
@@ -277,15 +287,16 @@ static void test_config_tdmrs(void **state)
 	layout(ti, true);
 	ti[0].reserved[0].offset = 2 * MiB;
 	ti[0].reserved[0].size = 2 * MiB;
-	TM_EXPECT(config(m, ti, 2, DYN), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
-		  TDX_SUCCESS);
+	TM_EXPECT(config(m, ti, 2, DYN), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 5 * GiB, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 	TM_EXPECT(tm_pamt_add(m, 4 * MiB, 2 * MiB, 2 * MiB + PG),
-		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 0, PG), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 2 * MiB + 5 * PG, 1, 0, NULL),
-		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+		  DPAMT_TDX_PAGE_NOT_FREE | DPAMT_TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_pamt_add(m, 2 * MiB, 0, PG), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, 2 * MiB + 5 * PG, 1, 0, NULL),
+		  DPAMT_TDX_PAGE_METADATA_INCORRECT | DPAMT_TDX_OPERAND_ID_RCX);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
@@ -295,7 +306,7 @@ static void test_config_tdmrs(void **state)
 static void test_reserved_covers_hole(void **state)
 {
 	struct tdxmod *m = fresh();
-	struct tdx_tdmr_info ti;
+	struct dpamt_tdx_tdmr_info ti;
 	uint64_t pa = AREA;
 
 	memset(&ti, 0, sizeof(ti));
@@ -307,18 +318,19 @@ static void test_reserved_covers_hole(void **state)
 	ti.pamt_2m_base = pa, ti.pamt_2m_size = (MEM >> 21) * 16;
 	pa += ti.pamt_2m_size;
 	ti.pamt_4k_base = pa, ti.pamt_4k_size = (MEM >> 12) / 8;
-	TM_EXPECT(config(m, &ti, 1, DYN), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_SYS_TDMR_INIT, 0, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(config(m, &ti, 1, DYN), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_TDMR_INIT, 0, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 	/* a reserved area is inside the TDMR (pamt_get_block()), its pages
 	 * marked in the bitmap at TDMR.INIT (pamt_4kb_bitmap_init()): never
 	 * a pair page, never a TD page */
 	TM_EXPECT(tm_pamt_add(m, 5 * GiB, 4 * GiB, PG),
-		  TDX_PAGE_NOT_FREE | TDX_OPERAND_ID_RDX);
-	TM_EXPECT(tm_pamt_add(m, 4 * GiB, 0, PG), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 4 * GiB + 8 * PG, 1, 0, NULL),
-		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
-	TM_EXPECT(tm_pamt_remove(m, 4 * GiB, NULL, NULL), TDX_SUCCESS);
-	TM_EXPECT(tm_pamt_add(m, 5 * GiB, 0, PG), TDX_SUCCESS);
+		  DPAMT_TDX_PAGE_NOT_FREE | DPAMT_TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_pamt_add(m, 4 * GiB, 0, PG), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, 4 * GiB + 8 * PG, 1, 0, NULL),
+		  DPAMT_TDX_PAGE_METADATA_INCORRECT | DPAMT_TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_pamt_remove(m, 4 * GiB, NULL, NULL), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, 5 * GiB, 0, PG), DPAMT_TDX_SUCCESS);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
@@ -366,9 +378,9 @@ static void test_static_areas_marked(void **state)
 
 	m = tm_model(4 * GiB, false);
 	tdxmod_page_info(m, 3 * GiB + 2 * PG, &pi);
-	assert_int_equal(pi.type, TDX_PT_RSVD);
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, 3 * GiB + 2 * PG, 1, 0, NULL),
-		  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	assert_int_equal(pi.type, DPAMT_TDX_PT_RSVD);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, 3 * GiB + 2 * PG, 1, 0, NULL),
+		  DPAMT_TDX_PAGE_METADATA_INCORRECT | DPAMT_TDX_OPERAND_ID_RCX);
 	tm_check_ok(m);
 	tdxmod_destroy(m);
 }
@@ -386,10 +398,11 @@ static void test_footprint(void **state)
 		TM_EXPECT(tm_pamt_add(m, (uint64_t)i * GiB,
 				      900 * GiB + i * 2 * PG,
 				      900 * GiB + i * 2 * PG + PG),
-			  TDX_SUCCESS);
+			  DPAMT_TDX_SUCCESS);
 	for (unsigned i = 0; i < 60; i++)
-		TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, (uint64_t)i * GiB, 1 + i,
-				0, NULL), TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, (uint64_t)i * GiB,
+				1 + i, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
 	f1 = tdxmod_footprint_bytes(m);
 	assert_true(f1 > f0);
 	assert_true(f1 - f0 < 64 * 64 * 1024);
@@ -405,17 +418,19 @@ static void test_footprint(void **state)
 	for (unsigned i = 0; i < 100; i++) {
 		uint64_t r = (uint64_t)(i % 8) * 2 * MiB, p = 8 * GiB + i * 2 * PG;
 
-		TM_EXPECT(tm_pamt_add(m, r, p, p + PG), TDX_SUCCESS);
-		TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, r, 5, 0, NULL), TDX_SUCCESS);
-		TM_EXPECT(tm_sc(m, TDH_MNG_VPFLUSHDONE, r, 0, 0, NULL),
-			  TDX_SUCCESS);
-		TM_EXPECT(tm_sc(m, TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL),
-			  TDX_SUCCESS);
-		TM_EXPECT(tm_sc(m, TDH_MNG_KEY_FREEID, r, 0, 0, NULL),
-			  TDX_SUCCESS);
-		TM_EXPECT(tm_sc(m, TDH_PHYMEM_PAGE_RECLAIM, r, 0, 0, NULL),
-			  TDX_SUCCESS);
-		TM_EXPECT(tm_pamt_remove(m, r, NULL, NULL), TDX_SUCCESS);
+		TM_EXPECT(tm_pamt_add(m, r, p, p + PG), DPAMT_TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, r, 5, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_VPFLUSHDONE, r, 0, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_KEY_FREEID, r, 0, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
+		TM_EXPECT(
+			tm_sc(m, DPAMT_TDH_PHYMEM_PAGE_RECLAIM, r, 0, 0, NULL),
+			DPAMT_TDX_SUCCESS);
+		TM_EXPECT(tm_pamt_remove(m, r, NULL, NULL), DPAMT_TDX_SUCCESS);
 		if (i == 7)
 			f0 = tdxmod_footprint_bytes(m);
 	}

@@ -74,7 +74,7 @@ static void no_thread_failure(struct shared *s)
 
 	if (line)
 		fail_msg("worker failed at line %d with %s", line,
-			 tdx_status_name(st, b, sizeof(b)));
+			 dpamt_tdx_status_name(st, b, sizeof(b)));
 }
 
 /* A model whose hot leaves hold their locks for a while, so threads
@@ -86,12 +86,12 @@ static struct tdxmod *racy_model(double busy, uint64_t seed)
 	tdxmod_config_default(&cfg, MEM);
 	cfg.busy_inject_prob = busy;
 	cfg.busy_inject_seed = seed;
-	cfg.leaf_latency_ns[TDH_PHYMEM_PAMT_ADD] = 1500;
-	cfg.leaf_latency_ns[TDH_PHYMEM_PAMT_REMOVE] = 1500;
-	cfg.leaf_latency_ns[TDH_MEM_PAGE_AUG] = 500;
-	cfg.leaf_latency_ns[TDH_MEM_PAGE_REMOVE] = 500;
-	cfg.leaf_latency_ns[TDH_MNG_CREATE] = 500;
-	cfg.leaf_latency_ns[TDH_PHYMEM_PAGE_RECLAIM] = 500;
+	cfg.leaf_latency_ns[DPAMT_TDH_PHYMEM_PAMT_ADD] = 1500;
+	cfg.leaf_latency_ns[DPAMT_TDH_PHYMEM_PAMT_REMOVE] = 1500;
+	cfg.leaf_latency_ns[DPAMT_TDH_MEM_PAGE_AUG] = 500;
+	cfg.leaf_latency_ns[DPAMT_TDH_MEM_PAGE_REMOVE] = 500;
+	cfg.leaf_latency_ns[DPAMT_TDH_MNG_CREATE] = 500;
+	cfg.leaf_latency_ns[DPAMT_TDH_PHYMEM_PAGE_RECLAIM] = 500;
 	return tm_model_cfg(&cfg, true);
 }
 
@@ -135,20 +135,23 @@ static void test_two_adds_one_range(void **state)
 		pthread_barrier_wait(&s.bar);
 		pthread_barrier_wait(&s.bar);
 		for (unsigned k = 0; k < 2; k++) {
-			uint64_t c = tdx_status_class(s.st[k]);
+			uint64_t c = dpamt_tdx_status_class(s.st[k]);
 
-			ok += s.st[k] == TDX_SUCCESS;
-			assert_true(s.st[k] == TDX_SUCCESS ||
-				    s.st[k] == (TDX_OPERAND_BUSY | 1) ||
-				    s.st[k] == (TDX_HPA_RANGE_NOT_FREE | 1) ||
-				    c == TDX_OPERAND_BUSY);
+			ok += s.st[k] == DPAMT_TDX_SUCCESS;
+			assert_true(
+				s.st[k] == DPAMT_TDX_SUCCESS ||
+				s.st[k] == (DPAMT_TDX_OPERAND_BUSY | 1) ||
+				s.st[k] == (DPAMT_TDX_HPA_RANGE_NOT_FREE | 1) ||
+				c == DPAMT_TDX_OPERAND_BUSY);
 		}
 		/* the pair pages lie outside R1 and apart, so the first to
 		 * lock R1 wins: exactly one SUCCESS every round */
 		assert_int_equal(ok, 1);
-		both_busy += tdx_is_busy(s.st[0]) || tdx_is_busy(s.st[1]);
+		both_busy += dpamt_tdx_is_busy(s.st[0]) ||
+			     dpamt_tdx_is_busy(s.st[1]);
 		ok_total += ok;
-		TM_EXPECT(tm_pamt_remove(s.m, R1, NULL, NULL), TDX_SUCCESS);
+		TM_EXPECT(tm_pamt_remove(s.m, R1, NULL, NULL),
+			  DPAMT_TDX_SUCCESS);
 		pthread_barrier_wait(&s.bar);
 	}
 	for (unsigned i = 0; i < 2; i++)
@@ -170,24 +173,24 @@ static void *aug_loop(void *p)
 	for (unsigned i = 0; i < ROUNDS * 4; i++) {
 		unsigned k = (unsigned)(tm_rand(&seed) % 8);
 		uint64_t gpa = 0x1000 * (k + 1), pa = R1 + (k + 16) * PG;
-		uint64_t st = tm_sc(s->m, TDH_MEM_PAGE_AUG, gpa, s->td.tdr, pa,
-				    NULL);
+		uint64_t st = tm_sc(s->m, DPAMT_TDH_MEM_PAGE_AUG, gpa,
+				    s->td.tdr, pa, NULL);
 
-		if (st == TDX_SUCCESS) {
+		if (st == DPAMT_TDX_SUCCESS) {
 			s->ok[0]++;
 			pthread_mutex_lock(&s->rm_lock);
 			do
-				st = tm_sc(s->m, TDH_MEM_PAGE_REMOVE, gpa,
+				st = tm_sc(s->m, DPAMT_TDH_MEM_PAGE_REMOVE, gpa,
 					   s->td.tdr, 0, NULL);
-			while (tdx_is_busy(st));
+			while (dpamt_tdx_is_busy(st));
 			pthread_mutex_unlock(&s->rm_lock);
-			T_CHECK(s, tdx_is_success(st), st);
+			T_CHECK(s, dpamt_tdx_is_success(st), st);
 		} else {
-			uint64_t c = tdx_status_class(st);
+			uint64_t c = dpamt_tdx_status_class(st);
 
-			s->busy[0] += tdx_is_busy(st);
-			T_CHECK(s, c == TDX_OPERAND_BUSY ||
-				   c == TDX_MISSING_PAMT_PAGE_PAIR, st);
+			s->busy[0] += dpamt_tdx_is_busy(st);
+			T_CHECK(s, c == DPAMT_TDX_OPERAND_BUSY ||
+				   c == DPAMT_TDX_MISSING_PAMT_PAGE_PAIR, st);
 		}
 	}
 	return NULL;
@@ -217,20 +220,20 @@ static void *pamt_loop(void *p)
 		st = tm_pamt_remove(s->m, R1, NULL, NULL);
 		pthread_mutex_unlock(&s->rm_lock);
 
-		c = tdx_status_class(st);
+		c = dpamt_tdx_status_class(st);
 		pause_us(4);
-		if (st == TDX_SUCCESS) {
+		if (st == DPAMT_TDX_SUCCESS) {
 			s->ok[1]++;
 			do
 				st = tm_pamt_add(s->m, R1, P + 16 * PG,
 						 P + 17 * PG);
-			while (tdx_is_busy(st));
-			T_CHECK(s, st == TDX_SUCCESS, st);
+			while (dpamt_tdx_is_busy(st));
+			T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
 			pause_us(20); /* the pair stays a while */
 		} else {
-			s->busy[1] += tdx_is_busy(st);
-			T_CHECK(s, c == TDX_OPERAND_BUSY ||
-				   c == TDX_PAMT_PAGE_NOT_EMPTY, st);
+			s->busy[1] += dpamt_tdx_is_busy(st);
+			T_CHECK(s, c == DPAMT_TDX_OPERAND_BUSY ||
+				   c == DPAMT_TDX_PAMT_PAGE_NOT_EMPTY, st);
 		}
 	}
 	return NULL;
@@ -242,7 +245,8 @@ static void test_aug_vs_pamt_remove(void **state)
 	pthread_t a, b;
 
 	tm_td_build(s.m, &s.td, CTL, P, 3);
-	TM_EXPECT(tm_pamt_add(s.m, R1, P + 16 * PG, P + 17 * PG), TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(s.m, R1, P + 16 * PG, P + 17 * PG),
+		  DPAMT_TDX_SUCCESS);
 	pthread_barrier_init(&s.bar, NULL, 2);
 	pthread_mutex_init(&s.rm_lock, NULL);
 	pthread_create(&a, NULL, aug_loop, &s);
@@ -270,38 +274,46 @@ static void *neighbour_loop(void *p)
 	struct nb_arg *a = p;
 	struct shared *s = a->s;
 	uint64_t mine = a->id ? R2 : R1, other = a->id ? R1 : R2, st;
-	struct tdx_regs out;
+	struct dpamt_tdx_regs out;
 
 	pthread_barrier_wait(&s->bar);
 	for (unsigned i = 0; i < ROUNDS * 2; i++) {
 		uint64_t pp = other + (100 + a->id * 8) * PG;
 
-		while (tdx_is_busy(st = tm_pamt_add(s->m, mine, pp, pp + PG)))
+		while (dpamt_tdx_is_busy(
+			st = tm_pamt_add(s->m, mine, pp, pp + PG)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS, st);
+		T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
 		/* use a page in the range, as the host would */
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_CREATE,
+		while (dpamt_tdx_is_busy(st = tm_sc(s->m, DPAMT_TDH_MNG_CREATE,
 					      mine + 10 * PG, 10 + a->id, 0,
 					      NULL)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS, st);
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_VPFLUSHDONE,
-					      mine + 10 * PG, 0, 0, NULL)))
+		T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s->m, DPAMT_TDH_MNG_VPFLUSHDONE,
+				   mine + 10 * PG, 0, 0, NULL)))
 			s->busy[a->id]++;
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_PHYMEM_CACHE_WB,
-					      0, 0, 0, NULL)))
+		while (dpamt_tdx_is_busy(st = tm_sc(s->m,
+						    DPAMT_TDH_PHYMEM_CACHE_WB,
+						    0, 0, 0, NULL)))
 			s->busy[a->id]++;
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_MNG_KEY_FREEID,
-					      mine + 10 * PG, 0, 0, NULL)))
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s->m, DPAMT_TDH_MNG_KEY_FREEID,
+				   mine + 10 * PG, 0, 0, NULL)))
 			s->busy[a->id]++;
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_PHYMEM_PAGE_RECLAIM,
-					      mine + 10 * PG, 0, 0, &out)))
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s->m, DPAMT_TDH_PHYMEM_PAGE_RECLAIM,
+				   mine + 10 * PG, 0, 0, &out)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS && tdx_removal_hint(out.r9), st);
-		while (tdx_is_busy(st = tm_pamt_remove(s->m, mine, NULL,
+		T_CHECK(s,
+			st == DPAMT_TDX_SUCCESS &&
+				dpamt_tdx_removal_hint(out.r9),
+			st);
+		while (dpamt_tdx_is_busy(st = tm_pamt_remove(s->m, mine, NULL,
 							NULL)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS, st);
+		T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
 		s->ok[a->id]++;
 	}
 	return NULL;
@@ -340,26 +352,31 @@ static void *inj_loop(void *p)
 	struct shared *s = a->s;
 	uint64_t range = R1 + (a->id + 4) * 2 * MiB, st;
 	uint64_t pp = P + (a->id + 8) * 2 * PG;
-	struct tdx_regs out;
+	struct dpamt_tdx_regs out;
 
 	for (unsigned i = 0; i < ROUNDS; i++) {
-		while (tdx_is_busy(st = tm_pamt_add(s->m, range, pp, pp + PG)))
+		while (dpamt_tdx_is_busy(
+			st = tm_pamt_add(s->m, range, pp, pp + PG)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS, st);
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_MEM_PAGE_AUG,
-					      0x1000 * (a->id + 1), s->td.tdr,
-					      range + PG, NULL)))
+		T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s->m, DPAMT_TDH_MEM_PAGE_AUG,
+				   0x1000 * (a->id + 1), s->td.tdr, range + PG,
+				   NULL)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS, st);
-		while (tdx_is_busy(st = tm_sc(s->m, TDH_MEM_PAGE_REMOVE,
-					      0x1000 * (a->id + 1), s->td.tdr,
-					      0, &out)))
+		T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s->m, DPAMT_TDH_MEM_PAGE_REMOVE,
+				   0x1000 * (a->id + 1), s->td.tdr, 0, &out)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS && tdx_removal_hint(out.rcx), st);
-		while (tdx_is_busy(st = tm_pamt_remove(s->m, range, NULL,
+		T_CHECK(s,
+			st == DPAMT_TDX_SUCCESS &&
+				dpamt_tdx_removal_hint(out.rcx),
+			st);
+		while (dpamt_tdx_is_busy(st = tm_pamt_remove(s->m, range, NULL,
 							NULL)))
 			s->busy[a->id]++;
-		T_CHECK(s, st == TDX_SUCCESS, st);
+		T_CHECK(s, st == DPAMT_TDX_SUCCESS, st);
 	}
 	return NULL;
 }
@@ -377,34 +394,35 @@ static void test_injected_busy_threads(void **state)
 	{
 		uint64_t st;
 
-		while (tdx_is_busy(st = tm_pamt_add(s.m, CTL, P, P + PG)))
+		while (dpamt_tdx_is_busy(st = tm_pamt_add(s.m, CTL, P, P + PG)))
 			;
-		TM_EXPECT(st, TDX_SUCCESS);
-		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_CREATE, CTL, 3, 0,
-					      NULL)))
+		TM_EXPECT(st, DPAMT_TDX_SUCCESS);
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s.m, DPAMT_TDH_MNG_CREATE, CTL, 3, 0, NULL)))
 			;
-		TM_EXPECT(st, TDX_SUCCESS);
-		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_KEY_CONFIG, CTL, 0,
-					      0, NULL)))
+		TM_EXPECT(st, DPAMT_TDX_SUCCESS);
+		while (dpamt_tdx_is_busy(st = tm_sc(s.m,
+						    DPAMT_TDH_MNG_KEY_CONFIG,
+						    CTL, 0, 0, NULL)))
 			;
-		TM_EXPECT(st, TDX_SUCCESS);
+		TM_EXPECT(st, DPAMT_TDX_SUCCESS);
 		for (unsigned i = 1; i <= 4; i++) {
-			while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_ADDCX,
-						      CTL + i * PG, CTL, 0,
-						      NULL)))
+			while (dpamt_tdx_is_busy(
+				st = tm_sc(s.m, DPAMT_TDH_MNG_ADDCX,
+					   CTL + i * PG, CTL, 0, NULL)))
 				;
-			TM_EXPECT(st, TDX_SUCCESS);
+			TM_EXPECT(st, DPAMT_TDX_SUCCESS);
 		}
-		while (tdx_is_busy(st = tm_sc(s.m, TDH_MNG_INIT, CTL, 0, 0,
-					      NULL)))
+		while (dpamt_tdx_is_busy(
+			st = tm_sc(s.m, DPAMT_TDH_MNG_INIT, CTL, 0, 0, NULL)))
 			;
-		TM_EXPECT(st, TDX_SUCCESS);
+		TM_EXPECT(st, DPAMT_TDX_SUCCESS);
 		for (unsigned l = 3; l >= 1; l--) {
-			while (tdx_is_busy(st = tm_sc(s.m, TDH_MEM_SEPT_ADD, l,
-						      CTL, CTL + (9 - l) * PG,
-						      NULL)))
+			while (dpamt_tdx_is_busy(
+				st = tm_sc(s.m, DPAMT_TDH_MEM_SEPT_ADD, l, CTL,
+					   CTL + (9 - l) * PG, NULL)))
 				;
-			TM_EXPECT(st, TDX_SUCCESS);
+			TM_EXPECT(st, DPAMT_TDX_SUCCESS);
 		}
 		s.td.tdr = CTL;
 	}
@@ -440,18 +458,18 @@ struct mix {
 };
 
 static uint64_t retry(struct mix *x, unsigned id, unsigned leaf,
-		      struct tdx_regs r)
+		      struct dpamt_tdx_regs r)
 {
-	struct tdx_regs in = r;
+	struct dpamt_tdx_regs in = r;
 
 	for (;;) {
 		r = in;
-		if (leaf == TDH_MEM_PAGE_REMOVE)
+		if (leaf == DPAMT_TDH_MEM_PAGE_REMOVE)
 			pthread_rwlock_rdlock(&x->rm_lock);
 		tm_sc_regs(x->m, leaf, &r);
-		if (leaf == TDH_MEM_PAGE_REMOVE)
+		if (leaf == DPAMT_TDH_MEM_PAGE_REMOVE)
 			pthread_rwlock_unlock(&x->rm_lock);
-		if (!tdx_is_busy(r.rax))
+		if (!dpamt_tdx_is_busy(r.rax))
 			return r.rax;
 		x->busy[id]++;
 	}
@@ -464,19 +482,22 @@ static uint64_t huge_cycle(struct mix *x, unsigned id)
 	uint64_t tdr = x->td[id].tdr, gpa = 0x400000, st;
 	uint64_t pair = SBASE + (400 + id * 2) * PG;
 	uint64_t sept = CTL + id * 0x200000 + 0x100000;
-	struct tdx_regs r = {.rcx = gpa | 1, .rdx = tdr,
+	struct dpamt_tdx_regs r = {.rcx = gpa | 1, .rdx = tdr,
 			     .r8 = HBASE + id * 2 * MiB};
 
-	if ((st = retry(x, id, TDH_MEM_PAGE_AUG, r)) != TDX_SUCCESS)
+	if ((st = retry(x, id, DPAMT_TDH_MEM_PAGE_AUG, r)) != DPAMT_TDX_SUCCESS)
 		return st;
-	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr, .r8 = sept,
+	r = (struct dpamt_tdx_regs){.rcx = gpa | 1, .rdx = tdr, .r8 = sept,
 			      .r12 = pair, .r13 = pair + PG};
-	if ((st = retry(x, id, TDH_MEM_PAGE_DEMOTE, r)) != TDX_SUCCESS)
+	if ((st = retry(x, id, DPAMT_TDH_MEM_PAGE_DEMOTE, r)) !=
+	    DPAMT_TDX_SUCCESS)
 		return st;
-	r = (struct tdx_regs){.rcx = gpa | 1, .rdx = tdr};
-	if (!tdx_is_success(st = retry(x, id, TDH_MEM_PAGE_PROMOTE, r)))
+	r = (struct dpamt_tdx_regs){.rcx = gpa | 1, .rdx = tdr};
+	if (!dpamt_tdx_is_success(
+		    st = retry(x, id, DPAMT_TDH_MEM_PAGE_PROMOTE, r)))
 		return st;
-	if (!tdx_is_success(st = retry(x, id, TDH_MEM_PAGE_REMOVE, r)))
+	if (!dpamt_tdx_is_success(
+		    st = retry(x, id, DPAMT_TDH_MEM_PAGE_REMOVE, r)))
 		return st;
 	return 0;
 }
@@ -499,28 +520,30 @@ static void *mix_vcpu(void *p)
 		if (n % 97 == 0 && (st = huge_cycle(x, id)))
 			T_CHECK(x, false, st);
 		if (mapped[i]) {
-			st = retry(x, id, TDH_MEM_PAGE_REMOVE,
-				   (struct tdx_regs){.rcx = gpa, .rdx = tdr});
-			T_CHECK(x, tdx_is_success(st), st);
+			st = retry(x, id, DPAMT_TDH_MEM_PAGE_REMOVE,
+				   (struct dpamt_tdx_regs){ .rcx = gpa,
+							    .rdx = tdr });
+			T_CHECK(x, dpamt_tdx_is_success(st), st);
 			mapped[i] = false;
 			continue;
 		}
-		st = tm_sc(x->m, TDH_MEM_PAGE_AUG, gpa, tdr, pa, NULL);
-		x->busy[id] += tdx_is_busy(st);
-		T_CHECK(x, st == TDX_SUCCESS || tdx_is_busy(st) ||
-			   st == (TDX_MISSING_PAMT_PAGE_PAIR |
-				  TDX_OPERAND_ID_R8),
+		st = tm_sc(x->m, DPAMT_TDH_MEM_PAGE_AUG, gpa, tdr, pa, NULL);
+		x->busy[id] += dpamt_tdx_is_busy(st);
+		T_CHECK(x, st == DPAMT_TDX_SUCCESS || dpamt_tdx_is_busy(st) ||
+			   st == (DPAMT_TDX_MISSING_PAMT_PAGE_PAIR |
+				  DPAMT_TDX_OPERAND_ID_R8),
 			st);
-		mapped[i] = st == TDX_SUCCESS;
+		mapped[i] = st == DPAMT_TDX_SUCCESS;
 	}
 	for (unsigned i = 0; i < 64; i++) {
 		uint64_t st;
 
 		if (!mapped[i])
 			continue;
-		st = retry(x, id, TDH_MEM_PAGE_REMOVE,
-			   (struct tdx_regs){.rcx = (i + 1) * PG, .rdx = tdr});
-		T_CHECK(x, tdx_is_success(st), st);
+		st = retry(x, id, DPAMT_TDH_MEM_PAGE_REMOVE,
+			   (struct dpamt_tdx_regs){ .rcx = (i + 1) * PG,
+						    .rdx = tdr });
+		T_CHECK(x, dpamt_tdx_is_success(st), st);
 	}
 	return NULL;
 }
@@ -539,16 +562,19 @@ static void *mix_pamt(void *p)
 		pthread_rwlock_wrlock(&x->rm_lock);
 		st = tm_pamt_remove(x->m, range, NULL, NULL);
 		pthread_rwlock_unlock(&x->rm_lock);
-		x->busy[2] += tdx_is_busy(st);
-		T_CHECK(x, st == TDX_SUCCESS || tdx_is_busy(st) ||
-			   tdx_status_class(st) == TDX_PAMT_PAGE_NOT_EMPTY, st);
-		if (st != TDX_SUCCESS)
+		x->busy[2] += dpamt_tdx_is_busy(st);
+		T_CHECK(x,
+			st == DPAMT_TDX_SUCCESS || dpamt_tdx_is_busy(st) ||
+				dpamt_tdx_status_class(st) ==
+					DPAMT_TDX_PAMT_PAGE_NOT_EMPTY,
+			st);
+		if (st != DPAMT_TDX_SUCCESS)
 			continue;
 		pause_us(2);
-		st = retry(x, 2, TDH_PHYMEM_PAMT_ADD,
-			   (struct tdx_regs){.rcx = range | 1, .rdx = pp,
+		st = retry(x, 2, DPAMT_TDH_PHYMEM_PAMT_ADD,
+			   (struct dpamt_tdx_regs){.rcx = range | 1, .rdx = pp,
 					     .r8 = pp + PG});
-		T_CHECK(x, st == TDX_SUCCESS, st);
+		T_CHECK(x, st == DPAMT_TDX_SUCCESS, st);
 	}
 	return NULL;
 }
@@ -566,7 +592,7 @@ static void test_mixed_stress(void **state)
 			    P + (32 + id * 2) * PG, 10 + id);
 	for (unsigned k = 0; k < NS; k++)
 		TM_EXPECT(tm_pamt_add(x->m, SBASE + k * 2 * MiB, P + k * 2 * PG,
-				      P + k * 2 * PG + PG), TDX_SUCCESS);
+				      P + k * 2 * PG + PG), DPAMT_TDX_SUCCESS);
 	pthread_barrier_init(&x->bar, NULL, 3);
 	pthread_rwlock_init(&x->rm_lock, NULL);
 	pthread_create(&t[2], NULL, mix_pamt, x);
@@ -587,7 +613,7 @@ static void test_mixed_stress(void **state)
 
 		if (line)
 			fail_msg("worker failed at line %d with %s", line,
-				 tdx_status_name(atomic_load_explicit(
+				 dpamt_tdx_status_name(atomic_load_explicit(
 						 &x->failed_status,
 						 memory_order_acquire),
 						 b, sizeof(b)));

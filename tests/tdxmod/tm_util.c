@@ -35,7 +35,7 @@ struct tdxmod *tm_model(uint64_t mem, bool dpamt)
 	return tm_model_cfg(&cfg, dpamt);
 }
 
-uint64_t tm_sc_regs(struct tdxmod *m, unsigned leaf, struct tdx_regs *r)
+uint64_t tm_sc_regs(struct tdxmod *m, unsigned leaf, struct dpamt_tdx_regs *r)
 {
 	r->rax = leaf;
 	tdxmod_seamcall(m, r);
@@ -43,9 +43,9 @@ uint64_t tm_sc_regs(struct tdxmod *m, unsigned leaf, struct tdx_regs *r)
 }
 
 uint64_t tm_sc(struct tdxmod *m, unsigned leaf, uint64_t rcx, uint64_t rdx,
-	       uint64_t r8, struct tdx_regs *out)
+	       uint64_t r8, struct dpamt_tdx_regs *out)
 {
-	struct tdx_regs r = {.rcx = rcx, .rdx = rdx, .r8 = r8};
+	struct dpamt_tdx_regs r = {.rcx = rcx, .rdx = rdx, .r8 = r8};
 
 	tm_sc_regs(m, leaf, &r);
 	if (out)
@@ -56,15 +56,16 @@ uint64_t tm_sc(struct tdxmod *m, unsigned leaf, uint64_t rcx, uint64_t rdx,
 uint64_t tm_pamt_add(struct tdxmod *m, uint64_t range, uint64_t p0,
 		     uint64_t p1)
 {
-	return tm_sc(m, TDH_PHYMEM_PAMT_ADD, range | TDX_PS_2M, p0, p1, NULL);
+	return tm_sc(m, DPAMT_TDH_PHYMEM_PAMT_ADD, range | DPAMT_TDX_PS_2M, p0,
+		     p1, NULL);
 }
 
 uint64_t tm_pamt_remove(struct tdxmod *m, uint64_t range, uint64_t *p0,
 			uint64_t *p1)
 {
-	struct tdx_regs r;
-	uint64_t st = tm_sc(m, TDH_PHYMEM_PAMT_REMOVE, range | TDX_PS_2M, 0,
-			    0, &r);
+	struct dpamt_tdx_regs r;
+	uint64_t st = tm_sc(m, DPAMT_TDH_PHYMEM_PAMT_REMOVE,
+			    range | DPAMT_TDX_PS_2M, 0, 0, &r);
 
 	if (p0)
 		*p0 = r.rdx;
@@ -79,62 +80,68 @@ void tm_expect(uint64_t st, uint64_t want, const char *file, int line)
 
 	if (st != want)
 		fail_msg("%s:%d: status %s (0x%016llx), expected %s", file,
-			 line, tdx_status_name(st, a, sizeof(a)),
+			 line, dpamt_tdx_status_name(st, a, sizeof(a)),
 			 (unsigned long long)st,
-			 tdx_status_name(want, b, sizeof(b)));
+			 dpamt_tdx_status_name(want, b, sizeof(b)));
 }
 
 void tm_td_build(struct tdxmod *m, struct tm_td *td, uint64_t ctl,
 		 uint64_t pairs, unsigned hkid)
 {
-	struct tdx_regs r;
+	struct dpamt_tdx_regs r;
 	uint64_t pg = ctl, v;
 
 	memset(td, 0, sizeof(*td));
 	if (pairs) /* 0: classic PAMT, no pair needed */
-		TM_EXPECT(tm_pamt_add(m, ctl, pairs, pairs + PG), TDX_SUCCESS);
+		TM_EXPECT(tm_pamt_add(m, ctl, pairs, pairs + PG),
+			  DPAMT_TDX_SUCCESS);
 	td->tdr = pg;
 	pg += PG;
-	TM_EXPECT(tm_sc(m, TDH_MNG_CREATE, td->tdr, hkid, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MNG_KEY_CONFIG, td->tdr, 0, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCS_PAGES, 0, &r),
-		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_CREATE, td->tdr, hkid, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_KEY_CONFIG, td->tdr, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_NUM_TDCS_PAGES, 0,
+			&r),
+		  DPAMT_TDX_SUCCESS);
 	td->ntdcs = (unsigned)r.r8;
 	for (unsigned i = 0; i < td->ntdcs; i++, pg += PG) {
 		td->tdcs[i] = pg;
-		TM_EXPECT(tm_sc(m, TDH_MNG_ADDCX, pg, td->tdr, 0, NULL),
-			  TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_ADDCX, pg, td->tdr, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
 	}
-	TM_EXPECT(tm_sc(m, TDH_MNG_INIT, td->tdr, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_INIT, td->tdr, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 	td->tdvpr = pg;
 	pg += PG;
-	TM_EXPECT(tm_sc(m, TDH_VP_CREATE, td->tdvpr, td->tdr, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_SYS_RD, 0, TDX_MD_NUM_TDCX_PAGES, 0, &r),
-		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_VP_CREATE, td->tdvpr, td->tdr, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_SYS_RD, 0, DPAMT_TDX_MD_NUM_TDCX_PAGES, 0,
+			&r),
+		  DPAMT_TDX_SUCCESS);
 	td->ntdcx = (unsigned)r.r8;
 	for (unsigned i = 0; i < td->ntdcx; i++, pg += PG) {
 		td->tdcx[i] = pg;
-		TM_EXPECT(tm_sc(m, TDH_VP_ADDCX, pg, td->tdvpr, 0, NULL),
-			  TDX_SUCCESS);
+		TM_EXPECT(tm_sc(m, DPAMT_TDH_VP_ADDCX, pg, td->tdvpr, 0, NULL),
+			  DPAMT_TDX_SUCCESS);
 	}
-	TM_EXPECT(tm_sc(m, TDH_VP_INIT, td->tdvpr, 0, 0, NULL), TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_VP_INIT, td->tdvpr, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 	for (unsigned l = 3; l >= 1; l--, pg += PG) {
 		td->sept[3 - l] = pg;
-		v = tm_sc(m, TDH_MEM_SEPT_ADD, 0 | l, td->tdr, pg, NULL);
-		TM_EXPECT(v, TDX_SUCCESS);
+		v = tm_sc(m, DPAMT_TDH_MEM_SEPT_ADD, 0 | l, td->tdr, pg, NULL);
+		TM_EXPECT(v, DPAMT_TDX_SUCCESS);
 	}
 }
 
 void tm_td_freeid(struct tdxmod *m, const struct tm_td *td)
 {
-	TM_EXPECT(tm_sc(m, TDH_MNG_VPFLUSHDONE, td->tdr, 0, 0, NULL),
-		  TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL), TDX_SUCCESS);
-	TM_EXPECT(tm_sc(m, TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
-		  TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_VPFLUSHDONE, td->tdr, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_PHYMEM_CACHE_WB, 0, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_sc(m, DPAMT_TDH_MNG_KEY_FREEID, td->tdr, 0, 0, NULL),
+		  DPAMT_TDX_SUCCESS);
 }
 
 void tm_snap_take(struct tdxmod *m, struct tm_snap *s, unsigned n,
@@ -167,7 +174,7 @@ void tm_snap_same(struct tdxmod *m, const struct tm_snap *s)
 
 uint64_t tm_entry_2m_pa(struct tdxmod *m, uint64_t mem, uint64_t pa)
 {
-	struct tdx_tdmr_info ti;
+	struct dpamt_tdx_tdmr_info ti;
 
 	tdxmod_phys_read(m, mem - GiB, &ti, sizeof(ti));
 	assert_true(pa >= ti.base && pa < ti.base + ti.size);
@@ -176,7 +183,7 @@ uint64_t tm_entry_2m_pa(struct tdxmod *m, uint64_t mem, uint64_t pa)
 
 uint64_t tm_entry_1g_pa(struct tdxmod *m, uint64_t mem, uint64_t pa)
 {
-	struct tdx_tdmr_info ti;
+	struct dpamt_tdx_tdmr_info ti;
 
 	tdxmod_phys_read(m, mem - GiB, &ti, sizeof(ti));
 	return ti.pamt_1g_base + ((pa - ti.base) >> 30) * 16;

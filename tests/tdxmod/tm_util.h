@@ -22,8 +22,8 @@ struct tdxmod *tm_model_cfg(const struct tdxmod_config *cfg, bool dpamt);
 
 /* One SEAMCALL; returns the status; *out (may be NULL) gets the regs. */
 uint64_t tm_sc(struct tdxmod *m, unsigned leaf, uint64_t rcx, uint64_t rdx,
-	       uint64_t r8, struct tdx_regs *out);
-uint64_t tm_sc_regs(struct tdxmod *m, unsigned leaf, struct tdx_regs *r);
+	       uint64_t r8, struct dpamt_tdx_regs *out);
+uint64_t tm_sc_regs(struct tdxmod *m, unsigned leaf, struct dpamt_tdx_regs *r);
 
 uint64_t tm_pamt_add(struct tdxmod *m, uint64_t range, uint64_t p0,
 		     uint64_t p1);

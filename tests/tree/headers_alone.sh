@@ -39,7 +39,8 @@ int main()
 	struct tdxmod_config c;
 	tdxmod_config_default(&c, 1ULL << 30);
 	std::printf("%s %s %u\n", dpamt_version(),
-		    tdx_status_name(TDX_OPERAND_BUSY | 1, buf, sizeof(buf)),
+		    dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 1, buf,
+					  sizeof(buf)),
 		    c.pages_per_pair);
 	return 0;
 }

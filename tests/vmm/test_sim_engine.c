@@ -93,8 +93,10 @@ static void print_errors(const struct sim_report *r)
  * bytes left. */
 static void assert_clean(const struct sim_report *r, int rc)
 {
-	const struct sim_leaf_report *add = &r->leaves[TDH_PHYMEM_PAMT_ADD];
-	const struct sim_leaf_report *rem = &r->leaves[TDH_PHYMEM_PAMT_REMOVE];
+	const struct sim_leaf_report *add =
+		&r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD];
+	const struct sim_leaf_report *rem =
+		&r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE];
 
 	printf("  PAMT.ADD %llu/%llu/%llu REMOVE %llu/%llu/%llu (calls/busy/"
 	       "errors), add_ok %llu remove_ok %llu not_free %llu\n",
@@ -147,8 +149,8 @@ static void test_default_shaped(void **state)
 	assert_int_equal(w.destroyed, 3);
 	assert_int_equal(w.progress_done, pages);
 	assert_int_equal(w.progress_total, pages);
-	assert_int_equal(r->leaves[TDH_MEM_PAGE_AUG].calls -
-				 r->leaves[TDH_MEM_PAGE_AUG].busy, pages);
+	assert_int_equal(r->leaves[DPAMT_TDH_MEM_PAGE_AUG].calls -
+				 r->leaves[DPAMT_TDH_MEM_PAGE_AUG].busy, pages);
 	assert_true(r->pamt.pamt_add_ok >= 3 * 128); /* >= 1 per 2 MiB */
 	assert_true(r->pamt.dynamic_bytes_peak >= 3 * 256 * MiB / 256);
 	for (int i = 0; i < 3; i++) {
@@ -161,7 +163,7 @@ static void test_default_shaped(void **state)
 		assert_true(g->control_pages > 1 + 4);
 		assert_true(g->pairs_peak >= 128);
 	}
-	assert_int_equal(r->leaves[TDH_PHYMEM_PAGE_RECLAIM].errors, 0);
+	assert_int_equal(r->leaves[DPAMT_TDH_PHYMEM_PAGE_RECLAIM].errors, 0);
 	free(r);
 }
 
@@ -187,8 +189,8 @@ static void test_huge_mix(void **state)
 	assert_int_equal(r->guests[1].pages_2m, 64);
 	assert_int_equal(r->guests[1].pages_4k, 0);
 	assert_int_equal(r->guests[1].demotes, 0);
-	assert_true(r->leaves[TDH_MEM_PAGE_DEMOTE].calls > 0);
-	assert_true(r->leaves[TDH_MEM_PAGE_PROMOTE].calls > 0);
+	assert_true(r->leaves[DPAMT_TDH_MEM_PAGE_DEMOTE].calls > 0);
+	assert_true(r->leaves[DPAMT_TDH_MEM_PAGE_PROMOTE].calls > 0);
 	assert_true(w.max_dynamic > 0);
 	free(r);
 }
@@ -210,7 +212,7 @@ static void test_convert_back_and_forth(void **state)
 			 64 * (512 * 60 / 100));
 	assert_int_equal(r->guests[1].conversions, 32 * 512);
 	assert_int_equal(r->guests[1].demotes, 0);
-	assert_true(r->leaves[TDH_MEM_PAGE_REMOVE].calls > 0);
+	assert_true(r->leaves[DPAMT_TDH_MEM_PAGE_REMOVE].calls > 0);
 	free(r);
 }
 
@@ -263,9 +265,9 @@ static void test_legacy(void **state)
 	assert_int_equal(r->pamt.pamt_add_calls, 0);
 	assert_int_equal(r->pamt.pamt_remove_calls, 0);
 	assert_int_equal(r->pamt.gets, 0);
-	assert_int_equal(r->leaves[TDH_PHYMEM_PAMT_ADD].calls, 0);
-	assert_int_equal(r->leaves[TDH_MEM_PAGE_AUG].calls, 0);
-	assert_int_equal(r->leaves[TDH_MNG_CREATE].calls, 0);
+	assert_int_equal(r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls, 0);
+	assert_int_equal(r->leaves[DPAMT_TDH_MEM_PAGE_AUG].calls, 0);
+	assert_int_equal(r->leaves[DPAMT_TDH_MNG_CREATE].calls, 0);
 	free(r);
 }
 
@@ -287,8 +289,8 @@ static void test_static_mode(void **state)
 	assert_int_equal(w.max_dynamic, 0);
 	assert_int_equal(w.max_pairs, 0);
 	assert_int_equal(r->pamt.dynamic_bytes_peak, 0);
-	assert_int_equal(r->leaves[TDH_PHYMEM_PAMT_ADD].calls, 0);
-	assert_int_equal(r->leaves[TDH_PHYMEM_PAMT_REMOVE].calls, 0);
+	assert_int_equal(r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls, 0);
+	assert_int_equal(r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE].calls, 0);
 	assert_true(r->pamt.static_bytes >= r->pamt.classic_bytes);
 	assert_true(r->guests[0].demotes > 0);
 	free(r);
@@ -310,7 +312,7 @@ static void test_busy_injected(void **state)
 	add_td(&sc, 128 * MiB, 4, 25, 100, 20);
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
 	assert_clean(r, run(&sc, &w, r));
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++)
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++)
 		busy += r->leaves[l].busy;
 	assert_true(busy > 0);
 	assert_true(r->busy_retries_vmm + r->pamt.busy_retries > 0);
@@ -395,7 +397,7 @@ static void test_threads1_deterministic(void **state)
 	add_vm(&sc, 16 * MiB, 1);
 	assert_clean(a, run(&sc, &w, a));
 	assert_clean(b, run(&sc, &w, b));
-	for (unsigned l = 0; l < TDX_LEAF_MAX; l++) {
+	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		assert_int_equal(a->leaves[l].calls, b->leaves[l].calls);
 		assert_int_equal(a->leaves[l].busy, b->leaves[l].busy);
 	}
@@ -456,7 +458,7 @@ static void test_protocol_errors_fail_the_run(void **state)
 	sc.strategy = DPAMT_TEST_STRATEGY_BROKEN_HINT;
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
 	assert_int_equal(run(&sc, &w, r), 1);
-	assert_true(r->leaves[TDH_PHYMEM_PAMT_REMOVE].errors > 0);
+	assert_true(r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE].errors > 0);
 	assert_true(r->n_errors >= 1);
 	assert_non_null(strstr(r->errors[r->n_errors - 1],
 			       "install/remove protocol errors"));
@@ -508,7 +510,7 @@ static void test_validation(void **state)
 	assert_int_equal(sim_validate(&sc, msg, sizeof(msg)), 0);
 	assert_int_equal(sc.n_guests, 10);
 	assert_int_equal(sc.guests[0].size, 16 * GiB);
-	assert_int_equal(sc.seamcall_ns[TDH_PHYMEM_PAMT_ADD], 3000);
+	assert_int_equal(sc.seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD], 3000);
 	assert_true(sim_host_mem_needed(&sc) >= 160 * GiB);
 	assert_true(sim_host_mem_needed(&sc) <= 168 * GiB);
 
@@ -545,9 +547,9 @@ static void test_validation(void **state)
 	sc.strategy = DPAMT_TEST_STRATEGY_END;
 	expect_invalid(&sc, "strategy");
 	sc.strategy = DPAMT_STRATEGY_GLOBAL_LOCK;
-	sc.seamcall_ns[TDH_MEM_PAGE_AUG] = 20000000;
+	sc.seamcall_ns[DPAMT_TDH_MEM_PAGE_AUG] = 20000000;
 	expect_invalid(&sc, "latency");
-	sc.seamcall_ns[TDH_MEM_PAGE_AUG] = 0;
+	sc.seamcall_ns[DPAMT_TDH_MEM_PAGE_AUG] = 0;
 	add_vm(&sc, 64 * MiB, 1);
 	sc.guests[1].huge_pct = 10;
 	expect_invalid(&sc, "TDs only");

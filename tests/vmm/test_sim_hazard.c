@@ -45,7 +45,7 @@ static void test_no_strategy_reaches_the_window(void **state)
 		 * vCPUs' puts can run into */
 		sc.clock = SIM_CLOCK_WALL;
 		sc.quiet = true;
-		sc.seamcall_ns[TDH_MEM_PAGE_REMOVE] = 20000;
+		sc.seamcall_ns[DPAMT_TDH_MEM_PAGE_REMOVE] = 20000;
 		for (int g = 0; g < 3; g++) {
 			struct sim_guest_spec *gs = &sc.guests[sc.n_guests++];
 
@@ -59,10 +59,12 @@ static void test_no_strategy_reaches_the_window(void **state)
 		sim_assert_clean_run(r, sim_run(&sc, NULL, r));
 		printf("%s: %llu PAGE.REMOVE, %llu PAMT.REMOVE, clean\n",
 		       dpamt_strategy_name((enum dpamt_strategy)st),
-		       (unsigned long long)r->leaves[TDH_MEM_PAGE_REMOVE].calls,
-		       (unsigned long long)r->leaves[TDH_PHYMEM_PAMT_REMOVE]
+		       (unsigned long long)r->leaves[DPAMT_TDH_MEM_PAGE_REMOVE]
+			       .calls,
+		       (unsigned long long)r
+			       ->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE]
 			       .calls);
-		assert_true(r->leaves[TDH_MEM_PAGE_REMOVE].calls > 0);
+		assert_true(r->leaves[DPAMT_TDH_MEM_PAGE_REMOVE].calls > 0);
 	}
 	free(r);
 }

@@ -24,13 +24,13 @@ struct fx {
 };
 
 /* While armed, every PAMT.REMOVE is answered BUSY. */
-static bool busy_remove(void *arg, struct tdx_regs *regs)
+static bool busy_remove(void *arg, struct dpamt_tdx_regs *regs)
 {
 	struct fx *x = arg;
 
-	if (!x->remove_busy || regs->rax != TDH_PHYMEM_PAMT_REMOVE)
+	if (!x->remove_busy || regs->rax != DPAMT_TDH_PHYMEM_PAMT_REMOVE)
 		return false;
-	regs->rax = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+	regs->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
 	return true;
 }
 
@@ -39,7 +39,7 @@ static void test_idle_pair_blocks_2m(void **state)
 	struct fx *x = test_calloc(1, sizeof(*x));
 	struct dpamt_config cfg;
 	char msg[160];
-	struct tdx_regs r = { 0 };
+	struct dpamt_tdx_regs r = { 0 };
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
@@ -69,10 +69,11 @@ static void test_idle_pair_blocks_2m(void **state)
 	assert_true(vmm_block_pair_free(&x->vh, R));
 	assert_false(dpamt_range_installed(x->h.dp, R));
 	/* ...and the module agrees: PAMT.REMOVE finds no pair there. */
-	r.rax = TDH_PHYMEM_PAMT_REMOVE;
-	r.rcx = R | TDX_PS_2M;
+	r.rax = DPAMT_TDH_PHYMEM_PAMT_REMOVE;
+	r.rcx = R | DPAMT_TDX_PS_2M;
 	tdxmod_seamcall(x->h.mod, &r);
-	assert_int_equal(tdx_status_class(r.rax), TDX_NO_PAMT_PAGE_PAIR);
+	assert_int_equal(dpamt_tdx_status_class(r.rax),
+			 DPAMT_TDX_NO_PAMT_PAGE_PAIR);
 	vmm_host_fini(&x->vh);
 	model_host_destroy(&x->h);
 	test_free(x);
