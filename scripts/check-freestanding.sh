@@ -2,7 +2,8 @@
 # check-freestanding.sh - prove src/host/ is freestanding: compile every
 # src/host/*.c with -ffreestanding -fno-builtin -nostdlib, link them into
 # one relocatable object and fail if anything is left undefined except the
-# compiler's memset/memcpy.  Also fails on a forbidden #include.
+# compiler's memset/memcpy.  Also fails on a forbidden #include, in
+# src/host/ or in a src/util/ header it includes.
 # Usage: check-freestanding.sh [SRCDIR] (default: the repository root).
 set -eu
 
@@ -13,7 +14,11 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 allowed='^(stdint|stddef|stdbool|stdatomic|limits)\.h$'
 bad=0
-for f in "$root"/src/host/*.c "$root"/src/host/*.h; do
+# src/host/ and every src/util/ header it includes (util/bitmap.h).
+util=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\(util\/[^"]*\)".*/\1/p' \
+	"$root"/src/host/*.c "$root"/src/host/*.h | sort -u |
+	sed "s|^|$root/src/|")
+for f in "$root"/src/host/*.c "$root"/src/host/*.h $util; do
 	for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/\1/p' "$f"); do
 		if ! echo "$inc" | grep -Eq "$allowed"; then
 			echo "check-freestanding: $f includes <$inc>" >&2

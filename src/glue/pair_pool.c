@@ -5,6 +5,7 @@
  * allocation scans only them.  Everything under one mutex.
  */
 #include "glue/pair_pool.h"
+#include "util/bitmap.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #define PP_PAGE 4096ull
 #define PP_BLOCK (2ull << 20)
 #define PP_PAGES 512u
-#define PP_WORDS (PP_PAGES / 64)
+#define PP_WORDS BM_WORDS(PP_PAGES)
 
 struct pp_block {
 	uint64_t free_bits[PP_WORDS];
@@ -98,8 +99,7 @@ static uint64_t pp_grow(struct pair_pool *p)
 		return UINT64_MAX;
 	}
 	b = &p->blocks[blk];
-	for (unsigned w = 0; w < PP_WORDS; w++)
-		b->free_bits[w] = ~0ull;
+	bm_fill(b->free_bits, PP_WORDS);
 	b->used = 0;
 	b->held = true;
 	b->slot = (uint32_t)p->n_held;
@@ -113,18 +113,13 @@ static uint64_t pp_grow(struct pair_pool *p)
 static uint64_t pp_take_page(struct pair_pool *p, uint64_t blk)
 {
 	struct pp_block *b = &p->blocks[blk];
+	uint64_t i = bm_take(b->free_bits, PP_WORDS);
 
-	for (unsigned w = 0; w < PP_WORDS; w++) {
-		if (b->free_bits[w]) {
-			unsigned bit = (unsigned)__builtin_ctzll(b->free_bits[w]);
-
-			b->free_bits[w] &= ~(1ull << bit);
-			b->used++;
-			p->st.pages_out++;
-			return blk * PP_BLOCK + (w * 64 + bit) * PP_PAGE;
-		}
-	}
-	return UINT64_MAX; /* not reached: pp_pick saw a free page */
+	if (i == UINT64_MAX)
+		return UINT64_MAX; /* not reached: pp_pick saw a free page */
+	b->used++;
+	p->st.pages_out++;
+	return blk * PP_BLOCK + i * PP_PAGE;
 }
 
 int pair_pool_alloc(struct pair_pool *p, uint64_t *pa)
@@ -168,9 +163,9 @@ bool pair_pool_free(struct pair_pool *p, uint64_t pa)
 	pthread_mutex_lock(&p->lock);
 	b = blk < p->n_blocks ? &p->blocks[blk] : NULL;
 	mine = b && b->held && pa % PP_PAGE == 0 &&
-	       !(b->free_bits[i / 64] & (1ull << (i % 64)));
+	       !bm_test(b->free_bits, i);
 	if (mine) {
-		b->free_bits[i / 64] |= 1ull << (i % 64);
+		bm_set(b->free_bits, i);
 		b->used--;
 		p->st.pages_out--;
 		if (b->used == 0)

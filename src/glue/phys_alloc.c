@@ -13,6 +13,7 @@
  * lock-free by phys_is_free() and the byte counters.
  */
 #include "glue/phys_alloc.h"
+#include "util/bitmap.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,7 +23,7 @@
 #define PA_PAGE 4096ull
 #define PA_BLOCK (2ull << 20)
 #define PA_PAGES_PER_BLOCK 512u
-#define PA_WORDS_PER_BLOCK (PA_PAGES_PER_BLOCK / 64)
+#define PA_WORDS_PER_BLOCK BM_WORDS(PA_PAGES_PER_BLOCK)
 #define PA_MAX_ARENAS 16u
 
 struct pa_range {
@@ -52,16 +53,6 @@ struct phys_alloc {
 	_Atomic uint64_t fail_countdown;
 	_Atomic uint64_t bad_frees;
 };
-
-static inline void bm_set(uint64_t *bm, uint64_t i)
-{
-	bm[i / 64] |= 1ull << (i % 64);
-}
-
-static inline void bm_clear(uint64_t *bm, uint64_t i)
-{
-	bm[i / 64] &= ~(1ull << (i % 64));
-}
 
 /* Global block number of pa, or UINT64_MAX if pa is not in any range. */
 static uint64_t pa_block(const struct phys_alloc *a, uint64_t pa)
@@ -141,7 +132,7 @@ static int arenas_init(struct phys_alloc *a)
 		ar->first = i * a->blocks_per_arena;
 		ar->count = a->n_blocks - ar->first < a->blocks_per_arena ?
 			    a->n_blocks - ar->first : a->blocks_per_arena;
-		words = (ar->count + 63) / 64;
+		words = BM_WORDS(ar->count);
 		ar->nonfull = calloc(words, sizeof(uint64_t));
 		ar->empty = calloc(words, sizeof(uint64_t));
 		if (!ar->nonfull || !ar->empty)
@@ -232,19 +223,6 @@ void phys_alloc_fail_nth(struct phys_alloc *a, uint64_t k)
 	atomic_store_explicit(&a->fail_countdown, k, memory_order_relaxed);
 }
 
-/* Index of the first set bit in bm[0..words) starting at word start,
- * wrapping once; UINT64_MAX if none. */
-static uint64_t bm_find(const uint64_t *bm, uint64_t words, uint64_t start)
-{
-	for (uint64_t k = 0; k < words; k++) {
-		uint64_t w = (start + k) % words;
-
-		if (bm[w])
-			return w * 64 + (uint64_t)__builtin_ctzll(bm[w]);
-	}
-	return UINT64_MAX;
-}
-
 /* Take one page from block blk (has a free page; arena lock held).  The
  * caller updates the arena's free_pages. */
 static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
@@ -258,9 +236,8 @@ static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
 
 		if (!v)
 			continue;
-		bit = (unsigned)__builtin_ctzll(v);
-		atomic_store_explicit(&w[i], v & ~(1ull << bit),
-				      memory_order_relaxed);
+		bit = bm_pop(&v);
+		atomic_store_explicit(&w[i], v, memory_order_relaxed);
 		a->nfree[blk]--;
 		block_summary(a, ar, blk);
 		return block_pa(a, blk) + (i * 64 + bit) * PA_PAGE;
@@ -272,14 +249,14 @@ static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
  * lock held.  UINT64_MAX if the arena is full. */
 static uint64_t arena_pick(struct pa_arena *ar)
 {
-	uint64_t words = (ar->count + 63) / 64, i = UINT64_MAX;
+	uint64_t words = BM_WORDS(ar->count), i = UINT64_MAX;
 
 	for (uint64_t k = 0; k < words && i == UINT64_MAX; k++) {
 		uint64_t w = (ar->cursor + k) % words;
 		uint64_t partial = ar->nonfull[w] & ~ar->empty[w];
 
 		if (partial) {
-			i = w * 64 + (uint64_t)__builtin_ctzll(partial);
+			i = w * 64 + bm_pop(&partial);
 			ar->cursor = w;
 		}
 	}
@@ -361,13 +338,13 @@ static bool block_take_lane(struct phys_alloc *a, struct pa_arena *ar,
 	if (!a->nfree[blk])
 		return false;
 	for (unsigned p = lane; p < PA_PAGES_PER_BLOCK; p += lanes) {
-		uint64_t bit = 1ull << (p % 64);
-		uint64_t v = atomic_load_explicit(&w[p / 64],
+		uint64_t bit = bm_mask(p);
+		uint64_t v = atomic_load_explicit(&w[bm_word(p)],
 						  memory_order_relaxed);
 
 		if (!(v & bit))
 			continue;
-		atomic_store_explicit(&w[p / 64], v & ~bit,
+		atomic_store_explicit(&w[bm_word(p)], v & ~bit,
 				      memory_order_relaxed);
 		a->nfree[blk]--;
 		block_summary(a, ar, blk);
@@ -409,9 +386,9 @@ static bool page_release(struct phys_alloc *a, struct pa_arena *ar,
 			 uint64_t blk, uint64_t pa)
 {
 	uint64_t idx = (pa % PA_BLOCK) / PA_PAGE;
-	_Atomic uint64_t *w = &a->bits[blk * PA_WORDS_PER_BLOCK + idx / 64];
+	_Atomic uint64_t *w = &a->bits[blk * PA_WORDS_PER_BLOCK + bm_word(idx)];
 	uint64_t v = atomic_load_explicit(w, memory_order_relaxed);
-	uint64_t m = 1ull << (idx % 64);
+	uint64_t m = bm_mask(idx);
 
 	if (v & m)
 		return false;
@@ -521,7 +498,7 @@ int phys_alloc_2m(struct phys_alloc *a, unsigned hint, uint64_t *pa)
 		    PA_PAGES_PER_BLOCK)
 			continue;
 		pthread_mutex_lock(&ar->lock);
-		i = bm_find(ar->empty, (ar->count + 63) / 64, 0);
+		i = bm_find(ar->empty, BM_WORDS(ar->count), 0);
 		if (i != UINT64_MAX) {
 			block_fill(a, ar, ar->first + i, false);
 			*pa = block_pa(a, ar->first + i);
@@ -572,10 +549,10 @@ static bool page_free_bit(const struct phys_alloc *a, uint64_t blk,
 {
 	uint64_t idx = (pa % PA_BLOCK) / PA_PAGE;
 	uint64_t v = atomic_load_explicit(
-		&a->bits[blk * PA_WORDS_PER_BLOCK + idx / 64],
+		&a->bits[blk * PA_WORDS_PER_BLOCK + bm_word(idx)],
 		memory_order_relaxed);
 
-	return v & (1ull << (idx % 64));
+	return v & bm_mask(idx);
 }
 
 /* First used page in [pa, pa+bytes) of range r, or UINT64_MAX if all are
@@ -617,10 +594,10 @@ static void take_run(struct phys_alloc *a, const struct pa_range *r,
 		}
 		uint64_t idx = (p % PA_BLOCK) / PA_PAGE;
 		_Atomic uint64_t *w =
-			&a->bits[blk * PA_WORDS_PER_BLOCK + idx / 64];
+			&a->bits[blk * PA_WORDS_PER_BLOCK + bm_word(idx)];
 		uint64_t v = atomic_load_explicit(w, memory_order_relaxed);
 
-		atomic_store_explicit(w, v & ~(1ull << (idx % 64)),
+		atomic_store_explicit(w, v & ~bm_mask(idx),
 				      memory_order_relaxed);
 		a->nfree[blk]--;
 		block_summary(a, ar, blk);

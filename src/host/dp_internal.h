@@ -12,6 +12,7 @@
 #include "dpamt/dpamt.h"
 #include "dpamt/tdx_abi.h"
 #include "host/dp_atomic.h"
+#include "util/bitmap.h"
 
 struct dp_strategy;
 
@@ -99,7 +100,8 @@ struct dpamt {
 	uint64_t n_ranges;
 	dp_atomic32_t *refs;
 	size_t refs_bytes;
-	dp_atomic64_t *idle;          /* range has a pair and refcount 0 */
+	dp_atomic64_t *idle;          /* range has a pair and refcount 0;
+				       * bits as util/bitmap.h */
 	size_t idle_bytes;
 	dp_atomic64_t n_idle;         /* bits set in idle[] */
 	dp_atomic64_t clock_hand;     /* shrink.c: next idle[] word */

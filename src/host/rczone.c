@@ -60,10 +60,10 @@ int dp_zone_put_remove(struct dpamt *m, uint64_t idx, uint64_t pa,
  */
 enum dp_reclaim dp_zone_reclaim(struct dpamt *m, uint64_t idx)
 {
-	uint64_t bit = 1ULL << (idx % 64);
+	uint64_t bit = bm_mask(idx);
 	uint32_t v = DP_RC_LIVE;
 
-	if (!(dp_fetch_and_acq_rel64(&m->idle[idx / 64], ~bit) & bit))
+	if (!(dp_fetch_and_acq_rel64(&m->idle[bm_word(idx)], ~bit) & bit))
 		return DP_RECLAIM_STALE; /* someone else took it */
 	dp_fetch_sub_relaxed64(&m->n_idle, 1);
 	if (!dp_cas_acq_rel32(&m->refs[idx], &v, DP_RC_OWNED))

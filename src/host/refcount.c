@@ -35,7 +35,7 @@ int dp_refs_alloc(struct dpamt *m)
 	}
 	m->n_ranges = n;
 	m->refs_bytes = (size_t)n * sizeof(dp_atomic32_t);
-	m->idle_bytes = (size_t)((n + 63) / 64) * sizeof(dp_atomic64_t);
+	m->idle_bytes = (size_t)BM_WORDS(n) * sizeof(dp_atomic64_t);
 	m->refs = m->ops.mem_alloc(m->ops.ctx, m->refs_bytes);
 	m->idle = m->ops.mem_alloc(m->ops.ctx, m->idle_bytes);
 	if (!m->refs || !m->idle) {
@@ -59,22 +59,22 @@ void dp_refs_free(struct dpamt *m)
 
 bool dp_idle_test(const struct dpamt *m, uint64_t idx)
 {
-	return (dp_load_acquire64(&m->idle[idx / 64]) >> (idx % 64)) & 1;
+	return (dp_load_acquire64(&m->idle[bm_word(idx)]) & bm_mask(idx)) != 0;
 }
 
 void dp_idle_set(struct dpamt *m, uint64_t idx)
 {
-	uint64_t bit = 1ULL << (idx % 64);
+	uint64_t bit = bm_mask(idx);
 
-	if (!(dp_fetch_or_acq_rel64(&m->idle[idx / 64], bit) & bit))
+	if (!(dp_fetch_or_acq_rel64(&m->idle[bm_word(idx)], bit) & bit))
 		dp_fetch_add_relaxed64(&m->n_idle, 1);
 }
 
 void dp_idle_clear(struct dpamt *m, uint64_t idx)
 {
-	uint64_t bit = 1ULL << (idx % 64);
+	uint64_t bit = bm_mask(idx);
 
-	if (dp_fetch_and_acq_rel64(&m->idle[idx / 64], ~bit) & bit)
+	if (dp_fetch_and_acq_rel64(&m->idle[bm_word(idx)], ~bit) & bit)
 		dp_fetch_sub_relaxed64(&m->n_idle, 1);
 }
 
@@ -156,7 +156,7 @@ uint64_t dpamt_idle_ranges(const struct dpamt *m)
 
 	if (!m->dynamic || !m->zoned)
 		return dp_load_relaxed64(&m->n_idle);
-	for (uint64_t w = 0; w < (m->n_ranges + 63) / 64; w++) {
+	for (uint64_t w = 0; w < BM_WORDS(m->n_ranges); w++) {
 		uint64_t bits = dp_load_acquire64(&m->idle[w]);
 
 		while (bits) {

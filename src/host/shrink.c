@@ -45,7 +45,7 @@ static void dp_shrink_word(struct dpamt *m, uint64_t wi, uint64_t target,
 /* Concurrency: any thread, any time, concurrently with get/put. */
 unsigned dp_shrink_to(struct dpamt *m, uint64_t target)
 {
-	uint64_t nw = (m->n_ranges + 63) / 64, start;
+	uint64_t nw = BM_WORDS(m->n_ranges), start;
 	unsigned failed = 0;
 
 	if (nw == 0 || dp_load_relaxed64(&m->n_idle) <= target)

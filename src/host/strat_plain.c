@@ -104,7 +104,7 @@ unsigned dp_plain_retry_deferred(struct dpamt *m)
 	if (dp_load_relaxed64(&m->n_idle) == 0)
 		return 0;
 	dp_lock_acquire(m, &m->lock);
-	for (uint64_t w = 0; w < (m->n_ranges + 63) / 64; w++) {
+	for (uint64_t w = 0; w < BM_WORDS(m->n_ranges); w++) {
 		uint64_t bits = dp_load_acquire64(&m->idle[w]);
 
 		while (bits) {

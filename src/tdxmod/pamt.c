@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "tdxmod/model.h"
+#include "util/bitmap.h"
 
 uint64_t st_err(uint64_t cls, uint32_t op)
 {
@@ -319,8 +320,8 @@ static uint64_t bitmap_word_pa(struct tdxmod *m, uint64_t pa, uint64_t *bit)
 	if (!t)
 		return 0;
 	idx = (pa - t->base) >> PAGE_SHIFT;
-	*bit = 1ULL << (idx & 63);
-	return t->pamt_4k + (idx >> 6) * 8;
+	*bit = bm_mask(idx);
+	return t->pamt_4k + bm_word(idx) * 8;
 }
 
 bool bitmap_test(struct tdxmod *m, uint64_t pa)
@@ -357,7 +358,7 @@ bool bitmap_any_in_2m(struct tdxmod *m, uint64_t pa2m)
 
 	if (!wpa)
 		return true;
-	for (unsigned i = 0; i < PAGES_PER_2M / 64; i++)
+	for (unsigned i = 0; i < BM_WORDS(PAGES_PER_2M); i++)
 		if (mem_load(m, wpa + i * 8))
 			return true;
 	return false;

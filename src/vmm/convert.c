@@ -20,6 +20,7 @@
  * (vmm_block_track); the module refuses it otherwise.
  */
 #include "vmm/vmm.h"
+#include "util/bitmap.h"
 
 int vmm_block_track(struct vmm_td *td, uint64_t gpa_level)
 {
@@ -139,17 +140,16 @@ static int bounce_pages(struct vmm_vcpu *v, uint64_t chunk, unsigned n,
 			bool flush, uint64_t *unmapped)
 {
 	struct vmm_td *td = v->td;
-	uint64_t first = chunk * VMM_PAGES_PER_2M, was[VMM_PAGES_PER_2M / 64];
+	uint64_t first = chunk * VMM_PAGES_PER_2M;
+	uint64_t was[BM_WORDS(VMM_PAGES_PER_2M)] = { 0 };
 	int err = 0;
 
-	for (unsigned i = 0; i < VMM_PAGES_PER_2M / 64; i++)
-		was[i] = 0;
 	for (unsigned i = 0; i < n && !err; i++) {
 		if (!td->pfn[first + i])
 			continue;
 		err = unmap_4k(v, first + i);
 		if (!err) {
-			was[i / 64] |= 1ull << (i % 64);
+			bm_set(was, i);
 			(*unmapped)++;
 		}
 	}
@@ -158,7 +158,7 @@ static int bounce_pages(struct vmm_vcpu *v, uint64_t chunk, unsigned n,
 	for (unsigned i = 0; i < n; i++) {
 		int e = 0;
 
-		if (was[i / 64] & (1ull << (i % 64)))
+		if (bm_test(was, i))
 			e = vmm_fault_retry(v, first + i);
 		if (e && !err)
 			err = e;
