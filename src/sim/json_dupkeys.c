@@ -10,19 +10,52 @@
 
 #include "sim/json_dupkeys.h"
 
-#define DUP_MAX_DEPTH 64
-
+/* An open object or array.  An object's keys are entries
+ * first..first+nkeys-1 of the scan's key list. */
 struct dup_frame {
 	bool obj;
 	bool expect_key;
 	unsigned idx;      /* arrays: current element */
+	unsigned first;    /* objects: its first key in scan.key */
 	unsigned nkeys;
-	char *key[JSON_SCAN_MAX_KEYS]; /* decoded, malloc'ed */
-	size_t klen[JSON_SCAN_MAX_KEYS];
+	size_t buf0;       /* scan.nbuf when the frame opened */
 };
 
+struct dup_key {
+	size_t off, len;   /* decoded bytes in scan.buf */
+};
+
+/* One scan: frames on the C stack, keys of the open objects grown on
+ * demand (popped with their frame). */
+struct dup_scan {
+	struct dup_frame f[JSON_SCAN_MAX_DEPTH];
+	unsigned depth;
+	struct dup_key *key;
+	unsigned nkey;
+	size_t capkey;
+	char *buf;
+	size_t nbuf, capbuf;
+};
+
+/* p with room for need elements of size elem (capacity *cap, updated):
+ * p itself, a larger copy of it, or NULL (p untouched) out of memory. */
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return p;
+	while (n < need)
+		n *= 2;
+	q = realloc(p, n * elem);
+	if (q)
+		*cap = n;
+	return q;
+}
+
 /* Path of the frames 0..depth-1 ("guests[1]"), then ".key" if key. */
-static void frame_path(const struct dup_frame *f, unsigned depth,
+static void frame_path(const struct dup_scan *sc, unsigned depth,
 		       const char *key, size_t klen, char *buf, unsigned len)
 {
 	unsigned used = 0;
@@ -30,17 +63,19 @@ static void frame_path(const struct dup_frame *f, unsigned depth,
 
 	buf[0] = '\0';
 	for (unsigned d = 0; d < depth && used < len; d++) {
-		const struct dup_frame *x = &f[d];
+		const struct dup_frame *x = &sc->f[d];
+		const struct dup_key *k;
 
-		if (!x->obj)
+		if (!x->obj) {
 			n = snprintf(buf + used, len - used, "[%u]", x->idx);
-		else if (x->nkeys)
+		} else if (x->nkeys) {
+			k = &sc->key[x->first + x->nkeys - 1];
 			n = snprintf(buf + used, len - used, "%s%.*s",
-				     used ? "." : "",
-				     (int)x->klen[x->nkeys - 1],
-				     x->key[x->nkeys - 1]);
-		else
+				     used ? "." : "", (int)k->len,
+				     sc->buf + k->off);
+		} else {
 			n = 0;
+		}
 		if (n < 0)
 			return;
 		used += (unsigned)n;
@@ -117,14 +152,13 @@ static size_t decode_escape(const char *p, const char *end, char *o,
 	return put_utf8(o, cp);
 }
 
-/* Decode the string body [s, end) (quotes excluded) into a new buffer. */
-static char *decode(const char *s, const char *end, size_t *n, bool *nul)
+/* Decode the string body [s, end) (quotes excluded) into out, which has
+ * room for end - s bytes (a decoded string is never longer). */
+static size_t decode(const char *s, const char *end, char *out, bool *nul)
 {
-	char *out = malloc((size_t)(end - s) + 1), *o = out;
+	char *o = out;
 	size_t adv;
 
-	if (!out)
-		return NULL;
 	while (s < end) {
 		if (*s != '\\') {
 			*o++ = *s++;
@@ -133,77 +167,129 @@ static char *decode(const char *s, const char *end, size_t *n, bool *nul)
 		o += decode_escape(s + 1, end, o, &adv, nul);
 		s += 1 + adv;
 	}
-	*n = (size_t)(o - out);
-	return out;
+	return (size_t)(o - out);
 }
 
-static void pop(struct dup_frame *f)
+/* Does the string body [s, end) hold an escaped NUL?  (The same reading
+ * of escapes as decode(), without writing anything.) */
+static bool has_nul(const char *s, const char *end)
 {
-	for (unsigned i = 0; i < f->nkeys; i++)
-		free(f->key[i]);
-	f->nkeys = 0;
+	while (s < end) {
+		if (*s++ != '\\' || s >= end)
+			continue;
+		if (*s == 'u' && end - s >= 5 && hex4(s + 1) == 0)
+			return true;
+		s += *s == 'u' && end - s >= 5 ? 5 : 1;
+	}
+	return false;
 }
 
-/* Record a decoded key (taken over) in f; a finding or JSON_SCAN_OK. */
-static enum json_scan add_key(struct dup_frame *f, char *k, size_t n)
+/* The key [p, end) of the top frame: decoded, compared with the frame's
+ * keys, kept.  A finding or JSON_SCAN_OK. */
+static enum json_scan one_key(struct dup_scan *sc, const char *p,
+			      const char *end, char *path, unsigned len)
 {
-	for (unsigned i = 0; i < f->nkeys; i++)
-		if (f->klen[i] == n && !memcmp(f->key[i], k, n)) {
-			free(k);
+	struct dup_frame *top = &sc->f[sc->depth - 1];
+	char *b = grow(sc->buf, &sc->capbuf, sc->nbuf + (size_t)(end - p) + 1,
+		       1), *d;
+	struct dup_key *k;
+	bool nul = false;
+	size_t n;
+
+	if (!b)
+		return JSON_SCAN_NOMEM;
+	sc->buf = b;
+	d = b + sc->nbuf;
+	n = decode(p, end, d, &nul);
+	if (nul) {
+		frame_path(sc, sc->depth, NULL, 0, path, len);
+		return JSON_SCAN_NUL;
+	}
+	for (unsigned i = top->first; i < top->first + top->nkeys; i++)
+		if (sc->key[i].len == n && !memcmp(sc->buf + sc->key[i].off,
+						   d, n)) {
+			frame_path(sc, sc->depth - 1, d, n, path, len);
 			return JSON_SCAN_DUPKEY;
 		}
-	if (f->nkeys == JSON_SCAN_MAX_KEYS) {
-		free(k);
+	if (top->nkeys == JSON_SCAN_MAX_KEYS) {
+		frame_path(sc, sc->depth - 1, d, n, path, len);
 		return JSON_SCAN_MANY_KEYS;
 	}
-	f->key[f->nkeys] = k;
-	f->klen[f->nkeys++] = n;
+	k = grow(sc->key, &sc->capkey, sc->nkey + 1, sizeof(*sc->key));
+	if (!k)
+		return JSON_SCAN_NOMEM;
+	sc->key = k;
+	sc->key[sc->nkey++] = (struct dup_key){ sc->nbuf, n };
+	sc->nbuf += n;
+	top->nkeys++;
 	return JSON_SCAN_OK;
 }
 
-/* The string at p: NUL check, and a key recorded if one is expected. */
-static enum json_scan one_string(struct dup_frame *f, unsigned depth,
-				 const char *p, const char *end, char *path,
-				 unsigned len)
+/* The string at p (its closing quote at end - 1): NUL check, and a key
+ * recorded if one is expected. */
+static enum json_scan one_string(struct dup_scan *sc, const char *p,
+				 const char *end, char *path, unsigned len)
 {
-	struct dup_frame *top = depth ? &f[depth - 1] : NULL;
-	bool nul = false, is_key = top && top->obj && top->expect_key;
-	enum json_scan r = JSON_SCAN_OK;
-	size_t n;
-	char *d = decode(p + 1, end - 1 > p ? end - 1 : p + 1, &n, &nul);
+	struct dup_frame *top = sc->depth ? &sc->f[sc->depth - 1] : NULL;
+	const char *body_end = end - 1 > p ? end - 1 : p + 1;
 
-	if (!d)
-		return JSON_SCAN_NOMEM;
-	if (nul) {
-		frame_path(f, depth, NULL, 0, path, len);
-		free(d);
+	if (top && top->obj && top->expect_key)
+		return one_key(sc, p + 1, body_end, path, len);
+	if (has_nul(p + 1, body_end)) {
+		frame_path(sc, sc->depth, NULL, 0, path, len);
 		return JSON_SCAN_NUL;
 	}
-	if (!is_key) {
-		free(d);
-		return r;
+	return JSON_SCAN_OK;
+}
+
+/* '{' or '[': a new frame, or JSON_SCAN_DEEP past the bound. */
+static enum json_scan open_frame(struct dup_scan *sc, bool obj, char *path,
+				 unsigned len)
+{
+	struct dup_frame *f;
+
+	if (sc->depth == JSON_SCAN_MAX_DEPTH) {
+		frame_path(sc, sc->depth, NULL, 0, path, len);
+		return JSON_SCAN_DEEP;
 	}
-	frame_path(f, depth - 1, d, n, path, len);
-	return add_key(top, d, n);
+	f = &sc->f[sc->depth++];
+	f->obj = obj;
+	f->expect_key = obj;
+	f->idx = 0;
+	f->first = sc->nkey;
+	f->nkeys = 0;
+	f->buf0 = sc->nbuf;
+	return JSON_SCAN_OK;
+}
+
+/* '}' or ']': the top frame's keys go with it. */
+static void close_frame(struct dup_scan *sc)
+{
+	struct dup_frame *f = &sc->f[--sc->depth];
+
+	sc->nkey = f->first;
+	sc->nbuf = f->buf0;
 }
 
 enum json_scan json_scan_text(const char *text, char *path, unsigned len)
 {
-	struct dup_frame *f = calloc(DUP_MAX_DEPTH, sizeof(*f));
+	struct dup_scan sc;
 	enum json_scan r = JSON_SCAN_OK;
-	unsigned depth = 0;
 
-	if (!f)
-		return JSON_SCAN_NOMEM;
+	sc.depth = 0;
+	sc.key = NULL;
+	sc.buf = NULL;
+	sc.nkey = sc.capkey = 0;
+	sc.nbuf = sc.capbuf = 0;
+	if (len)
+		path[0] = '\0';
 	for (const char *p = text; *p && r == JSON_SCAN_OK; p++) {
-		struct dup_frame *top = depth ? &f[depth - 1] : NULL;
+		struct dup_frame *top = sc.depth ? &sc.f[sc.depth - 1] : NULL;
 
-		if ((*p == '{' || *p == '[') && depth < DUP_MAX_DEPTH) {
-			memset(&f[depth], 0, sizeof(f[depth]));
-			f[depth].obj = *p == '{';
-			f[depth++].expect_key = *p == '{';
-		} else if ((*p == '}' || *p == ']') && depth) {
-			pop(&f[--depth]);
+		if (*p == '{' || *p == '[') {
+			r = open_frame(&sc, *p == '{', path, len);
+		} else if ((*p == '}' || *p == ']') && sc.depth) {
+			close_frame(&sc);
 		} else if (*p == ',' && top) {
 			top->idx++;
 			top->expect_key = top->obj;
@@ -212,13 +298,12 @@ enum json_scan json_scan_text(const char *text, char *path, unsigned len)
 		} else if (*p == '"') {
 			const char *end = skip_string(p);
 
-			r = one_string(f, depth, p, end, path, len);
+			r = one_string(&sc, p, end, path, len);
 			p = end - 1;
 		}
 	}
-	while (depth)
-		pop(&f[--depth]);
-	free(f);
+	free(sc.key);
+	free(sc.buf);
 	return r;
 }
 

@@ -430,6 +430,10 @@ static int scan_text(const struct jctx *c, const char *text)
 		snprintf(what, sizeof(what), "an object with more than %d "
 			 "keys", JSON_SCAN_MAX_KEYS);
 		return jerr(c, path, what);
+	case JSON_SCAN_DEEP:
+		snprintf(what, sizeof(what), "nested deeper than %d levels",
+			 JSON_SCAN_MAX_DEPTH);
+		return jerr(c, path[0] ? path : "(document)", what);
 	default:
 		return jerr(c, "(document)", "out of memory");
 	}
@@ -440,7 +444,7 @@ int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 			    unsigned len)
 {
 	struct jctx c = {origin, msg, len};
-	struct sim_scenario *copy;
+	struct sim_scenario copy;
 	json_object *root;
 	int rc = -1;
 
@@ -453,20 +457,19 @@ int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 	}
 	if (scan_text(&c, text))
 		goto out;
-	if (!(copy = malloc(sizeof(*copy))))
-		goto out;
-	*copy = *sc;
+	/* on the stack: `dpamt sweep` applies a document per axis and
+	 * point, and a heap copy per call cost more than the parse */
+	copy = *sc;
 	rc = 0;
 	json_object_object_foreach(root, key, val)
-		if ((rc = j_top_key(&c, key, val, copy)))
+		if ((rc = j_top_key(&c, key, val, &copy)))
 			break;
 	if (!rc) {
-		*sc = *copy;
+		*sc = copy;
 		if (had_guests)
 			*had_guests = json_object_object_get_ex(root, "guests",
 								NULL);
 	}
-	free(copy);
 out:
 	json_object_put(root);
 	return rc;

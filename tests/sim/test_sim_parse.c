@@ -388,6 +388,79 @@ static void test_dupkeys(void **state)
 					    "\"y\":\"\\\"x\",\"x\":0}]}",
 					    path, sizeof(path)));
 	assert_string_equal(path, "a[1].x");
+	/* decoded: "hug\u0065" is "huge" */
+	assert_true(json_find_duplicate_key("{\"g\":[{\"huge\":1,"
+					    "\"hug\\u0065\":2}]}", path,
+					    sizeof(path)));
+	assert_string_equal(path, "g[0].huge");
+}
+
+/* Text nested n deep: n '[' then a '{"k":"v"}' then n ']'. */
+static char *nested(unsigned n, const char *inner)
+{
+	size_t k = strlen(inner);
+	char *t = malloc(2 * n + k + 1);
+
+	assert_non_null(t);
+	memset(t, '[', n);
+	memcpy(t + n, inner, k);
+	memset(t + n + k, ']', n);
+	t[2 * n + k] = '\0';
+	return t;
+}
+
+/* The scanner's frames live on the C stack, JSON_SCAN_MAX_DEPTH of them:
+ * at the bound a text is scanned in full, one deeper is refused (never
+ * scanned with the wrong frame); keys go with their object. */
+static void test_scan_bounds(void **state)
+{
+	char path[128], *t;
+	char many[JSON_SCAN_MAX_KEYS * 12 + 16];
+	size_t used;
+
+	(void)state;
+	t = nested(JSON_SCAN_MAX_DEPTH - 1, "{\"k\":1,\"k\":2}");
+	assert_int_equal(json_scan_text(t, path, sizeof(path)),
+			 JSON_SCAN_DUPKEY);
+	free(t);
+	t = nested(JSON_SCAN_MAX_DEPTH - 1, "{\"k\":1,\"j\":2}");
+	assert_int_equal(json_scan_text(t, path, sizeof(path)), JSON_SCAN_OK);
+	free(t);
+	t = nested(JSON_SCAN_MAX_DEPTH, "{\"k\":1}");
+	assert_int_equal(json_scan_text(t, path, sizeof(path)),
+			 JSON_SCAN_DEEP);
+	free(t);
+	/* the same key in sibling objects, after deep ones closed */
+	assert_int_equal(json_scan_text("{\"a\":{\"x\":{\"y\":1}},\"b\":"
+					"{\"x\":{\"y\":1}},\"y\":0}", path,
+					sizeof(path)), JSON_SCAN_OK);
+	/* NUL: in a value, in a key, in a value of an array */
+	assert_int_equal(json_scan_text("{\"a\":{\"s\":\"1G\\u0000x\"}}",
+					path, sizeof(path)), JSON_SCAN_NUL);
+	assert_string_equal(path, "a.s");
+	assert_int_equal(json_scan_text("{\"k\\u0000\":1}", path,
+					sizeof(path)), JSON_SCAN_NUL);
+	assert_int_equal(json_scan_text("[\"\\\\u0000\"]", path,
+					sizeof(path)), JSON_SCAN_OK);
+	assert_int_equal(json_scan_text("[1,\"\\u0000\"]", path,
+					sizeof(path)), JSON_SCAN_NUL);
+	assert_string_equal(path, "[1]");
+	/* JSON_SCAN_MAX_KEYS keys pass, one more is refused */
+	used = (size_t)snprintf(many, sizeof(many), "{");
+	for (unsigned i = 0; i <= JSON_SCAN_MAX_KEYS; i++) {
+		if (i == JSON_SCAN_MAX_KEYS) {
+			many[used - 1] = '}';
+			assert_int_equal(json_scan_text(many, path,
+							sizeof(path)),
+					 JSON_SCAN_OK);
+			many[used - 1] = ',';
+		}
+		used += (size_t)snprintf(many + used, sizeof(many) - used,
+					 "\"k%u\":%u,", i, i);
+	}
+	many[used - 1] = '}';
+	assert_int_equal(json_scan_text(many, path, sizeof(path)),
+			 JSON_SCAN_MANY_KEYS);
 }
 
 /* --scenario in the middle: earlier flags lose, later flags win, the
@@ -443,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_json_good),
 		cmocka_unit_test(test_json_bad),
 		cmocka_unit_test(test_dupkeys),
+		cmocka_unit_test(test_scan_bounds),
 		cmocka_unit_test(test_scenario_file_order),
 	};
 
