@@ -146,15 +146,8 @@ static size_t options(struct cliopt *t)
 /* Every point's scenario is valid; 0 or 2 (message printed). */
 static int check_points(struct sweep_front *f)
 {
-	unsigned idx[SWEEP_MAX_AXES];
-	struct sim_scenario sc;
-
-	for (unsigned i = 0; i < sweep_n_points(&f->sw); i++) {
-		sweep_point_index(&f->sw, i, idx);
-		if (sweep_point_scenario(&f->sw, idx, &sc, f->msg,
-					 sizeof(f->msg)))
-			return cliopt_fail("sweep", f->msg);
-	}
+	if (sweep_check_points(&f->sw, f->msg, sizeof(f->msg)))
+		return cliopt_fail("sweep", f->msg);
 	return 0;
 }
 

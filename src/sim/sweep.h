@@ -61,6 +61,10 @@ void sweep_point_index(const struct sweep *s, unsigned i, unsigned *idx);
 int sweep_point_scenario(const struct sweep *s, const unsigned *idx,
 			 struct sim_scenario *out, char *msg, size_t len);
 
+/* Every point's scenario (as sweep_point_scenario builds it) is valid:
+ * 0, or -1 with msg naming the first point that is not.  Pure. */
+int sweep_check_points(const struct sweep *s, char *msg, size_t len);
+
 /* Run every point (pts[] has sweep_n_points() entries).  Returns how many
  * points did not exit 0. */
 unsigned sweep_run(const struct sweep *s, struct sweep_point *pts);

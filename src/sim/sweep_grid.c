@@ -6,6 +6,7 @@
  * same messages), then validated.  Pure functions of their arguments.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/scenario_parse.h"
@@ -192,60 +193,105 @@ static int apply_one(struct sim_scenario *sc, const char *key, const char *v,
 }
 
 /* key=v: as a literal first (pcpus=8, pair_pool=on), else as a string
- * (strategy=hashed, host_mem=64G); a literal's error wins. */
+ * (strategy=hashed, host_mem=64G); a literal's error wins.  A refused
+ * value leaves sc as it was (sim_scenario_apply_json changes nothing
+ * then), so no copy is needed. */
 static int apply_value(struct sim_scenario *sc, const char *key,
 		       const char *v, char *msg, size_t len)
 {
-	struct sim_scenario tmp = *sc;
-	int rc = apply_one(&tmp, key, v, true, msg, len);
+	int rc = apply_one(sc, key, v, true, msg, len);
 
-	if (rc == 0) {
-		*sc = tmp;
-		return 0;
-	}
 	if (rc < 0) {
 		char first[256];
 
 		snprintf(first, sizeof(first), "%s", msg);
-		tmp = *sc;
-		if (apply_one(&tmp, key, v, false, msg, len) == 0) {
-			*sc = tmp;
+		if (apply_one(sc, key, v, false, msg, len) == 0)
 			return 0;
-		}
 		snprintf(msg, len, "%s", first);
 		return -1;
 	}
-	return apply_one(sc, key, v, false, msg, len);
+	return rc ? apply_one(sc, key, v, false, msg, len) : 0;
+}
+
+/* Axis k's value of the point applied to sc; -1 with msg naming it. */
+static int apply_axis(const struct sweep *s, unsigned k, const unsigned *idx,
+		      struct sim_scenario *sc, char *msg, size_t len)
+{
+	const struct sweep_axis *a = &s->ax[k];
+	char why[256];
+
+	if (!apply_value(sc, a->key, a->v[idx[k]], why, sizeof(why)))
+		return 0;
+	snprintf(msg, len, "%s=%s: %s", a->key, a->v[idx[k]], why);
+	return -1;
+}
+
+/* sim_validate of the point's scenario; -1 with msg naming the point. */
+static int validate_point(const struct sweep *s, const unsigned *idx,
+			  const struct sim_scenario *sc, char *msg,
+			  size_t len)
+{
+	char why[256];
+	size_t u;
+
+	if (!sim_validate(sc, why, sizeof(why)))
+		return 0;
+	msg[0] = '\0';
+	for (unsigned k = 0; k < s->n_axes; k++) {
+		u = strlen(msg);
+		snprintf(msg + u, len - u, "%s=%s ", s->ax[k].key,
+			 s->ax[k].v[idx[k]]);
+	}
+	u = strlen(msg);
+	snprintf(msg + u, len - u, "%s%s", s->n_axes ? "- " : "", why);
+	return -1;
 }
 
 int sweep_point_scenario(const struct sweep *s, const unsigned *idx,
 			 struct sim_scenario *out, char *msg, size_t len)
 {
-	char why[256];
-
 	*out = s->base;
-	for (unsigned k = 0; k < s->n_axes; k++) {
-		const struct sweep_axis *a = &s->ax[k];
-
-		if (apply_value(out, a->key, a->v[idx[k]], why, sizeof(why))) {
-			snprintf(msg, len, "%s=%s: %s", a->key, a->v[idx[k]],
-				 why);
+	for (unsigned k = 0; k < s->n_axes; k++)
+		if (apply_axis(s, k, idx, out, msg, len))
 			return -1;
-		}
-	}
-	if (sim_validate(out, why, sizeof(why))) {
-		msg[0] = '\0';
-		for (unsigned k = 0; k < s->n_axes; k++) {
-			size_t u = strlen(msg);
+	return validate_point(s, idx, out, msg, len);
+}
 
-			snprintf(msg + u, len - u, "%s=%s ", s->ax[k].key,
-				 s->ax[k].v[idx[k]]);
-		}
-		size_t u = strlen(msg);
+/*
+ * Points in index order are in odometer order (last axis fastest): a
+ * point shares "base with axes 0..k-1 applied" (pre[k]) with the point
+ * before it unless one of those axes changed, so only the axes from the
+ * first changed one on are applied again.  The scenarios are exactly
+ * those of sweep_point_scenario, built with about one apply per point
+ * instead of one per axis.
+ */
+int sweep_check_points(const struct sweep *s, char *msg, size_t len)
+{
+	struct sim_scenario *pre = malloc((SWEEP_MAX_AXES + 1) *
+					  sizeof(*pre));
+	unsigned idx[SWEEP_MAX_AXES], prev[SWEEP_MAX_AXES];
+	unsigned n = sweep_n_points(s);
+	int rc = 0;
 
-		snprintf(msg + u, len - u, "%s%s", s->n_axes ? "- " : "",
-			 why);
+	if (!pre) {
+		snprintf(msg, len, "out of memory");
 		return -1;
 	}
-	return 0;
+	pre[0] = s->base;
+	for (unsigned i = 0; i < n && !rc; i++) {
+		unsigned k = 0;
+
+		sweep_point_index(s, i, idx);
+		while (i && k < s->n_axes && idx[k] == prev[k])
+			k++;
+		for (; k < s->n_axes && !rc; k++) {
+			pre[k + 1] = pre[k];
+			rc = apply_axis(s, k, idx, &pre[k + 1], msg, len);
+		}
+		if (!rc)
+			rc = validate_point(s, idx, &pre[s->n_axes], msg, len);
+		memcpy(prev, idx, sizeof(prev));
+	}
+	free(pre);
+	return rc;
 }
