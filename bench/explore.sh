@@ -18,7 +18,7 @@ NBROKEN=${NBROKEN:-1000}
 NPASS=${NPASS:-10000}
 REPEAT=${REPEAT:-1}
 SIM_EXTRA=${SIM_EXTRA:---sched pct}
-SCENARIO=${SCENARIO:---td 4M,vcpus=2,churn=100 --td 4M,vcpus=2,churn=100 --shared-ranges on}
+SCENARIO=${SCENARIO:---td 4M,vcpus=4,churn=100 --td 4M,vcpus=4,churn=100 --shared-ranges on}
 BROKEN=${BROKEN:-broken-v3-put broken-hint linux-v3}
 SOUND=${SOUND:-global-lock hashed lockless linux-v6}
 

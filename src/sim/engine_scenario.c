@@ -19,6 +19,44 @@
 #define SIM_MAX_CYCLES 100000u
 #define SIM_MAX_SEAMCALL_NS 10000000ull /* 10 ms */
 
+/*
+ * Default module latency per leaf (docs/cost-model.md, "Leaf latencies",
+ * says where each figure comes from).  Every leaf that holds PAMT entry
+ * locks while it works has one; the rest (RANGE.BLOCK, MEM.TRACK, the
+ * key and system leaves) cost only seamcall_entry_ns.
+ */
+#define LEAF_WALK_NS 500u  /* S-EPT + PAMT walks and entry writes */
+#define LEAF_PAGE_NS 330u  /* one 4 KiB page written (page_zero_ns) */
+#define LEAF_PAMT_NS 3000u /* PAMT.ADD/REMOVE: a range's 512 4K entries */
+
+void sim_leaf_latency_default(uint64_t lat[DPAMT_TDX_LEAF_MAX])
+{
+	memset(lat, 0, DPAMT_TDX_LEAF_MAX * sizeof(lat[0]));
+	/* The v3 cover letter measured 4 ms of lock wait over 1136
+	 * contentions: about 3.5 us per contended install/remove; 3 us of
+	 * module work inside PAMT.ADD/REMOVE reproduces that order. */
+	lat[DPAMT_TDH_PHYMEM_PAMT_ADD] = LEAF_PAMT_NS;
+	lat[DPAMT_TDH_PHYMEM_PAMT_REMOVE] = LEAF_PAMT_NS;
+	/* AUG maps a PENDING page: walks and two entries, no clearing (the
+	 * guest's ACCEPT initialises the page). */
+	lat[DPAMT_TDH_MEM_PAGE_AUG] = LEAF_WALK_NS;
+	lat[DPAMT_TDH_MEM_PAGE_REMOVE] = LEAF_WALK_NS;
+	lat[DPAMT_TDH_MEM_SEPT_REMOVE] = LEAF_WALK_NS;
+	lat[DPAMT_TDH_PHYMEM_PAGE_RECLAIM] = LEAF_WALK_NS;
+	/* The module writes the new page under the TD's key. */
+	lat[DPAMT_TDH_MEM_SEPT_ADD] = LEAF_WALK_NS + LEAF_PAGE_NS;
+	lat[DPAMT_TDH_MNG_CREATE] = LEAF_WALK_NS + LEAF_PAGE_NS;
+	lat[DPAMT_TDH_MNG_ADDCX] = LEAF_WALK_NS + LEAF_PAGE_NS;
+	lat[DPAMT_TDH_VP_CREATE] = LEAF_WALK_NS + LEAF_PAGE_NS;
+	lat[DPAMT_TDH_VP_ADDCX] = LEAF_WALK_NS + LEAF_PAGE_NS;
+	/* PAGE.ADD reads the source page and writes the TD page. */
+	lat[DPAMT_TDH_MEM_PAGE_ADD] = LEAF_WALK_NS + 2 * LEAF_PAGE_NS;
+	/* DEMOTE writes a new S-EPT table and the pair's 512 4K entries
+	 * (PAMT.ADD's work); PROMOTE checks both and clears the entries. */
+	lat[DPAMT_TDH_MEM_PAGE_DEMOTE] = LEAF_WALK_NS + LEAF_PAGE_NS + LEAF_PAMT_NS;
+	lat[DPAMT_TDH_MEM_PAGE_PROMOTE] = LEAF_WALK_NS + LEAF_PAGE_NS + LEAF_PAMT_NS;
+}
+
 void sim_scenario_empty(struct sim_scenario *sc)
 {
 	memset(sc, 0, sizeof(*sc));
@@ -30,11 +68,7 @@ void sim_scenario_empty(struct sim_scenario *sc)
 	sc->sched = SIM_SCHED_FIFO;
 	sc->pct_depth = 3;
 	sim_cost_default(&sc->cost);
-	/* The v3 cover letter measured 4 ms of lock wait over 1136 contentions: about
-	 * 3.5 us per contended install/remove; 3 us of module work inside
-	 * PAMT.ADD/REMOVE reproduces that order of magnitude. */
-	sc->seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_ADD] = 3000;
-	sc->seamcall_ns[DPAMT_TDH_PHYMEM_PAMT_REMOVE] = 3000;
+	sim_leaf_latency_default(sc->seamcall_ns);
 }
 
 void sim_scenario_default(struct sim_scenario *sc)

@@ -101,8 +101,12 @@ struct sim_scenario {
 	uint64_t alloc_fail_nth;
 };
 
-/* Defaults: seed experiment (10 TDs x 16 GiB, 4 vCPUs), PAMT ADD/REMOVE
- * latency 3000 ns, seed 1, global-lock, dynamic. */
+/* Default per-leaf module latency, ns (docs/cost-model.md): 3000 for
+ * PAMT.ADD/REMOVE, 3830 for DEMOTE/PROMOTE, 500..1160 for the other leaves
+ * that hold PAMT entry locks, 0 for the rest. */
+void sim_leaf_latency_default(uint64_t lat[DPAMT_TDX_LEAF_MAX]);
+/* Defaults: seed experiment (10 TDs x 16 GiB, 4 vCPUs), the leaf
+ * latencies above, seed 1, global-lock, dynamic. */
 void sim_scenario_default(struct sim_scenario *sc);
 /* Same but with no guests (for front ends that add their own). */
 void sim_scenario_empty(struct sim_scenario *sc);

@@ -164,7 +164,7 @@ static void test_help(void **state)
 		"--strategy", "--threads", "--seed", "--seamcall-ns",
 		"--busy-inject", "--scenario", "--json", "--timeline",
 		"--plot", "--quiet", "--help", "Exit status", "gnuplot-nox",
-		"docs/report.md", "default 3000 ns",
+		"docs/report.md", "DEMOTE/PROMOTE 3830", "docs/cost-model.md",
 	};
 	const char *args[] = {"--help", NULL};
 	struct sim_cli_result r;

@@ -70,12 +70,12 @@ static void test_broken_caught_and_replayed(void **state)
 static void test_v3_races_caught(void **state)
 {
 	static const char *const strats[] = {"broken-v3-put", "linux-v3"};
-	static const char *const from[] = {"145", "115"}; /* catches: 152, 123 */
+	static const char *const from[] = {"65", "50"}; /* catches: 71, 57 */
 
 	(void)state;
 	for (unsigned i = 0; i < 2; i++) {
-		const char *a[] = {"--td", "4M,vcpus=2,churn=100", "--td",
-				   "4M,vcpus=2,churn=100", "--shared-ranges",
+		const char *a[] = {"--td", "4M,vcpus=4,churn=100", "--td",
+				   "4M,vcpus=4,churn=100", "--shared-ranges",
 				   "on", "--sched", "pct", "--quiet",
 				   "--strategy", strats[i], "--seed", from[i],
 				   "--explore", "40", NULL};

@@ -4,7 +4,8 @@
  * the virtual figures add up (busy + spin + idle = pCPUs x makespan); the
  * cost model moves the figures the way docs/cost-model.md says (a longer
  * PAMT.ADD holds the install lock longer, a dearer fault costs every vCPU
- * its faults' worth of busy time); more vCPUs than pCPUs time-share; the
+ * its faults' worth of busy time, a dearer AUG / DEMOTE / PROMOTE costs
+ * its calls' worth); more vCPUs than pCPUs time-share; the
  * wall clock still runs.  Seed: DPAMT_SEED or 42, printed.
  */
 #include <setjmp.h>
@@ -209,6 +210,61 @@ static void test_cost_fault(void **state)
 	free(b);
 }
 
+/* Successful (not BUSY) calls of a leaf. */
+static uint64_t done_calls(const struct sim_report *r, unsigned leaf)
+{
+	return r->leaves[leaf].calls - r->leaves[leaf].busy;
+}
+
+/*
+ * docs/cost-model.md, "Leaf latencies": AUG, DEMOTE and PROMOTE have a
+ * default latency, spent by the calling vCPU (busy time) while the leaf
+ * holds its entries; raising one by 2 us adds 2 us of busy time per call
+ * that was not answered BUSY (exactly, with one vCPU), and lengthens the
+ * run by as much.
+ */
+static void test_cost_leaf_latency(void **state)
+{
+	static const unsigned leaves[] = { DPAMT_TDH_MEM_PAGE_AUG,
+					   DPAMT_TDH_MEM_PAGE_DEMOTE,
+					   DPAMT_TDH_MEM_PAGE_PROMOTE };
+	static const uint64_t defaults[] = { 500, 3830, 3830 };
+	struct sim_scenario sc;
+	struct sim_report *a, *b;
+
+	(void)state;
+	/* One vCPU: nothing else moves when a leaf gets dearer. */
+	sim_scenario_empty(&sc);
+	sc.seed = sim_test_seed();
+	sc.pcpus = 1;
+	add_td(&sc, 64 * MiB, 1, 50);
+	sc.guests[0].convert_pct = 20; /* DEMOTE and PROMOTE */
+	a = run(&sc);
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned l = leaves[i];
+		uint64_t n;
+
+		assert_int_equal(a->seamcall_ns[l], defaults[i]);
+		sc.seamcall_ns[l] = defaults[i] + 2000;
+		b = run(&sc);
+		sc.seamcall_ns[l] = defaults[i];
+		n = done_calls(b, l);
+		printf("leaf %u +2000 ns: busy %llu -> %llu ns over %llu calls, "
+		       "makespan %llu -> %llu\n", l,
+		       (unsigned long long)a->busy_ns,
+		       (unsigned long long)b->busy_ns, (unsigned long long)n,
+		       (unsigned long long)a->makespan_ns,
+		       (unsigned long long)b->makespan_ns);
+		assert_true(n > 0);
+		assert_int_equal(b->seamcall_ns[l], defaults[i] + 2000);
+		assert_int_equal(n, done_calls(a, l));
+		assert_int_equal(b->busy_ns, a->busy_ns + 2000 * n);
+		assert_int_equal(b->makespan_ns, a->makespan_ns + 2000 * n);
+		free(b);
+	}
+	free(a);
+}
+
 /* 8 vCPUs on 2 pCPUs: they take turns, every pCPU works. */
 static void test_time_sharing(void **state)
 {
@@ -251,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_figures_add_up),
 		cmocka_unit_test(test_cost_pamt_add),
 		cmocka_unit_test(test_cost_fault),
+		cmocka_unit_test(test_cost_leaf_latency),
 		cmocka_unit_test(test_time_sharing),
 		cmocka_unit_test(test_wall_clock),
 	};
