@@ -13,6 +13,7 @@
 #include "dpamt/tdx_abi.h"
 #include "host/dp_atomic.h"
 #include "util/bitmap.h"
+#include "util/prng.h"
 
 struct dp_strategy;
 
@@ -125,8 +126,7 @@ static inline unsigned dp_stat_stripe(void)
 	char here;
 	uint64_t a = (uint64_t)(uintptr_t)&here >> 14;
 
-	return (unsigned)((a * 0x9E3779B97F4A7C15ULL) >> 32) %
-	       DP_STAT_STRIPES;
+	return prng_bucket(a, DP_STAT_STRIPES);
 }
 
 /* Concurrency: any thread, any time. */

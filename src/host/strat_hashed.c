@@ -36,10 +36,9 @@ struct hs_priv {
 static struct dp_lock *hs_lock_of(struct dpamt *m, uint64_t idx)
 {
 	struct hs_priv *p = m->strat_priv;
-	/* Fibonacci hashing: neighbouring ranges land far apart. */
-	uint64_t h = (idx * 0x9E3779B97F4A7C15ULL) >> 32;
 
-	return &p->s[h % p->n].l;
+	/* Fibonacci hashing: neighbouring ranges land far apart. */
+	return &p->s[prng_bucket(idx, p->n)].l;
 }
 
 static void hs_fini(struct dpamt *m)

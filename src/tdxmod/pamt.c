@@ -15,6 +15,7 @@
 
 #include "tdxmod/model.h"
 #include "util/bitmap.h"
+#include "util/prng.h"
 
 uint64_t st_err(uint64_t cls, uint32_t op)
 {
@@ -123,14 +124,6 @@ void pe_peek(struct tdxmod *m, uint64_t epa, uint64_t *hdr, uint64_t *ref)
 	*ref = mem_load(m, epa + 8);
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9E3779B97F4A7C15ULL;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-	return x ^ (x >> 31);
-}
-
 /* One draw of the injection stream: true with probability thresh/2^64. */
 static bool busy_draw(struct tdxmod *m, uint64_t thresh)
 {
@@ -139,7 +132,7 @@ static bool busy_draw(struct tdxmod *m, uint64_t thresh)
 	if (!thresh)
 		return false;
 	n = atomic_fetch_add_explicit(&m->busy_ctr, 1, memory_order_relaxed);
-	return mix64(m->cfg.busy_inject_seed ^ mix64(n)) < thresh;
+	return prng_at(m->cfg.busy_inject_seed ^ prng_at(n)) < thresh;
 }
 
 /*

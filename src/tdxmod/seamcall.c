@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "tdxmod/model.h"
+#include "util/prng.h"
 
 typedef uint64_t (*leaf_fn)(struct call *c);
 
@@ -102,7 +103,7 @@ unsigned stat_stripe_of(void)
 	int local;
 	uint64_t s = (uint64_t)(uintptr_t)&local >> 14;
 
-	return (unsigned)((s * 0x9E3779B97F4A7C15ULL) >> 32) % STAT_STRIPES;
+	return prng_bucket(s, STAT_STRIPES);
 }
 
 void stat_pairs_add(struct tdxmod *m, int64_t d)

@@ -4,6 +4,7 @@
  * are huge, which pages are touched and how many are converted.
  */
 #include "vmm/vmm.h"
+#include "util/prng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ static void vcpu_share(struct vmm_td *td, struct vmm_vcpu *v, unsigned i)
 	v->index = i;
 	v->chunk_first = n * i / k;
 	v->chunk_count = n * (i + 1) / k - v->chunk_first;
-	v->rng = td->spec.seed * 0x9E3779B97F4A7C15ull + i * 7919 + 1;
+	v->rng = td->spec.seed * PRNG_STEP + i * 7919 + 1;
 	atomic_init(&v->faults, 0);
 	atomic_init(&v->work_total, 0);
 }

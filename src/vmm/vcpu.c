@@ -7,15 +7,7 @@
  * host's when the vCPU is done booting.
  */
 #include "vmm/vmm.h"
-
-
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
+#include "util/prng.h"
 
 static unsigned touched_per_chunk(const struct vmm_td *td)
 {
@@ -57,7 +49,7 @@ void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt)
 		return;
 	}
 	/* 1..2^k us with k growing to 10: neighbours stop retrying in step */
-	ns = 1000 * (1 + rng_next(&v->rng) %
+	ns = 1000 * (1 + prng_next(&v->rng) %
 		     (1u << (attempt < 14 ? attempt - 4 : 10)));
 	/* Callers hold a pCPU token and no lock: a sleeping vCPU lets
 	 * another one run, as a descheduled vCPU would. */
@@ -223,7 +215,7 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 		vmm_legacy_boot(v);
 		return;
 	}
-	start = n ? rng_next(&v->rng) % n : 0;
+	start = n ? prng_next(&v->rng) % n : 0;
 	for (uint64_t k = 0; k < n && !v->stopped; k++) {
 		uint64_t c = v->chunk_first + (start + k) % n;
 		int err;

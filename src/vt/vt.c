@@ -4,6 +4,7 @@
  * / pct policies.
  */
 #include "vt/vt.h"
+#include "util/prng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,19 +57,9 @@ struct vt {
 	uint64_t pct_spin;
 };
 
-static uint64_t rng_next(uint64_t *s)
-{
-	/* splitmix64: a good stream from any seed, 0 included */
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 uint64_t vt_random(struct vt *vt)
 {
-	return rng_next(&vt->rng);
+	return prng_next(&vt->rng);
 }
 
 static void pct_init(struct vt *vt)
@@ -78,7 +69,7 @@ static void pct_init(struct vt *vt)
 
 	vt->n_change = d - 1 < VT_MAX_CHANGES ? d - 1 : VT_MAX_CHANGES;
 	for (unsigned i = 0; i < vt->n_change; i++)
-		vt->change[i] = 1 + rng_next(&vt->rng) % steps;
+		vt->change[i] = 1 + prng_next(&vt->rng) % steps;
 	vt->pct_spin = PCT_SPIN;
 }
 
@@ -137,7 +128,7 @@ static void task_key(struct vt *vt, const struct vt_task *t, uint64_t *k1,
 	switch (vt->cfg.policy) {
 	case VT_RANDOM:
 		*k1 = t->now;
-		*k2 = rng_next(&vt->rng);
+		*k2 = prng_next(&vt->rng);
 		break;
 	case VT_PCT:
 		*k1 = ~t->prio;
@@ -225,7 +216,7 @@ struct vt_task *vt_spawn(struct vt *vt, void (*fn)(void *arg), void *arg)
 	t->daemon = false;
 	t->next_wait = NULL;
 	t->id = vt->n_tasks++;
-	t->prio = PCT_INITIAL + rng_next(&vt->rng) % PCT_INITIAL;
+	t->prio = PCT_INITIAL + prng_next(&vt->rng) % PCT_INITIAL;
 	vt->live++;
 	make_ready(vt, t);
 	return t;
@@ -297,8 +288,8 @@ void vt_sync(struct vt *vt)
 	if (vt->cfg.policy == VT_PCT)
 		pct_step(vt, t);
 	else if (vt->cfg.policy == VT_RANDOM &&
-		 rng_next(&vt->rng) % RANDOM_PREEMPT == 0)
-		t->now += rng_next(&vt->rng) % RANDOM_JITTER_NS;
+		 prng_next(&vt->rng) % RANDOM_PREEMPT == 0)
+		t->now += prng_next(&vt->rng) % RANDOM_JITTER_NS;
 	top = vt_queue_peek(&vt->q);
 	if (!top)
 		return;

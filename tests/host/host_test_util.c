@@ -12,17 +12,6 @@
 
 #include <cmocka.h>
 
-uint64_t ht_seed(const char *test, uint64_t dflt)
-{
-	const char *e = getenv("DPAMT_SEED");
-	uint64_t s = e && *e ? strtoull(e, NULL, 0) : dflt;
-
-	printf("%s: seed=%llu (DPAMT_SEED=%llu to replay)\n", test,
-	       (unsigned long long)s, (unsigned long long)s);
-	fflush(stdout);
-	return s;
-}
-
 void ht_held_init(struct ht_held *h, uint64_t mem_bytes)
 {
 	h->n_ranges = mem_bytes / MiB2;

@@ -1,6 +1,6 @@
 /*
  * host_test_util.h - shared helpers of the model-backed host tests: the
- * seed (printed, DPAMT_SEED to replay), a small PRNG, per-range "held"
+ * seed (test_seed.h), the PRNG (util/prng.h), per-range "held"
  * counts for the consistency check, and a set-up that builds a model host.
  */
 #ifndef DPAMT_TESTS_HOST_TEST_UTIL_H
@@ -14,21 +14,13 @@
 #include "dpamt/tdxmod.h"
 #include "glue/dpamt_check.h"
 #include "glue/model_ops.h"
+#include "util/prng.h"
+#include "test_seed.h"
 
 #define GiB (1ULL << 30)
 #define MiB2 (2ULL << 20)
 
-/* DPAMT_SEED from the environment, else dflt; printed as seed=N. */
-uint64_t ht_seed(const char *test, uint64_t dflt);
 
-static inline uint64_t ht_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
 
 /* References the test believes it holds, per 2 MiB range of [0, mem). */
 struct ht_held {

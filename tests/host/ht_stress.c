@@ -14,7 +14,7 @@ void ht_stress_setup(struct ht_stress *s, const char *name, uint64_t dflt,
 		     uint64_t mem, const struct dpamt_config *c,
 		     struct ht_tweak tw, unsigned threads)
 {
-	s->seed = ht_seed(name, dflt);
+	s->seed = test_seed(name, dflt);
 	tw.seed = s->seed;
 	ht_host_ex(&s->h, mem, c, &tw);
 	ht_held_init(&s->held, mem);

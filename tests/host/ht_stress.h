@@ -25,7 +25,7 @@ struct ht_stress {
 };
 
 /*
- * Seed from ht_seed(name, dflt) (printed; DPAMT_SEED replays), model host
+ * Seed from test_seed(name, dflt) (printed; DPAMT_SEED replays), model host
  * over [0, mem) with c and tw (tw's BUSY-injection seed = the run's),
  * held counts, barriers for `threads` workers and the main thread.
  */

@@ -179,18 +179,18 @@ static void busy_high_probability(enum dpamt_strategy strat)
 	uint64_t rng, base, ebusy = 0;
 	unsigned pending = 1, rounds = 0;
 
-	tw.seed = rng = ht_seed(dpamt_strategy_name(strat), 7);
+	tw.seed = rng = test_seed(dpamt_strategy_name(strat), 7);
 	c.busy_retries = 8;
 	ht_host_ex(&h, MEM, &c, &tw);
 	ht_held_init(&held, MEM);
 	base = phys_used_bytes(h.alloc);
 	for (unsigned i = 0; i < 4000; i++) {
-		uint64_t pa = (200 + ht_rand(&rng) % 16) * MiB2;
+		uint64_t pa = (200 + prng_next(&rng) % 16) * MiB2;
 		uint64_t r = pa / MiB2;
 		uint32_t before = dpamt_refcount(h.dp, pa);
 		int err;
 
-		if (held.refs[r] && ht_rand(&rng) % 2) {
+		if (held.refs[r] && prng_next(&rng) % 2) {
 			assert_int_equal(dpamt_put(h.dp, pa, &cache), 0);
 			held.refs[r]--;
 			continue;

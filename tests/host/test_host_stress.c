@@ -52,8 +52,8 @@ static uint64_t range_pa(const struct stress *s, unsigned r)
 static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 {
 	struct stress *s = w->s;
-	unsigned r = (unsigned)(ht_rand(rng) % s->n_ranges);
-	uint64_t pa = range_pa(s, r) + (ht_rand(rng) % 512) * 4096;
+	unsigned r = (unsigned)(prng_next(rng) % s->n_ranges);
+	uint64_t pa = range_pa(s, r) + (prng_next(rng) % 512) * 4096;
 	int err;
 
 	/* Each thread holds at most one reference per range (toggle): the

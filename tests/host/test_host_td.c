@@ -58,8 +58,8 @@ struct vcpu {
 static uint64_t pick_page(struct vcpu *v, uint64_t *rng)
 {
 	for (;;) {
-		unsigned b = (unsigned)(ht_rand(rng) % BLOCKS);
-		unsigned k = (unsigned)(ht_rand(rng) % PER_VCPU);
+		unsigned b = (unsigned)(prng_next(rng) % BLOCKS);
+		unsigned k = (unsigned)(prng_next(rng) % PER_VCPU);
 
 		if (v->used[b][k])
 			continue;
@@ -198,7 +198,7 @@ static void *vcpu_main(void *arg)
 
 	pthread_barrier_wait(&v->td->start);
 	for (unsigned i = 0; i < OPS; i++) {
-		unsigned s = (unsigned)(ht_rand(&rng) % SLOTS);
+		unsigned s = (unsigned)(prng_next(&rng) % SLOTS);
 
 		if (v->page[s])
 			unmap_slot(v, &c, s);
@@ -272,7 +272,7 @@ static void td_workload(enum dpamt_strategy strat)
 
 	assert_non_null(td);
 	assert_non_null(v);
-	td->seed = ht_seed(dpamt_strategy_name(strat), 1);
+	td->seed = test_seed(dpamt_strategy_name(strat), 1);
 	ht_host(&td->h, MEM, &c, NULL, NULL);
 	ht_held_init(&td->held, MEM);
 	o.held = ht_held_cb;

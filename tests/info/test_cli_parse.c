@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "test_seed.h"
+#include "util/prng.h"
 #include "util/units.h"
 
 #define SENTINEL 0xDEADBEEFULL
@@ -164,14 +166,6 @@ static void test_range(void **state)
 	assert_int_equal(z, SENTINEL);
 }
 
-static uint64_t rng_next(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 /* Random values written in random syntax parse back to value << shift,
  * or fail with "over 64 bits" exactly when that overflows. */
 static void test_size_roundtrip_random(void **state)
@@ -179,18 +173,14 @@ static void test_size_roundtrip_random(void **state)
 	static const char *const units[] = {"", "k", "M", "g", "T", "KiB",
 					    "mb", "GiB", "tib", "B"};
 	static const int shifts[] = {0, 10, 20, 30, 40, 10, 20, 30, 40, 0};
-	const char *env = getenv("DPAMT_SEED");
-	uint64_t seed = env ? strtoull(env, NULL, 0) : 0xC0FFEEULL;
-	uint64_t x = seed ? seed : 1;
+	uint64_t x = test_seed(__func__, 0xC0FFEEULL);
 	char buf[64], err[128];
 
 	(void)state;
-	printf("test_size_roundtrip_random: seed=%llu\n",
-	       (unsigned long long)seed);
 	for (int i = 0; i < 20000; i++) {
-		uint64_t v = rng_next(&x) >> (rng_next(&x) % 64), got = 0;
-		unsigned u = (unsigned)(rng_next(&x) % 10);
-		bool hex = rng_next(&x) & 1;
+		uint64_t v = prng_next(&x) >> (prng_next(&x) % 64), got = 0;
+		unsigned u = (unsigned)(prng_next(&x) % 10);
+		bool hex = prng_next(&x) & 1;
 		int rc;
 
 		if (hex && units[u][0] == 'B')

@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "dpamt/dpamt.h"
+#include "test_seed.h"
+#include "util/prng.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
@@ -274,35 +276,24 @@ static void test_einval_metadata(void **state)
 	}
 }
 
-static uint64_t rng_next(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 /* Random layouts: totals equal the per-TDMR sums and the closed forms. */
 static void test_random_layouts(void **state)
 {
-	const char *env = getenv("DPAMT_SEED");
-	uint64_t seed = env ? strtoull(env, NULL, 0) : 0x5eed1234ULL;
-	uint64_t x = seed ? seed : 1;
+	uint64_t x = test_seed(__func__, 0x5eed1234ULL);
 	struct dpamt_metadata md;
 	struct dpamt_range r[DPAMT_MAX_TDMRS];
 	struct dpamt_sizing s;
 
 	(void)state;
-	printf("test_random_layouts: seed=%llu\n", (unsigned long long)seed);
 	dpamt_metadata_default(&md);
 	for (int round = 0; round < 200; round++) {
-		unsigned n = 1 + rng_next(&x) % DPAMT_MAX_TDMRS;
+		unsigned n = 1 + prng_next(&x) % DPAMT_MAX_TDMRS;
 		uint64_t base = 0, cov = 0, one_g = 0;
 
 		for (unsigned i = 0; i < n; i++) {
-			base += (rng_next(&x) % 8) * GiB;
+			base += (prng_next(&x) % 8) * GiB;
 			r[i].base = base;
-			r[i].size = (1 + rng_next(&x) % 512) * GiB;
+			r[i].size = (1 + prng_next(&x) % 512) * GiB;
 			base += r[i].size;
 			cov += r[i].size;
 			one_g += (r[i].size / GiB * 16 + 4095) / 4096 * 4096;

@@ -21,6 +21,8 @@
 #include <cmocka.h>
 
 #include "replay/replay.h"
+#include "test_seed.h"
+#include "util/prng.h"
 
 #define ROUNDS 4000
 
@@ -28,12 +30,7 @@ static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return prng_next(&rng_state);
 }
 
 static unsigned rnd_below(unsigned n)
@@ -275,25 +272,14 @@ static void test_garbage(void **state)
 	assert_true(rejected > 0);
 }
 
-static uint64_t pick_seed(void)
-{
-	const char *s = getenv("DPAMT_SEED");
-
-	if (s && *s)
-		return strtoull(s, NULL, 0);
-	return (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_garbage),
 	};
-	uint64_t seed = pick_seed();
-
-	rng_state = seed;
-	printf("seed=%llu\n", (unsigned long long)seed);
-	fflush(stdout);
+	/* A new seed each run unless DPAMT_SEED pins it. */
+	rng_state = test_seed("test_replay_random",
+			      (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

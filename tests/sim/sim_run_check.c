@@ -37,12 +37,3 @@ void sim_assert_clean_run(const struct sim_report *r, int rc)
 			 rem->calls - rem->busy - rem->errors + promotes);
 	assert_int_equal(r->pamt.pairs_now, 0);
 }
-
-uint64_t sim_test_seed(void)
-{
-	const char *s = getenv("DPAMT_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : 42;
-
-	printf("seed=%llu\n", (unsigned long long)seed);
-	return seed;
-}

@@ -6,6 +6,7 @@
 #define DPAMT_TESTS_SIM_RUN_CHECK_H
 
 #include "sim/sim.h"
+#include "test_seed.h"
 
 /*
  * cmocka assertions: rc 0, no error (printed if any), no leak, no
@@ -16,7 +17,7 @@
  */
 void sim_assert_clean_run(const struct sim_report *r, int rc);
 
-/* The test's seed: DPAMT_SEED if set, else 42; printed as seed=N. */
-uint64_t sim_test_seed(void);
+/* The test's seed: test_seed(), default 42. */
+#define sim_test_seed() test_seed(__func__, 42)
 
 #endif

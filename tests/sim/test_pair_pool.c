@@ -24,21 +24,13 @@
 #include "sim/scenario_parse.h"
 #include "sim/sim.h"
 #include "sim/sim_run_check.h"
+#include "util/prng.h"
 
 #define MiB (1ull << 20)
 #define MiB2 (2ull << 20)
 #define POOL_MEM (64 * MiB)
 #define THREADS 4
 #define ROUNDS 3000
-
-static uint64_t test_seed(void)
-{
-	const char *s = getenv("DPAMT_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : 42;
-
-	printf("seed=%llu\n", (unsigned long long)seed);
-	return seed;
-}
 
 static void test_pool_blocks(void **state)
 {
@@ -116,8 +108,9 @@ static void *churn(void *arg)
 	unsigned n = 0;
 
 	for (unsigned r = 0; r < ROUNDS; r++) {
-		s = s * 6364136223846793005ull + 1442695040888963407ull;
-		if (n < 64 && (n == 0 || (s >> 33) % 3)) {
+		uint64_t d = prng_next(&s);
+
+		if (n < 64 && (n == 0 || d % 3)) {
 			if (pair_pool_alloc(t->p, &held[n]))
 				continue;
 			if (atomic_exchange_explicit(&t->taken[held[n] / 4096],
@@ -125,7 +118,7 @@ static void *churn(void *arg)
 				t->dups++;
 			n++;
 		} else {
-			unsigned k = (unsigned)((s >> 40) % n);
+			unsigned k = (unsigned)(prng_next(&s) % n);
 			uint64_t pa = held[k];
 
 			held[k] = held[--n];
@@ -155,7 +148,7 @@ static void test_pool_threads(void **state)
 	struct thr t[THREADS];
 	pthread_t th[THREADS];
 	struct pair_pool_stats s;
-	uint64_t seed = test_seed();
+	uint64_t seed = test_seed(__func__, 42);
 
 	(void)state;
 	assert_non_null(taken);
@@ -234,7 +227,7 @@ static void test_sim_on_off(void **state)
 	(void)state;
 	assert_non_null(off);
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	sc.cycles = 2;
 	add_td(&sc, 256 * MiB, 0, 0);
 	add_td(&sc, 128 * MiB, 0, 25);
@@ -255,7 +248,7 @@ static void test_sim_huge(void **state)
 	(void)state;
 	assert_non_null(r);
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	add_td(&sc, 256 * MiB, 50, 0);
 	add_td(&sc, 256 * MiB, 50, 20);
 	add_td(&sc, 128 * MiB, 0, 0);

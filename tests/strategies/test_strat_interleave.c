@@ -238,12 +238,6 @@ static void test_seed_race(void **state)
 	ht_sched_fini(&s);
 }
 
-/* The hashed strategy's stripe for range index idx (as strat_hashed.c). */
-static unsigned stripe_of(uint64_t idx, unsigned n)
-{
-	return (unsigned)(((idx * 0x9E3779B97F4A7C15ULL) >> 32) % n);
-}
-
 /* An install stalled on one range does not hold up another range. */
 static void test_other_range_proceeds(void **state)
 {
@@ -254,7 +248,8 @@ static void test_other_range_proceeds(void **state)
 	uint64_t other = R + MiB2;
 
 	host(&h, state, &s);
-	while (stripe_of(other / MiB2, 4096) == stripe_of(R / MiB2, 4096))
+	/* the hashed strategy's stripe function (strat_hashed.c) */
+	while (prng_bucket(other / MiB2, 4096) == prng_bucket(R / MiB2, 4096))
 		other += MiB2;
 	a_stop = ht_add_stop(&s, 1, DPAMT_YP_GET_LOCKED);
 	ht_op_start(&a, &h, 1, false, PY);

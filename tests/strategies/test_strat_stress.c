@@ -59,7 +59,7 @@ static void random_yield(void *arg, enum dpamt_yield_point where,
 	(void)arg;
 	(void)where;
 	(void)pa;
-	if (ht_rand(&yield_rng) % 4 == 0)
+	if (prng_next(&yield_rng) % 4 == 0)
 		sched_yield();
 }
 
@@ -123,16 +123,16 @@ static void do_get(struct worker *w, struct dpamt_cache *c, unsigned r)
  */
 static void one_op(struct worker *w, struct dpamt_cache *c, uint64_t *rng)
 {
-	unsigned r = (unsigned)(ht_rand(rng) % w->s->n_ranges);
+	unsigned r = (unsigned)(prng_next(rng) % w->s->n_ranges);
 
 	if (w->mine[r]) {
 		do_put(w, c, r);
 	} else {
 		do_get(w, c, r);
-		if (w->mine[r] && ht_rand(rng) % 4 != 0)
+		if (w->mine[r] && prng_next(rng) % 4 != 0)
 			do_put(w, c, r);
 	}
-	if (ht_rand(rng) % 512 == 0)
+	if (prng_next(rng) % 512 == 0)
 		dpamt_retry_deferred(w->s->b.h.dp); /* concurrently with all */
 }
 

@@ -183,7 +183,7 @@ static void test_hostile_operands(void **state)
 		P, 0x8000000000000000ULL, 0x10000000ULL | 3,
 	};
 	const unsigned n = sizeof(vals) / sizeof(vals[0]);
-	uint64_t seed = tm_seed(7);
+	uint64_t seed = test_seed(__func__, 7);
 	struct tdxmod *m = tm_model(MEM, true);
 	struct tm_td td;
 	uint8_t buf[32];
@@ -195,12 +195,12 @@ static void test_hostile_operands(void **state)
 			continue;
 		for (unsigned k = 0; k < 300; k++) {
 			struct dpamt_tdx_regs r = {
-				.rcx = vals[tm_rand(&seed) % n],
-				.rdx = vals[tm_rand(&seed) % n],
-				.r8 = vals[tm_rand(&seed) % n],
-				.r9 = vals[tm_rand(&seed) % n],
-				.r12 = vals[tm_rand(&seed) % n],
-				.r13 = vals[tm_rand(&seed) % n],
+				.rcx = vals[prng_next(&seed) % n],
+				.rdx = vals[prng_next(&seed) % n],
+				.r8 = vals[prng_next(&seed) % n],
+				.r9 = vals[prng_next(&seed) % n],
+				.r12 = vals[prng_next(&seed) % n],
+				.r13 = vals[prng_next(&seed) % n],
 			};
 
 			tm_sc_regs(m, leaf, &r);
@@ -224,7 +224,7 @@ static void test_hostile_operands(void **state)
  * out of bounds (ASan) and nothing crashes; introspection still works. */
 static void test_random_corruption(void **state)
 {
-	uint64_t seed = tm_seed(99);
+	uint64_t seed = test_seed(__func__, 99);
 	struct tdxmod *m = tm_model(MEM, true);
 	struct tm_td td;
 	uint64_t targets[16], n = 0, e2 = tm_entry_2m_pa(m, MEM, R1);
@@ -261,7 +261,7 @@ static void test_random_corruption(void **state)
 	targets[n++] = td.tdcs[0];
 	targets[n++] = td.tdvpr;
 	for (unsigned k = 0; k < 400; k++) {
-		uint64_t v = tm_rand(&seed), pa;
+		uint64_t v = prng_next(&seed), pa;
 		const uint64_t pick[] = {
 			td.tdr, R1, R1 + (v % 512) * PG, td.sept[v % 3],
 			(v % 16) * PG, ((v >> 8) % 4) * 2 * MiB | 1, P + PG,
@@ -269,17 +269,17 @@ static void test_random_corruption(void **state)
 		};
 		struct dpamt_tdx_regs r;
 
-		pa = targets[tm_rand(&seed) % n] + (tm_rand(&seed) % 512) * 8;
+		pa = targets[prng_next(&seed) % n] + (prng_next(&seed) % 512) * 8;
 		if (k % 3 == 0)
 			tdxmod_phys_write(m, pa, &v, 8);
 		r = (struct dpamt_tdx_regs){
-			.rcx = pick[tm_rand(&seed) % 9],
-			.rdx = pick[tm_rand(&seed) % 9],
-			.r8 = pick[tm_rand(&seed) % 9],
-			.r12 = pick[tm_rand(&seed) % 9],
-			.r13 = pick[tm_rand(&seed) % 9],
+			.rcx = pick[prng_next(&seed) % 9],
+			.rdx = pick[prng_next(&seed) % 9],
+			.r8 = pick[prng_next(&seed) % 9],
+			.r12 = pick[prng_next(&seed) % 9],
+			.r13 = pick[prng_next(&seed) % 9],
 		};
-		tm_sc_regs(m, leaves[tm_rand(&seed) % 13], &r);
+		tm_sc_regs(m, leaves[prng_next(&seed) % 13], &r);
 		/* whatever the corruption, the answer is a status the ABI
 		 * knows (the ASan build checks the memory side) */
 		assert_non_null(dpamt_tdx_class_name(r.rax));

@@ -268,7 +268,7 @@ static void run_injected(uint64_t seed, uint64_t *trace, unsigned n,
 
 static void test_busy_injection(void **state)
 {
-	uint64_t seed = tm_seed(42), a[64], b[64], busy_a, busy_b, nb = 0;
+	uint64_t seed = test_seed(__func__, 42), a[64], b[64], busy_a, busy_b, nb = 0;
 
 	run_injected(seed, a, 64, &busy_a);
 	run_injected(seed, b, 64, &busy_b);

@@ -171,7 +171,7 @@ static void *aug_loop(void *p)
 
 	pthread_barrier_wait(&s->bar);
 	for (unsigned i = 0; i < ROUNDS * 4; i++) {
-		unsigned k = (unsigned)(tm_rand(&seed) % 8);
+		unsigned k = (unsigned)(prng_next(&seed) % 8);
 		uint64_t gpa = 0x1000 * (k + 1), pa = R1 + (k + 16) * PG;
 		uint64_t st = tm_sc(s->m, DPAMT_TDH_MEM_PAGE_AUG, gpa,
 				    s->td.tdr, pa, NULL);
@@ -241,7 +241,7 @@ static void *pamt_loop(void *p)
 
 static void test_aug_vs_pamt_remove(void **state)
 {
-	struct shared s = {.m = racy_model(0, 0), .seed = tm_seed(11)};
+	struct shared s = {.m = racy_model(0, 0), .seed = test_seed(__func__, 11)};
 	pthread_t a, b;
 
 	tm_td_build(s.m, &s.td, CTL, P, 3);
@@ -389,7 +389,7 @@ static void test_injected_busy_threads(void **state)
 	pthread_t t[2];
 
 	(void)cfg;
-	s.m = racy_model(0.05, tm_seed(3));
+	s.m = racy_model(0.05, test_seed(__func__, 3));
 	/* build the TD with retries: injection hits set-up too */
 	{
 		uint64_t st;
@@ -511,7 +511,7 @@ static void *mix_vcpu(void *p)
 
 	pthread_barrier_wait(&x->bar);
 	for (unsigned n = 0; n < ROUNDS * 8; n++) {
-		unsigned i = (unsigned)(tm_rand(&seed) % 64);
+		unsigned i = (unsigned)(prng_next(&seed) % 64);
 		uint64_t gpa = (i + 1) * PG, st;
 		uint64_t pa = SBASE + (i % NS) * 2 * MiB +
 			      (2 * (i / NS) + id) * PG;
@@ -555,7 +555,7 @@ static void *mix_pamt(void *p)
 
 	pthread_barrier_wait(&x->bar);
 	while (!atomic_load_explicit(&x->stop, memory_order_acquire)) {
-		unsigned k = (unsigned)(tm_rand(&seed) % NS);
+		unsigned k = (unsigned)(prng_next(&seed) % NS);
 		uint64_t range = SBASE + k * 2 * MiB, pp = P + k * 2 * PG, st;
 
 		x->ops[2]++;
@@ -586,7 +586,7 @@ static void test_mixed_stress(void **state)
 	pthread_t t[3];
 
 	x->m = tm_model(MEM, true);
-	x->seed = tm_seed(21);
+	x->seed = test_seed(__func__, 21);
 	for (unsigned id = 0; id < 2; id++)
 		tm_td_build(x->m, &x->td[id], CTL + id * 0x200000,
 			    P + (32 + id * 2) * PG, 10 + id);

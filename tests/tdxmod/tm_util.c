@@ -225,21 +225,3 @@ void tm_check_ok(struct tdxmod *m)
 	if (v)
 		fail_msg("tdxmod_check: %u violations: %s", v, err);
 }
-
-uint64_t tm_seed(uint64_t dflt)
-{
-	const char *e = getenv("DPAMT_SEED");
-	uint64_t s = e ? strtoull(e, NULL, 0) : dflt;
-
-	printf("seed=%llu\n", (unsigned long long)s);
-	return s;
-}
-
-uint64_t tm_rand(uint64_t *s)
-{
-	uint64_t x = (*s += 0x9E3779B97F4A7C15ULL);
-
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-	return x ^ (x >> 31);
-}

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "dpamt/tdxmod.h"
+#include "util/prng.h"
+#include "test_seed.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -75,8 +77,5 @@ void tm_entry_lock_bit(struct tdxmod *m, uint64_t epa, bool set);
 /* Model consistency check passes (prints the reason otherwise). */
 void tm_check_ok(struct tdxmod *m);
 
-/* Seed from DPAMT_SEED or the default; printed as seed=N. */
-uint64_t tm_seed(uint64_t dflt);
-uint64_t tm_rand(uint64_t *s);
 
 #endif

@@ -15,26 +15,11 @@
 #include <pthread.h>
 
 #include "glue/phys_alloc.h"
+#include "test_seed.h"
+#include "util/prng.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
-
-static uint64_t test_seed(void)
-{
-	const char *s = getenv("DPAMT_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : 12345;
-
-	printf("seed=%llu\n", (unsigned long long)seed);
-	return seed;
-}
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static struct phys_alloc *make(uint64_t base, uint64_t size)
 {
@@ -189,7 +174,7 @@ static void test_bad_frees(void **state)
 /* Random alloc/free against a shadow map. */
 static void test_random_shadow(void **state)
 {
-	uint64_t seed = test_seed(), s = seed | 1;
+	uint64_t seed = test_seed(__func__, 12345), s = seed;
 	struct phys_alloc *a = make(2 * GiB, 32 * MiB);
 	uint64_t n = 32 * MiB / 4096, held = 0, pa;
 	uint8_t *used = calloc(n, 1);
@@ -197,15 +182,15 @@ static void test_random_shadow(void **state)
 
 	(void)state;
 	for (int it = 0; it < 200000; it++) {
-		if (held && (rnd(&s) % 3 == 0 || held == n)) {
-			uint64_t i = rnd(&s) % held;
+		if (held && (prng_next(&s) % 3 == 0 || held == n)) {
+			uint64_t i = prng_next(&s) % held;
 
 			phys_free_page(a, list[i]);
 			used[(list[i] - 2 * GiB) / 4096] = 0;
 			list[i] = list[--held];
 		} else {
 			assert_int_equal(phys_alloc_page(
-				a, (unsigned)(rnd(&s) % 7), &pa), 0);
+				a, (unsigned)(prng_next(&s) % 7), &pa), 0);
 			assert_int_equal(used[(pa - 2 * GiB) / 4096], 0);
 			used[(pa - 2 * GiB) / 4096] = 1;
 			list[held++] = pa;
@@ -275,19 +260,19 @@ static void *worker_main(void *p)
 	uint64_t s = w->seed + w->id * 7919 + 1, pa;
 
 	for (uint64_t i = 0; i < w->n; i++) {
-		if (rnd(&s) % 64 == 0) {
+		if (prng_next(&s) % 64 == 0) {
 			if (phys_alloc_2m(w->a, w->id, &pa) == 0)
 				phys_free_2m(w->a, pa);
 			continue;
 		}
-		if (rnd(&s) % 256 == 2) {
-			uint64_t bytes = 4096 * (1 + rnd(&s) % 8);
+		if (prng_next(&s) % 256 == 2) {
+			uint64_t bytes = 4096 * (1 + prng_next(&s) % 8);
 
 			if (phys_alloc_contig(w->a, bytes, 4096, &pa) == 0)
 				phys_free_contig(w->a, pa, bytes);
 			continue;
 		}
-		if (rnd(&s) % 64 == 1) {
+		if (prng_next(&s) % 64 == 1) {
 			uint64_t b[16];
 			unsigned n = phys_alloc_pages(w->a, w->id, 16, b);
 
@@ -297,7 +282,7 @@ static void *worker_main(void *p)
 		if (phys_alloc_page(w->a, w->id, &pa))
 			break;
 		(void)phys_is_free(w->a, pa);
-		if (rnd(&s) % 4 == 0)
+		if (prng_next(&s) % 4 == 0)
 			phys_free_page(w->a, pa);
 		else
 			w->mine[w->got++] = pa;
@@ -315,7 +300,7 @@ static int cmp_u64(const void *x, const void *y)
 static void test_threads(void **state)
 {
 	enum { T = 4, N = 20000 };
-	uint64_t seed = test_seed(), total = 0;
+	uint64_t seed = test_seed(__func__, 12345), total = 0;
 	struct phys_alloc *a = make(0, 256 * MiB);
 	struct worker w[T];
 	pthread_t th[T];

@@ -20,6 +20,7 @@
 #include "sim/sim.h"
 #include "sim/sim_run_check.h"
 #include "strategies/broken/broken.h"
+#include "util/prng.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -53,15 +54,6 @@ static void on_progress(void *arg, uint64_t done, uint64_t total)
 	w->progress_calls++;
 	w->progress_done = done;
 	w->progress_total = total;
-}
-
-static uint64_t test_seed(void)
-{
-	const char *s = getenv("DPAMT_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : 42;
-
-	printf("seed=%llu\n", (unsigned long long)seed);
-	return seed;
 }
 
 static void add_td(struct sim_scenario *sc, uint64_t size, unsigned vcpus,
@@ -138,7 +130,7 @@ static void test_default_shaped(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	for (int i = 0; i < 3; i++)
 		add_td(&sc, 256 * MiB, 4, 0, 100, 0);
 	assert_clean(r, run(&sc, &w, r));
@@ -177,7 +169,7 @@ static void test_huge_mix(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	add_td(&sc, 256 * MiB, 4, 50, 100, 25);
 	add_td(&sc, 128 * MiB, 2, 100, 100, 0);
 	assert_clean(r, run(&sc, &w, r));
@@ -204,7 +196,7 @@ static void test_convert_back_and_forth(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	add_td(&sc, 128 * MiB, 4, 0, 100, 60);
 	add_td(&sc, 64 * MiB, 2, 100, 100, 100);
 	assert_clean(r, run(&sc, &w, r));
@@ -225,7 +217,7 @@ static void test_many_cycles(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	sc.cycles = 5;
 	add_td(&sc, 64 * MiB, 3, 25, 50, 10);
 	add_td(&sc, 32 * MiB, 2, 0, 30, 0);
@@ -246,7 +238,7 @@ static void test_legacy(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	add_vm(&sc, 128 * MiB, 2);
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
 	add_vm(&sc, 64 * MiB, 1);
@@ -257,7 +249,7 @@ static void test_legacy(void **state)
 	assert_true(r->guests[1].pairs_peak > 0);
 
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	add_vm(&sc, 128 * MiB, 2);
 	add_vm(&sc, 64 * MiB, 2);
 	assert_clean(r, run(&sc, &w, r));
@@ -280,7 +272,7 @@ static void test_static_mode(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	sc.mode = DPAMT_MODE_STATIC;
 	add_td(&sc, 128 * MiB, 4, 50, 100, 20);
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
@@ -307,7 +299,7 @@ static void test_busy_injected(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	sc.busy_inject = 0.005;
 	add_td(&sc, 128 * MiB, 4, 25, 100, 20);
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
@@ -346,7 +338,7 @@ static void test_busy_storm_no_leak(void **state)
 static void test_alloc_failures(void **state)
 {
 	struct sim_report *r = new_report();
-	uint64_t seed = test_seed(), s = seed | 1, hit = 0;
+	uint64_t seed = test_seed(__func__, 42), s = seed, hit = 0;
 	struct watch w;
 
 	(void)state;
@@ -358,8 +350,8 @@ static void test_alloc_failures(void **state)
 		sc.seed = seed;
 		add_td(&sc, 32 * MiB, 2, 25, 100, 25);
 		add_td(&sc, 16 * MiB, 1, 0, 100, 0);
-		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-		sc.alloc_fail_nth = it < 4 ? (uint64_t)it + 1 : 5 + s % 400;
+		sc.alloc_fail_nth =
+			it < 4 ? (uint64_t)it + 1 : 5 + prng_below(&s, 400);
 		sc.threads = it % 2 ? 1 : 0;
 		rc = run(&sc, &w, r);
 		printf("fail_nth=%llu rc=%d errors=%u fault_retries=%llu\n",
@@ -389,7 +381,7 @@ static void test_threads1_deterministic(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	sc.clock = SIM_CLOCK_WALL;
 	sc.threads = 1;
 	add_td(&sc, 64 * MiB, 4, 30, 80, 20);
@@ -429,7 +421,7 @@ static void test_every_strategy(void **state)
 		    st == DPAMT_STRATEGY_LINUX_V3)
 			continue;
 		sim_scenario_empty(&sc);
-		sc.seed = test_seed();
+		sc.seed = test_seed(__func__, 42);
 		sc.strategy = st;
 		add_td(&sc, 64 * MiB, 4, 25, 100, 20);
 		add_td(&sc, 64 * MiB, 3, 0, 100, 0);
@@ -454,7 +446,7 @@ static void test_protocol_errors_fail_the_run(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	sc.strategy = DPAMT_TEST_STRATEGY_BROKEN_HINT;
 	add_td(&sc, 64 * MiB, 2, 0, 100, 0);
 	assert_int_equal(run(&sc, &w, r), 1);
@@ -474,7 +466,7 @@ static void test_many_vcpus(void **state)
 
 	(void)state;
 	sim_scenario_empty(&sc);
-	sc.seed = test_seed();
+	sc.seed = test_seed(__func__, 42);
 	add_td(&sc, 128 * MiB, 16, 20, 100, 10);
 	add_td(&sc, 64 * MiB, 8, 0, 70, 0);
 	assert_clean(r, run(&sc, &w, r));
@@ -572,7 +564,7 @@ static void test_shared_ranges(void **state)
 		struct sim_scenario sc;
 
 		sim_scenario_empty(&sc);
-		sc.seed = test_seed();
+		sc.seed = test_seed(__func__, 42);
 		sc.shared_ranges = on;
 		add_td(&sc, 32 * MiB, 2, 0, 100, 0);
 		add_td(&sc, 32 * MiB, 2, 0, 100, 0);

@@ -27,13 +27,11 @@
 
 static void test_no_strategy_reaches_the_window(void **state)
 {
-	const char *s = getenv("DPAMT_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : 7;
+	uint64_t seed = test_seed(__func__, 7);
 	struct sim_report *r = calloc(1, sizeof(*r));
 
 	(void)state;
 	assert_non_null(r);
-	printf("seed=%llu\n", (unsigned long long)seed);
 	for (int st = 0; st < DPAMT_STRATEGY_COUNT; st++) {
 		struct sim_scenario sc;
 

@@ -17,6 +17,7 @@
 #include "vt/coro.h"
 #include "vt/vt.h"
 #include "vt/vt_queue.h"
+#include "util/prng.h"
 
 /* ---- coroutines ---------------------------------------------------------- */
 struct pingpong {
@@ -80,9 +81,8 @@ static void test_queue_order(void **state)
 	assert_null(vt_queue_peek(&q));
 	assert_false(vt_queue_pop(&q, &e));
 	for (unsigned i = 0; i < n; i++) {
-		s = s * 6364136223846793005ull + 1442695040888963407ull;
 		/* few distinct times: the second key must break ties */
-		assert_int_equal(vt_queue_push(&q, (s >> 33) % 50, i,
+		assert_int_equal(vt_queue_push(&q, prng_below(&s, 50), i,
 					       (void *)(uintptr_t)i), 0);
 	}
 	for (unsigned i = 0; i < n; i++) {
