@@ -1,5 +1,6 @@
 /*
- * cli_run.c - fork/exec the dpamt binary for the CLI tests (cli_run.h):
+ * cli_run.c - fork/exec a dpamt binary for the tests (cli_run.h), the one
+ * runner of tests/cli, tests/info and tests/sim:
  * stdout and stderr to unlinked temporary files (or stdout to a path),
  * environment overrides in the child only.
  */
@@ -60,7 +61,7 @@ static void child(char **argv, const struct cli_env *env, int ofd, int efd)
 		setenv("TMPDIR", env->tmpdir, 1);
 	if (env->path)
 		setenv("PATH", env->path, 1);
-	execv(DPAMT_BIN, argv);
+	execv(argv[0], argv);
 	_exit(127);
 }
 
@@ -71,11 +72,12 @@ void cli_run_env(const char *const *args, const struct cli_env *env,
 	int n = 0, ofd = tmp_fd(), efd = tmp_fd(), ws;
 	pid_t pid;
 
-	argv[n++] = (char *)DPAMT_BIN;
-	while (args[n - 1] && n < 255) {
-		argv[n] = (char *)args[n - 1];
-		n++;
-	}
+	argv[n++] = (char *)(env->bin ? env->bin : DPAMT_BIN);
+	if (env->sub)
+		argv[n++] = (char *)env->sub;
+	while (*args && n < 255)
+		argv[n++] = (char *)*args++;
+	assert_null(*args); /* more arguments than argv holds */
 	argv[n] = NULL;
 	fflush(NULL);
 	pid = fork();
@@ -99,6 +101,17 @@ void cli_out_free(struct cli_out *r)
 {
 	free(r->out);
 	free(r->err);
+	r->out = r->err = NULL;
+}
+
+unsigned cli_lines(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		if (*s == '\n' || s[1] == '\0')
+			n++;
+	return n;
 }
 
 void cli_tempdir(char *buf, const char *tag)

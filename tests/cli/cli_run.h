@@ -1,12 +1,16 @@
 /*
- * cli_run.h - run the built dpamt binary from the CLI tests with full
- * control of its surroundings: stdout to a capture file or a given path
- * (/dev/full), stdin from a file, TMPDIR and PATH overridden.
+ * cli_run.h - run a built dpamt binary from the tests (tests/cli,
+ * tests/info, tests/sim) with full control of its surroundings: which
+ * binary (the CLI, or dpamt-test with the test-only strategies), a
+ * subcommand put before the arguments, stdout to a capture file or a
+ * given path (/dev/full), stdin from a file, TMPDIR and PATH overridden.
  */
 #ifndef DPAMT_TESTS_CLI_RUN_H
 #define DPAMT_TESTS_CLI_RUN_H
 
 struct cli_env {
+	const char *bin;         /* NULL: DPAMT_BIN */
+	const char *sub;         /* subcommand before args ("sim"); NULL: none */
 	const char *stdout_path; /* NULL: captured into out */
 	const char *stdin_path;  /* NULL: /dev/null */
 	const char *tmpdir;      /* NULL: inherited */
@@ -19,11 +23,14 @@ struct cli_out {
 	char *err;  /* stderr (malloc'ed) */
 };
 
-/* Run DPAMT_BIN args... (NULL-terminated, subcommand first). */
+/* Run DPAMT_BIN args... (NULL-terminated, subcommand first unless
+ * env->sub gives it). */
 void cli_run_env(const char *const *args, const struct cli_env *env,
 		 struct cli_out *r);
 void cli_run(const char *const *args, struct cli_out *r);
 void cli_out_free(struct cli_out *r);
+/* Lines in s (a last line without '\n' counts). */
+unsigned cli_lines(const char *s);
 /* A fresh directory under /tmp (path into buf, at least 64 bytes). */
 void cli_tempdir(char *buf, const char *tag);
 /* Remove a directory made by cli_tempdir and every file in it. */

@@ -135,7 +135,7 @@ static void test_write_failures_exit_1(void **state)
 	snprintf(trace, sizeof(trace), "%s/ok.trace", dir);
 	cli_write_file(trace, TRACE_OK);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct cli_env env = {cases[i].stdout_path, NULL, NULL, NULL};
+		struct cli_env env = { .stdout_path = cases[i].stdout_path };
 
 		cli_run_env(cases[i].args, &env, &r);
 		if (r.status != 1 || !*r.err)
@@ -201,7 +201,7 @@ static void test_plot_scratch_in_tmpdir(void **state)
 	char dir[64], tmp[64], bin[64], svg[128], gp[128];
 	const char *args[] = {"sim", "--td", "64M", "--quiet", "--plot", svg,
 			      NULL};
-	struct cli_env env = {NULL, NULL, tmp, bin};
+	struct cli_env env = { .tmpdir = tmp, .path = bin };
 	struct cli_out r;
 
 	(void)state;

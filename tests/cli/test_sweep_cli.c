@@ -19,15 +19,6 @@
 
 #include "cli/cli_run.h"
 
-static unsigned lines(const char *s)
-{
-	unsigned n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void test_help(void **state)
 {
 	const char *a[] = {"sweep", "--help", NULL};
@@ -77,7 +68,7 @@ static void test_grid(void **state)
 	text = cli_slurp(csv);
 	assert_non_null(text);
 	printf("%s", text);
-	assert_int_equal(lines(text), 5);
+	assert_int_equal(cli_lines(text), 5);
 	assert_true(!strncmp(text, "pcpus,strategy,status,", 22));
 	assert_non_null(strstr(text, "\n1,global-lock,0,"));
 	assert_non_null(strstr(text, "\n2,linux-v6,0,"));
@@ -127,7 +118,7 @@ static void test_failed_point(void **state)
 	text = cli_slurp(csv);
 	assert_non_null(text);
 	printf("%s", text);
-	assert_int_equal(lines(text), 3);
+	assert_int_equal(cli_lines(text), 3);
 	assert_non_null(strstr(text, "\n0,0,"));
 	assert_non_null(strstr(text, "\n0.3,1,"));
 	free(text);

@@ -14,7 +14,10 @@
 
 #include <cmocka.h>
 
-#include "sim_cli_run.h"
+#include "cli/cli_run.h"
+
+/* DPAMT_BIN sim ARGS... */
+static const struct cli_env SIM_ENV = { .sub = "sim" };
 
 struct bad {
 	const char *args[8];
@@ -56,10 +59,10 @@ static const struct bad bad_cases[] = {
 
 static void expect_usage_error(const char *const *args, const char *expect)
 {
-	struct sim_cli_result r;
+	struct cli_out r;
 
-	sim_cli_run(args, NULL, &r);
-	if (r.status != 2 || sim_cli_lines(r.err) != 1 ||
+	cli_run_env(args, &SIM_ENV, &r);
+	if (r.status != 2 || cli_lines(r.err) != 1 ||
 	    !strstr(r.err, expect) || r.out[0] ||
 	    strncmp(r.err, "dpamt sim: ", 11)) {
 		print_error("args %s %s: status %d, stdout '%s', stderr '%s', "
@@ -67,7 +70,7 @@ static void expect_usage_error(const char *const *args, const char *expect)
 			    r.status, r.out, r.err, expect);
 		fail();
 	}
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static void test_bad_flags(void **state)
@@ -147,14 +150,14 @@ static void test_no_partial_outputs(void **state)
 static void test_does_not_fit(void **state)
 {
 	const char *args[] = {"--host-mem", "1G", "--td", "4G", NULL};
-	struct sim_cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	sim_cli_run(args, NULL, &r);
+	cli_run_env(args, &SIM_ENV, &r);
 	assert_int_equal(r.status, 2);
-	assert_int_equal(sim_cli_lines(r.err), 1);
+	assert_int_equal(cli_lines(r.err), 1);
 	assert_string_equal(r.out, "");
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 static void test_help(void **state)
@@ -167,10 +170,10 @@ static void test_help(void **state)
 		"docs/report.md", "DEMOTE/PROMOTE 3830", "docs/cost-model.md",
 	};
 	const char *args[] = {"--help", NULL};
-	struct sim_cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	sim_cli_run(args, NULL, &r);
+	cli_run_env(args, &SIM_ENV, &r);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -179,7 +182,7 @@ static void test_help(void **state)
 			fail();
 		}
 	}
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 int main(void)

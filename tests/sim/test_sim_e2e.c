@@ -20,7 +20,13 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "sim_cli_run.h"
+#include "cli/cli_run.h"
+
+/* DPAMT_BIN sim ARGS... */
+static const struct cli_env SIM_ENV = { .sub = "sim" };
+/* DPAMT_TEST_BIN (test-only strategies linked in) sim ARGS... */
+static const struct cli_env TEST_SIM_ENV = { .bin = DPAMT_TEST_BIN,
+					      .sub = "sim" };
 
 static char seed_arg[32];
 
@@ -52,7 +58,7 @@ static json_object *run_report(const char *const *args, int want_status)
 {
 	char path[] = "/tmp/dpamt-sim-e2e-XXXXXX";
 	const char *argv[48];
-	struct sim_cli_result r;
+	struct cli_out r;
 	json_object *root;
 	int fd = mkstemp(path), n = 0;
 	char *text;
@@ -67,12 +73,12 @@ static json_object *run_report(const char *const *args, int want_status)
 	argv[n++] = path;
 	argv[n++] = "--quiet";
 	argv[n] = NULL;
-	sim_cli_run(argv, NULL, &r);
+	cli_run_env(argv, &SIM_ENV, &r);
 	if (r.status != want_status)
 		print_error("status %d, stderr: %s\n", r.status, r.err);
 	assert_int_equal(r.status, want_status);
-	sim_cli_result_free(&r);
-	text = sim_cli_slurp(path);
+	cli_out_free(&r);
+	text = cli_slurp(path);
 	unlink(path);
 	assert_non_null(text);
 	root = json_tokener_parse(text);
@@ -424,13 +430,13 @@ static void test_strategies(void **state)
 				      "--strategy", names[i], NULL};
 		const char *probe[] = {"--strategy", names[i], "--help",
 				       NULL};
-		struct sim_cli_result r;
+		struct cli_out r;
 		json_object *root;
 
-		sim_cli_run(probe, NULL, &r);
+		cli_run_env(probe, &SIM_ENV, &r);
 		/* every production strategy is always built */
 		assert_int_equal(r.status, 0);
-		sim_cli_result_free(&r);
+		cli_out_free(&r);
 		root = run_report(args, 0);
 		assert_clean(root);
 		assert_string_equal(json_object_get_string(
@@ -451,7 +457,7 @@ static void test_exit_status_matches_report(void **state)
 			      "--threads", "4", "--cycles", "2",
 			      "--strategy", "broken-v3-put", "--json", path,
 			      "--quiet", NULL};
-	struct sim_cli_result r;
+	struct cli_out r;
 	json_object *root;
 	char *text;
 	bool bad;
@@ -460,12 +466,12 @@ static void test_exit_status_matches_report(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	sim_cli_run(args, NULL, &r); /* production: unknown, bad usage */
+	cli_run_env(args, &SIM_ENV, &r); /* production: unknown, bad usage */
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "unknown strategy 'broken-v3-put'"));
-	sim_cli_result_free(&r);
-	sim_cli_run_bin(DPAMT_TEST_BIN, args, NULL, &r);
-	text = sim_cli_slurp(path);
+	cli_out_free(&r);
+	cli_run_env(args, &TEST_SIM_ENV, &r);
+	text = cli_slurp(path);
 	unlink(path);
 	assert_non_null(text);
 	root = json_tokener_parse(text);
@@ -477,7 +483,7 @@ static void test_exit_status_matches_report(void **state)
 	assert_int_equal(r.status, bad ? 1 : 0);
 	if (bad)
 		assert_true(json_object_array_length(jget(root, "errors")) > 0);
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 	json_object_put(root);
 }
 
@@ -499,23 +505,23 @@ static void assert_summary_tail(const char *text)
 static void test_summary_on_stdout(void **state)
 {
 	const char *args[] = {"--host-mem", "1G", "--td", "64M", NULL};
-	struct sim_cli_result r;
+	struct cli_out r;
 
 	(void)state;
-	sim_cli_run(args, NULL, &r);
+	cli_run_env(args, &SIM_ENV, &r);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "SEAMCALLs    PAMT.ADD "));
 	assert_non_null(strstr(r.out, "leaks        0 pages"));
 	assert_summary_tail(r.out);
 	/* stderr is not a terminal here: no progress bar */
 	assert_string_equal(r.err, "");
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 /* Check a timeline CSV: header, then rows of 7 fields. */
 static void assert_timeline(const char *path)
 {
-	char *csv = sim_cli_slurp(path), *line, *save = NULL;
+	char *csv = cli_slurp(path), *line, *save = NULL;
 	unsigned rows = 0;
 
 	assert_non_null(csv);
@@ -542,7 +548,7 @@ static void test_json_stdout_timeline_plot(void **state)
 	const char *args[] = {"--host-mem", "1G", "--td", "64M,vcpus=2",
 			      "--json", "-", "--timeline", csv, "--plot", svg,
 			      NULL};
-	struct sim_cli_result r;
+	struct cli_out r;
 	json_object *root;
 	int fd = mkstemp(csv);
 
@@ -550,7 +556,7 @@ static void test_json_stdout_timeline_plot(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	snprintf(svg, sizeof(svg), "%s.svg", csv);
-	sim_cli_run(args, NULL, &r);
+	cli_run_env(args, &SIM_ENV, &r);
 	assert_int_equal(r.status, 0);
 	root = json_tokener_parse(r.out);
 	assert_non_null(root);
@@ -561,7 +567,7 @@ static void test_json_stdout_timeline_plot(void **state)
 	if (access("/usr/bin/gnuplot", X_OK) == 0 ||
 	    access("/usr/local/bin/gnuplot", X_OK) == 0)
 		assert_int_equal(access(svg, F_OK), 0);
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 	unlink(svg);
 	unlink(csv);
 }
@@ -573,7 +579,7 @@ static void test_plot_without_gnuplot(void **state)
 	const char *args[] = {"--host-mem", "1G", "--td", "64M",
 			      "--timeline", csv, "--plot", svg, "--quiet",
 			      NULL};
-	struct sim_cli_result r;
+	struct cli_out r;
 	int fd = mkstemp(csv);
 
 	(void)state;
@@ -581,13 +587,14 @@ static void test_plot_without_gnuplot(void **state)
 	close(fd);
 	assert_non_null(mkdtemp(empty_dir));
 	snprintf(svg, sizeof(svg), "%s.svg", csv);
-	sim_cli_run(args, empty_dir, &r);
+	cli_run_env(args, &(struct cli_env){ .sub = "sim", .path = empty_dir },
+		    &r);
 	assert_int_equal(r.status, 1); /* an output not written: docs/cli.md */
 	assert_non_null(strstr(r.err, "apt-get install gnuplot-nox"));
-	assert_int_equal(sim_cli_lines(r.err), 1);
+	assert_int_equal(cli_lines(r.err), 1);
 	assert_timeline(csv);
 	assert_int_equal(access(svg, F_OK), -1);
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 	unlink(csv);
 	rmdir(empty_dir);
 }

@@ -15,7 +15,13 @@
 
 #include <cmocka.h>
 
-#include "sim/sim_cli_run.h"
+#include "cli/cli_run.h"
+
+/* DPAMT_BIN sim ARGS... */
+static const struct cli_env SIM_ENV = { .sub = "sim" };
+/* DPAMT_TEST_BIN (test-only strategies linked in) sim ARGS... */
+static const struct cli_env TEST_SIM_ENV = { .bin = DPAMT_TEST_BIN,
+					      .sub = "sim" };
 
 #define SCENARIO "--td", "32M,vcpus=2", "--td", "32M,vcpus=2", \
 		 "--shared-ranges", "on", "--cycles", "2", "--quiet"
@@ -32,12 +38,12 @@ static void test_broken_caught_and_replayed(void **state)
 {
 	const char *a[] = {SCENARIO, "--strategy", "broken-hint", "--seed",
 			   "100", "--explore", "20", NULL};
-	struct sim_cli_result r, again;
+	struct cli_out r, again;
 	char seed[32];
 	long s;
 
 	(void)state;
-	sim_cli_run_bin(DPAMT_TEST_BIN, a, NULL, &r);
+	cli_run_env(a, &TEST_SIM_ENV, &r);
 	printf("%s", r.err);
 	assert_int_equal(r.status, 1);
 	s = failed_seed(r.err);
@@ -47,21 +53,21 @@ static void test_broken_caught_and_replayed(void **state)
 	assert_non_null(strstr(r.err, seed));
 	assert_null(strstr(strstr(r.err, "replay it with:"), "--explore"));
 	/* The same exploration again: the same verdict at the same seed. */
-	sim_cli_run_bin(DPAMT_TEST_BIN, a, NULL, &again);
+	cli_run_env(a, &TEST_SIM_ENV, &again);
 	assert_int_equal(again.status, 1);
 	assert_int_equal(failed_seed(again.err), s);
-	sim_cli_result_free(&again);
+	cli_out_free(&again);
 	/* The printed command (same arguments, that seed) fails again. */
 	snprintf(seed, sizeof(seed), "%ld", s);
 	{
 		const char *b[] = {SCENARIO, "--strategy", "broken-hint",
 				   "--seed", seed, NULL};
 
-		sim_cli_run_bin(DPAMT_TEST_BIN, b, NULL, &again);
+		cli_run_env(b, &TEST_SIM_ENV, &again);
 		assert_int_equal(again.status, 1);
-		sim_cli_result_free(&again);
+		cli_out_free(&again);
 	}
-	sim_cli_result_free(&r);
+	cli_out_free(&r);
 }
 
 /* The put-outside-the-lock race of broken-v3-put and linux-v3 needs a
@@ -79,14 +85,14 @@ static void test_v3_races_caught(void **state)
 				   "on", "--sched", "pct", "--quiet",
 				   "--strategy", strats[i], "--seed", from[i],
 				   "--explore", "40", NULL};
-		struct sim_cli_result r;
+		struct cli_out r;
 
-		sim_cli_run_bin(DPAMT_TEST_BIN, a, NULL, &r);
+		cli_run_env(a, &TEST_SIM_ENV, &r);
 		printf("%s: %s", strats[i], r.err);
 		assert_int_equal(r.status, 1);
 		assert_true(failed_seed(r.err) >= atol(from[i]));
 		assert_non_null(strstr(r.err, "--sched pct"));
-		sim_cli_result_free(&r);
+		cli_out_free(&r);
 	}
 }
 
@@ -99,13 +105,13 @@ static void test_sound_strategies_pass(void **state)
 	for (unsigned i = 0; i < 4; i++) {
 		const char *a[] = {SCENARIO, "--strategy", strats[i],
 				   "--explore", "4", NULL};
-		struct sim_cli_result r;
+		struct cli_out r;
 
-		sim_cli_run(a, NULL, &r);
+		cli_run_env(a, &SIM_ENV, &r);
 		printf("%s: %s", strats[i], r.err);
 		assert_int_equal(r.status, 0);
 		assert_non_null(strstr(r.err, "all 4 seeds passed (1..4)"));
-		sim_cli_result_free(&r);
+		cli_out_free(&r);
 	}
 }
 
@@ -125,13 +131,13 @@ static void test_bad(void **state)
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *a[] = {"--td", "32M", bad[i].args[0],
 				   bad[i].args[1], bad[i].args[2], NULL};
-		struct sim_cli_result r;
+		struct cli_out r;
 
-		sim_cli_run(a, NULL, &r);
+		cli_run_env(a, &SIM_ENV, &r);
 		printf("%s", r.err);
 		assert_int_equal(r.status, 2);
 		assert_non_null(strstr(r.err, bad[i].expect));
-		sim_cli_result_free(&r);
+		cli_out_free(&r);
 	}
 }
 
