@@ -104,8 +104,29 @@ void sweep_point_index(const struct sweep *s, unsigned i, unsigned *idx)
 	}
 }
 
+/* v as one whole JSON value, or NULL.  (json_tokener_parse stops after
+ * the first value and ignores the rest: "2x" read as 2.) */
+static json_object *parse_whole(const char *v)
+{
+	json_tokener *tok = json_tokener_new();
+	size_t n = strlen(v);
+	json_object *j;
+
+	if (!tok)
+		return NULL;
+	/* with its NUL, so a number at the very end is complete */
+	j = json_tokener_parse_ex(tok, v, (int)n + 1);
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) < n) {
+		json_object_put(j);
+		j = NULL;
+	}
+	json_tokener_free(tok);
+	return j;
+}
+
 /* A value as JSON: a number, true/false (on/off too) as themselves when
- * literal, else a string. */
+ * literal (the whole value: "2x" is not a literal), else a string. */
 static json_object *value_json(const char *v, bool literal)
 {
 	json_object *j;
@@ -116,7 +137,7 @@ static json_object *value_json(const char *v, bool literal)
 		return json_object_new_boolean(1);
 	if (!strcmp(v, "off"))
 		return json_object_new_boolean(0);
-	j = json_tokener_parse(v);
+	j = parse_whole(v);
 	if (j && (json_object_is_type(j, json_type_int) ||
 		  json_object_is_type(j, json_type_double) ||
 		  json_object_is_type(j, json_type_boolean)))

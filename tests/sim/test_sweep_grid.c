@@ -137,11 +137,56 @@ static void test_last_point_refused(void **state)
 	free(sw);
 }
 
+/* A value is a literal only as a whole: json_tokener_parse read "2x" as
+ * 2, so `dpamt sweep pcpus=2x` ran pcpus=2 and wrote "2x" in its CSV,
+ * and seed=0x10 ran seed 0 (found by fuzz_flags).  Such a value is now
+ * refused, naming it. */
+static void test_value_read_whole(void **state)
+{
+	static const char *const bad[] = {
+		"pcpus=2x", "huge=22hvge", "busy_inject=0.5.5", "pcpus=1e3",
+		"seed=8]", "pair_pool=truex", "seed=0x10",
+	};
+	static const char *const good[] = {
+		"pcpus=2", "busy_inject=0.5", "pair_pool=true,off",
+		"strategy=hashed", "host_mem=256G", "seed=16",
+	};
+	struct sweep *sw = malloc(sizeof(*sw));
+	char msg[256];
+
+	(void)state;
+	assert_non_null(sw);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(sw, 0, sizeof(*sw));
+		sim_scenario_default(&sw->base);
+		assert_int_equal(sweep_add_axis(sw, bad[i], msg, sizeof(msg)),
+				 0);
+		if (sweep_check_points(sw, msg, sizeof(msg)) != -1 ||
+		    !strstr(msg, bad[i])) {
+			print_error("%s: accepted or not named: '%s'\n", bad[i],
+				    msg);
+			fail();
+		}
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(sw, 0, sizeof(*sw));
+		sim_scenario_default(&sw->base);
+		assert_int_equal(sweep_add_axis(sw, good[i], msg, sizeof(msg)),
+				 0);
+		if (sweep_check_points(sw, msg, sizeof(msg))) {
+			print_error("%s: refused: '%s'\n", good[i], msg);
+			fail();
+		}
+	}
+	free(sw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_incremental_equals_pointwise),
 		cmocka_unit_test(test_last_point_refused),
+		cmocka_unit_test(test_value_read_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
