@@ -20,7 +20,8 @@ static void check_ranges(const struct sim_scenario *sc)
 {
 	if (sc->n_guests > SIM_MAX_GUESTS || sc->cycles < 1 ||
 	    sc->cycles > SIM_MAX_CYCLES || !(sc->busy_inject >= 0.0 &&
-					     sc->busy_inject < 1.0))
+					     sc->busy_inject < 1.0) ||
+	    sc->busy_attempts > SIM_MAX_BUSY_ATTEMPTS)
 		abort();
 	for (unsigned i = 0; i < sc->n_guests; i++) {
 		const struct sim_guest_spec *g = &sc->guests[i];

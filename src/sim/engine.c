@@ -142,6 +142,8 @@ static int host_up(struct engine *e)
 	e->vh.hkid_min = mc.hkid_min; /* the TDs' private HKIDs */
 	e->vh.hkid_max = mc.hkid_max - 1;
 	e->vh.error = engine_error;
+	if (sc->busy_attempts)
+		e->vh.busy_attempts = sc->busy_attempts;
 	e->vh.error_arg = e;
 	e->vh.shared_ranges = sc->shared_ranges;
 	for (unsigned i = 0; i < sc->n_guests; i++)

@@ -125,6 +125,10 @@ void engine_final_report(struct engine *e)
 						   memory_order_relaxed);
 	r->fault_retries_vmm = atomic_load_explicit(&e->vh.fault_retries,
 						    memory_order_relaxed);
+	r->fault_busy_failures = atomic_load_explicit(
+		&e->vh.fault_busy_failures, memory_order_relaxed);
+	r->td_create_busy_failures = atomic_load_explicit(
+		&e->vh.td_create_busy_failures, memory_order_relaxed);
 	r->fault_p50_ns = vmm_lat_quantile(&e->vh, 0.50,
 						&r->faults_timed);
 	r->fault_p99_ns = vmm_lat_quantile(&e->vh, 0.99,

@@ -240,6 +240,10 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 		return bad(msg, len, "busy injection rate %g/%g is out of "
 			   "range; use 0 <= rate < 1", sc->busy_inject,
 			   sc->busy_inject_lock);
+	if (sc->busy_attempts > SIM_MAX_BUSY_ATTEMPTS)
+		return bad(msg, len, "busy_attempts=%u is too many; use 1..%u "
+			   "(0: %u)", sc->busy_attempts, SIM_MAX_BUSY_ATTEMPTS,
+			   SIM_MAX_BUSY_ATTEMPTS);
 	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		if (sc->seamcall_ns[l] > SIM_MAX_SEAMCALL_NS)
 			return bad(msg, len, "SEAMCALL latency %llu ns for "

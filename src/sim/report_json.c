@@ -269,6 +269,10 @@ json_object *sim_report_json(const struct sim_report *r)
 	json_object_object_add(root, "vmm", pair_json("busy_retries",
 		r->busy_retries_vmm, "guests", r->n_guests, "fault_retries",
 		r->fault_retries_vmm));
+	add_u64(json_object_object_get(root, "vmm"), "fault_busy_failures",
+		r->fault_busy_failures);
+	add_u64(json_object_object_get(root, "vmm"),
+		"td_create_busy_failures", r->td_create_busy_failures);
 	json_object_object_add(root, "fault_latency", pair_json(
 		"faults", r->faults_timed, "p50_ns", r->fault_p50_ns,
 		"p99_ns", r->fault_p99_ns));

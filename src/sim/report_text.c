@@ -123,6 +123,10 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].calls,
 		r->leaves[DPAMT_TDH_PHYMEM_PAMT_REMOVE].calls,
 		sim_report_total_busy(r), r->busy_retries_vmm);
+	if (r->fault_busy_failures || r->td_create_busy_failures)
+		fprintf(f, "  gave up BUSY faults %" PRIu64 " | TD creations %"
+			PRIu64 " (undone and counted, not errors)\n",
+			r->fault_busy_failures, r->td_create_busy_failures);
 	fprintf(f, "  pair pages   pool %s | 2M ranges blocked (peak) %" PRIu64
 		" | pool blocks (peak) %" PRIu64 " | shared ranges %s\n",
 		r->pair_pool ? "on" : "off", r->ranges_blocked_by_pairs_peak,

@@ -262,6 +262,23 @@ static int opt_idle_pairs(void *ctx, const char *v, char *msg, size_t len)
 	return 0;
 }
 
+static int opt_busy_attempts(void *ctx, const char *v, char *msg,
+			     size_t len)
+{
+	struct sim_cli *cli = ctx;
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno || n < 1 ||
+	    n > SIM_MAX_BUSY_ATTEMPTS)
+		return bad_number("--busy-attempts", v, "an attempt count "
+				  "(1..4096)", msg, len);
+	cli->sc.busy_attempts = (unsigned)n;
+	return 0;
+}
+
 static int opt_scenario(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
@@ -336,6 +353,7 @@ static const struct cliopt opts[] = {
 	{"--seamcall-ns", "PHYMEM.PAMT.ADD=3000", opt_seamcall_ns},
 	{"--busy-inject", "0.01", opt_busy_inject},
 	{"--busy-inject-lock", "0.01", opt_busy_inject_lock},
+	{"--busy-attempts", "16", opt_busy_attempts},
 	{"--pair-pool", "on", opt_pair_pool},
 	{"--shared-ranges", "on", opt_shared_ranges},
 	{"--idle-pairs", "1024", opt_idle_pairs},

@@ -330,6 +330,9 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_busy(c, v, key, &sc->busy_inject);
 	if (!strcmp(key, "busy_inject_lock"))
 		return j_busy(c, v, key, &sc->busy_inject_lock);
+	if (!strcmp(key, "busy_attempts"))
+		return j_unsigned(c, v, key, 1, SIM_MAX_BUSY_ATTEMPTS,
+				  &sc->busy_attempts);
 	if (!strcmp(key, "guests"))
 		return j_guests(c, v, sc);
 	if (!strcmp(key, "pair_pool"))
@@ -345,7 +348,7 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 		return j_word(c, v, key, sc);
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
-		    "busy_inject_lock, pair_pool, shared_ranges, idle_pairs, "
+		    "busy_inject_lock, busy_attempts, pair_pool, shared_ranges, idle_pairs, "
 		    "clock, sched, cost, guests)");
 }
 

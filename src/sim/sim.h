@@ -22,6 +22,9 @@
  * allocator stores 32-bit page frame numbers). */
 #define SIM_MAX_HOST_MEM (16ull << 40)
 #define SIM_MAX_ERRORS 32
+/* --busy-attempts / busy_attempts: at most this many (the VMM's
+ * VMM_FAULT_BUSY_ATTEMPTS, its default). */
+#define SIM_MAX_BUSY_ATTEMPTS 4096u
 /* --idle-pairs / idle_pairs: at most this many (2 GiB of pairs). */
 #define SIM_MAX_IDLE_PAIRS (1u << 20)
 
@@ -84,6 +87,10 @@ struct sim_scenario {
 	uint64_t seamcall_ns[DPAMT_TDX_LEAF_MAX]; /* module latency per leaf */
 	double busy_inject;           /* BUSY injection per SEAMCALL, 0..1 */
 	double busy_inject_lock;      /* BUSY injection per try-lock, 0..1 */
+	/* Attempts of a fault or a TD creation while the module answers
+	 * BUSY before it fails, counted (docs/vmm.md, "Retry policy"):
+	 * 1..SIM_MAX_BUSY_ATTEMPTS; 0: the maximum. */
+	unsigned busy_attempts;
 	/* Pair pages from a pool of whole 2 MiB blocks (docs/design.md §9)
 	 * instead of the allocator's 4K pages; default off. */
 	bool pair_pool;
@@ -174,6 +181,9 @@ struct sim_report {
 	uint64_t fault_p999_ns, fault_mean_ns;
 	uint64_t busy_retries_vmm;  /* BUSY retries of the VMM's own calls */
 	uint64_t fault_retries_vmm; /* faults retried after a failure */
+	/* Faults (and DEMOTEs) and TD creations that gave up with the module
+	 * still BUSY after busy_attempts: undone, not errors. */
+	uint64_t fault_busy_failures, td_create_busy_failures;
 	unsigned n_guests;
 	struct sim_guest_report guests[SIM_MAX_GUESTS];
 	unsigned n_errors;

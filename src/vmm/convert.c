@@ -104,12 +104,7 @@ static int convert_whole_2m(struct vmm_vcpu *v, uint64_t chunk)
 	td->chunk_state[chunk] = VMM_CH_NONE;
 	v->pages_2m--;
 	v->conversions += VMM_PAGES_PER_2M;
-	for (unsigned a = 1;; a++) {
-		err = vmm_map_2m(v, chunk);
-		if (err >= 0 || !vmm_fault_again(err, a))
-			break;
-		vmm_fault_backoff(v, a);
-	}
+	err = vmm_map_2m_retry(v, chunk);
 	if (err > 0) { /* no 2 MiB block left: back at 4K */
 		for (unsigned i = 0; i < VMM_PAGES_PER_2M && !err; i++)
 			err = vmm_fault_retry(v, chunk * VMM_PAGES_PER_2M + i);
@@ -117,15 +112,19 @@ static int convert_whole_2m(struct vmm_vcpu *v, uint64_t chunk)
 	return err;
 }
 
-/* DEMOTE chunk's 2M mapping, retrying as a fault would. */
+/* DEMOTE chunk's 2M mapping, retrying as a fault would (and giving up
+ * as one: vmm_step_failed). */
 static int demote_retry(struct vmm_vcpu *v, uint64_t chunk)
 {
 	int err;
 
 	for (unsigned a = 1;; a++) {
 		err = vmm_demote(v, chunk);
-		if (!err || !vmm_fault_again(err, a))
-			return err;
+		if (!err)
+			return 0;
+		if (!vmm_fault_again(v->td->h, err, a))
+			return vmm_step_failed(v, err, "DEMOTE",
+					       chunk * VMM_2M);
 		vmm_fault_backoff(v, a);
 	}
 }

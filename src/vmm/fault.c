@@ -77,13 +77,12 @@ static int sept_add(struct vmm_vcpu *v, uint64_t gpa, unsigned level)
 	r.rdx = td->tdr;
 	r.r8 = page;
 	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
-		vmm_error(h, "td %d: SEPT.ADD level %u gpa 0x%llx: "
-			  "status 0x%llx", td->index, level,
-			  (unsigned long long)gpa,
-			  (unsigned long long)r.rax);
+		err = vmm_call_failed(h, r.rax, "td %d: SEPT.ADD level %u "
+				      "gpa 0x%llx", td->index, level,
+				      (unsigned long long)gpa);
 		vmm_put(h, page, &v->cache);
 		v->stash[v->n_stash++] = page;
-		return DPAMT_EIO;
+		return err;
 	}
 	vmm_td_ref(td, page, 1);
 	if (++v->sept_pages > v->sept_peak)
@@ -153,11 +152,11 @@ static int aug_4k(struct vmm_vcpu *v, uint64_t page, uint64_t target)
 	r.rdx = td->tdr;
 	r.r8 = target;
 	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
-		vmm_error(h, "td %d: PAGE.AUG 4K gpa 0x%llx: status 0x%llx",
-			  td->index, (unsigned long long)(page * VMM_PAGE),
-			  (unsigned long long)r.rax);
+		err = vmm_call_failed(h, r.rax, "td %d: PAGE.AUG 4K gpa 0x%llx",
+				      td->index,
+				      (unsigned long long)(page * VMM_PAGE));
 		vmm_put(h, target, &v->cache);
-		return DPAMT_EIO;
+		return err;
 	}
 	vmm_td_ref(td, target, 1);
 	td->pfn[page] = vmm_pa_pfn(target);
@@ -238,12 +237,10 @@ int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk)
 		r.rcx = gpa | DPAMT_TDX_PS_2M;
 		r.rdx = td->tdr;
 		r.r8 = block;
-		if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
-			vmm_error(h, "td %d: PAGE.AUG 2M gpa 0x%llx: status "
-				  "0x%llx", td->index, (unsigned long long)gpa,
-				  (unsigned long long)r.rax);
-			err = DPAMT_EIO;
-		}
+		if (!dpamt_tdx_is_success(vmm_seamcall(h, &r)))
+			err = vmm_call_failed(h, r.rax, "td %d: PAGE.AUG 2M "
+					      "gpa 0x%llx", td->index,
+					      (unsigned long long)gpa);
 	}
 	if (err) {
 		phys_free_2m(h->pa, block);

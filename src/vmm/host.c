@@ -33,6 +33,9 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	h->hkid_max = 63;
 	atomic_init(&h->busy_retries, 0);
 	atomic_init(&h->fault_retries, 0);
+	h->busy_attempts = VMM_FAULT_BUSY_ATTEMPTS;
+	atomic_init(&h->fault_busy_failures, 0);
+	atomic_init(&h->td_create_busy_failures, 0);
 	for (unsigned b = 0; b < VMM_LAT_BUCKETS; b++)
 		atomic_init(&h->fault_lat[b], 0);
 	atomic_init(&h->fault_lat_sum_ns, 0);
@@ -95,6 +98,20 @@ void vmm_error(struct vmm_host *h, const char *fmt, ...)
 	va_end(ap);
 	if (h->error)
 		h->error(h->error_arg, msg);
+}
+
+int vmm_call_failed(struct vmm_host *h, uint64_t st, const char *fmt, ...)
+{
+	char msg[128];
+	va_list ap;
+
+	if (dpamt_tdx_is_busy(st))
+		return DPAMT_EBUSY;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vmm_error(h, "%s: status 0x%llx", msg, (unsigned long long)st);
+	return DPAMT_EIO;
 }
 
 static void busy_relax(struct vmm_host *h, unsigned attempt)

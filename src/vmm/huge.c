@@ -71,12 +71,12 @@ static int demote_section(struct vmm_vcpu *v, uint64_t chunk, uint64_t sept)
 	r.r12 = pair[0];
 	r.r13 = pair[1];
 	if (!dpamt_tdx_is_success(vmm_seamcall(h, &r))) {
-		vmm_error(h, "td %d: PAGE.DEMOTE gpa 0x%llx: status 0x%llx",
-			  td->index, (unsigned long long)(chunk * VMM_2M),
-			  (unsigned long long)r.rax);
+		err = vmm_call_failed(h, r.rax, "td %d: PAGE.DEMOTE gpa 0x%llx",
+				      td->index,
+				      (unsigned long long)(chunk * VMM_2M));
 		dpamt_demote_abort(h->dp, &v->cache, pair);
 		vmm_put(h, sept, &v->cache);
-		return DPAMT_EIO;
+		return err;
 	}
 	err = dpamt_demote_commit(h->dp, block, pair);
 	if (err)

@@ -29,12 +29,44 @@ uint64_t vmm_vcpu_work(const struct vmm_vcpu *v)
 	return n;
 }
 
-bool vmm_fault_again(int err, unsigned attempt)
+/* Concurrency: pure (h->busy_attempts is set before any vCPU runs). */
+bool vmm_fault_again(const struct vmm_host *h, int err, unsigned attempt)
 {
 	if (err == DPAMT_EFATAL || err == DPAMT_EIO)
 		return attempt < 2; /* the module said no: once more at most */
-	return attempt < (err == DPAMT_EBUSY ? VMM_FAULT_BUSY_ATTEMPTS :
+	return attempt < (err == DPAMT_EBUSY ? h->busy_attempts :
 					      VMM_FAULT_ATTEMPTS);
+}
+
+/* Concurrency: the vCPU's thread; the counter is atomic. */
+int vmm_step_failed(struct vmm_vcpu *v, int err, const char *what,
+		    uint64_t gpa)
+{
+	struct vmm_host *h = v->td->h;
+
+	if (err == DPAMT_EBUSY)
+		atomic_fetch_add_explicit(&h->fault_busy_failures, 1,
+					  memory_order_relaxed);
+	else
+		vmm_error(h, "td %d vcpu %u: %s at gpa 0x%llx failed: %s",
+			  v->td->index, v->index, what,
+			  (unsigned long long)gpa, dpamt_strerror(err));
+	return err;
+}
+
+/* Concurrency: the vCPU's thread, holding a pCPU token. */
+int vmm_map_2m_retry(struct vmm_vcpu *v, uint64_t chunk)
+{
+	int err;
+
+	for (unsigned a = 1;; a++) {
+		err = vmm_map_2m(v, chunk);
+		if (err >= 0 || !vmm_fault_again(v->td->h, err, a))
+			break;
+		vmm_fault_backoff(v, a);
+	}
+	return err < 0 ? vmm_step_failed(v, err, "2M mapping",
+					 chunk * VMM_2M) : err;
 }
 
 /* Concurrency: the caller holds a pCPU token and no lock. */
@@ -122,19 +154,14 @@ int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page)
 	uint64_t t0 = vmm_now_ns(v->td->h);
 	int err = vmm_fault_4k(v, page);
 
-	for (unsigned a = 1; err && vmm_fault_again(err, a); a++) {
+	for (unsigned a = 1; err && vmm_fault_again(v->td->h, err, a); a++) {
 		vmm_fault_backoff(v, a);
 		err = vmm_fault_4k(v, page);
 	}
 	t0 = vmm_now_ns(v->td->h) - t0;
 	v->lat[vmm_lat_bucket(t0)]++;
 	v->lat_sum_ns += t0;
-	if (err)
-		vmm_error(v->td->h, "td %d vcpu %u: fault at gpa 0x%llx "
-			  "failed: %s", v->td->index, v->index,
-			  (unsigned long long)(page * VMM_PAGE),
-			  dpamt_strerror(err));
-	return err;
+	return err ? vmm_step_failed(v, err, "fault", page * VMM_PAGE) : 0;
 }
 
 /* Fault in the touched pages of chunk c; each counts as progress unless
@@ -156,21 +183,10 @@ static int boot_chunk_4k(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 
 static int boot_chunk_2m(struct vmm_vcpu *v, uint64_t c, uint64_t *done)
 {
-	int err;
+	int err = vmm_map_2m_retry(v, c);
 
-	for (unsigned a = 1;; a++) {
-		err = vmm_map_2m(v, c);
-		if (err >= 0 || !vmm_fault_again(err, a))
-			break;
-		vmm_fault_backoff(v, a);
-	}
-	if (err < 0) {
-		vmm_error(v->td->h, "td %d vcpu %u: 2M mapping at gpa 0x%llx "
-			  "failed: %s", v->td->index, v->index,
-			  (unsigned long long)(c * VMM_2M),
-			  dpamt_strerror(err));
+	if (err < 0)
 		return -1;
-	}
 	if (err > 0 && boot_chunk_4k(v, c, NULL)) /* no free 2 MiB block */
 		return -1;
 	atomic_store_explicit(&v->faults, ++*done, memory_order_relaxed);
@@ -194,14 +210,15 @@ static void churn(struct vmm_vcpu *v)
 			vmm_pcpu_enter(&td->h->pcpus);
 			err = vmm_churn_chunk(v, c);
 			vmm_pcpu_leave(&td->h->pcpus);
-			if (err) {
+			if (!err)
+				continue;
+			if (err != DPAMT_EBUSY) /* BUSY: counted already */
 				vmm_error(td->h, "td %d vcpu %u: churn of gpa "
 					  "0x%llx failed: %s", td->index,
 					  v->index,
 					  (unsigned long long)(c * VMM_2M),
 					  dpamt_strerror(err));
-				v->stopped = true;
-			}
+			v->stopped = true;
 		}
 }
 
@@ -234,14 +251,14 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 		vmm_cpu_enter(td->h);
 		err = vmm_convert_chunk(v, c, conv);
 		vmm_cpu_leave(td->h);
-
-		if (err) {
+		if (!err)
+			continue;
+		if (err != DPAMT_EBUSY) /* BUSY: counted already */
 			vmm_error(td->h, "td %d vcpu %u: conversion of gpa "
 				  "0x%llx failed: %s", td->index, v->index,
 				  (unsigned long long)(c * VMM_2M),
 				  dpamt_strerror(err));
-			v->stopped = true;
-		}
+		v->stopped = true;
 	}
 	churn(v);
 	lat_flush(v);

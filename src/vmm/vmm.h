@@ -115,6 +115,15 @@ struct vmm_host {
 	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
+	/* Attempts of a may-fail step (fault, 2M mapping, DEMOTE, a TD
+	 * creation's page get) while the module answers BUSY; 1..
+	 * VMM_FAULT_BUSY_ATTEMPTS, set after init (default the maximum). */
+	unsigned busy_attempts;
+	/* May-fail steps that gave up with the module still BUSY after
+	 * busy_attempts: undone, counted here, not errors (docs/vmm.md,
+	 * "Retry policy"). */
+	_Atomic uint64_t fault_busy_failures;     /* faults, DEMOTEs */
+	_Atomic uint64_t td_create_busy_failures; /* TD creations */
 	/* Every 4K fault's time on vmm_now_ns (retries included), all
 	 * vCPUs: virtual ns under a simulator's env, wall ns without. */
 	_Atomic uint64_t fault_lat[VMM_LAT_BUCKETS];
@@ -221,6 +230,12 @@ void vmm_host_fini(struct vmm_host *h);
  * thread-safe). */
 void vmm_error(struct vmm_host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A SEAMCALL of a may-fail step did not succeed with final status st:
+ * DPAMT_EBUSY if the module stayed BUSY (the step's budget decides, no
+ * report), else the message (fmt, then ": status 0x..") is reported and
+ * DPAMT_EIO returned.  Any thread. */
+int vmm_call_failed(struct vmm_host *h, uint64_t st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* One SEAMCALL with BUSY retried (bounded, counted).  Returns the final
  * status; regs hold the outputs.  Any thread. */
@@ -287,7 +302,8 @@ bool vmm_chunk_churned(const struct vmm_td *td, uint64_t c);
 /* ---- TD life (td_create.c, td_teardown.c) --------------------------------
  * vmm_td_create: TDR, MNG.CREATE, TDCS pages, MNG.INIT, every vCPU's
  * TDVPR/TDCX, VP.CREATE/ADDCX/INIT.  On failure whatever was made is left
- * for vmm_td_destroy.  vmm_td_destroy: VPFLUSHDONE, KEY.FREEID, reclaim
+ * for vmm_td_destroy; DPAMT_EBUSY (the module stayed BUSY past the
+ * budget) is counted in td_create_busy_failures, not reported.  vmm_td_destroy: VPFLUSHDONE, KEY.FREEID, reclaim
  * every page.  The private pages are reclaimed by vmm_vcpu_reclaim (run it
  * for every vCPU first, concurrently if wanted), then vmm_td_destroy does
  * S-EPT, TDCX, TDVPR, TDCS, TDR.  Legacy VMs skip all module calls. */
@@ -314,7 +330,17 @@ int vmm_fault_retry(struct vmm_vcpu *v, uint64_t page);
 /* Back off before re-trying a failed fault (attempt = failures so far). */
 void vmm_fault_backoff(struct vmm_vcpu *v, unsigned attempt);
 /* Should a fault that failed with err after 'attempt' tries go on? */
-bool vmm_fault_again(int err, unsigned attempt);
+bool vmm_fault_again(const struct vmm_host *h, int err, unsigned attempt);
+/* A may-fail step (fault, 2M mapping, DEMOTE) gave up with err: still
+ * BUSY is counted in fault_busy_failures, anything else reported as an
+ * error ("td N vcpu M: <what> at gpa X failed: ...").  Returns err.  A
+ * step returns DPAMT_EBUSY to its caller only after this counted it, so
+ * callers report no DPAMT_EBUSY again. */
+int vmm_step_failed(struct vmm_vcpu *v, int err, const char *what,
+		    uint64_t gpa);
+/* vmm_map_2m until it maps, finds no block (1) or gives up (an error,
+ * through vmm_step_failed). */
+int vmm_map_2m_retry(struct vmm_vcpu *v, uint64_t chunk);
 /* 0 mapped, 1 no free 2 MiB block (map it at 4K), or an error. */
 int vmm_map_2m(struct vmm_vcpu *v, uint64_t chunk);
 /* A free 2 MiB block has no (idle) pair left in it: usable at 2M. */

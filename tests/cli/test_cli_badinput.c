@@ -55,6 +55,9 @@ static const struct bad_case sim_flags[] = {
 	{{"sim", "--busy-inject", "1"}, NULL, "'1'"},
 	{{"sim", "--busy-inject", "nan"}, NULL, "'nan'"},
 	{{"sim", "--busy-inject", "0.5x"}, NULL, "'0.5x'"},
+	{{"sim", "--busy-attempts", "0"}, NULL, "'0'"},
+	{{"sim", "--busy-attempts", "4097"}, NULL, "'4097'"},
+	{{"sim", "--busy-attempts", "x"}, NULL, "'x'"},
 	{{"sim", "--seamcall-ns", "all=10000001"}, NULL, "'10000001'"},
 	{{"sim", "--seamcall-ns", "FOO=1"}, NULL, "'FOO'"},
 	{{"sim", "--seamcall-ns", "3000"}, NULL, "'3000'"},
@@ -92,6 +95,8 @@ static const struct bad_case sim_scenarios[] = {
 	 "guests[0].vcpus"},
 	{{"sim", "--scenario", "@F"}, "{\"busy_inject\": 1.5}",
 	 "busy_inject"},
+	{{"sim", "--scenario", "@F"}, "{\"busy_attempts\": 0}",
+	 "busy_attempts"},
 	{{"sim", "--scenario", "@F"}, "{\"seamcall_ns\": {\"FOO\": 1}}",
 	 "seamcall_ns.FOO"},
 	{{"sim", "--scenario", "@F"}, "{\"bogus\": 1}", "bogus"},
@@ -153,6 +158,17 @@ static const struct bad_case info_cases[] = {
 	{{"info", "--frob"}, NULL, "'--frob'"},
 	{{"info", "extra"}, NULL, "'extra'"},
 	{{"info", "--host-mem=x"}, NULL, "'x'"},
+};
+
+/* Axis values are literals only as a whole ("2x" was read as 2). */
+static const struct bad_case sweep_cases[] = {
+	{{"sweep", "--td", "64M", "pcpus=2x"}, NULL, "pcpus=2x"},
+	{{"sweep", "--td", "64M", "seed=0x10"}, NULL, "seed=0x10"},
+	{{"sweep", "--td", "64M", "busy_inject=0.5.5"}, NULL,
+	 "busy_inject=0.5.5"},
+	{{"sweep", "--td", "64M", "huge=50,22hvge"}, NULL, "huge=22hvge"},
+	{{"sweep", "--td", "64M", "busy_attempts=0"}, NULL, "busy_attempts"},
+	{{"sweep", "--td", "64M", "pcpus"}, NULL, "'pcpus'"},
 };
 
 static const struct bad_case top_cases[] = {
@@ -227,6 +243,12 @@ static void test_info(void **state)
 	RUN(info_cases);
 }
 
+static void test_sweep(void **state)
+{
+	(void)state;
+	RUN(sweep_cases);
+}
+
 static void test_top(void **state)
 {
 	(void)state;
@@ -241,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_bench),
 		cmocka_unit_test(test_info),
+		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_top),
 	};
 

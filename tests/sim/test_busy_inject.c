@@ -6,8 +6,11 @@
  * succeed (0 of 4160 did with the per-lock injection when PROMOTE tried
  * 512 locks).  At P = 0.6 every
  * production strategy, with and without the pair pool, ends clean: exit
- * 0, no leak, no violation, no pair left, pairs balanced.  Seeds fixed
- * and printed; one vCPU thread, so every run is the same.
+ * 0, no leak, no violation, no pair left, pairs balanced.  A fault or a
+ * TD creation that stays BUSY past its attempts (--busy-attempts) is
+ * undone and counted, and the run still exits 0; a failure that is not
+ * BUSY still fails it.  Seeds fixed and printed; one vCPU thread, so
+ * every run is the same.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +25,7 @@
 #include "sim/scenario_parse.h"
 #include "sim/sim.h"
 #include "sim/sim_run_check.h"
+#include "vmm/vmm.h"
 
 #define MiB (1ull << 20)
 
@@ -157,9 +161,144 @@ static void test_clean_at_06(void **state)
 	free(r);
 }
 
+/* Four small TDs (huge pages, conversion) and a VM, under BUSY injection
+ * at p with a budget of 'attempts' per fault / TD creation. */
+static void small_tds(struct sim_scenario *sc, enum dpamt_strategy s,
+		      bool pool, double p, unsigned attempts, uint64_t seed)
+{
+	static const struct { uint64_t mib; unsigned huge, convert; } td[] = {
+		{ 16, 50, 50 }, { 16, 0, 0 }, { 16, 100, 30 }, { 8, 0, 0 },
+	};
+
+	sim_scenario_empty(sc);
+	sc->n_guests = 5;
+	for (unsigned i = 0; i < 4; i++) {
+		sim_guest_default(&sc->guests[i], td[i].mib * MiB, false);
+		sc->guests[i].vcpus = 2;
+		sc->guests[i].huge_pct = td[i].huge;
+		sc->guests[i].convert_pct = td[i].convert;
+	}
+	sim_guest_default(&sc->guests[4], 32 * MiB, true);
+	sc->strategy = s;
+	sc->pair_pool = pool;
+	sc->busy_inject = p;
+	sc->busy_attempts = attempts;
+	sc->threads = 1;
+	sc->seed = seed;
+	sc->quiet = true;
+}
+
+/* P = 0.99 and one attempt: faults and TD creations give up BUSY.  Each
+ * is undone and counted; the run is judged on invariants, leaks and
+ * residue, and exits 0. */
+static void test_busy_exhaustion_counted(void **state)
+{
+	struct sim_scenario *sc = calloc(1, sizeof(*sc));
+	struct sim_report *r = calloc(1, sizeof(*r));
+	uint64_t faults = 0, creates = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		int rc;
+
+		small_tds(sc, seed % 2 ? DPAMT_STRATEGY_GLOBAL_LOCK :
+			  DPAMT_STRATEGY_HASHED, seed > 2, 0.99, 1, seed);
+		memset(r, 0, sizeof(*r));
+		rc = run(sc, r);
+		printf("  gave up: faults %llu, TD creations %llu\n",
+		       (unsigned long long)r->fault_busy_failures,
+		       (unsigned long long)r->td_create_busy_failures);
+		sim_assert_clean_run(r, rc);
+		faults += r->fault_busy_failures;
+		creates += r->td_create_busy_failures;
+	}
+	assert_true(faults > 0);
+	assert_true(creates > 0);
+	free(sc);
+	free(r);
+}
+
+/* The default budget (4096 attempts) is large: at P = 0.6 nothing gives
+ * up. */
+static void test_default_budget_holds(void **state)
+{
+	struct sim_scenario *sc = calloc(1, sizeof(*sc));
+	struct sim_report *r = calloc(1, sizeof(*r));
+	int rc;
+
+	(void)state;
+	small_tds(sc, DPAMT_STRATEGY_LOCKLESS, true, 0.6, 0, 3);
+	rc = run(sc, r);
+	sim_assert_clean_run(r, rc);
+	assert_true(r->leaves[DPAMT_TDH_PHYMEM_PAMT_ADD].busy > 0);
+	assert_int_equal(r->fault_busy_failures, 0);
+	assert_int_equal(r->td_create_busy_failures, 0);
+	free(sc);
+	free(r);
+}
+
+/* A failure BUSY did not cause still fails the run, under injection
+ * too: the k-th host allocation fails (ENOMEM), for several k. */
+static void test_non_busy_failure_fails(void **state)
+{
+	struct sim_scenario *sc = calloc(1, sizeof(*sc));
+	struct sim_report *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	for (uint64_t k = 1; k <= 3; k++) {
+		int rc;
+
+		small_tds(sc, DPAMT_STRATEGY_GLOBAL_LOCK, false, 0.3, 0, 5);
+		sc->alloc_fail_nth = k;
+		memset(r, 0, sizeof(*r));
+		rc = run(sc, r);
+		printf("  alloc_fail_nth=%llu rc=%d errors=%u: %s\n",
+		       (unsigned long long)k, rc, r->n_errors,
+		       r->n_errors ? r->errors[0] : "");
+		assert_int_equal(rc, 1);
+		assert_true(r->n_errors > 0);
+		assert_int_equal(r->leaked_pages, 0);
+		assert_int_equal(r->invariant_violations, 0);
+		assert_int_equal(r->pamt.pairs_now, 0);
+	}
+	free(sc);
+	free(r);
+}
+
+static void count_error(void *arg, const char *msg)
+{
+	unsigned *n = arg;
+
+	(void)msg;
+	++*n;
+}
+
+/* The VMM's classification of a failed SEAMCALL: BUSY goes to the step's
+ * budget unreported, any other status is an error. */
+static void test_call_failed_classifies(void **state)
+{
+	struct vmm_host *h = calloc(1, sizeof(*h));
+	unsigned errors = 0;
+
+	(void)state;
+	h->error = count_error;
+	h->error_arg = &errors;
+	assert_int_equal(vmm_call_failed(h, DPAMT_TDX_OPERAND_BUSY, "x %d", 1),
+			 DPAMT_EBUSY);
+	assert_int_equal(errors, 0);
+	assert_int_equal(vmm_call_failed(h, DPAMT_TDX_OPERAND_INVALID, "y"),
+			 DPAMT_EIO);
+	assert_int_equal(errors, 1);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_busy_exhaustion_counted),
+		cmocka_unit_test(test_default_budget_holds),
+		cmocka_unit_test(test_non_busy_failure_fails),
+		cmocka_unit_test(test_call_failed_classifies),
 		cmocka_unit_test(test_promote_at_005),
 		cmocka_unit_test(test_per_lock_variant),
 		cmocka_unit_test(test_clean_at_06),
