@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "cli_run.h"
+#include "test_skip.h"
 
 #define CALL "PHYMEM.PAMT.ADD rcx=0x40000001 rdx=0x80000000 " \
 	     "r8=0x80001000 expect=SUCCESS\n"
@@ -158,11 +159,9 @@ static void test_why8_too_big_for_machine(void **state)
 	const char *args[] = {"sim", "--td", "12T", "--quiet", NULL};
 
 	(void)state;
-	if (mem_available_mib() > 90ull * 1024) {
-		print_message("skipped: this machine has more than 90 GiB "
-			      "available, a 12T TD might fit\n");
-		skip();
-	}
+	if (mem_available_mib() > 90ull * 1024)
+		test_skip_because("this machine has more than 90 GiB "
+				  "available, a 12T TD might fit");
 	expect_refused(args, "MiB of memory to simulate");
 }
 
@@ -178,5 +177,5 @@ int main(void)
 		cmocka_unit_test(test_why8_too_big_for_machine),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -204,6 +204,7 @@ static void test_table(void **state)
 	cli_out_free(&r);
 }
 
+#if !defined(DPAMT_TSAN)
 /* The sim RSS rows: 1 and 2 GiB at 4K, 8 and 16 GiB at 2M.  Each run
  * maps all of its TD, so the bigger TD holds more; 4K costs PAMT pairs
  * and S-EPT pages per 2 MiB that 2M does not. */
@@ -216,9 +217,6 @@ static void test_sim_rss(void **state)
 	json_object *j, *k4, *k2;
 
 	(void)state;
-#if defined(DPAMT_TSAN)
-	skip(); /* a 2 GiB all-4K sim takes ~20 s under TSan */
-#endif
 	cli_run(args, &r);
 	if (r.status != 0)
 		fail_msg("exit %d, stderr: %s", r.status, r.err);
@@ -238,6 +236,7 @@ static void test_sim_rss(void **state)
 	json_object_put(j);
 	cli_out_free(&r);
 }
+#endif
 
 static void test_bad_usage(void **state)
 {
@@ -273,9 +272,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smoke_json),
 		cmocka_unit_test(test_table),
+#if !defined(DPAMT_TSAN)
 		cmocka_unit_test(test_sim_rss),
+#endif
 		cmocka_unit_test(test_bad_usage),
 	};
 
+#if defined(DPAMT_TSAN)
+	/* Not a pass: not run.  The plain and ASan builds run it. */
+	printf("test_sim_rss: not in the TSan build (a 2 GiB all-4K sim "
+	       "takes ~20 s under TSan)\n");
+#endif
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,6 +114,7 @@ static uint64_t faults_of(const struct sim_report *r)
 	return n;
 }
 
+#ifdef DPAMT_ATOMIC_HOOK
 /* docs/cost-model.md: the manager's atomics are charged.  lockless takes
  * no lock, so its only atomics are its own: every 4K fault's get does at
  * least one RMW on its range's word, and on a shared range most of them
@@ -125,9 +126,6 @@ static void test_host_atomics_cost(void **state)
 	uint64_t faults;
 
 	(void)state;
-#ifndef DPAMT_ATOMIC_HOOK
-	skip(); /* built with -DDPAMT_ATOMIC_HOOK=OFF: atomics are free */
-#endif
 	grid_base(&sc, 32, DPAMT_STRATEGY_LOCKLESS);
 	a = run(&sc);
 	sc.cost.atomic_ns += 1000;
@@ -148,14 +146,22 @@ static void test_host_atomics_cost(void **state)
 	free(b);
 	free(c);
 }
+#endif
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_share_grows_with_cpus),
 		cmocka_unit_test(test_strategy_order),
+#ifdef DPAMT_ATOMIC_HOOK
 		cmocka_unit_test(test_host_atomics_cost),
+#endif
 	};
 
+#ifndef DPAMT_ATOMIC_HOOK
+	/* Not a pass: not run (nothing to measure). */
+	printf("test_host_atomics_cost: not in a -DDPAMT_ATOMIC_HOOK=OFF "
+	       "build (atomics cost nothing there)\n");
+#endif
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

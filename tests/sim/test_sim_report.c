@@ -20,6 +20,7 @@
 #include "sim/progress.h"
 #include "sim/report.h"
 #include "sim/timeline.h"
+#include "test_skip.h"
 
 static void fill_report(struct sim_report *r)
 {
@@ -426,7 +427,8 @@ static void test_plot_svg(void **state)
 	res = sim_plot_svg(csv, svg, msg, sizeof(msg));
 	if (res == SIM_PLOT_NO_GNUPLOT) {
 		unlink(csv);
-		skip(); /* gnuplot not installed: nothing to render with */
+		test_skip_because("gnuplot not installed: nothing to render "
+				  "with (scripts/install-deps.sh)");
 	}
 	assert_int_equal(res, SIM_PLOT_OK);
 	assert_int_equal(stat(svg, &st), 0);
@@ -454,5 +456,5 @@ int main(void)
 		cmocka_unit_test(test_plot_svg),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
