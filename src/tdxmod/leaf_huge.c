@@ -118,16 +118,16 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 	struct tdmr *t = tdmr_of(m, p);
 	uint64_t ref = 0;
 
-	mem_drop(m, r->r8);
-	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
-		_Atomic uint64_t *w = mem_word(m, r->r8 + i * 8, true);
+	/* the new level-0 table, compact and centred on the pages it maps;
+	 * linked by the caller's se_set of the level-1 entry (release) */
+	if (sept_lt_make(m, r->r8, p >> PAGE_SHIFT))
+		for (unsigned i = 0; i < PAGES_PER_2M; i++) {
+			struct se_ref e;
 
-		if (w)
-			atomic_store_explicit(w,
-					      (p + i * DPAMT_TDX_PAGE_SIZE) |
-						      SE_PRESENT | SE_LEAF,
-					      memory_order_relaxed);
-	}
+			if (se_ref_get(m, r->r8, i, true, &e))
+				se_set(m, &e, (p + i * DPAMT_TDX_PAGE_SIZE) |
+						      SE_PRESENT | SE_LEAF);
+		}
 	if (m->dpamt) {
 		mem_drop(m, r->r12);
 		mem_drop(m, r->r13);
@@ -203,7 +203,7 @@ uint64_t leaf_page_demote(struct call *c)
 	    (c->m->dpamt && (st = demote_pair(c))))
 		return st;
 	demote_commit(c, p, e2);
-	se_set(l1.target, r->r8 | SE_PRESENT);
+	se_set(c->m, &l1.target, r->r8 | SE_PRESENT);
 	atomic_fetch_add_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
 	assign_commit_4k(c, &w, DPAMT_TDX_PT_EPT, r->rdx);
@@ -215,12 +215,12 @@ uint64_t leaf_page_demote(struct call *c)
  * Returns the base or UINT64_MAX. */
 static uint64_t promote_base(struct tdxmod *m, uint64_t table)
 {
-	uint64_t base = mem_load(m, table) & SE_PA_MASK;
+	uint64_t base = sept_load(m, table, 0) & SE_PA_MASK;
 
 	if (base & (DPAMT_TDX_2M_SIZE - 1))
 		return UINT64_MAX;
 	for (unsigned i = 0; i < PAGES_PER_2M; i++) {
-		uint64_t v = mem_load(m, table + i * 8);
+		uint64_t v = sept_load(m, table, i);
 
 		if (!(v & SE_PRESENT) || !(v & SE_LEAF) ||
 		    (v & SE_PA_MASK) != base + i * DPAMT_TDX_PAGE_SIZE)
@@ -371,7 +371,7 @@ uint64_t leaf_page_promote(struct call *c)
 	if ((st = promote_commit(c, base, e2)))
 		return st;
 	table = l1.val & SE_PA_MASK;
-	se_set(l1.target, base | SE_PRESENT | SE_LEAF);
+	se_set(c->m, &l1.target, base | SE_PRESENT | SE_LEAF);
 	atomic_fetch_sub_explicit(&tdw[TDW_CHILDREN], PAGES_PER_2M,
 				  memory_order_acq_rel);
 	hint = release_commit_4k(c, table, &tw);

@@ -2,8 +2,8 @@
  * leaf_mem.c - the Secure EPT and private pages: MEM.SEPT.ADD/REMOVE,
  * MEM.PAGE.AUG/ADD/REMOVE and MEM.RANGE.BLOCK.
  *
- * S-EPT entries (8 bytes, layout in model.h) live in the S-EPT pages'
- * storage; the root table (level-3 entries, 4-level EPT, 48-bit GPA) is
+ * S-EPT entries (8-byte values, layout in model.h) live in the S-EPT
+ * pages' storage (a level-0 table's compact: sept_table.c); the root table (level-3 entries, 4-level EPT, 48-bit GPA) is
  * the TD's first TDCS page.  Entry level follows the module's numbering:
  * level 0 maps 4K pages, 1 maps 2M pages or points to a table of level-0
  * entries, and so on.  A leaf that changes the level-L entry holds the
@@ -83,8 +83,12 @@ uint64_t leaf_sept_add(struct call *c)
 			    DPAMT_TDX_OPERAND_ID_R8)) ||
 	    (st = walk_assign_4k(c, r->r8, DPAMT_TDX_OPERAND_ID_R8, &w)))
 		return st;
-	mem_drop(c->m, r->r8);
-	se_set(p.target, r->r8 | SE_PRESENT);
+	/* a level-1 entry points to a table of level-0 entries: compact */
+	if (lvl == DPAMT_TDX_PS_2M)
+		sept_lt_make(c->m, r->r8, r->r8 >> PAGE_SHIFT);
+	else
+		mem_drop(c->m, r->r8);
+	se_set(c->m, &p.target, r->r8 | SE_PRESENT);
 	children_add(tdw, 1);
 	assign_commit_4k(c, &w, DPAMT_TDX_PT_EPT, r->rdx);
 	return DPAMT_TDX_SUCCESS;
@@ -129,7 +133,7 @@ uint64_t leaf_sept_remove(struct call *c)
 	    (st = tlb_tracked(c, tdw, p.val, w.e4)))
 		return st;
 	for (unsigned i = 0; i < 512; i++)
-		if (mem_load(c->m, table + i * 8))
+		if (sept_load(c->m, table, i))
 			return st_err(DPAMT_TDX_EPT_PAGE_NOT_FREE,
 				      DPAMT_TDX_OPERAND_ID_RCX);
 	if (!pamt_agrees(c, atomic_load_explicit(&w.e4->hdr,
@@ -137,7 +141,7 @@ uint64_t leaf_sept_remove(struct call *c)
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
 			 DPAMT_TDX_PT_EPT, r->rdx, table))
 		return DPAMT_TDX_MODEL_FATAL;
-	se_set(p.target, 0);
+	se_set(c->m, &p.target, 0);
 	children_add(tdw, -1);
 	mem_drop(c->m, table);
 	/* tdh_mem_sept_remove.c: RCX = the removed S-EPT page | hint. */
@@ -179,7 +183,7 @@ static void map_commit(struct call *c, unsigned lvl, uint64_t src,
 						&s->w[i], memory_order_relaxed),
 					memory_order_relaxed);
 	}
-	se_set(p->target, r->r8 | SE_PRESENT | SE_LEAF);
+	se_set(m, &p->target, r->r8 | SE_PRESENT | SE_LEAF);
 	children_add(tdw, 1);
 	if (lvl) {
 		atomic_store_explicit(&e2->ref, r->rdx >> PAGE_SHIFT,
@@ -278,7 +282,7 @@ uint64_t leaf_page_remove(struct call *c)
 			 atomic_load_explicit(&w.e4->ref, memory_order_relaxed),
 			 DPAMT_TDX_PT_REG, r->rdx, pa))
 		return DPAMT_TDX_MODEL_FATAL;
-	se_set(p.target, 0);
+	se_set(c->m, &p.target, 0);
 	children_add(tdw, -1);
 	if (lvl) {
 		atomic_store_explicit(&w.e2->ref, 0, memory_order_relaxed);

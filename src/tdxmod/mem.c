@@ -7,7 +7,11 @@
  * nodes and page buffers are installed with a CAS on first touch, so any
  * number of threads may read and write at once without a lock.  Dropping a
  * page (the module zeroes it) returns its buffer to the thread's pool that
- * later allocations reuse; nothing is freed before tdxmod_destroy.
+ * later allocations reuse; nothing is freed before tdxmod_destroy.  A
+ * level-0 S-EPT page is stored as a compact table instead (model.h,
+ * sept_table.c): its slot holds the table's pointer tagged with SLT_TAG,
+ * word access sees no page there, and the host's loads and stores reach
+ * the entries through sept_lt_read_word / sept_lt_write_word.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +24,20 @@ static void footprint_add(struct tdxmod *m, int64_t bytes)
 				  memory_order_relaxed);
 }
 
-static void *node_alloc(struct tdxmod *m, size_t bytes)
+void *mem_node_alloc(struct tdxmod *m, size_t bytes)
 {
 	void *p = calloc(1, bytes);
 
 	if (p)
 		footprint_add(m, (int64_t)bytes);
 	return p;
+}
+#define node_alloc mem_node_alloc
+
+void mem_node_free(struct tdxmod *m, void *p, size_t bytes)
+{
+	free(p);
+	footprint_add(m, -(int64_t)bytes);
 }
 
 /* Pop a buffer from the pool, or NULL.  Concurrency: any thread. */
@@ -72,6 +83,65 @@ static void page_pool_put(struct tdxmod *m, struct mem_page *pg)
 	pthread_mutex_unlock(&pl->lock);
 }
 
+/* Pop a compact table from the pool, or NULL.  Concurrency: any thread. */
+static struct sept_lt *lt_pool_pop(struct mem_pool *pl)
+{
+	struct sept_lt *lt;
+
+	pthread_mutex_lock(&pl->lock);
+	lt = pl->lt_head;
+	if (lt)
+		pl->lt_head = (struct sept_lt *)(uintptr_t)atomic_load_explicit(
+			&lt->lock[0], memory_order_relaxed);
+	pthread_mutex_unlock(&pl->lock);
+	return lt;
+}
+
+/* A dropped compact table to this thread's pool (link in lock[0]; its
+ * wide[] stays with it, never freed while the model lives). */
+static void lt_pool_put(struct tdxmod *m, struct sept_lt *lt)
+{
+	struct mem_pool *pl = &m->pools[stat_stripe_of()];
+
+	pthread_mutex_lock(&pl->lock);
+	atomic_store_explicit(&lt->lock[0], (uint64_t)(uintptr_t)pl->lt_head,
+			      memory_order_relaxed);
+	pl->lt_head = lt;
+	pthread_mutex_unlock(&pl->lock);
+}
+
+struct sept_lt *mem_lt_alloc(struct tdxmod *m)
+{
+	unsigned s = stat_stripe_of();
+	struct sept_lt *lt = NULL;
+	_Atomic uint64_t *wide;
+
+	for (unsigned k = 0; k < STAT_STRIPES && !lt; k++)
+		lt = lt_pool_pop(&m->pools[(s + k) % STAT_STRIPES]);
+	if (!lt)
+		return node_alloc(m, sizeof(struct sept_lt));
+	for (unsigned i = 0; i < SLT_ENTRIES / 64; i++)
+		atomic_store_explicit(&lt->lock[i], 0, memory_order_relaxed);
+	for (unsigned i = 0; i < SLT_ENTRIES; i++)
+		atomic_store_explicit(&lt->e[i], 0, memory_order_relaxed);
+	wide = atomic_load_explicit(&lt->wide, memory_order_relaxed);
+	for (unsigned i = 0; wide && i < SLT_ENTRIES; i++)
+		atomic_store_explicit(&wide[i], 0, memory_order_relaxed);
+	lt->base = 0;
+	return lt;
+}
+
+/* What a slot held, back to its pool. */
+static void slot_recycle(struct tdxmod *m, struct mem_page *old)
+{
+	struct sept_lt *lt = slot_lt(old);
+
+	if (lt)
+		lt_pool_put(m, lt);
+	else if (old)
+		page_pool_put(m, old);
+}
+
 /* Each index level: return the slot's node, installing a new zeroed one
  * from NULL when alloc (the loser of a race frees its copy). */
 #define MEM_NODE_GETTER(name, type)                                          \
@@ -102,35 +172,62 @@ static struct mem_page *get_page(struct tdxmod *m,
 	struct mem_page *cur = atomic_load_explicit(slot, memory_order_acquire);
 	struct mem_page *n;
 
-	if (cur || !alloc || !(n = page_alloc(m)))
+	if (cur) /* a compact S-EPT table has no words */
+		return slot_lt(cur) ? NULL : cur;
+	if (!alloc || !(n = page_alloc(m)))
 		return cur;
 	if (atomic_compare_exchange_strong_explicit(slot, &cur, n,
 						    memory_order_acq_rel,
 						    memory_order_acquire))
 		return n;
 	page_pool_put(m, n);
-	return cur;
+	return slot_lt(cur) ? NULL : cur;
 }
 
-struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
+/* The slot of page pa (index nodes made when alloc), or NULL. */
+static _Atomic(struct mem_page *) *mem_slot(struct tdxmod *m, uint64_t pa,
+					    bool alloc)
 {
-	uint64_t gib = pa >> 30;
 	struct mem_mid *mid;
 	struct mem_leaf *leaf;
 	struct mem_grp *g;
 
-	if (gib >= m->n_gib)
+	if ((pa >> 30) >= m->n_gib ||
+	    !(mid = get_mid(m, &m->top[pa >> 30], alloc)) ||
+	    !(leaf = get_leaf(m, &mid->l[(pa >> 21) & 511], alloc)) ||
+	    !(g = get_grp(m, &leaf->g[mem_grp_idx(pa)], alloc)))
 		return NULL;
-	mid = get_mid(m, &m->top[gib], alloc);
-	if (!mid)
-		return NULL;
-	leaf = get_leaf(m, &mid->l[(pa >> 21) & 511], alloc);
-	if (!leaf)
-		return NULL;
-	g = get_grp(m, &leaf->g[mem_grp_idx(pa)], alloc);
-	if (!g)
-		return NULL;
-	return get_page(m, &g->p[mem_page_idx(pa)], alloc);
+	return &g->p[mem_page_idx(pa)];
+}
+
+bool mem_lt_install(struct tdxmod *m, uint64_t pa, struct sept_lt *lt)
+{
+	_Atomic(struct mem_page *) *slot = mem_slot(m, pa, true);
+	struct mem_page *tagged = (struct mem_page *)((uintptr_t)lt | SLT_TAG);
+
+	if (!slot) {
+		lt_pool_put(m, lt);
+		return false;
+	}
+	slot_recycle(m, atomic_exchange_explicit(slot, tagged,
+						 memory_order_acq_rel));
+	return true;
+}
+
+/* The compact table stored for page pa, or NULL. */
+static struct sept_lt *lt_at(struct tdxmod *m, uint64_t pa)
+{
+	_Atomic(struct mem_page *) *slot = mem_slot(m, pa, false);
+
+	return slot ? slot_lt(atomic_load_explicit(slot, memory_order_acquire))
+		    : NULL;
+}
+
+struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc)
+{
+	_Atomic(struct mem_page *) *slot = mem_slot(m, pa, alloc);
+
+	return slot ? get_page(m, slot, alloc) : NULL;
 }
 
 /* No storage for pa: metadata pointing outside simulated memory (the
@@ -140,6 +237,9 @@ void mem_oom(struct tdxmod *m, uint64_t pa)
 	if (pa >= m->cfg.mem_bytes)
 		model_fatal(m, "corrupt metadata points at 0x%llx, outside "
 			    "memory", (unsigned long long)pa);
+	else if (lt_at(m, pa))
+		model_fatal(m, "corrupt metadata points into the S-EPT page "
+			    "0x%llx", (unsigned long long)pa);
 	else
 		model_fatal(m, "out of host memory for page 0x%llx",
 			    (unsigned long long)pa);
@@ -160,14 +260,19 @@ void mem_drop(struct tdxmod *m, uint64_t pa)
 	if (!atomic_load_explicit(slot, memory_order_relaxed))
 		return;
 	pg = atomic_exchange_explicit(slot, NULL, memory_order_acq_rel);
-	if (pg)
-		page_pool_put(m, pg);
+	slot_recycle(m, pg);
 }
 
 void mem_init(struct tdxmod *m)
 {
 	for (unsigned i = 0; i < STAT_STRIPES; i++)
 		pthread_mutex_init(&m->pools[i].lock, NULL);
+}
+
+static void lt_free(struct sept_lt *lt)
+{
+	free((void *)atomic_load_explicit(&lt->wide, memory_order_relaxed));
+	free(lt);
 }
 
 static void leaf_fini(struct mem_leaf *lf)
@@ -178,9 +283,15 @@ static void leaf_fini(struct mem_leaf *lf)
 
 		if (!g)
 			continue;
-		for (unsigned j = 0; j < MEM_GROUP_PAGES; j++)
-			free(atomic_load_explicit(&g->p[j],
-						  memory_order_relaxed));
+		for (unsigned j = 0; j < MEM_GROUP_PAGES; j++) {
+			struct mem_page *pg = atomic_load_explicit(
+				&g->p[j], memory_order_relaxed);
+
+			if (slot_lt(pg))
+				lt_free(slot_lt(pg));
+			else
+				free(pg);
+		}
 		free(g);
 	}
 	free(lf);
@@ -205,11 +316,48 @@ void mem_fini(struct tdxmod *m)
 	}
 	for (unsigned i = 0; i < STAT_STRIPES; i++) {
 		struct mem_page *pg;
+		struct sept_lt *lt;
 
 		while ((pg = pool_pop(&m->pools[i])))
 			free(pg);
+		while ((lt = lt_pool_pop(&m->pools[i])))
+			lt_free(lt);
 		pthread_mutex_destroy(&m->pools[i].lock);
 	}
+}
+
+/* Store n bytes (1..8, within one word) at pa, off = pa & 7.  A word of
+ * a compact S-EPT table is stored as the entry value it spells (its lock
+ * bits aside: those live apart).  False: no storage (out of memory). */
+static bool store_word(struct tdxmod *m, uint64_t pa, const uint8_t *s,
+		       uint64_t off, uint64_t n)
+{
+	struct sept_lt *lt = lt_at(m, pa);
+	_Atomic uint64_t *w;
+	uint64_t old, nv;
+
+	if (lt) {
+		unsigned i = (unsigned)(pa & 4095) >> 3;
+
+		nv = sept_lt_read_word(lt, i);
+		memcpy((uint8_t *)&nv + off, s, n);
+		sept_lt_write_word(m, lt, i, nv);
+		return true;
+	}
+	if (!(w = mem_word(m, pa & ~7ULL, true)))
+		return false;
+	if (n == 8) {
+		memcpy(&nv, s, 8);
+		atomic_store_explicit(w, nv, memory_order_release);
+		return true;
+	}
+	old = atomic_load_explicit(w, memory_order_relaxed);
+	do {
+		nv = old;
+		memcpy((uint8_t *)&nv + off, s, n);
+	} while (!atomic_compare_exchange_weak_explicit(
+		w, &old, nv, memory_order_release, memory_order_relaxed));
+	return true;
 }
 
 /* Store len bytes at pa, word by word (CAS for partial words). */
@@ -220,31 +368,13 @@ void tdxmod_phys_write(struct tdxmod *m, uint64_t pa, const void *src,
 
 	while (len) {
 		uint64_t off = pa & 7, n = 8 - off;
-		_Atomic uint64_t *w;
 
 		if (n > len)
 			n = len;
 		if (pa >= m->cfg.mem_bytes)
 			return; /* no memory there: the store goes nowhere */
-		w = mem_word(m, pa & ~7ULL, true);
-		if (!w)
+		if (!store_word(m, pa, s, off, n))
 			return;
-		if (n == 8) {
-			uint64_t v;
-
-			memcpy(&v, s, 8);
-			atomic_store_explicit(w, v, memory_order_release);
-		} else {
-			uint64_t old = atomic_load_explicit(
-				w, memory_order_relaxed), nv;
-
-			do {
-				nv = old;
-				memcpy((uint8_t *)&nv + off, s, n);
-			} while (!atomic_compare_exchange_weak_explicit(
-				w, &old, nv, memory_order_release,
-				memory_order_relaxed));
-		}
 		pa += n;
 		s += n;
 		len -= n;
@@ -257,10 +387,13 @@ void tdxmod_phys_read(struct tdxmod *m, uint64_t pa, void *dst, size_t len)
 
 	while (len) {
 		uint64_t off = pa & 7, n = 8 - off, v = 0;
+		struct sept_lt *lt;
 
 		if (n > len)
 			n = len;
-		if (pa < m->cfg.mem_bytes)
+		if (pa < m->cfg.mem_bytes && (lt = lt_at(m, pa)))
+			v = sept_lt_read_word(lt, (unsigned)(pa & 4095) >> 3);
+		else if (pa < m->cfg.mem_bytes)
 			v = mem_load(m, pa & ~7ULL);
 		memcpy(d, (uint8_t *)&v + off, n);
 		pa += n;

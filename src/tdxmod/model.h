@@ -50,10 +50,13 @@ struct mem_mid {
 	_Atomic(struct mem_leaf *) l[512];
 };
 
-/* A pool of dropped page buffers, linked through their first word. */
+/* A pool of dropped page buffers, linked through their first word, and
+ * of dropped compact S-EPT tables, linked through lock[0]. */
+struct sept_lt;
 struct mem_pool {
 	_Alignas(128) pthread_mutex_t lock;
 	struct mem_page *head;
+	struct sept_lt *lt_head;
 };
 
 /* ---- PAMT entry: 16 bytes, two atomic words ---------------------------
@@ -123,6 +126,54 @@ static inline uint64_t pair_page(uint64_t ref, unsigned i)
 #define SE_READERS (0x3FFULL << 52)
 #define SE_EXCL (1ULL << 63)
 #define SE_LOCKMASK (SE_READERS | SE_EXCL)
+
+/* ---- Compact S-EPT table (sept_table.c) --------------------------------
+ * The storage of a level-0 table (the 512 entries that map 4K pages, made
+ * by SEPT.ADD at level 1 or DEMOTE), in place of the page's 4 KiB of
+ * 8-byte words: one 16-bit code per entry, the entries' exclusive locks
+ * as bits of 8 words (entry i: bit i%64 of lock[i/64]; a level-0 entry is
+ * never a parent, so it never needs a reader count), and full values for
+ * the entries whose value has no code.  Code (bits 15:1): 0 = the value
+ * 0; SLT_WIDE = the value is wide[i]; else a present 4K leaf at pfn
+ * base + code - SLT_BIAS, with bit 0 its SE_BLOCKED.  base is fixed when
+ * the table is made (the table page's own pfn, or the demoted page's):
+ * pages mapped near it -- the VMM takes them from the same pool -- need
+ * 2 bytes, others 8 more (wide[], made on first use, never dropped).
+ * The entry values the leaves see are the same 8-byte values as in a
+ * plain page; only the lock bits live apart.  Held in the sparse memory
+ * slot of the table page, tagged (SLT_TAG), so a PA still finds it. */
+#define SLT_ENTRIES 512
+#define SLT_WIDE 0x7FFFu
+#define SLT_BIAS 0x4000u
+#define SLT_TAG ((uintptr_t)1)
+struct sept_lt {
+	_Atomic uint64_t lock[SLT_ENTRIES / 64];
+	uint64_t base;                 /* pfn; fixed while linked */
+	_Atomic(_Atomic uint64_t *) wide; /* SLT_ENTRIES values or NULL */
+	_Atomic uint16_t e[SLT_ENTRIES];
+};
+_Static_assert(sizeof(struct sept_lt) == 64 + 8 + 8 + 2 * SLT_ENTRIES,
+	       "compact S-EPT table: 1104 bytes, no padding");
+_Static_assert(_Alignof(struct sept_lt) == 8, "table word aligned");
+_Static_assert(sizeof(_Atomic uint16_t) == 2, "16-bit codes");
+_Static_assert(SLT_WIDE < (1u << 15) && SLT_BIAS < SLT_WIDE,
+	       "codes fit bits 15:1");
+
+/* An S-EPT entry: a word of a plain page (w) or entry i of a compact
+ * table (lt). */
+struct se_ref {
+	_Atomic uint64_t *w;
+	struct sept_lt *lt;
+	unsigned i;
+};
+
+/* The compact table in a sparse-memory slot value, or NULL. */
+static inline struct sept_lt *slot_lt(const void *slot)
+{
+	uintptr_t u = (uintptr_t)slot;
+
+	return (u & SLT_TAG) ? (struct sept_lt *)(u & ~SLT_TAG) : NULL;
+}
 
 /* ---- TD state kept in the TDR page, vCPU state in the TDVPR page -----
  * TDW_LIFE is the TDR's LIFECYCLE_STATE, TDW_OP the TDCS's OP_STATE
@@ -290,7 +341,8 @@ static inline struct mem_grp *mem_grp_get(struct tdxmod *m, uint64_t pa)
 }
 
 /* The storage of page pa: four acquire loads when it exists; creates it
- * (and the nodes above) when alloc.  NULL: never written, reads as 0. */
+ * (and the nodes above) when alloc.  NULL: never written, reads as 0 --
+ * or a compact S-EPT table, which has no words (sept_table.c). */
 static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
 					    bool alloc)
 {
@@ -300,11 +352,23 @@ static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
 	if (g)
 		pg = atomic_load_explicit(&g->p[mem_page_idx(pa)],
 					  memory_order_acquire);
-	if (pg || !alloc)
-		return pg;
+	if (pg) /* a compact S-EPT table has no words */
+		return slot_lt(pg) ? NULL : pg;
+	if (!alloc)
+		return NULL;
 	return mem_page_slow(m, pa, alloc);
 }
 void mem_oom(struct tdxmod *m, uint64_t pa);
+/* Bytes of model storage (counted in the footprint), zeroed; NULL when
+ * out of memory.  mem_fini frees what the model still links to. */
+void *mem_node_alloc(struct tdxmod *m, size_t bytes);
+/* Free what mem_node_alloc gave and nothing links to. */
+void mem_node_free(struct tdxmod *m, void *p, size_t bytes);
+/* A zeroed compact table (from the pools or new), or NULL. */
+struct sept_lt *mem_lt_alloc(struct tdxmod *m);
+/* Make lt the storage of page pa, recycling what was there.  False:
+ * out of memory for the index (lt recycled). */
+bool mem_lt_install(struct tdxmod *m, uint64_t pa, struct sept_lt *lt);
 
 /* The 8-byte word at pa (8-aligned); NULL if absent and !alloc (or out
  * of host memory, which is fatal). */
@@ -349,15 +413,39 @@ bool rw_try_shared(struct call *c, _Atomic uint64_t *w);
 bool rw_try_excl(struct call *c, _Atomic uint64_t *w);
 bool se_try_excl(struct call *c, _Atomic uint64_t *e);
 
+bool word_bit_try_excl(struct call *c, _Atomic uint64_t *w, uint64_t bit);
+
 /* sept.c: an S-EPT entry reached by sept_walk, locked exclusive. */
 struct sept_pos {
-	_Atomic uint64_t *target;
+	struct se_ref target;
 	uint64_t val; /* target's value once locked (lock bits clear) */
 };
 uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 		   unsigned lvl, struct sept_pos *p);
-/* Under the exclusive lock: replace the entry's value, keep lock bits. */
-void se_set(_Atomic uint64_t *e, uint64_t val);
+
+/* sept_table.c: S-EPT entries in either storage (plain page or compact
+ * table), by the PA of their table and index 0..511. */
+/* Make the page at pa (its old storage dropped) a compact table, every
+ * entry 0, codes centred on pfn base.  The caller owns the page (its 4K
+ * entry held exclusive, not linked yet).  False: out of memory (fatal). */
+bool sept_lt_make(struct tdxmod *m, uint64_t pa, uint64_t base);
+/* Entry idx of the table at pa; plain storage is created when alloc.
+ * False if there is none (or out of memory with alloc: fatal). */
+bool se_ref_get(struct tdxmod *m, uint64_t table, unsigned idx, bool alloc,
+		struct se_ref *r);
+/* An entry's value without lock bits (acquire); 0 where none. */
+uint64_t se_load(const struct se_ref *r);
+uint64_t sept_load(struct tdxmod *m, uint64_t table, unsigned idx);
+/* Under the entry's exclusive lock (or before the table is linked):
+ * replace its value, keep the lock (out of memory: fatal). */
+void se_set(struct tdxmod *m, const struct se_ref *r, uint64_t val);
+bool se_ref_try_excl(struct call *c, const struct se_ref *r);
+/* mem.c: the host's stores to / loads from word i of a compact table,
+ * as a plain S-EPT page would hold it: the value, SE_EXCL the entry's
+ * lock (a store sets or clears it, as it would in a plain page). */
+void sept_lt_write_word(struct tdxmod *m, struct sept_lt *lt, unsigned i,
+			uint64_t v);
+uint64_t sept_lt_read_word(struct sept_lt *lt, unsigned i);
 void call_release_all(struct call *c);
 void call_hold_latency(struct call *c); /* seamcall.c */
 void pe_set_type(struct pamt_entry *e, unsigned type);

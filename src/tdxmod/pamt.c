@@ -274,6 +274,13 @@ bool word_try_excl(struct call *c, _Atomic uint64_t *w)
 	return try_excl(c, w, 1, 1);
 }
 
+/* One bit of a word as an exclusive try-lock (a compact S-EPT table's
+ * entry locks share a word, sept_table.c). */
+bool word_bit_try_excl(struct call *c, _Atomic uint64_t *w, uint64_t bit)
+{
+	return try_excl(c, w, bit, bit);
+}
+
 /* Release in reverse order of acquisition. */
 void call_release_all(struct call *c)
 {

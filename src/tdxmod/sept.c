@@ -1,9 +1,12 @@
 /*
  * sept.c - walking a TD's Secure EPT, shared by the S-EPT and private-page
  * leaves (leaf_mem.c) and DEMOTE/PROMOTE (leaf_huge.c): reach the entry of
- * a GPA at a level with its parent locked shared and the entry exclusive,
- * and rewrite a locked entry's value.  Layout and levels: model.h and
- * leaf_mem.c's header.
+ * a GPA at a level with its parent locked shared and the entry exclusive.
+ * Layout and levels: model.h and leaf_mem.c's header; the entries'
+ * storage (plain pages above level 0, compact level-0 tables):
+ * sept_table.c.  The tables a walk passes through are plain pages; a
+ * compact table met there (the host rewrote an entry to point at one)
+ * has no words: the walk goes fatal.
  */
 #include "tdxmod/model.h"
 
@@ -59,23 +62,10 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 			return st_err(DPAMT_TDX_EPT_WALK_FAILED,
 				      DPAMT_TDX_OPERAND_ID_RCX);
 	}
-	p->target = mem_word(m, table + sept_idx(gpa, lvl) * 8, true);
-	if (!p->target)
+	if (!se_ref_get(m, table, sept_idx(gpa, lvl), true, &p->target))
 		return DPAMT_TDX_MODEL_FATAL;
-	if (!se_try_excl(c, p->target))
+	if (!se_ref_try_excl(c, &p->target))
 		return st_err(DPAMT_TDX_OPERAND_BUSY, DPAMT_TDX_OPERAND_ID_RCX);
-	p->val = atomic_load_explicit(p->target, memory_order_acquire) &
-		 ~SE_LOCKMASK;
+	p->val = se_load(&p->target);
 	return 0;
-}
-
-/* Under the exclusive lock: replace the entry's value, keep lock bits. */
-void se_set(_Atomic uint64_t *e, uint64_t val)
-{
-	uint64_t v = atomic_load_explicit(e, memory_order_relaxed);
-
-	while (!atomic_compare_exchange_weak_explicit(
-		e, &v, (v & SE_LOCKMASK) | val, memory_order_release,
-		memory_order_relaxed))
-		;
 }

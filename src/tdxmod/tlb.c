@@ -97,7 +97,7 @@ uint64_t leaf_range_block(struct call *c)
 	if (!sept_pa_ok(c->m, p.val & SE_PA_MASK) ||
 	    !(e = blocked_entry(c->m, p.val, lvl)))
 		return DPAMT_TDX_MODEL_FATAL;
-	se_set(p.target, p.val | SE_BLOCKED);
+	se_set(c->m, &p.target, p.val | SE_BLOCKED);
 	pe_set_epoch(e, td_word(tdw, TDW_EPOCH));
 	return DPAMT_TDX_SUCCESS;
 }
