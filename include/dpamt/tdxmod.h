@@ -240,6 +240,25 @@ struct tdxmod_range_info {
 int tdxmod_range_info(struct tdxmod *m, uint64_t pa_2m,
 		      struct tdxmod_range_info *out);
 
+/**
+ * tdxmod_sept_4k() - The pages a TD maps at 4K at some GPAs, from its
+ * S-EPT (what KVM keeps in its mirror of the S-EPT; the simulated VMM
+ * reads it here instead of holding a frame per page).
+ * @m: the model.
+ * @tdr: the TD's TDR page.
+ * @gpa: 4K aligned; gpa .. gpa + n pages stay in one 2 MiB of GPA.
+ * @n: 1..512.
+ * @pa: n entries out: the page mapped at 4K at gpa + i * 4 KiB, or 0 (not
+ *      mapped, mapped at 2M, no table there).
+ *
+ * Context: Any thread, SEAMCALLs in flight: no lock is taken and no
+ * storage made; an entry a SEAMCALL is changing reads as its old or new
+ * value, the others exactly.
+ * Return: how many of the n are mapped at 4K.
+ */
+unsigned tdxmod_sept_4k(struct tdxmod *m, uint64_t tdr, uint64_t gpa,
+			unsigned n, uint64_t *pa);
+
 /* Count of 2 MiB ranges with a pair installed now. */
 /**
  * tdxmod_pairs_installed() - Number of ranges with a pair installed.

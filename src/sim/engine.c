@@ -62,6 +62,13 @@ static void model_tweak(struct tdxmod_config *mc, void *arg)
  * from one fixed arena rather than one chosen by thread identity, so a
  * run with one worker thread is the same run every time.
  */
+/* The VMM reads the module's S-EPT (vmm_host.sept_4k). */
+static unsigned engine_sept_4k(void *mod, uint64_t tdr, uint64_t gpa,
+			       unsigned n, uint64_t *pa)
+{
+	return tdxmod_sept_4k(mod, tdr, gpa, n, pa);
+}
+
 static int engine_page_alloc(void *ctx, uint64_t *pa)
 {
 	struct model_ops *mo = ctx;
@@ -139,6 +146,8 @@ static int host_up(struct engine *e)
 		return -1;
 	}
 	e->have_vmm = true;
+	e->vh.sept_4k = engine_sept_4k;
+	e->vh.sept_ctx = e->mh.mod;
 	e->vh.hkid_min = mc.hkid_min; /* the TDs' private HKIDs */
 	e->vh.hkid_max = mc.hkid_max - 1;
 	e->vh.error = engine_error;

@@ -3,7 +3,8 @@
  * manager's checker (refcounts vs the module's PAMT vs the allocator,
  * docs/design.md §7, including the model's own tdxmod_check), plus the
  * VMM's view: every page a live guest holds is in use in the allocator
- * and, sampled, owned by the module the way the VMM thinks.
+ * and, sampled, owned by the module the way the VMM thinks; the pages the
+ * VMM marks mapped at 4K are exactly those the module's S-EPT maps.
  */
 #include "sim/engine.h"
 
@@ -53,16 +54,26 @@ static unsigned violation(struct engine *e, const char *fmt,
 	return 1;
 }
 
-static unsigned check_private(struct engine *e, struct vmm_td *td)
+/* The 4K pages of chunk c: the VMM's mapped bits agree with what the
+ * module's S-EPT maps (for a TD), each page is in use in the allocator
+ * and, sampled, the TD's in PAMT. */
+static unsigned check_chunk_4k(struct engine *e, struct vmm_td *td,
+			       uint64_t c)
 {
 	struct phys_alloc *pa = e->mh.alloc;
+	uint64_t f[VMM_PAGES_PER_2M];
 	unsigned bad = 0;
 
-	for (uint64_t p = 0; p < td->n_pages && bad < 4; p++) {
+	vmm_chunk_pas(td, c, f);
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M && bad < 4; i++) {
+		uint64_t p = c * VMM_PAGES_PER_2M + i, a = f[i];
 		struct tdxmod_page_info pi;
-		uint64_t a = vmm_pfn_pa(td->pfn[p]);
 
-		if (!td->pfn[p])
+		if ((a != 0) != vmm_page_mapped(td, p))
+			bad += violation(e, "invariant: gpa page %llu: the "
+					 "VMM and the S-EPT disagree (S-EPT "
+					 "maps 0x%llx)", p, a);
+		if (!a)
 			continue;
 		if (phys_is_free(pa, a))
 			bad += violation(e, "invariant: guest page 0x%llx "
@@ -77,6 +88,16 @@ static unsigned check_private(struct engine *e, struct vmm_td *td)
 					 "has PAMT type %llu, not the TD's",
 					 a, pi.type);
 	}
+	return bad;
+}
+
+static unsigned check_private(struct engine *e, struct vmm_td *td)
+{
+	struct phys_alloc *pa = e->mh.alloc;
+	unsigned bad = 0;
+
+	for (uint64_t c = 0; c < td->n_chunks && bad < 4; c++)
+		bad += check_chunk_4k(e, td, c);
 	for (uint64_t c = 0; c < td->n_chunks && bad < 4; c++) {
 		if (td->chunk_pfn[c] &&
 		    phys_is_free(pa, vmm_pfn_pa(td->chunk_pfn[c])))
@@ -103,15 +124,15 @@ static uint64_t memory_pages(const struct vmm_td *td)
 	uint64_t n = 0;
 
 	for (uint64_t c = 0; c < td->n_chunks; c++) {
-		const uint32_t *f = &td->pfn[c * VMM_PAGES_PER_2M];
+		uint64_t f[VMM_PAGES_PER_2M];
 
 		if (td->chunk_state[c] == VMM_CH_2M ||
 		    td->chunk_state[c] == VMM_CH_SPLIT) {
 			n += VMM_PAGES_PER_2M;
 			continue;
 		}
-		for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++)
-			n += f[i] != 0;
+		if (td->chunk_mapped[c] || td->spec.legacy)
+			n += vmm_chunk_pas(td, c, f);
 	}
 	return n;
 }

@@ -75,14 +75,14 @@ static int remove_page(struct vmm_vcpu *v, uint64_t page, unsigned level)
 static int unmap_4k(struct vmm_vcpu *v, uint64_t page)
 {
 	struct vmm_td *td = v->td;
-	uint64_t c = page / VMM_PAGES_PER_2M, pa = vmm_pfn_pa(td->pfn[page]);
+	uint64_t c = page / VMM_PAGES_PER_2M, pa = vmm_page_pa(td, page);
 	int err = remove_page(v, page, DPAMT_TDX_PS_4K);
 
 	if (err)
 		return err;
 	vmm_put(td->h, pa, &v->cache);
 	vmm_td_ref(td, pa, -1);
-	td->pfn[page] = 0;
+	vmm_page_mark(td, page, 0);
 	td->chunk_mapped[c]--;
 	v->pages_4k--;
 	if (td->chunk_state[c] == VMM_CH_4K)
@@ -144,7 +144,7 @@ static int bounce_pages(struct vmm_vcpu *v, uint64_t chunk, unsigned n,
 	int err = 0;
 
 	for (unsigned i = 0; i < n && !err; i++) {
-		if (!td->pfn[first + i])
+		if (!vmm_page_mapped(td, first + i))
 			continue;
 		err = unmap_4k(v, first + i);
 		if (!err) {

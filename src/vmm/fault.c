@@ -159,7 +159,7 @@ static int aug_4k(struct vmm_vcpu *v, uint64_t page, uint64_t target)
 		return err;
 	}
 	vmm_td_ref(td, target, 1);
-	td->pfn[page] = vmm_pa_pfn(target);
+	vmm_page_mark(td, page, target);
 	td->chunk_mapped[page / VMM_PAGES_PER_2M]++;
 	count_4k(v, 1);
 	return 0;
@@ -172,7 +172,7 @@ int vmm_fault_4k(struct vmm_vcpu *v, uint64_t page)
 	bool split = td->chunk_state[c] == VMM_CH_SPLIT;
 	int err;
 
-	if (td->pfn[page])
+	if (vmm_page_mapped(td, page))
 		return 0;
 	vmm_cost(td->h, VMM_COST_FAULT);
 	if (split) {

@@ -24,10 +24,10 @@ static void count_pages(struct vmm_vcpu *v, int d4k, int d2m)
 static void mark_split(struct vmm_td *td, uint64_t chunk, uint64_t sept)
 {
 	uint64_t first = chunk * VMM_PAGES_PER_2M;
-	uint32_t base = td->chunk_pfn[chunk];
+	uint64_t base = vmm_pfn_pa(td->chunk_pfn[chunk]);
 
 	for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++)
-		td->pfn[first + i] = base + i;
+		vmm_page_mark(td, first + i, base + i * VMM_PAGE);
 	td->chunk_mapped[chunk] = VMM_PAGES_PER_2M;
 	td->chunk_state[chunk] = VMM_CH_SPLIT;
 	td->sept1[chunk] = vmm_pa_pfn(sept);
@@ -134,7 +134,7 @@ static void promote_finish(struct vmm_vcpu *v, uint64_t chunk,
 			  (unsigned long long)block, dpamt_strerror(err));
 	vmm_td_ref(td, block, -(int)VMM_PAGES_PER_2M);
 	for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++)
-		td->pfn[first + i] = 0;
+		vmm_page_mark(td, first + i, 0);
 	td->chunk_mapped[chunk] = 0;
 	td->chunk_state[chunk] = VMM_CH_2M;
 	if (dpamt_tdx_hint_strip(r->rcx) != sept)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bitmap.h"
+
 static void vcpu_share(struct vmm_td *td, struct vmm_vcpu *v, unsigned i)
 {
 	uint64_t n = td->n_chunks, k = td->spec.vcpus;
@@ -26,15 +28,23 @@ static int td_arrays(struct vmm_td *td)
 {
 	struct vmm_host *h = td->h;
 
-	td->pfn = calloc(td->n_pages, sizeof(*td->pfn));
 	td->chunk_pfn = calloc(td->n_chunks, sizeof(*td->chunk_pfn));
 	td->chunk_state = calloc(td->n_chunks, 1);
 	td->chunk_mapped = calloc(td->n_chunks, sizeof(*td->chunk_mapped));
-	if (!td->pfn || !td->chunk_pfn || !td->chunk_state ||
-	    !td->chunk_mapped)
+	if (!td->chunk_pfn || !td->chunk_state || !td->chunk_mapped)
 		return -1;
-	if (td->spec.legacy)
-		return 0;
+	if (td->spec.legacy) {
+		td->pfn = calloc(td->n_pages, sizeof(*td->pfn));
+		return td->pfn ? 0 : -1;
+	}
+	if (!h->sept_4k) {
+		vmm_error(h, "td %d: the VMM cannot read the module's S-EPT",
+			  td->index);
+		return -1;
+	}
+	td->mapped = calloc(BM_WORDS(td->n_pages), sizeof(*td->mapped));
+	if (!td->mapped)
+		return -1;
 	td->n_sept2 = (td->spec.size + VMM_1G - 1) / VMM_1G;
 	td->n_sept3 = (td->spec.size + VMM_512G - 1) / VMM_512G;
 	td->sept1 = calloc(td->n_chunks, sizeof(*td->sept1));
@@ -90,6 +100,7 @@ void vmm_td_free(struct vmm_td *td)
 	}
 	free(td->vcpu);
 	free(td->pfn);
+	free(td->mapped);
 	free(td->chunk_pfn);
 	free(td->chunk_state);
 	free(td->chunk_mapped);
@@ -101,6 +112,51 @@ void vmm_td_free(struct vmm_td *td)
 	vmm_lock_del(td->h, td->mmu_lock);
 	td->mmu_lock = NULL;
 	memset(td, 0, sizeof(*td));
+}
+
+bool vmm_page_mapped(const struct vmm_td *td, uint64_t page)
+{
+	if (td->pfn)
+		return td->pfn[page] != 0;
+	return bm_test(td->mapped, page);
+}
+
+void vmm_page_mark(struct vmm_td *td, uint64_t page, uint64_t pa)
+{
+	if (td->pfn)
+		td->pfn[page] = vmm_pa_pfn(pa);
+	else if (pa)
+		bm_set(td->mapped, page);
+	else
+		bm_clear(td->mapped, page);
+}
+
+uint64_t vmm_page_pa(const struct vmm_td *td, uint64_t page)
+{
+	uint64_t pa = 0;
+
+	if (td->pfn)
+		return vmm_pfn_pa(td->pfn[page]);
+	if (vmm_page_mapped(td, page))
+		td->h->sept_4k(td->h->sept_ctx, td->tdr, page * VMM_PAGE, 1,
+			       &pa);
+	return pa;
+}
+
+unsigned vmm_chunk_pas(const struct vmm_td *td, uint64_t c, uint64_t *pa)
+{
+	uint64_t first = c * VMM_PAGES_PER_2M;
+	unsigned n = 0;
+
+	if (td->pfn) {
+		for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++) {
+			pa[i] = vmm_pfn_pa(td->pfn[first + i]);
+			n += pa[i] != 0;
+		}
+		return n;
+	}
+	return td->h->sept_4k(td->h->sept_ctx, td->tdr, first * VMM_PAGE,
+			      VMM_PAGES_PER_2M, pa);
 }
 
 static void pairs_peak_update(struct vmm_td *td, uint64_t now)

@@ -269,10 +269,10 @@ void vmm_vcpu_boot(struct vmm_vcpu *v)
 /* Reclaim a 4K page the TD holds: RECLAIM + put, then back to the
  * allocator unless it belongs to a split block.  False if the module
  * kept it. */
-static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, bool free_it)
+static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, uint64_t pa,
+		       bool free_it)
 {
 	struct vmm_td *td = v->td;
-	uint64_t pa = vmm_pfn_pa(td->pfn[page]);
 	int err = vmm_reclaim(td->h, pa, &v->cache);
 
 	vmm_note(td->h, err);
@@ -283,7 +283,7 @@ static bool reclaim_4k(struct vmm_vcpu *v, uint64_t page, bool free_it)
 		return false;
 	}
 	vmm_td_ref(td, pa, -1);
-	td->pfn[page] = 0;
+	vmm_page_mark(td, page, 0);
 	td->chunk_mapped[page / VMM_PAGES_PER_2M]--;
 	v->pages_4k--;
 	if (free_it)
@@ -315,16 +315,19 @@ static void reclaim_chunk(struct vmm_vcpu *v, uint64_t c)
 {
 	struct vmm_td *td = v->td;
 	uint8_t st = td->chunk_state[c];
-	uint64_t end = (c + 1) * VMM_PAGES_PER_2M;
+	uint64_t first = c * VMM_PAGES_PER_2M, pa[VMM_PAGES_PER_2M];
 	bool all = true;
 
 	if (st == VMM_CH_2M) {
 		reclaim_2m(v, c);
 		return;
 	}
-	for (uint64_t p = c * VMM_PAGES_PER_2M; p < end &&
-	     td->chunk_mapped[c] && !vmm_fatal(td->h); p++) {
-		if (td->pfn[p] && !reclaim_4k(v, p, st == VMM_CH_4K))
+	if (td->chunk_mapped[c])
+		vmm_chunk_pas(td, c, pa);
+	for (unsigned i = 0; i < VMM_PAGES_PER_2M && td->chunk_mapped[c] &&
+	     !vmm_fatal(td->h); i++) {
+		if (vmm_page_mapped(td, first + i) &&
+		    !reclaim_4k(v, first + i, pa[i], st == VMM_CH_4K))
 			all = false;
 	}
 	if (st == VMM_CH_SPLIT && all) {

@@ -10,12 +10,15 @@
  * and never touch PAMT.
  *
  * Memory bookkeeping is flat arrays sized by the TD (no per-page malloc):
- * a 32-bit host frame number per 4 KiB GPA page, a state and count per
- * 2 MiB GPA chunk, S-EPT pages per chunk / GiB / 512 GiB.
+ * a bit per 4 KiB GPA page (mapped at 4K), a state and count per 2 MiB
+ * GPA chunk, S-EPT pages per chunk / GiB / 512 GiB.  Which host page a
+ * GPA page is mapped to, the VMM reads from the module's S-EPT
+ * (vmm_host.sept_4k, as KVM reads its mirror of it); only legacy VMs,
+ * which have no S-EPT, keep a 32-bit host frame per page.
  *
  * Concurrency: each vCPU works only on its own share of the TD's chunks
  * (a contiguous run of 2 MiB GPA chunks), so chunk state, the level-1
- * S-EPT slots and the frame array need no lock.  The level-2/3 S-EPT slots
+ * S-EPT slots, the mapped bits and the frame array need no lock.  The level-2/3 S-EPT slots
  * are shared by the vCPUs of a TD: read with acquire loads, added under the
  * TD's mmu_lock.  TD create/destroy are single-threaded per TD; different
  * TDs run fully concurrently.  Hosted code (libc, pthreads).
@@ -140,6 +143,12 @@ struct vmm_host {
 	/* Error sink (thread-safe); may be NULL. */
 	void (*error)(void *arg, const char *msg);
 	void *error_arg;
+	/* The module's S-EPT, read (tdxmod_sept_4k's contract): the n pages
+	 * mapped at 4K from gpa (one 2 MiB of GPA) into pa, 0 where none;
+	 * returns how many.  Set before the first TD is created. */
+	unsigned (*sept_4k)(void *ctx, uint64_t tdr, uint64_t gpa, unsigned n,
+			    uint64_t *pa);
+	void *sept_ctx;
 };
 
 enum vmm_chunk_state {
@@ -203,7 +212,8 @@ struct vmm_td {
 	uint64_t *tdcs;        /* tdcs_pages entries, 0 = none */
 	unsigned n_vcpus;      /* vCPUs created */
 	struct vmm_vcpu *vcpu; /* spec.vcpus entries */
-	uint32_t *pfn;         /* per GPA page: host frame if mapped at 4K */
+	uint32_t *pfn;         /* legacy: per GPA page, its host frame */
+	uint64_t *mapped;      /* TD: bit per GPA page, mapped at 4K */
 	uint32_t *chunk_pfn;   /* per chunk: base frame of its 2 MiB block */
 	uint8_t *chunk_state;  /* enum vmm_chunk_state */
 	uint16_t *chunk_mapped;/* 4K pages of the chunk mapped now */
@@ -289,6 +299,14 @@ void vmm_td_free(struct vmm_td *td);
 /* Note that this TD took (+1) or dropped (-1) a 4K module page at pa, or
  * n of them.  Any vCPU of the TD. */
 void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta);
+/* A GPA page's 4K mapping: is it mapped; set it (pa != 0) or clear it;
+ * its host page (0 if none); the host pages of chunk c into pa[512],
+ * returning how many are mapped.  The vCPU that owns the chunk (or
+ * anyone at quiescence). */
+bool vmm_page_mapped(const struct vmm_td *td, uint64_t page);
+void vmm_page_mark(struct vmm_td *td, uint64_t page, uint64_t pa);
+uint64_t vmm_page_pa(const struct vmm_td *td, uint64_t page);
+unsigned vmm_chunk_pas(const struct vmm_td *td, uint64_t c, uint64_t *pa);
 /* Pure functions of the TD's spec (any thread): */
 /* Is the chunk c of the TD backed at 2M under the huge_pct share? */
 bool vmm_chunk_is_huge(const struct vmm_td *td, uint64_t c);

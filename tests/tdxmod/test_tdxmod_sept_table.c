@@ -2,8 +2,8 @@
  * test_tdxmod_sept_table.c - the compact level-0 S-EPT table (model.h,
  * src/tdxmod/sept_table.c): entries mapping pages near the table (a code)
  * and far from it (a full value) read back as the 8-byte entries a plain
- * page would hold, through the leaves and through the host's loads and
- * stores; blocked bits survive; the table costs less than a page.
+ * page would hold, through the leaves, the host's loads and stores and
+ * tdxmod_sept_4k; blocked bits survive; the table costs less than a page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +42,23 @@ static struct tdxmod *build(struct tm_td *td)
 	return m;
 }
 
+/* The host's read of the S-EPT (tdxmod_sept_4k) with pages 3 and 4
+ * mapped at 4K: whole chunk, one page, a chunk with no table. */
+static void sept_4k_is(struct tdxmod *m, const struct tm_td *td)
+{
+	uint64_t pa[512];
+
+	assert_int_equal(tdxmod_sept_4k(m, td->tdr, 0, 512, pa), 2);
+	for (unsigned i = 0; i < 512; i++)
+		assert_int_equal(pa[i], i == 3 ? NEAR : i == 4 ? FAR : 0);
+	assert_int_equal(tdxmod_sept_4k(m, td->tdr, 4 * PG, 1, pa), 1);
+	assert_int_equal(pa[0], FAR);
+	assert_int_equal(tdxmod_sept_4k(m, td->tdr, 2 * MiB, 512, pa), 0);
+	assert_int_equal(pa[7], 0);
+	/* past the end of the 2 MiB: refused, nothing mapped */
+	assert_int_equal(tdxmod_sept_4k(m, td->tdr, 4 * PG, 510, pa), 0);
+}
+
 /* AUG near and far, BLOCK both, REMOVE both, then the table goes. */
 static void test_near_and_far(void **state)
 {
@@ -57,6 +74,7 @@ static void test_near_and_far(void **state)
 	assert_int_equal(entry(m, &td, 3), NEAR | SE_P | SE_L);
 	assert_int_equal(entry(m, &td, 4), FAR | SE_P | SE_L);
 	assert_int_equal(entry(m, &td, 5), 0);
+	sept_4k_is(m, &td);
 	/* mapped twice: the entry's state, whatever its storage */
 	TM_EXPECT(tm_sc(m, DPAMT_TDH_MEM_PAGE_AUG, 4 * PG, td.tdr, FAR + PG, NULL),
 		  DPAMT_TDX_EPT_ENTRY_STATE_INCORRECT | DPAMT_TDX_OPERAND_ID_RCX);
