@@ -5,12 +5,15 @@
  *
  * The estimate is linear in the guests' memory; its coefficients live in
  * the one table below.  They were measured with /usr/bin/time (max RSS)
- * on the plain build: 16 GiB TD all 4K-mapped and touched 121 MiB (7.4
- * MiB per GiB since the model's sparse memory indexes 64 KiB groups; 152
- * MB before), touch=50 86 MiB, huge=50 70 MiB, huge=100 3 MB, a 64 GiB
- * legacy VM 68 MiB, host memory ~35 KiB per GiB -- and rounded up.  When the simulator's
- * footprint changes (sparse memory, smaller model structures), re-measure
- * and retune the table; nothing else depends on the numbers.
+ * on the plain build, one TD of 4 vCPUs: 16 GiB all 4K-mapped and touched
+ * 84 MiB (5.1 MiB per GiB: the 4 MiB of 4K PAMT entries, compact level-0
+ * S-EPT tables, no frame per page in the VMM; 121 MiB before, 152 MB
+ * before that), touch=50 49 MiB (an untouched 4K page: its share of the
+ * S-EPT table, 0.7 MiB per GiB), huge=50 44 MiB, huge=100 4 MB, a 64 GiB
+ * legacy VM 70 MiB, host memory ~35 KiB per GiB -- and rounded up.  When
+ * the simulator's footprint changes (sparse memory, smaller model
+ * structures), re-measure and retune the table; nothing else depends on
+ * the numbers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +38,8 @@ static const struct mem_coeffs {
 } coeffs = {
 	.base = 32 * MiB,
 	.host_per_gib = 64 * KiB,
-	.td_4k_touched = 8 * MiB,
-	.td_4k_untouched = 4 * MiB,
+	.td_4k_touched = 5632 * KiB,
+	.td_4k_untouched = 1 * MiB,
 	.td_2m = 256 * KiB,
 	.vm_per_gib = 1280 * KiB,
 	.per_vcpu = 256 * KiB,
