@@ -5,13 +5,13 @@
  * written, 2 on bad usage (docs/cli.md).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../bench/fastpath/fastpath.h"
 #include "util/cliopt.h"
+#include "util/errmsg.h"
 #include "util/outfile.h"
 #include "util/units.h"
 #include "commands.h"
@@ -75,20 +75,6 @@ static void bench_usage(FILE *f)
 		FP_MAX_THREADS, CLI_EXIT_HELP);
 }
 
-/* A handler's error: msg filled, -1. */
-static int bad(char *msg, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* The linux-* references are benchmarked only when named. */
 static bool reference(enum dpamt_strategy s)
 {
@@ -109,13 +95,13 @@ static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 	}
 	s = dpamt_strategy_from_name(v);
 	if (s < 0)
-		return bad(msg, len, "--strategy '%s': unknown strategy", v);
+		return errmsg(msg, len, "--strategy '%s': unknown strategy", v);
 	if (!dpamt_strategy_available(s))
-		return bad(msg, len, "--strategy '%s': not built in this "
-			   "version", v);
+		return errmsg(msg, len, "--strategy '%s': not built in this "
+			      "version", v);
 	if (s >= DPAMT_STRATEGY_COUNT) /* a test-only strategy linked in */
-		return bad(msg, len, "--strategy '%s': test only, not "
-			   "benchmarked", v);
+		return errmsg(msg, len, "--strategy '%s': test only, not "
+			      "benchmarked", v);
 	o->cfg.strategies[s] = true;
 	return 0;
 }
@@ -127,7 +113,7 @@ static int number(const char *opt, const char *v, uint64_t min, uint64_t max,
 	char err[160];
 
 	if (units_parse_uint_range(v, min, max, out, err, sizeof(err)))
-		return bad(msg, len, "%s %s", opt, err);
+		return errmsg(msg, len, "%s %s", opt, err);
 	return 0;
 }
 
@@ -181,7 +167,7 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 	struct bench_opts *o = ctx;
 
 	if (!*v)
-		return bad(msg, len, "--json: '' is not a file name");
+		return errmsg(msg, len, "--json: '' is not a file name");
 	o->json = v;
 	return 0;
 }

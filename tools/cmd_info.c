@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "util/cliopt.h"
+#include "util/errmsg.h"
 #include "util/memmap.h"
 #include "util/outfile.h"
 #include "util/units.h"
@@ -71,20 +72,6 @@ static void info_usage(FILE *f)
 		DPAMT_MAX_TDMRS, CLI_EXIT_HELP);
 }
 
-/* A handler's error: msg filled, -1. */
-static int bad(char *msg, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int opt_tdmr(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct info_opts *o = ctx;
@@ -92,20 +79,24 @@ static int opt_tdmr(void *ctx, const char *v, char *msg, size_t len)
 	uint64_t base, size;
 
 	if (units_parse_range(v, &base, &size, err, sizeof(err)))
-		return bad(msg, len, "--tdmr %s", err);
+		return errmsg(msg, len, "--tdmr %s", err);
 	if (o->n == DPAMT_MAX_TDMRS)
-		return bad(msg, len, "--tdmr %s: too many TDMRs (at most %d)",
-			   v, DPAMT_MAX_TDMRS);
+		return errmsg(msg, len,
+			      "--tdmr %s: too many TDMRs (at most %d)", v,
+			      DPAMT_MAX_TDMRS);
 	if (size == 0)
-		return bad(msg, len, "--tdmr %s: empty TDMR (size 0)", v);
+		return errmsg(msg, len, "--tdmr %s: empty TDMR (size 0)", v);
 	if (base % GIB)
-		return bad(msg, len, "--tdmr %s: base is not 1 GiB aligned", v);
+		return errmsg(msg, len, "--tdmr %s: base is not 1 GiB aligned",
+			      v);
 	if (size % GIB)
-		return bad(msg, len, "--tdmr %s: size is not a multiple of "
-			   "1 GiB", v);
+		return errmsg(msg, len, "--tdmr %s: size is not a multiple of "
+			      "1 GiB", v);
 	if (base >= INFO_MAX_PA || size > INFO_MAX_PA - base)
-		return bad(msg, len, "--tdmr %s: ends past the 52-bit physical "
-			   "address limit (4 PiB)", v);
+		return errmsg(msg, len,
+			      "--tdmr %s: ends past the 52-bit physical "
+			      "address limit (4 PiB)",
+			      v);
 	o->tdmrs[o->n].base = base;
 	o->tdmrs[o->n].size = size;
 	o->n++;
@@ -118,13 +109,15 @@ static int opt_host_mem(void *ctx, const char *v, char *msg, size_t len)
 	char err[160];
 
 	if (units_parse_size(v, &o->host_mem, err, sizeof(err)))
-		return bad(msg, len, "--host-mem %s", err);
+		return errmsg(msg, len, "--host-mem %s", err);
 	if (o->host_mem == 0)
-		return bad(msg, len, "--host-mem %s: host memory must not be 0",
-			   v);
+		return errmsg(msg, len,
+			      "--host-mem %s: host memory must not be 0", v);
 	if (o->host_mem > INFO_MAX_PA)
-		return bad(msg, len, "--host-mem %s: past the 52-bit physical "
-			   "address limit (4 PiB)", v);
+		return errmsg(msg, len,
+			      "--host-mem %s: past the 52-bit physical "
+			      "address limit (4 PiB)",
+			      v);
 	o->host_mem_set = true;
 	return 0;
 }
@@ -134,7 +127,7 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 	struct info_opts *o = ctx;
 
 	if (!*v)
-		return bad(msg, len, "--json: '' is not a file name");
+		return errmsg(msg, len, "--json: '' is not a file name");
 	o->json = v;
 	return 0;
 }
@@ -144,7 +137,7 @@ static int opt_iomem(void *ctx, const char *v, char *msg, size_t len)
 	struct info_opts *o = ctx;
 
 	if (!*v)
-		return bad(msg, len, "--iomem: '' is not a file name");
+		return errmsg(msg, len, "--iomem: '' is not a file name");
 	o->iomem = v;
 	return 0;
 }
@@ -154,7 +147,7 @@ static int opt_memmap(void *ctx, const char *v, char *msg, size_t len)
 	struct info_opts *o = ctx;
 
 	if (!*v)
-		return bad(msg, len, "--memmap: '' is not a directory name");
+		return errmsg(msg, len, "--memmap: '' is not a directory name");
 	o->memmap = v;
 	return 0;
 }

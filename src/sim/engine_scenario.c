@@ -7,8 +7,8 @@
 #include "sim/sim.h"
 
 #include "dpamt/tdxmod.h"
+#include "util/errmsg.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,53 +116,46 @@ uint64_t sim_host_mem_needed(const struct sim_scenario *sc)
 	       (need + GiB - 1) / GiB * GiB;
 }
 
-static int bad(char *msg, unsigned len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, unsigned len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg && len) {
-		va_start(ap, fmt);
-		vsnprintf(msg, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static int check_guest(const struct sim_guest_spec *g, unsigned i,
 		       char *msg, unsigned len)
 {
 	const char *kind = g->legacy ? "vm" : "td";
 
 	if (g->size == 0)
-		return bad(msg, len, "%s %u: size is 0; give a size such as "
-			   "256M or 16G", kind, i);
+		return errmsg(msg, len, "%s %u: size is 0; give a size such as "
+			      "256M or 16G", kind, i);
 	if (g->size > SIM_MAX_HOST_MEM)
-		return bad(msg, len, "%s %u: size %llu GiB is above the %llu GiB "
-			   "the simulator supports", kind, i,
-			   (unsigned long long)(g->size / GiB),
-			   (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
+		return errmsg(msg, len,
+			      "%s %u: size %llu GiB is above the %llu GiB "
+			      "the simulator supports",
+			      kind, i, (unsigned long long)(g->size / GiB),
+			      (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
 	if (g->size % (2 * MiB))
-		return bad(msg, len, "%s %u: size %llu bytes is not a multiple "
-			   "of 2 MiB; round it, e.g. to %lluM", kind, i,
-			   (unsigned long long)g->size,
-			   (unsigned long long)((g->size + 2 * MiB - 1) /
-						(2 * MiB) * 2));
+		return errmsg(msg, len,
+			      "%s %u: size %llu bytes is not a multiple "
+			      "of 2 MiB; round it, e.g. to %lluM",
+			      kind, i, (unsigned long long)g->size,
+			      (unsigned long long)((g->size + 2 * MiB - 1) /
+						   (2 * MiB) * 2));
 	if (g->vcpus == 0 || g->vcpus > SIM_MAX_VCPUS)
-		return bad(msg, len, "%s %u: vcpus=%u is out of range; use "
-			   "1..%u", kind, i, g->vcpus, SIM_MAX_VCPUS);
+		return errmsg(msg, len, "%s %u: vcpus=%u is out of range; use "
+			      "1..%u", kind, i, g->vcpus, SIM_MAX_VCPUS);
 	if (g->huge_pct > 100 || g->touch_pct > 100 || g->convert_pct > 100)
-		return bad(msg, len, "%s %u: a percentage is above 100 "
-			   "(huge=%u touch=%u convert=%u); use 0..100", kind, i,
-			   g->huge_pct, g->touch_pct, g->convert_pct);
+		return errmsg(msg, len,
+			      "%s %u: a percentage is above 100 "
+			      "(huge=%u touch=%u convert=%u); use 0..100",
+			      kind, i, g->huge_pct, g->touch_pct,
+			      g->convert_pct);
 	if (g->churn_pct > 100)
-		return bad(msg, len, "guest %u: churn=%u is not a share; use "
-			   "0..100", i, g->churn_pct);
+		return errmsg(msg, len,
+			      "guest %u: churn=%u is not a share; use "
+			      "0..100",
+			      i, g->churn_pct);
 	if (g->legacy && (g->huge_pct || g->convert_pct || g->churn_pct))
-		return bad(msg, len, "vm %u: huge=, convert= and churn= apply "
-			   "to TDs only; drop them or use --td", i);
+		return errmsg(msg, len,
+			      "vm %u: huge=, convert= and churn= apply "
+			      "to TDs only; drop them or use --td",
+			      i);
 	return 0;
 }
 
@@ -172,84 +165,96 @@ static int check_host(const struct sim_scenario *sc, char *msg,
 	uint64_t need = sim_host_mem_needed(sc);
 
 	if (need > SIM_MAX_HOST_MEM)
-		return bad(msg, len, "the guests need %s%llu GiB of host "
-			   "memory, more than the %llu GiB the simulator "
-			   "supports; make them smaller",
-			   need == UINT64_MAX ? "over " : "",
-			   (unsigned long long)(need == UINT64_MAX ?
+		return errmsg(msg, len, "the guests need %s%llu GiB of host "
+			      "memory, more than the %llu GiB the simulator "
+			      "supports; make them smaller",
+			      need == UINT64_MAX ? "over " : "",
+			      (unsigned long long)(need == UINT64_MAX ?
 						SIM_MAX_HOST_MEM / GiB :
 						need / GiB),
-			   (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
+			      (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
 	if (!sc->host_mem)
 		return 0;
 	if (sc->host_mem % GiB)
-		return bad(msg, len, "host memory %llu bytes is not a multiple "
-			   "of 1 GiB; use e.g. --host-mem %lluG",
-			   (unsigned long long)sc->host_mem,
-			   (unsigned long long)((sc->host_mem + GiB - 1) /
-						GiB));
+		return errmsg(
+			msg, len,
+			"host memory %llu bytes is not a multiple "
+			"of 1 GiB; use e.g. --host-mem %lluG",
+			(unsigned long long)sc->host_mem,
+			(unsigned long long)((sc->host_mem + GiB - 1) / GiB));
 	if (sc->host_mem > SIM_MAX_HOST_MEM)
-		return bad(msg, len, "host memory above %llu GiB is not "
-			   "supported; lower --host-mem",
-			   (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
+		return errmsg(msg, len, "host memory above %llu GiB is not "
+			      "supported; lower --host-mem",
+			      (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
 	if (sc->host_mem < need)
-		return bad(msg, len, "the guests do not fit: they need about "
-			   "%llu GiB of host memory but the host has %llu GiB; "
-			   "raise --host-mem to %lluG or leave it out",
-			   (unsigned long long)(need / GiB),
-			   (unsigned long long)(sc->host_mem / GiB),
-			   (unsigned long long)(need / GiB));
+		return errmsg(
+			msg, len,
+			"the guests do not fit: they need about "
+			"%llu GiB of host memory but the host has %llu GiB; "
+			"raise --host-mem to %lluG or leave it out",
+			(unsigned long long)(need / GiB),
+			(unsigned long long)(sc->host_mem / GiB),
+			(unsigned long long)(need / GiB));
 	return 0;
 }
 
 static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 {
 	if (sc->cycles == 0 || sc->cycles > SIM_MAX_CYCLES)
-		return bad(msg, len, "cycles=%u is out of range; use 1..%u",
-			   sc->cycles, SIM_MAX_CYCLES);
+		return errmsg(msg, len, "cycles=%u is out of range; use 1..%u",
+			      sc->cycles, SIM_MAX_CYCLES);
 	if (sc->mode != DPAMT_MODE_AUTO && sc->mode != DPAMT_MODE_DYNAMIC &&
 	    sc->mode != DPAMT_MODE_STATIC)
-		return bad(msg, len, "unknown PAMT mode %d; use dynamic or "
-			   "static", (int)sc->mode);
+		return errmsg(msg, len, "unknown PAMT mode %d; use dynamic or "
+			      "static", (int)sc->mode);
 	if (!dpamt_strategy_name(sc->strategy))
-		return bad(msg, len, "unknown strategy %d; use global-lock",
-			   (int)sc->strategy);
+		return errmsg(msg, len, "unknown strategy %d; use global-lock",
+			      (int)sc->strategy);
 	if (!dpamt_strategy_available(sc->strategy))
-		return bad(msg, len, "strategy %s is not available in this "
-			   "build; use global-lock",
-			   dpamt_strategy_name(sc->strategy));
+		return errmsg(msg, len, "strategy %s is not available in this "
+			      "build; use global-lock",
+			      dpamt_strategy_name(sc->strategy));
 	if (sc->pcpus > SIM_MAX_PCPUS)
-		return bad(msg, len, "pcpus=%u is too many; use 0 (the "
-			   "default) or 1..%u", sc->pcpus, SIM_MAX_PCPUS);
+		return errmsg(msg, len, "pcpus=%u is too many; use 0 (the "
+			      "default) or 1..%u", sc->pcpus, SIM_MAX_PCPUS);
 	if (sc->clock != SIM_CLOCK_VIRTUAL && sc->clock != SIM_CLOCK_WALL)
-		return bad(msg, len, "unknown clock %d; use virtual or wall",
-			   (int)sc->clock);
+		return errmsg(msg, len, "unknown clock %d; use virtual or wall",
+			      (int)sc->clock);
 	if ((unsigned)sc->sched > SIM_SCHED_PCT || sc->pct_depth < 1 ||
 	    sc->pct_depth > SIM_MAX_PCT_DEPTH)
-		return bad(msg, len, "bad scheduling policy; use fifo, random "
-			   "or pct:D with D = 1..%u", SIM_MAX_PCT_DEPTH);
+		return errmsg(msg, len,
+			      "bad scheduling policy; use fifo, random "
+			      "or pct:D with D = 1..%u",
+			      SIM_MAX_PCT_DEPTH);
 	if (sc->clock == SIM_CLOCK_WALL && sc->sched != SIM_SCHED_FIFO)
-		return bad(msg, len, "--sched %s needs the virtual clock; drop "
-			   "--clock wall", sc->sched == SIM_SCHED_PCT ? "pct" :
-			   "random");
+		return errmsg(msg, len,
+			      "--sched %s needs the virtual clock; drop "
+			      "--clock wall",
+			      sc->sched == SIM_SCHED_PCT ? "pct" : "random");
 	if (sc->threads > SIM_MAX_THREADS)
-		return bad(msg, len, "threads=%u is too many; use 0 (one per "
-			   "vCPU) or 1..%u", sc->threads, SIM_MAX_THREADS);
+		return errmsg(msg, len,
+			      "threads=%u is too many; use 0 (one per "
+			      "vCPU) or 1..%u",
+			      sc->threads, SIM_MAX_THREADS);
 	if (!(sc->busy_inject >= 0.0 && sc->busy_inject < 1.0) ||
 	    !(sc->busy_inject_lock >= 0.0 && sc->busy_inject_lock < 1.0))
-		return bad(msg, len, "busy injection rate %g/%g is out of "
-			   "range; use 0 <= rate < 1", sc->busy_inject,
-			   sc->busy_inject_lock);
+		return errmsg(msg, len, "busy injection rate %g/%g is out of "
+			      "range; use 0 <= rate < 1", sc->busy_inject,
+			      sc->busy_inject_lock);
 	if (sc->busy_attempts > SIM_MAX_BUSY_ATTEMPTS)
-		return bad(msg, len, "busy_attempts=%u is too many; use 1..%u "
-			   "(0: %u)", sc->busy_attempts, SIM_MAX_BUSY_ATTEMPTS,
-			   SIM_MAX_BUSY_ATTEMPTS);
+		return errmsg(msg, len,
+			      "busy_attempts=%u is too many; use 1..%u "
+			      "(0: %u)",
+			      sc->busy_attempts, SIM_MAX_BUSY_ATTEMPTS,
+			      SIM_MAX_BUSY_ATTEMPTS);
 	for (unsigned l = 0; l < DPAMT_TDX_LEAF_MAX; l++) {
 		if (sc->seamcall_ns[l] > SIM_MAX_SEAMCALL_NS)
-			return bad(msg, len, "SEAMCALL latency %llu ns for "
-				   "leaf %u is above 10 ms; lower "
-				   "--seamcall-ns",
-				   (unsigned long long)sc->seamcall_ns[l], l);
+			return errmsg(msg, len,
+				      "SEAMCALL latency %llu ns for "
+				      "leaf %u is above 10 ms; lower "
+				      "--seamcall-ns",
+				      (unsigned long long)sc->seamcall_ns[l],
+				      l);
 	}
 	return 0;
 }
@@ -271,21 +276,24 @@ int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len)
 	if (msg && len)
 		msg[0] = '\0';
 	if (sc->n_guests == 0)
-		return bad(msg, len, "nothing to run: add a TD with --td SIZE "
-			   "or a legacy VM with --vm SIZE (or drop all guest "
-			   "options for the default scenario)");
+		return errmsg(
+			msg, len,
+			"nothing to run: add a TD with --td SIZE "
+			"or a legacy VM with --vm SIZE (or drop all guest "
+			"options for the default scenario)");
 	if (sc->n_guests > SIM_MAX_GUESTS)
-		return bad(msg, len, "%u guests is too many; at most %u",
-			   sc->n_guests, SIM_MAX_GUESTS);
+		return errmsg(msg, len, "%u guests is too many; at most %u",
+			      sc->n_guests, SIM_MAX_GUESTS);
 	for (unsigned i = 0; i < sc->n_guests; i++) {
 		if (check_guest(&sc->guests[i], i, msg, len))
 			return -1;
 		tds += !sc->guests[i].legacy;
 	}
 	if (tds > max_tds())
-		return bad(msg, len, "%u TDs cannot run at once: the host has "
-			   "%u private HKIDs for TDs; use at most %u --td", tds,
-			   max_tds(), max_tds());
+		return errmsg(msg, len,
+			      "%u TDs cannot run at once: the host has "
+			      "%u private HKIDs for TDs; use at most %u --td",
+			      tds, max_tds(), max_tds());
 	if (check_run(sc, msg, len))
 		return -1;
 	return check_host(sc, msg, len);

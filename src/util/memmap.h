@@ -67,8 +67,4 @@ int memmap_build_tdmrs(const struct memmap *m, unsigned max_tdmrs,
 		       unsigned max_rsvd, struct memmap_plan *p, char *msg,
 		       size_t len);
 
-/* Internal to memmap_*.c: format msg, return -1. */
-int memmap_fail(char *msg, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 #endif /* DPAMT_UTIL_MEMMAP_H */

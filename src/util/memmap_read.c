@@ -7,28 +7,17 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "memmap.h"
+#include "util/errmsg.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MEMMAP_MAX_LINE 512
 #define MEMMAP_MAX_ENTRIES 100000
-
-/* Fill msg (the error of either memmap file) and return -1. */
-int memmap_fail(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Hex digits at *p (no sign, no 0x needed) up to a non-hex char. */
 static int parse_hex(const char **p, uint64_t *v)
@@ -123,25 +112,25 @@ static int iomem_line(struct iomem_state *st, const char *s,
 	if (!*p || *p == '\n')
 		return 0; /* blank line */
 	if (parse_hex(&p, &a))
-		return memmap_fail(msg, len, "%s:%u: bad hex start address",
+		return errmsg(msg, len, "%s:%u: bad hex start address",
 			    st->name, st->line);
 	if (*p++ != '-' || parse_hex(&p, &b))
-		return memmap_fail(msg, len, "%s:%u: bad hex end address "
+		return errmsg(msg, len, "%s:%u: bad hex end address "
 			    "(expected START-END)", st->name, st->line);
 	while (*p == ' ')
 		p++;
 	if (*p++ != ':')
-		return memmap_fail(msg, len, "%s:%u: missing ':' after the range",
+		return errmsg(msg, len, "%s:%u: missing ':' after the range",
 			    st->name, st->line);
 	if (b < a)
-		return memmap_fail(msg, len, "%s:%u: end 0x%llx < start 0x%llx",
+		return errmsg(msg, len, "%s:%u: end 0x%llx < start 0x%llx",
 			    st->name, st->line, (unsigned long long)b,
 			    (unsigned long long)a);
 	st->any_nonzero |= a || b;
 	if (!top)
 		return 0; /* nested: part of its parent */
 	if (st->have_top && a <= st->top_end && (a || b))
-		return memmap_fail(msg, len, "%s:%u: range 0x%llx-0x%llx overlaps "
+		return errmsg(msg, len, "%s:%u: range 0x%llx-0x%llx overlaps "
 			    "or precedes the previous top-level range",
 			    st->name, st->line, (unsigned long long)a,
 			    (unsigned long long)b);
@@ -150,10 +139,10 @@ static int iomem_line(struct iomem_state *st, const char *s,
 	while (*p == ' ')
 		p++;
 	if (is_ram(p) && b != UINT64_MAX && add_range(m, a, b + 1))
-		return memmap_fail(msg, len, "%s:%u: out of memory", st->name,
+		return errmsg(msg, len, "%s:%u: out of memory", st->name,
 			    st->line);
 	if (m->n > MEMMAP_MAX_ENTRIES)
-		return memmap_fail(msg, len, "%s:%u: more than %d RAM ranges",
+		return errmsg(msg, len, "%s:%u: more than %d RAM ranges",
 			    st->name, st->line, MEMMAP_MAX_ENTRIES);
 	return 0;
 }
@@ -167,20 +156,22 @@ int memmap_parse_iomem(FILE *f, const char *name, struct memmap *m,
 	while (fgets(buf, sizeof(buf), f)) {
 		st.line++;
 		if (!strchr(buf, '\n') && !feof(f))
-			return memmap_fail(msg, len, "%s:%u: line longer than %d "
-				    "bytes", name, st.line, MEMMAP_MAX_LINE - 2);
+			return errmsg(msg, len,
+				      "%s:%u: line longer than %d "
+				      "bytes",
+				      name, st.line, MEMMAP_MAX_LINE - 2);
 		if (iomem_line(&st, buf, m, msg, len))
 			return -1;
 	}
 	if (ferror(f))
-		return memmap_fail(msg, len, "%s:%u: read error: %s", name,
+		return errmsg(msg, len, "%s:%u: read error: %s", name,
 			    st.line + 1, strerror(errno));
 	if (st.line && !st.any_nonzero)
-		return memmap_fail(msg, len, "%s:1: every address is zero: the "
+		return errmsg(msg, len, "%s:1: every address is zero: the "
 			    "kernel hides them from non-root users (run as "
 			    "root, or pass a copy made by root)", name);
 	if (!m->n)
-		return memmap_fail(msg, len, "%s:%u: no top-level 'System RAM' "
+		return errmsg(msg, len, "%s:%u: no top-level 'System RAM' "
 			    "range", name, st.line);
 	sort_merge(m);
 	return 0;
@@ -193,7 +184,7 @@ int memmap_read_iomem(const char *path, struct memmap *m, char *msg,
 	int rc;
 
 	if (!f)
-		return memmap_fail(msg, len, "%s:0: cannot open: %s", path,
+		return errmsg(msg, len, "%s:0: cannot open: %s", path,
 			    strerror(errno));
 	rc = memmap_parse_iomem(f, path, m, msg, len);
 	fclose(f);
@@ -210,11 +201,11 @@ static int read_field(const char *dir, const char *ent, const char *file,
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, ent, file);
 	f = fopen(path, "r");
 	if (!f)
-		return memmap_fail(msg, len, "%s:0: cannot open: %s", path,
+		return errmsg(msg, len, "%s:0: cannot open: %s", path,
 			    strerror(errno));
 	if (!fgets(out, (int)outlen, f)) {
 		fclose(f);
-		return memmap_fail(msg, len, "%s:1: empty", path);
+		return errmsg(msg, len, "%s:1: empty", path);
 	}
 	fclose(f);
 	out[strcspn(out, "\n")] = 0;
@@ -230,7 +221,7 @@ static int field_hex(const char *dir, const char *ent, const char *file,
 	if (read_field(dir, ent, file, buf, sizeof(buf), msg, len))
 		return -1;
 	if (parse_hex(&p, v) || *p)
-		return memmap_fail(msg, len, "%s/%s/%s:1: bad hex '%s'", dir, ent,
+		return errmsg(msg, len, "%s/%s/%s:1: bad hex '%s'", dir, ent,
 			    file, buf);
 	return 0;
 }
@@ -247,13 +238,13 @@ static int memmap_entry(const char *dir, const char *ent, struct memmap *m,
 	    read_field(dir, ent, "type", type, sizeof(type), msg, len))
 		return -1;
 	if (b < a)
-		return memmap_fail(msg, len, "%s/%s/end:1: end 0x%llx < start 0x%llx",
-			    dir, ent, (unsigned long long)b,
-			    (unsigned long long)a);
+		return errmsg(
+			msg, len, "%s/%s/end:1: end 0x%llx < start 0x%llx", dir,
+			ent, (unsigned long long)b, (unsigned long long)a);
 	if (!is_ram(type) || b == UINT64_MAX)
 		return 0;
 	if (add_range(m, a, b + 1) || m->n > MEMMAP_MAX_ENTRIES)
-		return memmap_fail(msg, len, "%s/%s: too many entries", dir, ent);
+		return errmsg(msg, len, "%s/%s: too many entries", dir, ent);
 	return 0;
 }
 
@@ -265,7 +256,7 @@ int memmap_read_dir(const char *dir, struct memmap *m, char *msg,
 	int rc = 0;
 
 	if (!d)
-		return memmap_fail(msg, len, "%s:0: cannot open directory: %s", dir,
+		return errmsg(msg, len, "%s:0: cannot open directory: %s", dir,
 			    strerror(errno));
 	while (!rc && (e = readdir(d)))
 		if (e->d_name[0] != '.')
@@ -274,11 +265,11 @@ int memmap_read_dir(const char *dir, struct memmap *m, char *msg,
 	if (rc)
 		return -1;
 	if (!m->n)
-		return memmap_fail(msg, len, "%s:0: no 'System RAM' entry", dir);
+		return errmsg(msg, len, "%s:0: no 'System RAM' entry", dir);
 	qsort(m->r, m->n, sizeof(m->r[0]), cmp_start);
 	for (unsigned i = 1; i < m->n; i++)
 		if (m->r[i].start < m->r[i - 1].end)
-			return memmap_fail(msg, len, "%s:0: RAM ranges 0x%llx and "
+			return errmsg(msg, len, "%s:0: RAM ranges 0x%llx and "
 				    "0x%llx overlap", dir,
 				    (unsigned long long)m->r[i - 1].start,
 				    (unsigned long long)m->r[i].start);

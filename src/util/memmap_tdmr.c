@@ -8,6 +8,7 @@
  * Reentrant: no state besides the caller's structures; any thread.
  */
 #include "memmap.h"
+#include "util/errmsg.h"
 
 #include <string.h>
 
@@ -42,7 +43,7 @@ static int fill_tdmrs(const struct memmap *m, unsigned max_tdmrs,
 				base = t->base + t->size;
 		}
 		if (p->n == max_tdmrs)
-			return memmap_fail(msg, len, "RAM range 0x%llx-0x%llx needs "
+			return errmsg(msg, len, "RAM range 0x%llx-0x%llx needs "
 				    "TDMR %u, the module allows %u (Linux "
 				    "fails TDX init here)",
 				    (unsigned long long)m->r[i].start,
@@ -53,7 +54,7 @@ static int fill_tdmrs(const struct memmap *m, unsigned max_tdmrs,
 		p->n++;
 	}
 	if (!p->n)
-		return memmap_fail(msg, len, "no RAM above 1 MiB to cover");
+		return errmsg(msg, len, "no RAM above 1 MiB to cover");
 	return 0;
 }
 
@@ -61,7 +62,7 @@ static int add_rsvd(struct memmap_tdmr *t, unsigned idx, uint64_t s,
 		    uint64_t e, unsigned max_rsvd, char *msg, size_t len)
 {
 	if (t->n_rsvd == max_rsvd)
-		return memmap_fail(msg, len, "TDMR %u (0x%llx, %llu GiB) has more "
+		return errmsg(msg, len, "TDMR %u (0x%llx, %llu GiB) has more "
 			    "than %u holes needing reserved areas, the "
 			    "module's limit (Linux fails TDX init here)", idx,
 			    (unsigned long long)t->base,
