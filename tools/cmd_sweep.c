@@ -155,7 +155,7 @@ static int parse(struct sweep_front *f, int argc, char **argv)
 {
 	struct cliopt t[MAX_OPTS];
 	struct cliopt_spec spec = { "sweep", t, 0, operand };
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus;
 
 	spec.n_opts = options(t);
 	sim_scenario_default(&f->cli.sc);
@@ -174,9 +174,11 @@ static int parse(struct sweep_front *f, int argc, char **argv)
 				   "stdout (-)");
 	f->sw.base = f->cli.sc;
 	f->sw.progress = !f->quiet;
-	if (!f->sw.jobs)
+	if (!f->sw.jobs) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		f->sw.jobs = cpus > 0 && cpus <= SWEEP_MAX_JOBS ? (unsigned)cpus
 								: 1;
+	}
 	return check_points(f);
 }
 

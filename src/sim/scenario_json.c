@@ -442,12 +442,38 @@ static int scan_text(const struct jctx *c, const char *text)
 	}
 }
 
+int sim_scenario_apply_object(struct sim_scenario *sc, json_object *root,
+			      const char *origin, bool *had_guests, char *msg,
+			      unsigned len)
+{
+	struct jctx c = {origin, msg, len};
+	/* on the stack: `dpamt sweep` applies a document per axis and
+	 * point, and a heap copy per call cost more than the keys */
+	struct sim_scenario copy = *sc;
+	int rc = 0;
+
+	if (!json_object_is_type(root, json_type_object)) {
+		snprintf(msg, len, "%s: the document must be a JSON object "
+			 "(see docs/sim.md)", origin);
+		return -1;
+	}
+	json_object_object_foreach(root, key, val)
+		if ((rc = j_top_key(&c, key, val, &copy)))
+			break;
+	if (!rc) {
+		*sc = copy;
+		if (had_guests)
+			*had_guests = json_object_object_get_ex(root, "guests",
+								NULL);
+	}
+	return rc;
+}
+
 int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 			    const char *origin, bool *had_guests, char *msg,
 			    unsigned len)
 {
 	struct jctx c = {origin, msg, len};
-	struct sim_scenario copy;
 	json_object *root;
 	int rc = -1;
 
@@ -460,19 +486,7 @@ int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 	}
 	if (scan_text(&c, text))
 		goto out;
-	/* on the stack: `dpamt sweep` applies a document per axis and
-	 * point, and a heap copy per call cost more than the parse */
-	copy = *sc;
-	rc = 0;
-	json_object_object_foreach(root, key, val)
-		if ((rc = j_top_key(&c, key, val, &copy)))
-			break;
-	if (!rc) {
-		*sc = copy;
-		if (had_guests)
-			*had_guests = json_object_object_get_ex(root, "guests",
-								NULL);
-	}
+	rc = sim_scenario_apply_object(sc, root, origin, had_guests, msg, len);
 out:
 	json_object_put(root);
 	return rc;

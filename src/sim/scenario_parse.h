@@ -17,6 +17,8 @@
 
 #include "sim/sim.h"
 
+struct json_object;
+
 /* Longest message a parse error produces (truncated beyond). */
 #define SIM_MSG_LEN 256
 
@@ -88,6 +90,13 @@ int sim_parse_td_spec(const char *spec, struct sim_guest_spec *g, char *msg,
 int sim_scenario_apply_json(struct sim_scenario *sc, const char *text,
 			    const char *origin, bool *had_guests, char *msg,
 			    unsigned len);
+/* Same, for a document already parsed into a json-c object (built by the
+ * caller, e.g. `dpamt sweep`'s one-key documents: no text, so no
+ * duplicate key and no NUL to look for). */
+int sim_scenario_apply_object(struct sim_scenario *sc,
+			      struct json_object *root,
+			      const char *origin, bool *had_guests, char *msg,
+			      unsigned len);
 /* Same, reading the document from a file. */
 int sim_scenario_load_json(struct sim_scenario *sc, const char *path,
 			   bool *had_guests, char *msg, unsigned len);

@@ -108,10 +108,14 @@ void sweep_point_index(const struct sweep *s, unsigned i, unsigned *idx)
  * the first value and ignores the rest: "2x" read as 2.) */
 static json_object *parse_whole(const char *v)
 {
-	json_tokener *tok = json_tokener_new();
-	size_t n = strlen(v);
+	size_t n = strlen(v), lead = strspn(v, " \t\r\n");
+	json_tokener *tok;
 	json_object *j;
 
+	/* a number or a boolean starts so (spares a tokener per string) */
+	if (!v[lead] || !strchr("-0123456789tf", v[lead]))
+		return NULL;
+	tok = json_tokener_new();
 	if (!tok)
 		return NULL;
 	/* with its NUL, so a number at the very end is complete */
@@ -206,8 +210,8 @@ static int apply_one(struct sim_scenario *sc, const char *key, const char *v,
 				       guests_json(sc, key, val));
 	else
 		json_object_object_add(doc, key, json_object_get(val));
-	rc = sim_scenario_apply_json(sc, json_object_to_json_string(doc),
-				     "sweep", NULL, msg, (unsigned)len);
+	rc = sim_scenario_apply_object(sc, doc, "sweep", NULL, msg,
+				       (unsigned)len);
 	json_object_put(doc);
 	json_object_put(val);
 	return rc;
@@ -215,7 +219,7 @@ static int apply_one(struct sim_scenario *sc, const char *key, const char *v,
 
 /* key=v: as a literal first (pcpus=8, pair_pool=on), else as a string
  * (strategy=hashed, host_mem=64G); a literal's error wins.  A refused
- * value leaves sc as it was (sim_scenario_apply_json changes nothing
+ * value leaves sc as it was (sim_scenario_apply_object changes nothing
  * then), so no copy is needed. */
 static int apply_value(struct sim_scenario *sc, const char *key,
 		       const char *v, char *msg, size_t len)
@@ -288,8 +292,7 @@ int sweep_point_scenario(const struct sweep *s, const unsigned *idx,
  */
 int sweep_check_points(const struct sweep *s, char *msg, size_t len)
 {
-	struct sim_scenario *pre = malloc((SWEEP_MAX_AXES + 1) *
-					  sizeof(*pre));
+	struct sim_scenario *pre = malloc((s->n_axes + 1) * sizeof(*pre));
 	unsigned idx[SWEEP_MAX_AXES], prev[SWEEP_MAX_AXES];
 	unsigned n = sweep_n_points(s);
 	int rc = 0;
