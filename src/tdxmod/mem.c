@@ -40,28 +40,54 @@ void mem_node_free(struct tdxmod *m, void *p, size_t bytes)
 	footprint_add(m, -(int64_t)bytes);
 }
 
-/* Pop a buffer from the pool, or NULL.  Concurrency: any thread. */
-static struct mem_page *pool_pop(struct mem_pool *pl)
+/* Pop a dropped buffer of a kind (POOL_PAGES, POOL_TABLES) from pl, or
+ * NULL.  Both kinds start with an _Atomic uint64_t word: the link.
+ * Concurrency: any thread. */
+static void *pool_pop(struct mem_pool *pl, unsigned kind)
 {
-	struct mem_page *pg;
+	void *b;
 
 	pthread_mutex_lock(&pl->lock);
-	pg = pl->head;
-	if (pg)
-		pl->head = (struct mem_page *)(uintptr_t)atomic_load_explicit(
-			&pg->w[0], memory_order_relaxed);
+	b = pl->head[kind];
+	if (b)
+		pl->head[kind] = (void *)(uintptr_t)atomic_load_explicit(
+			(_Atomic uint64_t *)b, memory_order_relaxed);
 	pthread_mutex_unlock(&pl->lock);
-	return pg;
+	return b;
 }
 
-/* A zeroed page buffer: from this thread's pool, else any, else new. */
-static struct mem_page *page_alloc(struct tdxmod *m)
+/* A buffer of a kind from this thread's pool, else any, or NULL. */
+static void *pool_take(struct tdxmod *m, unsigned kind)
 {
 	unsigned s = stat_stripe_of();
-	struct mem_page *pg = NULL;
+	void *b = NULL;
 
-	for (unsigned k = 0; k < STAT_STRIPES && !pg; k++)
-		pg = pool_pop(&m->pools[(s + k) % STAT_STRIPES]);
+	for (unsigned k = 0; k < STAT_STRIPES && !b; k++)
+		b = pool_pop(&m->pools[(s + k) % STAT_STRIPES], kind);
+	return b;
+}
+
+/* Give a buffer nobody links to any more to this thread's pool; its first
+ * word becomes the link (a racy reader may see it: it reads garbage, as
+ * it would after reuse, never freed memory).  A compact table keeps its
+ * wide[]. */
+static void pool_put(struct tdxmod *m, unsigned kind, void *b)
+{
+	struct mem_pool *pl = &m->pools[stat_stripe_of()];
+
+	pthread_mutex_lock(&pl->lock);
+	atomic_store_explicit((_Atomic uint64_t *)b,
+			      (uint64_t)(uintptr_t)pl->head[kind],
+			      memory_order_relaxed);
+	pl->head[kind] = b;
+	pthread_mutex_unlock(&pl->lock);
+}
+
+/* A zeroed page buffer: from the pools, else new. */
+static struct mem_page *page_alloc(struct tdxmod *m)
+{
+	struct mem_page *pg = pool_take(m, POOL_PAGES);
+
 	if (!pg)
 		return node_alloc(m, sizeof(struct mem_page));
 	for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
@@ -69,64 +95,17 @@ static struct mem_page *page_alloc(struct tdxmod *m)
 	return pg;
 }
 
-/* Give a buffer nobody links to any more to this thread's pool; its first
- * word becomes the link (a racy reader may see it: it reads garbage, as
- * it would after reuse, never freed memory). */
-static void page_pool_put(struct tdxmod *m, struct mem_page *pg)
-{
-	struct mem_pool *pl = &m->pools[stat_stripe_of()];
-
-	pthread_mutex_lock(&pl->lock);
-	atomic_store_explicit(&pg->w[0], (uint64_t)(uintptr_t)pl->head,
-			      memory_order_relaxed);
-	pl->head = pg;
-	pthread_mutex_unlock(&pl->lock);
-}
-
-/* Pop a compact table from the pool, or NULL.  Concurrency: any thread. */
-static struct sept_lt *lt_pool_pop(struct mem_pool *pl)
-{
-	struct sept_lt *lt;
-
-	pthread_mutex_lock(&pl->lock);
-	lt = pl->lt_head;
-	if (lt)
-		pl->lt_head = (struct sept_lt *)(uintptr_t)atomic_load_explicit(
-			&lt->lock[0], memory_order_relaxed);
-	pthread_mutex_unlock(&pl->lock);
-	return lt;
-}
-
-/* A dropped compact table to this thread's pool (link in lock[0]; its
- * wide[] stays with it, never freed while the model lives). */
-static void lt_pool_put(struct tdxmod *m, struct sept_lt *lt)
-{
-	struct mem_pool *pl = &m->pools[stat_stripe_of()];
-
-	pthread_mutex_lock(&pl->lock);
-	atomic_store_explicit(&lt->lock[0], (uint64_t)(uintptr_t)pl->lt_head,
-			      memory_order_relaxed);
-	pl->lt_head = lt;
-	pthread_mutex_unlock(&pl->lock);
-}
-
 struct sept_lt *mem_lt_alloc(struct tdxmod *m)
 {
-	unsigned s = stat_stripe_of();
-	struct sept_lt *lt = NULL;
-	_Atomic uint64_t *wide;
+	struct sept_lt *lt = pool_take(m, POOL_TABLES);
 
-	for (unsigned k = 0; k < STAT_STRIPES && !lt; k++)
-		lt = lt_pool_pop(&m->pools[(s + k) % STAT_STRIPES]);
 	if (!lt)
 		return node_alloc(m, sizeof(struct sept_lt));
+	/* wide[] stays as it is: read only where a code says so */
 	for (unsigned i = 0; i < SLT_ENTRIES / 64; i++)
 		atomic_store_explicit(&lt->lock[i], 0, memory_order_relaxed);
 	for (unsigned i = 0; i < SLT_ENTRIES; i++)
 		atomic_store_explicit(&lt->e[i], 0, memory_order_relaxed);
-	wide = atomic_load_explicit(&lt->wide, memory_order_relaxed);
-	for (unsigned i = 0; wide && i < SLT_ENTRIES; i++)
-		atomic_store_explicit(&wide[i], 0, memory_order_relaxed);
 	lt->base = 0;
 	return lt;
 }
@@ -137,9 +116,9 @@ static void slot_recycle(struct tdxmod *m, struct mem_page *old)
 	struct sept_lt *lt = slot_lt(old);
 
 	if (lt)
-		lt_pool_put(m, lt);
+		pool_put(m, POOL_TABLES, lt);
 	else if (old)
-		page_pool_put(m, old);
+		pool_put(m, POOL_PAGES, old);
 }
 
 /* Each index level: return the slot's node, installing a new zeroed one
@@ -180,7 +159,7 @@ static struct mem_page *get_page(struct tdxmod *m,
 						    memory_order_acq_rel,
 						    memory_order_acquire))
 		return n;
-	page_pool_put(m, n);
+	pool_put(m, POOL_PAGES, n);
 	return slot_lt(cur) ? NULL : cur;
 }
 
@@ -206,7 +185,7 @@ bool mem_lt_install(struct tdxmod *m, uint64_t pa, struct sept_lt *lt)
 	struct mem_page *tagged = (struct mem_page *)((uintptr_t)lt | SLT_TAG);
 
 	if (!slot) {
-		lt_pool_put(m, lt);
+		pool_put(m, POOL_TABLES, lt);
 		return false;
 	}
 	slot_recycle(m, atomic_exchange_explicit(slot, tagged,
@@ -318,9 +297,9 @@ void mem_fini(struct tdxmod *m)
 		struct mem_page *pg;
 		struct sept_lt *lt;
 
-		while ((pg = pool_pop(&m->pools[i])))
+		while ((pg = pool_pop(&m->pools[i], POOL_PAGES)))
 			free(pg);
-		while ((lt = lt_pool_pop(&m->pools[i])))
+		while ((lt = pool_pop(&m->pools[i], POOL_TABLES)))
 			lt_free(lt);
 		pthread_mutex_destroy(&m->pools[i].lock);
 	}

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dpamt/tdxmod.h"
@@ -50,13 +51,13 @@ struct mem_mid {
 	_Atomic(struct mem_leaf *) l[512];
 };
 
-/* A pool of dropped page buffers, linked through their first word, and
- * of dropped compact S-EPT tables, linked through lock[0]. */
-struct sept_lt;
+/* A pool of dropped page buffers (head[POOL_PAGES]) and of dropped
+ * compact S-EPT tables (head[POOL_TABLES]), each linked through the
+ * buffer's first word (w[0], lock[0]). */
+enum { POOL_PAGES, POOL_TABLES, POOL_KINDS };
 struct mem_pool {
 	_Alignas(128) pthread_mutex_t lock;
-	struct mem_page *head;
-	struct sept_lt *lt_head;
+	void *head[POOL_KINDS];
 };
 
 /* ---- PAMT entry: 16 bytes, two atomic words ---------------------------
@@ -155,6 +156,9 @@ struct sept_lt {
 _Static_assert(sizeof(struct sept_lt) == 64 + 8 + 8 + 2 * SLT_ENTRIES,
 	       "compact S-EPT table: 1104 bytes, no padding");
 _Static_assert(_Alignof(struct sept_lt) == 8, "table word aligned");
+_Static_assert(offsetof(struct sept_lt, lock) == 0 &&
+		       offsetof(struct mem_page, w) == 0,
+	       "pooled buffers link through their first word");
 _Static_assert(sizeof(_Atomic uint16_t) == 2, "16-bit codes");
 _Static_assert(SLT_WIDE < (1u << 15) && SLT_BIAS < SLT_WIDE,
 	       "codes fit bits 15:1");
