@@ -106,16 +106,17 @@ static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 	return sim_parse_strategy(v, &cli->sc.strategy, msg, len);
 }
 
-/* A count 1..SIM_MAX_THREADS for a --threads-like flag; -1 with msg
- * ("'<v>' is not a <what> (1..N; omit it for <dflt>)"). */
+/* A count 1..max for a --threads-like flag; -1 with msg
+ * ("'<v>' is not a <what> (1..max; omit it for <dflt>)"). */
 static int parse_count(const char *flag, const char *what, const char *dflt,
-		       const char *v, unsigned *out, char *msg, unsigned len)
+		       unsigned max, const char *v, unsigned *out, char *msg,
+		       unsigned len)
 {
 	uint64_t n;
 
-	if (sim_parse_u64(v, &n) || n < 1 || n > SIM_MAX_THREADS) {
+	if (sim_parse_u64(v, &n) || n < 1 || n > max) {
 		snprintf(msg, len, "%s: '%s' is not a %s (1..%u; omit it for "
-			 "%s)", flag, v, what, SIM_MAX_THREADS, dflt);
+			 "%s)", flag, v, what, max, dflt);
 		return -1;
 	}
 	*out = (unsigned)n;
@@ -127,15 +128,15 @@ static int opt_threads(void *ctx, const char *v, char *msg, size_t len)
 	struct sim_cli *cli = ctx;
 
 	return parse_count("--threads", "thread count", "one thread per vCPU",
-			   v, &cli->sc.threads, msg, len);
+			   SIM_MAX_THREADS, v, &cli->sc.threads, msg, len);
 }
 
 static int opt_pcpus(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
 
-	return parse_count("--pcpus", "CPU count", "one per vCPU", v,
-			   &cli->sc.pcpus, msg, len);
+	return parse_count("--pcpus", "CPU count", "one per vCPU",
+			   SIM_MAX_THREADS, v, &cli->sc.pcpus, msg, len);
 }
 
 static int opt_seed(void *ctx, const char *v, char *msg, size_t len)
@@ -266,17 +267,10 @@ static int opt_busy_attempts(void *ctx, const char *v, char *msg,
 			     size_t len)
 {
 	struct sim_cli *cli = ctx;
-	char *end;
-	unsigned long long n;
 
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end != '\0' || errno || n < 1 ||
-	    n > SIM_MAX_BUSY_ATTEMPTS)
-		return bad_number("--busy-attempts", v, "an attempt count "
-				  "(1..4096)", msg, len);
-	cli->sc.busy_attempts = (unsigned)n;
-	return 0;
+	return parse_count("--busy-attempts", "count of attempts", "4096",
+			   SIM_MAX_BUSY_ATTEMPTS, v, &cli->sc.busy_attempts,
+			   msg, len);
 }
 
 static int opt_scenario(void *ctx, const char *v, char *msg, size_t len)
