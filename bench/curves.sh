@@ -46,6 +46,11 @@ sweep cpus $tds pcpus=4,8,16,32,64,128,256,448 strategy=$STRATS
 sweep huge $tds --pcpus 256 huge=0,25,50,75,90 \
 	strategy=global-lock,lockless,linux-v6 pair_pool=off,on
 
+# 2b. The same mix at 448 CPUs, where all-4K is above 1%.
+# shellcheck disable=SC2086
+sweep huge448 $tds --pcpus 448 huge=0,25,50,75,90 \
+	strategy=global-lock,linux-v6
+
 # 3. Churn at 256 CPUs: of memory inside running TDs (churn=PCT: 8 rounds
 # unmapping and refaulting that share of each TD's chunks), and of TDs
 # (cycles=N: the whole set created and destroyed N times).
