@@ -10,6 +10,7 @@
  */
 /* program_invocation_name (glibc; _GNU_SOURCE comes from the build) */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,27 +86,35 @@ static void first_errors(FILE *f, const struct sim_report *r)
 int sim_explore(const struct sim_cli *cli, int argc, char **argv,
 		struct sim_report *rep, bool quiet)
 {
-	struct sim_scenario sc = cli->sc;
+	struct sim_scenario *sc = malloc(sizeof(*sc)); /* ~40 KiB */
 	uint64_t n = cli->explore, step = n >= 10 ? n / 10 : 1;
 
-	sc.quiet = true;
-	sc.progress = false;
+	if (!sc) {
+		fprintf(stderr, "dpamt sim --explore: out of memory\n");
+		return 1;
+	}
+	*sc = cli->sc;
+	sc->quiet = true;
+	sc->progress = false;
 	for (uint64_t i = 0; i < n; i++) {
 		int rc;
 
-		sc.seed = cli->sc.seed + i;
-		rc = sim_run(&sc, NULL, rep);
-		if (rc == 2)
+		sc->seed = cli->sc.seed + i;
+		rc = sim_run(sc, NULL, rep);
+		if (rc == 2) {
+			free(sc);
 			return 2;
+		}
 		if (rc) {
 			fprintf(stderr, "dpamt sim --explore: seed %llu failed "
 				"(seed %llu of %llu tried):\n",
-				(unsigned long long)sc.seed,
+				(unsigned long long)sc->seed,
 				(unsigned long long)(i + 1),
 				(unsigned long long)n);
 			first_errors(stderr, rep);
 			fprintf(stderr, "replay it with:\n");
-			replay_command(stderr, argc, argv, sc.seed);
+			replay_command(stderr, argc, argv, sc->seed);
+			free(sc);
 			return 1;
 		}
 		if (!quiet && (i + 1) % step == 0)
@@ -113,6 +122,7 @@ int sim_explore(const struct sim_cli *cli, int argc, char **argv,
 				"seeds passed\n", (unsigned long long)(i + 1),
 				(unsigned long long)n);
 	}
+	free(sc);
 	fprintf(stderr, "dpamt sim --explore: all %llu seeds passed (%llu.."
 		"%llu)\n", (unsigned long long)n,
 		(unsigned long long)cli->sc.seed,

@@ -27,6 +27,10 @@ extern "C" {
 struct tdxmod;
 
 #define TDXMOD_MAX_CMRS 32
+/* The module's key ownership table has MAX_HKIDS (2048) entries: its
+ * TDH.SYS.INIT refuses a platform whose private_hkid_max reaches it
+ * (NUM_ACTIVATED_HKIDS_NOT_SUPPORTED).  hkid_max must stay below. */
+#define TDXMOD_MAX_HKIDS 2048u
 #define TDXMOD_MAX_TDMRS 64
 
 struct tdxmod_range {
@@ -52,7 +56,15 @@ struct tdxmod_config {
 	unsigned pages_per_pair;       /* default 2; must = 512*size_4k/4096 */
 	unsigned num_tdcs_pages;       /* TDCS pages per TD, default 4 */
 	unsigned num_tdcx_pages;       /* TDCX pages per vCPU, default 6 */
-	unsigned hkid_min, hkid_max;   /* private HKIDs, default 1..63 */
+	/*
+	 * Private HKIDs, a platform fact: the module reads
+	 * IA32_MKTME_KEYID_PARTITIONING at TDH.SYS.INIT and takes
+	 * min = (MKTME KeyIDs) + 1, max = (MKTME KeyIDs) + (TDX KeyIDs).
+	 * 1 <= min <= max < TDXMOD_MAX_HKIDS.  Default 1..63: six KeyID bits,
+	 * every KeyID but 0 given to TDX (one goes to the module's global
+	 * HKID at SYS.CONFIG, so 62 TDs at once).
+	 */
+	unsigned hkid_min, hkid_max;
 	unsigned max_pa_bits;          /* default 52 */
 	unsigned hkid_shift;           /* key-id bits start here, default 46 */
 	/* Optional fault injection and cost model. */

@@ -55,6 +55,8 @@ static void model_tweak(struct tdxmod_config *mc, void *arg)
 	mc->busy_inject_prob = sc->busy_inject;
 	mc->busy_inject_lock_prob = sc->busy_inject_lock;
 	mc->busy_inject_seed = sc->seed;
+	mc->hkid_min = 1; /* no MKTME KeyIDs: every private one is TDX's */
+	mc->hkid_max = sc->hkids;
 }
 
 /*
@@ -331,6 +333,7 @@ int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
 	report->pair_pool = sc->pair_pool;
 	report->shared_ranges = sc->shared_ranges;
 	report->idle_pairs = sc->idle_pairs;
+	report->hkids = sc->hkids;
 	if (sim_validate(sc, report->errors[0], sizeof(report->errors[0]))) {
 		report->n_errors = 1;
 		return 2;

@@ -10,7 +10,9 @@
  * S-EPT tables, no frame per page in the VMM; 121 MiB before, 152 MB
  * before that), touch=50 49 MiB (an untouched 4K page: its share of the
  * S-EPT table, 0.7 MiB per GiB), huge=50 44 MiB, huge=100 4 MB, a 64 GiB
- * legacy VM 70 MiB, host memory ~35 KiB per GiB -- and rounded up.  When
+ * legacy VM 70 MiB, host memory ~35 KiB per GiB, 1000 TDs of 2 MiB
+ * with one vCPU each 51 MiB (per_vcpu covers a guest's own state) -- and
+ * rounded up.  When
  * the simulator's footprint changes (sparse memory, smaller model
  * structures), re-measure and retune the table; nothing else depends on
  * the numbers.
@@ -75,6 +77,9 @@ uint64_t sim_mem_estimate(const struct sim_scenario *sc)
 
 	if (host > SIM_MAX_HOST_MEM)
 		host = SIM_MAX_HOST_MEM;
+	/* The report and the scenario (the front end's and a run's copy)
+	 * hold SIM_MAX_GUESTS entries each, on the heap: ~180 KiB. */
+	b += sizeof(struct sim_report) + 2 * sizeof(struct sim_scenario);
 	b += host / GiB * coeffs.host_per_gib;
 	for (unsigned i = 0; i < sc->n_guests && i < SIM_MAX_GUESTS; i++) {
 		if (sc->guests[i].size > SIM_MAX_HOST_MEM)

@@ -67,6 +67,7 @@ void sim_scenario_empty(struct sim_scenario *sc)
 	sc->clock = SIM_CLOCK_VIRTUAL;
 	sc->sched = SIM_SCHED_FIFO;
 	sc->pct_depth = 3;
+	sc->hkids = SIM_DEFAULT_HKIDS;
 	sim_cost_default(&sc->cost);
 	sim_leaf_latency_default(sc->seamcall_ns);
 }
@@ -259,14 +260,11 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 	return 0;
 }
 
-/* TDs that can live at once: the module's private HKIDs, less the one
+/* TDs that can live at once: the platform's private HKIDs, less the one
  * the host gives the module itself (the engine takes the top one). */
-static unsigned max_tds(void)
+static unsigned max_tds(const struct sim_scenario *sc)
 {
-	struct tdxmod_config mc;
-
-	tdxmod_config_default(&mc, 1ull << 30);
-	return mc.hkid_max - mc.hkid_min;
+	return sc->hkids - 1;
 }
 
 int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len)
@@ -289,11 +287,18 @@ int sim_validate(const struct sim_scenario *sc, char *msg, unsigned len)
 			return -1;
 		tds += !sc->guests[i].legacy;
 	}
-	if (tds > max_tds())
+	if (sc->hkids < SIM_MIN_HKIDS || sc->hkids > SIM_MAX_HKIDS)
 		return errmsg(msg, len,
-			      "%u TDs cannot run at once: the host has "
-			      "%u private HKIDs for TDs; use at most %u --td",
-			      tds, max_tds(), max_tds());
+			      "%u private HKIDs is out of range; use "
+			      "--hkids %u..%u (one is the module's own)",
+			      sc->hkids, SIM_MIN_HKIDS, SIM_MAX_HKIDS);
+	if (tds > max_tds(sc))
+		return errmsg(msg, len,
+			      "%u TDs cannot run at once: %u private HKIDs, "
+			      "one of them the module's, leave %u for TDs; "
+			      "raise --hkids (up to %u) or use at most %u --td",
+			      tds, sc->hkids, max_tds(sc), SIM_MAX_HKIDS,
+			      max_tds(sc));
 	if (check_run(sc, msg, len))
 		return -1;
 	return check_host(sc, msg, len);

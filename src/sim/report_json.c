@@ -255,6 +255,7 @@ json_object *sim_report_json(const struct sim_report *r)
 	add_u64(json_object_object_get(root, "host"), "mem_bytes",
 		r->host_mem);
 	add_u64(json_object_object_get(root, "host"), "pcpus", r->pcpus);
+	add_u64(json_object_object_get(root, "host"), "hkids", r->hkids);
 	json_object_object_add(root, "pamt", pamt_json(r));
 	json_object_object_add(root, "seamcalls", leaves_json(r));
 	json_object_object_add(root, "lock", lock_json(r));

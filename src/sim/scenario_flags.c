@@ -333,6 +333,22 @@ static int opt_quiet(void *ctx, const char *v, char *msg, size_t len)
 	return 0;
 }
 
+static int opt_hkids(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno ||
+	    n < SIM_MIN_HKIDS || n > SIM_MAX_HKIDS)
+		return bad_number("--hkids", v, "a count of private HKIDs "
+				  "(2..2047)", msg, len);
+	cli->sc.hkids = (unsigned)n;
+	return 0;
+}
+
 static const struct cliopt opts[] = {
 	{"--host-mem", "64G", opt_host_mem},
 	{"--td", "1G,vcpus=2,huge=50", opt_td},
@@ -351,6 +367,7 @@ static const struct cliopt opts[] = {
 	{"--pair-pool", "on", opt_pair_pool},
 	{"--shared-ranges", "on", opt_shared_ranges},
 	{"--idle-pairs", "1024", opt_idle_pairs},
+	{"--hkids", "127", opt_hkids},
 	{"--clock", "wall", opt_clock},
 	{"--sched", "pct:3", opt_sched},
 	{"--cost", "fault_ns=2000", opt_cost},

@@ -17,7 +17,16 @@
 #include "dpamt/dpamt.h"
 #include "dpamt/tdx_abi.h"
 
-#define SIM_MAX_GUESTS 256
+/* Guests of one scenario.  The scenario and the report hold a spec and
+ * a ~100-byte report per possible guest: front ends keep them on the
+ * heap (sim_mem_estimate() counts both). */
+#define SIM_MAX_GUESTS 1024
+/* --hkids / hkids: the platform's private HKIDs (TDX KeyIDs), one of
+ * them the module's global HKID: at most 2047 (the module's MAX_HKIDS,
+ * TDXMOD_MAX_HKIDS, is 2048 with KeyID 0 never private); default 63. */
+#define SIM_MIN_HKIDS 2u
+#define SIM_MAX_HKIDS 2047u
+#define SIM_DEFAULT_HKIDS 63u
 /* The simulated host, and so any one guest, is at most 16 TiB (the
  * allocator stores 32-bit page frame numbers). */
 #define SIM_MAX_HOST_MEM (16ull << 40)
@@ -100,6 +109,9 @@ struct sim_scenario {
 	/* Pairs the manager keeps installed at refcount 0 for reuse
 	 * (cfg.max_idle_pairs); default 0. */
 	unsigned idle_pairs;
+	/* Private HKIDs of the platform (the model's hkid_min..hkid_max is
+	 * 1..hkids); TDs at once: at most hkids - 1.  Default 63. */
+	unsigned hkids;
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
 	/* Test hook: in each cycle, the k-th host allocation from the start
@@ -159,6 +171,7 @@ struct sim_report {
 	uint64_t seed;
 	uint64_t host_mem;
 	unsigned pcpus;             /* resolved pCPU count */
+	unsigned hkids;             /* the scenario's private HKIDs */
 	struct dpamt_stats pamt;    /* manager stats at the end (bytes too) */
 	struct sim_leaf_report leaves[DPAMT_TDX_LEAF_MAX];
 	uint64_t invariant_checks, invariant_violations;

@@ -39,31 +39,32 @@ static double since(const struct timespec *t0)
 static void child(const struct sim_scenario *base, int fd)
 {
 	struct sim_report *r = calloc(1, sizeof(*r));
-	struct sim_scenario sc = *base;
+	struct sim_scenario *sc = malloc(sizeof(*sc));
 	FILE *f = fdopen(fd, "w");
 	int rc;
 
-	if (!r || !f)
+	if (!r || !sc || !f)
 		_exit(3);
-	sc.quiet = true;
-	sc.progress = false;
-	rc = sim_run(&sc, NULL, r);
+	*sc = *base;
+	sc->quiet = true;
+	sc->progress = false;
+	rc = sim_run(sc, NULL, r);
 	if (sim_report_write_json(r, f) || fclose(f))
 		_exit(3);
 	_exit(rc);
 }
 
-/* Start point i; 0, or -1 (point marked crashed, message printed). */
-static int start(const struct sweep *s, struct sweep_point *p, unsigned i,
-		 struct running *run)
+/* Start point i with sc as scratch; 0, or -1 (point marked crashed,
+ * message printed). */
+static int start_in(const struct sweep *s, struct sweep_point *p,
+		    unsigned i, struct running *run, struct sim_scenario *sc)
 {
-	struct sim_scenario sc;
 	char msg[512];
 	int fd;
 
 	sweep_point_index(s, i, p->idx);
 	p->status = -1;
-	if (sweep_point_scenario(s, p->idx, &sc, msg, sizeof(msg))) {
+	if (sweep_point_scenario(s, p->idx, sc, msg, sizeof(msg))) {
 		fprintf(stderr, "dpamt sweep: point %u: %s\n", i + 1, msg);
 		return -1;
 	}
@@ -77,7 +78,7 @@ static int start(const struct sweep *s, struct sweep_point *p, unsigned i,
 	clock_gettime(CLOCK_MONOTONIC, &run->t0);
 	run->pid = fork();
 	if (run->pid == 0)
-		child(&sc, fd);
+		child(sc, fd);
 	close(fd);
 	if (run->pid < 0) {
 		fprintf(stderr, "dpamt sweep: point %u: fork: %s\n", i + 1,
@@ -87,6 +88,24 @@ static int start(const struct sweep *s, struct sweep_point *p, unsigned i,
 	}
 	run->point = i;
 	return 0;
+}
+
+/* start_in() with a scenario on the heap (~40 KiB, SIM_MAX_GUESTS). */
+static int start(const struct sweep *s, struct sweep_point *p, unsigned i,
+		 struct running *run)
+{
+	struct sim_scenario *sc = malloc(sizeof(*sc));
+	int rc;
+
+	if (!sc) {
+		p->status = -1;
+		fprintf(stderr, "dpamt sweep: point %u: out of memory\n",
+			i + 1);
+		return -1;
+	}
+	rc = start_in(s, p, i, run, sc);
+	free(sc);
+	return rc;
 }
 
 static void progress(const struct sweep *s, const struct sweep_point *p,

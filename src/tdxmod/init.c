@@ -59,9 +59,9 @@ static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 		return cfg_error(err, n, "num_tdcs_pages 1..16, "
 				 "num_tdcx_pages 0..16");
 	if (c->hkid_min == 0 || c->hkid_min > c->hkid_max ||
-	    c->hkid_max > 0xFFFF)
+	    c->hkid_max >= TDXMOD_MAX_HKIDS)
 		return cfg_error(err, n, "HKID range must be 1 <= min <= max "
-				 "<= 65535");
+				 "<= 2047 (the module's MAX_HKIDS is 2048)");
 	if (c->n_cmrs > TDXMOD_MAX_CMRS)
 		return cfg_error(err, n, "too many CMRs");
 	for (unsigned i = 0; i < c->n_cmrs; i++) {

@@ -28,7 +28,7 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	h->mem_bytes = mem_bytes;
 	h->n_ranges = (mem_bytes + VMM_2M - 1) / VMM_2M;
 	/* Private HKIDs: the model's defaults until the caller sets the
-	 * platform's range (the pool holds HKIDs below 256). */
+	 * platform's range (the pool holds HKIDs below VMM_MAX_HKIDS). */
 	h->hkid_min = 1;
 	h->hkid_max = 63;
 	atomic_init(&h->busy_retries, 0);
@@ -165,7 +165,8 @@ int vmm_hkid_get(struct vmm_host *h, unsigned *hkid)
 	int ret = -1;
 
 	pthread_mutex_lock(&h->hkid_lock);
-	for (unsigned k = h->hkid_min; k <= h->hkid_max && k < 256; k++) {
+	for (unsigned k = h->hkid_min; k <= h->hkid_max && k < VMM_MAX_HKIDS;
+	     k++) {
 		if (!(h->hkid_used[k / 64] & (1ull << (k % 64)))) {
 			h->hkid_used[k / 64] |= 1ull << (k % 64);
 			*hkid = k;

@@ -41,6 +41,8 @@
 #define VMM_512G (512ull << 30)
 #define VMM_PAGES_PER_2M 512u
 #define VMM_MAX_VCPUS 64u
+/* HKIDs the pool can hand out: below the module's MAX_HKIDS (2048). */
+#define VMM_MAX_HKIDS 2048u
 /* A fault that fails this often in a row gives up (the vCPU stops);
  * failures because the module stayed BUSY get many more attempts, with a
  * randomised backoff (a guest would simply fault again). */
@@ -115,7 +117,7 @@ struct vmm_host {
 	const struct vmm_env *env;     /* NULL: real threads (set after init) */
 	pthread_mutex_t hkid_lock;
 	unsigned hkid_min, hkid_max;
-	uint64_t hkid_used[4];         /* bit per HKID, 0..255 */
+	uint64_t hkid_used[VMM_MAX_HKIDS / 64]; /* bit per HKID */
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
 	/* Attempts of a may-fail step (fault, 2M mapping, DEMOTE, a TD

@@ -74,6 +74,11 @@ static const struct bad_case sim_flags[] = {
 	{{"sim", "--vm", "8T", "--vm", "8T", "--vm", "8T", "--td", "256M"},
 	 NULL, "16384 GiB"},
 	{{"sim", "--host-mem", "1G", "--td", "4G"}, NULL, "do not fit"},
+	{{"sim", "--hkids", "1"}, NULL, "'1'"},
+	{{"sim", "--hkids", "2048"}, NULL, "'2048'"},
+	{{"sim", "--hkids", "x"}, NULL, "'x'"},
+	{{"sim", "--hkids", "2", "--td", "4M", "--td", "4M"}, NULL,
+	 "raise --hkids"},
 };
 
 static const struct bad_case sim_scenarios[] = {
@@ -109,6 +114,8 @@ static const struct bad_case sim_scenarios[] = {
 	{{"sim", "--scenario", "@F"}, "{\"threads\": 2000}", "threads"},
 	{{"sim", "--scenario", "@F"}, "{\"cycles\": 1", "malformed JSON"},
 	{{"sim", "--scenario", "@F"}, "{\"seed\": -1}", "seed"},
+	{{"sim", "--scenario", "@F"}, "{\"hkids\": 5000}", "hkids"},
+	{{"sim", "--scenario", "@F"}, "{\"hkids\": \"63\"}", "hkids"},
 };
 
 static const struct bad_case replay_cases[] = {

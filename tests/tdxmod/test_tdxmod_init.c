@@ -349,6 +349,14 @@ static void test_create_rejects(void **state)
 	tdxmod_config_default(&cfg, 4 * GiB);
 	cfg.hkid_min = 10, cfg.hkid_max = 5;
 	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	/* the module's KOT has 2048 entries: private_hkid_max <= 2047 */
+	tdxmod_config_default(&cfg, 4 * GiB);
+	cfg.hkid_max = TDXMOD_MAX_HKIDS;
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "2047"));
+	tdxmod_config_default(&cfg, 4 * GiB);
+	cfg.hkid_min = 0;
+	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
 	tdxmod_config_default(&cfg, 4 * GiB);
 	cfg.n_cmrs = 1;
 	cfg.cmrs[0] = (struct tdxmod_range){GiB, 4 * GiB};
