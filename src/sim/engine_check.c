@@ -17,26 +17,19 @@
 #define OWNER_SAMPLE 512u
 
 /* The 4K module pages all live TDs hold in a 2 MiB range; *guests: how
- * many TDs hold some (NULL: not wanted). */
+ * many TDs hold some (NULL: not wanted).  The VMM keeps both per range
+ * (a live TD is one whose range_refs exist): O(1), not O(guests). */
 static uint32_t held_by(struct engine *e, uint64_t pa_2m, unsigned *guests)
 {
 	uint64_t r = pa_2m / VMM_2M;
-	uint32_t n = 0;
 
 	if (guests)
-		*guests = 0;
-	for (unsigned i = 0; i < e->sc->n_guests; i++) {
-		uint32_t k;
-
-		if (!e->live[i] || !e->tds[i].range_refs || r >= e->vh.n_ranges)
-			continue;
-		k = atomic_load_explicit(&e->tds[i].range_refs[r],
-					 memory_order_relaxed);
-		n += k;
-		if (guests && k)
-			(*guests)++;
-	}
-	return n;
+		*guests = r < e->vh.n_ranges ?
+			atomic_load_explicit(&e->vh.range_holders[r],
+					     memory_order_relaxed) : 0;
+	return r < e->vh.n_ranges ?
+		atomic_load_explicit(&e->vh.range_held[r],
+				     memory_order_relaxed) : 0;
 }
 
 static uint32_t held(void *arg, uint64_t pa_2m)

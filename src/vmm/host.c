@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
@@ -42,8 +43,14 @@ int vmm_host_init(struct vmm_host *h, struct dpamt *dp,
 	atomic_init(&h->seamcall_errors, 0);
 	atomic_init(&h->idle_blocks, 0);
 	atomic_init(&h->fatal, false);
-	if (pthread_mutex_init(&h->hkid_lock, NULL))
+	h->range_held = calloc(h->n_ranges, sizeof(*h->range_held));
+	h->range_holders = calloc(h->n_ranges, sizeof(*h->range_holders));
+	if (!h->range_held || !h->range_holders ||
+	    pthread_mutex_init(&h->hkid_lock, NULL)) {
+		free(h->range_held);
+		free(h->range_holders);
 		return -1;
+	}
 	vmm_pcpus_init(&h->pcpus, 0);
 	return 0;
 }
@@ -52,6 +59,9 @@ void vmm_host_fini(struct vmm_host *h)
 {
 	vmm_pcpus_fini(&h->pcpus);
 	pthread_mutex_destroy(&h->hkid_lock);
+	free(h->range_held);
+	free(h->range_holders);
+	h->range_held = h->range_holders = NULL;
 }
 
 void vmm_put(struct vmm_host *h, uint64_t pa, struct dpamt_cache *c)

@@ -92,6 +92,23 @@ fail:
 	return -1;
 }
 
+/* What the TD still holds (a reclaim that failed) leaves the host's
+ * per-range totals with it. */
+static void drop_range_refs(struct vmm_td *td)
+{
+	for (uint64_t r = 0; td->range_refs && r < td->h->n_ranges; r++) {
+		uint32_t k = atomic_load_explicit(&td->range_refs[r],
+						  memory_order_relaxed);
+
+		if (!k)
+			continue;
+		atomic_fetch_sub_explicit(&td->h->range_held[r], k,
+					  memory_order_relaxed);
+		atomic_fetch_sub_explicit(&td->h->range_holders[r], 1,
+					  memory_order_relaxed);
+	}
+}
+
 void vmm_td_free(struct vmm_td *td)
 {
 	if (td->vcpu) {
@@ -108,6 +125,7 @@ void vmm_td_free(struct vmm_td *td)
 	free(td->sept2);
 	free(td->sept3);
 	free(td->tdcs);
+	drop_range_refs(td);
 	free(td->range_refs);
 	vmm_lock_del(td->h, td->mmu_lock);
 	td->mmu_lock = NULL;
@@ -178,10 +196,15 @@ void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta)
 
 	if (!td->range_refs || r >= td->h->n_ranges)
 		return;
+	atomic_fetch_add_explicit(&td->h->range_held[r], (uint32_t)delta,
+				  memory_order_relaxed);
 	if (delta > 0) {
 		old = atomic_fetch_add_explicit(&td->range_refs[r],
 						(uint32_t)delta,
 						memory_order_relaxed);
+		if (old == 0)
+			atomic_fetch_add_explicit(&td->h->range_holders[r], 1,
+						  memory_order_relaxed);
 		if (old == 0 && td->h->dynamic) /* static PAMT: no pairs */
 			pairs_peak_update(td, atomic_fetch_add_explicit(
 				&td->pairs_now, 1, memory_order_relaxed) + 1);
@@ -189,6 +212,9 @@ void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta)
 		old = atomic_fetch_sub_explicit(&td->range_refs[r],
 						(uint32_t)-delta,
 						memory_order_relaxed);
+		if (old == (uint32_t)-delta)
+			atomic_fetch_sub_explicit(&td->h->range_holders[r], 1,
+						  memory_order_relaxed);
 		if (old == (uint32_t)-delta && td->h->dynamic)
 			atomic_fetch_sub_explicit(&td->pairs_now, 1,
 						  memory_order_relaxed);

@@ -117,6 +117,10 @@ struct vmm_host {
 	const struct vmm_env *env;     /* NULL: real threads (set after init) */
 	pthread_mutex_t hkid_lock;
 	unsigned hkid_min, hkid_max;
+	/* Per host range, over the TDs whose range_refs exist: the 4K
+	 * module pages they hold (sum of range_refs) and how many of them
+	 * hold some; kept by vmm_td_ref / vmm_td_free for the checkers. */
+	_Atomic uint32_t *range_held, *range_holders;
 	uint64_t hkid_used[VMM_MAX_HKIDS / 64]; /* bit per HKID */
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
