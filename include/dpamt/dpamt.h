@@ -641,7 +641,9 @@ void dpamt_free_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c);
 /*
  * Teardown: TDH.PHYMEM.PAGE.RECLAIM (BUSY retried), then put.  An error
  * means RECLAIM failed: the page is still the module's and the caller must
- * not free it (stats.reclaim_failures).  Once RECLAIM succeeded the page is
+ * not free it (stats.reclaim_failures, unless the error is DPAMT_EBUSY:
+ * still BUSY after the retries, to be tried again, no page kept).  Once
+ * RECLAIM succeeded the page is
  * the host's and 0 is returned even if the put fails (stats.put_failures;
  * a refused REMOVE leaves the pair idle for dpamt_retry_deferred()).
  */

@@ -43,7 +43,10 @@ int dpamt_reclaim_page(struct dpamt *m, uint64_t pa, struct dpamt_cache *c)
 	r.rcx = pa;
 	st = dp_seamcall_retry(m, &r, pa);
 	if (!dpamt_tdx_is_success(st)) {
-		dp_stat_inc(m, DP_ST_reclaim_failures);
+		/* BUSY past the budget: the page is not kept, the caller
+		 * tries again (its retries are counted as such) */
+		if (!dpamt_tdx_is_busy(st))
+			dp_stat_inc(m, DP_ST_reclaim_failures);
 		return dp_status_to_err(st);
 	}
 	/* The page is the host's now, whatever the put says: a failed put
