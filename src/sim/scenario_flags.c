@@ -247,20 +247,29 @@ static int opt_shared_ranges(void *ctx, const char *v, char *msg, size_t len)
 	return on_off("--shared-ranges", v, &cli->sc.shared_ranges, msg, len);
 }
 
+/* v as an integer min..max into *out; -1 with msg ("FLAG: 'v' is not
+ * WHAT (min..max)") otherwise. */
+static int parse_range(const char *flag, const char *v, const char *what,
+		       unsigned min, unsigned max, unsigned *out, char *msg,
+		       size_t len)
+{
+	uint64_t n;
+	char range[96];
+
+	if (sim_parse_u64(v, &n) || n < min || n > max) {
+		snprintf(range, sizeof(range), "%s (%u..%u)", what, min, max);
+		return bad_number(flag, v, range, msg, (unsigned)len);
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
 static int opt_idle_pairs(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
-	char *end;
-	unsigned long long n;
 
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end != '\0' || errno ||
-	    n > SIM_MAX_IDLE_PAIRS)
-		return bad_number("--idle-pairs", v, "a pair count (0..1048576)",
-				  msg, len);
-	cli->sc.idle_pairs = (unsigned)n;
-	return 0;
+	return parse_range("--idle-pairs", v, "a pair count", 0,
+			   SIM_MAX_IDLE_PAIRS, &cli->sc.idle_pairs, msg, len);
 }
 
 static int opt_busy_attempts(void *ctx, const char *v, char *msg,
@@ -336,17 +345,10 @@ static int opt_quiet(void *ctx, const char *v, char *msg, size_t len)
 static int opt_hkids(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sim_cli *cli = ctx;
-	char *end;
-	unsigned long long n;
 
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end != '\0' || errno ||
-	    n < SIM_MIN_HKIDS || n > SIM_MAX_HKIDS)
-		return bad_number("--hkids", v, "a count of private HKIDs "
-				  "(2..2047)", msg, len);
-	cli->sc.hkids = (unsigned)n;
-	return 0;
+	return parse_range("--hkids", v, "a count of private HKIDs",
+			   SIM_MIN_HKIDS, SIM_MAX_HKIDS, &cli->sc.hkids, msg,
+			   len);
 }
 
 static const struct cliopt opts[] = {
