@@ -57,7 +57,10 @@ static unsigned check_chunk_4k(struct engine *e, struct vmm_td *td,
 	uint64_t f[VMM_PAGES_PER_2M];
 	unsigned bad = 0;
 
-	vmm_chunk_pas(td, c, f);
+	/* Nothing mapped at 4K on either side (a chunk mapped at 2M or not
+	 * at all): the loop below would find them agreeing on every page. */
+	if (vmm_chunk_pas(td, c, f) == 0 && !vmm_chunk_any_mapped(td, c))
+		return 0;
 	for (unsigned i = 0; i < VMM_PAGES_PER_2M && bad < 4; i++) {
 		uint64_t p = c * VMM_PAGES_PER_2M + i, a = f[i];
 		struct tdxmod_page_info pi;

@@ -139,6 +139,23 @@ bool vmm_page_mapped(const struct vmm_td *td, uint64_t page)
 	return bm_test(td->mapped, page);
 }
 
+bool vmm_chunk_any_mapped(const struct vmm_td *td, uint64_t c)
+{
+	uint64_t first = c * VMM_PAGES_PER_2M;
+
+	if (td->pfn) {
+		for (unsigned i = 0; i < VMM_PAGES_PER_2M; i++)
+			if (td->pfn[first + i])
+				return true;
+		return false;
+	}
+	/* 512 bits, chunk-aligned: 8 whole words */
+	for (unsigned w = 0; w < VMM_PAGES_PER_2M / 64; w++)
+		if (td->mapped[first / 64 + w])
+			return true;
+	return false;
+}
+
 void vmm_page_mark(struct vmm_td *td, uint64_t page, uint64_t pa)
 {
 	if (td->pfn)

@@ -310,6 +310,8 @@ void vmm_td_ref(struct vmm_td *td, uint64_t pa, int delta);
  * returning how many are mapped.  The vCPU that owns the chunk (or
  * anyone at quiescence). */
 bool vmm_page_mapped(const struct vmm_td *td, uint64_t page);
+/* Is any page of chunk c mapped at 4K (vmm_page_mapped for some page)? */
+bool vmm_chunk_any_mapped(const struct vmm_td *td, uint64_t c);
 void vmm_page_mark(struct vmm_td *td, uint64_t page, uint64_t pa);
 uint64_t vmm_page_pa(const struct vmm_td *td, uint64_t page);
 unsigned vmm_chunk_pas(const struct vmm_td *td, uint64_t c, uint64_t *pa);
