@@ -35,7 +35,7 @@ static uint64_t walk_assign_2m(struct call *c, uint64_t pa, uint32_t op,
 	struct tdmr *t = tdmr_of(m, pa);
 	struct pamt_entry *e1 = pe_get(m, pe_addr_1g(t, pa));
 
-	if (!e1 || !pe_try_shared(c, e1))
+	if (!e1 || !pe_hold_1g(c, e1))
 		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	if (pe_type(atomic_load_explicit(&e1->hdr, memory_order_relaxed)))
 		return st_err(DPAMT_TDX_PAGE_METADATA_INCORRECT, op);

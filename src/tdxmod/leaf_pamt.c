@@ -28,7 +28,7 @@ static struct pamt_entry *lock_2m_excl(struct call *c, uint64_t base)
 	struct pamt_entry *e1 = pe_get(c->m, pe_addr_1g(t, base));
 	struct pamt_entry *e2 = pe_get(c->m, pe_addr_2m(t, base));
 
-	if (!e1 || !e2 || !pe_try_shared(c, e1) || !pe_try_excl(c, e2))
+	if (!e1 || !e2 || !pe_hold_1g(c, e1) || !pe_try_excl(c, e2))
 		return NULL;
 	return e2;
 }
@@ -50,7 +50,7 @@ uint64_t pair_page_claim(struct call *c, uint64_t hpa, uint64_t target2m,
 		return 0;
 	t = tdmr_of(m, hpa);
 	e1 = pe_get(m, pe_addr_1g(t, hpa));
-	if (!e1 || !pe_try_shared(c, e1))
+	if (!e1 || !pe_hold_1g(c, e1))
 		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
 	e2 = pe_get(m, pe_addr_2m(t, hpa));
 	if (!e2 || !pe_try_shared(c, e2))

@@ -410,6 +410,7 @@ struct pamt_entry *pe_get(struct tdxmod *m, uint64_t epa);
 void pe_peek(struct tdxmod *m, uint64_t epa, uint64_t *hdr, uint64_t *ref);
 bool inject_busy(struct call *c);
 bool pe_try_shared(struct call *c, struct pamt_entry *e);
+bool pe_hold_1g(struct call *c, struct pamt_entry *e);
 bool pe_try_excl(struct call *c, struct pamt_entry *e);
 bool se_try_shared(struct call *c, _Atomic uint64_t *e);
 bool word_try_excl(struct call *c, _Atomic uint64_t *w);

@@ -218,6 +218,29 @@ bool pe_try_excl(struct call *c, struct pamt_entry *e)
 }
 
 /*
+ * Shared lock of a 1G entry on a walk that goes on below it.  Nothing
+ * the model implements takes a 1G entry exclusive: the module promotes
+ * a 1G lock only when the entry is a leaf (a 1G TD page) or the walk
+ * targets 1G (pamt_walk() in its pamt_manager.c), and the model has no
+ * 1G TD pages and no walk to 1G.  So the shared count of a free,
+ * unlocked 1G entry is never looked at by anyone, and a walker that
+ * finds the entry so holds it without writing it: the injected BUSY is
+ * still drawn (same injection points), the walk's outcome is the same,
+ * but CPUs on distinct ranges do not write the line that holds four 1G
+ * entries on every SEAMCALL.  An entry that is not free or is locked
+ * (only a host writing into the static PAMT makes one) takes the real
+ * try-lock.  docs/model.md, "Lock levels".
+ */
+bool pe_hold_1g(struct call *c, struct pamt_entry *e)
+{
+	uint64_t v = atomic_load_explicit(&e->hdr, memory_order_acquire);
+
+	if ((v & PE_LOCKMASK) || pe_type(v) != DPAMT_TDX_PT_NDA)
+		return pe_try_shared(c, e);
+	return !inject_busy(c);
+}
+
+/*
  * Promote e's shared lock, held by this call, to exclusive: only when
  * this call is its only reader (the module's promote_sharex_lock_hp()).
  * False: another reader or a writer is there (the caller answers BUSY).
@@ -396,10 +419,12 @@ uint64_t pamt_walk(struct call *c, uint64_t pa, unsigned target, bool excl,
 						  memory_order_acquire)) : 0;
 	w->level = DPAMT_TDX_PS_1G;
 	w->leaf = w->e1;
-	if (!walk_lock(c, w->e1,
-		       ty != DPAMT_TDX_PT_NDA || target == DPAMT_TDX_PS_1G,
-		       excl))
+	if (ty == DPAMT_TDX_PT_NDA && target != DPAMT_TDX_PS_1G) {
+		if (!w->e1 || !pe_hold_1g(c, w->e1))
+			return st_err(DPAMT_TDX_OPERAND_BUSY, op);
+	} else if (!walk_lock(c, w->e1, true, excl)) {
 		return st_err(DPAMT_TDX_OPERAND_BUSY, op);
+	}
 	if (pe_type(atomic_load_explicit(&w->e1->hdr, memory_order_acquire)) !=
 		    DPAMT_TDX_PT_NDA || target == DPAMT_TDX_PS_1G)
 		return 0;

@@ -266,6 +266,34 @@ static void run_injected(uint64_t seed, uint64_t *trace, unsigned n,
 	tdxmod_destroy(m);
 }
 
+/* Walks hold a free 1G entry shared without writing it (src/tdxmod/
+ * pamt.c, pe_hold_1g), but a 1G entry found locked is still respected:
+ * the target's (BUSY|RCX) and a pair page's (BUSY|RDX). */
+static void test_1g_entry_lock(void **state)
+{
+	struct tdxmod *m = dyn();
+	uint64_t e1 = tm_entry_1g_pa(m, MEM, R1);
+	uint64_t far = R1 + GiB; /* a range in the next GiB */
+	uint64_t hdr = 1;
+
+	tm_entry_lock_bit(m, e1, true);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG),
+		  DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX);
+	TM_EXPECT(tm_pamt_add(m, far, R2, P),
+		  DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RDX);
+	TM_EXPECT(tm_pamt_add(m, far, P, R2 + PG),
+		  DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_R8);
+	tm_entry_lock_bit(m, e1, false);
+	TM_EXPECT(tm_pamt_add(m, R1, P, P + PG), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_add(m, far, R2, R2 + PG), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_remove(m, R1, NULL, NULL), DPAMT_TDX_SUCCESS);
+	TM_EXPECT(tm_pamt_remove(m, far, NULL, NULL), DPAMT_TDX_SUCCESS);
+	tdxmod_phys_read(m, e1, &hdr, sizeof(hdr));
+	assert_int_equal(hdr, 0); /* free, unlocked, no reader left */
+	tm_check_ok(m);
+	tdxmod_destroy(m);
+}
+
 static void test_busy_injection(void **state)
 {
 	uint64_t seed = test_seed(__func__, 42), a[64], b[64], busy_a, busy_b, nb = 0;
@@ -288,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_add_state_ladder),
 		cmocka_unit_test(test_add_success_zeroes),
 		cmocka_unit_test(test_remove_ladder),
+		cmocka_unit_test(test_1g_entry_lock),
 		cmocka_unit_test(test_busy_injection),
 	};
 
