@@ -81,7 +81,7 @@ enum dpamt_yield_point {
  * Required: seamcall, page_alloc, page_free, contig_alloc, contig_free,
  * mem_alloc, mem_free, phys_write.  Optional (NULL allowed): pair_alloc
  * and pair_free (both or neither), now_ns, lock_* (if lock_new is set, all five),
- * yield, relax.  Every callback gets @ctx first.  dpamt_create() copies
+ * yield, relax, cpu.  Every callback gets @ctx first.  dpamt_create() copies
  * the struct; the callbacks must stay valid until dpamt_destroy().
  *
  * "The install/remove lock" below is the strategy's lock for a range:
@@ -228,6 +228,18 @@ struct dpamt_ops {
 	 * by another thread.
 	 */
 	void (*relax)(void *ctx, unsigned attempt);
+	/**
+	 * @cpu: the calling CPU's number (smp_processor_id(),
+	 * sched_getcpu()), used only to choose which stripe of the
+	 * statistics counters an update goes to, so that CPUs write
+	 * distinct cache lines; NULL: a hash of the caller's stack address
+	 * (two threads then share a stripe by chance).  Any value is
+	 * correct: counters are summed on read, and a stale number (the
+	 * thread migrated) costs only a shared line.
+	 * Context: any thread, concurrently, wherever the core counts
+	 * something (under the install/remove lock too); must not sleep.
+	 */
+	unsigned (*cpu)(void *ctx);
 };
 
 enum dpamt_mode {

@@ -158,6 +158,15 @@ static void mo_relax(void *ctx, unsigned attempt)
 	sched_yield();
 }
 
+/* The statistics stripe of the calling CPU (dpamt_ops.cpu). */
+static unsigned mo_cpu(void *ctx)
+{
+	int cpu = sched_getcpu();
+
+	(void)ctx;
+	return cpu < 0 ? 0u : (unsigned)cpu;
+}
+
 void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
 		    struct phys_alloc *alloc, bool core_lock)
 {
@@ -176,6 +185,7 @@ void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
 	mo->ops.now_ns = mo_now_ns;
 	mo->ops.yield = mo_yield;
 	mo->ops.relax = mo_relax;
+	mo->ops.cpu = mo_cpu;
 	if (!core_lock) {
 		mo->ops.lock_new = mo_lock_new;
 		mo->ops.lock_del = mo_lock_del;

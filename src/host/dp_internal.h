@@ -117,15 +117,19 @@ struct dpamt {
 #define DP_PAGES_PER_2M ((uint32_t)(DPAMT_TDX_2M_SIZE / DPAMT_TDX_PAGE_SIZE))
 
 /* ---- stats.c ----------------------------------------------------------- */
-/* The calling thread's stripe: a hash of its stack address (threads
- * have distinct stacks; no CPU number is needed, so it stays freestanding).
- * A thread that lands on two stripes at different call depths is fine:
- * every copy is an atomic and reads sum them all. */
-static inline unsigned dp_stat_stripe(void)
+/* The calling CPU's stripe: ops.cpu when the host gives it, else a hash
+ * of the caller's stack address (threads have distinct stacks; that
+ * needs no CPU number, so it stays freestanding, but two threads may
+ * hash alike).  A thread that lands on two stripes (a migration, or
+ * different call depths) is fine: every copy is an atomic and reads sum
+ * them all.  Concurrency: any thread, any time. */
+static inline unsigned dp_stat_stripe(const struct dpamt *m)
 {
 	char here;
 	uint64_t a = (uint64_t)(uintptr_t)&here >> 14;
 
+	if (m->ops.cpu)
+		return m->ops.cpu(m->ops.ctx) % DP_STAT_STRIPES;
 	return prng_bucket(a, DP_STAT_STRIPES);
 }
 
@@ -133,7 +137,7 @@ static inline unsigned dp_stat_stripe(void)
 static inline void dp_stat_add(struct dpamt *m, enum dp_stat_id id,
 			       uint64_t v)
 {
-	dp_stat_add_relaxed64(&m->st[dp_stat_stripe()].v[id], v);
+	dp_stat_add_relaxed64(&m->st[dp_stat_stripe(m)].v[id], v);
 }
 
 static inline void dp_stat_inc(struct dpamt *m, enum dp_stat_id id)

@@ -235,9 +235,9 @@ struct tdmr {
 enum sys_state { SYS_FRESH = 0, SYS_CONFIGURED, SYS_READY };
 
 /* Counters every SEAMCALL writes are split into stripes, picked per
- * thread (a hash of its stack address, modulo STAT_STRIPES) and summed on
- * read, so two CPUs working on distinct ranges do not write the same
- * cache line for bookkeeping (unless their threads hash alike).
+ * thread (the CPU it first ran a SEAMCALL on, modulo STAT_STRIPES) and
+ * summed on read, so two CPUs working on distinct ranges do not write
+ * the same cache line for bookkeeping.
  * Each stripe starts on its own 128-byte block (line + adjacent-line
  * prefetch). */
 #define STAT_STRIPES 16

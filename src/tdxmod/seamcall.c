@@ -7,10 +7,10 @@
  * (each is a logical CPU).  No lock is held between calls and none is ever
  * waited for inside one.
  */
+#include <sched.h>
 #include <time.h>
 
 #include "tdxmod/model.h"
-#include "util/prng.h"
 
 typedef uint64_t (*leaf_fn)(struct call *c);
 
@@ -93,17 +93,29 @@ void call_hold_latency(struct call *c)
 		;
 }
 
-/* The calling thread's stripe: a multiplicative hash of its stack
- * address (threads have distinct stacks).  sched_getcpu() would name the
- * CPU but costs ~20 ns a call here, several times per SEAMCALL; a thread
- * that meets another on a stripe only shares a line (the counters are
- * atomics either way). */
+/*
+ * The calling thread's stripe: the CPU it first called the model from
+ * (sched_getcpu(), cached per thread: a call costs ~5 ns and the model
+ * asks several times per SEAMCALL), so threads pinned to distinct CPUs
+ * never share a stripe; a stack-address hash, used before, let two
+ * threads collide by chance (1 in 16), and then every SEAMCALL of both
+ * bounced the stripe's lines and its page-buffer pool's mutex.  A
+ * thread that migrates keeps its stripe: correct (the counters are
+ * atomics, the pools mutexed), at worst a shared line.  The cache is
+ * per thread, not per model: it names a CPU, which every model reads
+ * alike.
+ */
+static _Thread_local unsigned stripe_cached; /* stripe + 1; 0: not yet */
+
 unsigned stat_stripe_of(void)
 {
-	int local;
-	uint64_t s = (uint64_t)(uintptr_t)&local >> 14;
+	int cpu;
 
-	return prng_bucket(s, STAT_STRIPES);
+	if (stripe_cached)
+		return stripe_cached - 1;
+	cpu = sched_getcpu();
+	stripe_cached = (cpu < 0 ? 0u : (unsigned)cpu) % STAT_STRIPES + 1;
+	return stripe_cached - 1;
 }
 
 void stat_pairs_add(struct tdxmod *m, int64_t d)
