@@ -33,6 +33,7 @@ enum dp_atomic_kind {
 	DP_AT_READ,   /* a load */
 	DP_AT_WRITE,  /* a store or read-modify-write */
 	DP_AT_STAT,   /* a statistics counter (a per-CPU add in a kernel) */
+	DP_AT_STAT_READ, /* a load of one (a per-CPU read in a kernel) */
 };
 
 #ifdef DPAMT_ATOMIC_HOOK
@@ -159,6 +160,39 @@ static inline void dp_stat_add_relaxed64(dp_atomic64_t *p, uint64_t v)
 {
 	dp_atomic_at(p, DP_AT_STAT);
 	atomic_fetch_add_explicit(p, v, memory_order_relaxed);
+}
+
+/* Statistics bookkeeping beside the counters' adds (stats.c).  A load
+ * of the caller's own stripe is a DP_AT_STAT_READ (free in the simulator,
+ * but a yield point like every other atomic of the core).  The rest (the
+ * sum and the per-stripe limits rebalanced under the gauge's try-lock)
+ * call no hook: they order nothing the protocol relies on, and a
+ * simulated CPU then never switches inside that lock. */
+static inline uint64_t dp_stat_load_own64(const dp_atomic64_t *p)
+{
+	dp_atomic_at(p, DP_AT_STAT_READ);
+	return atomic_load_explicit((dp_atomic64_t *)p, memory_order_relaxed);
+}
+
+static inline uint64_t dp_stat_load64(const dp_atomic64_t *p)
+{
+	return atomic_load_explicit((dp_atomic64_t *)p, memory_order_relaxed);
+}
+
+static inline void dp_stat_store64(dp_atomic64_t *p, uint64_t v)
+{
+	atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
+static inline bool dp_stat_trylock64(dp_atomic64_t *p)
+{
+	return atomic_load_explicit(p, memory_order_relaxed) == 0 &&
+	       atomic_exchange_explicit(p, 1, memory_order_acquire) == 0;
+}
+
+static inline void dp_stat_unlock64(dp_atomic64_t *p)
+{
+	atomic_store_explicit(p, 0, memory_order_release);
 }
 
 /* Raise *p to at least v (statistics peaks). */

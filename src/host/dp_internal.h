@@ -44,21 +44,26 @@ enum dp_stat_id {
  * copy in a block of whole 128-byte units (line + adjacent-line
  * prefetch) written by the threads that hash to it, summed on read.  Two
  * CPUs installing pairs on distinct ranges then share no written line
- * for bookkeeping.  The pair gauge and its peaks cannot be split (a peak
- * needs the global value): they sit together in one line, written once
- * per install and once per remove.
+ * for bookkeeping.  The installed-pair gauge is striped too: each stripe
+ * counts its +1 per install and -1 per remove (wrapping; the sum is the
+ * count) and holds its share ("room") of the peak; only an install that
+ * takes its stripe past its room reads the others (stats.c).
  */
 #define DP_STAT_STRIPES 8u
 #define DP_STAT_BLOCK 128u
 
 struct dp_stat_stripe {
 	dp_atomic64_t v[DP_ST_COUNT];
+	dp_atomic64_t pairs;      /* installs - removes on this stripe */
+	dp_atomic64_t pairs_room; /* signed: this stripe's share of peak */
 	char pad[DP_STAT_BLOCK -
-		 (DP_ST_COUNT * sizeof(dp_atomic64_t)) % DP_STAT_BLOCK];
+		 ((DP_ST_COUNT + 2) * sizeof(dp_atomic64_t)) % DP_STAT_BLOCK];
 };
 
+/* Written only when the pair count passes its peak or an install
+ * outgrows its stripe's room; lock guards the rooms' rebalancing. */
 struct dp_pair_gauge {
-	dp_atomic64_t now, peak, bytes_peak;
+	dp_atomic64_t peak, bytes_peak, lock;
 	char pad[DP_STAT_BLOCK - 3 * sizeof(dp_atomic64_t)];
 };
 

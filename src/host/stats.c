@@ -10,21 +10,86 @@ static uint64_t dp_pair_bytes(const struct dpamt *m)
 	return (uint64_t)m->md.pages_per_pair * DPAMT_TDX_PAGE_SIZE;
 }
 
-/* Called after a successful PAMT.ADD or a DEMOTE that brought a pair. */
+/* Installed pairs now, signed: the sum of the stripes' +1/-1 (wrapping).
+ * Under concurrency a racy sum, off by at most the calls in flight;
+ * exact at quiescence and whenever calls do not overlap. */
+static int64_t dp_pairs_sum(const struct dpamt *m)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < DP_STAT_STRIPES; i++)
+		v += dp_stat_load64(&m->st[i].pairs);
+	return (int64_t)v;
+}
+
+static int64_t dp_room(const struct dpamt *m, unsigned i)
+{
+	return (int64_t)dp_stat_load64(&m->st[i].pairs_room);
+}
+
+/*
+ * An install took stripe own past its room: under the gauge's lock, raise
+ * the peak to the sum if it passed it, then hand out the rooms again so
+ * they add up to the peak exactly: each stripe gets its count plus, as
+ * far as the spare (peak - sum) goes, the slack it had before (the
+ * others first: a stripe cycling below its old room keeps it), and the
+ * rest goes to own.  While every stripe stays within its room the sum
+ * stays within the peak, so no install that raises the peak can miss
+ * this path.
+ */
+static void dp_pair_peak_slow(struct dpamt *m, unsigned own)
+{
+	int64_t sum, spare;
+	unsigned attempt = 0;
+
+	while (!dp_stat_trylock64(&m->pairs.lock))
+		dp_relax(m, attempt++);
+	sum = dp_pairs_sum(m);
+	if (sum > (int64_t)dp_stat_load64(&m->pairs.peak)) {
+		dp_max_relaxed64(&m->pairs.peak, (uint64_t)sum);
+		dp_max_relaxed64(&m->pairs.bytes_peak,
+				 (uint64_t)sum * dp_pair_bytes(m));
+	}
+	spare = (int64_t)dp_stat_load64(&m->pairs.peak) - sum;
+	for (unsigned k = 1; k <= DP_STAT_STRIPES; k++) {
+		unsigned i = (own + k) % DP_STAT_STRIPES;
+		int64_t c = (int64_t)dp_stat_load64(&m->st[i].pairs);
+		int64_t give = dp_room(m, i) - c;
+
+		give = give < 0 ? 0 : give > spare ? spare : give;
+		if (i == own)
+			give = spare; /* last: whatever is left */
+		spare -= give;
+		dp_stat_store64(&m->st[i].pairs_room, (uint64_t)(c + give));
+	}
+	dp_stat_unlock64(&m->pairs.lock);
+}
+
+/*
+ * Called after a successful PAMT.ADD or a DEMOTE that brought a pair.
+ * The count goes on the caller's stripe.  Peak: exact when installs and
+ * removes do not overlap (one thread, the simulator's virtual time);
+ * under concurrency an install racing a rebalance may pass the peak
+ * unseen by at most the calls in flight, until the next rebalance.
+ * CPUs cycling pairs within their rooms write no shared line: one
+ * global counter here made two CPUs on distinct ranges bounce a line
+ * twice per 0->1->0 cycle (docs/bench.md).
+ */
 void dp_stat_pair_installed(struct dpamt *m)
 {
-	uint64_t now = dp_fetch_add_relaxed64(&m->pairs.now, 1) + 1;
+	unsigned own = dp_stat_stripe(m);
+	struct dp_stat_stripe *s = &m->st[own];
 
-	if (now > dp_load_relaxed64(&m->pairs.peak)) {
-		dp_max_relaxed64(&m->pairs.peak, now);
-		dp_max_relaxed64(&m->pairs.bytes_peak, now * dp_pair_bytes(m));
-	}
+	dp_stat_add_relaxed64(&s->pairs, 1);
+	if ((int64_t)dp_stat_load64(&s->pairs) >
+	    (int64_t)dp_stat_load_own64(&s->pairs_room))
+		dp_pair_peak_slow(m, own);
 }
 
 /* Called after a successful PAMT.REMOVE or a PROMOTE that took a pair. */
 void dp_stat_pair_removed(struct dpamt *m)
 {
-	dp_fetch_sub_relaxed64(&m->pairs.now, 1);
+	dp_stat_add_relaxed64(&m->st[dp_stat_stripe(m)].pairs, (uint64_t)-1);
 }
 
 /* Sum of a counter's stripes (relaxed). */
@@ -40,10 +105,13 @@ static uint64_t dp_stat_sum(const struct dpamt *m, enum dp_stat_id id)
 /* Concurrency: any time; relaxed reads, exact at quiescence. */
 void dpamt_stats(const struct dpamt *m, struct dpamt_stats *out)
 {
+	int64_t now;
+
 #define DP_STAT_COPY(n) out->n = dp_stat_sum(m, DP_ST_##n);
 	DPAMT_STATS(DP_STAT_COPY)
 #undef DP_STAT_COPY
-	out->pairs_now = dp_load_relaxed64(&m->pairs.now);
+	now = dp_pairs_sum(m);
+	out->pairs_now = now < 0 ? 0 : (uint64_t)now;
 	out->pairs_peak = dp_load_relaxed64(&m->pairs.peak);
 	out->dynamic_bytes_now = out->pairs_now * dp_pair_bytes(m);
 	out->dynamic_bytes_peak = dp_load_relaxed64(&m->pairs.bytes_peak);

@@ -50,15 +50,17 @@ struct engine_vt {
 /* A yield point when exploring; the RMW's cost, plus a cache-line
  * transfer if another CPU wrote the word last.  Statistics counters are
  * per-CPU in a kernel (and striped by stack address here, which would
- * make their words differ from run to run): they cost the RMW only. */
+ * make their words differ from run to run): they cost the RMW only, a
+ * read of one nothing. */
 static void ev_atomic(void *arg, const void *word, enum dp_atomic_kind kind)
 {
 	struct engine_vt *ev = arg;
-	uint64_t ns = kind == DP_AT_READ ? 0 : ev->cost.atomic_ns;
+	uint64_t ns = kind == DP_AT_READ || kind == DP_AT_STAT_READ
+			      ? 0 : ev->cost.atomic_ns;
 
 	if (ev->explore)
 		vt_sync(ev->vt);
-	if (kind != DP_AT_STAT &&
+	if ((kind == DP_AT_READ || kind == DP_AT_WRITE) &&
 	    vt_lines_access(&ev->lines, word, vt_agent(ev->vt),
 			    kind == DP_AT_WRITE))
 		ns += ev->cost.transfer_ns;

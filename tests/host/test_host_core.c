@@ -99,6 +99,77 @@ static void test_one_add_one_remove(void **state)
 	fx_free(x);
 }
 
+/* ops->cpu for test_peak_across_stripes: the stripe the next counter
+ * update goes to, set by the test (the fake is struct fx's first member,
+ * and ctx points at it). */
+struct fx_cpu {
+	struct fx x;
+	unsigned cpu;
+};
+
+static unsigned fx_cpu_of(void *ctx)
+{
+	return ((struct fx_cpu *)ctx)->cpu;
+}
+
+/*
+ * The pair count and its peak when installs and removes land on
+ * different statistics stripes (ops->cpu chosen per call): every stripe
+ * keeps only its own +1/-1 and share of the peak (src/host/stats.c), yet
+ * with calls one at a time pairs_now and pairs_peak must be exact: here
+ * pairs move between 16 ranges, each call on a stripe of a fixed
+ * pseudo-random sequence, against a reference count.
+ */
+static void test_peak_across_stripes(void **state)
+{
+	struct fx_cpu *y = test_calloc(1, sizeof(*y));
+	struct fx *x = &y->x;
+	struct dpamt_cache c = { 0 };
+	struct dpamt_stats s;
+	uint64_t r = 0x9E3779B97F4A7C15ULL, now = 0, peak = 0;
+	bool held[16] = { false };
+
+	(void)state;
+	fake_init(&x->f, 4 * GiB);
+	x->f.ops.cpu = fx_cpu_of;
+	cfg_one(&x->cfg, 4 * GiB);
+	assert_int_equal(dpamt_create(&x->cfg, &x->f.ops, &x->dp), 0);
+	for (unsigned step = 0; step < 2000; step++) {
+		unsigned k;
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		k = (unsigned)(r >> 8) % 16;
+		y->cpu = (unsigned)(r >> 32) % 13; /* wraps over 8 stripes */
+		/* bias towards installs early, removes late: the peak
+		 * moves up, then is left behind */
+		if (!held[k] && ((r >> 40) % 4 != 0 || step < 1000)) {
+			assert_int_equal(dpamt_cache_topup(x->dp, &c, 2), 0);
+			assert_int_equal(dpamt_get(x->dp, k * MiB2, &c), 0);
+			held[k] = true;
+			peak = ++now > peak ? now : peak;
+		} else if (held[k]) {
+			assert_int_equal(dpamt_put(x->dp, k * MiB2, &c), 0);
+			held[k] = false;
+			now--;
+		}
+		dpamt_stats(x->dp, &s);
+		assert_int_equal(s.pairs_now, now);
+		assert_int_equal(s.pairs_peak, peak);
+		assert_int_equal(s.dynamic_bytes_peak, peak * 2 * 4096);
+	}
+	assert_true(peak > 8); /* the sequence reached past one stripe */
+	for (unsigned k = 0; k < 16; k++)
+		if (held[k])
+			assert_int_equal(dpamt_put(x->dp, k * MiB2, &c), 0);
+	dpamt_cache_drain(x->dp, &c);
+	dpamt_stats(x->dp, &s);
+	assert_int_equal(s.pairs_now, 0);
+	assert_int_equal(s.pairs_peak, peak);
+	dpamt_destroy(x->dp);
+	fake_fini(&x->f);
+	test_free(y);
+}
+
 static void test_static_fallback(void **state)
 {
 	static const struct {
@@ -440,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_reclaim_put_failure_not_a_leak),
 		cmocka_unit_test(test_sparse_refcounts),
 		cmocka_unit_test(test_strategy_table),
+		cmocka_unit_test(test_peak_across_stripes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,33 @@ static inline void dp_stat_add_relaxed64(dp_atomic64_t *p, u64 v)
 	atomic64_add((s64)v, p);
 }
 
+/* Statistics bookkeeping (stats.c): counter read, limit store, the
+ * rebalancing path's try-lock. */
+static inline u64 dp_stat_load64(const dp_atomic64_t *p)
+{
+	return (u64)atomic64_read(p);
+}
+
+static inline u64 dp_stat_load_own64(const dp_atomic64_t *p)
+{
+	return (u64)atomic64_read(p);
+}
+
+static inline void dp_stat_store64(dp_atomic64_t *p, u64 v)
+{
+	atomic64_set(p, (s64)v);
+}
+
+static inline bool dp_stat_trylock64(dp_atomic64_t *p)
+{
+	return atomic64_read(p) == 0 && atomic64_xchg_acquire(p, 1) == 0;
+}
+
+static inline void dp_stat_unlock64(dp_atomic64_t *p)
+{
+	atomic64_set_release(p, 0);
+}
+
 /* Raise *p to at least v (statistics peaks), unsigned comparison. */
 static inline void dp_max_relaxed64(dp_atomic64_t *p, u64 v)
 {
