@@ -256,6 +256,7 @@ struct fp_ctx {
 	double *atomic_s[FP_FAST_COUNT], *cas_s[FP_FAST_COUNT];
 	double *fast_s[FP_MAX_ENV][FP_FAST_COUNT];
 	double *slow_s[FP_MAX_ENV][FP_SLOW_COUNT];
+	double *slow_w[FP_MAX_ENV][FP_SLOW_COUNT]; /* lock wait taken out */
 	/* thread overlap of every run: [scen][rep * variants + variant] */
 	double *fast_ovl[FP_FAST_COUNT], *slow_ovl[FP_SLOW_COUNT];
 };
@@ -300,8 +301,8 @@ static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
 		     (scen == FP_S1 ? 1 : c->cfg->threads);
 	struct dpamt_stats before;
 
-	if (k == FP_K_SLOW && scen == FP_SN_CROSSED)
-		fp_env_cross_prepare(e, n);
+	if (k == FP_K_SLOW && scen != FP_SN_NEIGHBOUR)
+		fp_env_pairs_prepare(e, n, scen == FP_SN_CROSSED);
 	dpamt_stats(e->m, &before);
 	for (unsigned i = 0; i < n; i++) {
 		memset(&jobs[i], 0, sizeof(jobs[i]));
@@ -326,8 +327,8 @@ static void dpamt_rep(struct fp_ctx *c, struct fp_env *e, enum fp_kind k,
 		*errors += jobs[i].errors;
 	}
 	stats_delta(e->m, &before, d);
-	if (k == FP_K_SLOW && scen == FP_SN_CROSSED)
-		fp_env_cross_finish(e, n);
+	if (k == FP_K_SLOW && scen != FP_SN_NEIGHBOUR)
+		fp_env_pairs_finish(e, n);
 }
 
 static void fast_rep(struct fp_ctx *c, unsigned si, unsigned scen,
@@ -349,11 +350,16 @@ static void slow_rep(struct fp_ctx *c, unsigned si, unsigned scen,
 {
 	struct fp_slow *s = &c->res->strat[si].slow[scen];
 	struct dpamt_stats d;
+	uint64_t cycles = s->cycles;
 
 	dpamt_rep(c, &c->env[si], FP_K_SLOW, scen, &c->slow_s[si][scen][rep],
 		  &c->slow_ovl[scen][rep * c->res->n_slow + si], &d,
 		  &s->cycles,
 		  &s->errors);
+	cycles = s->cycles - cycles;
+	c->slow_w[si][scen][rep] = c->slow_s[si][scen][rep] -
+				   (cycles ? (double)d.lock_wait_ns /
+						     (double)cycles : 0);
 	s->add_calls += d.pamt_add_calls;
 	s->remove_calls += d.pamt_remove_calls;
 	s->busy_retries += d.busy_retries;
@@ -434,7 +440,7 @@ const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
 /* One block of samples: [variant][scenario][rep]. */
 static int alloc_samples(struct fp_ctx *c)
 {
-	unsigned r = c->cfg->reps, per = FP_FAST_COUNT + FP_SLOW_COUNT;
+	unsigned r = c->cfg->reps, per = FP_FAST_COUNT + 2 * FP_SLOW_COUNT;
 	size_t ovl = (size_t)FP_FAST_COUNT * (2 + c->n_env) +
 		     (size_t)FP_SLOW_COUNT * c->res->n_slow;
 	double *p = calloc(((size_t)(2 * FP_FAST_COUNT + c->n_env * per) +
@@ -449,8 +455,10 @@ static int alloc_samples(struct fp_ctx *c)
 	for (unsigned i = 0; i < c->n_env; i++) {
 		for (unsigned s = 0; s < FP_FAST_COUNT; s++)
 			c->fast_s[i][s] = p, p += r;
-		for (unsigned s = 0; s < FP_SLOW_COUNT; s++)
+		for (unsigned s = 0; s < FP_SLOW_COUNT; s++) {
 			c->slow_s[i][s] = p, p += r;
+			c->slow_w[i][s] = p, p += r;
+		}
 	}
 	for (unsigned s = 0; s < FP_FAST_COUNT; s++)
 		c->fast_ovl[s] = p, p += (size_t)r * (2 + c->n_env);
@@ -480,9 +488,12 @@ static void take_medians(struct fp_ctx *c)
 			continue;
 		c->res->slow_overlap[s] = median(c->slow_ovl[s],
 						 r * c->res->n_slow);
-		for (unsigned i = 0; i < c->res->n_slow; i++)
+		for (unsigned i = 0; i < c->res->n_slow; i++) {
 			c->res->strat[i].slow[s].ns_per_cycle =
 				median(c->slow_s[i][s], r);
+			c->res->strat[i].slow[s].ns_per_cycle_nowait =
+				median(c->slow_w[i][s], r);
+		}
 	}
 }
 

@@ -72,6 +72,10 @@ void fp_config_default(struct fp_config *cfg);
 
 struct fp_slow {
 	double ns_per_cycle;  /* median over reps, per thread */
+	/* The same less the rep's install/remove lock wait per cycle
+	 * (lock_wait_ns / cycles of that rep), median over reps: what the
+	 * cycle costs besides waiting for the strategy's own lock. */
+	double ns_per_cycle_nowait;
 	uint64_t cycles;      /* completed cycles, all reps and threads */
 	uint64_t errors;      /* get/put calls that failed */
 	/* dpamt_stats deltas over all reps of this scenario */
@@ -159,9 +163,10 @@ void fp_print_rss(FILE *f, const struct fp_config *cfg,
 void fp_json_rss(json_object *o, const struct fp_rss *rss);
 
 /* Slow-path distinct-range scaling of strategy r: ns per cycle per
- * thread on tN_distinct over t1 (0 when either did not run). */
+ * thread on tN_distinct over t1 (0 when either did not run); nowait:
+ * both figures less their lock wait (ns_per_cycle_nowait). */
 double fp_slow_scaling(const struct fp_config *cfg,
-		       const struct fp_strategy_result *r);
+		       const struct fp_strategy_result *r, bool nowait);
 
 void fp_print(FILE *f, const struct fp_config *cfg,
 	      const struct fp_result *res);

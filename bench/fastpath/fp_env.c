@@ -18,12 +18,14 @@
 #define MIB (1ULL << 20)
 
 /* Layout: fast targets 1 GiB + i * 64 MiB, neighbours 2 GiB + i * 2 MiB,
- * crossed neighbours 2 GiB + 64 MiB + i * 2 MiB, far targets (3 + i) GiB;
- * memory ends 1 GiB after the last far one. */
+ * crossed neighbours 2 GiB + 64 MiB + i * 2 MiB, far targets (3 + i) GiB
+ * with their pair-page blocks 512 MiB above (the churn ranges lie
+ * between); memory ends 1 GiB after the last far one. */
 #define FP_FAST_BASE (1 * GIB)
 #define FP_NEAR_BASE (2 * GIB)
 #define FP_CROSS_BASE (2 * GIB + 64 * MIB)
 #define FP_FAR_BASE (3 * GIB)
+#define FP_OWN_OFFSET (512 * MIB)
 
 struct fp_env_priv {
 	struct tdxmod *mod;
@@ -41,6 +43,7 @@ static void place_targets(struct fp_env *e, unsigned threads)
 		e->near_pa[i] = FP_NEAR_BASE + i * 2 * MIB;
 		e->cross_pa[i] = FP_CROSS_BASE + i * 2 * MIB;
 		e->far_pa[i] = FP_FAR_BASE + i * GIB;
+		e->own_pa[i] = e->far_pa[i] + FP_OWN_OFFSET;
 	}
 }
 
@@ -52,7 +55,8 @@ static int reserve_targets(struct fp_env *e, unsigned threads)
 		if (phys_alloc_reserve(a, e->fast_pa[i], 2 * MIB) ||
 		    phys_alloc_reserve(a, e->near_pa[i], 2 * MIB) ||
 		    phys_alloc_reserve(a, e->cross_pa[i], 2 * MIB) ||
-		    phys_alloc_reserve(a, e->far_pa[i], 2 * MIB))
+		    phys_alloc_reserve(a, e->far_pa[i], 2 * MIB) ||
+		    phys_alloc_reserve(a, e->own_pa[i], 2 * MIB))
 			return -1;
 	return 0;
 }
@@ -159,42 +163,45 @@ uint64_t fp_env_churn_pa(const struct fp_env *e, unsigned i, unsigned k)
 	return e->far_pa[i] + (uint64_t)(k + 1) * 4 * MIB;
 }
 
-static bool in_cross(const struct fp_env *e, uint64_t pa)
+/* A page of a reserved pair-page block (not the allocator's)? */
+static bool in_reserved(const struct fp_env *e, uint64_t pa)
 {
 	for (unsigned i = 0; i < e->priv->threads; i++)
-		if (pa - e->cross_pa[i] < 2 * MIB)
+		if (pa - e->cross_pa[i] < 2 * MIB ||
+		    pa - e->own_pa[i] < 2 * MIB)
 			return true;
 	return false;
 }
 
-/* Take the crossed scenario's reserved pages out of a cache. */
-static void strip_cross(struct fp_env *e, struct dpamt_cache *c)
+/* Take the reserved pair pages out of a cache. */
+static void strip_reserved(struct fp_env *e, struct dpamt_cache *c)
 {
 	unsigned k = 0;
 
 	for (unsigned i = 0; i < c->n; i++)
-		if (!in_cross(e, c->pa[i]))
+		if (!in_reserved(e, c->pa[i]))
 			c->pa[k++] = c->pa[i];
 	c->n = k;
 }
 
-void fp_env_cross_prepare(struct fp_env *e, unsigned n)
+void fp_env_pairs_prepare(struct fp_env *e, unsigned n, bool crossed)
 {
 	for (unsigned i = 0; i < n; i++) {
 		struct dpamt_cache *c = &e->cache[i].c;
-		uint64_t src = e->cross_pa[(i + 1) % n];
+		uint64_t src = crossed ? e->cross_pa[(i + 1) % n] :
+					 e->own_pa[i];
 
-		strip_cross(e, c);
+		strip_reserved(e, c);
 		dpamt_cache_drain(e->m, c);
 		for (unsigned k = 0; k < e->pages_per_get; k++)
 			c->pa[c->n++] = src + (k + 1) * 4096;
 	}
 }
 
-void fp_env_cross_finish(struct fp_env *e, unsigned n)
+void fp_env_pairs_finish(struct fp_env *e, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		strip_cross(e, &e->cache[i].c);
+		strip_reserved(e, &e->cache[i].c);
 }
 
 void fp_env_destroy(struct fp_env *e)
@@ -211,7 +218,7 @@ void fp_env_destroy(struct fp_env *e)
 			    dpamt_shrink(e->m, 0) == 0)
 				break;
 		for (unsigned i = 0; i < FP_MAX_THREADS; i++) {
-			strip_cross(e, &e->cache[i].c);
+			strip_reserved(e, &e->cache[i].c);
 			dpamt_cache_drain(e->m, &e->cache[i].c);
 		}
 		dpamt_destroy(e->m);

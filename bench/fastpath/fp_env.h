@@ -33,6 +33,8 @@ struct fp_env {
 	uint64_t near_pa[FP_MAX_THREADS];  /* idle adjacent 2 MiB ranges */
 	uint64_t cross_pa[FP_MAX_THREADS]; /* adjacent, hold each other's
 					      pair pages (crossed) */
+	uint64_t own_pa[FP_MAX_THREADS];   /* far_pa[i]'s pair pages (t1,
+					      distinct): in its own GiB */
 	struct fp_env_priv *priv;
 };
 
@@ -41,14 +43,17 @@ int fp_env_create(struct fp_env *e, enum dpamt_strategy s, bool cas,
 		  unsigned max_idle, unsigned threads,
 		  char *err, size_t errlen);
 /*
- * Crossed scenario: empty caches 0..n-1 (allocator pages go back) and put
- * in cache i the pages_per_get pages after the first page of range
- * cross_pa[(i + 1) % n].  Put returns a removed pair to the cache, so the
- * same pages cycle.  finish takes those pages out of the caches again
- * (they are reserved memory, never the allocator's).
+ * Place the pair pages of a slow-path scenario: empty caches 0..n-1
+ * (allocator pages go back) and put in cache i the pages_per_get pages
+ * after the first page of a reserved 2 MiB block: range
+ * cross_pa[(i + 1) % n] when crossed, else own_pa[i] (t1, distinct: the
+ * thread's own GiB, so distinct threads share no PAMT entry line).  Put
+ * returns a removed pair to the cache, so the same pages cycle.  finish
+ * takes those pages out of the caches again (they are reserved memory,
+ * never the allocator's).
  */
-void fp_env_cross_prepare(struct fp_env *e, unsigned n);
-void fp_env_cross_finish(struct fp_env *e, unsigned n);
+void fp_env_pairs_prepare(struct fp_env *e, unsigned n, bool crossed);
+void fp_env_pairs_finish(struct fp_env *e, unsigned n);
 
 /* Churn ranges: thread i's k-th (k < FP_CHURN_RANGES), clear of every
  * target, in the GiB after thread i's far target. */

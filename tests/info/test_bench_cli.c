@@ -160,6 +160,23 @@ static void test_smoke_json(void **state)
 						"ns_per_cycle"));
 		sc = json_object_get_double(key(s, "slow_scaling"));
 		assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
+		/* the same with each figure's lock wait taken out: never
+		 * above the measured one (the wait is >= 0) */
+		t2 = json_object_get_double(key(key(key(s, "slow"),
+						    "t2_distinct"),
+						"ns_per_cycle_nowait"));
+		t1 = json_object_get_double(key(key(key(s, "slow"), "t1"),
+						"ns_per_cycle_nowait"));
+		assert_true(t2 <= json_object_get_double(key(
+			key(key(s, "slow"), "t2_distinct"), "ns_per_cycle")));
+		sc = json_object_get_double(key(s, "slow_scaling_nowait"));
+		assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
+		/* the target is for strategies with no all-range lock */
+		assert_int_equal(json_object_get_boolean(key(
+					 s, "scaling_target_applies")),
+				 strcmp(json_object_get_string(key(
+						s, "strategy")),
+					"global-lock") != 0);
 	}
 	/* churn rows: global-lock with 0 and 1024 idle pairs; the eager
 	 * one pays an ADD and a REMOVE per cycle, the idle one only the
