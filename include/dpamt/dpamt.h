@@ -610,6 +610,44 @@ unsigned dpamt_retry_deferred(struct dpamt *m);
  * BUSY.
  */
 uint64_t dpamt_shrink(struct dpamt *m, uint64_t target);
+/**
+ * dpamt_shrink_count() - Idle pairs a memory-pressure callback could take.
+ * @m: the handle.
+ *
+ * The count half of a shrinker pair: a host's callback for "the page
+ * allocator runs low" (a Linux struct shrinker's count_objects, which
+ * would return SHRINK_EMPTY for 0) asks this, then dpamt_shrink_scan().
+ * Each idle pair holds pages_per_pair pages (dpamt_pages_per_get()).
+ *
+ * Context: Any thread, any context (atomic, under any lock, from an
+ * allocator's slow path): one relaxed load; no lock, no op, never
+ * sleeps.
+ * Return: the idle pairs now (a racy count under concurrency, exact at
+ * quiescence); 0 in static mode or for a strategy without per-range
+ * reclaim (linux-*).
+ */
+uint64_t dpamt_shrink_count(const struct dpamt *m);
+/**
+ * dpamt_shrink_scan() - Give back up to nr_to_scan idle pairs.
+ * @m: the handle.
+ * @nr_to_scan: how many to try (a shrinker's sc->nr_to_scan).
+ *
+ * The scan half (scan_objects): one pass of the reclaim clock hand down
+ * to dpamt_shrink_count() - nr_to_scan idle pairs, as dpamt_shrink();
+ * pairs in use are never touched, a pair revived by a racing get is
+ * skipped.  The pages of each pair given back go to pair_free (or
+ * page_free).
+ *
+ * Context: Any thread that may issue SEAMCALLs, concurrently with
+ * get/put/shrink/retry_deferred: takes range locks (lockless: OWNED)
+ * and calls seamcall, relax, yield and pair_free under them, so it may
+ * sleep exactly when those may.  Never from under an install/remove
+ * lock, nor from a pair_free/page_free the manager is calling (which
+ * can run under one): an allocator calls it from its allocation path.
+ * Return: the pairs given back (0 when none was idle or every REMOVE
+ * stayed BUSY: a Linux scan_objects would then return SHRINK_STOP).
+ */
+uint64_t dpamt_shrink_scan(struct dpamt *m, uint64_t nr_to_scan);
 /* The same for the one range holding pa, if it is idle (e.g. before the
  * host maps that 2 MiB block as one TD page); true if no pair is left. */
 /**

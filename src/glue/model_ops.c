@@ -195,6 +195,32 @@ void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
 	}
 }
 
+/* The allocator's low-watermark callback: the count/scan pair of a
+ * shrinker, for want_pages pages (whole pairs, rounded up). */
+static void mo_shrink(void *arg, uint64_t want_pages)
+{
+	struct model_ops *mo = arg;
+	uint64_t ppp = dpamt_pages_per_get(mo->shrink_dp);
+	uint64_t idle = dpamt_shrink_count(mo->shrink_dp);
+	uint64_t nr = ppp ? (want_pages + ppp - 1) / ppp : idle;
+
+	atomic_fetch_add_explicit(&mo->shrinker_runs, 1, memory_order_relaxed);
+	if (idle == 0)
+		return;
+	atomic_fetch_add_explicit(&mo->shrinker_pairs,
+				  dpamt_shrink_scan(mo->shrink_dp,
+						    nr < idle ? nr : idle),
+				  memory_order_relaxed);
+}
+
+void model_ops_shrinker(struct model_ops *mo, struct dpamt *dp,
+			uint64_t low_pages, uint64_t high_pages)
+{
+	mo->shrink_dp = dp;
+	phys_alloc_set_watermark(mo->alloc, low_pages, high_pages,
+				 dp ? mo_shrink : NULL, mo);
+}
+
 int model_host_create(struct model_host *h, uint64_t mem_bytes,
 		      const struct dpamt_config *cfg,
 		      void (*tweak)(struct tdxmod_config *mc, void *arg),
@@ -234,6 +260,8 @@ int model_host_create(struct model_host *h, uint64_t mem_bytes,
 
 void model_host_destroy(struct model_host *h)
 {
+	if (h->alloc && h->mo.shrink_dp)
+		model_ops_shrinker(&h->mo, NULL, 0, 0);
 	if (h->dp)
 		dpamt_destroy(h->dp);
 	model_ops_pairs_fini(&h->mo);

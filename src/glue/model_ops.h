@@ -47,6 +47,10 @@ struct model_ops {
 	uint64_t pair_ranges;
 	_Atomic uint64_t ranges_blocked, ranges_blocked_peak;
 	_Atomic uint64_t pair_fallbacks;
+	/* The low-watermark shrinker, once model_ops_shrinker() ran: the
+	 * manager it shrinks, its runs and the pairs they gave back. */
+	struct dpamt *shrink_dp;
+	_Atomic uint64_t shrinker_runs, shrinker_pairs;
 };
 
 /*
@@ -70,6 +74,18 @@ void model_ops_init(struct model_ops *mo, struct tdxmod *mod,
 int model_ops_pairs(struct model_ops *mo, uint64_t mem_bytes, bool pool,
 		    unsigned hint);
 void model_ops_pairs_fini(struct model_ops *mo);
+
+/*
+ * Register dp's idle pairs with the allocator's low watermark, as a
+ * kernel host registers a struct shrinker: when an allocation leaves
+ * fewer than low_pages free, the callback asks dpamt_shrink_count() and
+ * gives back, with dpamt_shrink_scan(), enough idle pairs to bring free
+ * memory back to high_pages (all of them if that is not enough).
+ * Concurrency: after dpamt_create(dp) on &mo->ops, before allocations run;
+ * dp must outlive the allocations (model_host_destroy turns it off).
+ */
+void model_ops_shrinker(struct model_ops *mo, struct dpamt *dp,
+			uint64_t low_pages, uint64_t high_pages);
 
 /*
  * A whole test host in one call: model of mem_bytes (default config, then

@@ -91,7 +91,7 @@ static uint64_t pp_grow(struct pair_pool *p)
 	struct pp_block *b;
 	uint64_t pa, blk;
 
-	if (phys_alloc_2m(p->alloc, p->hint, &pa))
+	if (phys_alloc_2m_nocheck(p->alloc, p->hint, &pa))
 		return UINT64_MAX;
 	blk = pa / PP_BLOCK;
 	if (blk >= p->n_blocks) { /* outside the memory we were told of */
@@ -135,6 +135,9 @@ int pair_pool_alloc(struct pair_pool *p, uint64_t *pa)
 	else
 		p->st.no_block++;
 	pthread_mutex_unlock(&p->lock);
+	/* grown under the lock without the watermark check: run it now
+	 * (its shrinking frees pair pages back into this pool) */
+	phys_alloc_watermark_check(p->alloc);
 	if (got == UINT64_MAX)
 		return -1;
 	*pa = got;

@@ -52,6 +52,12 @@ struct phys_alloc {
 	struct pa_arena arenas[PA_MAX_ARENAS];
 	_Atomic uint64_t fail_countdown;
 	_Atomic uint64_t bad_frees;
+	/* Low watermark (phys_alloc_set_watermark), set before use. */
+	uint64_t wm_low, wm_high; /* free pages */
+	void (*wm_fn)(void *arg, uint64_t want_pages);
+	void *wm_arg;
+	_Atomic bool wm_running;  /* a caller is in wm_fn */
+	_Atomic uint64_t wm_calls;
 };
 
 /* Global block number of pa, or UINT64_MAX if pa is not in any range. */
@@ -293,7 +299,7 @@ static int arena_page(struct phys_alloc *a, struct pa_arena *ar,
 	return arena_pages(a, ar, 1, pa) == 1 ? 0 : -1;
 }
 
-unsigned phys_alloc_pages(struct phys_alloc *a, unsigned hint, unsigned n,
+static unsigned alloc_pages_raw(struct phys_alloc *a, unsigned hint, unsigned n,
 			  uint64_t *pa)
 {
 	unsigned got = 0;
@@ -311,7 +317,7 @@ unsigned phys_alloc_pages(struct phys_alloc *a, unsigned hint, unsigned n,
 	return got;
 }
 
-int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa)
+static int alloc_page_raw(struct phys_alloc *a, unsigned hint, uint64_t *pa)
 {
 	if (inject_fail(a))
 		return -1;
@@ -356,7 +362,7 @@ static bool block_take_lane(struct phys_alloc *a, struct pa_arena *ar,
 	return false;
 }
 
-int phys_alloc_page_lane(struct phys_alloc *a, unsigned lane,
+static int alloc_lane_raw(struct phys_alloc *a, unsigned lane,
 			 unsigned lanes, uint64_t *cursor, uint64_t *pa)
 {
 	if (inject_fail(a))
@@ -485,7 +491,7 @@ static void block_fill(struct phys_alloc *a, struct pa_arena *ar,
 					  memory_order_relaxed);
 }
 
-int phys_alloc_2m(struct phys_alloc *a, unsigned hint, uint64_t *pa)
+static int alloc_2m_raw(struct phys_alloc *a, unsigned hint, uint64_t *pa)
 {
 	if (inject_fail(a))
 		return -1;
@@ -738,4 +744,83 @@ uint64_t phys_used_bytes(const struct phys_alloc *a)
 uint64_t phys_bad_frees(const struct phys_alloc *a)
 {
 	return atomic_load_explicit(&a->bad_frees, memory_order_relaxed);
+}
+
+/* ---- Low watermark ---------------------------------------------------- */
+void phys_alloc_set_watermark(struct phys_alloc *a, uint64_t low_pages,
+			      uint64_t high_pages,
+			      void (*fn)(void *arg, uint64_t want_pages),
+			      void *arg)
+{
+	a->wm_low = low_pages;
+	a->wm_high = high_pages > low_pages ? high_pages : low_pages;
+	a->wm_arg = arg;
+	a->wm_fn = fn;
+}
+
+uint64_t phys_alloc_watermark_calls(const struct phys_alloc *a)
+{
+	return atomic_load_explicit(&a->wm_calls, memory_order_relaxed);
+}
+
+/* After a successful allocation: below the low watermark, and nobody
+ * else in the callback, run it (no arena lock held) for what is missing
+ * up to the high one. */
+void phys_alloc_watermark_check(struct phys_alloc *a)
+{
+	uint64_t free_pages;
+	bool idle = false;
+
+	if (!a->wm_fn)
+		return;
+	free_pages = phys_free_bytes(a) / PA_PAGE;
+	if (free_pages >= a->wm_low ||
+	    !atomic_compare_exchange_strong_explicit(&a->wm_running, &idle,
+						     true,
+						     memory_order_acquire,
+						     memory_order_relaxed))
+		return;
+	atomic_fetch_add_explicit(&a->wm_calls, 1, memory_order_relaxed);
+	a->wm_fn(a->wm_arg, a->wm_high - free_pages);
+	atomic_store_explicit(&a->wm_running, false, memory_order_release);
+}
+
+unsigned phys_alloc_pages(struct phys_alloc *a, unsigned hint, unsigned n,
+			  uint64_t *pa)
+{
+	unsigned got = alloc_pages_raw(a, hint, n, pa);
+
+	if (got)
+		phys_alloc_watermark_check(a);
+	return got;
+}
+
+int phys_alloc_page(struct phys_alloc *a, unsigned hint, uint64_t *pa)
+{
+	if (alloc_page_raw(a, hint, pa))
+		return -1;
+	phys_alloc_watermark_check(a);
+	return 0;
+}
+
+int phys_alloc_page_lane(struct phys_alloc *a, unsigned lane,
+			 unsigned lanes, uint64_t *cursor, uint64_t *pa)
+{
+	if (alloc_lane_raw(a, lane, lanes, cursor, pa))
+		return -1;
+	phys_alloc_watermark_check(a);
+	return 0;
+}
+
+int phys_alloc_2m_nocheck(struct phys_alloc *a, unsigned hint, uint64_t *pa)
+{
+	return alloc_2m_raw(a, hint, pa);
+}
+
+int phys_alloc_2m(struct phys_alloc *a, unsigned hint, uint64_t *pa)
+{
+	if (alloc_2m_raw(a, hint, pa))
+		return -1;
+	phys_alloc_watermark_check(a);
+	return 0;
 }

@@ -62,6 +62,30 @@ void phys_free_contig(struct phys_alloc *a, uint64_t pa, uint64_t bytes);
 int phys_alloc_2m(struct phys_alloc *a, unsigned hint, uint64_t *pa);
 void phys_free_2m(struct phys_alloc *a, uint64_t pa);
 
+/*
+ * Low watermark (kswapd's trigger, with one registered shrinker): when a
+ * page, batch, lane or 2 MiB allocation succeeds and leaves fewer than
+ * low_pages free, fn(arg, want_pages) runs in the allocating thread,
+ * after the allocation, holding no allocator lock, with want_pages =
+ * high_pages - free pages; while one thread is in fn, others skip it.
+ * fn may free pages (phys_free_*) but should not allocate.  Allocations
+ * are made wherever the host and the VMM make them, so fn must be fit for
+ * each of those contexts (dpamt_shrink_scan() is: no caller of these
+ * functions holds an install/remove lock).  fn NULL: off.  Set before
+ * allocations run (not concurrently with them).  calls: how many times
+ * fn ran.
+ */
+void phys_alloc_set_watermark(struct phys_alloc *a, uint64_t low_pages,
+			      uint64_t high_pages,
+			      void (*fn)(void *arg, uint64_t want_pages),
+			      void *arg);
+uint64_t phys_alloc_watermark_calls(const struct phys_alloc *a);
+/* For a caller that allocates under a lock fn may need (the pair pool,
+ * whose frees fn's shrinking reaches): allocate without the check, then
+ * run it once that lock is dropped. */
+int phys_alloc_2m_nocheck(struct phys_alloc *a, unsigned hint, uint64_t *pa);
+void phys_alloc_watermark_check(struct phys_alloc *a);
+
 /* Fault injection for tests: the k-th allocation from now (1-based,
  * counting every alloc function) fails; 0 turns it off. */
 void phys_alloc_fail_nth(struct phys_alloc *a, uint64_t k);

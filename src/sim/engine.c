@@ -123,6 +123,18 @@ static int model_up(struct engine *e, struct dpamt_config *cfg,
 		model_host_destroy(mh);
 		return -1;
 	}
+	/* Idle pairs give way to memory pressure, as a kernel host's
+	 * shrinker would: below low_watermark_pct of memory free, until
+	 * twice that is free. */
+	if (cfg->max_idle_pairs && e->sc->low_watermark_pct)
+		model_ops_shrinker(&mh->mo, mh->dp,
+				   e->rep->host_mem / 4096 *
+					   e->sc->low_watermark_pct / 100,
+				   e->rep->host_mem / 4096 *
+					   (e->sc->low_watermark_pct > 50
+						    ? 100
+						    : 2 * e->sc->low_watermark_pct) /
+					   100);
 	e->have_host = true;
 	return 0;
 }

@@ -100,6 +100,10 @@ static void pair_figures(struct engine *e)
 		&mo->ranges_blocked_peak, memory_order_relaxed);
 	r->pair_pool_fallbacks = atomic_load_explicit(&mo->pair_fallbacks,
 						      memory_order_relaxed);
+	r->shrinker_runs = atomic_load_explicit(&mo->shrinker_runs,
+						memory_order_relaxed);
+	r->shrinker_pairs = atomic_load_explicit(&mo->shrinker_pairs,
+						 memory_order_relaxed);
 	if (mo->pair_pool) {
 		struct pair_pool_stats ps;
 

@@ -68,6 +68,7 @@ void sim_scenario_empty(struct sim_scenario *sc)
 	sc->sched = SIM_SCHED_FIFO;
 	sc->pct_depth = 3;
 	sc->hkids = SIM_DEFAULT_HKIDS;
+	sc->low_watermark_pct = 2;
 	sim_cost_default(&sc->cost);
 	sim_leaf_latency_default(sc->seamcall_ns);
 }

@@ -100,6 +100,8 @@ static json_object *pamt_json(const struct sim_report *r)
 		r->ranges_blocked_by_pairs_peak);
 	add_u64(o, "pair_pool_blocks_peak", r->pair_pool_blocks_peak);
 	add_u64(o, "pair_pool_fallbacks", r->pair_pool_fallbacks);
+	add_u64(o, "shrinker_runs", r->shrinker_runs);
+	add_u64(o, "shrinker_pairs", r->shrinker_pairs);
 	json_object_object_add(o, "saved_pct", json_object_new_double(
 				       sim_report_saving_pct(r)));
 	return o;

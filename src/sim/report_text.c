@@ -132,8 +132,10 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 		r->pair_pool ? "on" : "off", r->ranges_blocked_by_pairs_peak,
 		r->pair_pool_blocks_peak, r->shared_ranges ? "on" : "off");
 	fprintf(f, "  idle pairs   cap %u | kept %" PRIu64 " | given back on "
-		"allocator pressure %" PRIu64 "\n", r->idle_pairs,
-		r->pamt.idle_kept, r->pamt.idle_reclaims);
+		"allocator pressure %" PRIu64 " | by the low-watermark "
+		"shrinker %" PRIu64 " (%" PRIu64 " runs)\n", r->idle_pairs,
+		r->pamt.idle_kept, r->pamt.idle_reclaims, r->shrinker_pairs,
+		r->shrinker_runs);
 	fprintf(f, "  4K faults    %" PRIu64 " timed | p50 %s | p99 %s",
 		r->faults_timed, fmt_ns(r->fault_p50_ns, a, sizeof(a)),
 		fmt_ns(r->fault_p99_ns, b, sizeof(b)));

@@ -272,6 +272,16 @@ static int opt_idle_pairs(void *ctx, const char *v, char *msg, size_t len)
 			   SIM_MAX_IDLE_PAIRS, &cli->sc.idle_pairs, msg, len);
 }
 
+static int opt_low_watermark(void *ctx, const char *v, char *msg,
+			     size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return parse_range("--low-watermark", v, "a percent of host memory",
+			   0, SIM_MAX_LOW_WATERMARK, &cli->sc.low_watermark_pct,
+			   msg, len);
+}
+
 static int opt_busy_attempts(void *ctx, const char *v, char *msg,
 			     size_t len)
 {
@@ -370,6 +380,7 @@ static const struct cliopt opts[] = {
 	{"--shared-ranges", "on", opt_shared_ranges},
 	{"--idle-pairs", "1024", opt_idle_pairs},
 	{"--hkids", "127", opt_hkids},
+	{"--low-watermark", "5", opt_low_watermark},
 	{"--clock", "wall", opt_clock},
 	{"--sched", "pct:3", opt_sched},
 	{"--cost", "fault_ns=2000", opt_cost},

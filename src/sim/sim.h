@@ -36,6 +36,8 @@
 #define SIM_MAX_BUSY_ATTEMPTS 4096u
 /* --idle-pairs / idle_pairs: at most this many (2 GiB of pairs). */
 #define SIM_MAX_IDLE_PAIRS (1u << 20)
+/* --low-watermark / low_watermark: percent of host memory, at most. */
+#define SIM_MAX_LOW_WATERMARK 99u
 
 struct sim_guest_spec {
 	bool legacy;        /* --vm: a non-TD VM, never any PAMT traffic */
@@ -112,6 +114,10 @@ struct sim_scenario {
 	/* Private HKIDs of the platform (the model's hkid_min..hkid_max is
 	 * 1..hkids); TDs at once: at most hkids - 1.  Default 63. */
 	unsigned hkids;
+	/* With idle_pairs: below this percent of host memory free, the
+	 * allocator's low-watermark shrinker gives idle pairs back until
+	 * twice that is free (0: no shrinker); default 2. */
+	unsigned low_watermark_pct;
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
 	/* Test hook: in each cycle, the k-th host allocation from the start
@@ -187,6 +193,9 @@ struct sim_report {
 	uint64_t ranges_blocked_by_pairs_peak;
 	uint64_t pair_pool_blocks_peak, pair_pool_fallbacks;
 	unsigned idle_pairs;        /* the scenario's idle_pairs */
+	/* The low-watermark shrinker (idle_pairs > 0): times it ran, idle
+	 * pairs it gave back (--low-watermark). */
+	uint64_t shrinker_runs, shrinker_pairs;
 	/* Time of the 4K faults (retries included) on the run's clock
 	 * (virtual ns, or wall ns with SIM_CLOCK_WALL), from a histogram
 	 * with 8 buckets per power of two: a bucket's upper bound. */

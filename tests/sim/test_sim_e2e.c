@@ -397,6 +397,37 @@ static void test_churn_idle_pairs(void **state)
 	json_object_put(b);
 }
 
+/* --low-watermark: with idle pairs, allocations that leave less than
+ * PCT% of host memory free run the shrinker (dpamt_shrink_count/scan),
+ * which gives idle pairs back; the run stays clean.  Off (0): never. */
+static void test_shrinker_watermark(void **state)
+{
+	const char *on[] = {"--host-mem", "1G", "--td",
+			    "64M,vcpus=2,huge=100,convert=10,churn=50",
+			    "--idle-pairs", "64",
+			    "--low-watermark", "95", NULL};
+	const char *off[] = {"--host-mem", "1G", "--td",
+			     "64M,vcpus=2,huge=100,convert=10,churn=50",
+			    "--idle-pairs", "64",
+			     "--low-watermark", "0", NULL};
+	json_object *a, *b;
+
+	(void)state;
+	a = run_report(on, 0);
+	b = run_report(off, 0);
+	print_message("shrinker: %llu runs gave back %llu idle pairs\n",
+		      (unsigned long long)u64(a, "pamt.shrinker_runs"),
+		      (unsigned long long)u64(a, "pamt.shrinker_pairs"));
+	assert_true(u64(a, "pamt.shrinker_runs") > 0);
+	assert_true(u64(a, "pamt.shrinker_pairs") > 0);
+	assert_int_equal(u64(a, "invariants.violations"), 0);
+	assert_int_equal(u64(a, "host_manager.pairs_now"), 0);
+	assert_int_equal(u64(b, "pamt.shrinker_runs"), 0);
+	assert_int_equal(u64(b, "pamt.shrinker_pairs"), 0);
+	json_object_put(a);
+	json_object_put(b);
+}
+
 static void test_deterministic(void **state)
 {
 	static const char *const sched[] = {"fifo", "random", "pct:3"};
@@ -612,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_busy_inject),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_churn_idle_pairs),
+		cmocka_unit_test(test_shrinker_watermark),
 		cmocka_unit_test(test_strategies),
 		cmocka_unit_test(test_exit_status_matches_report),
 		cmocka_unit_test(test_summary_on_stdout),

@@ -7,10 +7,15 @@
  * = the pairs of referenced ranges, allocator back where it started),
  * dpamt_shrink_range() one range, and the manager's own shrinker gives
  * idle pairs back when the pair allocator runs dry; a shrink whose
- * REMOVEs stay BUSY keeps them, leaking nothing.  Plus a threaded
- * churn on few ranges with N > 0 (run under TSan), checked at the end.
+ * REMOVEs stay BUSY keeps them, leaking nothing; the shrinker pair
+ * (dpamt_shrink_count/scan) on the allocator's low watermark gives back
+ * what the pressure asks, down to the exact minimum.  Plus a threaded
+ * churn on few ranges with N > 0, alone and against a shrinker thread
+ * (run under TSan), checked at the end.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -165,6 +170,74 @@ static void test_enomem_reclaims_idle(void **state)
 	model_host_destroy(&h);
 }
 
+/* Take pages from the allocator (the VMM's way of running it low) until
+ * the low-watermark shrinker has run as often as runs; returns how many
+ * pages were taken (put back by the caller with phys_free_page). */
+static unsigned drain_until_shrinker(struct model_host *h, uint64_t *pa,
+				     unsigned max, uint64_t runs)
+{
+	unsigned n = 0;
+
+	while (atomic_load(&h->mo.shrinker_runs) < runs && n < max)
+		assert_int_equal(phys_alloc_page(h->alloc, 0, &pa[n++]), 0);
+	return n;
+}
+
+/*
+ * The shrinker pair on the allocator's low watermark (model_ops_shrinker,
+ * dpamt_shrink_count/scan): allocations that leave fewer than low free
+ * pages make it give back just the idle pairs that bring free memory to
+ * the high mark (whole pairs), then, under deeper pressure, all of them:
+ * dynamic bytes fall to the minimum exactly (the one referenced range).
+ */
+static void test_shrinker_low_watermark(void **state)
+{
+	struct dpamt_check_opts o = { .max_idle = 16 };
+	struct dpamt_cache c = { 0 };
+	struct model_host h;
+	uint64_t pa[64], free_pages;
+	unsigned n;
+
+	host_idle(&h, state, 16);
+	for (unsigned r = 0; r < 16; r++)
+		get_put(&h, &c, r);
+	assert_int_equal(dpamt_cache_topup(h.dp, &c, 2), 0);
+	assert_int_equal(dpamt_get(h.dp, rpa(40), &c), 0); /* stays held */
+	dpamt_cache_drain(h.dp, &c);
+	assert_int_equal(dpamt_shrink_count(h.dp), 16);
+	assert_int_equal(dpamt_shrink_scan(h.dp, 0), 0);
+	/* Low mark 8 pages below what is free now, high 5 above it: the
+	 * allocation that leaves low - 1 free wants 6 pages: 3 pairs. */
+	free_pages = phys_free_bytes(h.alloc) / 4096;
+	model_ops_shrinker(&h.mo, h.dp, free_pages - 8, free_pages - 8 + 5);
+	n = drain_until_shrinker(&h, pa, 64, 1);
+	assert_int_equal(n, 9);
+	assert_int_equal(atomic_load(&h.mo.shrinker_pairs), 3);
+	assert_int_equal(dpamt_shrink_count(h.dp), 13);
+	assert_int_equal(dpamt_idle_ranges(h.dp), 13);
+	assert_int_equal(ht_check(&h, &o), 0);
+	/* Deep pressure: the high mark far above, every idle pair goes. */
+	model_ops_shrinker(&h.mo, h.dp, free_pages + 1000, free_pages + 4000);
+	assert_int_equal(phys_alloc_page(h.alloc, 0, &pa[n++]), 0);
+	assert_int_equal(atomic_load(&h.mo.shrinker_runs), 2);
+	assert_int_equal(atomic_load(&h.mo.shrinker_pairs), 16);
+	assert_int_equal(dpamt_shrink_count(h.dp), 0);
+	assert_int_equal(stats(&h).pairs_now, 1);
+	assert_int_equal(stats(&h).dynamic_bytes_now,
+			 (uint64_t)dpamt_pages_per_get(h.dp) * 4096);
+	o.max_idle = 0;
+	assert_int_equal(ht_check(&h, &o), 0);
+	/* Nothing idle: the callback runs, scans nothing. */
+	assert_int_equal(phys_alloc_page(h.alloc, 0, &pa[n++]), 0);
+	assert_int_equal(atomic_load(&h.mo.shrinker_runs), 3);
+	assert_int_equal(atomic_load(&h.mo.shrinker_pairs), 16);
+	model_ops_shrinker(&h.mo, NULL, 0, 0);
+	for (unsigned i = 0; i < n; i++)
+		phys_free_page(h.alloc, pa[i]);
+	assert_int_equal(dpamt_put(h.dp, rpa(40), NULL), 0);
+	model_host_destroy(&h);
+}
+
 /* PAMT.REMOVE answers BUSY while armed. */
 static bool remove_busy(void *arg, struct dpamt_tdx_regs *r)
 {
@@ -263,6 +336,71 @@ static void test_threads_churn(void **state)
 	model_host_destroy(&h);
 }
 
+/* A shrinker thread (count + scan, as a memory-pressure callback would)
+ * racing threads that churn get/put over few ranges (TSan). */
+struct shrinker_arg {
+	struct model_host *h;
+	_Atomic bool stop;
+	_Atomic uint64_t scans;
+	uint64_t pairs;
+};
+
+static void *shrinker_main(void *arg)
+{
+	struct shrinker_arg *s = arg;
+
+	while (!atomic_load(&s->stop)) {
+		uint64_t idle = dpamt_shrink_count(s->h->dp);
+
+		s->pairs += dpamt_shrink_scan(s->h->dp, idle ? 1 + idle / 2
+							     : 1);
+		atomic_fetch_add(&s->scans, 1);
+	}
+	return NULL;
+}
+
+static void test_threads_shrinker(void **state)
+{
+	struct dpamt_check_opts o = { .max_idle = 4 };
+	struct shrinker_arg sa = { .h = NULL };
+	struct churn w[2];
+	pthread_t t[2], st;
+	struct model_host h;
+
+	host_idle(&h, state, 4);
+	sa.h = &h;
+	atomic_init(&sa.stop, false);
+	atomic_init(&sa.scans, 0);
+	assert_int_equal(pthread_create(&st, NULL, shrinker_main, &sa), 0);
+	while (atomic_load(&sa.scans) == 0) /* it runs before they start */
+		sched_yield();
+	for (unsigned i = 0; i < 2; i++) {
+		w[i] = (struct churn){ &h, i };
+		assert_int_equal(pthread_create(&t[i], NULL, churn_main, &w[i]),
+				 0);
+	}
+	for (unsigned i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&sa.stop, true);
+	pthread_join(st, NULL);
+	printf("shrinker: %llu scans gave back %llu pairs\n",
+	       (unsigned long long)atomic_load(&sa.scans),
+	       (unsigned long long)sa.pairs);
+	assert_true(atomic_load(&sa.scans) > 1);
+	assert_int_equal(dpamt_retry_deferred(h.dp), 0);
+	assert_int_equal(ht_check(&h, &o), 0);
+	/* Quiescent: one scan of everything leaves the exact minimum. */
+	dpamt_shrink_scan(h.dp, dpamt_shrink_count(h.dp));
+	assert_int_equal(dpamt_shrink_count(h.dp), 0);
+	assert_int_equal(stats(&h).dynamic_bytes_now, 0);
+	o.all_gone = true;
+	o.max_idle = 0;
+	assert_int_equal(ht_check(&h, &o), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
+	model_host_destroy(&h);
+}
+
 #define PER_ALL(f)                                                           \
 	cmocka_unit_test_prestate(f, (void *)&st_global),                   \
 	ST_PER_STRAT(f)
@@ -275,6 +413,8 @@ int main(void)
 		PER_ALL(test_enomem_reclaims_idle),
 		PER_ALL(test_shrink_busy),
 		PER_ALL(test_threads_churn),
+		PER_ALL(test_shrinker_low_watermark),
+		PER_ALL(test_threads_shrinker),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
