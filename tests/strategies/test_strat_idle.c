@@ -309,31 +309,45 @@ static void *churn_main(void *arg)
 	return NULL;
 }
 
-static void test_threads_churn(void **state)
+/* n (at most 3) churn_main threads on h, started and joined. */
+static void run_churners(struct model_host *h, unsigned n)
 {
-	struct dpamt_check_opts o = { .max_idle = 2 };
 	struct churn w[3];
 	pthread_t t[3];
-	struct model_host h;
 
-	host_idle(&h, state, 2);
-	for (unsigned i = 0; i < 3; i++) {
-		w[i] = (struct churn){ &h, i };
+	for (unsigned i = 0; i < n; i++) {
+		w[i] = (struct churn){ h, i };
 		assert_int_equal(pthread_create(&t[i], NULL, churn_main, &w[i]),
 				 0);
 	}
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+}
+
+/* After a threaded run shrunk to nothing: the exact minimum (nothing
+ * installed, no dynamic bytes), no PAMT leaf refused, then teardown. */
+static void all_gone_and_destroy(struct model_host *h)
+{
+	struct dpamt_check_opts o = { .all_gone = true, .max_idle = 0 };
+
+	assert_int_equal(ht_check(h, &o), 0);
+	assert_int_equal(ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
+	assert_int_equal(ht_leaf_errors(h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
+	model_host_destroy(h);
+}
+
+static void test_threads_churn(void **state)
+{
+	struct dpamt_check_opts o = { .max_idle = 2 };
+	struct model_host h;
+
+	host_idle(&h, state, 2);
+	run_churners(&h, 3);
 	assert_int_equal(dpamt_retry_deferred(h.dp), 0);
 	assert_true(dpamt_idle_ranges(h.dp) <= 2);
 	assert_int_equal(ht_check(&h, &o), 0);
 	assert_int_equal(dpamt_shrink(h.dp, 0), 0);
-	o.all_gone = true;
-	o.max_idle = 0;
-	assert_int_equal(ht_check(&h, &o), 0);
-	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
-	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
-	model_host_destroy(&h);
+	all_gone_and_destroy(&h);
 }
 
 /* A shrinker thread (count + scan, as a memory-pressure callback would)
@@ -363,8 +377,7 @@ static void test_threads_shrinker(void **state)
 {
 	struct dpamt_check_opts o = { .max_idle = 4 };
 	struct shrinker_arg sa = { .h = NULL };
-	struct churn w[2];
-	pthread_t t[2], st;
+	pthread_t st;
 	struct model_host h;
 
 	host_idle(&h, state, 4);
@@ -374,13 +387,7 @@ static void test_threads_shrinker(void **state)
 	assert_int_equal(pthread_create(&st, NULL, shrinker_main, &sa), 0);
 	while (atomic_load(&sa.scans) == 0) /* it runs before they start */
 		sched_yield();
-	for (unsigned i = 0; i < 2; i++) {
-		w[i] = (struct churn){ &h, i };
-		assert_int_equal(pthread_create(&t[i], NULL, churn_main, &w[i]),
-				 0);
-	}
-	for (unsigned i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
+	run_churners(&h, 2);
 	atomic_store(&sa.stop, true);
 	pthread_join(st, NULL);
 	printf("shrinker: %llu scans gave back %llu pairs\n",
@@ -393,12 +400,7 @@ static void test_threads_shrinker(void **state)
 	dpamt_shrink_scan(h.dp, dpamt_shrink_count(h.dp));
 	assert_int_equal(dpamt_shrink_count(h.dp), 0);
 	assert_int_equal(stats(&h).dynamic_bytes_now, 0);
-	o.all_gone = true;
-	o.max_idle = 0;
-	assert_int_equal(ht_check(&h, &o), 0);
-	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_ADD), 0);
-	assert_int_equal(ht_leaf_errors(&h, DPAMT_TDH_PHYMEM_PAMT_REMOVE), 0);
-	model_host_destroy(&h);
+	all_gone_and_destroy(&h);
 }
 
 #define PER_ALL(f)                                                           \
