@@ -4,6 +4,7 @@
  * sink.
  */
 #include "vmm/vmm.h"
+#include "util/bitmap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,8 +178,8 @@ int vmm_hkid_get(struct vmm_host *h, unsigned *hkid)
 	pthread_mutex_lock(&h->hkid_lock);
 	for (unsigned k = h->hkid_min; k <= h->hkid_max && k < VMM_MAX_HKIDS;
 	     k++) {
-		if (!(h->hkid_used[k / 64] & (1ull << (k % 64)))) {
-			h->hkid_used[k / 64] |= 1ull << (k % 64);
+		if (!bm_test(h->hkid_used, k)) {
+			bm_set(h->hkid_used, k);
 			*hkid = k;
 			ret = 0;
 			break;
@@ -191,6 +192,6 @@ int vmm_hkid_get(struct vmm_host *h, unsigned *hkid)
 void vmm_hkid_put(struct vmm_host *h, unsigned hkid)
 {
 	pthread_mutex_lock(&h->hkid_lock);
-	h->hkid_used[hkid / 64] &= ~(1ull << (hkid % 64));
+	bm_clear(h->hkid_used, hkid);
 	pthread_mutex_unlock(&h->hkid_lock);
 }

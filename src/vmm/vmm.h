@@ -121,7 +121,7 @@ struct vmm_host {
 	 * module pages they hold (sum of range_refs) and how many of them
 	 * hold some; kept by vmm_td_ref / vmm_td_free for the checkers. */
 	_Atomic uint32_t *range_held, *range_holders;
-	uint64_t hkid_used[VMM_MAX_HKIDS / 64]; /* bit per HKID */
+	uint64_t hkid_used[VMM_MAX_HKIDS / 64]; /* bit per HKID (util/bitmap.h) */
 	_Atomic uint64_t busy_retries; /* BUSY retries of the VMM's calls */
 	_Atomic uint64_t fault_retries;/* faults retried after a failure */
 	/* Attempts of a may-fail step (fault, 2M mapping, DEMOTE, a TD
