@@ -79,8 +79,10 @@ static DP_NOINLINE int dp_put_slow(struct dpamt *m, int64_t idx, uint64_t pa,
 	return err;
 }
 
-/* Concurrency: see dpamt.h (any get/put at once; cache is the caller's). */
-int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+/* Concurrency: see dpamt.h (any get/put at once; cache is the caller's).
+ * The general entry: any fast-path mode, atomic hook or not. */
+static DP_NOINLINE int dp_get_any(struct dpamt *m, uint64_t pa,
+				  struct dpamt_cache *cache)
 {
 	int64_t idx = dp_range_index(m, pa);
 	uint32_t old = 0;
@@ -96,7 +98,8 @@ int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 	return dp_get_slow(m, idx, pa, cache, old);
 }
 
-int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+static DP_NOINLINE int dp_put_any(struct dpamt *m, uint64_t pa,
+				  struct dpamt_cache *cache)
 {
 	int64_t idx = dp_range_index(m, pa);
 	uint32_t old = 0;
@@ -109,6 +112,46 @@ int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 		if (dp_rc_put_done(old))
 			return dp_fast_done(m, cache, true);
 	}
+	return dp_put_slow(m, idx, pa, cache, old);
+}
+
+/*
+ * The entries: the one-atomic mode with no atomic hook on this thread
+ * (every production run) takes the RMW here, with one hook test per call
+ * instead of one per atomic, and stays a leaf that tail-calls everything
+ * else; any other mode or a hooked thread (the simulator) goes through
+ * dp_get_any/dp_put_any, which do the same with a hook test at each
+ * atomic.  Same result either way (dp_atomic.h).
+ */
+int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+{
+	int64_t idx;
+	uint32_t old;
+
+	if (dp_atomic_hooked() || m->fast != DP_FAST_ONE)
+		return dp_get_any(m, pa, cache);
+	idx = dp_range_index(m, pa);
+	if (idx < 0)
+		return dp_get_slow(m, idx, pa, cache, 0);
+	old = dp_rc_get_rmw_unhooked(&m->refs[idx]);
+	if (dp_rc_get_done(old))
+		return dp_fast_done(m, cache, false);
+	return dp_get_slow(m, idx, pa, cache, old);
+}
+
+int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
+{
+	int64_t idx;
+	uint32_t old;
+
+	if (dp_atomic_hooked() || m->fast != DP_FAST_ONE)
+		return dp_put_any(m, pa, cache);
+	idx = dp_range_index(m, pa);
+	if (idx < 0)
+		return dp_put_slow(m, idx, pa, cache, 0);
+	old = dp_rc_put_rmw_unhooked(&m->refs[idx]);
+	if (dp_rc_put_done(old))
+		return dp_fast_done(m, cache, true);
 	return dp_put_slow(m, idx, pa, cache, old);
 }
 

@@ -63,6 +63,17 @@ static inline uint32_t dp_rc_put_rmw(dp_atomic32_t *w)
 	return dp_fetch_sub_acq_rel32(w, 1);
 }
 
+/* The same two RMWs when the caller saw no atomic hook (dp_atomic.h). */
+static inline uint32_t dp_rc_get_rmw_unhooked(dp_atomic32_t *w)
+{
+	return dp_fetch_add_acq_rel32_unhooked(w, 1);
+}
+
+static inline uint32_t dp_rc_put_rmw_unhooked(dp_atomic32_t *w)
+{
+	return dp_fetch_sub_acq_rel32_unhooked(w, 1);
+}
+
 /*
  * The CAS-loop fast path on the same word (cfg.fast_path_cas, kept for
  * comparison): increment only while the word is LIVE, decrement only

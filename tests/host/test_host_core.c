@@ -495,6 +495,59 @@ static void test_strategy_table(void **state)
 	fake_fini(&f);
 }
 
+
+#ifdef DPAMT_ATOMIC_HOOK
+#include "host/dp_atomic.h"
+
+struct hook_seen {
+	unsigned writes, others;
+};
+
+static void hook_count(void *arg, const void *word, enum dp_atomic_kind k)
+{
+	struct hook_seen *h = arg;
+
+	(void)word;
+	if (k == DP_AT_WRITE)
+		h->writes++;
+	else
+		h->others++;
+}
+
+/* The fast path tests the hook once per call (getput.c): a thread with a
+ * hook (the simulator's) must still see the RMW of every fast-path get
+ * and put, exactly one each, and a thread without one must take the
+ * same decisions. */
+static void test_fast_path_hook_entries(void **state)
+{
+	struct fx *x = fx_new(true, 2, DPAMT_MODE_AUTO);
+	struct dpamt_cache c = { 0 };
+	struct hook_seen seen = { 0, 0 };
+	const struct dp_atomic_hook hook = { hook_count, &seen };
+	uint64_t pa = 7 * MiB2;
+
+	(void)state;
+	assert_int_equal(dpamt_cache_topup(x->dp, &c, 2), 0);
+	assert_int_equal(dpamt_get(x->dp, pa, &c), 0); /* installs */
+	dp_atomic_hook_set(&hook);
+	assert_int_equal(dpamt_get(x->dp, pa, &c), 0);
+	assert_int_equal(seen.writes, 1);
+	assert_int_equal(dpamt_put(x->dp, pa, &c), 0);
+	assert_int_equal(seen.writes, 2);
+	dp_atomic_hook_set(NULL);
+	assert_int_equal(dpamt_get(x->dp, pa, &c), 0);
+	assert_int_equal(dpamt_put(x->dp, pa, &c), 0);
+	assert_int_equal(seen.writes, 2); /* unhooked: nothing reported */
+	assert_int_equal(c.local_fast_gets, 2);
+	assert_int_equal(c.local_fast_puts, 2);
+	assert_int_equal(dpamt_refcount(x->dp, pa), 1);
+	assert_int_equal(dpamt_put(x->dp, pa, &c), 0);
+	assert_false(dpamt_range_installed(x->dp, pa));
+	dpamt_cache_drain(x->dp, &c);
+	fx_free(x);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +565,9 @@ int main(void)
 		cmocka_unit_test(test_sparse_refcounts),
 		cmocka_unit_test(test_strategy_table),
 		cmocka_unit_test(test_peak_across_stripes),
+#ifdef DPAMT_ATOMIC_HOOK
+		cmocka_unit_test(test_fast_path_hook_entries),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

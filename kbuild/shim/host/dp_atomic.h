@@ -80,6 +80,22 @@ static inline u32 dp_fetch_sub_acq_rel32(dp_atomic32_t *p, u32 v)
 	return (u32)atomic_fetch_sub((int)v, p);
 }
 
+/* No hook in a kernel: the unhooked fast-path RMWs are the same ones. */
+static inline bool dp_atomic_hooked(void)
+{
+	return false;
+}
+
+static inline u32 dp_fetch_add_acq_rel32_unhooked(dp_atomic32_t *p, u32 v)
+{
+	return dp_fetch_add_acq_rel32(p, v);
+}
+
+static inline u32 dp_fetch_sub_acq_rel32_unhooked(dp_atomic32_t *p, u32 v)
+{
+	return dp_fetch_sub_acq_rel32(p, v);
+}
+
 static inline u32 dp_xchg_acquire32(dp_atomic32_t *p, u32 v)
 {
 	return (u32)atomic_xchg_acquire(p, (int)v);
