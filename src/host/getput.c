@@ -79,10 +79,17 @@ static DP_NOINLINE int dp_put_slow(struct dpamt *m, int64_t idx, uint64_t pa,
 	return err;
 }
 
-/* Concurrency: see dpamt.h (any get/put at once; cache is the caller's).
- * The general entry: any fast-path mode, atomic hook or not. */
-static DP_NOINLINE int dp_get_any(struct dpamt *m, uint64_t pa,
-				  struct dpamt_cache *cache)
+/*
+ * One get or put: map pa to its range, run the fast path's RMW, and hand
+ * whatever it did not decide to the slow path.  unhooked: the caller saw
+ * no atomic hook on this thread and the one-atomic mode, so the RMW skips
+ * the hook's test (dp_atomic.h); otherwise any fast-path mode, each
+ * atomic reporting to the hook.  Always inlined with a constant
+ * unhooked, so each caller compiles to one straight path.
+ */
+static inline __attribute__((__always_inline__)) int
+dp_getput(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache, bool put,
+	  bool unhooked)
 {
 	int64_t idx = dp_range_index(m, pa);
 	uint32_t old = 0;
@@ -90,69 +97,52 @@ static DP_NOINLINE int dp_get_any(struct dpamt *m, uint64_t pa,
 	if (idx >= 0 && m->fast != DP_FAST_NONE) {
 		dp_atomic32_t *w = &m->refs[idx];
 
-		old = m->fast == DP_FAST_ONE ? dp_rc_get_rmw(w)
-					     : dp_rc_get_cas(w);
-		if (dp_rc_get_done(old))
-			return dp_fast_done(m, cache, false);
+		if (unhooked)
+			old = put ? dp_rc_put_rmw_unhooked(w)
+				  : dp_rc_get_rmw_unhooked(w);
+		else if (m->fast == DP_FAST_ONE)
+			old = put ? dp_rc_put_rmw(w) : dp_rc_get_rmw(w);
+		else
+			old = put ? dp_rc_put_cas(w) : dp_rc_get_cas(w);
+		if (put ? dp_rc_put_done(old) : dp_rc_get_done(old))
+			return dp_fast_done(m, cache, put);
 	}
-	return dp_get_slow(m, idx, pa, cache, old);
+	return put ? dp_put_slow(m, idx, pa, cache, old)
+		   : dp_get_slow(m, idx, pa, cache, old);
+}
+
+/* The general path: a hooked thread (the simulator) or the CAS mode. */
+static DP_NOINLINE int dp_get_any(struct dpamt *m, uint64_t pa,
+				  struct dpamt_cache *cache)
+{
+	return dp_getput(m, pa, cache, false, false);
 }
 
 static DP_NOINLINE int dp_put_any(struct dpamt *m, uint64_t pa,
 				  struct dpamt_cache *cache)
 {
-	int64_t idx = dp_range_index(m, pa);
-	uint32_t old = 0;
-
-	if (idx >= 0 && m->fast != DP_FAST_NONE) {
-		dp_atomic32_t *w = &m->refs[idx];
-
-		old = m->fast == DP_FAST_ONE ? dp_rc_put_rmw(w)
-					     : dp_rc_put_cas(w);
-		if (dp_rc_put_done(old))
-			return dp_fast_done(m, cache, true);
-	}
-	return dp_put_slow(m, idx, pa, cache, old);
+	return dp_getput(m, pa, cache, true, false);
 }
 
 /*
- * The entries: the one-atomic mode with no atomic hook on this thread
- * (every production run) takes the RMW here, with one hook test per call
- * instead of one per atomic, and stays a leaf that tail-calls everything
- * else; any other mode or a hooked thread (the simulator) goes through
- * dp_get_any/dp_put_any, which do the same with a hook test at each
- * atomic.  Same result either way (dp_atomic.h).
+ * Concurrency: see dpamt.h (any get/put at once; cache is the caller's).
+ * A thread with no atomic hook in the one-atomic mode (every production
+ * caller) tests the hook once per call, not once per atomic, and stays a
+ * leaf that tail-calls the rest; anything else takes dp_get_any /
+ * dp_put_any.  Same result either way.
  */
 int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 {
-	int64_t idx;
-	uint32_t old;
-
 	if (dp_atomic_hooked() || m->fast != DP_FAST_ONE)
 		return dp_get_any(m, pa, cache);
-	idx = dp_range_index(m, pa);
-	if (idx < 0)
-		return dp_get_slow(m, idx, pa, cache, 0);
-	old = dp_rc_get_rmw_unhooked(&m->refs[idx]);
-	if (dp_rc_get_done(old))
-		return dp_fast_done(m, cache, false);
-	return dp_get_slow(m, idx, pa, cache, old);
+	return dp_getput(m, pa, cache, false, true);
 }
 
 int dpamt_put(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache)
 {
-	int64_t idx;
-	uint32_t old;
-
 	if (dp_atomic_hooked() || m->fast != DP_FAST_ONE)
 		return dp_put_any(m, pa, cache);
-	idx = dp_range_index(m, pa);
-	if (idx < 0)
-		return dp_put_slow(m, idx, pa, cache, 0);
-	old = dp_rc_put_rmw_unhooked(&m->refs[idx]);
-	if (dp_rc_put_done(old))
-		return dp_fast_done(m, cache, true);
-	return dp_put_slow(m, idx, pa, cache, old);
+	return dp_getput(m, pa, cache, true, true);
 }
 
 /* Concurrency: any time, like put. */
