@@ -47,6 +47,10 @@ void engine_event(struct engine *e, const char *what, int guest);
 enum engine_job { ENGINE_BOOT, ENGINE_RECLAIM };
 void engine_run_jobs(struct engine *e, struct vmm_vcpu **vcpus, unsigned n,
 		     enum engine_job job);
+/* Before a job runs on v: a boot zeroes its fault count and sets the
+ * work it will do, which engine_progress reads.  Engine thread, before
+ * v's job starts. */
+void engine_job_start(struct vmm_vcpu *v, enum engine_job job);
 /* Report boot progress (faults done / to do over vcpus[0..n)) to the
  * progress callback; nothing for other jobs.  Engine thread or task. */
 void engine_progress(struct engine *e, struct vmm_vcpu **v, unsigned n,

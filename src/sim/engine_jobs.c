@@ -46,6 +46,15 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+void engine_job_start(struct vmm_vcpu *v, enum engine_job job)
+{
+	if (job != ENGINE_BOOT)
+		return;
+	atomic_store_explicit(&v->faults, 0, memory_order_relaxed);
+	atomic_store_explicit(&v->work_total, vmm_vcpu_work(v),
+			      memory_order_relaxed);
+}
+
 void engine_progress(struct engine *e, struct vmm_vcpu **v, unsigned n,
 		     enum engine_job job)
 {
@@ -119,13 +128,7 @@ static void setup(struct pool *p, struct engine *e)
 
 		atomic_fetch_add_explicit(&p->td_left[v->td->index], 1,
 					  memory_order_relaxed);
-		if (p->job == ENGINE_BOOT) {
-			atomic_store_explicit(&v->faults, 0,
-					      memory_order_relaxed);
-			atomic_store_explicit(&v->work_total,
-					      vmm_vcpu_work(v),
-					      memory_order_relaxed);
-		}
+		engine_job_start(v, p->job);
 	}
 }
 

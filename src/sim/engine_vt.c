@@ -465,13 +465,7 @@ static int spawn_all(struct vjobs *p, struct vjob *jobs)
 
 		jobs[i] = (struct vjob){ p, v };
 		p->td_left[v->td->index]++;
-		if (p->job == ENGINE_BOOT) {
-			atomic_store_explicit(&v->faults, 0,
-					      memory_order_relaxed);
-			atomic_store_explicit(&v->work_total,
-					      vmm_vcpu_work(v),
-					      memory_order_relaxed);
-		}
+		engine_job_start(v, p->job);
 		if (!vt_spawn(vt, job_task, &jobs[i]))
 			return -1;
 	}
