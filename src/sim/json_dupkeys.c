@@ -2,8 +2,9 @@
  * json_dupkeys.c - scan a JSON text json-c has accepted for what json-c
  * lets through: duplicate keys (compared after decoding every escape, so
  * "hug\u0065" equals "huge"), strings with an escaped NUL, objects with
- * more keys than any scenario needs.  Contract in json_dupkeys.h.
+ * more keys than any scenario needs, integers past 64 bits.  Contract in json_dupkeys.h.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,31 @@ static void close_frame(struct dup_scan *sc)
 	sc->nbuf = f->buf0;
 }
 
+/* The number literal starting at p ('-' or a digit): its end, and in
+ * *big whether it is an integer outside INT64_MIN..UINT64_MAX (a
+ * fraction or exponent makes it a double: json-c keeps those as is). */
+static const char *skip_number(const char *p, bool *big)
+{
+	bool neg = *p == '-';
+	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : UINT64_MAX, v = 0;
+	bool over = false;
+
+	p += neg;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (limit - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
+	}
+	*big = over && *p != '.' && *p != 'e' && *p != 'E';
+	while (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' ||
+	       *p == '-' || (*p >= '0' && *p <= '9'))
+		p++;
+	return p;
+}
+
 enum json_scan json_scan_text(const char *text, char *path, unsigned len)
 {
 	struct dup_scan sc;
@@ -299,6 +325,15 @@ enum json_scan json_scan_text(const char *text, char *path, unsigned len)
 			const char *end = skip_string(p);
 
 			r = one_string(&sc, p, end, path, len);
+			p = end - 1;
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			bool big;
+			const char *end = skip_number(p, &big);
+
+			if (big) {
+				frame_path(&sc, sc.depth, NULL, 0, path, len);
+				r = JSON_SCAN_BIGINT;
+			}
 			p = end - 1;
 		}
 	}

@@ -1,8 +1,9 @@
 /*
  * json_dupkeys.h - checks json-c does not make on a JSON text: a key
- * given twice in one object (json-c keeps the last without a word), and a
+ * given twice in one object (json-c keeps the last without a word), a
  * string holding a NUL (json-c's C strings stop there, so "1G\u0000junk"
- * would read as "1G").  Keys are compared decoded: "hug\u0065" is "huge".
+ * would read as "1G"), and an integer too large for 64 bits (json-c
+ * clamps 18446744073709551616 to UINT64_MAX).  Keys are compared decoded: "hug\u0065" is "huge".
  */
 #ifndef DPAMT_SIM_JSON_DUPKEYS_H
 #define DPAMT_SIM_JSON_DUPKEYS_H
@@ -15,6 +16,8 @@ enum json_scan {
 	JSON_SCAN_NUL,       /* a string (key or value) holds \u0000 */
 	JSON_SCAN_MANY_KEYS, /* an object with more than JSON_SCAN_MAX_KEYS */
 	JSON_SCAN_DEEP,      /* nesting deeper than JSON_SCAN_MAX_DEPTH */
+	JSON_SCAN_BIGINT,    /* an integer outside INT64_MIN..UINT64_MAX,
+				which json-c clamps without a word */
 	JSON_SCAN_NOMEM,
 };
 

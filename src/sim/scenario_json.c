@@ -444,6 +444,9 @@ static int scan_text(const struct jctx *c, const char *text)
 		snprintf(what, sizeof(what), "nested deeper than %d levels",
 			 JSON_SCAN_MAX_DEPTH);
 		return jerr(c, path[0] ? path : "(document)", what);
+	case JSON_SCAN_BIGINT:
+		return jerr(c, path[0] ? path : "(document)", "an integer "
+			    "outside the 64-bit range; use a value in range");
 	default:
 		return jerr(c, "(document)", "out of memory");
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/json_dupkeys.h"
 #include "sim/scenario_parse.h"
 #include "sim/sweep.h"
 
@@ -199,11 +200,19 @@ static int apply_one(struct sim_scenario *sc, const char *key, const char *v,
 		     bool literal, char *msg, size_t len)
 {
 	json_object *val = value_json(v, literal), *doc;
+	char why[8];
 	bool td_only;
 	int rc;
 
 	if (!val)
 		return 1; /* not a literal: try as a string */
+	if (json_object_is_type(val, json_type_int) &&
+	    json_scan_text(v, why, sizeof(why)) == JSON_SCAN_BIGINT) {
+		json_object_put(val); /* json-c clamped it */
+		snprintf(msg, len, "%s: an integer outside the 64-bit range",
+			 key);
+		return -1;
+	}
 	doc = json_object_new_object();
 	if (guest_key(key, &td_only))
 		json_object_object_add(doc, "guests",

@@ -463,6 +463,33 @@ static void test_scan_bounds(void **state)
 			 JSON_SCAN_MANY_KEYS);
 }
 
+/* Integers json-c would clamp: outside INT64_MIN..UINT64_MAX is refused
+ * with the key's path; the bounds themselves, doubles, and digits inside
+ * strings or keys are not integers out of range. */
+static void test_scan_bigint(void **state)
+{
+	static const char *const ok[] = {
+		"{\"a\":18446744073709551615}", "{\"a\":-9223372036854775808}",
+		"{\"a\":1e400}", "{\"a\":99999999999999999999.5}",
+		"{\"a\":-99999999999999999999e-3}", "[0,-0,12]",
+		"{\"99999999999999999999\":\"99999999999999999999\"}",
+	};
+	char path[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_int_equal(json_scan_text(ok[i], path, sizeof(path)),
+				 JSON_SCAN_OK);
+	assert_int_equal(json_scan_text("{\"a\":{\"b\":18446744073709551616}}",
+					path, sizeof(path)), JSON_SCAN_BIGINT);
+	assert_string_equal(path, "a.b");
+	assert_int_equal(json_scan_text("{\"g\":[1,-9223372036854775809]}",
+					path, sizeof(path)), JSON_SCAN_BIGINT);
+	assert_string_equal(path, "g[1]");
+	assert_int_equal(json_scan_text("123456789012345678901234567890",
+					path, sizeof(path)), JSON_SCAN_BIGINT);
+}
+
 /* --scenario in the middle: earlier flags lose, later flags win, the
  * first --td after the file replaces its guests. */
 static void test_scenario_file_order(void **state)
@@ -517,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_json_bad),
 		cmocka_unit_test(test_dupkeys),
 		cmocka_unit_test(test_scan_bounds),
+		cmocka_unit_test(test_scan_bigint),
 		cmocka_unit_test(test_scenario_file_order),
 	};
 
