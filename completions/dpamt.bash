@@ -9,16 +9,17 @@ _dpamt()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		words=$("${COMP_WORDS[0]}" --help 2>/dev/null |
-			awk '/^commands:/ {on=1; next} on && NF {print $1}')
+			awk '/^commands:/ {on=1; next} on && !NF {exit}
+			     on {print $1}')
 		COMPREPLY=($(compgen -W "$words --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
 	case $prev in
-	--json|--timeline|--plot|--scenario|--iomem)
+	--json|--timeline|--plot|--scenario|--iomem|--csv)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--memmap)
+	--memmap|--plot-dir)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	esac
