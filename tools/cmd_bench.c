@@ -168,6 +168,9 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 
 	if (!*v)
 		return errmsg(msg, len, "--json: '' is not a file name");
+	if (o->json)
+		return errmsg(msg, len, "--json given twice ('%s' and '%s'): "
+			      "one output file", o->json, v);
 	o->json = v;
 	return 0;
 }

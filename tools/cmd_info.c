@@ -68,7 +68,8 @@ static void info_usage(FILE *f)
 		"  --json FILE|-     also write JSON to FILE; '-': JSON only, "
 		"on stdout\n"
 		"SIZE: number (decimal or 0x hex) with optional K/M/G/T "
-		"(binary) suffix.\n\n%s",
+		"(binary) suffix.\n\n"
+		"Failed check: none, info only computes.\n%s",
 		DPAMT_MAX_TDMRS, CLI_EXIT_HELP);
 }
 
@@ -128,6 +129,9 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 
 	if (!*v)
 		return errmsg(msg, len, "--json: '' is not a file name");
+	if (o->json)
+		return errmsg(msg, len, "--json given twice ('%s' and '%s'): "
+			      "one output file", o->json, v);
 	o->json = v;
 	return 0;
 }

@@ -75,6 +75,26 @@ static void on_progress(void *arg, uint64_t done, uint64_t total)
 		sim_progress_update(&s->progress, done, total);
 }
 
+/* Two outputs naming one file: the later would silently replace the
+ * earlier.  0, or -1 with msg. */
+static int same_outputs(const struct sim_cli *c, char *msg, size_t len)
+{
+	const char *name[] = {"--json", "--timeline", "--plot"};
+	const char *path[] = {c->json_path, c->timeline_path, c->plot_path};
+
+	for (unsigned i = 0; i < 3; i++)
+		for (unsigned j = i + 1; j < 3; j++)
+			if (path[i] && path[j] &&
+			    outfile_same_target(path[i], path[j])) {
+				snprintf(msg, len, "%s '%s' and %s '%s' name "
+					 "the same file: give each output its "
+					 "own", name[i], path[i], name[j],
+					 path[j]);
+				return -1;
+			}
+	return 0;
+}
+
 /* Parse and validate; 0 to run, 1 for --help (printed), 2 bad usage. */
 static int prepare(struct sim_front *s, int argc, char **argv)
 {
@@ -92,6 +112,8 @@ static int prepare(struct sim_front *s, int argc, char **argv)
 				   "SIZE (or guests to the --scenario file)");
 	if (sim_validate(&cli->sc, s->msg, sizeof(s->msg)) ||
 	    sim_mem_check(&cli->sc, s->msg, sizeof(s->msg)))
+		return usage_error(s->msg);
+	if (same_outputs(cli, s->msg, sizeof(s->msg)))
 		return usage_error(s->msg);
 	if (cli->explore && (cli->timeline_path || cli->plot_path))
 		return usage_error("--explore runs many seeds: it takes no "
@@ -201,17 +223,83 @@ static int copy_scratch(struct sim_front *s)
 	return ferror(s->scratch) ? -1 : 0;
 }
 
+/* Copy the file at path into f; 0, or -1 (errno set) on a failed read or
+ * write. */
+static int copy_file(const char *path, FILE *f)
+{
+	char buf[8192];
+	FILE *in = fopen(path, "r");
+	size_t n;
+	int rc = 0;
+
+	if (!in)
+		return -1;
+	while (!rc && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, f) != n)
+			rc = -1;
+	if (ferror(in))
+		rc = -1;
+	fclose(in);
+	return rc;
+}
+
+/* gnuplot draws into a file it can fail on: the temporary file of a
+ * regular --plot, or for a device (/dev/full) a scratch SVG in TMPDIR
+ * that is then copied with checked writes, since gnuplot does not report
+ * a failed write.  The SVG path in svg (size len), or -1 with s->msg. */
+static int plot_target(struct sim_front *s, char *svg, size_t len)
+{
+	int fd;
+
+	if (s->svg.kind != OUTFILE_INPLACE) {
+		snprintf(svg, len, "%s", outfile_write_path(&s->svg));
+		return 0;
+	}
+	fd = outfile_scratch("dpamt-plot", svg, len);
+	if (fd < 0) {
+		snprintf(s->msg, sizeof(s->msg), "--plot: cannot create a "
+			 "temporary SVG in TMPDIR: %s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The drawn SVG into the --plot target and committed; 0 or 1. */
+static int commit_plot(struct sim_front *s, const char *svg)
+{
+	if (s->svg.kind == OUTFILE_INPLACE) {
+		int rc = copy_file(svg, s->svg.f);
+
+		unlink(svg);
+		if (rc) {
+			snprintf(s->msg, sizeof(s->msg), "--plot: writing "
+				 "'%s' failed: %s", s->cli.plot_path,
+				 strerror(errno ? errno : EIO));
+			outfile_discard(&s->svg);
+			return output_error(s->msg);
+		}
+	}
+	return commit(s, &s->svg);
+}
+
 /* Draw the SVG from the finished CSV and commit it; 0 or 1. */
 static int draw_plot(struct sim_front *s)
 {
 	const char *csv = s->scratch ? s->scratch_path :
 			  outfile_write_path(&s->csv);
 	enum sim_plot_result pr;
+	char svg[4096];
 
-	pr = sim_plot_svg(csv, outfile_write_path(&s->svg), s->msg,
-			  sizeof(s->msg));
+	if (plot_target(s, svg, sizeof(svg))) {
+		outfile_discard(&s->svg);
+		return output_error(s->msg);
+	}
+	pr = sim_plot_svg(csv, svg, s->msg, sizeof(s->msg));
 	if (pr == SIM_PLOT_OK)
-		return commit(s, &s->svg);
+		return commit_plot(s, svg);
+	if (s->svg.kind == OUTFILE_INPLACE)
+		unlink(svg);
 	outfile_discard(&s->svg);
 	if (s->scratch && pr == SIM_PLOT_FAILED) {
 		fprintf(stderr, "dpamt sim: %s; the timeline CSV is kept as "

@@ -18,6 +18,7 @@
 #include "sim/scenario_parse.h"
 #include "sim/sweep.h"
 #include "util/cliopt.h"
+#include "util/errmsg.h"
 #include "util/outfile.h"
 
 #define MAX_OPTS 40
@@ -69,28 +70,39 @@ static const char usage[] =
 "A failed check here: a point that did not exit 0.\n"
 CLI_EXIT_HELP;
 
+/* An output option's value: non-empty, given once (a second one would
+ * leave the first output silently unwritten). */
+static int out_once(const char *opt, const char *what, const char *v,
+		    const char **dst, char *msg, size_t len)
+{
+	if (!*v)
+		return errmsg(msg, len, "%s: '' is not a %s", opt, what);
+	if (*dst)
+		return errmsg(msg, len, "%s given twice ('%s' and '%s'): one "
+			      "output per option", opt, *dst, v);
+	*dst = v;
+	return 0;
+}
+
 static int opt_csv(void *ctx, const char *v, char *msg, size_t len)
 {
-	((struct sweep_front *)ctx)->csv_path = v;
-	(void)msg, (void)len;
-	return 0;
+	struct sweep_front *f = ctx;
+
+	return out_once("--csv", "file name", v, &f->csv_path, msg, len);
 }
 
 static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 {
-	((struct sweep_front *)ctx)->json_path = v;
-	(void)msg, (void)len;
-	return 0;
+	struct sweep_front *f = ctx;
+
+	return out_once("--json", "file name", v, &f->json_path, msg, len);
 }
 
 static int opt_plot_dir(void *ctx, const char *v, char *msg, size_t len)
 {
-	if (!*v) {
-		snprintf(msg, len, "--plot-dir: '' is not a directory");
-		return -1;
-	}
-	((struct sweep_front *)ctx)->plot_dir = v;
-	return 0;
+	struct sweep_front *f = ctx;
+
+	return out_once("--plot-dir", "directory", v, &f->plot_dir, msg, len);
 }
 
 static int opt_jobs(void *ctx, const char *v, char *msg, size_t len)
@@ -168,10 +180,12 @@ static int parse(struct sweep_front *f, int argc, char **argv)
 	default:
 		return cliopt_fail("sweep", f->msg);
 	}
-	if (f->csv_path && f->json_path && !strcmp(f->csv_path, "-") &&
-	    !strcmp(f->json_path, "-"))
-		return cliopt_fail("sweep", "--csv and --json cannot both be "
-				   "stdout (-)");
+	if (f->csv_path && f->json_path &&
+	    outfile_same_target(f->csv_path, f->json_path))
+		return cliopt_fail("sweep", !strcmp(f->csv_path, "-") ?
+				   "--csv and --json cannot both be stdout (-)"
+				   : "--csv and --json name the same file: "
+				   "give each output its own");
 	f->sw.base = f->cli.sc;
 	f->sw.progress = !f->quiet;
 	if (!f->sw.jobs) {

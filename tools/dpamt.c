@@ -37,7 +37,8 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-8s %s\n\n%s", "help", "help CMD: the same as CMD --help",
+	fprintf(f, "  %-8s %s\n\n%s%s", "help", "help CMD: the same as CMD --help",
+		"Failed check: what each command checks is in its --help.\n",
 		CLI_EXIT_HELP);
 }
 
@@ -62,7 +63,8 @@ static int help(int argc, char **argv)
 	char *hargv[] = {argv[2], "--help", NULL};
 	const struct command *c;
 
-	if (argc < 3) {
+	if (argc < 3 || !strcmp(argv[2], "--help") ||
+	    !strcmp(argv[2], "-h") || !strcmp(argv[2], "help")) {
 		usage(stdout);
 		return CLI_EXIT_OK;
 	}
@@ -90,6 +92,11 @@ static int dispatch(int argc, char **argv)
 	if (!strcmp(argv[1], "help"))
 		return help(argc, argv);
 	if (!strcmp(argv[1], "--version")) {
+		if (argc > 2) {
+			fprintf(stderr, "dpamt: --version takes no argument "
+				"(got '%s')\n", argv[2]);
+			return CLI_EXIT_USAGE;
+		}
 		printf("dpamt %s\n", DPAMT_VERSION_STRING);
 		return CLI_EXIT_OK;
 	}

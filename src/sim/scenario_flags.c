@@ -309,10 +309,16 @@ static int opt_scenario(void *ctx, const char *v, char *msg, size_t len)
 	return 0;
 }
 
-/* An output path: non-empty; "-" (stdout) only where allow_dash. */
+/* An output path: non-empty; "-" (stdout) only where allow_dash; given
+ * once (a second one would leave the first file silently unwritten). */
 static int out_path(const char *opt, const char *v, bool allow_dash,
 		    const char **out, char *msg, unsigned len)
 {
+	if (*out) {
+		snprintf(msg, len, "%s given twice ('%s' and '%s'): one "
+			 "output file per option", opt, *out, v);
+		return -1;
+	}
 	if (!*v || (!allow_dash && !strcmp(v, "-"))) {
 		snprintf(msg, len, "%s: '%s' is not a file name%s", opt, v,
 			 allow_dash ? " (use - for stdout)" : "");

@@ -200,6 +200,61 @@ int outfile_scratch(const char *prefix, char *buf, size_t len)
 	return mkstemp(buf);
 }
 
+/* A not-yet-existing path as its directory's real path plus its last
+ * component (malloc'ed), or NULL when the directory does not resolve. */
+static char *canonical_new(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *rdir, *out = NULL;
+	size_t n;
+
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	rdir = dir ? realpath(dir, NULL) : NULL;
+	if (rdir) {
+		n = strlen(rdir) + strlen(path) + 2;
+		out = malloc(n);
+		if (out)
+			snprintf(out, n, "%s/%s", rdir, slash ? slash + 1 : path);
+	}
+	free(dir);
+	free(rdir);
+	return out;
+}
+
+static bool in_place_kind(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode) ||
+	       S_ISSOCK(st->st_mode) || S_ISBLK(st->st_mode);
+}
+
+bool outfile_same_target(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	bool ea, eb, same;
+	char *ca, *cb;
+
+	if (!strcmp(a, "-") || !strcmp(b, "-"))
+		return !strcmp(a, b);
+	ea = stat(a, &sa) == 0;
+	eb = stat(b, &sb) == 0;
+	if (ea && eb)
+		return !in_place_kind(&sa) && sa.st_dev == sb.st_dev &&
+		       sa.st_ino == sb.st_ino;
+	if (ea || eb)
+		return false;
+	ca = canonical_new(a);
+	cb = canonical_new(b);
+	same = ca && cb ? !strcmp(ca, cb) : !strcmp(a, b);
+	free(ca);
+	free(cb);
+	return same;
+}
+
 int outfile_stdout_status(const char *prog, int rc)
 {
 	errno = 0;

@@ -74,6 +74,16 @@ void outfile_discard(struct outfile *o);
 int outfile_scratch(const char *prefix, char *buf, size_t len);
 
 /*
+ * Do two output paths name the same file, so that one output would
+ * overwrite the other?  True for the same existing file (symlinks and
+ * hard links followed), for two spellings of one not-yet-existing name
+ * ("x" and "./x"), and for "-" twice.  Devices, FIFOs and sockets
+ * (/dev/null twice) are never "the same": they are written in place.
+ * Pure apart from stat/realpath; any thread.
+ */
+bool outfile_same_target(const char *a, const char *b);
+
+/*
  * End of a CLI run: flush stdout and report a failed write to it.  Returns
  * rc, or 1 (with "PROG: writing to standard output failed: ..." on
  * stderr) if anything written to stdout was lost and rc was 0.  A usage

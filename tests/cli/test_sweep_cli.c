@@ -144,7 +144,7 @@ static const struct bad bads[] = {
 	{{"--jobs", "0"}, "--jobs: '0'"},
 	{{"--jobs", "257"}, "--jobs: '257'"},
 	{{"--timeline", "t.csv"}, "unknown option '--timeline'"},
-	{{"--csv", "-", "--json", "-"}, "cannot both be stdout"},
+	{{"--csv", "-", "--json", "-"}, "--csv given twice"},
 	{{"--td", "3M"}, "multiple of 2"},
 };
 
