@@ -480,8 +480,9 @@ unsigned dpamt_pages_per_get(const struct dpamt *m);
  * (never call it under one). When pair_alloc fails it gives idle pairs
  * back first (takes range locks, PAMT.REMOVE) and tries once more. The
  * cache's owner only; concurrently with any call on other caches.
- * Return: 0; DPAMT_EINVAL if n > DPAMT_CACHE_MAX; DPAMT_ENOMEM (pages
- * already got stay in c).
+ * Return: 0; DPAMT_EINVAL if n > DPAMT_CACHE_MAX, or c->n is (a cache
+ * that was never zero-initialised: nothing is touched); DPAMT_ENOMEM
+ * (pages already got stay in c).
  */
 int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n);
 /* Give every cached page back (pair_free) and fold its counters. */
@@ -555,7 +556,8 @@ void dpamt_cache_flush_stats(struct dpamt *m, struct dpamt_cache *c);
  * Return: 0; DPAMT_ENOMEM (cache too short or pair_alloc failed);
  * DPAMT_EBUSY (ADD stayed BUSY past the budget); DPAMT_EIO/DPAMT_EFATAL
  * (module error); DPAMT_EINVAL (pa outside every TDMR, refcount
- * saturated). On error nothing changed.
+ * saturated, a cache with n > DPAMT_CACHE_MAX when a pair is needed).
+ * On error nothing changed.
  */
 int dpamt_get(struct dpamt *m, uint64_t pa, struct dpamt_cache *cache);
 /**
@@ -760,7 +762,7 @@ void dpamt_demote_abort(struct dpamt *m, struct dpamt_cache *c,
  * range's word, no lock (linux-* references: under their global lock);
  * calls no op.
  * Return: 0; DPAMT_EINVAL if the range already had references or a
- * pair, or pa_2m is outside every TDMR.
+ * pair, or pa_2m is not 2 MiB aligned or is outside every TDMR.
  */
 int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
 			const uint64_t pair[2]);      /* DEMOTE succeeded */
@@ -775,7 +777,9 @@ int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
  * lock (linux-* references: under their global lock); then pair_free
  * with no lock held.
  * Return: 0; DPAMT_EINVAL unless the refcount was exactly 512 (the pair
- * is freed anyway; put_failures++).
+ * is freed anyway; put_failures++); DPAMT_EINVAL with nothing changed
+ * and the pair not freed if pa_2m is not 2 MiB aligned or is outside
+ * every TDMR.
  */
 int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
 			 const uint64_t pair[2]);     /* PROMOTE returned pair */

@@ -36,7 +36,8 @@ static bool dp_cache_reclaim(struct dpamt *m)
 /* Concurrency: the cache's owner only; may call pair_alloc (may sleep). */
 int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
 {
-	if (n > DPAMT_CACHE_MAX)
+	/* c->n past the array: a cache that was never zero-initialised */
+	if (n > DPAMT_CACHE_MAX || c->n > DPAMT_CACHE_MAX)
 		return DPAMT_EINVAL;
 	while (c->n < n) {
 		uint64_t pa;
@@ -55,6 +56,8 @@ int dpamt_cache_topup(struct dpamt *m, struct dpamt_cache *c, unsigned n)
 /* Concurrency: the cache's owner only; calls pair_free. */
 void dpamt_cache_drain(struct dpamt *m, struct dpamt_cache *c)
 {
+	if (c->n > DPAMT_CACHE_MAX)
+		c->n = 0; /* never zero-initialised: pa[] holds no page */
 	while (c->n > 0)
 		m->ops.pair_free(m->ops.ctx, c->pa[--c->n]);
 	dpamt_cache_flush_stats(m, c);
@@ -65,6 +68,8 @@ int dp_cache_take_pair(struct dpamt *m, struct dpamt_cache *c,
 {
 	unsigned k = m->md.pages_per_pair;
 
+	if (c->n > DPAMT_CACHE_MAX)
+		return DPAMT_EINVAL; /* never zero-initialised: no page is */
 	if (c->n < k) {
 		dp_stat_inc(m, DP_ST_enomem);
 		return DPAMT_ENOMEM;

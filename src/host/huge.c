@@ -42,11 +42,21 @@ void dpamt_demote_abort(struct dpamt *m, struct dpamt_cache *c,
 		dp_cache_give_pair(m, c, pair);
 }
 
+/* The range index of a 2 MiB page's base, or -1: an address inside the
+ * page (not its base) is refused rather than rounded, as DEMOTE and
+ * PROMOTE refuse it. */
+static int64_t base_2m_index(const struct dpamt *m, uint64_t pa_2m)
+{
+	if (pa_2m & (DPAMT_TDX_2M_SIZE - 1))
+		return -1;
+	return dp_range_index(m, pa_2m);
+}
+
 /* The range is one TD page: no get/put on it may run concurrently. */
 int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
 			const uint64_t pair[2])
 {
-	int64_t idx = dp_range_index(m, pa_2m);
+	int64_t idx = base_2m_index(m, pa_2m);
 
 	(void)pair; /* now the module's */
 	if (idx < 0)
@@ -61,7 +71,7 @@ int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
 int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
 			 const uint64_t pair[2])
 {
-	int64_t idx = dp_range_index(m, pa_2m);
+	int64_t idx = base_2m_index(m, pa_2m);
 	int err;
 
 	if (idx < 0)
