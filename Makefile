@@ -6,13 +6,15 @@
 #   make install  build without tests and install under PREFIX (default
 #                 /usr/local), staged under DESTDIR if set:
 #                 make install PREFIX=/opt/dpamt DESTDIR=/tmp/stage
+#   make uninstall  remove what the last `make install` installed (its
+#                 manifest, build/install/install_manifest.txt)
 #   make lib      library + module model only (no json-c, cmocka, spin)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all run check deps deps-run build-plain install lib clean
+.PHONY: all run check deps deps-run build-plain install uninstall lib clean
 
 all: build-plain
 
@@ -39,6 +41,9 @@ install:
 		-DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 	cmake --build $(BUILD)/install -j $(JOBS)
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)/install
+
+uninstall:
+	./scripts/uninstall.sh $(BUILD)/install/install_manifest.txt
 
 lib:
 	cmake -S . -B $(BUILD)/lib -DDPAMT_SANITIZE=none \

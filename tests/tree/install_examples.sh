@@ -64,4 +64,10 @@ cmake --build "$exb/cmake" >/dev/null
 "$exb/cmake/host_two_threads"
 "$exb/cmake/host_two_threads_static"
 "$exb/cmake/linux_seamcall" >/dev/null
-echo "install_examples: prefix $prefix: pkg-config and find_package builds ran"
+
+# 3. the uninstall path: every installed file goes, nothing is left
+sh "$src/scripts/uninstall.sh" "$build/install_manifest.txt" >/dev/null
+left=$(find "$prefix" -type f -o -type l)
+[ -z "$left" ] || fail "uninstall left: $left"
+echo "install_examples: prefix $prefix: pkg-config and find_package builds" \
+     "ran; uninstall removed every file"
