@@ -97,6 +97,24 @@ void cli_run(const char *const *args, struct cli_out *r)
 	cli_run_env(args, &env, r);
 }
 
+void cli_run_ok(const char *const *args, const struct cli_env *env,
+		struct cli_out *r)
+{
+	static const struct cli_env defaults;
+	struct cli_out own;
+
+	if (!r)
+		r = &own;
+	cli_run_env(args, env ? env : &defaults, r);
+	if (r->status != 0)
+		fail_msg("%s%s%s exited %d, stderr:\n%s",
+			 env && env->bin ? env->bin : "dpamt",
+			 env && env->sub ? " " : "",
+			 env && env->sub ? env->sub : "", r->status, r->err);
+	if (r == &own)
+		cli_out_free(&own);
+}
+
 void cli_out_free(struct cli_out *r)
 {
 	free(r->out);

@@ -28,6 +28,11 @@ struct cli_out {
 void cli_run_env(const char *const *args, const struct cli_env *env,
 		 struct cli_out *r);
 void cli_run(const char *const *args, struct cli_out *r);
+/* cli_run_env (env NULL: defaults), failing the test with the exit
+ * status and stderr unless it exits 0.  r NULL: the outputs are freed;
+ * else they are left in *r for more checks (cli_out_free them). */
+void cli_run_ok(const char *const *args, const struct cli_env *env,
+		struct cli_out *r);
 void cli_out_free(struct cli_out *r);
 /* Lines in s (a last line without '\n' counts). */
 unsigned cli_lines(const char *s);

@@ -15,9 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
-
-#include "cli/cli_run.h"
+#include "cli/cli_json.h"
 
 static void test_help(void **state)
 {
@@ -32,19 +30,6 @@ static void test_help(void **state)
 	cli_out_free(&r);
 }
 
-/* Metric m of point i in the JSON output. */
-static double metric(json_object *root, unsigned i, const char *m)
-{
-	json_object *pts, *p, *ms, *v;
-
-	assert_true(json_object_object_get_ex(root, "points", &pts));
-	p = json_object_array_get_idx(pts, i);
-	assert_non_null(p);
-	assert_true(json_object_object_get_ex(p, "metrics", &ms));
-	assert_true(json_object_object_get_ex(ms, m, &v));
-	return json_object_get_double(v);
-}
-
 static void test_grid(void **state)
 {
 	char dir[128], csv[192], js[192], svg[192];
@@ -53,7 +38,7 @@ static void test_grid(void **state)
 			   "strategy=global-lock,linux-v6", "--jobs", "2",
 			   "--csv", csv, "--json", js, "--plot-dir", dir, NULL};
 	struct cli_out r;
-	json_object *root, *pts, *p0, *pt, *v;
+	json_object *root;
 	char *text;
 
 	(void)state;
@@ -61,9 +46,8 @@ static void test_grid(void **state)
 	snprintf(csv, sizeof(csv), "%s/s.csv", dir);
 	snprintf(js, sizeof(js), "%s/s.json", dir);
 	snprintf(svg, sizeof(svg), "%s/contentions_per_add.svg", dir);
-	cli_run(a, &r);
+	cli_run_ok(a, NULL, &r);
 	printf("%s", r.err);
-	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.err, "[4/4]"));
 	text = cli_slurp(csv);
 	assert_non_null(text);
@@ -73,21 +57,22 @@ static void test_grid(void **state)
 	assert_non_null(strstr(text, "\n1,global-lock,0,"));
 	assert_non_null(strstr(text, "\n2,linux-v6,0,"));
 	free(text);
-	root = json_object_from_file(js);
-	assert_non_null(root);
-	assert_true(json_object_object_get_ex(root, "points", &pts));
-	assert_int_equal(json_object_array_length(pts), 4);
-	p0 = json_object_array_get_idx(pts, 1); /* pcpus=1, linux-v6 */
-	assert_true(json_object_object_get_ex(p0, "point", &pt));
-	assert_true(json_object_object_get_ex(pt, "strategy", &v));
-	assert_string_equal(json_object_get_string(v), "linux-v6");
-	assert_true(json_object_object_get_ex(p0, "report", &v));
-	assert_true(json_object_object_get_ex(v, "strategy", &v));
-	assert_string_equal(json_object_get_string(v), "linux-v6");
+	root = cli_json_file(js);
+	assert_int_equal(jpath_len(root, "points"), 4);
+	/* points[1]: pcpus=1, linux-v6 */
+	assert_string_equal(jpath_str(root, "points[1].point.strategy"),
+			    "linux-v6");
+	assert_string_equal(jpath_str(root, "points[1].report.strategy"),
+			    "linux-v6");
 	for (unsigned i = 0; i < 4; i++) {
-		assert_true(metric(root, i, "pamt_add_calls") > 0);
-		assert_true(metric(root, i, "peak_vs_classic") > 0);
-		assert_true(metric(root, i, "failed_gets") == 0);
+		char path[32];
+		json_object *m;
+
+		snprintf(path, sizeof(path), "points[%u].metrics", i);
+		m = jpath_get(root, path);
+		assert_true(jpath_num(m, "pamt_add_calls") > 0);
+		assert_true(jpath_num(m, "peak_vs_classic") > 0);
+		assert_true(jpath_num(m, "failed_gets") == 0);
 	}
 	json_object_put(root);
 	text = cli_slurp(svg);

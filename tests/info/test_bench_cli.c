@@ -15,38 +15,20 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
+#include "cli/cli_json.h"
 
-#include "cli/cli_run.h"
-
-static json_object *key(json_object *o, const char *k)
+/* The number at path in o must be > 0. */
+static void positive(json_object *o, const char *path)
 {
-	json_object *v;
+	double d = jpath_num(o, path);
 
-	if (!json_object_object_get_ex(o, k, &v))
-		fail_msg("JSON lacks key '%s'", k);
-	return v;
+	if (!(d > 0))
+		fail_msg("'%s' is %f, want > 0", path, d);
 }
 
-static uint64_t ukey(json_object *o, const char *k)
+static void in_unit(json_object *o, const char *path)
 {
-	json_object *v = key(o, k);
-
-	assert_true(json_object_is_type(v, json_type_int));
-	return json_object_get_uint64(v);
-}
-
-static void positive(json_object *o, const char *k)
-{
-	json_object *v = key(o, k);
-
-	if (!(json_object_get_double(v) > 0))
-		fail_msg("'%s' is %f, want > 0", k, json_object_get_double(v));
-}
-
-static void in_unit(json_object *v)
-{
-	double d = json_object_get_double(v);
+	double d = jpath_num(o, path);
 
 	if (!(d >= 0 && d <= 1))
 		fail_msg("overlap %f is not within [0, 1]", d);
@@ -56,149 +38,136 @@ static void check_strategy(json_object *s, uint64_t reps, uint64_t slow)
 {
 	static const char *const multi[] = {"t2_distinct", "t2_neighbour",
 					    "t2_crossed"};
-	json_object *sl, *t1, *tn;
+	json_object *t1, *tn;
 
-	positive(key(s, "fast_ns"), "t1");
-	positive(key(s, "fast_ns"), "t2_distinct");
-	positive(key(s, "fast_ns"), "t2_shared");
-	positive(key(s, "ratio_vs_atomic"), "t1");
-	positive(key(s, "ratio_vs_cas"), "t2_shared");
+	positive(s, "fast_ns.t1");
+	positive(s, "fast_ns.t2_distinct");
+	positive(s, "fast_ns.t2_shared");
+	positive(s, "ratio_vs_atomic.t1");
+	positive(s, "ratio_vs_cas.t2_shared");
 	/* 1000 pairs x 9 reps x (1 + 2 + 2 threads) */
-	assert_int_equal(ukey(s, "fast_ops"), 1000 * reps * 5);
-	assert_int_equal(ukey(s, "fast_errors"), 0);
-	assert_int_equal(ukey(s, "fast_path_hits"), 2 * ukey(s, "fast_ops"));
-	assert_int_equal(ukey(s, "fast_lock_acquisitions"), 0);
-	assert_int_equal(ukey(s, "fast_pamt_seamcalls"), 0);
-	sl = key(s, "slow");
-	if (!strcmp(json_object_get_string(key(s, "fast_path")), "cas")) {
+	assert_int_equal(jpath_u64(s, "fast_ops"), 1000 * reps * 5);
+	assert_int_equal(jpath_u64(s, "fast_errors"), 0);
+	assert_int_equal(jpath_u64(s, "fast_path_hits"),
+			 2 * jpath_u64(s, "fast_ops"));
+	assert_int_equal(jpath_u64(s, "fast_lock_acquisitions"), 0);
+	assert_int_equal(jpath_u64(s, "fast_pamt_seamcalls"), 0);
+	if (!strcmp(jpath_str(s, "fast_path"), "cas")) {
 		/* the CAS variant: fast path only */
-		assert_int_equal(json_object_object_length(sl), 0);
+		assert_int_equal(
+			json_object_object_length(jpath_get(s, "slow")), 0);
 		return;
 	}
-	assert_string_equal(json_object_get_string(key(s, "fast_path")),
-			    "one-atomic");
-	t1 = key(sl, "t1");
+	assert_string_equal(jpath_str(s, "fast_path"), "one-atomic");
+	t1 = jpath_get(s, "slow.t1");
 	positive(t1, "ns_per_cycle");
-	assert_int_equal(ukey(t1, "cycles"), slow * reps);
-	assert_int_equal(ukey(t1, "errors"), 0);
-	assert_int_equal(ukey(t1, "pamt_add_calls"), slow * reps);
-	assert_int_equal(ukey(t1, "pamt_remove_calls"), slow * reps);
-	assert_int_equal(ukey(t1, "busy_retries"), 0);
-	assert_int_equal(ukey(t1, "lock_contentions"), 0);
+	assert_int_equal(jpath_u64(t1, "cycles"), slow * reps);
+	assert_int_equal(jpath_u64(t1, "errors"), 0);
+	assert_int_equal(jpath_u64(t1, "pamt_add_calls"), slow * reps);
+	assert_int_equal(jpath_u64(t1, "pamt_remove_calls"), slow * reps);
+	assert_int_equal(jpath_u64(t1, "busy_retries"), 0);
+	assert_int_equal(jpath_u64(t1, "lock_contentions"), 0);
 	for (int i = 0; i < 3; i++) {
-		tn = key(sl, multi[i]);
+		tn = jpath_get(jpath_get(s, "slow"), multi[i]);
 		positive(tn, "ns_per_cycle");
 		/* every completed cycle issued its ADD and REMOVE */
-		assert_true(ukey(tn, "pamt_add_calls") >= ukey(tn, "cycles"));
-		assert_true(ukey(tn, "pamt_remove_calls") >=
-			    ukey(tn, "cycles"));
-		assert_true(ukey(tn, "cycles") + ukey(tn, "errors") ==
+		assert_true(jpath_u64(tn, "pamt_add_calls") >=
+			    jpath_u64(tn, "cycles"));
+		assert_true(jpath_u64(tn, "pamt_remove_calls") >=
+			    jpath_u64(tn, "cycles"));
+		assert_true(jpath_u64(tn, "cycles") + jpath_u64(tn, "errors") ==
 			    2 * slow * reps);
-		(void)ukey(tn, "lock_wait_ns");
-		(void)ukey(tn, "lock_acquisitions");
+		(void)jpath_u64(tn, "lock_wait_ns");
+		(void)jpath_u64(tn, "lock_acquisitions");
 	}
+}
+
+/* slow_scaling is t2_distinct over t1 per thread, and the same with each
+ * figure's lock wait taken out; the target is for strategies with no
+ * all-range lock. */
+static void check_scaling(json_object *s)
+{
+	double t1, t2, sc;
+
+	t2 = jpath_num(s, "slow.t2_distinct.ns_per_cycle");
+	t1 = jpath_num(s, "slow.t1.ns_per_cycle");
+	sc = jpath_num(s, "slow_scaling");
+	assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
+	/* the lock wait is >= 0: never above the measured figure */
+	t2 = jpath_num(s, "slow.t2_distinct.ns_per_cycle_nowait");
+	t1 = jpath_num(s, "slow.t1.ns_per_cycle_nowait");
+	assert_true(t2 <= jpath_num(s, "slow.t2_distinct.ns_per_cycle"));
+	sc = jpath_num(s, "slow_scaling_nowait");
+	assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
+	assert_int_equal(jpath_bool(s, "scaling_target_applies"),
+			 strcmp(jpath_str(s, "strategy"), "global-lock") != 0);
+}
+
+/* churn rows: global-lock with 0 and 1024 idle pairs; the eager one pays
+ * an ADD and a REMOVE per cycle, the idle one only the first ADD of each
+ * range (64 per thread), never a REMOVE */
+static void check_churn(json_object *j, uint64_t reps, uint64_t slow)
+{
+	assert_int_equal(jpath_len(j, "churn"), 1);
+	assert_int_equal(jpath_u64(j, "churn[0].eager.cycles"),
+			 2 * slow * reps);
+	assert_int_equal(jpath_u64(j, "churn[0].eager.pamt_add_calls"),
+			 2 * slow * reps);
+	assert_int_equal(jpath_u64(j, "churn[0].eager.pamt_remove_calls"),
+			 2 * slow * reps);
+	assert_int_equal(jpath_u64(j, "churn[0].idle.cycles"), 2 * slow * reps);
+	assert_true(jpath_u64(j, "churn[0].idle.pamt_add_calls") <= 2 * 64);
+	assert_int_equal(jpath_u64(j, "churn[0].idle.pamt_remove_calls"), 0);
+	assert_int_equal(jpath_u64(j, "churn[0].max_idle_pairs"), 1024);
 }
 
 static void test_smoke_json(void **state)
 {
-	const char *args[] = {"bench", "--iters", "1000", "--json", "-",
-			      "--sim-rss", "0", NULL};
-	struct cli_out r;
+	const char *args[] = { "bench", "--iters",   "1000", "--json",
+			       "-",	"--sim-rss", "0",    NULL };
 	json_object *j, *list;
 	uint64_t reps, slow;
 
 	(void)state;
-	cli_run(args, &r);
-	if (r.status != 0)
-		fail_msg("exit %d, stderr: %s", r.status, r.err);
-	j = json_tokener_parse(r.out);
-	if (!j)
-		fail_msg("stdout is not JSON:\n%s", r.out);
-	assert_int_equal(ukey(j, "version"), 1);
-	assert_int_equal(ukey(j, "iters"), 1000);
-	assert_int_equal(ukey(j, "threads"), 2);
-	reps = ukey(j, "reps");
-	slow = ukey(j, "slow_iters");
+	j = cli_run_json(args, NULL, NULL);
+	assert_int_equal(jpath_u64(j, "version"), 1);
+	assert_int_equal(jpath_u64(j, "iters"), 1000);
+	assert_int_equal(jpath_u64(j, "threads"), 2);
+	reps = jpath_u64(j, "reps");
+	slow = jpath_u64(j, "slow_iters");
 	assert_int_equal(slow, 10); /* iters / 100, at least 10 */
 	positive(j, "target_ratio");
-	positive(key(j, "atomic_pair_ns"), "t1");
-	positive(key(j, "atomic_pair_ns"), "t2_shared");
-	positive(key(j, "cas_pair_ns"), "t2_distinct");
+	positive(j, "atomic_pair_ns.t1");
+	positive(j, "atomic_pair_ns.t2_shared");
+	positive(j, "cas_pair_ns.t2_distinct");
 	/* overlap is a share: 1 for one thread, 0..1 for two */
-	assert_true(json_object_get_double(key(key(j, "fast_overlap"),
-					       "t1")) == 1.0);
-	in_unit(key(key(j, "fast_overlap"), "t2_shared"));
-	in_unit(key(key(j, "slow_overlap"), "t2_neighbour"));
-	list = key(j, "strategies");
+	assert_true(jpath_num(j, "fast_overlap.t1") == 1.0);
+	in_unit(j, "fast_overlap.t2_shared");
+	in_unit(j, "slow_overlap.t2_neighbour");
 	/* default: global-lock, then the same with the CAS fast path */
-	assert_int_equal(json_object_array_length(list), 2);
-	assert_string_equal(json_object_get_string(key(
-		json_object_array_get_idx(list, 0), "strategy")),
+	assert_int_equal(jpath_len(j, "strategies"), 2);
+	assert_string_equal(jpath_str(j, "strategies[0].strategy"),
 			    "global-lock");
-	assert_string_equal(json_object_get_string(key(
-		json_object_array_get_idx(list, 1), "strategy")),
+	assert_string_equal(jpath_str(j, "strategies[1].strategy"),
 			    "global-lock");
-	assert_string_equal(json_object_get_string(key(
-		json_object_array_get_idx(list, 1), "fast_path")), "cas");
+	assert_string_equal(jpath_str(j, "strategies[1].fast_path"), "cas");
 	positive(j, "target_ratio_shared");
+	list = jpath_get(j, "strategies");
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		json_object *s = json_object_array_get_idx(list, i);
-		double t1, t2, sc;
 
 		check_strategy(s, reps, slow);
-		if (!strcmp(json_object_get_string(key(s, "fast_path")),
-			    "cas")) { /* no slow path: no scaling */
-			assert_false(json_object_object_get_ex(
-				s, "slow_scaling", NULL));
+		if (!strcmp(jpath_str(s, "fast_path"), "cas")) {
+			/* no slow path: no scaling */
+			assert_false(jpath_has(s, "slow_scaling"));
 			continue;
 		}
-		/* t2_distinct over t1, per thread: the two figures above */
-		t2 = json_object_get_double(key(key(key(s, "slow"),
-						    "t2_distinct"),
-						"ns_per_cycle"));
-		t1 = json_object_get_double(key(key(key(s, "slow"), "t1"),
-						"ns_per_cycle"));
-		sc = json_object_get_double(key(s, "slow_scaling"));
-		assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
-		/* the same with each figure's lock wait taken out: never
-		 * above the measured one (the wait is >= 0) */
-		t2 = json_object_get_double(key(key(key(s, "slow"),
-						    "t2_distinct"),
-						"ns_per_cycle_nowait"));
-		t1 = json_object_get_double(key(key(key(s, "slow"), "t1"),
-						"ns_per_cycle_nowait"));
-		assert_true(t2 <= json_object_get_double(key(
-			key(key(s, "slow"), "t2_distinct"), "ns_per_cycle")));
-		sc = json_object_get_double(key(s, "slow_scaling_nowait"));
-		assert_true(fabs(sc - t2 / t1) <= 1e-9 * sc);
-		/* the target is for strategies with no all-range lock */
-		assert_int_equal(json_object_get_boolean(key(
-					 s, "scaling_target_applies")),
-				 strcmp(json_object_get_string(key(
-						s, "strategy")),
-					"global-lock") != 0);
+		check_scaling(s);
 	}
-	/* churn rows: global-lock with 0 and 1024 idle pairs; the eager
-	 * one pays an ADD and a REMOVE per cycle, the idle one only the
-	 * first ADD of each range (64 per thread), never a REMOVE */
-	list = key(j, "churn");
-	assert_int_equal(json_object_array_length(list), 1);
-	{
-		json_object *c = json_object_array_get_idx(list, 0);
-		json_object *e = key(c, "eager"), *d = key(c, "idle");
-
-		assert_int_equal(ukey(e, "cycles"), 2 * slow * reps);
-		assert_int_equal(ukey(e, "pamt_add_calls"), 2 * slow * reps);
-		assert_int_equal(ukey(e, "pamt_remove_calls"), 2 * slow * reps);
-		assert_int_equal(ukey(d, "cycles"), 2 * slow * reps);
-		assert_true(ukey(d, "pamt_add_calls") <= 2 * 64);
-		assert_int_equal(ukey(d, "pamt_remove_calls"), 0);
-		assert_int_equal(ukey(c, "max_idle_pairs"), 1024);
-	}
+	check_churn(j, reps, slow);
 	positive(j, "scaling_target");
-	assert_false(json_object_object_get_ex(j, "sim_rss", NULL));
+	assert_false(jpath_has(j, "sim_rss"));
 	json_object_put(j);
-	cli_out_free(&r);
 }
 
 static void test_table(void **state)
@@ -209,9 +178,7 @@ static void test_table(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run(args, &r);
-	if (r.status != 0)
-		fail_msg("exit %d, stderr: %s", r.status, r.err);
+	cli_run_ok(args, NULL, &r);
 	assert_non_null(strstr(r.out, "atomic add+sub"));
 	assert_non_null(strstr(r.out, "CAS-loop pair"));
 	assert_non_null(strstr(r.out, "global-lock"));
@@ -227,31 +194,25 @@ static void test_table(void **state)
  * and S-EPT pages per 2 MiB that 2M does not. */
 static void test_sim_rss(void **state)
 {
-	const char *args[] = {"bench", "--iters", "10", "--reps", "1",
-			      "--threads", "1", "--slow-iters", "0",
-			      "--sim-rss", "1", "--json", "-", NULL};
-	struct cli_out r;
+	const char *args[] = { "bench", "--iters",   "10", "--reps",
+			       "1",	"--threads", "1",  "--slow-iters",
+			       "0",	"--sim-rss", "1",  "--json",
+			       "-",	NULL };
 	json_object *j, *k4, *k2;
 
 	(void)state;
-	cli_run(args, &r);
-	if (r.status != 0)
-		fail_msg("exit %d, stderr: %s", r.status, r.err);
-	j = json_tokener_parse(r.out);
-	if (!j)
-		fail_msg("stdout is not JSON:\n%s", r.out);
-	k4 = key(key(j, "sim_rss"), "at_4k");
-	k2 = key(key(j, "sim_rss"), "at_2m");
-	assert_int_equal(ukey(k4, "gib_lo"), 1);
-	assert_int_equal(ukey(k4, "gib_hi"), 2);
-	assert_int_equal(ukey(k2, "gib_lo"), 8);
-	assert_int_equal(ukey(k2, "gib_hi"), 16);
-	assert_true(ukey(k4, "kib_hi") > ukey(k4, "kib_lo"));
+	j = cli_run_json(args, NULL, NULL);
+	k4 = jpath_get(j, "sim_rss.at_4k");
+	k2 = jpath_get(j, "sim_rss.at_2m");
+	assert_int_equal(jpath_u64(k4, "gib_lo"), 1);
+	assert_int_equal(jpath_u64(k4, "gib_hi"), 2);
+	assert_int_equal(jpath_u64(k2, "gib_lo"), 8);
+	assert_int_equal(jpath_u64(k2, "gib_hi"), 16);
+	assert_true(jpath_u64(k4, "kib_hi") > jpath_u64(k4, "kib_lo"));
 	positive(k4, "mib_per_gib");
-	assert_true(json_object_get_double(key(k2, "mib_per_gib")) <
-		    json_object_get_double(key(k4, "mib_per_gib")));
+	assert_true(jpath_num(k2, "mib_per_gib") <
+		    jpath_num(k4, "mib_per_gib"));
 	json_object_put(j);
-	cli_out_free(&r);
 }
 #endif
 

@@ -14,9 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
-
-#include "cli/cli_run.h"
+#include "cli/cli_json.h"
 
 #define GIB (1ULL << 30)
 
@@ -46,8 +44,7 @@ static void test_default_human(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	assert_string_equal(r.err, "");
 	line_has(r.out, "dpamt info: host memory", "256.00 GiB", "1 TDMR ");
 	line_has(r.out, "classic PAMT", " 1075843072 ", "1.00 GiB");
@@ -61,27 +58,13 @@ static void test_default_human(void **state)
 	cli_out_free(&r);
 }
 
-static uint64_t jget(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("JSON lacks key '%s'", key);
-	assert_true(json_object_is_type(v, json_type_int));
-	return json_object_get_uint64(v);
-}
-
+/* stdout is JSON and nothing else; stderr is empty. */
 static json_object *json_of(const char *const *args)
 {
 	struct cli_out r;
-	json_object *j;
+	json_object *j = cli_run_json(args, NULL, &r);
 
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
-	j = json_tokener_parse(r.out); /* stdout is JSON and nothing else */
-	if (!j)
-		fail_msg("stdout is not JSON:\n%s", r.out);
 	cli_out_free(&r);
 	return j;
 }
@@ -89,26 +72,25 @@ static json_object *json_of(const char *const *args)
 static void test_default_json(void **state)
 {
 	const char *args[] = {"info", "--json", "-", NULL};
-	json_object *j = json_of(args), *list, *t;
+	json_object *j = json_of(args), *t;
 
 	(void)state;
-	assert_int_equal(jget(j, "classic_bytes"), 1075843072ULL);
-	assert_int_equal(jget(j, "dynamic_static_bytes"), 10489856ULL);
-	assert_int_equal(jget(j, "bitmap_bytes"), 8388608ULL);
-	assert_int_equal(jget(j, "refcount_bytes"), 524288);
-	assert_int_equal(jget(j, "pair_bytes_per_2m"), 8192);
-	assert_int_equal(jget(j, "dynamic_max_bytes"), 1084231680ULL);
-	assert_int_equal(jget(j, "host_mem_bytes"), 256 * GIB);
-	assert_true(json_object_object_get_ex(j, "tdmrs", &list));
-	assert_int_equal(json_object_array_length(list), 1);
-	t = json_object_array_get_idx(list, 0);
-	assert_int_equal(jget(t, "base"), 0);
-	assert_int_equal(jget(t, "size"), 256 * GIB);
-	assert_int_equal(jget(t, "pamt_1g_bytes"), 4096);
-	assert_int_equal(jget(t, "pamt_2m_bytes"), 2ULL << 20);
-	assert_int_equal(jget(t, "pamt_4k_bytes"), GIB);
-	assert_int_equal(jget(t, "bitmap_bytes"), 8ULL << 20);
-	assert_int_equal(jget(t, "refcount_bytes"), 524288);
+	assert_int_equal(jpath_u64(j, "classic_bytes"), 1075843072ULL);
+	assert_int_equal(jpath_u64(j, "dynamic_static_bytes"), 10489856ULL);
+	assert_int_equal(jpath_u64(j, "bitmap_bytes"), 8388608ULL);
+	assert_int_equal(jpath_u64(j, "refcount_bytes"), 524288);
+	assert_int_equal(jpath_u64(j, "pair_bytes_per_2m"), 8192);
+	assert_int_equal(jpath_u64(j, "dynamic_max_bytes"), 1084231680ULL);
+	assert_int_equal(jpath_u64(j, "host_mem_bytes"), 256 * GIB);
+	assert_int_equal(jpath_len(j, "tdmrs"), 1);
+	t = jpath_get(j, "tdmrs[0]");
+	assert_int_equal(jpath_u64(t, "base"), 0);
+	assert_int_equal(jpath_u64(t, "size"), 256 * GIB);
+	assert_int_equal(jpath_u64(t, "pamt_1g_bytes"), 4096);
+	assert_int_equal(jpath_u64(t, "pamt_2m_bytes"), 2ULL << 20);
+	assert_int_equal(jpath_u64(t, "pamt_4k_bytes"), GIB);
+	assert_int_equal(jpath_u64(t, "bitmap_bytes"), 8ULL << 20);
+	assert_int_equal(jpath_u64(t, "refcount_bytes"), 524288);
 	json_object_put(j);
 }
 
@@ -118,19 +100,17 @@ static void test_sparse_unsorted_json(void **state)
 	const char *args[] = {"info", "--tdmr", "4T:64G", "--tdmr=0:0x10G",
 			      "--tdmr", "0x1000000000:64g", "--json", "-",
 			      NULL};
-	json_object *j = json_of(args), *list;
+	json_object *j = json_of(args);
 
 	(void)state;
-	assert_true(json_object_object_get_ex(j, "tdmrs", &list));
-	assert_int_equal(json_object_array_length(list), 3);
-	assert_int_equal(jget(json_object_array_get_idx(list, 0), "base"), 0);
-	assert_int_equal(jget(json_object_array_get_idx(list, 1), "base"),
-			 64 * GIB);
-	assert_int_equal(jget(json_object_array_get_idx(list, 2), "base"),
-			 4ULL << 40);
-	assert_int_equal(jget(j, "refcount_bytes"), 144 * 512 * 4);
-	assert_int_equal(jget(j, "host_mem_bytes"), (4ULL << 40) + 64 * GIB);
-	assert_int_equal(jget(j, "classic_bytes"),
+	assert_int_equal(jpath_len(j, "tdmrs"), 3);
+	assert_int_equal(jpath_u64(j, "tdmrs[0].base"), 0);
+	assert_int_equal(jpath_u64(j, "tdmrs[1].base"), 64 * GIB);
+	assert_int_equal(jpath_u64(j, "tdmrs[2].base"), 4ULL << 40);
+	assert_int_equal(jpath_u64(j, "refcount_bytes"), 144 * 512 * 4);
+	assert_int_equal(jpath_u64(j, "host_mem_bytes"),
+			 (4ULL << 40) + 64 * GIB);
+	assert_int_equal(jpath_u64(j, "classic_bytes"),
 			 3 * 4096 + 144 * 512 * 16 + 144 * GIB / 256);
 	json_object_put(j);
 }
@@ -147,15 +127,13 @@ static void test_json_file_and_human(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	line_has(r.out, "dpamt info: host memory", "1.50 GiB",
 		 "covering 2.00 GiB"); /* TDMR rounded up to 1 GiB */
-	j = json_object_from_file(path);
-	assert_non_null(j);
-	assert_int_equal(jget(j, "host_mem_bytes"), 1536ULL << 20);
-	assert_int_equal(jget(j, "covered_bytes"), 2 * GIB);
-	assert_int_equal(jget(j, "refcount_bytes"), 1024 * 4);
+	j = cli_json_file(path);
+	assert_int_equal(jpath_u64(j, "host_mem_bytes"), 1536ULL << 20);
+	assert_int_equal(jpath_u64(j, "covered_bytes"), 2 * GIB);
+	assert_int_equal(jpath_u64(j, "refcount_bytes"), 1024 * 4);
 	json_object_put(j);
 	unlink(path);
 	cli_out_free(&r);

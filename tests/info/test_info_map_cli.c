@@ -15,53 +15,22 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
-
-#include "cli/cli_run.h"
+#include "cli/cli_json.h"
 
 #define GIB (1ULL << 30)
 #define FIX DPAMT_FIXTURES "/"
 
-static uint64_t jget(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("JSON lacks key '%s'", key);
-	return json_object_get_uint64(v);
-}
-
 static json_object *json_of(const char *opt, const char *path)
 {
-	const char *args[] = {"info", opt, path, "--json", "-", NULL};
-	struct cli_out r;
-	json_object *j;
+	const char *args[] = { "info", opt, path, "--json", "-", NULL };
 
-	cli_run(args, &r);
-	if (r.status != 0)
-		fail_msg("exit %d: %s", r.status, r.err);
-	j = json_tokener_parse(r.out);
-	if (!j)
-		fail_msg("stdout is not JSON:\n%s", r.out);
-	cli_out_free(&r);
-	return j;
+	return cli_run_json(args, NULL, NULL);
 }
 
 static json_object *tdmr(json_object *j, size_t i)
 {
-	json_object *list;
-
-	assert_true(json_object_object_get_ex(j, "tdmrs", &list));
-	assert_true(i < json_object_array_length(list));
-	return json_object_array_get_idx(list, i);
-}
-
-static size_t n_tdmrs(json_object *j)
-{
-	json_object *list;
-
-	assert_true(json_object_object_get_ex(j, "tdmrs", &list));
-	return json_object_array_length(list);
+	assert_true(i < jpath_len(j, "tdmrs"));
+	return json_object_array_get_idx(jpath_get(j, "tdmrs"), i);
 }
 
 static void test_one_node(void **state)
@@ -69,17 +38,17 @@ static void test_one_node(void **state)
 	json_object *j = json_of("--iomem", FIX "one_node.iomem");
 
 	(void)state;
-	assert_true(json_object_object_get_ex(j, "tool_version", NULL));
-	assert_int_equal(n_tdmrs(j), 2);
-	assert_int_equal(jget(tdmr(j, 0), "base"), 0);
-	assert_int_equal(jget(tdmr(j, 0), "size"), 2 * GIB);
+	assert_true(jpath_has(j, "tool_version"));
+	assert_int_equal(jpath_len(j, "tdmrs"), 2);
+	assert_int_equal(jpath_u64(tdmr(j, 0), "base"), 0);
+	assert_int_equal(jpath_u64(tdmr(j, 0), "size"), 2 * GIB);
 	/* [0, 1M) and the tail [0x7fe90000, 2G) */
-	assert_int_equal(jget(tdmr(j, 0), "reserved_areas"), 2);
-	assert_int_equal(jget(tdmr(j, 1), "base"), 4 * GIB);
-	assert_int_equal(jget(tdmr(j, 1), "size"), 62 * GIB);
-	assert_int_equal(jget(tdmr(j, 1), "reserved_areas"), 0);
-	assert_int_equal(jget(j, "covered_bytes"), 64 * GIB);
-	assert_int_equal(jget(j, "ram_ranges"), 3);
+	assert_int_equal(jpath_u64(tdmr(j, 0), "reserved_areas"), 2);
+	assert_int_equal(jpath_u64(tdmr(j, 1), "base"), 4 * GIB);
+	assert_int_equal(jpath_u64(tdmr(j, 1), "size"), 62 * GIB);
+	assert_int_equal(jpath_u64(tdmr(j, 1), "reserved_areas"), 0);
+	assert_int_equal(jpath_u64(j, "covered_bytes"), 64 * GIB);
+	assert_int_equal(jpath_u64(j, "ram_ranges"), 3);
 	json_object_put(j);
 }
 
@@ -90,17 +59,18 @@ static void check_two_nodes(json_object *j)
 								 128};
 	static const uint64_t rsvd[] = {1, 0, 1, 0};
 
-	assert_int_equal(n_tdmrs(j), 4);
+	assert_int_equal(jpath_len(j, "tdmrs"), 4);
 	for (size_t i = 0; i < 4; i++) {
-		assert_int_equal(jget(tdmr(j, i), "base"), base[i] * GIB);
-		assert_int_equal(jget(tdmr(j, i), "size"), size[i] * GIB);
-		assert_int_equal(jget(tdmr(j, i), "reserved_areas"), rsvd[i]);
+		assert_int_equal(jpath_u64(tdmr(j, i), "base"), base[i] * GIB);
+		assert_int_equal(jpath_u64(tdmr(j, i), "size"), size[i] * GIB);
+		assert_int_equal(jpath_u64(tdmr(j, i), "reserved_areas"),
+				 rsvd[i]);
 	}
-	assert_int_equal(jget(j, "covered_bytes"), 256 * GIB);
+	assert_int_equal(jpath_u64(j, "covered_bytes"), 256 * GIB);
 	/* 4K arrays 1 GiB + 2M arrays 2 MiB + four 4 KiB 1G arrays */
-	assert_int_equal(jget(j, "classic_bytes"),
+	assert_int_equal(jpath_u64(j, "classic_bytes"),
 			 (1ULL << 30) + (2ULL << 20) + 4 * 4096);
-	assert_int_equal(jget(j, "dynamic_static_bytes"),
+	assert_int_equal(jpath_u64(j, "dynamic_static_bytes"),
 			 (2ULL << 20) + 4 * 4096 + (8ULL << 20));
 }
 
@@ -112,7 +82,8 @@ static void test_two_nodes_iomem_and_memmap(void **state)
 	(void)state;
 	check_two_nodes(a);
 	check_two_nodes(b);
-	assert_int_equal(jget(a, "host_mem_bytes"), jget(b, "host_mem_bytes"));
+	assert_int_equal(jpath_u64(a, "host_mem_bytes"),
+			 jpath_u64(b, "host_mem_bytes"));
 	json_object_put(a);
 	json_object_put(b);
 }
@@ -122,12 +93,12 @@ static void test_many_touching_ranges_merge(void **state)
 	json_object *j = json_of("--iomem", FIX "many_ranges_touching.iomem");
 
 	(void)state;
-	assert_int_equal(jget(j, "ram_ranges"), 1); /* 70 touching: one */
-	assert_int_equal(n_tdmrs(j), 1);
-	assert_int_equal(jget(tdmr(j, 0), "base"), 4 * GIB);
-	assert_int_equal(jget(tdmr(j, 0), "size"), 5 * GIB);
+	assert_int_equal(jpath_u64(j, "ram_ranges"), 1); /* 70 touching: one */
+	assert_int_equal(jpath_len(j, "tdmrs"), 1);
+	assert_int_equal(jpath_u64(tdmr(j, 0), "base"), 4 * GIB);
+	assert_int_equal(jpath_u64(tdmr(j, 0), "size"), 5 * GIB);
 	/* 70 x 64 MiB ends at 4G + 4480M: the tail is one reserved area */
-	assert_int_equal(jget(tdmr(j, 0), "reserved_areas"), 1);
+	assert_int_equal(jpath_u64(tdmr(j, 0), "reserved_areas"), 1);
 	json_object_put(j);
 }
 

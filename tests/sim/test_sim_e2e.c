@@ -18,9 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
-
-#include "cli/cli_run.h"
+#include "cli/cli_json.h"
 
 /* DPAMT_BIN sim ARGS... */
 static const struct cli_env SIM_ENV = { .sub = "sim" };
@@ -30,38 +28,13 @@ static const struct cli_env TEST_SIM_ENV = { .bin = DPAMT_TEST_BIN,
 
 static char seed_arg[32];
 
-static json_object *jget(json_object *o, const char *path)
-{
-	char buf[160], *save = NULL, *tok;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (tok = strtok_r(buf, ".", &save); tok && o;
-	     tok = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(o, tok, &o))
-			o = NULL;
-	if (!o)
-		print_error("report has no %s\n", path);
-	return o;
-}
-
-static uint64_t u64(json_object *o, const char *path)
-{
-	json_object *v = jget(o, path);
-
-	assert_non_null(v);
-	assert_true(json_object_is_type(v, json_type_int));
-	return json_object_get_uint64(v);
-}
-
-/* Run with args + --seed + --json FILE --quiet; expect status; parse. */
-static json_object *run_report(const char *const *args, int want_status)
+/* Run with --seed + args + --json FILE --quiet; require exit 0; parse. */
+static json_object *run_report(const char *const *args)
 {
 	char path[] = "/tmp/dpamt-sim-e2e-XXXXXX";
 	const char *argv[48];
-	struct cli_out r;
 	json_object *root;
 	int fd = mkstemp(path), n = 0;
-	char *text;
 
 	assert_true(fd >= 0);
 	close(fd);
@@ -73,28 +46,20 @@ static json_object *run_report(const char *const *args, int want_status)
 	argv[n++] = path;
 	argv[n++] = "--quiet";
 	argv[n] = NULL;
-	cli_run_env(argv, &SIM_ENV, &r);
-	if (r.status != want_status)
-		print_error("status %d, stderr: %s\n", r.status, r.err);
-	assert_int_equal(r.status, want_status);
-	cli_out_free(&r);
-	text = cli_slurp(path);
+	cli_run_ok(argv, &SIM_ENV, NULL);
+	root = cli_json_file(path);
 	unlink(path);
-	assert_non_null(text);
-	root = json_tokener_parse(text);
-	free(text);
-	assert_non_null(root);
 	return root;
 }
 
 /* Sum of one per-guest counter over tds[]. */
 static uint64_t sum_tds(json_object *root, const char *key)
 {
-	json_object *tds = jget(root, "tds");
+	json_object *tds = jpath_get(root, "tds");
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < json_object_array_length(tds); i++)
-		n += u64(json_object_array_get_idx(tds, i), key);
+		n += jpath_u64(json_object_array_get_idx(tds, i), key);
 	return n;
 }
 
@@ -104,23 +69,26 @@ static uint64_t sum_tds(json_object *root, const char *key)
 static void assert_clean(json_object *root)
 {
 	uint64_t dem = sum_tds(root, "demotes"), pro = sum_tds(root, "promotes");
-	uint64_t add = u64(root, "seamcalls.phymem_pamt_add.calls") -
-		u64(root, "seamcalls.phymem_pamt_add.busy") + dem;
-	uint64_t rem = u64(root, "seamcalls.phymem_pamt_remove.calls") -
-		u64(root, "seamcalls.phymem_pamt_remove.busy") + pro;
+	uint64_t add = jpath_u64(root, "seamcalls.phymem_pamt_add.calls") -
+		       jpath_u64(root, "seamcalls.phymem_pamt_add.busy") + dem;
+	uint64_t rem = jpath_u64(root, "seamcalls.phymem_pamt_remove.calls") -
+		       jpath_u64(root, "seamcalls.phymem_pamt_remove.busy") +
+		       pro;
 
-	assert_int_equal(u64(root, "version"), 3);
-	assert_int_equal(u64(root, "leaks.pages"), 0);
-	assert_int_equal(u64(root, "invariants.violations"), 0);
-	assert_true(u64(root, "invariants.checks") > 0);
-	assert_int_equal(json_object_array_length(jget(root, "errors")), 0);
-	assert_int_equal(u64(root, "pamt.dynamic_bytes_now"), 0);
-	assert_int_equal(u64(root, "host_manager.pairs_now"), 0);
+	assert_int_equal(jpath_u64(root, "version"), 3);
+	assert_int_equal(jpath_u64(root, "leaks.pages"), 0);
+	assert_int_equal(jpath_u64(root, "invariants.violations"), 0);
+	assert_true(jpath_u64(root, "invariants.checks") > 0);
+	assert_int_equal(jpath_len(root, "errors"), 0);
+	assert_int_equal(jpath_u64(root, "pamt.dynamic_bytes_now"), 0);
+	assert_int_equal(jpath_u64(root, "host_manager.pairs_now"), 0);
 	assert_int_equal(add, rem);
-	assert_int_equal(u64(root, "host_manager.pamt_add_ok") + dem,
-			 u64(root, "host_manager.pamt_remove_ok") + pro);
-	assert_int_equal(u64(root, "seamcalls.phymem_pamt_add.errors"), 0);
-	assert_int_equal(u64(root, "seamcalls.phymem_pamt_remove.errors"), 0);
+	assert_int_equal(jpath_u64(root, "host_manager.pamt_add_ok") + dem,
+			 jpath_u64(root, "host_manager.pamt_remove_ok") + pro);
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_add.errors"),
+			 0);
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_remove.errors"),
+			 0);
 }
 
 static void test_default_shaped(void **state)
@@ -131,22 +99,21 @@ static void test_default_shaped(void **state)
 	json_object *root, *tds;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
-	assert_string_equal(json_object_get_string(jget(root, "mode")),
-			    "dynamic");
-	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
-	assert_true(u64(root, "seamcalls.phymem_pamt_add.calls") > 0);
-	assert_true(u64(root, "host.mem_bytes") == 2ULL << 30);
-	tds = jget(root, "tds");
+	assert_string_equal(jpath_str(root, "mode"), "dynamic");
+	assert_true(jpath_u64(root, "pamt.dynamic_bytes_peak") > 0);
+	assert_true(jpath_u64(root, "seamcalls.phymem_pamt_add.calls") > 0);
+	assert_true(jpath_u64(root, "host.mem_bytes") == 2ULL << 30);
+	tds = jpath_get(root, "tds");
 	assert_int_equal(json_object_array_length(tds), 3);
 	for (int i = 0; i < 3; i++) {
 		json_object *td = json_object_array_get_idx(tds, i);
 
-		assert_true(u64(td, "pages_4k") > 0);
-		assert_true(u64(td, "control_pages") > 0);
-		assert_true(u64(td, "sept_pages") > 0);
-		assert_true(u64(td, "pairs_peak") > 0);
+		assert_true(jpath_u64(td, "pages_4k") > 0);
+		assert_true(jpath_u64(td, "control_pages") > 0);
+		assert_true(jpath_u64(td, "sept_pages") > 0);
+		assert_true(jpath_u64(td, "pairs_peak") > 0);
 	}
 	json_object_put(root);
 }
@@ -160,14 +127,14 @@ static void test_huge_convert_cycles(void **state)
 	json_object *root, *td;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
-	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
-	td = json_object_array_get_idx(jget(root, "tds"), 0);
-	assert_true(u64(td, "pages_2m") > 0);
-	assert_true(u64(td, "demotes") > 0);
-	assert_int_equal(u64(td, "demotes"), u64(td, "promotes"));
-	assert_true(u64(td, "conversions") > 0);
+	assert_true(jpath_u64(root, "pamt.dynamic_bytes_peak") > 0);
+	td = jpath_get(root, "tds[0]");
+	assert_true(jpath_u64(td, "pages_2m") > 0);
+	assert_true(jpath_u64(td, "demotes") > 0);
+	assert_int_equal(jpath_u64(td, "demotes"), jpath_u64(td, "promotes"));
+	assert_true(jpath_u64(td, "conversions") > 0);
 	json_object_put(root);
 }
 
@@ -179,11 +146,11 @@ static void test_many_cycles(void **state)
 	json_object *root;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
 	/* a check after each boot and each destroy, per cycle */
-	assert_true(u64(root, "invariants.checks") >= 12 * 3);
-	assert_true(u64(root, "seamcalls.mng_create.calls") >= 12 * 2);
+	assert_true(jpath_u64(root, "invariants.checks") >= 12 * 3);
+	assert_true(jpath_u64(root, "seamcalls.mng_create.calls") >= 12 * 2);
 	json_object_put(root);
 }
 
@@ -194,13 +161,14 @@ static void test_legacy_only(void **state)
 	json_object *root, *vm;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
-	assert_int_equal(u64(root, "seamcalls.phymem_pamt_add.calls"), 0);
-	assert_int_equal(u64(root, "seamcalls.phymem_pamt_remove.calls"), 0);
-	assert_int_equal(u64(root, "pamt.dynamic_bytes_peak"), 0);
-	vm = json_object_array_get_idx(jget(root, "tds"), 0);
-	assert_true(json_object_get_boolean(jget(vm, "legacy")));
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_add.calls"), 0);
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_remove.calls"),
+			 0);
+	assert_int_equal(jpath_u64(root, "pamt.dynamic_bytes_peak"), 0);
+	vm = jpath_get(root, "tds[0]");
+	assert_true(jpath_bool(vm, "legacy"));
 	json_object_put(root);
 }
 
@@ -211,9 +179,9 @@ static void test_legacy_alongside(void **state)
 	json_object *root;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
-	assert_true(u64(root, "pamt.dynamic_bytes_peak") > 0);
+	assert_true(jpath_u64(root, "pamt.dynamic_bytes_peak") > 0);
 	json_object_put(root);
 }
 
@@ -224,13 +192,12 @@ static void test_static_mode(void **state)
 	json_object *root;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
-	assert_string_equal(json_object_get_string(jget(root, "mode")),
-			    "static");
-	assert_int_equal(u64(root, "pamt.dynamic_bytes_peak"), 0);
-	assert_int_equal(u64(root, "seamcalls.phymem_pamt_add.calls"), 0);
-	assert_true(u64(root, "pamt.static_bytes") > 0);
+	assert_string_equal(jpath_str(root, "mode"), "static");
+	assert_int_equal(jpath_u64(root, "pamt.dynamic_bytes_peak"), 0);
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_add.calls"), 0);
+	assert_true(jpath_u64(root, "pamt.static_bytes") > 0);
 	json_object_put(root);
 }
 
@@ -243,13 +210,13 @@ static void test_busy_inject(void **state)
 	uint64_t busy = 0;
 
 	(void)state;
-	root = run_report(args, 0);
+	root = run_report(args);
 	assert_clean(root);
-	calls = jget(root, "seamcalls");
+	calls = jpath_get(root, "seamcalls");
 	json_object_object_foreach(calls, leaf, v)
 	{
 		(void)leaf;
-		busy += json_object_get_uint64(jget(v, "busy"));
+		busy += jpath_u64(v, "busy");
 	}
 	assert_true(busy > 0);
 	json_object_put(root);
@@ -263,12 +230,12 @@ static void strip_times(json_object *root, bool wall)
 	if (!wall)
 		return;
 	/* fault latencies are wall ns on the wall clock: keep the count */
-	json_object_object_del(jget(root, "fault_latency"), "p50_ns");
-	json_object_object_del(jget(root, "fault_latency"), "p99_ns");
-	json_object_object_del(jget(root, "fault_latency"), "p999_ns");
-	json_object_object_del(jget(root, "fault_latency"), "mean_ns");
-	json_object_object_del(jget(root, "lock"), "wait_ns");
-	json_object_object_del(jget(root, "host_manager"), "lock_wait_ns");
+	json_object_object_del(jpath_get(root, "fault_latency"), "p50_ns");
+	json_object_object_del(jpath_get(root, "fault_latency"), "p99_ns");
+	json_object_object_del(jpath_get(root, "fault_latency"), "p999_ns");
+	json_object_object_del(jpath_get(root, "fault_latency"), "mean_ns");
+	json_object_object_del(jpath_get(root, "lock"), "wait_ns");
+	json_object_object_del(jpath_get(root, "host_manager"), "lock_wait_ns");
 }
 
 /* Print the first path where a and b differ; true if they do. */
@@ -323,10 +290,9 @@ static void same_report_twice(const char *const *args, bool wall)
 {
 	json_object *a, *b;
 
-	a = run_report(args, 0);
-	b = run_report(args, 0);
-	assert_string_equal(json_object_get_string(jget(a, "clock")),
-			    wall ? "wall" : "virtual");
+	a = run_report(args);
+	b = run_report(args);
+	assert_string_equal(jpath_str(a, "clock"), wall ? "wall" : "virtual");
 	strip_times(a, wall);
 	strip_times(b, wall);
 	if (first_diff(a, b, "report"))
@@ -342,20 +308,18 @@ static void same_report_twice(const char *const *args, bool wall)
  * p50, or the comparison would measure nothing. */
 static void churn_fault_tail(json_object *eager, json_object *idle)
 {
-	uint64_t ea = u64(eager, "fault_latency.p999_ns");
-	uint64_t ib = u64(idle, "fault_latency.p999_ns");
+	uint64_t ea = jpath_u64(eager, "fault_latency.p999_ns");
+	uint64_t ib = jpath_u64(idle, "fault_latency.p999_ns");
 
-	assert_string_equal(json_object_get_string(jget(eager, "clock")),
-			    "virtual");
-	assert_string_equal(json_object_get_string(jget(idle, "clock")),
-			    "virtual");
+	assert_string_equal(jpath_str(eager, "clock"), "virtual");
+	assert_string_equal(jpath_str(idle, "clock"), "virtual");
 	print_message("churn: fault p99.9 %llu ns eager, %llu ns idle "
 		      "(virtual)\n", (unsigned long long)ea,
 		      (unsigned long long)ib);
-	assert_true(ea > u64(eager, "fault_latency.p50_ns"));
+	assert_true(ea > jpath_u64(eager, "fault_latency.p50_ns"));
 	assert_true(ib <= ea);
-	assert_true(u64(idle, "fault_latency.mean_ns") <=
-		    u64(eager, "fault_latency.mean_ns"));
+	assert_true(jpath_u64(idle, "fault_latency.mean_ns") <=
+		    jpath_u64(eager, "fault_latency.mean_ns"));
 }
 
 /* churn= on split huge pages: every churned chunk's range drops to no
@@ -374,25 +338,24 @@ static void test_churn_idle_pairs(void **state)
 	uint64_t pa, pb;
 
 	(void)state;
-	a = run_report(eager, 0);
-	b = run_report(idle, 0);
-	pa = u64(a, "seamcalls.phymem_pamt_add.calls") +
-	     u64(a, "seamcalls.phymem_pamt_remove.calls");
-	pb = u64(b, "seamcalls.phymem_pamt_add.calls") +
-	     u64(b, "seamcalls.phymem_pamt_remove.calls");
+	a = run_report(eager);
+	b = run_report(idle);
+	pa = jpath_u64(a, "seamcalls.phymem_pamt_add.calls") +
+	     jpath_u64(a, "seamcalls.phymem_pamt_remove.calls");
+	pb = jpath_u64(b, "seamcalls.phymem_pamt_add.calls") +
+	     jpath_u64(b, "seamcalls.phymem_pamt_remove.calls");
 	print_message("churn: ADD+REMOVE %llu eager, %llu with 64 idle\n",
 		      (unsigned long long)pa, (unsigned long long)pb);
 	assert_true(pa > 2 * 8 * 16); /* 16 churned chunks x 8 rounds */
 	assert_true(2 * pb <= pa);
-	assert_int_equal(u64(b, "idle_pairs"), 64);
-	assert_true(u64(b, "host_manager.idle_kept") > 0);
-	assert_int_equal(u64(a, "host_manager.idle_kept"), 0);
-	assert_int_equal(u64(b, "invariants.violations"), 0);
-	assert_int_equal(u64(b, "host_manager.pairs_now"), 0);
-	assert_true(u64(b, "fault_latency.faults") > 0);
+	assert_int_equal(jpath_u64(b, "idle_pairs"), 64);
+	assert_true(jpath_u64(b, "host_manager.idle_kept") > 0);
+	assert_int_equal(jpath_u64(a, "host_manager.idle_kept"), 0);
+	assert_int_equal(jpath_u64(b, "invariants.violations"), 0);
+	assert_int_equal(jpath_u64(b, "host_manager.pairs_now"), 0);
+	assert_true(jpath_u64(b, "fault_latency.faults") > 0);
 	churn_fault_tail(a, b);
-	assert_int_equal(u64(json_object_array_get_idx(jget(b, "tds"), 0),
-			     "churn_pct"), 50);
+	assert_int_equal(jpath_u64(jpath_get(b, "tds[0]"), "churn_pct"), 50);
 	json_object_put(a);
 	json_object_put(b);
 }
@@ -413,17 +376,17 @@ static void test_shrinker_watermark(void **state)
 	json_object *a, *b;
 
 	(void)state;
-	a = run_report(on, 0);
-	b = run_report(off, 0);
+	a = run_report(on);
+	b = run_report(off);
 	print_message("shrinker: %llu runs gave back %llu idle pairs\n",
-		      (unsigned long long)u64(a, "pamt.shrinker_runs"),
-		      (unsigned long long)u64(a, "pamt.shrinker_pairs"));
-	assert_true(u64(a, "pamt.shrinker_runs") > 0);
-	assert_true(u64(a, "pamt.shrinker_pairs") > 0);
-	assert_int_equal(u64(a, "invariants.violations"), 0);
-	assert_int_equal(u64(a, "host_manager.pairs_now"), 0);
-	assert_int_equal(u64(b, "pamt.shrinker_runs"), 0);
-	assert_int_equal(u64(b, "pamt.shrinker_pairs"), 0);
+		      (unsigned long long)jpath_u64(a, "pamt.shrinker_runs"),
+		      (unsigned long long)jpath_u64(a, "pamt.shrinker_pairs"));
+	assert_true(jpath_u64(a, "pamt.shrinker_runs") > 0);
+	assert_true(jpath_u64(a, "pamt.shrinker_pairs") > 0);
+	assert_int_equal(jpath_u64(a, "invariants.violations"), 0);
+	assert_int_equal(jpath_u64(a, "host_manager.pairs_now"), 0);
+	assert_int_equal(jpath_u64(b, "pamt.shrinker_runs"), 0);
+	assert_int_equal(jpath_u64(b, "pamt.shrinker_pairs"), 0);
 	json_object_put(a);
 	json_object_put(b);
 }
@@ -468,10 +431,9 @@ static void test_strategies(void **state)
 		/* every production strategy is always built */
 		assert_int_equal(r.status, 0);
 		cli_out_free(&r);
-		root = run_report(args, 0);
+		root = run_report(args);
 		assert_clean(root);
-		assert_string_equal(json_object_get_string(
-					    jget(root, "strategy")), names[i]);
+		assert_string_equal(jpath_str(root, "strategy"), names[i]);
 		json_object_put(root);
 	}
 }
@@ -490,7 +452,6 @@ static void test_exit_status_matches_report(void **state)
 			      "--quiet", NULL};
 	struct cli_out r;
 	json_object *root;
-	char *text;
 	bool bad;
 	int fd = mkstemp(path);
 
@@ -502,18 +463,15 @@ static void test_exit_status_matches_report(void **state)
 	assert_non_null(strstr(r.err, "unknown strategy 'broken-v3-put'"));
 	cli_out_free(&r);
 	cli_run_env(args, &TEST_SIM_ENV, &r);
-	text = cli_slurp(path);
+	root = cli_json_file(path);
 	unlink(path);
-	assert_non_null(text);
-	root = json_tokener_parse(text);
-	free(text);
-	assert_non_null(root);
-	bad = u64(root, "invariants.violations") || u64(root, "leaks.pages");
+	bad = jpath_u64(root, "invariants.violations") ||
+	      jpath_u64(root, "leaks.pages");
 	printf("broken-v3-put: status %d, violations %llu\n", r.status,
-	       (unsigned long long)u64(root, "invariants.violations"));
+	       (unsigned long long)jpath_u64(root, "invariants.violations"));
 	assert_int_equal(r.status, bad ? 1 : 0);
 	if (bad)
-		assert_true(json_object_array_length(jget(root, "errors")) > 0);
+		assert_true(jpath_len(root, "errors") > 0);
 	cli_out_free(&r);
 	json_object_put(root);
 }
@@ -587,10 +545,7 @@ static void test_json_stdout_timeline_plot(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	snprintf(svg, sizeof(svg), "%s.svg", csv);
-	cli_run_env(args, &SIM_ENV, &r);
-	assert_int_equal(r.status, 0);
-	root = json_tokener_parse(r.out);
-	assert_non_null(root);
+	root = cli_run_json(args, &SIM_ENV, &r);
 	assert_clean(root);
 	json_object_put(root);
 	assert_summary_tail(r.err);
