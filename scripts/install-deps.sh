@@ -8,8 +8,9 @@
 set -eu
 
 RUN_PKGS="cmake make gcc pkg-config libjson-c-dev gnuplot-nox"
-# linux-headers-amd64: the kernel-module build of the core (tests/kmod).
-TEST_PKGS="libcmocka-dev spin clang libclang-rt-14-dev linux-headers-amd64"
+# linux-headers-amd64: the kernel-module build of the core (tests/kmod);
+# g++: the public headers compiled as C++17 (headers_alone).
+TEST_PKGS="libcmocka-dev spin clang libclang-rt-14-dev linux-headers-amd64 g++"
 case "${1:-}" in
 --run) PKGS="$RUN_PKGS" ;;
 "") PKGS="$RUN_PKGS $TEST_PKGS" ;;
@@ -31,6 +32,11 @@ fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "install-deps: missing:$missing; not root and no sudo:" \
+		     "as root, run apt-get update && apt-get install$missing" >&2
+		exit 1
+	fi
 	SUDO="sudo"
 fi
 echo "install-deps: installing:$missing"
