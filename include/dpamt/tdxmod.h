@@ -113,11 +113,12 @@ void tdxmod_config_default(struct tdxmod_config *cfg, uint64_t mem_bytes);
 /**
  * tdxmod_create() - Create a model in the not-configured state.
  * @cfg: the configuration; copied.
- * @err: message buffer for a refusal.
+ * @err: message buffer for a refusal, or NULL.
  * @errlen: its size.
  *
  * Context: Any thread; may sleep (allocates).
- * Return: the model, or NULL with a message in err.
+ * Return: the model, or NULL with a message in err (a NULL cfg or any
+ * field out of its documented range is refused).
  */
 struct tdxmod *tdxmod_create(const struct tdxmod_config *cfg, char *err,
 			     size_t errlen);

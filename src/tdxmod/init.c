@@ -41,6 +41,8 @@ static int cfg_error(char *err, size_t len, const char *msg)
 
 static int cfg_validate(const struct tdxmod_config *c, char *err, size_t n)
 {
+	if (!c)
+		return cfg_error(err, n, "no configuration (cfg is NULL)");
 	if (!c->mem_bytes || c->mem_bytes % DPAMT_TDX_1G_SIZE)
 		return cfg_error(err, n,
 				 "mem_bytes must be a multiple of 1 GiB");

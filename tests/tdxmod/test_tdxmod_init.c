@@ -364,6 +364,11 @@ static void test_create_rejects(void **state)
 	tdxmod_config_default(&cfg, 4 * GiB);
 	cfg.busy_inject_prob = 1.5;
 	assert_null(tdxmod_create(&cfg, err, sizeof(err)));
+	/* no configuration at all, and no message buffer: refused, no crash */
+	assert_null(tdxmod_create(NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "NULL"));
+	assert_null(tdxmod_create(NULL, NULL, 0));
+	assert_null(tdxmod_create(&cfg, NULL, 0));
 }
 
 static void test_static_areas_marked(void **state)
