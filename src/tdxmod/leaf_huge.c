@@ -118,9 +118,10 @@ static void demote_commit(struct call *c, uint64_t p, struct pamt_entry *e2)
 	struct tdmr *t = tdmr_of(m, p);
 	uint64_t ref = 0;
 
-	/* the new level-0 table, compact and centred on the pages it maps;
-	 * linked by the caller's se_set of the level-1 entry (release) */
-	if (sept_lt_make(m, r->r8, p >> PAGE_SHIFT))
+	/* the new level-0 table, compact (its 512 entries one run of the
+	 * dictionary); linked by the caller's se_set of the level-1 entry
+	 * (release) */
+	if (sept_lt_make(m, r->r8))
 		for (unsigned i = 0; i < PAGES_PER_2M; i++) {
 			struct se_ref e;
 

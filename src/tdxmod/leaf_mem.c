@@ -85,7 +85,7 @@ uint64_t leaf_sept_add(struct call *c)
 		return st;
 	/* a level-1 entry points to a table of level-0 entries: compact */
 	if (lvl == DPAMT_TDX_PS_2M)
-		sept_lt_make(c->m, r->r8, r->r8 >> PAGE_SHIFT);
+		sept_lt_make(c->m, r->r8);
 	else
 		mem_drop(c->m, r->r8);
 	se_set(c->m, &p.target, r->r8 | SE_PRESENT);

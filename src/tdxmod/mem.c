@@ -98,15 +98,19 @@ static struct mem_page *page_alloc(struct tdxmod *m)
 struct sept_lt *mem_lt_alloc(struct tdxmod *m)
 {
 	struct sept_lt *lt = pool_take(m, POOL_TABLES);
+	struct sept_near *near;
 
 	if (!lt)
 		return node_alloc(m, sizeof(struct sept_lt));
-	/* wide[] stays as it is: read only where a code says so */
-	for (unsigned i = 0; i < SLT_ENTRIES / 64; i++)
-		atomic_store_explicit(&lt->lock[i], 0, memory_order_relaxed);
-	for (unsigned i = 0; i < SLT_ENTRIES; i++)
+	/* wide[] and near's codes stay as they are: read only where a code
+	 * says so; near's base is chosen anew */
+	near = atomic_load_explicit(&lt->near, memory_order_relaxed);
+	if (near)
+		atomic_store_explicit(&near->base, 0, memory_order_relaxed);
+	for (unsigned i = 0; i < SLT_ENTRIES / 8; i++)
 		atomic_store_explicit(&lt->e[i], 0, memory_order_relaxed);
-	lt->base = 0;
+	for (unsigned k = 0; k < SLT_RUNS; k++)
+		atomic_store_explicit(&lt->run[k], 0, memory_order_relaxed);
 	return lt;
 }
 
@@ -250,7 +254,8 @@ void mem_init(struct tdxmod *m)
 
 static void lt_free(struct sept_lt *lt)
 {
-	free((void *)atomic_load_explicit(&lt->wide, memory_order_relaxed));
+	free(atomic_load_explicit(&lt->wide, memory_order_relaxed));
+	free(atomic_load_explicit(&lt->near, memory_order_relaxed));
 	free(lt);
 }
 

@@ -53,7 +53,7 @@ struct mem_mid {
 
 /* A pool of dropped page buffers (head[POOL_PAGES]) and of dropped
  * compact S-EPT tables (head[POOL_TABLES]), each linked through the
- * buffer's first word (w[0], lock[0]). */
+ * buffer's first word (w[0], e[0]). */
 enum { POOL_PAGES, POOL_TABLES, POOL_KINDS };
 struct mem_pool {
 	_Alignas(128) pthread_mutex_t lock;
@@ -131,37 +131,60 @@ static inline uint64_t pair_page(uint64_t ref, unsigned i)
 /* ---- Compact S-EPT table (sept_table.c) --------------------------------
  * The storage of a level-0 table (the 512 entries that map 4K pages, made
  * by SEPT.ADD at level 1 or DEMOTE), in place of the page's 4 KiB of
- * 8-byte words: one 16-bit code per entry, the entries' exclusive locks
- * as bits of 8 words (entry i: bit i%64 of lock[i/64]; a level-0 entry is
- * never a parent, so it never needs a reader count), and full values for
- * the entries whose value has no code.  Code (bits 15:1): 0 = the value
- * 0; SLT_WIDE = the value is wide[i]; else a present 4K leaf at pfn
- * base + code - SLT_BIAS, with bit 0 its SE_BLOCKED.  base is fixed when
- * the table is made (the table page's own pfn, or the demoted page's):
- * pages mapped near it -- the VMM takes them from the same pool -- need
- * 2 bytes, others 8 more (wide[], made on first use, never dropped).
- * The entry values the leaves see are the same 8-byte values as in a
- * plain page; only the lock bits live apart.  Held in the sparse memory
- * slot of the table page, tagged (SLT_TAG), so a PA still finds it. */
+ * 8-byte words: one byte per entry, eight to a word (entry i: byte i%8 of
+ * e[i/8]), holding the entry's exclusive lock (SLT_LOCK; a level-0 entry
+ * is never a parent, so it never needs a reader count), its SE_BLOCKED
+ * (SLT_BLK) and a code (SLT_CODE): 0 = the value 0; 1..SLT_RUNS = a
+ * present 4K leaf at pfn run[code - 1] - SLT_ENTRIES + i; SLT_NEAR = a
+ * present 4K leaf at pfn near->base - 1 + near->c[i] - SLT_NEAR_BIAS;
+ * SLT_ESC = the value is wide[i].  run[] is a dictionary of "pfn - index"
+ * values, filled in order on first use and fixed while the table is
+ * linked: the pages a VMM maps in a chunk come in runs of consecutive
+ * pages (its magazine batches), each run one dictionary word, so a table
+ * typically needs a handful.  A leaf outside the runs (a chunk with more
+ * than SLT_RUNS of them: pages faulted back one by one after churn) takes
+ * a 16-bit code in near (made on first use, 1 KiB; its base is the first
+ * such page, fixed while the table is linked), one farther than 32 Ki
+ * pages from that base or anything else the host wrote takes wide[]
+ * (made on first use, 4 KiB).  Neither is dropped while the model lives
+ * (a pooled table keeps them).  The entry values the leaves see are the same
+ * 8-byte values as in a plain page; only the lock bits live elsewhere.
+ * Held in the sparse memory slot of the table page, tagged (SLT_TAG), so
+ * a PA still finds it. */
 #define SLT_ENTRIES 512
-#define SLT_WIDE 0x7FFFu
-#define SLT_BIAS 0x4000u
+#define SLT_RUNS 12
+#define SLT_LOCK 0x80u
+#define SLT_BLK 0x40u
+#define SLT_CODE 0x3Fu
+#define SLT_ESC SLT_CODE
+#define SLT_NEAR (SLT_CODE - 1)
+#define SLT_NEAR_BIAS 0x8000u
 #define SLT_TAG ((uintptr_t)1)
-struct sept_lt {
-	_Atomic uint64_t lock[SLT_ENTRIES / 64];
-	uint64_t base;                 /* pfn; fixed while linked */
-	_Atomic(_Atomic uint64_t *) wide; /* SLT_ENTRIES values or NULL */
-	_Atomic uint16_t e[SLT_ENTRIES];
+struct sept_near {
+	_Atomic uint64_t base;             /* pfn + 1; 0 = not chosen yet */
+	_Atomic uint16_t c[SLT_ENTRIES];   /* pfn - base + 1 + SLT_NEAR_BIAS */
 };
-_Static_assert(sizeof(struct sept_lt) == 64 + 8 + 8 + 2 * SLT_ENTRIES,
-	       "compact S-EPT table: 1104 bytes, no padding");
+struct sept_lt {
+	_Atomic uint64_t e[SLT_ENTRIES / 8]; /* entry bytes, 8 per word */
+	/* side arrays, one allocator (sept_table.c lt_side): */
+	_Atomic(void *) wide; /* _Atomic uint64_t[SLT_ENTRIES] or NULL */
+	_Atomic(void *) near; /* struct sept_near or NULL */
+	_Atomic uint32_t run[SLT_RUNS];   /* pfn - i + SLT_ENTRIES; 0 free */
+};
+_Static_assert(sizeof(struct sept_lt) == SLT_ENTRIES + 16 + 4 * SLT_RUNS,
+	       "compact S-EPT table: 576 bytes, no padding");
 _Static_assert(_Alignof(struct sept_lt) == 8, "table word aligned");
-_Static_assert(offsetof(struct sept_lt, lock) == 0 &&
+_Static_assert(offsetof(struct sept_lt, e) == 0 &&
 		       offsetof(struct mem_page, w) == 0,
 	       "pooled buffers link through their first word");
-_Static_assert(sizeof(_Atomic uint16_t) == 2, "16-bit codes");
-_Static_assert(SLT_WIDE < (1u << 15) && SLT_BIAS < SLT_WIDE,
-	       "codes fit bits 15:1");
+_Static_assert(SLT_RUNS < SLT_NEAR && !(SLT_CODE & (SLT_LOCK | SLT_BLK)),
+	       "dictionary codes fit below the escape, fields disjoint");
+
+/* Entry i's lock bit in its word e[i / 8]. */
+static inline uint64_t slt_lock_bit(unsigned i)
+{
+	return (uint64_t)SLT_LOCK << (8 * (i % 8));
+}
 
 /* An S-EPT entry: a word of a plain page (w) or entry i of a compact
  * table (lt). */
@@ -431,9 +454,9 @@ uint64_t sept_walk(struct call *c, _Atomic uint64_t *tdw, uint64_t gpa,
 /* sept_table.c: S-EPT entries in either storage (plain page or compact
  * table), by the PA of their table and index 0..511. */
 /* Make the page at pa (its old storage dropped) a compact table, every
- * entry 0, codes centred on pfn base.  The caller owns the page (its 4K
- * entry held exclusive, not linked yet).  False: out of memory (fatal). */
-bool sept_lt_make(struct tdxmod *m, uint64_t pa, uint64_t base);
+ * entry 0.  The caller owns the page (its 4K entry held exclusive, not
+ * linked yet).  False: out of memory (fatal). */
+bool sept_lt_make(struct tdxmod *m, uint64_t pa);
 /* Entry idx of the table at pa; plain storage is created when alloc.
  * False if there is none (or out of memory with alloc: fatal). */
 bool se_ref_get(struct tdxmod *m, uint64_t table, unsigned idx, bool alloc,
