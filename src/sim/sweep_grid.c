@@ -5,6 +5,7 @@
  * reader (so a value is checked exactly as in a --scenario file, with the
  * same messages), then validated.  Pure functions of their arguments.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,27 @@ static bool key_ok(const char *k, size_t n)
 }
 
 /* Concurrency: s is the caller's. */
+/* A value with spaces around it (read as a number by JSON, refused by
+ * every flag), or one the axis already has (the same point twice). */
+static int value_bad(const struct sweep_axis *a, const char *v,
+		     const char *all, char *msg, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])) {
+		snprintf(msg, len, "axis '%s': value '%s' has spaces around it",
+			 a->key, v);
+		return -1;
+	}
+	for (unsigned i = 0; i < a->n; i++)
+		if (!strcmp(a->v[i], v)) {
+			snprintf(msg, len, "axis '%s': value '%s' given twice "
+				 "in '%s'", a->key, v, all);
+			return -1;
+		}
+	return 0;
+}
+
 int sweep_add_axis(struct sweep *s, const char *arg, char *msg, size_t len)
 {
 	const char *eq = strchr(arg, '=');
@@ -66,6 +88,8 @@ int sweep_add_axis(struct sweep *s, const char *arg, char *msg, size_t len)
 				 a->key, eq + 1);
 			return -1;
 		}
+		if (value_bad(a, p, eq + 1, msg, len))
+			return -1;
 		if (a->n == SWEEP_MAX_VALUES) {
 			snprintf(msg, len, "axis '%s': at most %d values",
 				 a->key, SWEEP_MAX_VALUES);

@@ -176,6 +176,24 @@ static void test_json_integer_past_64_bits(void **state)
 	cli_rmdir(dir);
 }
 
+/* Sweep axis values: a repeated value ran the same point twice (and drew
+ * it twice), a value with spaces was read as a number where every flag
+ * refuses one. */
+static void test_sweep_axis_values(void **state)
+{
+	const char *dup[] = {"sweep", "--td", "2M,vcpus=1", "--quiet",
+			     "strategy=hashed,lockless,hashed", NULL};
+	const char *sp[] = {"sweep", "--td", "2M,vcpus=1", "--quiet",
+			    "pcpus=1, 2", NULL};
+	const char *tail[] = {"sweep", "--td", "2M,vcpus=1", "--quiet",
+			      "pcpus=1 ", NULL};
+
+	(void)state;
+	expect_run(dup, 2, "value 'hashed' given twice");
+	expect_run(sp, 2, "value ' 2' has spaces");
+	expect_run(tail, 2, "value '1 ' has spaces");
+}
+
 /* `dpamt help --help` was "unknown command '--help'" (status 2);
  * `dpamt --version junk` ignored the junk. */
 static void test_help_and_version_forms(void **state)
@@ -209,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_outputs_same_file),
 		cmocka_unit_test(test_plot_to_full_device),
 		cmocka_unit_test(test_json_integer_past_64_bits),
+		cmocka_unit_test(test_sweep_axis_values),
 		cmocka_unit_test(test_help_and_version_forms),
 	};
 

@@ -8,6 +8,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,16 +68,24 @@ static void random_grid(struct sweep *sw, uint64_t *s)
 	sim_scenario_default(&sw->base);
 	for (unsigned a = 0; a < n_axes; a++) {
 		const char *const *ax = axes[(first + a) % N_KEYS];
-		unsigned n = 1 + (unsigned)(rng(s) % 4);
+		unsigned n = 1 + (unsigned)(rng(s) % 4), got = 0;
 		size_t u = (size_t)snprintf(arg, sizeof(arg), "%s=", ax[0]);
+		const char *had[4];
 
-		for (unsigned v = 0; v < n; v++) {
+		/* distinct values: an axis refuses one given twice */
+		for (unsigned tries = 0; got < n && tries < 32; tries++) {
 			unsigned pick = rng(s) % 8 < 6 ? 1 + rng(s) % 3 :
 							   4 + rng(s) % 2;
 			const char *val = *ax[pick] ? ax[pick] : "1";
+			bool dup = false;
 
+			for (unsigned k = 0; k < got; k++)
+				dup |= !strcmp(had[k], val);
+			if (dup)
+				continue;
 			u += (size_t)snprintf(arg + u, sizeof(arg) - u, "%s%s",
-					      v ? "," : "", val);
+					      got ? "," : "", val);
+			had[got++] = val;
 		}
 		assert_int_equal(sweep_add_axis(sw, arg, msg, sizeof(msg)), 0);
 	}
