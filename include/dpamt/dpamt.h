@@ -332,7 +332,8 @@ struct dpamt_metadata {
 	unsigned num_tdcs_pages;   /* TDCS pages per TD */
 	unsigned num_tdcx_pages;   /* TDCX pages per vCPU */
 };
-/* The public defaults (16/16/16, 1 bit, 2 pages, supported). */
+/* The public defaults (16/16/16, 1 bit, 2 pages, supported): tdx_abi.h's
+ * DPAMT_TDX_DEFAULT_*, the values the module model reports by default. */
 /**
  * dpamt_metadata_default() - Fill the public default metadata.
  * @md: filled in full.

@@ -294,6 +294,25 @@ enum dpamt_tdx_page_level {
 #define DPAMT_TDX_MD_MAX_TDMRS 0x9100000100000008ULL
 #define DPAMT_TDX_MD_MAX_RESERVED_PER_TDMR 0x9100000100000009ULL
 
+/*
+ * The metadata values the model reports by default, and what the host
+ * assumes where it has no module to ask (`dpamt info`): the one source of
+ * both dpamt_metadata_default() and tdxmod_config_default().  16-byte
+ * PAMT entries at every level, a 1-bit-per-page bitmap, a pair of
+ * 2 pages (512 4K entries x 16 bytes / 4096), 4 TDCS pages per TD and 6
+ * TDCX pages per vCPU.
+ */
+#define DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_4K 16u
+#define DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_2M 16u
+#define DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_1G 16u
+#define DPAMT_TDX_DEFAULT_BITMAP_ENTRY_BITS 1u
+#define DPAMT_TDX_DEFAULT_PAGES_PER_PAIR 2u
+#define DPAMT_TDX_DEFAULT_NUM_TDCS_PAGES 4u
+#define DPAMT_TDX_DEFAULT_NUM_TDCX_PAGES 6u
+DPAMT_STATIC_ASSERT(DPAMT_TDX_DEFAULT_PAGES_PER_PAIR * DPAMT_TDX_PAGE_SIZE ==
+			    512 * DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_4K,
+		    "a pair holds one 2 MiB range's 512 4K PAMT entries");
+
 
 /* ---- TDMR_INFO: one per TDMR, in the array TDH.SYS.CONFIG points at ---- */
 #define DPAMT_TDX_MAX_RESERVED_PER_TDMR 16

@@ -29,13 +29,13 @@
 void dpamt_metadata_default(struct dpamt_metadata *md)
 {
 	md->dpamt_supported = true;
-	md->entry_size_4k = 16;
-	md->entry_size_2m = 16;
-	md->entry_size_1g = 16;
-	md->bitmap_entry_bits = 1;
-	md->pages_per_pair = 2;
-	md->num_tdcs_pages = 4;
-	md->num_tdcx_pages = 6;
+	md->entry_size_4k = DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_4K;
+	md->entry_size_2m = DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_2M;
+	md->entry_size_1g = DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_1G;
+	md->bitmap_entry_bits = DPAMT_TDX_DEFAULT_BITMAP_ENTRY_BITS;
+	md->pages_per_pair = DPAMT_TDX_DEFAULT_PAGES_PER_PAIR;
+	md->num_tdcs_pages = DPAMT_TDX_DEFAULT_NUM_TDCS_PAGES;
+	md->num_tdcx_pages = DPAMT_TDX_DEFAULT_NUM_TDCX_PAGES;
 }
 
 static uint64_t round_up_page(uint64_t bytes)

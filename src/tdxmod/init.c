@@ -19,13 +19,14 @@ void tdxmod_config_default(struct tdxmod_config *cfg, uint64_t mem_bytes)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_bytes = mem_bytes;
 	cfg->dpamt_supported = true;
-	cfg->pamt_entry_size_4k = 16;
-	cfg->pamt_entry_size_2m = 16;
-	cfg->pamt_entry_size_1g = 16;
-	cfg->bitmap_entry_bits = 1;
-	cfg->pages_per_pair = 2;
-	cfg->num_tdcs_pages = 4;
-	cfg->num_tdcx_pages = 6;
+	/* the values dpamt_metadata_default() gives the host (tdx_abi.h) */
+	cfg->pamt_entry_size_4k = DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_4K;
+	cfg->pamt_entry_size_2m = DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_2M;
+	cfg->pamt_entry_size_1g = DPAMT_TDX_DEFAULT_PAMT_ENTRY_SIZE_1G;
+	cfg->bitmap_entry_bits = DPAMT_TDX_DEFAULT_BITMAP_ENTRY_BITS;
+	cfg->pages_per_pair = DPAMT_TDX_DEFAULT_PAGES_PER_PAIR;
+	cfg->num_tdcs_pages = DPAMT_TDX_DEFAULT_NUM_TDCS_PAGES;
+	cfg->num_tdcx_pages = DPAMT_TDX_DEFAULT_NUM_TDCX_PAGES;
 	cfg->hkid_min = 1;
 	cfg->hkid_max = 63;
 	cfg->max_pa_bits = 52;
