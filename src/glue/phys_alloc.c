@@ -12,56 +12,14 @@
  * Bitmap words and counts are atomics written under the arena lock and read
  * lock-free by phys_is_free() and the byte counters.
  */
-#include "glue/phys_alloc.h"
+#include "glue/phys_alloc_impl.h"
 #include "util/bitmap.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PA_PAGE 4096ull
-#define PA_BLOCK (2ull << 20)
-#define PA_PAGES_PER_BLOCK 512u
-#define PA_WORDS_PER_BLOCK BM_WORDS(PA_PAGES_PER_BLOCK)
-#define PA_MAX_ARENAS 16u
-
-struct pa_range {
-	uint64_t base, size;
-	uint64_t first_block;
-};
-
-struct pa_arena {
-	pthread_mutex_t lock;
-	uint64_t first, count;   /* global block numbers [first, first+count) */
-	uint64_t *nonfull;       /* bit per block: has a free page */
-	uint64_t *empty;         /* bit per block: every page free */
-	uint64_t cursor;         /* word index where the last search ended */
-	_Atomic uint64_t free_pages;
-	char pad[64];
-};
-
-struct phys_alloc {
-	unsigned n_ranges;
-	struct pa_range *ranges;
-	uint64_t n_blocks;
-	_Atomic uint64_t *bits;     /* n_blocks * 8 words, 1 = free */
-	uint16_t *nfree;            /* free pages per block, under arena lock */
-	unsigned n_arenas;
-	uint64_t blocks_per_arena;
-	struct pa_arena arenas[PA_MAX_ARENAS];
-	_Atomic uint64_t fail_countdown;
-	_Atomic uint64_t bad_frees;
-	/* Low watermark (phys_alloc_set_watermark), set before use. */
-	uint64_t wm_low, wm_high; /* free pages */
-	void (*wm_fn)(void *arg, uint64_t want_pages);
-	void *wm_arg;
-	_Atomic bool wm_running;  /* a caller is in wm_fn */
-	_Atomic uint64_t wm_calls;
-};
-
 /* Global block number of pa, or UINT64_MAX if pa is not in any range. */
-static uint64_t pa_block(const struct phys_alloc *a, uint64_t pa)
+uint64_t pa_block(const struct phys_alloc *a, uint64_t pa)
 {
 	for (unsigned i = 0; i < a->n_ranges; i++) {
 		const struct pa_range *r = &a->ranges[i];
@@ -84,14 +42,9 @@ static uint64_t block_pa(const struct phys_alloc *a, uint64_t blk)
 	return UINT64_MAX;
 }
 
-static struct pa_arena *block_arena(struct phys_alloc *a, uint64_t blk)
-{
-	return &a->arenas[blk / a->blocks_per_arena];
-}
-
 /* Recompute the arena's summary bits for block blk (arena lock held). */
-static void block_summary(struct phys_alloc *a, struct pa_arena *ar,
-			  uint64_t blk)
+void pa_block_summary(struct phys_alloc *a, struct pa_arena *ar,
+		      uint64_t blk)
 {
 	uint64_t i = blk - ar->first;
 	unsigned n = a->nfree[blk];
@@ -205,6 +158,7 @@ void phys_alloc_destroy(struct phys_alloc *a)
 	}
 	free(a->bits);
 	free(a->nfree);
+	free(a->host_bits);
 	free(a->ranges);
 	free(a);
 }
@@ -245,7 +199,7 @@ static uint64_t block_take_page(struct phys_alloc *a, struct pa_arena *ar,
 		bit = bm_pop(&v);
 		atomic_store_explicit(&w[i], v, memory_order_relaxed);
 		a->nfree[blk]--;
-		block_summary(a, ar, blk);
+		pa_block_summary(a, ar, blk);
 		return block_pa(a, blk) + (i * 64 + bit) * PA_PAGE;
 	}
 	return UINT64_MAX; /* unreachable when nfree > 0 */
@@ -271,15 +225,16 @@ static uint64_t arena_pick(struct pa_arena *ar)
 	return i;
 }
 
-/* Up to n pages from one arena. */
+/* Up to n pages from one arena; frag: from its fragmented blocks only,
+ * lowest first (phys_frag.c). */
 static unsigned arena_pages(struct phys_alloc *a, struct pa_arena *ar,
-			    unsigned n, uint64_t *pa)
+			    unsigned n, uint64_t *pa, bool frag)
 {
 	unsigned got = 0;
 
 	pthread_mutex_lock(&ar->lock);
 	while (got < n) {
-		uint64_t i = arena_pick(ar);
+		uint64_t i = frag ? pa_frag_pick(a, ar) : arena_pick(ar);
 
 		if (i == UINT64_MAX)
 			break;
@@ -293,10 +248,30 @@ static unsigned arena_pages(struct phys_alloc *a, struct pa_arena *ar,
 	return got;
 }
 
-static int arena_page(struct phys_alloc *a, struct pa_arena *ar,
-		      uint64_t *pa)
+/*
+ * A fragmented host (phys_alloc_fragment): pages come from its
+ * fragmented blocks first -- from the hint's home arena on, through the
+ * region's arenas in address order, wrapping, each arena's lowest block
+ * with a free page first (so a page given back is the next one its home
+ * hands out, as from a kernel's per-CPU free list) -- and only then, as
+ * without a region, from the hint's arena on.
+ */
+static unsigned frag_pages(struct phys_alloc *a, unsigned hint, unsigned n,
+			   uint64_t *pa)
 {
-	return arena_pages(a, ar, 1, pa) == 1 ? 0 : -1;
+	unsigned got = 0, nf = a->frag_arenas, start;
+
+	if (!a->frag_n)
+		return 0;
+	start = (unsigned)((uint64_t)(hint % a->frag_homes) * nf /
+			   a->frag_homes);
+	for (unsigned i = 0; i < nf && got < n; i++) {
+		struct pa_arena *ar =
+			&a->arenas[a->frag_arena0 + (start + i) % nf];
+
+		got += arena_pages(a, ar, n - got, pa + got, true);
+	}
+	return got;
 }
 
 static unsigned alloc_pages_raw(struct phys_alloc *a, unsigned hint, unsigned n,
@@ -306,13 +281,14 @@ static unsigned alloc_pages_raw(struct phys_alloc *a, unsigned hint, unsigned n,
 
 	if (!n || inject_fail(a))
 		return 0;
+	got = frag_pages(a, hint, n, pa);
 	for (unsigned k = 0; k < a->n_arenas && got < n; k++) {
 		struct pa_arena *ar = &a->arenas[(hint + k) % a->n_arenas];
 
 		if (!atomic_load_explicit(&ar->free_pages,
 					  memory_order_relaxed))
 			continue;
-		got += arena_pages(a, ar, n - got, pa + got);
+		got += arena_pages(a, ar, n - got, pa + got, false);
 	}
 	return got;
 }
@@ -321,13 +297,15 @@ static int alloc_page_raw(struct phys_alloc *a, unsigned hint, uint64_t *pa)
 {
 	if (inject_fail(a))
 		return -1;
+	if (frag_pages(a, hint, 1, pa) == 1)
+		return 0;
 	for (unsigned k = 0; k < a->n_arenas; k++) {
 		struct pa_arena *ar = &a->arenas[(hint + k) % a->n_arenas];
 
 		if (!atomic_load_explicit(&ar->free_pages,
 					  memory_order_relaxed))
 			continue;
-		if (arena_page(a, ar, pa) == 0)
+		if (arena_pages(a, ar, 1, pa, false) == 1)
 			return 0;
 	}
 	return -1;
@@ -353,7 +331,7 @@ static bool block_take_lane(struct phys_alloc *a, struct pa_arena *ar,
 		atomic_store_explicit(&w[bm_word(p)], v & ~bit,
 				      memory_order_relaxed);
 		a->nfree[blk]--;
-		block_summary(a, ar, blk);
+		pa_block_summary(a, ar, blk);
 		atomic_fetch_sub_explicit(&ar->free_pages, 1,
 					  memory_order_relaxed);
 		*pa = block_pa(a, blk) + p * PA_PAGE;
@@ -372,7 +350,7 @@ static int alloc_lane_raw(struct phys_alloc *a, unsigned lane,
 	lane %= lanes;
 	for (uint64_t k = 0; k < a->n_blocks; k++) {
 		uint64_t blk = (*cursor + k) % a->n_blocks;
-		struct pa_arena *ar = block_arena(a, blk);
+		struct pa_arena *ar = pa_block_arena(a, blk);
 		bool got;
 
 		pthread_mutex_lock(&ar->lock);
@@ -386,8 +364,9 @@ static int alloc_lane_raw(struct phys_alloc *a, unsigned lane,
 	return -1;
 }
 
-/* Mark page pa free (lock of its arena held).  False if it was free.
- * The caller updates the arena's free_pages. */
+/* Mark page pa free (lock of its arena held).  False if it was free or
+ * is the host's (phys_alloc_fragment).  The caller updates the arena's
+ * free_pages. */
 static bool page_release(struct phys_alloc *a, struct pa_arena *ar,
 			 uint64_t blk, uint64_t pa)
 {
@@ -396,11 +375,12 @@ static bool page_release(struct phys_alloc *a, struct pa_arena *ar,
 	uint64_t v = atomic_load_explicit(w, memory_order_relaxed);
 	uint64_t m = bm_mask(idx);
 
-	if (v & m)
+	if ((v & m) || pa_host_page(a, blk, (unsigned)idx))
 		return false;
 	atomic_store_explicit(w, v | m, memory_order_relaxed);
 	a->nfree[blk]++;
-	block_summary(a, ar, blk);
+	pa_block_summary(a, ar, blk);
+	pa_frag_released(a, ar, blk);
 	return true;
 }
 
@@ -415,7 +395,7 @@ void phys_free_page(struct phys_alloc *a, uint64_t pa)
 					  memory_order_relaxed);
 		return;
 	}
-	ar = block_arena(a, blk);
+	ar = pa_block_arena(a, blk);
 	pthread_mutex_lock(&ar->lock);
 	ok = page_release(a, ar, blk, pa);
 	if (ok)
@@ -456,7 +436,7 @@ void phys_free_pages(struct phys_alloc *a, const uint64_t *pa, unsigned n)
 			bad++;
 			continue;
 		}
-		ar = block_arena(a, blk);
+		ar = pa_block_arena(a, blk);
 		if (ar != held)
 			held = arena_switch(held, ar, &freed);
 		if (page_release(a, ar, blk, pa[i]))
@@ -481,7 +461,7 @@ static void block_fill(struct phys_alloc *a, struct pa_arena *ar,
 		atomic_store_explicit(&w[i], free_it ? ~0ull : 0,
 				      memory_order_relaxed);
 	a->nfree[blk] = free_it ? PA_PAGES_PER_BLOCK : 0;
-	block_summary(a, ar, blk);
+	pa_block_summary(a, ar, blk);
 	if (free_it)
 		atomic_fetch_add_explicit(&ar->free_pages,
 					  PA_PAGES_PER_BLOCK - before,
@@ -527,9 +507,10 @@ void phys_free_2m(struct phys_alloc *a, uint64_t pa)
 					  memory_order_relaxed);
 		return;
 	}
-	ar = block_arena(a, blk);
+	ar = pa_block_arena(a, blk);
 	pthread_mutex_lock(&ar->lock);
-	ok = a->nfree[blk] == 0;
+	/* a fragmented block is never handed out whole */
+	ok = a->nfree[blk] == 0 && blk - a->frag_first >= a->frag_n;
 	if (ok)
 		block_fill(a, ar, blk, true);
 	pthread_mutex_unlock(&ar->lock);
@@ -538,13 +519,13 @@ void phys_free_2m(struct phys_alloc *a, uint64_t pa)
 					  memory_order_relaxed);
 }
 
-static void lock_all(struct phys_alloc *a)
+void pa_lock_all(struct phys_alloc *a)
 {
 	for (unsigned i = 0; i < a->n_arenas; i++)
 		pthread_mutex_lock(&a->arenas[i].lock);
 }
 
-static void unlock_all(struct phys_alloc *a)
+void pa_unlock_all(struct phys_alloc *a)
 {
 	for (unsigned i = a->n_arenas; i-- > 0;)
 		pthread_mutex_unlock(&a->arenas[i].lock);
@@ -591,7 +572,7 @@ static void take_run(struct phys_alloc *a, const struct pa_range *r,
 {
 	for (uint64_t p = pa; p < pa + bytes;) {
 		uint64_t blk = r->first_block + (p - r->base) / PA_BLOCK;
-		struct pa_arena *ar = block_arena(a, blk);
+		struct pa_arena *ar = pa_block_arena(a, blk);
 
 		if (p % PA_BLOCK == 0 && pa + bytes - p >= PA_BLOCK) {
 			block_fill(a, ar, blk, false);
@@ -606,15 +587,15 @@ static void take_run(struct phys_alloc *a, const struct pa_range *r,
 		atomic_store_explicit(w, v & ~bm_mask(idx),
 				      memory_order_relaxed);
 		a->nfree[blk]--;
-		block_summary(a, ar, blk);
+		pa_block_summary(a, ar, blk);
 		atomic_fetch_sub_explicit(&ar->free_pages, 1,
 					  memory_order_relaxed);
 		p += PA_PAGE;
 	}
 }
 
-static const struct pa_range *range_of_run(const struct phys_alloc *a,
-					   uint64_t pa, uint64_t bytes)
+const struct pa_range *pa_range_of_run(const struct phys_alloc *a,
+				       uint64_t pa, uint64_t bytes)
 {
 	for (unsigned i = 0; i < a->n_ranges; i++) {
 		const struct pa_range *r = &a->ranges[i];
@@ -633,15 +614,15 @@ int phys_alloc_reserve(struct phys_alloc *a, uint64_t pa, uint64_t bytes)
 
 	if (bytes == 0 || pa % PA_PAGE || bytes % PA_PAGE)
 		return -1;
-	r = range_of_run(a, pa, bytes);
+	r = pa_range_of_run(a, pa, bytes);
 	if (!r)
 		return -1;
-	lock_all(a);
+	pa_lock_all(a);
 	if (first_used(a, r, pa, bytes) == UINT64_MAX) {
 		take_run(a, r, pa, bytes);
 		ret = 0;
 	}
-	unlock_all(a);
+	pa_unlock_all(a);
 	return ret;
 }
 
@@ -674,14 +655,14 @@ int phys_alloc_contig(struct phys_alloc *a, uint64_t bytes, uint64_t align,
 	bytes = (bytes + PA_PAGE - 1) & ~(PA_PAGE - 1);
 	if (inject_fail(a))
 		return -1;
-	lock_all(a);
+	pa_lock_all(a);
 	for (unsigned i = 0; i < a->n_ranges && ret; i++) {
 		if (find_run(a, &a->ranges[i], bytes, align, pa) == 0) {
 			take_run(a, &a->ranges[i], *pa, bytes);
 			ret = 0;
 		}
 	}
-	unlock_all(a);
+	pa_unlock_all(a);
 	return ret;
 }
 
@@ -690,15 +671,15 @@ void phys_free_contig(struct phys_alloc *a, uint64_t pa, uint64_t bytes)
 	bool bad = false;
 
 	bytes = (bytes + PA_PAGE - 1) & ~(PA_PAGE - 1);
-	if (pa % PA_PAGE || !range_of_run(a, pa, bytes)) {
+	if (pa % PA_PAGE || !pa_range_of_run(a, pa, bytes)) {
 		atomic_fetch_add_explicit(&a->bad_frees, 1,
 					  memory_order_relaxed);
 		return;
 	}
-	lock_all(a);
+	pa_lock_all(a);
 	for (uint64_t p = pa; p < pa + bytes; p += PA_PAGE) {
 		uint64_t blk = pa_block(a, p);
-		struct pa_arena *ar = block_arena(a, blk);
+		struct pa_arena *ar = pa_block_arena(a, blk);
 
 		if (page_release(a, ar, blk, p))
 			atomic_fetch_add_explicit(&ar->free_pages, 1,
@@ -706,7 +687,7 @@ void phys_free_contig(struct phys_alloc *a, uint64_t pa, uint64_t bytes)
 		else
 			bad = true;
 	}
-	unlock_all(a);
+	pa_unlock_all(a);
 	if (bad)
 		atomic_fetch_add_explicit(&a->bad_frees, 1,
 					  memory_order_relaxed);
@@ -738,7 +719,8 @@ uint64_t phys_total_bytes(const struct phys_alloc *a)
 
 uint64_t phys_used_bytes(const struct phys_alloc *a)
 {
-	return phys_total_bytes(a) - phys_free_bytes(a);
+	return phys_total_bytes(a) - phys_free_bytes(a) -
+	       a->host_pages * PA_PAGE;
 }
 
 uint64_t phys_bad_frees(const struct phys_alloc *a)

@@ -86,11 +86,44 @@ uint64_t phys_alloc_watermark_calls(const struct phys_alloc *a);
 int phys_alloc_2m_nocheck(struct phys_alloc *a, unsigned hint, uint64_t *pa);
 void phys_alloc_watermark_check(struct phys_alloc *a);
 
+/*
+ * A fragmented host: in every 2 MiB block of [pa, pa+bytes) (2 MiB
+ * aligned, inside one range, every page free), pct% of the 512 pages
+ * (rounded to the nearest page; pct 1..99) become the host's, owned by
+ * its other users (page cache, slab, other VMs): never handed out, never
+ * freed, counted by phys_host_bytes() and in none of the free and used
+ * byte counters.  Which pages, per block: drawn from the splitmix64
+ * stream seeded with seed (util/prng.h), the same for the same seed.
+ * From then on a 4K page (phys_alloc_page, phys_alloc_pages) comes from
+ * these blocks first: the region's arenas are split into homes (1..)
+ * equal homes, hint h's is h % homes, and the search goes from h's home
+ * on through the region's arenas in address order, wrapping, taking the
+ * lowest block with a free page of each -- so a page given back is the
+ * next its home hands out (a kernel's per-CPU free lists), and callers
+ * with different homes meet only when one has filled its own; only when
+ * the region has no free page, from the others as before.  (Lanes,
+ * phys_alloc_page_lane, search as before.)  A 2 MiB allocation never
+ * takes one of
+ * them (they are never wholly free) and phys_free_2m of one is a bad
+ * free.  pct 0: nothing changes, 0.  Once per allocator, before any
+ * allocation (not concurrently with any call).  0, or -1 on bad
+ * arguments, a second call, or a page in the region not free (nothing
+ * changed then); ENOMEM: -1.
+ */
+int phys_alloc_fragment(struct phys_alloc *a, uint64_t pa, uint64_t bytes,
+			unsigned pct, uint64_t seed, unsigned homes);
+/* Bytes the host owns (phys_alloc_fragment; 0 without it).  Any thread. */
+uint64_t phys_host_bytes(const struct phys_alloc *a);
+/* pa is one of the host's pages.  Any thread. */
+bool phys_is_host(const struct phys_alloc *a, uint64_t pa);
+
 /* Fault injection for tests: the k-th allocation from now (1-based,
  * counting every alloc function) fails; 0 turns it off. */
 void phys_alloc_fail_nth(struct phys_alloc *a, uint64_t k);
 
 bool phys_is_free(const struct phys_alloc *a, uint64_t pa);
+/* total = free + used + the host's (phys_host_bytes): used counts only
+ * what was handed out and not given back. */
 uint64_t phys_free_bytes(const struct phys_alloc *a);
 uint64_t phys_used_bytes(const struct phys_alloc *a);
 uint64_t phys_total_bytes(const struct phys_alloc *a);
