@@ -6,6 +6,7 @@
  */
 #include "sim/engine.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,12 +75,47 @@ static unsigned engine_sept_4k(void *mod, uint64_t tdr, uint64_t gpa,
 static int engine_page_alloc(void *ctx, uint64_t *pa)
 {
 	struct model_ops *mo = ctx;
+	const struct engine *e = (const struct engine *)
+		((char *)mo - offsetof(struct engine, mh.mo));
 
-	if (phys_alloc_page(mo->alloc, ENGINE_MANAGER_HINT, pa) == 0)
+	if (phys_alloc_page(mo->alloc, e->manager_hint, pa) == 0)
 		return 0;
 	atomic_fetch_add_explicit(&mo->page_alloc_failures, 1,
 				  memory_order_relaxed);
 	return -1;
+}
+
+/* --host-frag: the top host_frag_bytes of host memory become the
+ * fragmented region (phys_alloc_fragment), before anything is
+ * allocated, its host-owned pages drawn from the scenario's seed; each
+ * vCPU (hints 0..V-1) and the manager (hint V) get a home in it. */
+static int host_fragment(struct engine *e)
+{
+	struct sim_report *r = e->rep;
+	unsigned vcpus = 0;
+
+	e->manager_hint = ENGINE_MANAGER_HINT;
+	r->host_frag_pct = e->sc->host_frag_pct;
+	r->host_frag_bytes = sim_host_frag_bytes(e->sc);
+	if (!r->host_frag_bytes)
+		return 0;
+	for (unsigned i = 0; i < e->sc->n_guests; i++)
+		vcpus += e->sc->guests[i].vcpus;
+	e->manager_hint = vcpus;
+	if (phys_alloc_fragment(e->mh.alloc,
+				r->host_mem - r->host_frag_bytes,
+				r->host_frag_bytes, r->host_frag_pct,
+				e->sc->seed, vcpus + 1))
+		return -1;
+	r->host_owned_pages = phys_host_bytes(e->mh.alloc) / 4096;
+	return 0;
+}
+
+/* Pages the watermark's percentages are of: host memory less what the
+ * host's other users own (--host-frag). */
+static uint64_t managed_pages(const struct engine *e)
+{
+	return e->rep->host_mem / 4096 - e->rep->host_owned_pages;
 }
 
 /* model_host_create's steps, with the manager's page source swapped. */
@@ -97,8 +133,10 @@ static int model_up(struct engine *e, struct dpamt_config *cfg,
 		engine_vt_model(e, mc);
 	mh->mod = tdxmod_create(mc, msg, sizeof(msg));
 	mh->alloc = mh->mod ? phys_alloc_create(&pr, 1) : NULL;
-	if (!mh->mod || !mh->alloc) {
-		engine_error(e, mh->mod ? "cannot create the allocator" : msg);
+	if (!mh->mod || !mh->alloc || host_fragment(e)) {
+		engine_error(e, !mh->mod ? msg : mh->alloc ?
+			     "cannot fragment the host's memory" :
+			     "cannot create the allocator");
 		model_host_destroy(mh);
 		return -1;
 	}
@@ -128,9 +166,9 @@ static int model_up(struct engine *e, struct dpamt_config *cfg,
 	 * twice that is free. */
 	if (cfg->max_idle_pairs && e->sc->low_watermark_pct)
 		model_ops_shrinker(&mh->mo, mh->dp,
-				   e->rep->host_mem / 4096 *
+				   managed_pages(e) *
 					   e->sc->low_watermark_pct / 100,
-				   e->rep->host_mem / 4096 *
+				   managed_pages(e) *
 					   (e->sc->low_watermark_pct > 50
 						    ? 100
 						    : 2 * e->sc->low_watermark_pct) /
@@ -365,6 +403,7 @@ int sim_run(const struct sim_scenario *sc, const struct sim_callbacks *cb,
 	report->shared_ranges = sc->shared_ranges;
 	report->idle_pairs = sc->idle_pairs;
 	report->hkids = sc->hkids;
+	report->host_frag_pct = sc->host_frag_pct;
 	if (sim_validate(sc, report->errors[0], sizeof(report->errors[0]))) {
 		report->n_errors = 1;
 		return 2;

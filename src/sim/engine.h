@@ -28,6 +28,10 @@ struct engine {
 	bool *live;               /* TD i exists now */
 	bool *booted_ev;          /* td_booted emitted this cycle */
 	uint64_t baseline_used;   /* allocator bytes in use with no guest */
+	/* Allocator hint of the manager's own pages: ENGINE_MANAGER_HINT,
+	 * or with --host-frag a home of its own past the vCPUs' (their
+	 * hints are 0..vCPUs-1). */
+	unsigned manager_hint;
 	uint64_t t0;
 	pthread_mutex_t err_lock;
 	uint64_t errors_total;

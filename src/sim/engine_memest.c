@@ -12,7 +12,11 @@
  * S-EPT table, 0.7 MiB per GiB), huge=50 44 MiB, huge=100 4 MB, a 64 GiB
  * legacy VM 70 MiB, host memory ~35 KiB per GiB, 1000 TDs of 2 MiB
  * with one vCPU each 51 MiB (per_vcpu covers a guest's own state) -- and
- * rounded up.  When
+ * rounded up.  A fragmented host (--host-frag) spreads the same 4K pages
+ * over 512 / (free pages per block) times the ranges, each with its pair
+ * and the model's 4K PAMT entries (~8 KiB: a 4 GiB TD at 95% measured
+ * 351 MB against 23 MB, 7.9 KiB per added range), and its region costs
+ * the allocator a 64-byte host bitmap per block.  When
  * the simulator's footprint changes (sparse memory, smaller model
  * structures), re-measure and retune the table; nothing else depends on
  * the numbers.
@@ -36,6 +40,8 @@ static const struct mem_coeffs {
 	uint64_t td_2m;           /* per GiB mapped 2M */
 	uint64_t vm_per_gib;      /* per GiB of a legacy VM */
 	uint64_t per_vcpu;        /* thread, caches */
+	uint64_t frag_range;      /* per added range of a fragmented host */
+	uint64_t frag_per_gib;    /* host bitmap per GiB of the region */
 	unsigned sanitizer_x;     /* factor under ASan/TSan builds */
 } coeffs = {
 	.base = 32 * MiB,
@@ -45,6 +51,8 @@ static const struct mem_coeffs {
 	.td_2m = 256 * KiB,
 	.vm_per_gib = 1280 * KiB,
 	.per_vcpu = 256 * KiB,
+	.frag_range = 8 * KiB,
+	.frag_per_gib = 32 * KiB,
 #if defined(DPAMT_TSAN)
 	.sanitizer_x = 8,
 #elif defined(DPAMT_SANITIZED)
@@ -70,6 +78,21 @@ static uint64_t guest_bytes(const struct sim_guest_spec *g)
 	       g->vcpus * coeffs.per_vcpu;
 }
 
+/* With --host-frag, the ranges guest g's touched 4K pages take beyond
+ * the 512 per GiB of a clean host, times their cost. */
+static uint64_t frag_bytes(const struct sim_guest_spec *g, unsigned pct)
+{
+	uint64_t mib = g->size / MiB;
+	uint64_t touched = mib * (g->legacy ? 0 : 100 - g->huge_pct) / 100 *
+			   g->touch_pct / 100;
+	unsigned room = 512 - (512 * pct + 50) / 100 - 2;
+
+	if (!pct || pct > SIM_MAX_HOST_FRAG)
+		return 0;
+	/* ranges per MiB: 256 pages / room, against 0.5 */
+	return touched * (256 * 2 - room) / (2 * room) * coeffs.frag_range;
+}
+
 uint64_t sim_mem_estimate(const struct sim_scenario *sc)
 {
 	uint64_t host = sc->host_mem ? sc->host_mem : sim_host_mem_needed(sc);
@@ -84,8 +107,10 @@ uint64_t sim_mem_estimate(const struct sim_scenario *sc)
 	for (unsigned i = 0; i < sc->n_guests && i < SIM_MAX_GUESTS; i++) {
 		if (sc->guests[i].size > SIM_MAX_HOST_MEM)
 			return UINT64_MAX;
-		b += guest_bytes(&sc->guests[i]);
+		b += guest_bytes(&sc->guests[i]) +
+		     frag_bytes(&sc->guests[i], sc->host_frag_pct);
 	}
+	b += sim_host_frag_bytes(sc) / GiB * coeffs.frag_per_gib;
 	return b * coeffs.sanitizer_x;
 }
 
@@ -124,8 +149,9 @@ int sim_mem_check(const struct sim_scenario *sc, char *msg, unsigned len)
 		return 0;
 	snprintf(msg, len, "the scenario needs about %llu MiB of memory to "
 		 "simulate, more than the %llu MiB this machine allows (%s); "
-		 "make the guests smaller, map more at 2M (huge=) or touch "
+		 "make the guests smaller, map more at 2M (huge=)%s or touch "
 		 "less (touch=)", (unsigned long long)(need / MiB),
-		 (unsigned long long)(limit / MiB), what);
+		 (unsigned long long)(limit / MiB), what,
+		 sc->host_frag_pct ? ", lower --host-frag" : "");
 	return -1;
 }

@@ -89,9 +89,54 @@ void sim_scenario_default(struct sim_scenario *sc)
 	}
 }
 
+/* Pages of S-EPT, control pages and vCPU caches of guest g (none for a
+ * legacy VM), in bytes. */
+static uint64_t guest_extra(const struct sim_guest_spec *g)
+{
+	if (g->legacy)
+		return 0;
+	/* S-EPT: one page per 2 MiB, per GiB and per 512 GiB; TDR, TDCS,
+	 * TDVPR + TDCX, and each vCPU's cache/stash. */
+	return (g->size / (2 * MiB) + g->size / GiB + 2) * 4096 +
+	       (1 + 16 + g->vcpus * (1 + 16 + 80)) * 4096ull;
+}
+
+/* Bytes of guest g mapped at 4K (a legacy VM's all). */
+static uint64_t guest_small(const struct sim_guest_spec *g)
+{
+	if (g->legacy || g->huge_pct > 100)
+		return g->size;
+	return g->size / (2 * MiB) * (100 - g->huge_pct) / 100 * (2 * MiB);
+}
+
+uint64_t sim_host_frag_bytes(const struct sim_scenario *sc)
+{
+	unsigned host = (512 * sc->host_frag_pct + 50) / 100, room;
+	uint64_t pages = 0, blocks, vcpus = 0;
+
+	if (!sc->host_frag_pct || sc->host_frag_pct > SIM_MAX_HOST_FRAG)
+		return 0;
+	room = 512 - host - 2; /* a pair's two pages (eager) per block */
+	for (unsigned i = 0; i < sc->n_guests && i < SIM_MAX_GUESTS; i++) {
+		const struct sim_guest_spec *g = &sc->guests[i];
+
+		if (g->size > SIM_MAX_HOST_MEM)
+			return UINT64_MAX;
+		pages += (guest_small(g) + guest_extra(g)) / 4096;
+		vcpus += g->vcpus;
+	}
+	/* pages <= 2^55 here; the region at most ~2^63: no overflow.  The
+	 * region is split into a home per vCPU and one for the manager
+	 * (engine.c, host_fragment): one more home's worth, and 1/8. */
+	blocks = (pages + room - 1) / room;
+	blocks += vcpus ? blocks / vcpus : 0;
+	return (blocks + blocks / 8 + 1) * (2 * MiB);
+}
+
 uint64_t sim_host_mem_needed(const struct sim_scenario *sc)
 {
-	uint64_t guests = 0, extra = 64 * MiB, need;
+	uint64_t guests = 0, extra = 64 * MiB, need, small = 0;
+	uint64_t frag = sim_host_frag_bytes(sc);
 
 	for (unsigned i = 0; i < sc->n_guests && i < SIM_MAX_GUESTS; i++) {
 		const struct sim_guest_spec *g = &sc->guests[i];
@@ -101,19 +146,22 @@ uint64_t sim_host_mem_needed(const struct sim_scenario *sc)
 		if (g->size > SIM_MAX_HOST_MEM ||
 		    __builtin_add_overflow(guests, g->size, &guests))
 			return UINT64_MAX;
-		if (g->legacy)
-			continue;
-		/* S-EPT: one page per 2 MiB, per GiB and per 512 GiB. */
-		extra += (g->size / (2 * MiB) + g->size / GiB + 2) * 4096;
-		/* TDR, TDCS, TDVPR + TDCX, and each vCPU's cache/stash. */
-		extra += (1 + 16 + g->vcpus * (1 + 16 + 80)) * 4096ull;
+		small += guest_small(g);
+		extra += guest_extra(g);
 	}
+	if (frag > SIM_MAX_HOST_MEM)
+		return UINT64_MAX;
+	/* With a fragmented region, 4K memory lives there: the rest holds
+	 * the 2M share and the PAMT areas of the whole host. */
+	if (frag)
+		guests -= small;
 	/* PAMT: classic is 1/256 of the host plus the 2M/1G arrays; dynamic
 	 * is a pair (1/256) per 2 MiB of 4K-backed memory plus the bitmap.
 	 * Reserving 1/200 of the host covers either. */
 	if (guests > UINT64_MAX / 2 || extra > UINT64_MAX / 2)
 		return UINT64_MAX;
 	need = (guests + extra) / 199 * 200 + GiB / 4;
+	need += frag + frag / 199;
 	return need > UINT64_MAX - GiB ? UINT64_MAX :
 	       (need + GiB - 1) / GiB * GiB;
 }
@@ -166,6 +214,17 @@ static int check_host(const struct sim_scenario *sc, char *msg,
 {
 	uint64_t need = sim_host_mem_needed(sc);
 
+	if (need > SIM_MAX_HOST_MEM && sc->host_frag_pct)
+		return errmsg(msg, len, "with --host-frag %u the guests need "
+			      "%s%llu GiB of host memory, more than the %llu "
+			      "GiB the simulator supports; lower --host-frag "
+			      "or make the guests smaller (or map more at 2M)",
+			      sc->host_frag_pct,
+			      need == UINT64_MAX ? "over " : "",
+			      (unsigned long long)(need == UINT64_MAX ?
+						SIM_MAX_HOST_MEM / GiB :
+						need / GiB),
+			      (unsigned long long)(SIM_MAX_HOST_MEM / GiB));
 	if (need > SIM_MAX_HOST_MEM)
 		return errmsg(msg, len, "the guests need %s%llu GiB of host "
 			      "memory, more than the %llu GiB the simulator "
@@ -243,6 +302,10 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 		return errmsg(msg, len, "busy injection rate %g/%g is out of "
 			      "range; use 0 <= rate < 1", sc->busy_inject,
 			      sc->busy_inject_lock);
+	if (sc->host_frag_pct > SIM_MAX_HOST_FRAG)
+		return errmsg(msg, len,
+			      "host_frag=%u is not a share of a block; use "
+			      "0..%u", sc->host_frag_pct, SIM_MAX_HOST_FRAG);
 	if (sc->busy_attempts > SIM_MAX_BUSY_ATTEMPTS)
 		return errmsg(msg, len,
 			      "busy_attempts=%u is too many; use 1..%u "

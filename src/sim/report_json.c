@@ -258,6 +258,12 @@ json_object *sim_report_json(const struct sim_report *r)
 		r->host_mem);
 	add_u64(json_object_object_get(root, "host"), "pcpus", r->pcpus);
 	add_u64(json_object_object_get(root, "host"), "hkids", r->hkids);
+	add_u64(json_object_object_get(root, "host"), "frag_pct",
+		r->host_frag_pct);
+	add_u64(json_object_object_get(root, "host"), "frag_bytes",
+		r->host_frag_bytes);
+	add_u64(json_object_object_get(root, "host"), "owned_pages",
+		r->host_owned_pages);
 	json_object_object_add(root, "pamt", pamt_json(r));
 	json_object_object_add(root, "seamcalls", leaves_json(r));
 	json_object_object_add(root, "lock", lock_json(r));

@@ -112,6 +112,12 @@ static void print_table(const struct sim_report *r, const struct totals *t,
 	fprintf(f, "  guests       %u TDs (%s, %u vCPUs), %u legacy VMs (%s)\n",
 		t->tds, sim_format_size(t->td_bytes, a, sizeof(a)), t->vcpus,
 		t->vms, sim_format_size(t->vm_bytes, b, sizeof(b)));
+	if (r->host_frag_pct)
+		fprintf(f, "  host frag    %u%% of each 2 MiB block of the top "
+			"%s owned by the host: %" PRIu64 " pages\n",
+			r->host_frag_pct,
+			sim_format_size(r->host_frag_bytes, a, sizeof(a)),
+			r->host_owned_pages);
 	fprintf(f, "  TD pages     4K %" PRIu64 " | 2M %" PRIu64 " | S-EPT %"
 		PRIu64 " | control %" PRIu64 "\n", t->p4k, t->p2m, t->sept,
 		t->control);

@@ -282,6 +282,16 @@ static int opt_low_watermark(void *ctx, const char *v, char *msg,
 			   msg, len);
 }
 
+static int opt_host_frag(void *ctx, const char *v, char *msg, size_t len)
+{
+	struct sim_cli *cli = ctx;
+
+	return parse_range("--host-frag", v,
+			   "a percent of each fragmented 2 MiB block", 0,
+			   SIM_MAX_HOST_FRAG, &cli->sc.host_frag_pct, msg,
+			   len);
+}
+
 static int opt_busy_attempts(void *ctx, const char *v, char *msg,
 			     size_t len)
 {
@@ -387,6 +397,7 @@ static const struct cliopt opts[] = {
 	{"--idle-pairs", "1024", opt_idle_pairs},
 	{"--hkids", "127", opt_hkids},
 	{"--low-watermark", "5", opt_low_watermark},
+	{"--host-frag", "90", opt_host_frag},
 	{"--clock", "wall", opt_clock},
 	{"--sched", "pct:3", opt_sched},
 	{"--cost", "fault_ns=2000", opt_cost},

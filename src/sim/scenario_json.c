@@ -348,6 +348,9 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 	if (!strcmp(key, "low_watermark"))
 		return j_unsigned(c, v, key, 0, SIM_MAX_LOW_WATERMARK,
 				  &sc->low_watermark_pct);
+	if (!strcmp(key, "host_frag"))
+		return j_unsigned(c, v, key, 0, SIM_MAX_HOST_FRAG,
+				  &sc->host_frag_pct);
 	if (!strcmp(key, "cost"))
 		return j_cost(c, v, &sc->cost);
 	if (!strcmp(key, "clock") || !strcmp(key, "sched"))
@@ -355,8 +358,8 @@ static int j_top_key(const struct jctx *c, const char *key, json_object *v,
 	return jerr(c, key, "unknown key (known: host_mem, cycles, pamt, "
 		    "strategy, threads, pcpus, seed, seamcall_ns, busy_inject, "
 		    "busy_inject_lock, busy_attempts, pair_pool, shared_ranges, "
-		    "idle_pairs, hkids, low_watermark, clock, sched, cost, "
-		    "guests)");
+		    "idle_pairs, hkids, low_watermark, host_frag, clock, sched, "
+		    "cost, guests)");
 }
 
 /* Line number (1-based) of byte offset off in text. */

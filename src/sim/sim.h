@@ -38,6 +38,8 @@
 #define SIM_MAX_IDLE_PAIRS (1u << 20)
 /* --low-watermark / low_watermark: percent of host memory, at most. */
 #define SIM_MAX_LOW_WATERMARK 99u
+/* --host-frag / host_frag: percent of each fragmented block, at most. */
+#define SIM_MAX_HOST_FRAG 99u
 
 struct sim_guest_spec {
 	bool legacy;        /* --vm: a non-TD VM, never any PAMT traffic */
@@ -118,6 +120,11 @@ struct sim_scenario {
 	 * allocator's low-watermark shrinker gives idle pairs back until
 	 * twice that is free (0: no shrinker); default 2. */
 	unsigned low_watermark_pct;
+	/* A fragmented host (docs/sim.md, "Fragmented host"): this percent
+	 * of the 4K pages of every 2 MiB block of a region sized for the
+	 * guests' 4K memory belong to the host's other users, so TDs' 4K
+	 * pages lie thinly over many ranges; 0..99, default 0 (none). */
+	unsigned host_frag_pct;
 	bool quiet;
 	bool progress;                /* draw a progress bar on stderr */
 	/* Test hook: in each cycle, the k-th host allocation from the start
@@ -136,8 +143,15 @@ void sim_scenario_default(struct sim_scenario *sc);
 /* Same but with no guests (for front ends that add their own). */
 void sim_scenario_empty(struct sim_scenario *sc);
 /* Host memory a scenario needs (guests, S-EPT and control pages, PAMT,
- * headroom), rounded up to 1 GiB: what host_mem 0 resolves to. */
+ * headroom, the fragmented region), rounded up to 1 GiB: what host_mem
+ * 0 resolves to.  Saturates at UINT64_MAX. */
 uint64_t sim_host_mem_needed(const struct sim_scenario *sc);
+/* The fragmented region of a scenario with host_frag_pct (0 without):
+ * 2 MiB blocks enough for the guests' 4K memory, their S-EPT and control
+ * pages and one pair per block in the pages the host leaves free, plus a
+ * home for the manager's pages (one vCPU's share) and 1/8; it is the top
+ * of host memory.  Saturates at UINT64_MAX. */
+uint64_t sim_host_frag_bytes(const struct sim_scenario *sc);
 
 /* One point on the timeline, emitted at every phase change and quiescent
  * point (and periodically while vCPUs run). */
@@ -193,6 +207,10 @@ struct sim_report {
 	uint64_t ranges_blocked_by_pairs_peak;
 	uint64_t pair_pool_blocks_peak, pair_pool_fallbacks;
 	unsigned idle_pairs;        /* the scenario's idle_pairs */
+	/* The scenario's host_frag_pct, its region (bytes at the top of
+	 * host memory) and the 4K pages the host owns there. */
+	unsigned host_frag_pct;
+	uint64_t host_frag_bytes, host_owned_pages;
 	/* The low-watermark shrinker (idle_pairs > 0): times it ran, idle
 	 * pairs it gave back (--low-watermark). */
 	uint64_t shrinker_runs, shrinker_pairs;

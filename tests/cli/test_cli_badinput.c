@@ -58,6 +58,16 @@ static const struct bad_case sim_flags[] = {
 	{{"sim", "--busy-attempts", "0"}, NULL, "'0'"},
 	{{"sim", "--busy-attempts", "4097"}, NULL, "'4097'"},
 	{{"sim", "--busy-attempts", "x"}, NULL, "'x'"},
+	{{"sim", "--host-frag", "100"}, NULL, "--host-frag: '100'"},
+	{{"sim", "--host-frag", "-1"}, NULL, "--host-frag: '-1'"},
+	{{"sim", "--host-frag", "abc"}, NULL, "--host-frag: 'abc'"},
+	{{"sim", "--host-frag", "50x"}, NULL, "--host-frag: '50x'"},
+	{{"sim", "--host-frag", "9.5"}, NULL, "--host-frag: '9.5'"},
+	{{"sim", "--host-frag", ""}, NULL, "--host-frag"},
+	{{"sim", "--host-frag"}, NULL, "--host-frag needs a value"},
+	{{"sim", "--td", "2T", "--host-frag", "99"}, NULL, "--host-frag 99"},
+	{{"sim", "--td", "1G", "--host-frag", "90", "--host-mem", "4G"}, NULL,
+	 "raise --host-mem"},
 	{{"sim", "--seamcall-ns", "all=10000001"}, NULL, "'10000001'"},
 	{{"sim", "--seamcall-ns", "FOO=1"}, NULL, "'FOO'"},
 	{{"sim", "--seamcall-ns", "3000"}, NULL, "'3000'"},
@@ -116,6 +126,11 @@ static const struct bad_case sim_scenarios[] = {
 	{{"sim", "--scenario", "@F"}, "{\"seed\": -1}", "seed"},
 	{{"sim", "--scenario", "@F"}, "{\"hkids\": 5000}", "hkids"},
 	{{"sim", "--scenario", "@F"}, "{\"hkids\": \"63\"}", "hkids"},
+	{{"sim", "--scenario", "@F"}, "{\"host_frag\": 100}", "host_frag"},
+	{{"sim", "--scenario", "@F"}, "{\"host_frag\": -1}", "host_frag"},
+	{{"sim", "--scenario", "@F"}, "{\"host_frag\": \"90\"}", "host_frag"},
+	{{"sim", "--scenario", "@F"}, "{\"host_frag\": 90.5}", "host_frag"},
+	{{"sim", "--scenario", "@F"}, "{\"host_frag\": true}", "host_frag"},
 };
 
 static const struct bad_case replay_cases[] = {

@@ -122,8 +122,10 @@ static void test_every_flag(void **state)
 			       "--seamcall-ns", "29=11",
 			       "--busy-inject", "0.25", "--json", "-",
 			       "--timeline", "t.csv", "--plot", "p.svg",
-			       "--quiet", "--shared-ranges", "on", NULL), 0);
+			       "--quiet", "--shared-ranges", "on",
+			       "--host-frag", "95", NULL), 0);
 	assert_true(cli.sc.shared_ranges);
+	assert_int_equal(cli.sc.host_frag_pct, 95);
 	assert_true(cli.sc.host_mem == 64ULL << 30);
 	assert_int_equal(cli.sc.n_guests, 3);
 	assert_false(cli.sc.guests[0].legacy);
@@ -290,6 +292,14 @@ static void test_json_good(void **state)
 	assert_false(cli.sc.guests[2].legacy);
 	assert_int_equal(cli.sc.guests[2].vcpus, 4);
 	assert_int_equal(cli.sc.guests[2].touch_pct, 100);
+
+	/* host_frag: 0..99, default 0 */
+	assert_int_equal(cli.sc.host_frag_pct, 0);
+	assert_int_equal(sim_scenario_apply_json(&cli.sc,
+						 "{\"host_frag\": 92}",
+						 "t.json", &had, msg,
+						 sizeof(msg)), 0);
+	assert_int_equal(cli.sc.host_frag_pct, 92);
 
 	/* no "guests": the list in effect stays */
 	start(&cli);
