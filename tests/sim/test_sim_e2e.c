@@ -403,10 +403,10 @@ static void test_host_frag_churn(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *eager[] = {"--td", "64M,vcpus=2,churn=100",
+		const char *eager[] = {"--td", "32M,vcpus=2,churn=100",
 				       "--host-frag", "90", "--strategy",
 				       names[i], "--idle-pairs", "0", NULL};
-		const char *idle[] = {"--td", "64M,vcpus=2,churn=100",
+		const char *idle[] = {"--td", "32M,vcpus=2,churn=100",
 				      "--host-frag", "90", "--strategy",
 				      names[i], "--idle-pairs", "64", NULL};
 		json_object *a = run_report(eager, 0), *b = run_report(idle, 0);
@@ -444,9 +444,9 @@ static void test_host_frag_churn(void **state)
  * so (host.frag_pct, host.owned_pages 0). */
 static void test_host_frag_zero_unchanged(void **state)
 {
-	const char *plain[] = {"--td", "64M,vcpus=2,huge=50,churn=50",
+	const char *plain[] = {"--td", "32M,vcpus=2,huge=50,churn=50",
 			       "--vm", "32M", "--idle-pairs", "16", NULL};
-	const char *zero[] = {"--td", "64M,vcpus=2,huge=50,churn=50",
+	const char *zero[] = {"--td", "32M,vcpus=2,huge=50,churn=50",
 			      "--vm", "32M", "--idle-pairs", "16",
 			      "--host-frag", "0", NULL};
 	json_object *a = run_report(plain, 0), *b = run_report(zero, 0);
