@@ -409,31 +409,31 @@ static void test_host_frag_churn(void **state)
 		const char *idle[] = {"--td", "32M,vcpus=2,churn=100",
 				      "--host-frag", "90", "--strategy",
 				      names[i], "--idle-pairs", "64", NULL};
-		json_object *a = run_report(eager, 0), *b = run_report(idle, 0);
-		uint64_t adds = u64(a, "seamcalls.phymem_pamt_add.calls");
-		uint64_t faults = u64(a, "fault_latency.faults");
-		uint64_t ep99 = u64(a, "fault_latency.p99_ns");
-		uint64_t ip99 = u64(b, "fault_latency.p99_ns");
+		json_object *a = run_report(eager), *b = run_report(idle);
+		uint64_t adds = jpath_u64(a, "seamcalls.phymem_pamt_add.calls");
+		uint64_t faults = jpath_u64(a, "fault_latency.faults");
+		uint64_t ep99 = jpath_u64(a, "fault_latency.p99_ns");
+		uint64_t ip99 = jpath_u64(b, "fault_latency.p99_ns");
 
 		print_message("host-frag 90, %s: ADD %llu in %llu faults; p50 "
 			      "%llu p99 %llu ns eager, p99 %llu ns with 64 "
 			      "idle pairs\n", names[i],
 			      (unsigned long long)adds,
 			      (unsigned long long)faults,
-			      (unsigned long long)u64(a, "fault_latency.p50_ns"),
+			      (unsigned long long)jpath_u64(a, "fault_latency.p50_ns"),
 			      (unsigned long long)ep99,
 			      (unsigned long long)ip99);
 		assert_clean(a);
 		assert_clean(b);
-		assert_int_equal(u64(a, "host.frag_pct"), 90);
-		assert_true(u64(a, "host.owned_pages") > 0);
-		assert_true(u64(a, "host.frag_bytes") > 0);
+		assert_int_equal(jpath_u64(a, "host.frag_pct"), 90);
+		assert_true(jpath_u64(a, "host.owned_pages") > 0);
+		assert_true(jpath_u64(a, "host.frag_bytes") > 0);
 		assert_true(100 * adds >= faults);
-		assert_true(ep99 > u64(a, "fault_latency.p50_ns"));
+		assert_true(ep99 > jpath_u64(a, "fault_latency.p50_ns"));
 		assert_true(ip99 < ep99);
-		assert_true(2 * (u64(b, "seamcalls.phymem_pamt_add.calls") +
-				 u64(b, "seamcalls.phymem_pamt_remove.calls")) <=
-			    adds + u64(a, "seamcalls.phymem_pamt_remove.calls"));
+		assert_true(2 * (jpath_u64(b, "seamcalls.phymem_pamt_add.calls") +
+				 jpath_u64(b, "seamcalls.phymem_pamt_remove.calls")) <=
+			    adds + jpath_u64(a, "seamcalls.phymem_pamt_remove.calls"));
 		json_object_put(a);
 		json_object_put(b);
 	}
@@ -449,12 +449,12 @@ static void test_host_frag_zero_unchanged(void **state)
 	const char *zero[] = {"--td", "32M,vcpus=2,huge=50,churn=50",
 			      "--vm", "32M", "--idle-pairs", "16",
 			      "--host-frag", "0", NULL};
-	json_object *a = run_report(plain, 0), *b = run_report(zero, 0);
+	json_object *a = run_report(plain), *b = run_report(zero);
 
 	(void)state;
-	assert_int_equal(u64(a, "host.frag_pct"), 0);
-	assert_int_equal(u64(a, "host.frag_bytes"), 0);
-	assert_int_equal(u64(a, "host.owned_pages"), 0);
+	assert_int_equal(jpath_u64(a, "host.frag_pct"), 0);
+	assert_int_equal(jpath_u64(a, "host.frag_bytes"), 0);
+	assert_int_equal(jpath_u64(a, "host.owned_pages"), 0);
 	strip_times(a, false);
 	strip_times(b, false);
 	if (first_diff(a, b, "report"))
