@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../bench/fastpath/fastpath.h"
+#include "sim/scenario_parse.h"
 #include "util/cliopt.h"
 #include "util/errmsg.h"
 #include "util/outfile.h"
@@ -94,8 +95,13 @@ static int opt_strategy(void *ctx, const char *v, char *msg, size_t len)
 		return 0;
 	}
 	s = dpamt_strategy_from_name(v);
-	if (s < 0)
-		return errmsg(msg, len, "--strategy '%s': unknown strategy", v);
+	if (s < 0) {
+		char avail[160];
+
+		sim_available_strategies(avail, sizeof(avail));
+		return errmsg(msg, len, "--strategy '%s': unknown strategy "
+			      "(available: all, %s)", v, avail);
+	}
 	if (!dpamt_strategy_available(s))
 		return errmsg(msg, len, "--strategy '%s': not built in this "
 			      "version", v);

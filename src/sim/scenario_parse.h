@@ -101,6 +101,9 @@ int sim_scenario_apply_object(struct sim_scenario *sc,
 int sim_scenario_load_json(struct sim_scenario *sc, const char *path,
 			   bool *had_guests, char *msg, unsigned len);
 
+/* The strategies this build implements, "global-lock, hashed, ..." (the
+ * public ones, never a test-only one).  Concurrency: pure. */
+void sim_available_strategies(char *buf, unsigned len);
 /* Resolve a strategy name; -1 with msg naming the available ones. */
 int sim_parse_strategy(const char *name, enum dpamt_strategy *out, char *msg,
 		       unsigned len);

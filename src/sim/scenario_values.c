@@ -9,7 +9,7 @@
 #include "sim/scenario_parse.h"
 
 /* "global-lock, hashed" - every strategy this build implements. */
-static void available_strategies(char *buf, unsigned len)
+void sim_available_strategies(char *buf, unsigned len)
 {
 	unsigned used = 0;
 
@@ -32,7 +32,7 @@ int sim_parse_strategy(const char *name, enum dpamt_strategy *out, char *msg,
 	char avail[160];
 	int s = dpamt_strategy_from_name(name);
 
-	available_strategies(avail, sizeof(avail));
+	sim_available_strategies(avail, sizeof(avail));
 	if (s < 0) {
 		snprintf(msg, len, "unknown strategy '%s' (available: %s)",
 			 name, avail);

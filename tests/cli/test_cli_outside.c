@@ -194,6 +194,16 @@ static void test_sweep_axis_values(void **state)
 	expect_run(tail, 2, "value '1 ' has spaces");
 }
 
+/* bench's unknown strategy named nothing to pick from (sim lists them). */
+static void test_bench_strategy_list(void **state)
+{
+	const char *args[] = {"bench", "--strategy", "nope", NULL};
+
+	(void)state;
+	expect_run(args, 2, "'nope': unknown strategy (available: all, "
+		   "global-lock");
+}
+
 /* `dpamt help --help` was "unknown command '--help'" (status 2);
  * `dpamt --version junk` ignored the junk. */
 static void test_help_and_version_forms(void **state)
@@ -228,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_plot_to_full_device),
 		cmocka_unit_test(test_json_integer_past_64_bits),
 		cmocka_unit_test(test_sweep_axis_values),
+		cmocka_unit_test(test_bench_strategy_list),
 		cmocka_unit_test(test_help_and_version_forms),
 	};
 
