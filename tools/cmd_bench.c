@@ -47,7 +47,9 @@ static void bench_usage(FILE *f)
 		"over interleaved repetitions; model latency 0.\n"
 		"NAME/cas rows: the same strategy with the CAS-loop fast "
 		"path.  Churn rows:\nget+put bouncing 64 ranges per thread "
-		"with 0 vs 1024 idle pairs.\n\n"
+		"with 0 vs 1024 idle pairs.\nFragmented-host rows: dpamt "
+		"sim churn with --host-frag 90, 0 vs 1024 idle\npairs "
+		"(virtual time).\n\n"
 		"  --strategy NAME|all  default global-lock; all: every "
 		"built production strategy\n"
 		"                       (the references linux-v6, linux-v3 "
@@ -69,8 +71,10 @@ static void bench_usage(FILE *f)
 		"  --sim-rss GIB        sim RSS per GiB: one TD of GIB and "
 		"2xGIB GiB at 4K,\n"
 		"                       8x and 16x at 2M, 0..16 (default 4; "
-		"0 skips; not in\n"
-		"                       the standalone binary)\n\n"
+		"0 skips these\n"
+		"                       and the fragmented-host rows; not in "
+		"the standalone\n"
+		"                       binary)\n\n"
 		"Reports, never judges: 'failed check' below means the "
 		"benchmark could not run.\n%s",
 		FP_MAX_THREADS, CLI_EXIT_HELP);

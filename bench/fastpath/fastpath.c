@@ -667,7 +667,8 @@ int fp_run(const struct fp_config *cfg, struct fp_result *res, char *err,
 	if (cfg->churn_rows && cfg->slow_iters &&
 	    churn_run(cfg, res, err, errlen))
 		goto out;
-	if (fp_sim_rss(cfg, &res->rss, err, errlen))
+	if (fp_sim_rss(cfg, &res->rss, err, errlen) ||
+	    fp_sim_frag(cfg, &res->frag, err, errlen))
 		goto out;
 	res->wall_ns = now_ns() - t0;
 	rc = 0;

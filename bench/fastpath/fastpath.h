@@ -116,6 +116,20 @@ struct fp_rss {
 	struct fp_rss_mode at_4k, at_2m;
 };
 
+/* One strategy on a fragmented host (fp_frag.c): [0] eager, [1]
+ * FP_CHURN_IDLE idle pairs; the sim report's figures. */
+struct fp_frag_row {
+	enum dpamt_strategy strategy;
+	uint64_t add[2], remove[2], faults[2];
+	uint64_t p50_ns[2], p99_ns[2], p999_ns[2];
+};
+
+struct fp_frag {
+	bool measured;
+	unsigned n;
+	struct fp_frag_row row[DPAMT_STRATEGY_COUNT];
+};
+
 struct fp_result {
 	double atomic_ns[FP_FAST_COUNT];    /* median ns per add+sub pair */
 	double cas_ns[FP_FAST_COUNT];       /* median ns per CAS-loop pair */
@@ -131,6 +145,7 @@ struct fp_result {
 	unsigned n_churn;
 	struct fp_churn churn[DPAMT_STRATEGY_COUNT];
 	struct fp_rss rss;                  /* after the timed runs */
+	struct fp_frag frag;                /* after those */
 	uint64_t wall_ns;
 };
 
@@ -161,6 +176,14 @@ void fp_print_rss(FILE *f, const struct fp_config *cfg,
 		  const struct fp_rss *rss);
 /* Adds "sim_rss" to o when measured (keys in docs/bench.md). */
 void fp_json_rss(json_object *o, const struct fp_rss *rss);
+/* fp_frag.c: churn on a fragmented host by `sim`, for the production
+ * strategies cfg names, when cfg runs the simulator rows (sim_exe and
+ * rss_gib).  0, or -1 with a message in err (a sim child failed). */
+int fp_sim_frag(const struct fp_config *cfg, struct fp_frag *out, char *err,
+		size_t errlen);
+void fp_print_frag(FILE *f, const struct fp_frag *frag);
+/* Adds "sim_frag_churn" to o when measured (keys in docs/bench.md). */
+void fp_json_frag(json_object *o, const struct fp_frag *frag);
 
 /* Slow-path distinct-range scaling of strategy r: ns per cycle per
  * thread on tN_distinct over t1 (0 when either did not run); nowait:

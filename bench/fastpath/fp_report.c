@@ -212,6 +212,7 @@ void fp_print(FILE *f, const struct fp_config *cfg,
 	if (res->n_churn)
 		print_churn(f, cfg, res);
 	fp_print_rss(f, cfg, &res->rss);
+	fp_print_frag(f, &res->frag);
 	fprintf(f, "\nwall time %.2f s\n", (double)res->wall_ns / 1e9);
 }
 
@@ -382,6 +383,7 @@ json_object *fp_json(const struct fp_config *cfg,
 	json_object_object_add(o, "churn", churn_json(res));
 	json_object_object_add(o, "scaling_target", dbl(FP_SCALING_TARGET));
 	fp_json_rss(o, &res->rss);
+	fp_json_frag(o, &res->frag);
 	json_object_object_add(o, "wall_ns", u64(res->wall_ns));
 	return o;
 }
