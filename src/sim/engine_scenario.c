@@ -259,6 +259,15 @@ static int check_host(const struct sim_scenario *sc, char *msg,
 	return 0;
 }
 
+/* Every cost-model figure at its default (the wall clock uses none). */
+static bool cost_is_default(const struct sim_cost *c)
+{
+	struct sim_cost d;
+
+	sim_cost_default(&d);
+	return !memcmp(&d, c, sizeof(d));
+}
+
 static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 {
 	if (sc->cycles == 0 || sc->cycles > SIM_MAX_CYCLES)
@@ -292,6 +301,11 @@ static int check_run(const struct sim_scenario *sc, char *msg, unsigned len)
 			      "--sched %s needs the virtual clock; drop "
 			      "--clock wall",
 			      sc->sched == SIM_SCHED_PCT ? "pct" : "random");
+	if (sc->clock == SIM_CLOCK_WALL && !cost_is_default(&sc->cost))
+		return errmsg(msg, len,
+			      "--cost needs the virtual clock (the wall clock "
+			      "spends real time, only --seamcall-ns applies "
+			      "there); drop --clock wall or --cost");
 	if (sc->threads > SIM_MAX_THREADS)
 		return errmsg(msg, len,
 			      "threads=%u is too many; use 0 (one per "

@@ -194,6 +194,20 @@ static void test_sweep_axis_values(void **state)
 	expect_run(tail, 2, "value '1 ' has spaces");
 }
 
+/* The cost model drives the virtual clock only: with --clock wall a
+ * --cost was silently ignored (while --sched is refused there). */
+static void test_cost_needs_virtual_clock(void **state)
+{
+	const char *wall[] = {"sim", "--td", "2M,vcpus=1", "--quiet",
+			      "--clock", "wall", "--cost", "fault_ns=5", NULL};
+	const char *virt[] = {"sim", "--td", "2M,vcpus=1", "--quiet",
+			      "--cost", "fault_ns=5", NULL};
+
+	(void)state;
+	expect_run(wall, 2, "--cost needs the virtual clock");
+	expect_run(virt, 0, NULL);
+}
+
 /* bench's unknown strategy named nothing to pick from (sim lists them). */
 static void test_bench_strategy_list(void **state)
 {
@@ -239,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_json_integer_past_64_bits),
 		cmocka_unit_test(test_sweep_axis_values),
 		cmocka_unit_test(test_bench_strategy_list),
+		cmocka_unit_test(test_cost_needs_virtual_clock),
 		cmocka_unit_test(test_help_and_version_forms),
 	};
 
