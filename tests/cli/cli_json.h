@@ -20,8 +20,6 @@
  * json_object_put()s the result. */
 json_object *cli_run_json(const char *const *args, const struct cli_env *env,
 			  struct cli_out *r);
-/* The JSON text what came from (named in the failure message). */
-json_object *cli_json_parse(const char *text, const char *what);
 /* The JSON in a file the CLI wrote; fails if unreadable or not JSON. */
 json_object *cli_json_file(const char *path);
 

@@ -1,7 +1,8 @@
 /*
- * json_path.c - dotted-path, typed JSON look-ups that fail the test with
- * the path (json_path.h).
+ * json_path.c - strict parsing and dotted-path, typed JSON look-ups that
+ * fail the test with the path (json_path.h).
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,28 @@
 #include <cmocka.h>
 
 #include "json_path.h"
+
+json_object *jpath_parse(const char *text, const char *what)
+{
+	json_tokener *tok = json_tokener_new();
+	size_t len = strlen(text), end;
+	json_object *j;
+
+	assert_non_null(tok);
+	j = json_tokener_parse_ex(tok, text, (int)len);
+	if (!j || json_tokener_get_error(tok) != json_tokener_success)
+		fail_msg("%s is not JSON (%s):\n%s", what,
+			 json_tokener_error_desc(json_tokener_get_error(tok)),
+			 text);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	while (end < len && isspace((unsigned char)text[end]))
+		end++;
+	if (end < len)
+		fail_msg("%s has more than one JSON value; after it:\n%s", what,
+			 text + end);
+	return j;
+}
 
 /* One step: "name", "name[i]", "name[i][j]" or "[i]" applied to o.  NULL
  * if a key is missing, an index is past the end or not a number, or the

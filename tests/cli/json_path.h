@@ -1,5 +1,6 @@
 /*
- * json_path.h - typed look-ups in a parsed JSON document for the tests,
+ * json_path.h - strict parsing of JSON text and typed look-ups in the
+ * parsed document, for the tests (the CLI's reports and the renderers'),
  * by a dotted path with optional array indexes ("slow.t1.cycles",
  * "tds[0].pages_4k", "strategies[1].fast_path").  A missing key, an index
  * past the end or a value of the wrong type fails the running cmocka test
@@ -17,6 +18,10 @@
 
 #include <json-c/json.h>
 
+/* Parse text (what names it in the failure message): exactly one JSON
+ * value, nothing after it but white space, or the test fails.  The caller
+ * json_object_put()s the result. */
+json_object *jpath_parse(const char *text, const char *what);
 /* The value at path (any type); fails the test if there is none. */
 json_object *jpath_get(json_object *o, const char *path);
 /* True if path names a value (never fails the test). */

@@ -27,7 +27,7 @@ static const char DOC[] = "{\"n\": 5, \"d\": 0.5, \"s\": \"x\", \"b\": true,"
 
 static json_object *doc(void)
 {
-	return cli_json_parse(DOC, "DOC");
+	return jpath_parse(DOC, "DOC");
 }
 
 static void test_paths_find(void **state)
@@ -83,13 +83,13 @@ static void bad_double_as_int(void **state)
 static void bad_not_json(void **state)
 {
 	(void)state;
-	(void)cli_json_parse("exit 0 but no report", "stdout");
+	(void)jpath_parse("exit 0 but no report", "stdout");
 }
 
 static void bad_trailing(void **state)
 {
 	(void)state;
-	(void)cli_json_parse("{\"a\": 1}\n{\"a\": 2}\n", "stdout");
+	(void)jpath_parse("{\"a\": 1}\n{\"a\": 2}\n", "stdout");
 }
 
 static void bad_exit(void **state)

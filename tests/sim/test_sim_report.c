@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "cli/json_path.h"
 #include "sim/plot.h"
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -84,34 +85,6 @@ static void fill_report(struct sim_report *r)
 	r->lock_hold_ns = 7000;
 }
 
-static json_object *get(json_object *o, const char *path)
-{
-	char buf[128], *save = NULL, *tok;
-	json_object *cur = o;
-
-	strcpy(buf, path);
-	for (tok = strtok_r(buf, ".", &save); tok;
-	     tok = strtok_r(NULL, ".", &save)) {
-		if (!json_object_object_get_ex(cur, tok, &cur)) {
-			print_error("missing key %s\n", path);
-			return NULL;
-		}
-	}
-	return cur;
-}
-
-static uint64_t get_u64(json_object *o, const char *path)
-{
-	json_object *v = get(o, path);
-
-	assert_non_null(v);
-	if (!json_object_is_type(v, json_type_int)) {
-		print_error("%s is not an integer\n", path);
-		fail();
-	}
-	return json_object_get_uint64(v);
-}
-
 /* Write the report to a memory stream and parse it back. */
 static json_object *round_trip(const struct sim_report *r)
 {
@@ -123,8 +96,7 @@ static json_object *round_trip(const struct sim_report *r)
 	assert_non_null(f);
 	assert_int_equal(sim_report_write_json(r, f), 0);
 	fclose(f);
-	root = json_tokener_parse(buf);
-	assert_non_null(root);
+	root = jpath_parse(buf, "the JSON report");
 	free(buf);
 	return root;
 }
@@ -137,58 +109,55 @@ static void test_json_keys(void **state)
 	(void)state;
 	fill_report(&r);
 	root = round_trip(&r);
-	assert_int_equal(get_u64(root, "version"), 3);
-	assert_string_equal(json_object_get_string(get(root, "clock")),
-			    "virtual");
-	assert_string_equal(json_object_get_string(get(root, "sched")),
-			    "pct");
-	assert_int_equal(get_u64(root, "pct_depth"), 4);
-	assert_int_equal(get_u64(root, "time.makespan_ns"), 400000000);
-	assert_int_equal(get_u64(root, "time.busy_ns"), 600000000);
-	assert_int_equal(json_object_array_length(get(root, "time.cpus")), 2);
-	assert_int_equal(get_u64(root, "lock.wait_p99_ns"), 900);
-	assert_int_equal(get_u64(root, "lock.hold_ns"), 7000);
+	assert_int_equal(jpath_u64(root, "version"), 3);
+	assert_string_equal(jpath_str(root, "clock"), "virtual");
+	assert_string_equal(jpath_str(root, "sched"), "pct");
+	assert_int_equal(jpath_u64(root, "pct_depth"), 4);
+	assert_int_equal(jpath_u64(root, "time.makespan_ns"), 400000000);
+	assert_int_equal(jpath_u64(root, "time.busy_ns"), 600000000);
+	assert_int_equal(jpath_len(root, "time.cpus"), 2);
+	assert_int_equal(jpath_u64(root, "lock.wait_p99_ns"), 900);
+	assert_int_equal(jpath_u64(root, "lock.hold_ns"), 7000);
 	/* wait_ns 4 ms of 2 pCPUs x 400 ms */
-	assert_true(json_object_get_double(get(root, "lock.wait_share")) ==
-		    0.005);
-	assert_int_equal(get_u64(root, "cost_model.fault_ns"), 1500);
-	assert_int_equal(get_u64(root,
-		"cost_model.leaf_latency_ns.phymem_pamt_add"), 3000);
-	assert_string_equal(json_object_get_string(get(root, "mode")),
-			    "dynamic");
-	assert_string_equal(json_object_get_string(get(root, "strategy")),
-			    "global-lock");
-	assert_true(get_u64(root, "seed") == r.seed);
-	assert_true(get_u64(root, "host.mem_bytes") == 64ULL << 30);
-	assert_int_equal(get_u64(root, "pamt.classic_bytes"), 262144000);
-	assert_int_equal(get_u64(root, "pamt.static_bytes"), 2000000);
-	assert_int_equal(get_u64(root, "pamt.dynamic_bytes_now"), 8192);
-	assert_int_equal(get_u64(root, "pamt.dynamic_bytes_peak"), 1048576);
-	assert_int_equal(get_u64(root, "pamt.refcount_bytes"), 131072);
-	assert_int_equal(get_u64(root, "seamcalls.phymem_pamt_add.calls"),
+	assert_true(jpath_num(root, "lock.wait_share") == 0.005);
+	assert_int_equal(jpath_u64(root, "cost_model.fault_ns"), 1500);
+	assert_int_equal(
+		jpath_u64(root, "cost_model.leaf_latency_ns.phymem_pamt_add"),
+		3000);
+	assert_string_equal(jpath_str(root, "mode"), "dynamic");
+	assert_string_equal(jpath_str(root, "strategy"), "global-lock");
+	assert_true(jpath_u64(root, "seed") == r.seed);
+	assert_true(jpath_u64(root, "host.mem_bytes") == 64ULL << 30);
+	assert_int_equal(jpath_u64(root, "pamt.classic_bytes"), 262144000);
+	assert_int_equal(jpath_u64(root, "pamt.static_bytes"), 2000000);
+	assert_int_equal(jpath_u64(root, "pamt.dynamic_bytes_now"), 8192);
+	assert_int_equal(jpath_u64(root, "pamt.dynamic_bytes_peak"), 1048576);
+	assert_int_equal(jpath_u64(root, "pamt.refcount_bytes"), 131072);
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_add.calls"),
 			 130);
-	assert_int_equal(get_u64(root, "seamcalls.phymem_pamt_add.busy"), 2);
-	assert_int_equal(get_u64(root, "seamcalls.phymem_pamt_remove.calls"),
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_add.busy"), 2);
+	assert_int_equal(jpath_u64(root, "seamcalls.phymem_pamt_remove.calls"),
 			 129);
-	assert_int_equal(get_u64(root, "seamcalls.mem_page_aug.errors"), 1);
+	assert_int_equal(jpath_u64(root, "seamcalls.mem_page_aug.errors"), 1);
 	/* every leaf is listed, called or not */
-	assert_int_equal(get_u64(root, "seamcalls.mng_create.calls"), 0);
+	assert_int_equal(jpath_u64(root, "seamcalls.mng_create.calls"), 0);
 #define COUNT_LEAF(sym, num, name) +1
-	assert_int_equal(json_object_object_length(get(root, "seamcalls")),
-			 0 DPAMT_TDX_LEAVES(COUNT_LEAF));
+	assert_int_equal(
+		json_object_object_length(jpath_get(root, "seamcalls")),
+		0 DPAMT_TDX_LEAVES(COUNT_LEAF));
 #undef COUNT_LEAF
-	assert_int_equal(get_u64(root, "lock.acquisitions"), 1000);
-	assert_int_equal(get_u64(root, "lock.contentions"), 17);
-	assert_int_equal(get_u64(root, "lock.wait_ns"), 4000000);
-	assert_int_equal(get_u64(root, "invariants.checks"), 9);
-	assert_int_equal(get_u64(root, "invariants.violations"), 0);
-	assert_int_equal(get_u64(root, "leaks.pages"), 0);
-	assert_int_equal(get_u64(root, "vmm.busy_retries"), 3);
-	assert_int_equal(get_u64(root, "vmm.fault_retries"), 4);
-	assert_int_equal(get_u64(root, "wall_ns"), 1234567890);
-	assert_int_equal(get_u64(root, "host_manager.gets"), 12345);
-	assert_int_equal(get_u64(root, "host_manager.fast_puts"), 54321);
-	assert_int_equal(get_u64(root, "host_manager.dynamic_bytes_peak"),
+	assert_int_equal(jpath_u64(root, "lock.acquisitions"), 1000);
+	assert_int_equal(jpath_u64(root, "lock.contentions"), 17);
+	assert_int_equal(jpath_u64(root, "lock.wait_ns"), 4000000);
+	assert_int_equal(jpath_u64(root, "invariants.checks"), 9);
+	assert_int_equal(jpath_u64(root, "invariants.violations"), 0);
+	assert_int_equal(jpath_u64(root, "leaks.pages"), 0);
+	assert_int_equal(jpath_u64(root, "vmm.busy_retries"), 3);
+	assert_int_equal(jpath_u64(root, "vmm.fault_retries"), 4);
+	assert_int_equal(jpath_u64(root, "wall_ns"), 1234567890);
+	assert_int_equal(jpath_u64(root, "host_manager.gets"), 12345);
+	assert_int_equal(jpath_u64(root, "host_manager.fast_puts"), 54321);
+	assert_int_equal(jpath_u64(root, "host_manager.dynamic_bytes_peak"),
 			 1048576);
 	json_object_put(root);
 }
@@ -201,24 +170,24 @@ static void test_json_lists(void **state)
 	(void)state;
 	fill_report(&r);
 	root = round_trip(&r);
-	tds = get(root, "tds");
+	tds = jpath_get(root, "tds");
 	assert_true(json_object_is_type(tds, json_type_array));
 	assert_int_equal(json_object_array_length(tds), 2);
 	td = json_object_array_get_idx(tds, 0);
-	assert_string_equal(json_object_get_string(get(td, "type")), "td");
-	assert_false(json_object_get_boolean(get(td, "legacy")));
-	assert_true(get_u64(td, "size_bytes") == 256ULL << 20);
-	assert_int_equal(get_u64(td, "vcpus"), 2);
-	assert_int_equal(get_u64(td, "pages_4k"), 32768);
-	assert_int_equal(get_u64(td, "pages_2m"), 64);
-	assert_int_equal(get_u64(td, "sept_pages"), 70);
-	assert_int_equal(get_u64(td, "control_pages"), 21);
-	assert_int_equal(get_u64(td, "pairs_peak"), 64);
-	assert_int_equal(get_u64(td, "demotes"), 5);
+	assert_string_equal(jpath_str(td, "type"), "td");
+	assert_false(jpath_bool(td, "legacy"));
+	assert_true(jpath_u64(td, "size_bytes") == 256ULL << 20);
+	assert_int_equal(jpath_u64(td, "vcpus"), 2);
+	assert_int_equal(jpath_u64(td, "pages_4k"), 32768);
+	assert_int_equal(jpath_u64(td, "pages_2m"), 64);
+	assert_int_equal(jpath_u64(td, "sept_pages"), 70);
+	assert_int_equal(jpath_u64(td, "control_pages"), 21);
+	assert_int_equal(jpath_u64(td, "pairs_peak"), 64);
+	assert_int_equal(jpath_u64(td, "demotes"), 5);
 	td = json_object_array_get_idx(tds, 1);
-	assert_string_equal(json_object_get_string(get(td, "type")), "vm");
-	assert_true(json_object_get_boolean(get(td, "legacy")));
-	errs = get(root, "errors");
+	assert_string_equal(jpath_str(td, "type"), "vm");
+	assert_true(jpath_bool(td, "legacy"));
+	errs = jpath_get(root, "errors");
 	assert_true(json_object_is_type(errs, json_type_array));
 	assert_int_equal(json_object_array_length(errs), 1);
 	assert_string_equal(json_object_get_string(
