@@ -97,22 +97,47 @@ void cli_run(const char *const *args, struct cli_out *r)
 	cli_run_env(args, &env, r);
 }
 
-void cli_run_ok(const char *const *args, const struct cli_env *env,
-		struct cli_out *r)
+/* The command line, for a failure message: bin, sub, then the args. */
+static void cmd_text(const char *const *args, const struct cli_env *env,
+		     char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(
+		buf, len, "%s%s%s", env->bin ? env->bin : "dpamt",
+		env->sub ? " " : "", env->sub ? env->sub : "");
+
+	for (; *args && n < len; args++)
+		n += (size_t)snprintf(buf + n, len - n, " %s", *args);
+}
+
+void cli_run_expect(const char *const *args, const struct cli_env *env,
+		    int status, const char *want, struct cli_out *r)
 {
 	static const struct cli_env defaults;
 	struct cli_out own;
+	char cmd[512];
 
 	if (!r)
 		r = &own;
-	cli_run_env(args, env ? env : &defaults, r);
-	if (r->status != 0)
-		fail_msg("%s%s%s exited %d, stderr:\n%s",
-			 env && env->bin ? env->bin : "dpamt",
-			 env && env->sub ? " " : "",
-			 env && env->sub ? env->sub : "", r->status, r->err);
+	if (!env)
+		env = &defaults;
+	cli_run_env(args, env, r);
+	if (r->status != status || (want && !strstr(r->err, want)) ||
+	    (status == 2 && r->out[0])) {
+		cmd_text(args, env, cmd, sizeof(cmd));
+		fail_msg("`%s`: exit %d, stdout '%.300s', stderr '%s'; want "
+			 "exit %d%s%s%s%s",
+			 cmd, r->status, r->out, r->err, status,
+			 status == 2 ? ", no stdout" : "", want ? ", '" : "",
+			 want ? want : "", want ? "' on stderr" : "");
+	}
 	if (r == &own)
 		cli_out_free(&own);
+}
+
+void cli_run_ok(const char *const *args, const struct cli_env *env,
+		struct cli_out *r)
+{
+	cli_run_expect(args, env, 0, NULL, r);
 }
 
 void cli_out_free(struct cli_out *r)

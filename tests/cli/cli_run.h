@@ -28,9 +28,15 @@ struct cli_out {
 void cli_run_env(const char *const *args, const struct cli_env *env,
 		 struct cli_out *r);
 void cli_run(const char *const *args, struct cli_out *r);
-/* cli_run_env (env NULL: defaults), failing the test with the exit
- * status and stderr unless it exits 0.  r NULL: the outputs are freed;
- * else they are left in *r for more checks (cli_out_free them). */
+/* cli_run_env (env NULL: defaults), failing the test -- the command,
+ * its exit status, stdout and stderr shown -- unless it exits with
+ * status, its stderr contains want (NULL: anything) and, for status 2
+ * (bad usage or input, docs/cli.md), its stdout is empty.  r NULL: the
+ * outputs are freed; else they are left in *r for more checks
+ * (cli_out_free them). */
+void cli_run_expect(const char *const *args, const struct cli_env *env,
+		    int status, const char *want, struct cli_out *r);
+/* cli_run_expect(args, env, 0, NULL, r): the run must succeed. */
 void cli_run_ok(const char *const *args, const struct cli_env *env,
 		struct cli_out *r);
 void cli_out_free(struct cli_out *r);

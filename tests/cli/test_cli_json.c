@@ -3,10 +3,11 @@
  * (cli_json.h, json_path.h): paths with keys and indexes find what they
  * name, and every way a report can be wrong -- a missing key, an index
  * past the end, the wrong type, text that is not JSON or has more after
- * the value, a non-zero exit -- fails the test that asks, with a message
- * naming the path.  A failure is observed from outside: the check runs in
- * a child process as a one-test cmocka group, and the parent reads its
- * exit status and output.
+ * the value, a non-zero exit, an expected failure without its message or
+ * with output on stdout -- fails the test that asks, with a message
+ * naming the path or the command.  A failure is observed from outside: the
+ * check runs in a child process as a one-test cmocka group, and the parent
+ * reads its exit status and output.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,6 +56,18 @@ static void test_paths_find(void **state)
 	json_object_put(j);
 }
 
+static void test_expect_passes(void **state)
+{
+	const char *args[] = { "--frobnicate", NULL };
+	struct cli_out r;
+
+	(void)state;
+	cli_run_expect(args, NULL, 2, "unknown command '--frobnicate'", &r);
+	assert_int_equal(r.status, 2); /* the outputs stay for more checks */
+	assert_int_equal(cli_lines(r.err), 1);
+	cli_out_free(&r);
+}
+
 /* Each of these must fail the test it runs in. */
 static void bad_missing(void **state)
 {
@@ -100,6 +113,25 @@ static void bad_exit(void **state)
 	(void)cli_run_json(args, NULL, NULL);
 }
 
+static void bad_want(void **state)
+{
+	const char *args[] = { "--frobnicate", NULL };
+
+	(void)state;
+	cli_run_expect(args, NULL, 2, "no such words", NULL);
+}
+
+/* Bad usage (2) with something on stdout: a real run never does it, a
+ * shell does. */
+static void bad_stdout_on_2(void **state)
+{
+	const char *args[] = { "-c", "echo half a report; exit 2", NULL };
+	const struct cli_env sh = { .bin = "/bin/sh" };
+
+	(void)state;
+	cli_run_expect(args, &sh, 2, NULL, NULL);
+}
+
 static void bad_no_file(void **state)
 {
 	(void)state;
@@ -119,7 +151,10 @@ static const struct must_fail fails[] = {
 	{ "double", bad_double_as_int, "'d' is double 0.5, want an integer" },
 	{ "not json", bad_not_json, "stdout is not JSON" },
 	{ "trailing", bad_trailing, "more than one JSON value" },
-	{ "exit", bad_exit, "exited 2, stderr:" },
+	{ "exit", bad_exit,
+	  "`dpamt --frobnicate`: exit 2, stdout '', stderr 'dpamt: " },
+	{ "want", bad_want, "want exit 2, no stdout, 'no such words' on " },
+	{ "stdout", bad_stdout_on_2, "stdout 'half a report\n'" },
 	{ "no file", bad_no_file, "cannot read /nonexistent-dir/r.json" },
 };
 
@@ -173,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths_find),
+		cmocka_unit_test(test_expect_passes),
 		cmocka_unit_test(test_failures_fail),
 	};
 

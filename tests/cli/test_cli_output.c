@@ -40,9 +40,7 @@ static void test_failed_run_keeps_existing(void **state)
 	cli_tempdir(dir, "out-keep");
 	snprintf(json, sizeof(json), "%s/existing.json", dir);
 	cli_write_file(json, "keep\n");
-	cli_run(args, &r);
-	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.err, "--timeline"));
+	cli_run_expect(args, NULL, 1, "--timeline", &r);
 	assert_non_null(strstr(r.err, "/nonexistent-dir/t.csv"));
 	text = cli_slurp(json);
 	assert_non_null(text);
@@ -73,13 +71,11 @@ static void test_fifo_in_place(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	rd = open(fifo, O_RDONLY | O_NONBLOCK);
 	assert_true(rd >= 0);
-	cli_run(bad, &r);
-	assert_int_equal(r.status, 1);
+	cli_run_expect(bad, NULL, 1, NULL, &r);
 	assert_int_equal(lstat(fifo, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
 	cli_out_free(&r);
-	cli_run(good, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(good, NULL, &r);
 	n = read(rd, buf, sizeof(buf) - 1);
 	assert_true(n > 0);
 	buf[n] = '\0';
@@ -168,22 +164,19 @@ static void test_permissions_and_links(void **state)
 	cli_write_file(old, "old\n");
 	assert_int_equal(chmod(old, 0640), 0);
 	umask(022);
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	assert_int_equal(stat(old, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	cli_out_free(&r);
 	args[2] = fresh;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	assert_int_equal(stat(fresh, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	cli_out_free(&r);
 	cli_write_file(target, "x\n");
 	assert_int_equal(symlink("target.json", link), 0);
 	args[2] = link;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	text = cli_slurp(target);
@@ -212,9 +205,7 @@ static void test_plot_scratch_in_tmpdir(void **state)
 	snprintf(gp, sizeof(gp), "%s/gnuplot", bin);
 	cli_write_file(gp, "#!/bin/sh\necho fake gnuplot fails >&2\nexit 3\n");
 	assert_int_equal(chmod(gp, 0755), 0);
-	cli_run_env(args, &env, &r);
-	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.err, tmp));
+	cli_run_expect(args, &env, 1, tmp, &r);
 	assert_int_equal(cli_count_entries(dir), 0);
 	assert_int_equal(cli_count_entries(tmp), 1); /* the kept CSV */
 	cli_out_free(&r);
@@ -236,8 +227,7 @@ static void test_outputs_complete(void **state)
 	cli_tempdir(dir, "out-ok");
 	snprintf(json, sizeof(json), "%s/r.json", dir);
 	snprintf(csv, sizeof(csv), "%s/t.csv", dir);
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	assert_int_equal(cli_count_entries(dir), 2);
 	text = cli_slurp(json);
 	assert_non_null(text);
@@ -259,10 +249,8 @@ static void test_help_command(void **state)
 		const char *h1[] = {"help", cmds[i], NULL};
 		const char *h2[] = {cmds[i], "--help", NULL};
 
-		cli_run(h1, &a);
-		cli_run(h2, &b);
-		assert_int_equal(a.status, 0);
-		assert_int_equal(b.status, 0);
+		cli_run_ok(h1, NULL, &a);
+		cli_run_ok(h2, NULL, &b);
 		assert_string_equal(a.out, b.out);
 		assert_non_null(strstr(a.out, "Exit status"));
 		assert_non_null(strstr(a.out, "  0  success"));
@@ -279,9 +267,7 @@ static void test_help_unknown(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.err, "'frob'"));
+	cli_run_expect(args, NULL, 2, "'frob'", &r);
 	cli_out_free(&r);
 }
 

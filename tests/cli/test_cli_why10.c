@@ -27,18 +27,6 @@
 #define CALL "PHYMEM.PAMT.ADD rcx=0x40000001 rdx=0x80000000 " \
 	     "r8=0x80001000 expect=SUCCESS\n"
 
-static void expect_refused(const char *const *args, const char *msg)
-{
-	struct cli_out r;
-
-	cli_run(args, &r);
-	if (r.status != 2 || r.out[0] || !strstr(r.err, msg))
-		fail_msg("%s %s: status %d stdout '%.80s' stderr '%s' (want 2, "
-			 "nothing on stdout, '%s')", args[0], args[1],
-			 r.status, r.out, r.err, msg);
-	cli_out_free(&r);
-}
-
 /* Why 2: a valid call, a 70000-byte line, another call.  The old reader
  * took the long line whole and ran both calls (exit 0). */
 static void test_why2_long_line(void **state)
@@ -57,7 +45,7 @@ static void test_why2_long_line(void **state)
 	snprintf(path, sizeof(path), "%s/long.trace", dir);
 	cli_write_file(path, text);
 	snprintf(line, sizeof(line), "%s:2: line longer than 65536", path);
-	expect_refused(args, line);
+	cli_run_expect(args, NULL, 2, line, NULL);
 	free(text);
 	cli_rmdir(dir);
 }
@@ -71,7 +59,7 @@ static void test_why2_read_error(void **state)
 	(void)state;
 	cli_tempdir(dir, "why2dir");
 	snprintf(msg, sizeof(msg), "%s:1: read error", dir);
-	expect_refused(args, msg);
+	cli_run_expect(args, NULL, 2, msg, NULL);
 	cli_rmdir(dir);
 }
 
@@ -81,7 +69,8 @@ static void test_why2_dev_zero(void **state)
 	const char *args[] = {"replay", "/dev/zero", NULL};
 
 	(void)state;
-	expect_refused(args, "/dev/zero:1: line longer than 65536");
+	cli_run_expect(args, NULL, 2, "/dev/zero:1: line longer than 65536",
+		       NULL);
 }
 
 /* Why 3: 2^63 + 2^63 wrapped to 0 and passed validation. */
@@ -93,8 +82,8 @@ static void test_why3_size_overflow(void **state)
 			   "--td", "256M", NULL};
 
 	(void)state;
-	expect_refused(a, "'8388608T'");
-	expect_refused(b, "more than the 16384 GiB");
+	cli_run_expect(a, NULL, 2, "'8388608T'", NULL);
+	cli_run_expect(b, NULL, 2, "more than the 16384 GiB", NULL);
 }
 
 /* Why 4: "1G\u0000junk" read as 1G; "hug\u0065" beside "huge". */
@@ -118,7 +107,7 @@ static void test_why4_json_nul_and_escaped_dup(void **state)
 	snprintf(path, sizeof(path), "%s/s.json", dir);
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		cli_write_file(path, docs[i][0]);
-		expect_refused(args, docs[i][1]);
+		cli_run_expect(args, NULL, 2, docs[i][1], NULL);
 	}
 	cli_rmdir(dir);
 }
@@ -132,8 +121,8 @@ static void test_why5_bench_bounds(void **state)
 			   NULL};
 
 	(void)state;
-	expect_refused(a, "--iters");
-	expect_refused(b, "--iters 50000000 x --reps 1000");
+	cli_run_expect(a, NULL, 2, "--iters", NULL);
+	cli_run_expect(b, NULL, 2, "--iters 50000000 x --reps 1000", NULL);
 }
 
 /* MemAvailable in MiB (0 if unknown). */
@@ -163,7 +152,7 @@ static void test_why8_too_big_for_machine(void **state)
 	if (mem_available_mib() > 60ull * 1024)
 		test_skip_because("this machine has more than 60 GiB "
 				  "available, a 12T TD might fit");
-	expect_refused(args, "MiB of memory to simulate");
+	cli_run_expect(args, NULL, 2, "MiB of memory to simulate", NULL);
 }
 
 int main(void)

@@ -23,8 +23,7 @@ static void test_help(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run(a, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(a, NULL, &r);
 	assert_non_null(strstr(r.out, "usage: dpamt sweep"));
 	assert_non_null(strstr(r.out, "KEY=V1,V2"));
 	cli_out_free(&r);
@@ -97,9 +96,7 @@ static void test_failed_point(void **state)
 	(void)state;
 	cli_tempdir(dir, "sweepf");
 	snprintf(csv, sizeof(csv), "%s/s.csv", dir);
-	cli_run(a, &r);
-	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.err, "1 not clean"));
+	cli_run_expect(a, NULL, 1, "1 not clean", &r);
 	text = cli_slurp(csv);
 	assert_non_null(text);
 	printf("%s", text);
@@ -147,10 +144,8 @@ static void test_bad(void **state)
 
 		for (unsigned k = 0; k < 4 && bads[i].args[k]; k++)
 			a[n++] = bads[i].args[k];
-		cli_run(a, &r);
+		cli_run_expect(a, NULL, 2, bads[i].expect, &r);
 		printf("[%s]: %d %s", bads[i].args[0], r.status, r.err);
-		assert_int_equal(r.status, 2);
-		assert_non_null(strstr(r.err, bads[i].expect));
 		assert_int_equal(cli_count_entries(dir), 0);
 		cli_out_free(&r);
 	}

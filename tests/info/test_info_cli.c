@@ -145,8 +145,7 @@ static void test_help(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, NULL, &r);
 	assert_non_null(strstr(r.out, "usage: dpamt info"));
 	assert_non_null(strstr(r.out, "--tdmr BASE:SIZE"));
 	cli_out_free(&r);
@@ -180,18 +179,10 @@ static const struct bad_case bad_cases[] = {
 
 static void test_bad_inputs(void **state)
 {
-	struct cli_out r;
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		cli_run(bad_cases[i].args, &r);
-		if (r.status != 2 || !strstr(r.err, bad_cases[i].msg) ||
-		    r.out[0] != '\0')
-			fail_msg("case %zu: status %d, stderr '%s' (want 2 and "
-				 "'%s', empty stdout)", i, r.status, r.err,
-				 bad_cases[i].msg);
-		cli_out_free(&r);
-	}
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++)
+		cli_run_expect(bad_cases[i].args, NULL, 2, bad_cases[i].msg,
+			       NULL);
 }
 
 static void test_too_many_tdmrs(void **state)
@@ -209,9 +200,7 @@ static void test_too_many_tdmrs(void **state)
 		args[n++] = specs[i];
 	}
 	args[n] = NULL;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.err, "too many TDMRs (at most 64)"));
+	cli_run_expect(args, NULL, 2, "too many TDMRs (at most 64)", &r);
 	cli_out_free(&r);
 }
 

@@ -105,15 +105,9 @@ static void test_many_touching_ranges_merge(void **state)
 static void expect_exit2(const char *opt, const char *path,
 			 const char *needle)
 {
-	const char *args[] = {"info", opt, path, NULL};
-	struct cli_out r;
+	const char *args[] = { "info", opt, path, NULL };
 
-	cli_run(args, &r);
-	assert_int_equal(r.status, 2);
-	assert_string_equal(r.out, "");
-	if (!strstr(r.err, needle))
-		fail_msg("stderr '%s' lacks '%s'", r.err, needle);
-	cli_out_free(&r);
+	cli_run_expect(args, NULL, 2, needle, NULL);
 }
 
 static void test_limits(void **state)
@@ -154,9 +148,7 @@ static void test_exclusive_options(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run(args, &r);
-	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.err, "no --tdmr or --host-mem with it"));
+	cli_run_expect(args, NULL, 2, "no --tdmr or --host-mem with it", &r);
 	cli_out_free(&r);
 }
 

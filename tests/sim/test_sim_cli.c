@@ -61,15 +61,11 @@ static void expect_usage_error(const char *const *args, const char *expect)
 {
 	struct cli_out r;
 
-	cli_run_env(args, &SIM_ENV, &r);
-	if (r.status != 2 || cli_lines(r.err) != 1 ||
-	    !strstr(r.err, expect) || r.out[0] ||
-	    strncmp(r.err, "dpamt sim: ", 11)) {
-		print_error("args %s %s: status %d, stdout '%s', stderr '%s', "
-			    "want '%s'\n", args[0], args[1] ? args[1] : "",
-			    r.status, r.out, r.err, expect);
-		fail();
-	}
+	cli_run_expect(args, &SIM_ENV, 2, expect, &r);
+	if (cli_lines(r.err) != 1 || strncmp(r.err, "dpamt sim: ", 11))
+		fail_msg("args %s %s: stderr '%s' is not one line starting "
+			 "'dpamt sim: '",
+			 args[0], args[1] ? args[1] : "", r.err);
 	cli_out_free(&r);
 }
 
@@ -153,8 +149,7 @@ static void test_does_not_fit(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run_env(args, &SIM_ENV, &r);
-	assert_int_equal(r.status, 2);
+	cli_run_expect(args, &SIM_ENV, 2, NULL, &r);
 	assert_int_equal(cli_lines(r.err), 1);
 	assert_string_equal(r.out, "");
 	cli_out_free(&r);
@@ -173,8 +168,7 @@ static void test_help(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run_env(args, &SIM_ENV, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, &SIM_ENV, &r);
 	assert_string_equal(r.err, "");
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (!strstr(r.out, flags[i])) {

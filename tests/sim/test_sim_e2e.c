@@ -494,15 +494,12 @@ static void test_strategies(void **state)
 				      "64M,vcpus=2,huge=25", "--td",
 				      "64M,vcpus=2", "--threads", "4",
 				      "--strategy", names[i], NULL};
-		const char *probe[] = {"--strategy", names[i], "--help",
-				       NULL};
-		struct cli_out r;
+		const char *probe[] = { "--strategy", names[i], "--help",
+					NULL };
 		json_object *root;
 
-		cli_run_env(probe, &SIM_ENV, &r);
 		/* every production strategy is always built */
-		assert_int_equal(r.status, 0);
-		cli_out_free(&r);
+		cli_run_ok(probe, &SIM_ENV, NULL);
 		root = run_report(args);
 		assert_clean(root);
 		assert_string_equal(jpath_str(root, "strategy"), names[i]);
@@ -530,10 +527,9 @@ static void test_exit_status_matches_report(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	cli_run_env(args, &SIM_ENV, &r); /* production: unknown, bad usage */
-	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.err, "unknown strategy 'broken-v3-put'"));
-	cli_out_free(&r);
+	/* production: unknown, bad usage */
+	cli_run_expect(args, &SIM_ENV, 2, "unknown strategy 'broken-v3-put'",
+		       NULL);
 	cli_run_env(args, &TEST_SIM_ENV, &r);
 	root = cli_json_file(path);
 	unlink(path);
@@ -569,8 +565,7 @@ static void test_summary_on_stdout(void **state)
 	struct cli_out r;
 
 	(void)state;
-	cli_run_env(args, &SIM_ENV, &r);
-	assert_int_equal(r.status, 0);
+	cli_run_ok(args, &SIM_ENV, &r);
 	assert_non_null(strstr(r.out, "SEAMCALLs    PAMT.ADD "));
 	assert_non_null(strstr(r.out, "leaks        0 pages"));
 	assert_summary_tail(r.out);
@@ -645,10 +640,10 @@ static void test_plot_without_gnuplot(void **state)
 	close(fd);
 	assert_non_null(mkdtemp(empty_dir));
 	snprintf(svg, sizeof(svg), "%s.svg", csv);
-	cli_run_env(args, &(struct cli_env){ .sub = "sim", .path = empty_dir },
-		    &r);
-	assert_int_equal(r.status, 1); /* an output not written: docs/cli.md */
-	assert_non_null(strstr(r.err, "apt-get install gnuplot-nox"));
+	/* an output not written: 1 (docs/cli.md) */
+	cli_run_expect(args,
+		       &(struct cli_env){ .sub = "sim", .path = empty_dir }, 1,
+		       "apt-get install gnuplot-nox", &r);
 	assert_int_equal(cli_lines(r.err), 1);
 	assert_timeline(csv);
 	assert_int_equal(access(svg, F_OK), -1);
