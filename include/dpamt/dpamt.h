@@ -362,7 +362,7 @@ struct dpamt_sizing {
 	unsigned n_tdmrs;
 	struct dpamt_tdmr_sizing tdmrs[DPAMT_MAX_TDMRS];
 };
-/* DPAMT_EINVAL if a TDMR is unaligned, empty, unsorted or overlapping. */
+/* DPAMT_EINVAL on a bad argument, metadata or layout (below). */
 /**
  * dpamt_size() - Size the PAMT areas and refcounts of a layout.
  * @md: module metadata (entry sizes, pages per pair).
@@ -371,8 +371,10 @@ struct dpamt_sizing {
  * @out: filled on success.
  *
  * Context: Any context, any thread; pure arithmetic, calls no op.
- * Return: 0, or DPAMT_EINVAL if a TDMR is unaligned, empty, unsorted,
- * overlapping or n is too large.
+ * Return: 0, or DPAMT_EINVAL if an argument is NULL, the metadata is
+ * unusable (an entry size, bitmap width or pages per pair that is zero
+ * or past its bound), a TDMR is unaligned,
+ * empty, unsorted or overlapping, or n is 0 or too large.
  */
 int dpamt_size(const struct dpamt_metadata *md,
 	       const struct dpamt_range *tdmrs, unsigned n,

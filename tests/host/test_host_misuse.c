@@ -141,6 +141,10 @@ static void test_documented_checks(void **state)
 	assert_int_equal(dpamt_size(&md, r, DPAMT_MAX_TDMRS, &sz), 0);
 	assert_int_equal(dpamt_size(&md, r, DPAMT_MAX_TDMRS + 1, &sz),
 			 DPAMT_EINVAL);
+	assert_int_equal(dpamt_size(&md, r, 0, &sz), DPAMT_EINVAL);
+	md.pages_per_pair = 0;
+	assert_int_equal(dpamt_size(&md, r, 1, &sz), DPAMT_EINVAL);
+	dpamt_metadata_default(&md);
 	assert_int_equal(dpamt_size(NULL, r, 1, &sz), DPAMT_EINVAL);
 	assert_int_equal(dpamt_size(&md, NULL, 1, &sz), DPAMT_EINVAL);
 	assert_int_equal(dpamt_size(&md, r, 1, NULL), DPAMT_EINVAL);
