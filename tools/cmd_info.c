@@ -127,13 +127,7 @@ static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct info_opts *o = ctx;
 
-	if (!*v)
-		return errmsg(msg, len, "--json: '' is not a file name");
-	if (o->json)
-		return errmsg(msg, len, "--json given twice ('%s' and '%s'): "
-			      "one output file", o->json, v);
-	o->json = v;
-	return 0;
+	return cliopt_out_once("--json", "file name", v, &o->json, msg, len);
 }
 
 static int opt_iomem(void *ctx, const char *v, char *msg, size_t len)

@@ -70,39 +70,27 @@ static const char usage[] =
 "A failed check here: a point that did not exit 0.\n"
 CLI_EXIT_HELP;
 
-/* An output option's value: non-empty, given once (a second one would
- * leave the first output silently unwritten). */
-static int out_once(const char *opt, const char *what, const char *v,
-		    const char **dst, char *msg, size_t len)
-{
-	if (!*v)
-		return errmsg(msg, len, "%s: '' is not a %s", opt, what);
-	if (*dst)
-		return errmsg(msg, len, "%s given twice ('%s' and '%s'): one "
-			      "output per option", opt, *dst, v);
-	*dst = v;
-	return 0;
-}
-
 static int opt_csv(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sweep_front *f = ctx;
 
-	return out_once("--csv", "file name", v, &f->csv_path, msg, len);
+	return cliopt_out_once("--csv", "file name", v, &f->csv_path, msg, len);
 }
 
 static int opt_json(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sweep_front *f = ctx;
 
-	return out_once("--json", "file name", v, &f->json_path, msg, len);
+	return cliopt_out_once("--json", "file name", v, &f->json_path, msg,
+			       len);
 }
 
 static int opt_plot_dir(void *ctx, const char *v, char *msg, size_t len)
 {
 	struct sweep_front *f = ctx;
 
-	return out_once("--plot-dir", "directory", v, &f->plot_dir, msg, len);
+	return cliopt_out_once("--plot-dir", "directory", v, &f->plot_dir, msg,
+			       len);
 }
 
 static int opt_jobs(void *ctx, const char *v, char *msg, size_t len)

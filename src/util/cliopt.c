@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/cliopt.h"
+#include "util/errmsg.h"
 
 static int is_help(const char *a)
 {
@@ -91,6 +92,20 @@ enum cliopt_result cliopt_parse(const struct cliopt_spec *s, void *ctx,
 			return CLIOPT_BAD;
 	}
 	return CLIOPT_RUN;
+}
+
+int cliopt_out_once(const char *opt, const char *what, const char *val,
+		    const char **dst, char *msg, size_t len)
+{
+	if (!*val)
+		return errmsg(msg, len, "%s: '' is not a %s", opt, what);
+	if (*dst)
+		return errmsg(msg, len,
+			      "%s given twice ('%s' and '%s'): one "
+			      "output per option",
+			      opt, *dst, val);
+	*dst = val;
+	return 0;
 }
 
 int cliopt_fail(const char *cmd, const char *msg)

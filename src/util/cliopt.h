@@ -58,6 +58,14 @@ enum cliopt_result {
 enum cliopt_result cliopt_parse(const struct cliopt_spec *s, void *ctx,
 				int argc, char **argv, char *msg, size_t len);
 
+/* The value of an output option (--json FILE, --plot-dir DIR): not
+ * empty, and given once -- a second would leave the first output silently
+ * unwritten.  0 with *dst = val, or -1 with msg ("OPT: '' is not a
+ * WHAT", "OPT given twice ('A' and 'B')...").  Any thread; writes only
+ * *dst and msg. */
+int cliopt_out_once(const char *opt, const char *what, const char *val,
+		    const char **dst, char *msg, size_t len);
+
 /* Print "dpamt CMD: MSG (try: dpamt CMD --help)" on stderr; returns 2. */
 int cliopt_fail(const char *cmd, const char *msg);
 
