@@ -47,20 +47,26 @@ static const struct leaf_out leaf_out_table[] = {
 	 OUT(RR_RCX) | OUT(RR_RDX) | OUT(RR_R8) | OUT(RR_R9), OUT(RR_R9)},
 };
 
-unsigned replay_leaf_out_regs(unsigned leaf)
+/* The leaf's entry, or NULL: a leaf not listed returns only its status. */
+static const struct leaf_out *leaf_out_of(unsigned leaf)
 {
 	for (unsigned i = 0;
 	     i < sizeof(leaf_out_table) / sizeof(leaf_out_table[0]); i++)
 		if (leaf_out_table[i].leaf == leaf)
-			return leaf_out_table[i].regs;
-	return 0;
+			return &leaf_out_table[i];
+	return NULL;
+}
+
+unsigned replay_leaf_out_regs(unsigned leaf)
+{
+	const struct leaf_out *e = leaf_out_of(leaf);
+
+	return e ? e->regs : 0;
 }
 
 unsigned replay_leaf_hint_regs(unsigned leaf)
 {
-	for (unsigned i = 0;
-	     i < sizeof(leaf_out_table) / sizeof(leaf_out_table[0]); i++)
-		if (leaf_out_table[i].leaf == leaf)
-			return leaf_out_table[i].hint;
-	return 0;
+	const struct leaf_out *e = leaf_out_of(leaf);
+
+	return e ? e->hint : 0;
 }
