@@ -226,10 +226,21 @@ static char *canonical_new(const char *path)
 	return out;
 }
 
-static bool in_place_kind(const struct stat *st)
+/* The null device takes any number of writers. */
+static bool is_null_device(const struct stat *st)
 {
-	return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode) ||
-	       S_ISSOCK(st->st_mode) || S_ISBLK(st->st_mode);
+	struct stat n;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &n) == 0 &&
+	       S_ISCHR(n.st_mode) && n.st_rdev == st->st_rdev;
+}
+
+/* What path names now: "-" is whatever stdout is. */
+static bool stat_target(const char *path, struct stat *st)
+{
+	if (!strcmp(path, "-"))
+		return fstat(STDOUT_FILENO, st) == 0;
+	return stat(path, st) == 0;
 }
 
 bool outfile_same_target(const char *a, const char *b)
@@ -238,14 +249,14 @@ bool outfile_same_target(const char *a, const char *b)
 	bool ea, eb, same;
 	char *ca, *cb;
 
-	if (!strcmp(a, "-") || !strcmp(b, "-"))
-		return !strcmp(a, b);
-	ea = stat(a, &sa) == 0;
-	eb = stat(b, &sb) == 0;
+	if (!strcmp(a, "-") && !strcmp(b, "-"))
+		return true;
+	ea = stat_target(a, &sa);
+	eb = stat_target(b, &sb);
 	if (ea && eb)
-		return !in_place_kind(&sa) && sa.st_dev == sb.st_dev &&
-		       sa.st_ino == sb.st_ino;
-	if (ea || eb)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+		       !is_null_device(&sa);
+	if (ea || eb || !strcmp(a, "-") || !strcmp(b, "-"))
 		return false;
 	ca = canonical_new(a);
 	cb = canonical_new(b);

@@ -75,11 +75,12 @@ int outfile_scratch(const char *prefix, char *buf, size_t len);
 
 /*
  * Do two output paths name the same file, so that one output would
- * overwrite the other?  True for the same existing file (symlinks and
- * hard links followed), for two spellings of one not-yet-existing name
- * ("x" and "./x"), and for "-" twice.  Devices, FIFOs and sockets
- * (/dev/null twice) are never "the same": they are written in place.
- * Pure apart from stat/realpath; any thread.
+ * overwrite or interleave with the other?  True for the same existing
+ * file, device or pipe (symlinks and hard links followed; "-" is what
+ * stdout is, so "-" and /dev/stdout are the same), for two spellings of
+ * one not-yet-existing name ("x" and "./x"), and for "-" twice.  The
+ * null device is never "the same": /dev/null takes any number of
+ * outputs.  Pure apart from stat/fstat/realpath; any thread.
  */
 bool outfile_same_target(const char *a, const char *b);
 

@@ -83,6 +83,9 @@ static void test_outputs_same_file(void **state)
 			       "seed=1", "--csv", y, "--json", doty, NULL};
 	const char *stdout2[] = {"sweep", "--td", "2M,vcpus=1", "--quiet",
 				 "seed=1", "--csv", "-", "--json", "-", NULL};
+	const char *stdout_dev[] = {"sim", "--td", "2M,vcpus=1", "--quiet",
+				    "--json", "-", "--timeline", "/dev/stdout",
+				    NULL};
 	const char *devnull[] = {"sim", "--td", "2M,vcpus=1", "--quiet",
 				 "--json", "/dev/null", "--timeline",
 				 "/dev/null", NULL};
@@ -108,6 +111,7 @@ static void test_outputs_same_file(void **state)
 	free(text);
 	assert_int_equal(cli_count_entries(dir), 2);
 	expect_run(stdout2, 2, "cannot both be stdout");
+	expect_run(stdout_dev, 2, "name the same file");
 	expect_run(devnull, 0, NULL);
 	cli_rmdir(dir);
 }
