@@ -241,23 +241,30 @@ static void test_default_budget_holds(void **state)
 }
 
 /* A failure BUSY did not cause still fails the run, under injection
- * too: the k-th host allocation fails (ENOMEM), for several k. */
+ * too: the k-th host allocation fails (ENOMEM), for several k; on a
+ * clean host and on a fragmented one (--host-frag 90: the allocations
+ * come from the region, whose host pages are no leak). */
 static void test_non_busy_failure_fails(void **state)
 {
 	struct sim_scenario *sc = calloc(1, sizeof(*sc));
 	struct sim_report *r = calloc(1, sizeof(*r));
+	static const uint64_t nth[] = {1, 2, 3, 60, 150};
 
 	(void)state;
-	for (uint64_t k = 1; k <= 3; k++) {
+	for (unsigned k = 0; k < 2 * sizeof(nth) / sizeof(nth[0]); k++) {
 		int rc;
 
 		small_tds(sc, DPAMT_STRATEGY_GLOBAL_LOCK, false, 0.3, 0, 5);
-		sc->alloc_fail_nth = k;
+		sc->alloc_fail_nth = nth[k / 2];
+		sc->host_frag_pct = k % 2 ? 90 : 0;
 		memset(r, 0, sizeof(*r));
 		rc = run(sc, r);
-		printf("  alloc_fail_nth=%llu rc=%d errors=%u: %s\n",
-		       (unsigned long long)k, rc, r->n_errors,
+		printf("  alloc_fail_nth=%llu host_frag=%u rc=%d errors=%u: "
+		       "%s\n", (unsigned long long)sc->alloc_fail_nth,
+		       sc->host_frag_pct, rc, r->n_errors,
 		       r->n_errors ? r->errors[0] : "");
+		assert_int_equal(r->host_frag_pct, sc->host_frag_pct);
+		assert_true(!sc->host_frag_pct || r->host_owned_pages > 0);
 		assert_int_equal(rc, 1);
 		assert_true(r->n_errors > 0);
 		assert_int_equal(r->leaked_pages, 0);
