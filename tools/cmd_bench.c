@@ -72,9 +72,7 @@ static void bench_usage(FILE *f)
 		"2xGIB GiB at 4K,\n"
 		"                       8x and 16x at 2M, 0..16 (default 4; "
 		"0 skips these\n"
-		"                       and the fragmented-host rows; not in "
-		"the standalone\n"
-		"                       binary)\n\n"
+		"                       and the fragmented-host rows)\n\n"
 		"Reports, never judges: 'failed check' below means the "
 		"benchmark could not run.\n%s",
 		FP_MAX_THREADS, CLI_EXIT_HELP);
@@ -280,7 +278,7 @@ int cmd_bench(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	fp_config_default(&o.cfg);
 	/* Called by dpamt's dispatcher (argv[0] "bench"): this very binary
-	 * runs `sim` for the RSS rows; the standalone binary has no sim. */
+	 * runs `sim` for the RSS rows. */
 	if (argc > 0 && !strcmp(argv[0], "bench"))
 		o.cfg.sim_exe = "/proc/self/exe";
 	rc = parse_args(argc, argv, &o);

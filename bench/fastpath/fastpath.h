@@ -61,7 +61,7 @@ struct fp_config {
 	unsigned reps;        /* repetitions (median taken), >= 1 */
 	/* Simulator memory rows: `sim` runs with one TD of rss_gib and
 	 * 2 x rss_gib GiB mapped at 4K, 8x and 16x at 2M (0: skipped), by
-	 * the dpamt binary sim_exe (NULL: skipped; not the standalone). */
+	 * the dpamt binary sim_exe (NULL: skipped). */
 	unsigned rss_gib;
 	const char *sim_exe;
 };
