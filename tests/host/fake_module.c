@@ -31,15 +31,30 @@ static void fake_rd(struct fake *f, struct dpamt_tdx_regs *r)
 	}
 }
 
+/* The pair slot of the 2 MiB range RCX names (level bits dropped). */
+static uint64_t range_slot(const struct dpamt_tdx_regs *r)
+{
+	return ((r->rcx & ~7ULL) >> 21) % FAKE_MAX_RANGES;
+}
+
+/* An injected BUSY (on RCX) while *left > 0, counting it down. */
+static bool injected_busy(unsigned *left, struct dpamt_tdx_regs *r)
+{
+	if (!*left)
+		return false;
+	(*left)--;
+	r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
+	return true;
+}
+
 static void fake_add(struct fake *f, struct dpamt_tdx_regs *r)
 {
-	uint64_t idx = ((r->rcx & ~7ULL) >> 21) % FAKE_MAX_RANGES;
+	uint64_t idx = range_slot(r);
 
 	f->adds++;
-	if (f->add_busy_next) {
-		f->add_busy_next--;
-		r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
-	} else if (!f->dynamic) {
+	if (injected_busy(&f->add_busy_next, r))
+		return;
+	if (!f->dynamic) {
 		r->rax = DPAMT_TDX_OPERAND_INVALID;
 	} else if (f->pair[idx]) {
 		r->rax =
@@ -55,13 +70,12 @@ static void fake_add(struct fake *f, struct dpamt_tdx_regs *r)
 
 static void fake_remove(struct fake *f, struct dpamt_tdx_regs *r)
 {
-	uint64_t idx = ((r->rcx & ~7ULL) >> 21) % FAKE_MAX_RANGES;
+	uint64_t idx = range_slot(r);
 
 	f->removes++;
-	if (f->remove_busy_next) {
-		f->remove_busy_next--;
-		r->rax = DPAMT_TDX_OPERAND_BUSY | DPAMT_TDX_OPERAND_ID_RCX;
-	} else if (!f->pair[idx]) {
+	if (injected_busy(&f->remove_busy_next, r))
+		return;
+	if (!f->pair[idx]) {
 		f->remove_no_pair++;
 		r->rax = DPAMT_TDX_NO_PAMT_PAGE_PAIR | DPAMT_TDX_OPERAND_ID_RCX;
 	} else {
