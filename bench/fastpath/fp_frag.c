@@ -48,15 +48,19 @@ static int frag_once(const char *exe, enum dpamt_strategy s, unsigned idle,
 		     struct fp_frag_row *row, unsigned w, char *err,
 		     size_t errlen)
 {
-	char path[] = "/tmp/dpamt-bench-frag-XXXXXX", idle_s[16];
+	const char *tmp = getenv("TMPDIR");
+	char path[4096], idle_s[16];
 	char *argv[] = {(char *)exe, "sim", "--td", FP_FRAG_TD, "--host-frag",
 			FP_FRAG_PCT, "--idle-pairs", idle_s, "--strategy",
 			(char *)dpamt_strategy_name(s), "--json", path,
 			"--quiet", NULL};
-	int fd = mkstemp(path), st = 0, rc;
+	int fd, st = 0, rc;
 	json_object *r = NULL;
 	pid_t pid;
 
+	snprintf(path, sizeof(path), "%s/dpamt-bench-frag-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
 	if (fd < 0) {
 		snprintf(err, errlen, "mkstemp: %s", strerror(errno));
 		return -1;
