@@ -186,7 +186,11 @@ static int j_word(const struct jctx *c, json_object *v, const char *key,
 		return -1;
 	rc = key[0] == 'c' ? sim_parse_clock(s, &sc->clock, m, sizeof(m)) :
 		sim_parse_sched(s, &sc->sched, &sc->pct_depth, m, sizeof(m));
-	return rc ? jerr(c, key, m) : 0;
+	if (!rc)
+		return 0;
+	/* the flag parsers say "--clock: ..."; the key path says it here */
+	return jerr(c, key, strncmp(m, "--", 2) || !strstr(m, ": ") ? m :
+			    strstr(m, ": ") + 2);
 }
 
 /* "type" of a guest object: "td" (default) or "vm". */

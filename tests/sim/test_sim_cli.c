@@ -103,7 +103,7 @@ static const struct bad_doc bad_docs[] = {
 	 "guests[0].huge: expected an integer"},
 	{"{\"guests\": [{\"size\": \"1G\"}]", "malformed JSON"},
 	{"not json", "malformed JSON"},
-	{"{\"clock\": \"fast\"}", "clock: --clock: 'fast' is not a clock"},
+	{"{\"clock\": \"fast\"}", "clock: 'fast' is not a clock"},
 	{"{\"clock\": 1}", "clock: expected a string"},
 	{"{\"sched\": \"pct:99\"}", "'pct:99' is not a policy"},
 	{"{\"cost\": {\"fault\": 1}}", "cost.fault: unknown cost"},

@@ -327,6 +327,8 @@ static const struct bad_json bad_docs[] = {
 	{"[1, 2]", "must be a JSON object"},
 	{"{\"sede\": 1}", "t.json: sede: unknown key"},
 	{"{\"seed\": 1, \"seed\": 2}", "t.json: seed: key given twice"},
+	{"{\"clock\": \"WALL\"}", "t.json: clock: 'WALL' is not a clock"},
+	{"{\"sched\": \"pct:0\"}", "t.json: sched: 'pct:0' is not a policy"},
 	{"{\"guests\":[{\"size\":\"1G\"},{\"size\":\"1G\",\"huge\":1,"
 	 "\"huge\":2}]}", "guests[1].huge: key given twice"},
 	{"{\"seed\": \"7\"}", "seed: expected an integer"},
