@@ -47,46 +47,36 @@ static void test_removal_hint(void **state)
 	assert_false(dpamt_tdx_is_success(DPAMT_TDX_OPERAND_BUSY));
 }
 
+/* Status words and the names dpamt_tdx_status_name() gives them. */
+static const struct {
+	uint64_t status;
+	const char *name;
+} status_names[] = {
+	{DPAMT_TDX_HPA_RANGE_NOT_FREE | DPAMT_TDX_OPERAND_ID_RCX,
+	 "HPA_RANGE_NOT_FREE|RCX"},
+	{DPAMT_TDX_SUCCESS, "SUCCESS"},
+	{DPAMT_TDX_OPERAND_INVALID, "OPERAND_INVALID|RAX"},
+	/* operand ids of the module's table (tdx_api_defs.h / OPERAND_ID_*) */
+	{DPAMT_TDX_OPERAND_BUSY | 0x81, "OPERAND_BUSY|TDCX"},
+	{DPAMT_TDX_OPERAND_BUSY | 0x82, "OPERAND_BUSY|TDVPR"},
+	{DPAMT_TDX_OPERAND_BUSY | 0x90, "OPERAND_BUSY|TDCS"},
+	{DPAMT_TDX_OPERAND_BUSY | 0x92, "OPERAND_BUSY|SEPT"},
+	{DPAMT_TDX_OPERAND_BUSY | 0x77, "OPERAND_BUSY|0x77"},
+	/* PAMT_PAGE_NOT_EMPTY carries the pair page's index, not a register */
+	{DPAMT_TDX_PAMT_PAGE_NOT_EMPTY | 1, "PAMT_PAGE_NOT_EMPTY|1"},
+	{DPAMT_TDX_PAMT_PAGE_NOT_EMPTY, "PAMT_PAGE_NOT_EMPTY|0"},
+};
+
 static void test_names(void **state)
 {
 	char buf[64];
 
 	(void)state;
-	assert_string_equal(
-		dpamt_tdx_status_name(DPAMT_TDX_HPA_RANGE_NOT_FREE |
-					      DPAMT_TDX_OPERAND_ID_RCX,
-				      buf, sizeof(buf)),
-		"HPA_RANGE_NOT_FREE|RCX");
-	assert_string_equal(
-		dpamt_tdx_status_name(DPAMT_TDX_SUCCESS, buf, sizeof(buf)),
-		"SUCCESS");
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_INVALID,
-						  buf, sizeof(buf)),
-			    "OPERAND_INVALID|RAX");
-	/* operand ids of the module's table (tdx_api_defs.h / OPERAND_ID_*) */
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x81,
-						  buf, sizeof(buf)),
-			    "OPERAND_BUSY|TDCX");
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x82,
-						  buf, sizeof(buf)),
-			    "OPERAND_BUSY|TDVPR");
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x90,
-						  buf, sizeof(buf)),
-			    "OPERAND_BUSY|TDCS");
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x92,
-						  buf, sizeof(buf)),
-			    "OPERAND_BUSY|SEPT");
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_OPERAND_BUSY | 0x77,
-						  buf, sizeof(buf)),
-			    "OPERAND_BUSY|0x77");
-	/* PAMT_PAGE_NOT_EMPTY carries the pair page's index, not a register */
-	assert_string_equal(
-		dpamt_tdx_status_name(DPAMT_TDX_PAMT_PAGE_NOT_EMPTY | 1, buf,
-				      sizeof(buf)),
-		"PAMT_PAGE_NOT_EMPTY|1");
-	assert_string_equal(dpamt_tdx_status_name(DPAMT_TDX_PAMT_PAGE_NOT_EMPTY,
-						  buf, sizeof(buf)),
-			    "PAMT_PAGE_NOT_EMPTY|0");
+	for (size_t i = 0; i < sizeof(status_names) / sizeof(status_names[0]);
+	     i++)
+		assert_string_equal(dpamt_tdx_status_name(status_names[i].status,
+							  buf, sizeof(buf)),
+				    status_names[i].name);
 	/* truncation keeps the string terminated */
 	dpamt_tdx_status_name(DPAMT_TDX_HPA_RANGE_NOT_FREE, buf, 5);
 	assert_int_equal(strlen(buf), 4);
