@@ -7,14 +7,16 @@ _dpamt()
 	local cur prev cmd words
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	if [ "$COMP_CWORD" -eq 1 ]; then
+	cmd=${COMP_WORDS[1]}
+	if [ "$COMP_CWORD" -eq 1 ] ||
+	   { [ "$COMP_CWORD" -eq 2 ] && [ "$cmd" = help ]; }; then
 		words=$("${COMP_WORDS[0]}" --help 2>/dev/null |
 			awk '/^commands:/ {on=1; next} on && !NF {exit}
 			     on {print $1}')
-		COMPREPLY=($(compgen -W "$words --help --version" -- "$cur"))
+		[ "$COMP_CWORD" -eq 1 ] && words="$words --help --version"
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 	fi
-	cmd=${COMP_WORDS[1]}
 	case $prev in
 	--json|--timeline|--plot|--scenario|--iomem|--csv)
 		COMPREPLY=($(compgen -f -- "$cur"))

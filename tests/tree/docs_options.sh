@@ -34,16 +34,22 @@ for c in $(cat "$tmp/cmds"); do
 		done
 	done
 done
-# the completion's command words are the commands, nothing else
-words=$(PATH=$(dirname "$bin"):$PATH bash -c '
-	. "$1/completions/dpamt.bash"
-	COMP_WORDS=("$2" ""); COMP_CWORD=1; _dpamt
-	printf "%s\n" "${COMPREPLY[@]}"' sh "$root" "$bin" |
-	grep -v -- '^--' | sort)
-if [ "$words" != "$(sort "$tmp/cmds")" ]; then
-	echo "completions/dpamt.bash: commands '$(echo $words)' differ from" \
-	     "dpamt --help's '$(echo $(cat "$tmp/cmds"))'"
-	bad=$((bad + 1))
-fi
+# the completion's command words are the commands, nothing else, after
+# "dpamt" and after "dpamt help"
+for pre in "" help; do
+	words=$(PATH=$(dirname "$bin"):$PATH bash -c '
+		. "$1/completions/dpamt.bash"
+		if [ -n "$3" ]; then COMP_WORDS=("$2" "$3" ""); COMP_CWORD=2
+		else COMP_WORDS=("$2" ""); COMP_CWORD=1; fi
+		_dpamt
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$root" "$bin" "$pre" |
+		grep -v -- '^--' | sort)
+	if [ "$words" != "$(sort "$tmp/cmds")" ]; then
+		echo "completions/dpamt.bash: after 'dpamt $pre' commands" \
+		     "'$(echo $words)' differ from dpamt --help's" \
+		     "'$(echo $(cat "$tmp/cmds"))'"
+		bad=$((bad + 1))
+	fi
+done
 [ "$bad" -eq 0 ] || { echo "$bad gap(s) between --help and the docs"; exit 1; }
 echo "docs_options: $(wc -l <"$tmp/cmds") commands, every option documented"
