@@ -3,9 +3,11 @@
  *
  * Storage exists only for pages somebody wrote (the host through
  * tdxmod_phys_write, or the model for PAMT arrays, the bitmap, pair pages,
- * S-EPT pages and TD control pages).  Lookups are four dependent loads;
- * nodes and page buffers are installed with a CAS on first touch, so any
- * number of threads may read and write at once without a lock.  Dropping a
+ * S-EPT pages and TD control pages).  Lookups are three dependent loads
+ * to the leaf of the page's 2 MiB block, then its overflow (a block with
+ * more written pages than keyed slots) or a probe of its keyed slots; keys, nodes and page buffers are installed with a CAS
+ * on first touch, so any number of threads may read and write at once
+ * without a lock.  Dropping a
  * page (the module zeroes it) returns its buffer to the thread's pool that
  * later allocations reuse; nothing is freed before tdxmod_destroy.  A
  * level-0 S-EPT page is stored as a compact table instead (model.h,
@@ -146,7 +148,7 @@ static void slot_recycle(struct tdxmod *m, struct mem_page *old)
 	}
 MEM_NODE_GETTER(get_mid, struct mem_mid)
 MEM_NODE_GETTER(get_leaf, struct mem_leaf)
-MEM_NODE_GETTER(get_grp, struct mem_grp)
+MEM_NODE_GETTER(get_over, struct mem_over)
 #undef MEM_NODE_GETTER
 
 static struct mem_page *get_page(struct tdxmod *m,
@@ -167,20 +169,53 @@ static struct mem_page *get_page(struct tdxmod *m,
 	return slot_lt(cur) ? NULL : cur;
 }
 
+/*
+ * The slot of page pa in leaf lf, claiming a keyed slot or making the
+ * overflow's nodes when alloc; NULL if there is none (or out of memory).
+ * Concurrency: any thread.  Keys are claimed with a CAS at the first free
+ * slot of the page's probe sequence and never change, so along any probe
+ * sequence the claimed keys come first: a writer that loses a claim
+ * rereads that slot, two writers of one page meet at the same slot, and a
+ * page goes to the overflow only when its whole sequence is claimed by
+ * others -- a page never has two slots.
+ */
+static _Atomic(struct mem_page *) *leaf_slot(struct tdxmod *m,
+					     struct mem_leaf *lf, uint64_t pa,
+					     bool alloc)
+{
+	uint16_t key = (uint16_t)mem_key(pa), c;
+	unsigned h = mem_probe(pa);
+	struct mem_over *ov;
+
+	for (unsigned n = 0; n < MEM_LEAF_KEYS; n++) {
+		c = atomic_load_explicit(&lf->key[h], memory_order_acquire);
+		if (!c && !alloc)
+			return NULL;
+		if (!c)
+			atomic_compare_exchange_strong_explicit(
+				&lf->key[h], &c, key, memory_order_acq_rel,
+				memory_order_acquire);
+		if (!c || c == key) /* claimed it, or it was pa's */
+			return &lf->p[h];
+		h = (h + 1) & (MEM_LEAF_KEYS - 1);
+	}
+	if (!(ov = get_over(m, &lf->over, alloc)))
+		return NULL;
+	return &ov->p[key - 1];
+}
+
 /* The slot of page pa (index nodes made when alloc), or NULL. */
 static _Atomic(struct mem_page *) *mem_slot(struct tdxmod *m, uint64_t pa,
 					    bool alloc)
 {
 	struct mem_mid *mid;
 	struct mem_leaf *leaf;
-	struct mem_grp *g;
 
 	if ((pa >> 30) >= m->n_gib ||
 	    !(mid = get_mid(m, &m->top[pa >> 30], alloc)) ||
-	    !(leaf = get_leaf(m, &mid->l[(pa >> 21) & 511], alloc)) ||
-	    !(g = get_grp(m, &leaf->g[mem_grp_idx(pa)], alloc)))
+	    !(leaf = get_leaf(m, &mid->l[(pa >> 21) & 511], alloc)))
 		return NULL;
-	return &g->p[mem_page_idx(pa)];
+	return leaf_slot(m, leaf, pa, alloc);
 }
 
 bool mem_lt_install(struct tdxmod *m, uint64_t pa, struct sept_lt *lt)
@@ -231,13 +266,11 @@ void mem_oom(struct tdxmod *m, uint64_t pa)
 /* The module zeroes the page: forget its storage. */
 void mem_drop(struct tdxmod *m, uint64_t pa)
 {
-	struct mem_grp *g = mem_grp_get(m, pa);
-	_Atomic(struct mem_page *) *slot;
+	_Atomic(struct mem_page *) *slot = mem_slot_find(m, pa);
 	struct mem_page *pg;
 
-	if (!g)
+	if (!slot)
 		return;
-	slot = &g->p[mem_page_idx(pa)];
 	/* Most pages the module zeroes were never written: test first so
 	 * the common case does not dirty the group's cache line. */
 	if (!atomic_load_explicit(slot, memory_order_relaxed))
@@ -259,25 +292,25 @@ static void lt_free(struct sept_lt *lt)
 	free(lt);
 }
 
+/* What a slot holds, freed (mem_fini). */
+static void slot_free(struct mem_page *pg)
+{
+	if (slot_lt(pg))
+		lt_free(slot_lt(pg));
+	else
+		free(pg);
+}
+
 static void leaf_fini(struct mem_leaf *lf)
 {
-	for (unsigned i = 0; i < MEM_GROUPS_PER_2M; i++) {
-		struct mem_grp *g = atomic_load_explicit(&lf->g[i],
-							 memory_order_relaxed);
+	struct mem_over *ov = atomic_load_explicit(&lf->over,
+						   memory_order_relaxed);
 
-		if (!g)
-			continue;
-		for (unsigned j = 0; j < MEM_GROUP_PAGES; j++) {
-			struct mem_page *pg = atomic_load_explicit(
-				&g->p[j], memory_order_relaxed);
-
-			if (slot_lt(pg))
-				lt_free(slot_lt(pg));
-			else
-				free(pg);
-		}
-		free(g);
-	}
+	for (unsigned k = 0; k < MEM_LEAF_KEYS; k++)
+		slot_free(atomic_load_explicit(&lf->p[k], memory_order_relaxed));
+	for (unsigned i = 0; ov && i < PAGES_PER_2M; i++)
+		slot_free(atomic_load_explicit(&ov->p[i], memory_order_relaxed));
+	free(ov);
 	free(lf);
 }
 

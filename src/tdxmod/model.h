@@ -27,26 +27,35 @@
 #define MAX_MEM_BYTES (1ULL << 44) /* pfns fit 32 bits in entries */
 
 /* ---- Sparse simulated physical memory ---------------------------------
- * Four levels: 1 GiB slot -> 2 MiB node (512 slots) -> 2 MiB leaf (32
- * slots of 64 KiB) -> 64 KiB group (16 page pointers) -> page buffer (512
- * words).  The two small levels (256 + 128 bytes) keep a 2 MiB block that
- * holds one written page (a pair page or an S-EPT page among TD pages the
- * model never stores) at under 400 bytes of index instead of 4 KiB.
- * Nodes and buffers are installed atomically on first touch; a page whose
- * buffer is absent reads as zero.  Dropped buffers go to per-thread
- * pools and are reused, never freed while the model lives, so racy
- * introspection stays memory safe. */
-#define MEM_GROUP_PAGES 16
-#define MEM_GROUPS_PER_2M (PAGES_PER_2M / MEM_GROUP_PAGES)
+ * 1 GiB slot -> 2 MiB node (512 slots) -> leaf of a 2 MiB block -> page
+ * buffer (512 words).  A leaf holds MEM_LEAF_KEYS page slots keyed by
+ * the page's index in the block (claimed on first write along the page's
+ * probe sequence, never re-keyed) and, once they are all claimed, a
+ * dense overflow of all 512 page slots for the pages beyond them.  A
+ * 2 MiB block of host memory usually holds one to three pages the model
+ * stores (pair pages, an S-EPT page) among TD pages it never stores: the
+ * keyed slots keep its index at 88 bytes (a 32-slot leaf and a 16-slot
+ * group per page took 384 to 640); a block written densely (the static
+ * PAMT arrays) pays 4 KiB more and is reached with as many loads as
+ * before.  Nodes and buffers are installed atomically on first touch; a
+ * page whose buffer is absent reads as zero.  Dropped buffers go to
+ * per-thread pools and are reused, never freed while the model lives, so
+ * racy introspection stays memory safe. */
+#define MEM_LEAF_KEYS 8 /* a power of two: probes wrap with a mask */
 struct mem_page {
 	_Atomic uint64_t w[WORDS_PER_PAGE];
 };
-struct mem_grp {
-	_Atomic(struct mem_page *) p[MEM_GROUP_PAGES];
+struct mem_over {
+	_Atomic(struct mem_page *) p[PAGES_PER_2M];
 };
 struct mem_leaf {
-	_Atomic(struct mem_grp *) g[MEM_GROUPS_PER_2M];
+	_Atomic(struct mem_over *) over;     /* or NULL */
+	_Atomic uint16_t key[MEM_LEAF_KEYS]; /* page index + 1; 0 = free */
+	_Atomic(struct mem_page *) p[MEM_LEAF_KEYS];
 };
+_Static_assert(sizeof(struct mem_leaf) == 88, "a leaf is 88 bytes");
+_Static_assert(PAGES_PER_2M < UINT16_MAX, "keys fit 16 bits");
+_Static_assert(!(MEM_LEAF_KEYS & (MEM_LEAF_KEYS - 1)), "a power of two");
 struct mem_mid {
 	_Atomic(struct mem_leaf *) l[512];
 };
@@ -338,47 +347,82 @@ uint64_t tlb_tracked(struct call *c, _Atomic uint64_t *tdw, uint64_t septe,
 uint64_t leaf_range_block(struct call *c);
 
 /* mem.c */
+/* The lookups every SEAMCALL makes several of: inlined into their callers
+ * (GCC would call them out of line, and the call costs more than the
+ * lookup). */
+#define MEM_HOT static inline __attribute__((always_inline))
 struct mem_page *mem_page_slow(struct tdxmod *m, uint64_t pa, bool alloc);
 
-/* Slot indices of pa below its 2 MiB node. */
-static inline unsigned mem_grp_idx(uint64_t pa)
+/* pa's key in the leaf of its 2 MiB block. */
+static inline unsigned mem_key(uint64_t pa)
 {
-	return (unsigned)((pa >> 12) & (PAGES_PER_2M - 1)) / MEM_GROUP_PAGES;
+	return (unsigned)((pa >> 12) & (PAGES_PER_2M - 1)) + 1;
 }
 
-static inline unsigned mem_page_idx(uint64_t pa)
-{
-	return (unsigned)(pa >> 12) % MEM_GROUP_PAGES;
-}
-
-/* The group of page pa, or NULL where none was ever created. */
-static inline struct mem_grp *mem_grp_get(struct tdxmod *m, uint64_t pa)
+/* The leaf of pa's 2 MiB block, or NULL where none was ever created. */
+MEM_HOT struct mem_leaf *mem_leaf_get(struct tdxmod *m, uint64_t pa)
 {
 	uint64_t gib = pa >> 30;
 	struct mem_mid *mid;
-	struct mem_leaf *leaf;
 
 	if (gib >= m->n_gib ||
-	    !(mid = atomic_load_explicit(&m->top[gib], memory_order_acquire)) ||
-	    !(leaf = atomic_load_explicit(&mid->l[(pa >> 21) & 511],
-					  memory_order_acquire)))
+	    !(mid = atomic_load_explicit(&m->top[gib], memory_order_acquire)))
 		return NULL;
-	return atomic_load_explicit(&leaf->g[mem_grp_idx(pa)],
+	return atomic_load_explicit(&mid->l[(pa >> 21) & 511],
 				    memory_order_acquire);
 }
 
-/* The storage of page pa: four acquire loads when it exists; creates it
- * (and the nodes above) when alloc.  NULL: never written, reads as 0 --
- * or a compact S-EPT table, which has no words (sept_table.c). */
-static inline struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
-					    bool alloc)
+/* The first keyed slot page pa may have (then the next ones, wrapping). */
+static inline unsigned mem_probe(uint64_t pa)
 {
-	struct mem_grp *g = mem_grp_get(m, pa);
+	return (unsigned)(pa >> 12) & (MEM_LEAF_KEYS - 1);
+}
+
+/*
+ * The slot that holds page pa, or NULL where it holds nothing (a racing
+ * install may not be seen, as if read just before it).  A block with an
+ * overflow (the static PAMT arrays) is looked up there first: a page
+ * that lives in a keyed slot never uses its overflow slot.  Keys are
+ * claimed along the page's probe sequence at the first free slot and
+ * never re-keyed: a free key ends the probe, and a sequence of claimed
+ * keys without pa's sends it to the overflow.
+ */
+MEM_HOT _Atomic(struct mem_page *) *mem_slot_find(struct tdxmod *m,
+						  uint64_t pa)
+{
+	struct mem_leaf *lf = mem_leaf_get(m, pa);
+	unsigned key = mem_key(pa), h = mem_probe(pa), c;
+	_Atomic(struct mem_page *) *slot;
+	struct mem_over *ov;
+
+	if (!lf)
+		return NULL;
+	if ((ov = atomic_load_explicit(&lf->over, memory_order_acquire)) &&
+	    atomic_load_explicit(slot = &ov->p[key - 1], memory_order_relaxed))
+		return slot;
+	for (unsigned n = 0; n < MEM_LEAF_KEYS; n++) {
+		c = atomic_load_explicit(&lf->key[h], memory_order_acquire);
+		if (c == key)
+			return &lf->p[h];
+		if (!c)
+			return NULL;
+		h = (h + 1) & (MEM_LEAF_KEYS - 1);
+	}
+	return NULL;
+}
+
+/* The storage of page pa: five acquire loads and a key compare when
+ * it exists; creates it (and the nodes above) when alloc.  NULL: never
+ * written, reads as 0 -- or a compact S-EPT table, which has no words
+ * (sept_table.c). */
+MEM_HOT struct mem_page *mem_page_get(struct tdxmod *m, uint64_t pa,
+				     bool alloc)
+{
+	_Atomic(struct mem_page *) *slot = mem_slot_find(m, pa);
 	struct mem_page *pg = NULL;
 
-	if (g)
-		pg = atomic_load_explicit(&g->p[mem_page_idx(pa)],
-					  memory_order_acquire);
+	if (slot)
+		pg = atomic_load_explicit(slot, memory_order_acquire);
 	if (pg) /* a compact S-EPT table has no words */
 		return slot_lt(pg) ? NULL : pg;
 	if (!alloc)
@@ -399,8 +443,8 @@ bool mem_lt_install(struct tdxmod *m, uint64_t pa, struct sept_lt *lt);
 
 /* The 8-byte word at pa (8-aligned); NULL if absent and !alloc (or out
  * of host memory, which is fatal). */
-static inline _Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa,
-					 bool alloc)
+MEM_HOT _Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa,
+				  bool alloc)
 {
 	struct mem_page *pg = mem_page_get(m, pa, alloc);
 
@@ -413,7 +457,7 @@ static inline _Atomic uint64_t *mem_word(struct tdxmod *m, uint64_t pa,
 }
 
 /* Acquire load of the word at pa; 0 where nothing was written. */
-static inline uint64_t mem_load(struct tdxmod *m, uint64_t pa)
+MEM_HOT uint64_t mem_load(struct tdxmod *m, uint64_t pa)
 {
 	_Atomic uint64_t *w = mem_word(m, pa, false);
 

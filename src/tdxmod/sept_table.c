@@ -194,11 +194,10 @@ bool sept_lt_make(struct tdxmod *m, uint64_t pa)
 bool se_ref_get(struct tdxmod *m, uint64_t table, unsigned idx, bool alloc,
 		struct se_ref *r)
 {
-	struct mem_grp *g = mem_grp_get(m, table);
-	struct sept_lt *lt = g ? slot_lt(atomic_load_explicit(
-					 &g->p[mem_page_idx(table)],
-					 memory_order_acquire))
-			       : NULL;
+	_Atomic(struct mem_page *) *slot = mem_slot_find(m, table);
+	struct sept_lt *lt = slot ? slot_lt(atomic_load_explicit(
+					    slot, memory_order_acquire))
+				  : NULL;
 
 	r->lt = lt;
 	r->i = idx;
