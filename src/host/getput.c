@@ -9,10 +9,15 @@
  */
 #include "host/strategy.h"
 
+/* Static mode: refs[idx] is the count alone.  A get that would pass
+ * DP_RC_MAXREF references (the zoned strategies' bound) is taken back
+ * and refused, as dpamt.h promises, instead of wrapping to 0. */
 static int dp_static_get(struct dpamt *m, uint64_t idx)
 {
-	dp_fetch_add_acq_rel32(&m->refs[idx], 1);
-	return DPAMT_OK;
+	if (dp_fetch_add_acq_rel32(&m->refs[idx], 1) < DP_RC_MAXREF)
+		return DPAMT_OK;
+	dp_fetch_sub_acq_rel32(&m->refs[idx], 1);
+	return DPAMT_EINVAL;
 }
 
 static int dp_static_put(struct dpamt *m, uint64_t idx)

@@ -52,6 +52,16 @@ static int64_t base_2m_index(const struct dpamt *m, uint64_t pa_2m)
 	return dp_range_index(m, pa_2m);
 }
 
+/* Static mode's DEMOTE/PROMOTE bookkeeping, exact as the strategies'
+ * adopt/release: the count moves from `from` to `to` or nothing changes
+ * (a range already 4K-tracked, or a PROMOTE without all 512 pages). */
+static int static_swap(struct dpamt *m, uint64_t idx, uint32_t from,
+		       uint32_t to)
+{
+	return dp_cas_acq_rel32(&m->refs[idx], &from, to) ? DPAMT_OK
+							   : DPAMT_EINVAL;
+}
+
 /* The range is one TD page: no get/put on it may run concurrently. */
 int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
 			const uint64_t pair[2])
@@ -61,10 +71,8 @@ int dpamt_demote_commit(struct dpamt *m, uint64_t pa_2m,
 	(void)pair; /* now the module's */
 	if (idx < 0)
 		return DPAMT_EINVAL;
-	if (!m->dynamic) {
-		dp_fetch_add_acq_rel32(&m->refs[idx], DP_PAGES_PER_2M);
-		return DPAMT_OK;
-	}
+	if (!m->dynamic)
+		return static_swap(m, (uint64_t)idx, 0, DP_PAGES_PER_2M);
 	return m->strat->adopt(m, (uint64_t)idx, DP_PAGES_PER_2M);
 }
 
@@ -77,8 +85,10 @@ int dpamt_promote_commit(struct dpamt *m, uint64_t pa_2m,
 	if (idx < 0)
 		return DPAMT_EINVAL;
 	if (!m->dynamic) {
-		dp_fetch_sub_acq_rel32(&m->refs[idx], DP_PAGES_PER_2M);
-		return DPAMT_OK;
+		err = static_swap(m, (uint64_t)idx, DP_PAGES_PER_2M, 0);
+		if (err)
+			dp_stat_inc(m, DP_ST_put_failures);
+		return err;
 	}
 	err = m->strat->release(m, (uint64_t)idx, DP_PAGES_PER_2M);
 	/* PROMOTE handed the pair back: it is the host's whatever our count

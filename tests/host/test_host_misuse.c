@@ -6,7 +6,9 @@
  * and accepted), a cache that was never zero-initialised (was trusted:
  * topup said "full", get took pages from past the array), and the
  * argument checks dpamt.h promises (NULLs at create and sizing, put
- * without get, oversized cache fills).
+ * without get, oversized cache fills), a refcount at its bound (static
+ * mode wrapped to 0), and static mode's DEMOTE/PROMOTE bookkeeping
+ * (was added/subtracted blindly).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 
 #include "dpamt/dpamt.h"
 #include "host/fake_module.h"
+#include "host/strategy.h" /* white-box: a word at its bound */
 
 #define GiB (1ULL << 30)
 #define MiB2 (2ULL << 20)
@@ -187,12 +190,81 @@ static void test_documented_checks(void **state)
 	down(&f, dp);
 }
 
+/* Set pa's range word (white-box: 2^30 real gets would take seconds). */
+static void set_word(struct dpamt *dp, uint64_t pa, uint32_t w)
+{
+	dp_store_release32(&dp->refs[dp_range_index(dp, pa)], w);
+}
+
+/* A range at DP_RC_MAXREF references: one more get is refused and
+ * changes nothing; back at one reference the range drains cleanly.
+ * zoned: the word's encoding (rczone.h) or the plain count (static). */
+static void at_bound(enum dpamt_strategy s, enum dpamt_mode md, bool zoned)
+{
+	static struct fake f;
+	struct dpamt *dp = up(&f, s, md);
+	const uint64_t pa = 7 * MiB2 + 4096;
+	const uint32_t base = zoned ? DP_RC_LIVE : 0;
+
+	assert_int_equal(dpamt_get(dp, pa, NULL), 0);
+	set_word(dp, pa, base + DP_RC_MAXREF);
+	assert_int_equal(dpamt_refcount(dp, pa), DP_RC_MAXREF);
+	assert_int_equal(dpamt_get(dp, pa, NULL), DPAMT_EINVAL);
+	assert_int_equal(dpamt_refcount(dp, pa), DP_RC_MAXREF);
+	set_word(dp, pa, base + DP_RC_MAXREF - 1);
+	assert_int_equal(dpamt_get(dp, pa, NULL), 0); /* the last one fits */
+	assert_int_equal(dpamt_refcount(dp, pa), DP_RC_MAXREF);
+	set_word(dp, pa, base + 1);
+	assert_int_equal(dpamt_put(dp, pa, NULL), 0);
+	assert_int_equal(dpamt_refcount(dp, pa), 0);
+	down(&f, dp);
+}
+
+static void test_refcount_bound(void **state)
+{
+	(void)state;
+	at_bound(DPAMT_STRATEGY_GLOBAL_LOCK, DPAMT_MODE_STATIC, false);
+	at_bound(DPAMT_STRATEGY_GLOBAL_LOCK, DPAMT_MODE_AUTO, true);
+	at_bound(DPAMT_STRATEGY_HASHED, DPAMT_MODE_AUTO, true);
+	at_bound(DPAMT_STRATEGY_LOCKLESS, DPAMT_MODE_AUTO, true);
+}
+
+/* Static mode: DEMOTE commit needs a range with no references, PROMOTE
+ * exactly 512; otherwise nothing changes (it added and subtracted 512
+ * whatever the count was). */
+static void test_static_huge_exact(void **state)
+{
+	static struct fake f;
+	struct dpamt *dp = up(&f, DPAMT_STRATEGY_GLOBAL_LOCK,
+			      DPAMT_MODE_STATIC);
+	const uint64_t base = 9 * MiB2, pair[2] = { 0, 0 };
+
+	(void)state;
+	assert_int_equal(dpamt_promote_commit(dp, base, pair), DPAMT_EINVAL);
+	assert_int_equal(dpamt_refcount(dp, base), 0);
+	assert_int_equal(dpamt_get(dp, base + 4096, NULL), 0);
+	assert_int_equal(dpamt_demote_commit(dp, base, pair), DPAMT_EINVAL);
+	assert_int_equal(dpamt_refcount(dp, base), 1);
+	assert_int_equal(dpamt_put(dp, base + 4096, NULL), 0);
+	assert_int_equal(dpamt_demote_commit(dp, base, pair), 0);
+	assert_int_equal(dpamt_refcount(dp, base), 512);
+	assert_int_equal(dpamt_put(dp, base + 4096, NULL), 0);
+	assert_int_equal(dpamt_promote_commit(dp, base, pair), DPAMT_EINVAL);
+	assert_int_equal(dpamt_refcount(dp, base), 511);
+	assert_int_equal(dpamt_get(dp, base + 4096, NULL), 0);
+	assert_int_equal(dpamt_promote_commit(dp, base, pair), 0);
+	assert_int_equal(dpamt_refcount(dp, base), 0);
+	down(&f, dp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commit_needs_2m_base),
 		cmocka_unit_test(test_uninitialised_cache),
 		cmocka_unit_test(test_documented_checks),
+		cmocka_unit_test(test_refcount_bound),
+		cmocka_unit_test(test_static_huge_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
