@@ -116,18 +116,17 @@ int replay_parse_line(struct replay_trace *t, const char *line,
 int replay_parse_stream(struct replay_trace *t, FILE *in, FILE *errf);
 
 /*
- * Value parsers, exposed for the tests.  0 on success; -1 garbage; -2 the
- * value does not fit (more than 64 bits, or a size that overflows).
- * replay_parse_u64: decimal or 0x-hex.  replay_parse_size: the same with an
- * optional K/M/G/T (binary) suffix.  replay_parse_expect: NAME,
- * NAME|OPERAND or a number (-1 only, message in err; HINT there is an
- * error that says the hint lives in RCX/R9).
+ * Value parsers of replay's own syntax, exposed for the tests (plain
+ * numbers and sizes are src/util/units.h: units_parse_u64() for register
+ * values, addresses, seed, byte; units_parse_size() for mem= and len=).
+ * replay_parse_reg_value: an expect.REG value, a number or PA|HINT (PA
+ * with bit 62, the removal hint, set).  replay_parse_expect: NAME,
+ * NAME|OPERAND or a number (HINT there is an error that says the hint
+ * lives in RCX/R9).  0, or -1 with a one-line message in err; *v and *x are
+ * untouched on error.
  */
-int replay_parse_u64(const char *s, uint64_t *v);
-int replay_parse_size(const char *s, uint64_t *v);
-/* expect.REG value: a number, or PA|HINT (PA with bit 62, the removal
- * hint, set).  0, -1 bad, -2 overflow. */
-int replay_parse_reg_value(const char *s, uint64_t *v);
+int replay_parse_reg_value(const char *s, uint64_t *v, char *err,
+			   size_t errlen);
 int replay_parse_expect(const char *s, struct replay_expect *x, char *err,
 			size_t errlen);
 

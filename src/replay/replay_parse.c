@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "replay/replay.h"
+#include "util/units.h"
 
 #define SPACES " \t\r\v\f"
 #define MAX_MEM_BYTES (1ULL << 46) /* model's key-id bits start at 46 */
@@ -59,16 +60,44 @@ static int find_reg(const char *name)
 	return -1;
 }
 
+/* "bad WHAT '<val>': <why>": the shared parser's reason (src/util/units.h),
+ * in replay's "what was wrong with which key" wording. */
+static int bad_value(const char *what, const char *why, char *err,
+		     size_t errlen)
+{
+	snprintf(err, errlen, "bad %s %s", what, why);
+	return -1;
+}
+
+/* A plain number (register values, addresses, seed, byte). */
+static int parse_number(const char *key, const char *val, uint64_t *v,
+			char *err, size_t errlen)
+{
+	char what[64], why[160];
+
+	if (!units_parse_u64(val, v, why, sizeof(why)))
+		return 0;
+	snprintf(what, sizeof(what), "number for %s", key);
+	return bad_value(what, why, err, errlen);
+}
+
+/* A size: a number with an optional K/M/G/T(iB) suffix, as the CLI. */
+static int parse_size(const char *what, const char *val, uint64_t *v,
+		      char *err, size_t errlen)
+{
+	char why[160];
+
+	if (!units_parse_size(val, v, why, sizeof(why)))
+		return 0;
+	return bad_value(what, why, err, errlen);
+}
+
 static int parse_mem(const char *val, uint64_t *mem, char *err,
 		     size_t errlen)
 {
-	int rc = replay_parse_size(val, mem);
-
-	if (rc == -1) {
-		snprintf(err, errlen, "bad mem size '%s'", val);
+	if (parse_size("mem size", val, mem, err, errlen))
 		return -1;
-	}
-	if (rc == -2 || *mem > MAX_MEM_BYTES) {
+	if (*mem > MAX_MEM_BYTES) {
 		snprintf(err, errlen, "mem=%s is too large (at most 64T)",
 			 val);
 		return -1;
@@ -117,16 +146,17 @@ static int config_option(struct replay_config *c, const char *key,
 	if (!strcasecmp(key, "busy"))
 		return parse_prob(val, &c->busy_prob, err, errlen);
 	if (!strcasecmp(key, "seed")) {
-		if (replay_parse_u64(val, &c->seed) == 0)
+		char why[160];
+
+		if (!units_parse_u64(val, &c->seed, why, sizeof(why)))
 			return 0;
-		snprintf(err, errlen, "bad seed '%s'", val);
-		return -1;
+		return bad_value("seed", why, err, errlen);
 	}
 	if (!strcasecmp(key, "tdcs_pages")) {
 		uint64_t n;
 
-		if (replay_parse_u64(val, &n) == 0 && n >= 1 &&
-		    n <= REPLAY_MAX_TDCS_PAGES) {
+		if (!units_parse_uint_range(val, 1, REPLAY_MAX_TDCS_PAGES,
+					    &n, NULL, 0)) {
 			c->tdcs_pages = (unsigned)n;
 			return 0;
 		}
@@ -186,7 +216,6 @@ static int set_reg(struct replay_call *c, const char *key, const char *val,
 		   char *err, size_t errlen)
 {
 	int r = find_reg(key);
-	int rc;
 
 	if (r < 0) {
 		snprintf(err, errlen,
@@ -198,13 +227,8 @@ static int set_reg(struct replay_call *c, const char *key, const char *val,
 		snprintf(err, errlen, "duplicate register '%s'", key);
 		return -1;
 	}
-	rc = replay_parse_u64(val, &c->reg[r]);
-	if (rc) {
-		snprintf(err, errlen,
-			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
-				  : "bad number '%s' for %s", val, key);
+	if (parse_number(key, val, &c->reg[r], err, errlen))
 		return -1;
-	}
 	c->reg_set |= 1u << r;
 	return 0;
 }
@@ -214,7 +238,7 @@ static int set_out(struct replay_call *c, const char *key, const char *val,
 		   char *err, size_t errlen)
 {
 	int r = find_reg(key + 7);
-	int rc;
+	char what[64], why[160];
 
 	if (r < 0) {
 		snprintf(err, errlen,
@@ -226,13 +250,9 @@ static int set_out(struct replay_call *c, const char *key, const char *val,
 		snprintf(err, errlen, "duplicate '%s='", key);
 		return -1;
 	}
-	rc = replay_parse_reg_value(val, &c->out[r]);
-	if (rc) {
-		snprintf(err, errlen,
-			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
-				  : "bad number '%s' for %s (a number, or "
-				    "PA|HINT)", val, key);
-		return -1;
+	if (replay_parse_reg_value(val, &c->out[r], why, sizeof(why))) {
+		snprintf(what, sizeof(what), "number for %s", key);
+		return bad_value(what, why, err, errlen);
 	}
 	c->out_set |= 1u << r;
 	return 0;
@@ -309,20 +329,15 @@ static int write_option(struct replay_call *c, const char *key,
 {
 	bool is_pa = !strcasecmp(key, "pa"), is_len = !strcasecmp(key, "len");
 	uint64_t v;
-	int rc;
 
 	if (!is_pa && !is_len && strcasecmp(key, "byte")) {
 		snprintf(err, errlen,
 			 "unknown write option '%s' (pa, len, byte)", key);
 		return -1;
 	}
-	rc = replay_parse_u64(val, &v);
-	if (rc) {
-		snprintf(err, errlen,
-			 rc == -2 ? "number '%s' for %s exceeds 64 bits"
-				  : "bad number '%s' for %s", val, key);
+	if (is_len ? parse_size("size for len", val, &v, err, errlen)
+		   : parse_number(key, val, &v, err, errlen))
 		return -1;
-	}
 	if (is_pa) {
 		c->write_pa = v;
 	} else if (is_len) {

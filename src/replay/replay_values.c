@@ -1,111 +1,14 @@
 /*
- * replay_values.c - the value syntax of replay traces: 64-bit numbers,
- * memory sizes with binary suffixes, and expect= statuses (parse, compare,
- * print).
+ * replay_values.c - the value syntax of replay traces that is replay's
+ * own: expect= statuses (parse, compare, print) and expect.REG=PA|HINT.
+ * Plain numbers and sizes are the one shared syntax of src/util/units.h.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "replay/replay.h"
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int parse_hex(const char *s, uint64_t *v)
-{
-	uint64_t acc = 0;
-	int overflow = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		int d = hex_digit(*s);
-
-		if (d < 0)
-			return -1;
-		if (acc >> 60)
-			overflow = 1;
-		acc = (acc << 4) | (uint64_t)d;
-	}
-	if (overflow)
-		return -2;
-	*v = acc;
-	return 0;
-}
-
-static int parse_dec(const char *s, uint64_t *v)
-{
-	uint64_t acc = 0;
-	int overflow = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		uint64_t d;
-
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (uint64_t)(*s - '0');
-		if (acc > (UINT64_MAX - d) / 10)
-			overflow = 1;
-		else
-			acc = acc * 10 + d;
-	}
-	if (overflow)
-		return -2;
-	*v = acc;
-	return 0;
-}
-
-int replay_parse_u64(const char *s, uint64_t *v)
-{
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		return parse_hex(s + 2, v);
-	return parse_dec(s, v);
-}
-
-static unsigned suffix_shift(char c)
-{
-	switch (c) {
-	case 'k': case 'K': return 10;
-	case 'm': case 'M': return 20;
-	case 'g': case 'G': return 30;
-	case 't': case 'T': return 40;
-	default: return 0;
-	}
-}
-
-int replay_parse_size(const char *s, uint64_t *v)
-{
-	char num[64];
-	size_t n = strlen(s);
-	unsigned shift = n ? suffix_shift(s[n - 1]) : 0;
-	uint64_t base;
-	int rc;
-
-	if (shift)
-		n--;
-	if (n == 0 || n >= sizeof(num))
-		return n == 0 ? -1 : -2;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	rc = replay_parse_u64(num, &base);
-	if (rc)
-		return rc;
-	if (shift && (base >> (64 - shift)))
-		return -2;
-	*v = base << shift;
-	return 0;
-}
+#include "util/units.h"
 
 /* OPERAND after '|': a name from tdx_abi.h or a number below 2^32. */
 static int parse_operand(const char *s, uint32_t *id)
@@ -114,7 +17,7 @@ static int parse_operand(const char *s, uint32_t *id)
 
 	if (dpamt_tdx_operand_from_name(s, id) == 0)
 		return 0;
-	if (replay_parse_u64(s, &v) || v > 0xFFFFFFFFULL)
+	if (units_parse_u64(s, &v, NULL, 0) || v > 0xFFFFFFFFULL)
 		return -1;
 	*id = (uint32_t)v;
 	return 0;
@@ -127,25 +30,30 @@ static bool is_hint_name(const char *s)
 
 /* expect.REG=V: a number, or a number then "|HINT" for a register that
  * returns a freed page's address with the PAMT removal hint (bit 62). */
-int replay_parse_reg_value(const char *s, uint64_t *v)
+int replay_parse_reg_value(const char *s, uint64_t *v, char *err,
+			   size_t errlen)
 {
 	char num[64];
 	const char *bar = strchr(s, '|');
 	size_t n = bar ? (size_t)(bar - s) : strlen(s);
-	int rc;
+	uint64_t pa;
 
 	if (!bar)
-		return replay_parse_u64(s, v);
-	if (n >= sizeof(num) || !is_hint_name(bar + 1))
+		return units_parse_u64(s, v, err, errlen);
+	if (n >= sizeof(num) || !is_hint_name(bar + 1)) {
+		snprintf(err, errlen, "'%.40s': a number, or PA|HINT", s);
 		return -1;
+	}
 	memcpy(num, s, n);
 	num[n] = '\0';
-	rc = replay_parse_u64(num, v);
-	if (rc)
-		return rc;
-	if (*v & DPAMT_TDX_PAMT_REMOVAL_HINT)
+	if (units_parse_u64(num, &pa, err, errlen))
 		return -1;
-	*v |= DPAMT_TDX_PAMT_REMOVAL_HINT;
+	if (pa & DPAMT_TDX_PAMT_REMOVAL_HINT) {
+		snprintf(err, errlen, "'%.40s': PA has bit 62 (the hint) set",
+			 s);
+		return -1;
+	}
+	*v = pa | DPAMT_TDX_PAMT_REMOVAL_HINT;
 	return 0;
 }
 
@@ -162,11 +70,10 @@ static int hint_not_in_status(const char *s, char *err, size_t errlen)
 static int expect_number(const char *s, struct replay_expect *x, char *err,
 			 size_t errlen)
 {
-	int rc = replay_parse_u64(s, &x->value);
+	char why[160];
 
-	if (rc) {
-		snprintf(err, errlen, "bad expect '%s': %s", s,
-			 rc == -2 ? "status exceeds 64 bits" : "bad number");
+	if (units_parse_u64(s, &x->value, why, sizeof(why))) {
+		snprintf(err, errlen, "bad expect %s", why);
 		return -1;
 	}
 	x->kind = RX_STATUS;

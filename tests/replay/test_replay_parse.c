@@ -36,55 +36,97 @@ static void bad_line(const char *line, const char *msg)
 	replay_trace_free(&t);
 }
 
-static void test_u64(void **state)
-{
-	uint64_t v = 0;
+/* What a value parses to in one place of a trace: a register (rcx=), the
+ * config's mem= or a write's len=.  The line must be accepted. */
+enum value_place { AT_RCX, AT_MEM, AT_LEN };
 
-	(void)state;
-	assert_int_equal(replay_parse_u64("0", &v), 0);
-	assert_int_equal(v, 0);
-	assert_int_equal(replay_parse_u64("18446744073709551615", &v), 0);
-	assert_true(v == UINT64_MAX);
-	assert_int_equal(replay_parse_u64("18446744073709551616", &v), -2);
-	assert_int_equal(replay_parse_u64("0xffffffffffffffff", &v), 0);
-	assert_true(v == UINT64_MAX);
-	assert_int_equal(replay_parse_u64("0x00000000000000000001", &v), 0);
-	assert_int_equal(v, 1);
-	assert_int_equal(replay_parse_u64("0x10000000000000000", &v), -2);
-	assert_int_equal(replay_parse_u64("0X40000001", &v), 0);
-	assert_int_equal(v, 0x40000001);
-	assert_int_equal(replay_parse_u64("0x", &v), -1);
-	assert_int_equal(replay_parse_u64("", &v), -1);
-	assert_int_equal(replay_parse_u64("12a", &v), -1);
-	assert_int_equal(replay_parse_u64("-1", &v), -1);
-	assert_int_equal(replay_parse_u64("+1", &v), -1);
-	assert_int_equal(replay_parse_u64("0xg", &v), -1);
-	assert_int_equal(replay_parse_u64(" 1", &v), -1);
+static uint64_t value_at(enum value_place at, const char *val)
+{
+	static const char *const fmt[] = {"MNG.CREATE rcx=%s",
+					  "config mem=%s", "write pa=0 len=%s"};
+	struct replay_trace t;
+	char line[128], err[256];
+	uint64_t v;
+
+	snprintf(line, sizeof(line), fmt[at], val);
+	if (parse1(&t, line, err, sizeof(err)))
+		fail_msg("'%s' refused: %s", line, err);
+	v = at == AT_MEM ? t.config.mem_bytes
+	    : at == AT_LEN ? t.calls[0].write_len : t.calls[0].reg[RR_RCX];
+	replay_trace_free(&t);
+	return v;
 }
 
-static void test_size(void **state)
-{
-	uint64_t v = 0;
+#define reg_value(v) value_at(AT_RCX, v)
+#define mem_value(v) value_at(AT_MEM, v)
+#define len_value(v) value_at(AT_LEN, v)
 
+/* Register values and addresses: plain numbers (units_parse_u64), decimal
+ * or 0x hex, exactly what the trace format accepted before. */
+static void test_numbers(void **state)
+{
 	(void)state;
-	assert_int_equal(replay_parse_size("4G", &v), 0);
-	assert_true(v == 4ULL << 30);
-	assert_int_equal(replay_parse_size("2048m", &v), 0);
-	assert_true(v == 2ULL << 30);
-	assert_int_equal(replay_parse_size("1T", &v), 0);
-	assert_true(v == 1ULL << 40);
-	assert_int_equal(replay_parse_size("8k", &v), 0);
-	assert_int_equal(v, 8192);
-	assert_int_equal(replay_parse_size("4294967296", &v), 0);
-	assert_true(v == 4ULL << 30);
-	assert_int_equal(replay_parse_size("0x100000000", &v), 0);
-	assert_true(v == 4ULL << 30);
-	assert_int_equal(replay_parse_size("16777216T", &v), -2);
-	assert_int_equal(replay_parse_size("16777215T", &v), 0);
-	assert_int_equal(replay_parse_size("G", &v), -1);
-	assert_int_equal(replay_parse_size("4GB", &v), -1);
-	assert_int_equal(replay_parse_size("1.5G", &v), -1);
-	assert_int_equal(replay_parse_size("", &v), -1);
+	assert_true(reg_value("0") == 0);
+	assert_true(reg_value("18446744073709551615") == UINT64_MAX);
+	assert_true(reg_value("0xffffffffffffffff") == UINT64_MAX);
+	assert_true(reg_value("0x00000000000000000001") == 1);
+	assert_true(reg_value("0X40000001") == 0x40000001);
+	assert_true(reg_value("007") == 7); /* decimal, not octal */
+	bad_line("MNG.CREATE rcx=18446744073709551616",
+		 "bad number for rcx '18446744073709551616': too large "
+		 "(over 64 bits)");
+	bad_line("MNG.CREATE rcx=0x10000000000000000",
+		 "bad number for rcx '0x10000000000000000': too large "
+		 "(over 64 bits)");
+	bad_line("MNG.CREATE rcx=0x", "bad number for rcx '0x': no hex "
+		 "digits after 0x");
+	bad_line("MNG.CREATE rcx=12a", "bad number for rcx '12a': trailing "
+		 "characters after the number");
+	bad_line("MNG.CREATE rcx=+1", "bad number for rcx '+1': not a number");
+	bad_line("MNG.CREATE rcx=0xg", "bad number for rcx '0xg': no hex "
+		 "digits after 0x");
+	/* a register value is no size: no unit suffix */
+	bad_line("MNG.CREATE rcx=4K", "bad number for rcx '4K': trailing "
+		 "characters after the number");
+}
+
+/* mem= and len= are sizes (units_parse_size): what --host-mem accepts,
+ * the old K/M/G/T forms with the same meaning, and now B/iB as well. */
+static void test_sizes(void **state)
+{
+	(void)state;
+	assert_true(mem_value("4G") == 4ULL << 30);
+	assert_true(mem_value("2048m") == 2ULL << 30);
+	assert_true(mem_value("1T") == 1ULL << 40);
+	assert_true(mem_value("4294967296") == 4ULL << 30);
+	assert_true(mem_value("0x100000000") == 4ULL << 30);
+	assert_true(mem_value("0x2g") == 2ULL << 30);
+	assert_true(mem_value("4GiB") == 4ULL << 30);
+	assert_true(mem_value("4gb") == 4ULL << 30);
+	assert_true(mem_value("8192MiB") == 8ULL << 30);
+	assert_true(len_value("8k") == 8192);
+	assert_true(len_value("4KiB") == 4096);
+	assert_true(len_value("4096B") == 4096);
+	assert_true(len_value("0x1B") == 27); /* B is a hex digit there */
+	assert_true(len_value("2M") == 2ULL << 20);
+	bad_line("config mem=4GiBx", "bad mem size '4GiBx': unknown unit "
+		 "(use K, M, G or T, binary: 16G = 16 GiB)");
+	bad_line("config mem=", "missing value after 'mem='");
+	bad_line("config mem=G", "bad mem size 'G': not a number");
+	bad_line("config mem=1.5G", "bad mem size '1.5G': fractions are not "
+		 "supported (use a smaller unit, e.g. 1536M)");
+	bad_line("config mem=16777216T", "bad mem size '16777216T': too "
+		 "large (over 64 bits)");
+	bad_line("config mem=0x10000000000000000G", "bad mem size "
+		 "'0x10000000000000000G': too large (over 64 bits)");
+	bad_line("config mem=-4G", "bad mem size '-4G': negative values are "
+		 "not allowed");
+	bad_line("write pa=0 len=4P", "bad size for len '4P': unknown unit "
+		 "(use K, M, G or T, binary: 16G = 16 GiB)");
+	bad_line("write pa=0 len=2MiB1", "bad size for len '2MiB1': unknown "
+		 "unit (use K, M, G or T, binary: 16G = 16 GiB)");
+	bad_line("write pa=4K len=1", "bad number for pa '4K': trailing "
+		 "characters after the number");
 }
 
 static void expect_ok(const char *s, enum replay_expect_kind kind,
@@ -160,13 +202,20 @@ static void test_hint_values(void **state)
 	assert_non_null(strstr(err, "expect.rcx=PA|HINT"));
 	assert_int_equal(replay_parse_expect("HINT", &x, err, sizeof(err)),
 			 -1);
-	assert_int_equal(replay_parse_reg_value("0x80003000|HINT", &v), 0);
+	assert_int_equal(replay_parse_reg_value("0x80003000|HINT", &v, err,
+						sizeof(err)), 0);
 	assert_int_equal(v, 0x4000000080003000ULL);
-	assert_int_equal(replay_parse_reg_value("0x80003000", &v), 0);
+	assert_int_equal(replay_parse_reg_value("0x80003000", &v, err,
+						sizeof(err)), 0);
 	assert_int_equal(v, 0x80003000ULL);
-	assert_int_equal(replay_parse_reg_value("0x80003000|RCX", &v), -1);
+	assert_int_equal(replay_parse_reg_value("0x80003000|RCX", &v, err,
+						sizeof(err)), -1);
+	assert_string_equal(err, "'0x80003000|RCX': a number, or PA|HINT");
 	assert_int_equal(replay_parse_reg_value("0x4000000000000000|HINT",
-						&v), -1);
+						&v, err, sizeof(err)), -1);
+	assert_string_equal(err, "'0x4000000000000000|HINT': PA has bit 62 "
+			    "(the hint) set");
+	assert_int_equal(v, 0x80003000ULL); /* untouched on error */
 }
 
 static void test_call_line(void **state)
@@ -224,12 +273,14 @@ static void test_bad_call_lines(void **state)
 		 "unknown register 'rbx' (rcx rdx r8 r9 r10 r11 r12 r13)");
 	bad_line("MNG.CREATE rax=9",
 		 "unknown register 'rax' (rcx rdx r8 r9 r10 r11 r12 r13)");
-	bad_line("MNG.CREATE rcx=0x1000z", "bad number '0x1000z' for rcx");
-	bad_line("MNG.CREATE rcx=-1", "bad number '-1' for rcx");
-	bad_line("MNG.CREATE rdx=0x10000000000000000",
-		 "number '0x10000000000000000' for rdx exceeds 64 bits");
-	bad_line("MNG.CREATE r8=18446744073709551616",
-		 "number '18446744073709551616' for r8 exceeds 64 bits");
+	bad_line("MNG.CREATE rcx=0x1000z", "bad number for rcx '0x1000z': "
+		 "trailing characters after the number");
+	bad_line("MNG.CREATE rcx=-1", "bad number for rcx '-1': negative "
+		 "values are not allowed");
+	bad_line("MNG.CREATE rdx=0x10000000000000000", "bad number for rdx "
+		 "'0x10000000000000000': too large (over 64 bits)");
+	bad_line("MNG.CREATE r8=18446744073709551616", "bad number for r8 "
+		 "'18446744073709551616': too large (over 64 bits)");
 	bad_line("MNG.CREATE rcx=1 RCX=2", "duplicate register 'RCX'");
 	bad_line("MNG.CREATE rcx=", "missing value after 'rcx='");
 	bad_line("MNG.CREATE rcx 1", "expected key=value, got 'rcx'");
@@ -244,8 +295,9 @@ static void test_bad_call_lines(void **state)
 	bad_line("MNG.CREATE expect=|RCX",
 		 "bad expect '|RCX': no status name");
 	bad_line("MNG.CREATE expect=0x1ffffffffffffffff",
-		 "bad expect '0x1ffffffffffffffff': status exceeds 64 bits");
-	bad_line("MNG.CREATE expect=0xzz", "bad expect '0xzz': bad number");
+		 "bad expect '0x1ffffffffffffffff': too large (over 64 bits)");
+	bad_line("MNG.CREATE expect=0xzz",
+		 "bad expect '0xzz': no hex digits after 0x");
 	bad_line("MNG.CREATE expect=SUCCESS expect=SUCCESS",
 		 "duplicate expect=");
 	bad_line("PHYMEM.PAMT.REMOVE expect.rbx=1",
@@ -256,10 +308,13 @@ static void test_bad_call_lines(void **state)
 		 "r12 r13)");
 	bad_line("PHYMEM.PAMT.REMOVE expect.rdx=1 EXPECT.RDX=2",
 		 "duplicate 'EXPECT.RDX='");
-	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x1g",
-		 "bad number '0x1g' for expect.r8 (a number, or PA|HINT)");
+	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x1g", "bad number for "
+		 "expect.r8 '0x1g': trailing characters after the number");
 	bad_line("PHYMEM.PAMT.REMOVE expect.r8=0x11112222333344445",
-		 "number '0x11112222333344445' for expect.r8 exceeds 64 bits");
+		 "bad number for expect.r8 '0x11112222333344445': too large "
+		 "(over 64 bits)");
+	bad_line("PHYMEM.PAMT.REMOVE expect.rcx=0x1000|RCX", "bad number "
+		 "for expect.rcx '0x1000|RCX': a number, or PA|HINT");
 }
 
 static void test_expect_regs(void **state)
@@ -322,7 +377,7 @@ static void test_config(void **state)
 static void test_bad_config(void **state)
 {
 	(void)state;
-	bad_line("config mem=lots", "bad mem size 'lots'");
+	bad_line("config mem=lots", "bad mem size 'lots': not a number");
 	bad_line("config mem=3000M", "mem=3000M is not a multiple of 1 GiB");
 	bad_line("config mem=1G", "mem=1G must be more than 1G (the top 1 "
 		 "GiB holds replay's PAMT areas)");
@@ -330,11 +385,12 @@ static void test_bad_config(void **state)
 		 "GiB holds replay's PAMT areas)");
 	bad_line("config mem=128T", "mem=128T is too large (at most 64T)");
 	bad_line("config mem=99999999999T",
-		 "mem=99999999999T is too large (at most 64T)");
+		 "bad mem size '99999999999T': too large (over 64 bits)");
 	bad_line("config dpamt=maybe", "bad dpamt value 'maybe' (on or off)");
 	bad_line("config busy=2", "bad busy probability '2' (0 to 1)");
 	bad_line("config busy=nan", "bad busy probability 'nan' (0 to 1)");
-	bad_line("config seed=x", "bad seed 'x'");
+	bad_line("config seed=x", "bad seed 'x': not a number");
+	bad_line("config tdcs_pages=17", "bad tdcs_pages '17' (1 to 16)");
 	bad_line("config colour=blue",
 		 "unknown config option 'colour' (mem, dpamt, busy, seed, tdcs_pages)");
 	bad_line("config mem=4G MEM=8G", "duplicate config option 'MEM'");
@@ -373,7 +429,7 @@ static void test_write_item(void **state)
 	bad_line("write pa=1 len=1 byte=0x100",
 		 "byte=0x100 does not fit in a byte");
 	bad_line("write pa=1 len=1 LEN=2", "duplicate write option 'LEN'");
-	bad_line("write pa=zz len=1", "bad number 'zz' for pa");
+	bad_line("write pa=zz len=1", "bad number for pa 'zz': not a number");
 	bad_line("write pa=1 len=1 rcx=1",
 		 "unknown write option 'rcx' (pa, len, byte)");
 	bad_line("write pa=1 len=1 expect=SUCCESS",
@@ -425,7 +481,7 @@ static void test_stream(void **state)
 	fclose(ef);
 	fclose(in);
 	assert_string_equal(errs, "s.trace:5: unknown leaf 'NOPE'\n"
-				  "s.trace:6: bad number 'zz' for rcx\n");
+				  "s.trace:6: bad number for rcx 'zz': not a number\n");
 	assert_int_equal(t.n_calls, 2);
 	assert_int_equal(t.calls[0].line, 4);
 	assert_int_equal(t.calls[1].line, 7);
@@ -478,8 +534,8 @@ static void test_out_regs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_u64),
-		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_expect_values),
 		cmocka_unit_test(test_expect_holds),
 		cmocka_unit_test(test_hint_values),
