@@ -172,6 +172,7 @@ static int config_option(struct replay_config *c, const char *key,
 
 static const char *const config_keys[] = {"mem", "dpamt", "busy", "seed",
 					  "tdcs_pages"};
+#define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static int config_line(struct replay_trace *t, char **save, unsigned lineno,
 		       char *err, size_t errlen)
@@ -194,7 +195,7 @@ static int config_line(struct replay_trace *t, char **save, unsigned lineno,
 	while ((tok = strtok_r(NULL, SPACES, save))) {
 		if (split_kv(tok, &key, &val, err, errlen))
 			return -1;
-		for (unsigned k = 0; k < 4; k++) {
+		for (unsigned k = 0; k < N_CONFIG_KEYS; k++) {
 			if (strcasecmp(key, config_keys[k]))
 				continue;
 			if (seen & (1u << k)) {

@@ -394,6 +394,8 @@ static void test_bad_config(void **state)
 	bad_line("config colour=blue",
 		 "unknown config option 'colour' (mem, dpamt, busy, seed, tdcs_pages)");
 	bad_line("config mem=4G MEM=8G", "duplicate config option 'MEM'");
+	bad_line("config tdcs_pages=6 TDCS_PAGES=5",
+		 "duplicate config option 'TDCS_PAGES'");
 	bad_line("config mem", "expected key=value, got 'mem'");
 }
 
