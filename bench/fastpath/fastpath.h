@@ -168,6 +168,12 @@ const char *fp_slow_name(const struct fp_config *cfg, enum fp_slow_scen s,
 /* True if the scenario ran (multi-thread ones need threads >= 2). */
 bool fp_scen_ran(const struct fp_config *cfg, unsigned scen);
 
+struct rusage;
+/* fp_rss.c: run `dpamt sim` (argv[0] = exe) as a child and wait for it;
+ * its resource use into *ru when ru != NULL.  0 when it exited 0, else -1
+ * with a message in err naming it by what. */
+int fp_sim_child(const char *exe, char *const argv[], const char *what,
+		 struct rusage *ru, char *err, size_t errlen);
 /* fp_rss.c: fill out (out->measured false when cfg skips it).  0, or -1
  * with a message in err (a sim child failed). */
 int fp_sim_rss(const struct fp_config *cfg, struct fp_rss *out, char *err,

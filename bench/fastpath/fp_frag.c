@@ -9,16 +9,12 @@
  * repetitions, nothing of this machine's load in it.
  */
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fastpath.h"
-
-extern char **environ;
 
 #define FP_FRAG_TD "128M,vcpus=4,churn=50"
 #define FP_FRAG_PCT "90"
@@ -49,14 +45,13 @@ static int frag_once(const char *exe, enum dpamt_strategy s, unsigned idle,
 		     size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
-	char path[4096], idle_s[16];
+	char path[4096], idle_s[16], what[128];
 	char *argv[] = {(char *)exe, "sim", "--td", FP_FRAG_TD, "--host-frag",
 			FP_FRAG_PCT, "--idle-pairs", idle_s, "--strategy",
 			(char *)dpamt_strategy_name(s), "--json", path,
 			"--quiet", NULL};
-	int fd, st = 0, rc;
 	json_object *r = NULL;
-	pid_t pid;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/dpamt-bench-frag-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
@@ -67,18 +62,16 @@ static int frag_once(const char *exe, enum dpamt_strategy s, unsigned idle,
 	}
 	close(fd);
 	snprintf(idle_s, sizeof(idle_s), "%u", idle);
-	rc = posix_spawn(&pid, exe, NULL, NULL, argv, environ);
-	while (!rc && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!rc && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	snprintf(what, sizeof(what), "sim --td %s --host-frag %s --strategy "
+		 "%s", FP_FRAG_TD, FP_FRAG_PCT, argv[9]);
+	if (!fp_sim_child(exe, argv, what, NULL, err, errlen)) {
 		r = json_object_from_file(path);
-	unlink(path);
-	if (!r) {
-		snprintf(err, errlen, "sim --td %s --host-frag %s --strategy "
-			 "%s failed (%s)", FP_FRAG_TD, FP_FRAG_PCT, argv[9],
-			 rc ? strerror(rc) : "status or report");
-		return -1;
+		if (!r)
+			snprintf(err, errlen, "%s: no JSON report", what);
 	}
+	unlink(path);
+	if (!r)
+		return -1;
 	row->add[w] = report_u64(r, "seamcalls.phymem_pamt_add.calls");
 	row->remove[w] = report_u64(r, "seamcalls.phymem_pamt_remove.calls");
 	row->faults[w] = report_u64(r, "fault_latency.faults");

@@ -2,7 +2,7 @@
  * fp_rss.c - the simulator's memory per GiB of TD memory, for the bench
  * table: runs `dpamt sim` (the binary at cfg->sim_exe) as a child with one
  * TD of two sizes, once mapped at 4K and once at 2M, and takes each
- * child's peak RSS from wait4().  Per GiB = the RSS difference over the
+ * child's peak RSS from wait4() (fp_sim_child, shared with fp_frag.c).  Per GiB = the RSS difference over the
  * size difference, so the fixed cost of the process cancels out.
  */
 #include <errno.h>
@@ -16,33 +16,45 @@
 
 extern char **environ;
 
-/* Peak RSS in KiB of one `sim` child with a TD of gib GiB (huge: all at
- * 2M), or -1 with a message. */
-static long sim_rss_kib(const char *exe, unsigned gib, bool huge, char *err,
-			size_t errlen)
+/* Concurrency: the bench's main thread (it waits for the child). */
+int fp_sim_child(const char *exe, char *const argv[], const char *what,
+		 struct rusage *ru, char *err, size_t errlen)
 {
-	char td[64];
-	char *argv[] = {(char *)exe, "sim", "--td", td, "--seamcall-ns",
-			"all=0", "--quiet", NULL};
-	struct rusage ru;
+	struct rusage own;
 	pid_t pid;
 	int st, rc;
 
-	snprintf(td, sizeof(td), "%uG,vcpus=2%s", gib, huge ? ",huge=100" : "");
 	rc = posix_spawn(&pid, exe, NULL, NULL, argv, environ);
 	if (rc) {
 		snprintf(err, errlen, "cannot run %s: %s", exe, strerror(rc));
 		return -1;
 	}
-	while (wait4(pid, &st, 0, &ru) < 0)
+	while (wait4(pid, &st, 0, ru ? ru : &own) < 0)
 		if (errno != EINTR) {
 			snprintf(err, errlen, "wait4: %s", strerror(errno));
 			return -1;
 		}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		snprintf(err, errlen, "sim --td %s failed (status 0x%x)", td, st);
+		snprintf(err, errlen, "%s failed (status 0x%x)", what, st);
 		return -1;
 	}
+	return 0;
+}
+
+/* Peak RSS in KiB of one `sim` child with a TD of gib GiB (huge: all at
+ * 2M), or -1 with a message. */
+static long sim_rss_kib(const char *exe, unsigned gib, bool huge, char *err,
+			size_t errlen)
+{
+	char td[64], what[96];
+	char *argv[] = {(char *)exe, "sim", "--td", td, "--seamcall-ns",
+			"all=0", "--quiet", NULL};
+	struct rusage ru;
+
+	snprintf(td, sizeof(td), "%uG,vcpus=2%s", gib, huge ? ",huge=100" : "");
+	snprintf(what, sizeof(what), "sim --td %s", td);
+	if (fp_sim_child(exe, argv, what, &ru, err, errlen))
+		return -1;
 	return ru.ru_maxrss;
 }
 
